@@ -1,0 +1,126 @@
+"""Audit configuration: built-in defaults (defaults.yaml) merged with a user's YAML file."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+
+class ConfigError(ValueError):
+    """The configuration file cannot be read or does not have the expected shape."""
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A required column of the portal, found by the link texts that point to it."""
+
+    key: str
+    name: str
+    anchors: tuple[str, ...]
+    stale_days: int
+    required: bool = True
+
+    def matches(self, link_text: str) -> bool:
+        """True when the whole link text is one of this column's anchor texts."""
+        text = normalise_anchor(link_text)
+        return bool(text) and text in {normalise_anchor(a) for a in self.anchors}
+
+
+@dataclass(frozen=True)
+class CrawlLimits:
+    max_clicks: int
+    max_depth: int
+    max_pages: int
+    max_list_pages: int
+    timeout: float
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    site_stale_days: int
+    crawl: CrawlLimits
+    columns: tuple[ColumnSpec, ...]
+    fingerprint: str
+
+    def column(self, key: str) -> ColumnSpec:
+        for spec in self.columns:
+            if spec.key == key:
+                return spec
+        raise KeyError(key)
+
+    def column_for_anchor(self, link_text: str) -> ColumnSpec | None:
+        for spec in self.columns:
+            if spec.matches(link_text):
+                return spec
+        return None
+
+
+_ANCHOR_NOISE = re.compile(r"[\s\u200b\ufeff·•»>《》「」【】\[\]()（）:：、,，.。\-—_|]+")
+_ANCHOR_SUFFIX = re.compile(r"(专栏|专区|栏目|库)$")
+
+
+def normalise_anchor(text: str) -> str:
+    """Fold a link text to compare it with anchor variants: width, spaces, punctuation, suffix."""
+    folded = _ANCHOR_NOISE.sub("", unicodedata.normalize("NFKC", text or ""))
+    return _ANCHOR_SUFFIX.sub("", folded)
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_yaml(text: str, origin: str) -> dict:
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"配置文件不是有效的 YAML / config is not valid YAML: {origin}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"配置文件顶层必须是映射 / config top level must be a mapping: {origin}")
+    return data
+
+
+def load_config(path: str | Path | None = None) -> AuditConfig:
+    """Defaults, overridden by the YAML file at `path` when one is given."""
+    raw = _read_yaml(resources.files("audit").joinpath("defaults.yaml").read_text("utf-8"), "defaults")
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"无法读取配置文件 / cannot read config file: {path}: {exc}") from exc
+        raw = _merge(raw, _read_yaml(text, str(path)))
+    try:
+        crawl = raw["crawl"]
+        limits = CrawlLimits(
+            max_clicks=int(crawl["max_clicks"]),
+            max_depth=int(crawl["max_depth"]),
+            max_pages=int(crawl["max_pages"]),
+            max_list_pages=int(crawl["max_list_pages"]),
+            timeout=float(crawl["timeout"]),
+        )
+        columns = tuple(
+            ColumnSpec(
+                key=str(key),
+                name=str(spec["name"]),
+                anchors=tuple(str(a) for a in spec["anchors"]),
+                stale_days=int(spec["stale_days"]),
+                required=bool(spec.get("required", True)),
+            )
+            for key, spec in raw["columns"].items()
+        )
+        site_stale_days = int(raw["site"]["stale_days"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"配置项缺失或类型错误 / config entry missing or of the wrong type: {exc}") from exc
+    fingerprint = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
+    return AuditConfig(site_stale_days=site_stale_days, crawl=limits, columns=columns, fingerprint=fingerprint)

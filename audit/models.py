@@ -1,0 +1,127 @@
+"""Database models: what a crawl stored and what the rules found, one row set per audit run.
+
+Pages, links and list items refer to pages by URL rather than by id: the crawler writes them
+as it goes, before the pages they point to have been fetched.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+URL = String(2048)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AuditRun(Base):
+    __tablename__ = "audit_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_url: Mapped[str] = mapped_column(URL)
+    as_of: Mapped[date]
+    # None for a whole-portal audit, else the key of the one column audited.
+    scope: Mapped[str | None] = mapped_column(String(32))
+    config_fingerprint: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    # running → done | unreachable | failed
+    status: Mapped[str] = mapped_column(String(16), default="running")
+
+
+class Page(Base):
+    """One fetched URL (HTML page or other resource), or the error that fetching it gave."""
+
+    __tablename__ = "page"
+    __table_args__ = (UniqueConstraint("run_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"), index=True)
+    url: Mapped[str] = mapped_column(URL)
+    final_url: Mapped[str | None] = mapped_column(URL)
+    status: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    content_type: Mapped[str | None] = mapped_column(String(128))
+    fetched_at: Mapped[datetime]
+    cms: Mapped[str | None] = mapped_column(String(32))
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(Text)
+    publish_date: Mapped[date | None]
+    publish_date_source: Mapped[str | None] = mapped_column(String(16))
+    written_date: Mapped[date | None]
+    doc_number: Mapped[str | None] = mapped_column(String(256))
+    publisher: Mapped[str | None] = mapped_column(String(256))
+    index_number: Mapped[str | None] = mapped_column(String(256))
+    topic: Mapped[str | None] = mapped_column(String(256))
+    validity: Mapped[str | None] = mapped_column(String(64))
+    labels: Mapped[list] = mapped_column(JSON, default=list)
+    is_list: Mapped[bool] = mapped_column(default=False)
+    empty_notice: Mapped[bool] = mapped_column(default=False)
+    total_pages: Mapped[int | None]
+    redirect_to: Mapped[str | None] = mapped_column(URL)
+    meta_tags: Mapped[dict] = mapped_column(JSON, default=dict)
+    text: Mapped[str | None] = mapped_column(Text)
+
+
+class ColumnPage(Base):
+    """The crawler followed `url` as part of a required column: its index, a sub-column,
+    a further page of one of its lists, or one of its items."""
+
+    __tablename__ = "column_page"
+    __table_args__ = (UniqueConstraint("run_id", "column", "url", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"), index=True)
+    column: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(URL)
+    role: Mapped[str] = mapped_column(String(16))  # index | sub | paging | item
+    via: Mapped[str | None] = mapped_column(URL)
+
+
+class ListItem(Base):
+    """A row of a list as the page shows it; `dated_box` rows come from any dated box."""
+
+    __tablename__ = "list_item"
+    __table_args__ = (Index("ix_list_item_run_page", "run_id", "page_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"))
+    page_url: Mapped[str] = mapped_column(URL)
+    position: Mapped[int]
+    main_list: Mapped[bool]
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(URL)
+    date: Mapped[date | None]
+    date_source: Mapped[str | None] = mapped_column(String(16))
+
+
+class Link(Base):
+    __tablename__ = "link"
+    __table_args__ = (Index("ix_link_run_from", "run_id", "from_url"), Index("ix_link_run_to", "run_id", "to_url"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"))
+    from_url: Mapped[str] = mapped_column(URL)
+    to_url: Mapped[str] = mapped_column(URL)
+    text: Mapped[str] = mapped_column(Text)
+    tag: Mapped[str] = mapped_column(String(16))
+    on_site: Mapped[bool]
+    # False for a link to a further page of the same list or a client-side redirect:
+    # following those is not a click.
+    is_click: Mapped[bool] = mapped_column(default=True)
+
+
+class FindingRecord(Base):
+    __tablename__ = "finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(URL)
+    column: Mapped[str | None] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""The Scrapy project: the portal spider, the page readers and the store pipeline."""

@@ -1,0 +1,45 @@
+"""The page reader: bytes of a fetched page in, a PageReading out.
+
+`read_page` never raises; on input it cannot make sense of it returns a mostly
+empty PageReading for the URL.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from .adapters import choose_adapter
+from .model import DatedValue, FormRequest, LinkRef, ListEntry, PageReading
+from .page import parse_page
+
+__all__ = ["read_page", "PageReading", "ListEntry", "LinkRef", "DatedValue", "FormRequest"]
+
+log = logging.getLogger(__name__)
+
+
+def read_page(
+    body: bytes,
+    url: str,
+    *,
+    content_type: str | None = None,
+    encoding: str | None = None,
+    reference_date: date | None = None,
+) -> PageReading:
+    """Read one fetched HTML page.
+
+    content_type is the HTTP Content-Type header (its charset is a hint), encoding an
+    explicit charset hint. reference_date ("today") bounds years guessed for month-day
+    dates; it defaults to the current date.
+    """
+    try:
+        page = parse_page(
+            body if isinstance(body, bytes) else bytes(body or b""),
+            url,
+            content_type=content_type,
+            encoding=encoding,
+            reference=reference_date or date.today(),
+        )
+        return choose_adapter(page).read(page)
+    except Exception:  # the contract: a crawl never dies on one page
+        log.exception("page reader failed on %s", url)
+        return PageReading(url=url)

@@ -1,0 +1,155 @@
+"""Parsing decoded HTML with lxml, and the small tree helpers every extractor shares."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urljoin, urldefrag
+
+import lxml.html
+from lxml import etree
+
+# Big enough for any real page; beyond it we read a prefix rather than stall a crawl.
+MAX_PARSE_CHARS = 12_000_000
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre "
+    "section table tbody td tfoot th thead tr ul option select title".split()
+)
+INVISIBLE_TAGS = frozenset("script style noscript template head object embed iframe select".split())
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "vbscript:", "about:")
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement | None:
+    """Parse page text into an lxml tree with comments and processing instructions dropped."""
+    text = _CONTROL_RE.sub("", _XML_DECL_RE.sub("", text[:MAX_PARSE_CHARS]))
+    if not text.strip():
+        return None
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    return root
+
+
+def is_element(node: object) -> bool:
+    """True for real elements (not comments, entities or processing instructions)."""
+    return isinstance(node, etree._Element) and isinstance(node.tag, str)
+
+
+def is_hidden(element: etree._Element) -> bool:
+    """Hidden by its own style or the hidden attribute (ancestors not considered)."""
+    return bool(_HIDDEN_STYLE_RE.search(element.get("style", ""))) or element.get("hidden") is not None
+
+
+def is_hidden_in_tree(element: etree._Element) -> bool:
+    """Hidden by itself or by any ancestor."""
+    node = element
+    while node is not None:
+        if is_element(node) and is_hidden(node):
+            return True
+        node = node.getparent()
+    return False
+
+
+def clean_space(text: str | None) -> str:
+    """Collapse runs of (full-width, non-breaking) spaces and trim."""
+    if not text:
+        return ""
+    return re.sub(r"[\s\u200b\ufeff]+", " ", text).strip()
+
+
+def squeeze(text: str | None) -> str:
+    """Text with every kind of whitespace removed (for matching labels like 标　　题)."""
+    return re.sub(r"[\s\u200b\ufeff]+", "", text or "")
+
+
+def element_text(element: etree._Element) -> str:
+    """Visible text of one element, whitespace collapsed, scripts and styles skipped."""
+    return clean_space(" ".join(iter_visible_text(element, skip_hidden=False)))
+
+
+def iter_visible_text(element: etree._Element, *, skip_hidden: bool = True) -> Iterator[str]:
+    """Text pieces of an element in document order, skipping invisible subtrees."""
+    for piece, _ in _walk(element, skip_hidden=skip_hidden):
+        if piece is not None:
+            yield piece
+
+
+def text_blocks(element: etree._Element, *, skip_hidden: bool = True) -> list[str]:
+    """Visible text split into the blocks a reader sees (block elements and <br> break lines)."""
+    lines: list[str] = []
+    current: list[str] = []
+    for piece, is_break in _walk(element, skip_hidden=skip_hidden):
+        if is_break:
+            line = clean_space("".join(current))
+            if line:
+                lines.append(line)
+            current = []
+        elif piece:
+            current.append(piece)
+    line = clean_space("".join(current))
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _walk(root: etree._Element, *, skip_hidden: bool) -> Iterator[tuple[str | None, bool]]:
+    """Yield (text, False) for text and (None, True) at block boundaries, iteratively."""
+    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            if node.tag in BLOCK_TAGS:
+                yield None, True
+            if node is not root and node.tail:
+                yield node.tail, False
+            continue
+        if not is_element(node):
+            if node is not root and node.tail:
+                yield node.tail, False
+            continue
+        if node.tag in INVISIBLE_TAGS or (skip_hidden and is_hidden(node)):
+            if node is not root and node.tail:
+                yield node.tail, False
+            continue
+        if node.tag in BLOCK_TAGS or node.tag == "br":
+            yield None, True
+        if node.text:
+            yield node.text, False
+        stack.append((node, True))
+        for child in reversed(node):
+            stack.append((child, False))
+
+
+def base_url(root: etree._Element | None, page_url: str) -> str:
+    """The URL relative links resolve against: <base href> if present, else the page URL."""
+    if root is not None:
+        for base in root.iter("base"):
+            href = (base.get("href") or "").strip()
+            if href:
+                return urljoin(page_url, href)
+    return page_url
+
+
+def absolute_url(href: str | None, base: str) -> str | None:
+    """Absolute form of a link, or None for javascript:/mailto:/tel:/#fragment-only links."""
+    if href is None:
+        return None
+    href = clean_space(href).replace("\\", "/")
+    if not href or href.startswith("#") or href.lower().startswith(_SKIPPED_SCHEMES):
+        return None
+    try:
+        joined = urljoin(base, href)
+    except ValueError:
+        return None
+    return urldefrag(joined)[0] or None
+
+
+def css_words(element: etree._Element) -> str:
+    """The element's id and class, lower-cased, for layout-role guesses (nav, footer ...)."""
+    return f"{element.get('id', '')} {element.get('class', '')}".lower()

@@ -1,0 +1,79 @@
+"""Everything the page points at: links, <meta name> tags and client-side redirects."""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from w3lib.html import get_meta_refresh
+
+from .dom import absolute_url, element_text
+from .model import LinkRef
+
+# tag -> attribute holding the URL
+_LINK_ATTRIBUTES = {
+    "a": "href",
+    "img": "src",
+    "script": "src",
+    "link": "href",
+    "iframe": "src",
+    "frame": "src",
+    "embed": "src",
+}
+_JS_REDIRECT_RE = re.compile(
+    r"""(?:window\.|top\.|self\.|document\.)?location(?:\.href)?\s*=\s*(['"])(?P<a>[^'"]+)\1"""
+    r"""|location\.(?:replace|assign)\(\s*(['"])(?P<b>[^'"]+)\3\s*\)"""
+)
+_REDIRECT_PAGE_MAX_TEXT = 80
+
+
+def collect_links(elements: list[etree._Element], base: str) -> list[LinkRef]:
+    """LinkRefs for the given elements, in order, skipping javascript:/mailto:/tel:/#."""
+    links = []
+    for element in elements:
+        attribute = _LINK_ATTRIBUTES.get(element.tag) if isinstance(element.tag, str) else None
+        if not attribute:
+            continue
+        url = absolute_url(element.get(attribute), base)
+        if not url:
+            continue
+        text = element_text(element) if element.tag == "a" else (element.get("alt") or "").strip()
+        links.append(LinkRef(url, text, "iframe" if element.tag == "frame" else element.tag))
+    return links
+
+
+def page_links(root: etree._Element | None, base: str) -> list[LinkRef]:
+    """Every link element of the page in document order."""
+    if root is None:
+        return []
+    return collect_links(list(root.iter(*_LINK_ATTRIBUTES)), base)
+
+
+def meta_tags(root: etree._Element | None) -> dict[str, str]:
+    """<meta name=... content=...> pairs, names as written (first occurrence wins)."""
+    tags: dict[str, str] = {}
+    if root is None:
+        return tags
+    for meta in root.iter("meta"):
+        name, content = meta.get("name"), meta.get("content")
+        if name and content is not None and name.strip() not in tags:
+            tags[name.strip()] = content.strip()
+    return tags
+
+
+def redirect_target(raw_text: str, root: etree._Element | None, visible_text: str, base: str) -> str | None:
+    """Target of <meta http-equiv=refresh> or of a page that is only a location script."""
+    try:
+        _, refresh = get_meta_refresh(raw_text[:20_000], base)
+    except (ValueError, TypeError):
+        refresh = None
+    if refresh:
+        return absolute_url(refresh, base)
+    if root is None or len(visible_text) > _REDIRECT_PAGE_MAX_TEXT:
+        return None
+    targets = []
+    for script in root.iter("script"):
+        for match in _JS_REDIRECT_RE.finditer(script.text or ""):
+            targets.append(match.group("a") or match.group("b"))
+    if len(set(targets)) == 1:
+        return absolute_url(targets[0], base)
+    return None

@@ -1,0 +1,120 @@
+"""Further pages of a column list: pager links, <select> pagers, stated page counts,
+and the two common script pagers (TRS createPageHTML, component-CMS maxPageNum)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from lxml import etree
+
+from .dom import absolute_url, element_text
+
+_NEXT_WORDS = frozenset({"下一页", "下页", "后一页", ">", "›", "»", ">>", "下一页>", "下一页>>"})
+_LAST_WORDS = frozenset({"尾页", "末页", "最后一页", "最末页", ">|"})
+_FIRST_WORDS = frozenset({"首页", "第一页", "|<"})
+_PAGE_PARAM_RE = re.compile(r"^(page|pageno|pagenum|pageindex|currentpage|curpage|p|pn|pageNo)$", re.I)
+_TOTAL_PATTERNS = (
+    re.compile(r"共\s*(\d{1,5})\s*页"),
+    re.compile(r"(?<!\d)\d{1,5}\s*/\s*(\d{1,5})\s*页"),
+    re.compile(r"页次\s*[：:]\s*\d{1,5}\s*/\s*(\d{1,5})"),
+    re.compile(r"总页数\s*[：:]\s*(\d{1,5})"),
+)
+_CURRENT_PATTERNS = (
+    re.compile(r"(?<!\d)(\d{1,5})\s*/\s*\d{1,5}\s*页"),
+    re.compile(r"第\s*(\d{1,5})\s*页"),
+    re.compile(r"页次\s*[：:]\s*(\d{1,5})\s*/"),
+)
+_TRS_PAGER_RE = re.compile(
+    r"createPageHTML\(\s*(?:['\"][\w-]*['\"]\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]"
+)
+_MAX_PAGE_NUM_RE = re.compile(r"\bmaxPageNum\s*=\s*(\d+)")
+_PURL_RE = re.compile(r"\bpurl\s*=\s*['\"]([^'\"]+)['\"]")
+_LAST_PAGE = 10**6
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Next pages in page order and the page count the page states."""
+
+    next_pages: list[str]
+    total_pages: int | None
+
+
+def _stated_number(text: str, patterns: tuple[re.Pattern[str], ...]) -> int | None:
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match and int(match.group(1)) > 0:
+            return int(match.group(1))
+    return None
+
+
+def _script_pager(scripts: str, base: str) -> Pagination | None:
+    """Pages written by TRS createPageHTML(total, current, "index", "html") or a maxPageNum pager."""
+    trs = _TRS_PAGER_RE.search(scripts)
+    if trs:
+        total, current, name, ext = int(trs.group(1)), int(trs.group(2)), trs.group(3), trs.group(4)
+        pages = [urljoin(base, f"{name}_{i}.{ext}") for i in range(1, total) if i != current]
+        return Pagination(pages, total) if total > 0 else None
+    counts = [int(n) for n in _MAX_PAGE_NUM_RE.findall(scripts) if int(n) > 0]
+    purl = _PURL_RE.search(scripts)
+    if counts and purl:
+        total = counts[-1]
+        # This pager counts down: page k is purl_(total-k+1), so page 2 is purl_(total-1).
+        pages = [urljoin(base, f"{purl.group(1)}_{n}.html") for n in range(total - 1, 0, -1)]
+        return Pagination(pages, total)
+    return None
+
+
+def _page_param(url: str) -> int | None:
+    for key, values in parse_qs(urlsplit(url).query).items():
+        if _PAGE_PARAM_RE.match(key) and values and values[0].isdigit():
+            return int(values[0])
+    return None
+
+
+def _numbered_links(root: etree._Element, base: str, current: int, total: int | None) -> list[tuple[int, str]]:
+    """(page number, url) for every pager link and <select> option on the page."""
+    found: list[tuple[int, str]] = []
+    anchors = [(element_text(a), absolute_url(a.get("href"), base)) for a in root.iter("a")]
+    has_pager_words = any(text.replace(" ", "") in _NEXT_WORDS | _LAST_WORDS for text, _ in anchors)
+    for text, url in anchors:
+        if not url:
+            continue
+        word = text.replace(" ", "")
+        if word in _NEXT_WORDS or word.startswith("下一页"):
+            found.append((current + 1, url))
+        elif word in _LAST_WORDS:
+            found.append((total or _LAST_PAGE, url))
+        elif word in _FIRST_WORDS:
+            found.append((1, url))
+        elif word.isdigit() and has_pager_words and 0 < int(word) < 100_000:
+            found.append((int(word), url))
+        elif (number := _page_param(url)) is not None and has_pager_words:
+            found.append((number, url))
+    for select in root.iter("select"):
+        for option in select.iter("option"):
+            label, url = element_text(option), absolute_url(option.get("value"), base)
+            if url and label.isdigit() and not option.get("value", "").strip().isdigit():
+                found.append((int(label), url))
+    return found
+
+
+def find_pagination(root: etree._Element | None, lines: list[str], scripts: str, page_url: str, base: str) -> Pagination:
+    """Further pages of this list, page 2 first, without the current page or page 1."""
+    scripted = _script_pager(scripts, base)
+    if scripted:
+        return scripted
+    text = "\n".join(lines)
+    total = _stated_number(text, _TOTAL_PATTERNS)
+    if root is None:
+        return Pagination([], total)
+    current = _stated_number(text, _CURRENT_PATTERNS) or 1
+    numbered = _numbered_links(root, base, current, total)
+    first_pages = {url for number, url in numbered if number == 1}
+    skip = {page_url, base} | first_pages
+    ordered: list[str] = []
+    for number, url in sorted(numbered, key=lambda pair: pair[0]):
+        if number > current and url not in skip and url not in ordered:
+            ordered.append(url)
+    return Pagination(ordered, total)

@@ -1,0 +1,200 @@
+"""The portal spider: fetches a county portal from its home page and reads every page.
+
+It only fetches and extracts. It follows on-site links breadth-first, and follows each required
+column (found by the link text naming it) through its sub-columns, list paging and items,
+whatever their depth. Everything it reads goes to the store; the rules judge later.
+"""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from urllib.parse import urldefrag, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+from twisted.python.failure import Failure
+
+from audit.config import AuditConfig, load_config
+from crawler.items import ColumnMembership, FetchedPage
+from crawler.reading import PageReading, read_page
+
+# Links to files the spider records but does not fetch as pages.
+_NOT_PAGES = frozenset(f".{ext}" for ext in IGNORED_EXTENSIONS) | {".ofd", ".wps", ".et", ".dps", ".ceb"}
+# How far below a column's index page its sub-column tree is followed.
+_MAX_SUB_LEVEL = 2
+
+
+def page_key(url: str) -> str:
+    """The URL a page is stored and de-duplicated under: absolute, without its #fragment."""
+    return urldefrag(url)[0]
+
+
+def looks_like_page(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    dot = path.rfind(".")
+    return dot == -1 or path[dot:] not in _NOT_PAGES
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, url: str, column: str | None = None, config: str | AuditConfig | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.audit_config = config if isinstance(config, AuditConfig) else load_config(config)
+        if column is not None:
+            self.audit_config.column(column)  # KeyError for an unknown column key
+        self.start_url = page_key(url)
+        self.scope = column
+        limits = self.audit_config.crawl
+        # A column audit only needs the pages that can hold the column's link.
+        self.generic_depth = limits.max_clicks - 1 if column else limits.max_depth
+        self.site_hosts = {(urlsplit(self.start_url).hostname or "").lower()}
+        self.home_links: frozenset[str] = frozenset()
+        self._requested: set[tuple[str, str | None, str]] = set()
+        self._members: set[ColumnMembership] = set()
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        request = self._request(self.start_url, clicks=0, column=None, role="home")
+        if request is not None:
+            yield request
+
+    # -- requests --------------------------------------------------------------------------
+
+    def _request(self, url: str, *, clicks: int, column: str | None, role: str, via: str | None = None,
+                 exclude: frozenset[str] = frozenset(), sub_level: int = 0, list_pages: int = 0) -> scrapy.Request | None:
+        """A request for `url` in `role`, unless one was already made for the same purpose."""
+        url = page_key(url)
+        key = (url, column, role if column else "page")
+        if key in self._requested:
+            return None
+        self._requested.add(key)
+        # Nearer pages first; a column's own pages before generic ones at the same depth.
+        priority = -10 * clicks + (5 if column else 0)
+        return scrapy.Request(
+            url, callback=self.parse, errback=self.on_error, priority=priority, dont_filter=True,
+            meta={"clicks": clicks, "column": column, "role": role, "via": via, "exclude": exclude,
+                  "sub_level": sub_level, "list_pages": list_pages, "handle_httpstatus_all": True,
+                  "download_timeout": self.audit_config.crawl.timeout},
+        )
+
+    def _on_site(self, url: str) -> bool:
+        return (urlsplit(url).hostname or "").lower() in self.site_hosts
+
+    # -- responses -------------------------------------------------------------------------
+
+    def parse(self, response: Response) -> Iterator[object]:
+        meta = response.meta
+        url = page_key(meta.get("redirect_urls", [response.url])[0])
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        if meta["role"] == "home":
+            # A home page that redirects (http → https://www.) moves the site to the new host.
+            self.site_hosts.add((urlsplit(response.url).hostname or "").lower())
+        if response.status >= 400 or not isinstance(response, TextResponse):
+            yield FetchedPage(url, response.url, response.status, content_type, None, None)
+            return
+        reading = read_page(response.body, response.url, content_type=content_type)
+        yield FetchedPage(url, response.url, response.status, content_type, None, reading)
+        if meta["role"] == "home":
+            self.home_links = frozenset(page_key(link.url) for link in reading.links if link.tag == "a")
+        yield from self._follow(url, reading, meta)
+
+    def on_error(self, failure: Failure) -> Iterator[FetchedPage]:
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        status = response.status if response is not None else None
+        message = _failure_text(failure)
+        yield FetchedPage(page_key(request.url), None, status, None, message, None)
+
+    # -- what to follow ----------------------------------------------------------------------
+
+    def _follow(self, url: str, reading: PageReading, meta: dict) -> Iterator[object]:
+        clicks: int = meta["clicks"]
+        column: str | None = meta["column"]
+        role: str = meta["role"]
+        if reading.redirect_to and self._on_site(reading.redirect_to):
+            # A client-side redirect is not a click: the target takes this page's place.
+            yield from self._emit(self._request(reading.redirect_to, clicks=clicks, column=column, role=role,
+                                                via=url, exclude=meta["exclude"], sub_level=meta["sub_level"]))
+        if column is not None and role in ("index", "sub", "paging"):
+            yield from self._follow_column_list(url, reading, meta)
+        elif reading.next_pages and clicks <= self.generic_depth:
+            for next_url in reading.next_pages[: self.audit_config.crawl.max_list_pages]:
+                if self._on_site(next_url):
+                    yield from self._emit(self._request(next_url, clicks=clicks, column=None, role="page", via=url))
+        for link in reading.links:
+            if link.tag != "a" or not self._on_site(link.url) or not looks_like_page(link.url):
+                continue
+            spec = self.audit_config.column_for_anchor(link.text)
+            if spec is not None and spec.required and self.scope in (None, spec.key):
+                target = page_key(link.url)
+                yield from self._member(spec.key, target, "index", url)
+                yield from self._emit(self._request(
+                    target, clicks=clicks + 1, column=spec.key, role="index", via=url,
+                    exclude=self.home_links | {page_key(l.url) for l in reading.links}))
+            elif clicks < self.generic_depth:
+                yield from self._emit(self._request(link.url, clicks=clicks + 1, column=None, role="page", via=url))
+
+    def _follow_column_list(self, url: str, reading: PageReading, meta: dict) -> Iterator[object]:
+        """A page of a required column's list: its items, its further pages and its sub-columns."""
+        column: str = meta["column"]
+        clicks: int = meta["clicks"]
+        item_urls = {page_key(item.url) for item in reading.list_items}
+        for item_url in item_urls:
+            yield from self._member(column, item_url, "item", url)
+            if self._on_site(item_url) and looks_like_page(item_url):
+                yield from self._emit(self._request(item_url, clicks=clicks + 1, column=None, role="page", via=url))
+        if meta["list_pages"] < self.audit_config.crawl.max_list_pages:
+            for next_url in reading.next_pages:
+                next_url = page_key(next_url)
+                if self._on_site(next_url):
+                    yield from self._member(column, next_url, "paging", url)
+                    yield from self._emit(self._request(
+                        next_url, clicks=clicks, column=column, role="paging", via=url, exclude=meta["exclude"],
+                        sub_level=meta["sub_level"], list_pages=meta["list_pages"] + 1))
+        if meta["role"] == "paging" or meta["sub_level"] >= _MAX_SUB_LEVEL or reading.publish_date is not None:
+            return
+        # Sub-columns: this page's own links, not the site's or the parent section's navigation.
+        page_links = {page_key(link.url) for link in reading.links if link.tag == "a"}
+        skip = meta["exclude"] | item_urls | {page_key(u) for u in reading.next_pages} | {url}
+        for link in reading.links:
+            target = page_key(link.url)
+            if (link.tag != "a" or target in skip or not self._on_site(target) or not looks_like_page(target)
+                    or self.audit_config.column_for_anchor(link.text) is not None):
+                continue
+            yield from self._member(column, target, "sub", url)
+            yield from self._emit(self._request(
+                target, clicks=clicks + 1, column=column, role="sub", via=url,
+                exclude=meta["exclude"] | page_links, sub_level=meta["sub_level"] + 1))
+
+    def _member(self, column: str, url: str, role: str, via: str) -> Iterator[ColumnMembership]:
+        membership = ColumnMembership(column, url, role, via)
+        key = ColumnMembership(column, url, role, None)
+        if key not in self._members:
+            self._members.add(key)
+            yield membership
+
+    @staticmethod
+    def _emit(request: scrapy.Request | None) -> Iterator[scrapy.Request]:
+        if request is not None:
+            yield request
+
+
+def _failure_text(failure: Failure) -> str:
+    """A short reason for a failed fetch, in the words a report uses, with the exception class."""
+    exc = failure.value
+    name = type(exc).__name__
+    for marker, words in _FAILURE_WORDS:
+        if marker in name:
+            return f"{words}（{name}）"
+    detail = (str(exc).strip().splitlines() or [""])[0]
+    return f"{name}: {detail}"[:500] if detail else name
+
+
+_FAILURE_WORDS = (
+    ("ConnectionRefused", "连接被拒绝"),
+    ("DNSLookup", "域名解析失败"),
+    ("Timeout", "请求超时"),
+    ("ConnectionLost", "连接中断"),
+    ("ResponseNeverReceived", "未收到响应"),
+    ("SSL", "证书或加密连接错误"),
+)

@@ -1,0 +1,1 @@
+"""HTML reports rendered with Jinja2 (autoescape on) from stored findings."""

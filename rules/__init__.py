@@ -1,0 +1,17 @@
+"""The rule catalogue. Each rule is a module in a family package (rules/label/missing.py is
+`label.missing`); importing this package registers them all."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from rules.base import Finding, Problem, RuleSpec, Severity, registered_rules
+
+_FAMILIES = ("site", "column", "label")
+
+for _family in _FAMILIES:
+    _package = importlib.import_module(f"rules.{_family}")
+    for _module in pkgutil.iter_modules(_package.__path__):
+        importlib.import_module(f"rules.{_family}.{_module.name}")
+
+__all__ = ["Finding", "Problem", "RuleSpec", "Severity", "registered_rules"]

@@ -1,0 +1,86 @@
+"""Rule metadata, findings and the registry every rule module adds itself to."""
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from audit.config import AuditConfig
+    from rules.snapshot import SiteSnapshot
+
+
+class Severity(str, enum.Enum):
+    """国办秘函〔2019〕19号 classes: a veto item fails the site; deductions cost points; hints are advice."""
+
+    VETO = "单项否决"
+    DEDUCT = "扣分"
+    HINT = "提示"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    url: str
+    column: str | None
+    severity: Severity
+    message: str
+    evidence: str
+
+    def to_json(self) -> dict:
+        return {
+            "rule": self.rule,
+            "url": self.url,
+            "column": self.column,
+            "severity": self.severity.value,
+            "message": self.message,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a check function reports: where, in words for the bulletin, and the text that showed it."""
+
+    url: str
+    message: str
+    evidence: str
+    column: str | None = None
+
+
+CheckFunction = Callable[["SiteSnapshot", "AuditConfig"], Iterable[Problem]]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    title: str
+    severity: Severity
+    clause: str
+    check: CheckFunction
+    doc: str
+
+    def findings(self, site: "SiteSnapshot", config: "AuditConfig") -> Iterator[Finding]:
+        for problem in self.check(site, config):
+            yield Finding(self.id, problem.url, problem.column, self.severity, problem.message, problem.evidence)
+
+
+_REGISTRY: dict[str, RuleSpec] = {}
+
+
+def rule(*, id: str, title: str, severity: Severity, clause: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the decorated check function as a rule; its docstring is the rule's documentation."""
+
+    def register(check: CheckFunction) -> CheckFunction:
+        if id in _REGISTRY:
+            raise ValueError(f"rule id registered twice: {id}")
+        _REGISTRY[id] = RuleSpec(id, title, severity, clause, check, (check.__doc__ or "").strip())
+        return check
+
+    return register
+
+
+def registered_rules() -> Iterator[RuleSpec]:
+    """Every registered rule, ordered by id."""
+    return iter(sorted(_REGISTRY.values(), key=lambda spec: spec.id))

@@ -1,0 +1,46 @@
+from rules.base import Problem, Severity, rule
+
+
+@rule(id="column.missing", title="必设栏目缺失", severity=Severity.DEDUCT,
+      clause="马关县2022年政务公开工作任务清单；国办发〔2017〕47号《政府网站发展指引》栏目设置")
+def check(site, config):
+    """Checks that each required column is reachable from the home page within
+    `crawl.max_clicks` (3) clicks, through a link whose whole text names it.
+
+    Why: the county task list requires the 利企惠民政策专区, 政府信息公开基本目录,
+    规章和行政规范性文件库, 公共企事业单位信息公开 and 行政许可事项清单 columns on the portal,
+    and a column hidden deeper than three clicks is not one the public can find.
+
+    Fires: the only link 行政许可事项清单 sits on a page 3 clicks deep (the column is at 4);
+    the link 规范性文件 leads to a page that answers 404; no link names the column at all.
+
+    Quiet: the 基本目录 link is on the 政府信息公开 page (column at 2 clicks); a news title
+    containing 行政许可事项清单（2023年版） is not the column, and neither counts for or against.
+    """
+    chain = site.home_chain()
+    if not chain or not chain[-1].fetched_ok:
+        return
+    limit = config.crawl.max_clicks
+    for spec in site.audited_columns():
+        if site.column_index(spec.key) is not None:
+            continue
+        entries = site.column_entries(spec.key)
+        near = [e for e in entries if e.clicks is not None and e.clicks <= limit]
+        if near:
+            failures = "；".join(f"{e.url}（{_failure(site, e.url)}）" for e in near)
+            message = f"「{spec.name}」栏目链接无法打开"
+            evidence = f"链接「{near[0].anchor_text}」→ {failures}"
+        elif entries:
+            deepest = entries[0]
+            where = f"位于第{deepest.clicks}层" if deepest.clicks is not None else "不在首页可达的页面上"
+            message = f"「{spec.name}」栏目{where}，超过{limit}次点击可达的要求"
+            evidence = f"链接「{deepest.anchor_text}」→ {deepest.url}"
+        else:
+            message = f"未找到「{spec.name}」栏目"
+            evidence = f"{limit}次点击内没有文字为「{'／'.join(spec.anchors)}」的链接"
+        yield Problem(site.site_url, message, evidence, spec.key)
+
+
+def _failure(site, url):
+    page = site.pages.get(url)
+    return page.failure if page is not None else "未获取"

@@ -1,0 +1,1 @@
+"""Whole-site rules: the home page answers and is kept current."""

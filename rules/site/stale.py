@@ -1,0 +1,41 @@
+from datetime import timedelta
+
+from rules.base import Problem, Severity, rule
+
+
+@rule(id="site.stale", title="首页不更新", severity=Severity.VETO,
+      clause="国办秘函〔2019〕19号 单项否决·首页不更新（监测2周首页无信息更新）")
+def check(site, config):
+    """Checks that the newest dated item linked from the home page is at most `site.stale_days`
+    (14) days older than the as-of date.
+
+    Why: a home page without new information for two weeks fails the inspection (单项否决).
+    The item dates are those the home page shows beside its links, else the publish date of
+    the linked page.
+
+    Fires: as of 2022-10-15, the newest dated link on the home page is from 2022-09-20.
+
+    Quiet: the newest is from 2022-10-10, even if the first news box shows only older items;
+    items dated after the as-of date are ignored (they did not exist then); a home page with
+    no date anywhere is not judged; a column audit (--column) does not judge the home page.
+    """
+    chain = site.home_chain()
+    if site.scope is not None or not chain or not chain[-1].fetched_ok:
+        return
+    home = chain[-1]
+    candidates = list(site.dated_links.get(home.url, ())) + list(site.main_items.get(home.url, ()))
+    linked = [target for target, is_click in site.edges.get(home.url, ()) if is_click]
+    newest = site.newest(candidates)
+    newest_date = newest[1] if newest else None
+    evidence_title = newest[0].title if newest else ""
+    for target in linked:
+        page = site.pages.get(target)
+        published = page.publish_date if page is not None else None
+        if published and published <= site.as_of and (newest_date is None or published > newest_date):
+            newest_date, evidence_title = published, page.title or target
+    limit = site.as_of - timedelta(days=config.site_stale_days)
+    # No date anywhere on or behind the home page: nothing to judge by, so no verdict.
+    if newest_date is not None and newest_date < limit:
+        days = (site.as_of - newest_date).days
+        yield Problem(site.site_url, f"首页最新信息发布于{newest_date.isoformat()}，已{days}天未更新（要求{config.site_stale_days}天内）",
+                      f"{newest_date.isoformat()} {evidence_title}")

@@ -1,0 +1,215 @@
+"""The rules' read-only view of one stored audit run.
+
+The store builds a SiteSnapshot; rules judge from it and never fetch. Facts several rules share
+(click depth, which pages make up a column, an item's date) are derived here once.
+"""
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from audit.config import AuditConfig, ColumnSpec
+
+LIST_ROLES = frozenset({"index", "sub", "paging"})
+
+
+@dataclass(frozen=True)
+class PageView:
+    url: str
+    final_url: str | None
+    status: int | None
+    error: str | None
+    content_type: str | None
+    title: str | None
+    publish_date: date | None
+    doc_number: str | None
+    publisher: str | None
+    labels: tuple[str, ...]
+    is_list: bool
+    empty_notice: bool
+    redirect_to: str | None = None
+
+    @property
+    def fetched_ok(self) -> bool:
+        return self.error is None and self.status is not None and self.status < 400
+
+    @property
+    def failure(self) -> str:
+        """Why the fetch failed, in words for a report ("" when it did not)."""
+        if self.fetched_ok:
+            return ""
+        if self.status is not None and self.status >= 400:
+            return f"HTTP {self.status}"
+        return self.error or "未能获取"
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """A list row: where it is listed, its title, target and the date the list shows."""
+
+    page_url: str
+    title: str
+    url: str
+    date: date | None
+
+
+@dataclass(frozen=True)
+class Anchor:
+    from_url: str
+    to_url: str
+    text: str
+    on_site: bool
+
+
+@dataclass(frozen=True)
+class ColumnEntry:
+    """A page that a link naming the column points to, and its distance from home in clicks."""
+
+    url: str
+    clicks: int | None
+    on_site: bool
+    anchor_text: str
+
+
+@dataclass
+class SiteSnapshot:
+    site_url: str
+    as_of: date
+    scope: str | None
+    config: AuditConfig
+    pages: dict[str, PageView] = field(default_factory=dict)
+    # Stored links that cost a click (a href) and those that do not (paging, client redirects).
+    edges: dict[str, set[tuple[str, bool]]] = field(default_factory=lambda: defaultdict(set))
+    anchors: dict[str, list[Anchor]] = field(default_factory=lambda: defaultdict(list))
+    members: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    main_items: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
+    dated_links: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
+    _clicks: dict[str, int] | None = None
+    _memberships: dict[str, frozenset[tuple[str, str]]] | None = None
+
+    # -- the site -------------------------------------------------------------------------
+
+    @property
+    def home(self) -> PageView | None:
+        return self.pages.get(self.site_url)
+
+    def home_chain(self) -> list[PageView]:
+        """The home page and the pages its client-side redirects lead to, in order."""
+        chain: list[PageView] = []
+        page = self.home
+        while page is not None and page not in chain:
+            chain.append(page)
+            page = self.pages.get(page.redirect_to) if page.redirect_to else None
+        return chain
+
+    def clicks(self) -> dict[str, int]:
+        """Shortest click distance of every reached URL from home (paging and redirects are free)."""
+        if self._clicks is None:
+            dist = {self.site_url: 0}
+            queue: deque[str] = deque([self.site_url])
+            while queue:
+                url = queue.popleft()
+                for target, is_click in self.edges.get(url, ()):
+                    step = dist[url] + (1 if is_click else 0)
+                    if step < dist.get(target, step + 1):
+                        dist[target] = step
+                        # 0-1 BFS: free edges go to the front so distances stay shortest.
+                        (queue.append if is_click else queue.appendleft)(target)
+            self._clicks = dist
+        return self._clicks
+
+    # -- required columns -----------------------------------------------------------------
+
+    def audited_columns(self) -> Iterator[ColumnSpec]:
+        """The required columns this run audits: all of them, or the one it was scoped to."""
+        for spec in self.config.columns:
+            if spec.required and (self.scope is None or spec.key == self.scope):
+                yield spec
+
+    def column_entries(self, key: str) -> list[ColumnEntry]:
+        """Pages linked under the column's name, nearest to home first."""
+        clicks = self.clicks()
+        best: dict[str, ColumnEntry] = {}
+        for anchor in self.anchors.get(key, ()):
+            depth = clicks.get(anchor.to_url)
+            if depth is None and anchor.from_url in clicks:
+                depth = clicks[anchor.from_url] + 1
+            entry = ColumnEntry(anchor.to_url, depth, anchor.on_site, anchor.text)
+            known = best.get(entry.url)
+            if known is None or _nearer(entry, known):
+                best[entry.url] = entry
+        return sorted(best.values(), key=lambda e: (e.clicks is None, e.clicks or 0, e.url))
+
+    def column_index(self, key: str) -> ColumnEntry | None:
+        """The column as the public finds it: the nearest linked page within max_clicks that
+        opens (a page on another host counts as found; the crawler does not fetch it)."""
+        for entry in self.column_entries(key):
+            if entry.clicks is None or entry.clicks > self.config.crawl.max_clicks:
+                continue
+            page = self.pages.get(entry.url)
+            if not entry.on_site or (page is not None and page.fetched_ok):
+                return entry
+        return None
+
+    def column_list_pages(self, key: str) -> list[str]:
+        """The column's index, sub-column and further list pages the crawler followed."""
+        seen: dict[str, None] = {}
+        for url, role in self.members.get(key, ()):
+            if role in LIST_ROLES:
+                seen.setdefault(url, None)
+        return list(seen)
+
+    def column_items(self, key: str) -> list[ItemView]:
+        """Every row listed on any of the column's list pages (sub-columns included)."""
+        return [item for url in self.column_list_pages(key) for item in self.main_items.get(url, ())]
+
+    def item_date(self, item: ItemView) -> date | None:
+        """The date a list shows for an item, else the publish date its own page states."""
+        if item.date is not None:
+            return item.date
+        page = self.pages.get(item.url)
+        return page.publish_date if page is not None else None
+
+    def newest(self, items: Iterable[ItemView]) -> tuple[ItemView, date] | None:
+        """The item with the latest date up to as-of (not the first row: pinned rows come first).
+
+        Dates after as-of are left out: an audit of a past quarter sees what existed then.
+        """
+        dated = [(item, d) for item in items if (d := self.item_date(item)) is not None and d <= self.as_of]
+        if not dated:
+            return None
+        return max(dated, key=lambda pair: pair[1])
+
+    def audited_pages(self) -> Iterator[PageView]:
+        """Pages in this run's scope: all of them, or the pages of the one audited column."""
+        if self.scope is None:
+            yield from self.pages.values()
+            return
+        urls = {url for url, _ in self.members.get(self.scope, ())}
+        for url in urls:
+            page = self.pages.get(url)
+            if page is not None:
+                yield page
+
+    def memberships(self, url: str) -> frozenset[tuple[str, str]]:
+        """The (column key, role) pairs the crawler followed `url` for."""
+        if self._memberships is None:
+            index: dict[str, set[tuple[str, str]]] = defaultdict(set)
+            for key, rows in self.members.items():
+                for member_url, role in rows:
+                    index[member_url].add((key, role))
+            self._memberships = {url: frozenset(pairs) for url, pairs in index.items()}
+        return self._memberships.get(url, frozenset())
+
+    def column_of(self, url: str) -> str | None:
+        """The required column a page belongs to (the first by key when several list it)."""
+        keys = sorted({key for key, _ in self.memberships(url)})
+        return keys[0] if keys else None
+
+
+def _nearer(entry: ColumnEntry, known: ColumnEntry) -> bool:
+    if entry.clicks is None:
+        return False
+    return known.clicks is None or entry.clicks < known.clicks

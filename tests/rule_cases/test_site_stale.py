@@ -1,0 +1,42 @@
+"""site.stale: the newest dated item linked from home must be at most 14 days old."""
+from portal_kit import audit_pages, page
+
+HOME_PORTAL = {
+    "/index.html": page("首页", (
+        '<ul class="news"><li><a href="/n/old.html">置顶：县政府工作报告</a><span>2022-01-05</span></li>'
+        '<li><a href="/n/1.html">县政府召开常务会议</a><span>2022-10-10</span></li>'
+        '<li><a href="/n/2.html">县长调研秋收工作</a><span>2022-09-28</span></li></ul>'
+        '<div class="notice"><a href="/n/3.html">关于国庆节放假的通知</a></div>')),
+    "/n/old.html": page("县政府工作报告", "<p>报告</p>"),
+    "/n/1.html": page("县政府召开常务会议", "<p>会议</p>"),
+    "/n/2.html": page("县长调研秋收工作", "<p>调研</p>"),
+    "/n/3.html": page("关于国庆节放假的通知", "<p>发布时间：2022-09-29</p><p>通知</p>"),
+}
+
+
+def test_quiet_when_the_newest_home_item_is_five_days_old(tmp_path):
+    result = audit_pages(tmp_path, HOME_PORTAL, as_of="2022-10-15")
+    assert result.of("site.stale") == []
+
+
+def test_quiet_on_the_fourteenth_day(tmp_path):
+    assert audit_pages(tmp_path, HOME_PORTAL, as_of="2022-10-24").of("site.stale") == []
+
+
+def test_fires_on_the_fifteenth_day(tmp_path):
+    result = audit_pages(tmp_path, HOME_PORTAL, as_of="2022-10-25")
+    [finding] = result.of("site.stale")
+    assert finding["url"] == result.base_url
+    assert "2022-10-10" in finding["message"] and "15天" in finding["message"]
+    assert finding["severity"] == "单项否决"
+
+
+def test_items_dated_after_as_of_do_not_count(tmp_path):
+    # As of 2022-01-25 the autumn items did not exist yet: the newest was 2022-01-05, 20 days old.
+    [finding] = audit_pages(tmp_path, HOME_PORTAL, as_of="2022-01-25").of("site.stale")
+    assert "2022-01-05" in finding["message"] and "20天" in finding["message"]
+
+
+def test_column_audits_do_not_judge_the_home_page(tmp_path):
+    result = audit_pages(tmp_path, HOME_PORTAL, "--column", "lqhm", as_of="2023-06-01")
+    assert result.of("site.stale") == []

@@ -1,0 +1,76 @@
+"""The command line: help, clear one-line errors (exit 2), the rule catalogue, and `scrapy crawl`."""
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audit.portal_server import SAMPLE_PORTAL, serve_portal
+from portal_kit import govaudit
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("command", [[], ["audit"], ["demo"], ["rules"], ["extract"]])
+def test_help(command):
+    done = govaudit(*command, "--help")
+    assert done.returncode == 0 and "Usage" in done.stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (["audit", "ftp://example.gov.cn/"], "http://"),
+    (["audit", "http:///nohost"], "host"),
+    (["audit", "not a url"], "http://"),
+    (["audit", "http://127.0.0.1:9/", "--column", "nosuch"], "unknown column"),
+    (["audit", "http://127.0.0.1:9/", "--as-of", "2022-02-30"], "YYYY-MM-DD"),
+    (["audit", "http://127.0.0.1:9/", "--config", "/nonexistent/govaudit.yaml"], "cannot read config"),
+    (["audit", "http://127.0.0.1:9/", "--db", "nosuchdialect://x"], "cannot open database"),
+    (["extract", "/nonexistent/page.html"], "cannot read"),
+])
+def test_bad_arguments_exit_2_without_traceback(tmp_path, args, words):
+    done = govaudit(*args, cwd=tmp_path)
+    assert done.returncode == 2
+    assert words in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_config_file(tmp_path):
+    config = tmp_path / "bad.yaml"
+    config.write_text("columns: [unclosed", encoding="utf-8")
+    done = govaudit("audit", "http://127.0.0.1:9/", "--config", str(config), cwd=tmp_path)
+    assert done.returncode == 2 and "YAML" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_rules_lists_every_rule_from_its_metadata():
+    done = govaudit("rules")
+    assert done.returncode == 0
+    for rule_id in ("site.unreachable", "site.stale", "column.missing", "column.empty", "column.stale",
+                    "label.missing", "label.conflict", "label.not_public"):
+        assert rule_id in done.stdout
+    assert "单项否决" in done.stdout and "国办秘函〔2019〕19号" in done.stdout
+
+
+def test_extract_prints_what_the_reader_reads():
+    page = SAMPLE_PORTAL / "xxgk" / "gfxwj" / "202112" / "t20211220_1039.html"
+    done = govaudit("extract", str(page), "--url", "http://www.maguan.gov.cn/xxgk/gfxwj/202112/t20211220_1039.html")
+    assert done.returncode == 0
+    import json
+    reading = json.loads(done.stdout)
+    assert reading["doc_number"] == "马政办规〔2021〕12号"
+    assert set(reading["labels"]) == {"此件公开发布", "此件删减后公开"}
+
+
+def test_scrapy_crawl_stores_the_run(tmp_path):
+    db = tmp_path / "scrapy.sqlite"
+    env = {**os.environ, "GOVAUDIT_DB": f"sqlite:///{db}"}
+    with serve_portal(SAMPLE_PORTAL) as portal:
+        done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"url={portal.base_url}",
+                               "-s", "LOG_LEVEL=WARNING"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select status from audit_run").fetchone() == ("done",)
+        assert conn.execute("select count(*) from page").fetchone()[0] >= 90
+        rules = {row[0] for row in conn.execute("select rule from finding")}
+    assert {"column.missing", "label.not_public"} <= rules
