@@ -5,7 +5,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -47,6 +47,12 @@ class AuditConfig:
     crawl: CrawlLimits
     columns: tuple[ColumnSpec, ...]
     fingerprint: str
+    # Per-rule settings from the `rules:` section, keyed by rule id (e.g. "entity.sector_missing").
+    rule_settings: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def rule_option(self, rule_id: str, name: str, default=None):
+        """A rule's setting from the config, or `default` when the config does not set it."""
+        return self.rule_settings.get(rule_id, {}).get(name, default)
 
     def column(self, key: str) -> ColumnSpec:
         for spec in self.columns:
@@ -120,7 +126,9 @@ def load_config(path: str | Path | None = None) -> AuditConfig:
             for key, spec in raw["columns"].items()
         )
         site_stale_days = int(raw["site"]["stale_days"])
+        rule_settings = {str(rule_id): dict(options or {}) for rule_id, options in (raw.get("rules") or {}).items()}
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"配置项缺失或类型错误 / config entry missing or of the wrong type: {exc}") from exc
     fingerprint = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
-    return AuditConfig(site_stale_days=site_stale_days, crawl=limits, columns=columns, fingerprint=fingerprint)
+    return AuditConfig(site_stale_days=site_stale_days, crawl=limits, columns=columns, fingerprint=fingerprint,
+                       rule_settings=rule_settings)

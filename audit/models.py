@@ -57,6 +57,7 @@ class Page(Base):
     index_number: Mapped[str | None] = mapped_column(String(256))
     topic: Mapped[str | None] = mapped_column(String(256))
     validity: Mapped[str | None] = mapped_column(String(64))
+    disclosure_mode: Mapped[str | None] = mapped_column(String(64))
     labels: Mapped[list] = mapped_column(JSON, default=list)
     is_list: Mapped[bool] = mapped_column(default=False)
     empty_notice: Mapped[bool] = mapped_column(default=False)

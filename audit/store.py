@@ -18,7 +18,7 @@ from audit.config import AuditConfig
 from audit.models import AuditRun, Base, ColumnPage, FindingRecord, Link, ListItem, Page
 from crawler.items import ColumnMembership, FetchedPage
 from rules.base import Finding
-from rules.snapshot import Anchor, ItemView, PageView, SiteSnapshot
+from rules.snapshot import Anchor, ItemView, LinkView, PageView, SiteSnapshot
 
 DEFAULT_DB_FILE = "govaudit.sqlite"
 
@@ -117,6 +117,7 @@ class Store:
             page.index_number = reading.index_number
             page.topic = reading.topic
             page.validity = reading.validity
+            page.disclosure_mode = reading.disclosure_mode
             page.labels = list(reading.labels)
             page.is_list = bool(reading.list_items)
             page.empty_notice = reading.empty_notice
@@ -166,14 +167,18 @@ class Store:
 
     def snapshot(self, run_id: int, config: AuditConfig) -> SiteSnapshot:
         run = self.run(run_id)
-        snap = SiteSnapshot(site_url=run.site_url, as_of=run.as_of, scope=run.scope, config=config)
+        snap = SiteSnapshot(site_url=run.site_url, as_of=run.as_of, scope=run.scope, config=config,
+                            content=StoredRunContent(self, run_id))
         with self._sessions() as session:
             for page in session.scalars(select(Page).where(Page.run_id == run_id)):
                 snap.pages[page.url] = PageView(
                     url=page.url, final_url=page.final_url, status=page.status, error=page.error,
                     content_type=page.content_type, title=page.title, publish_date=page.publish_date,
                     doc_number=page.doc_number, publisher=page.publisher, labels=tuple(page.labels or ()),
-                    is_list=page.is_list, empty_notice=page.empty_notice, redirect_to=page.redirect_to)
+                    is_list=page.is_list, empty_notice=page.empty_notice, redirect_to=page.redirect_to,
+                    written_date=page.written_date, index_number=page.index_number, topic=page.topic,
+                    validity=page.validity, disclosure_mode=page.disclosure_mode,
+                    is_html=_is_html(page.content_type), meta_tags=dict(page.meta_tags or {}))
             links = session.execute(
                 select(Link.from_url, Link.to_url, Link.text, Link.on_site, Link.is_click)
                 .where(Link.run_id == run_id, Link.tag.in_(("a", "redirect"))).distinct())
@@ -204,6 +209,37 @@ class Store:
             self._site_urls[run_id] = self.run(run_id).site_url
             self._site_hosts[run_id] = {_host(self._site_urls[run_id])}
         return self._site_hosts[run_id]
+
+
+class StoredRunContent:
+    """Page text and links of one stored run, read when a rule asks for them."""
+
+    def __init__(self, store: Store, run_id: int):
+        self._store = store
+        self._run_id = run_id
+
+    def text_of(self, url: str) -> str:
+        with self._store._sessions() as session:
+            text = session.scalar(select(Page.text).where(Page.run_id == self._run_id, Page.url == url))
+        return text or ""
+
+    def links_from(self, url: str) -> list[LinkView]:
+        return self._links(Link.from_url == url)
+
+    def links_to(self, url: str) -> list[LinkView]:
+        return self._links(Link.to_url == url)
+
+    def _links(self, condition) -> list[LinkView]:
+        with self._store._sessions() as session:
+            rows = session.execute(
+                select(Link.from_url, Link.to_url, Link.text, Link.tag, Link.on_site)
+                .where(Link.run_id == self._run_id, condition).order_by(Link.id))
+            return [LinkView(*row) for row in rows]
+
+
+def _is_html(content_type: str | None) -> bool:
+    """Pages whose type is unknown are read as HTML, as the crawler did."""
+    return content_type is None or any(kind in content_type.lower() for kind in ("html", "xml", "text/plain"))
 
 
 def _prepare_sqlite(engine: Engine) -> None:

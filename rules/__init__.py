@@ -7,11 +7,10 @@ import pkgutil
 
 from rules.base import Finding, Problem, RuleSpec, Severity, registered_rules
 
-_FAMILIES = ("site", "column", "label")
-
-for _family in _FAMILIES:
-    _package = importlib.import_module(f"rules.{_family}")
-    for _module in pkgutil.iter_modules(_package.__path__):
-        importlib.import_module(f"rules.{_family}.{_module.name}")
+for _family in pkgutil.iter_modules(__path__):
+    if _family.ispkg:
+        _package = importlib.import_module(f"rules.{_family.name}")
+        for _module in pkgutil.iter_modules(_package.__path__):
+            importlib.import_module(f"rules.{_family.name}.{_module.name}")
 
 __all__ = ["Finding", "Problem", "RuleSpec", "Severity", "registered_rules"]

@@ -9,6 +9,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from audit.config import AuditConfig, ColumnSpec
 
@@ -30,6 +31,14 @@ class PageView:
     is_list: bool
     empty_notice: bool
     redirect_to: str | None = None
+    written_date: date | None = None
+    index_number: str | None = None
+    topic: str | None = None
+    validity: str | None = None
+    disclosure_mode: str | None = None
+    # False for a fetched attachment or other non-HTML resource.
+    is_html: bool = True
+    meta_tags: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def fetched_ok(self) -> bool:
@@ -53,6 +62,27 @@ class ItemView:
     title: str
     url: str
     date: date | None
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link as stored: the page it is on, its absolute target, text and tag (a, img, script…)."""
+
+    from_url: str
+    to_url: str
+    text: str
+    tag: str
+    on_site: bool
+
+
+class StoredContent(Protocol):
+    """Reads the bulky parts of a stored run on demand, so a snapshot of a big portal stays small."""
+
+    def text_of(self, url: str) -> str: ...
+
+    def links_from(self, url: str) -> list[LinkView]: ...
+
+    def links_to(self, url: str) -> list[LinkView]: ...
 
 
 @dataclass(frozen=True)
@@ -86,6 +116,7 @@ class SiteSnapshot:
     members: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     main_items: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
     dated_links: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
+    content: StoredContent | None = None
     _clicks: dict[str, int] | None = None
     _memberships: dict[str, frozenset[tuple[str, str]]] | None = None
 
@@ -119,6 +150,18 @@ class SiteSnapshot:
                         (queue.append if is_click else queue.appendleft)(target)
             self._clicks = dist
         return self._clicks
+
+    def text_of(self, url: str) -> str:
+        """The stored visible text of a page, or of an attachment's contents ("" when none)."""
+        return self.content.text_of(url) if self.content is not None else ""
+
+    def links_from(self, url: str) -> list[LinkView]:
+        """Every link stored for the page at `url` (on-site and off-site, any tag), in page order."""
+        return self.content.links_from(url) if self.content is not None else []
+
+    def links_to(self, url: str) -> list[LinkView]:
+        """Every stored link whose target is `url`."""
+        return self.content.links_to(url) if self.content is not None else []
 
     # -- required columns -----------------------------------------------------------------
 

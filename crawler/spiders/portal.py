@@ -7,7 +7,7 @@ whatever their depth. Everything it reads goes to the store; the rules judge lat
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag, urlencode, urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 
 from audit.config import AuditConfig, load_config
 from crawler.items import ColumnMembership, FetchedPage
-from crawler.reading import PageReading, read_page
+from crawler.reading import FormRequest, PageReading, read_page
 
 # Links to files the spider records but does not fetch as pages.
 _NOT_PAGES = frozenset(f".{ext}" for ext in IGNORED_EXTENSIONS) | {".ofd", ".wps", ".et", ".dps", ".ceb"}
@@ -77,6 +77,23 @@ class PortalSpider(scrapy.Spider):
                   "download_timeout": self.audit_config.crawl.timeout},
         )
 
+    def _post(self, more: FormRequest, *, clicks: int, column: str | None, via: str, meta: dict) -> scrapy.Request | None:
+        """A POST that loads more rows of a list (Hanweb dataproxy.jsp): a further page of it."""
+        if not self._on_site(more.url):
+            return None
+        stored_as = page_key(more.url)
+        key = (stored_as + "?" + urlencode(sorted(more.formdata.items())), column, "paging")
+        if key in self._requested:
+            return None
+        self._requested.add(key)
+        return scrapy.FormRequest(
+            more.url, formdata=more.formdata, callback=self.parse, errback=self.on_error, dont_filter=True,
+            priority=-10 * clicks + (5 if column else 0),
+            meta={"clicks": clicks, "column": column, "role": "paging" if column else "page", "via": via,
+                  "exclude": meta["exclude"], "sub_level": meta["sub_level"], "list_pages": meta["list_pages"] + 1,
+                  "handle_httpstatus_all": True, "download_timeout": self.audit_config.crawl.timeout},
+        )
+
     def _on_site(self, url: str) -> bool:
         return (urlsplit(url).hostname or "").lower() in self.site_hosts
 
@@ -117,10 +134,13 @@ class PortalSpider(scrapy.Spider):
                                                 via=url, exclude=meta["exclude"], sub_level=meta["sub_level"]))
         if column is not None and role in ("index", "sub", "paging"):
             yield from self._follow_column_list(url, reading, meta)
-        elif reading.next_pages and clicks <= self.generic_depth:
+        elif clicks <= self.generic_depth and meta["list_pages"] < self.audit_config.crawl.max_list_pages:
+            for more in reading.more_requests:
+                yield from self._emit(self._post(more, clicks=clicks, column=None, via=url, meta=meta))
             for next_url in reading.next_pages[: self.audit_config.crawl.max_list_pages]:
                 if self._on_site(next_url):
-                    yield from self._emit(self._request(next_url, clicks=clicks, column=None, role="page", via=url))
+                    yield from self._emit(self._request(next_url, clicks=clicks, column=None, role="page", via=url,
+                                                        list_pages=meta["list_pages"] + 1))
         for link in reading.links:
             if link.tag != "a" or not self._on_site(link.url) or not looks_like_page(link.url):
                 continue
@@ -144,6 +164,8 @@ class PortalSpider(scrapy.Spider):
             if self._on_site(item_url) and looks_like_page(item_url):
                 yield from self._emit(self._request(item_url, clicks=clicks + 1, column=None, role="page", via=url))
         if meta["list_pages"] < self.audit_config.crawl.max_list_pages:
+            for more in reading.more_requests:
+                yield from self._emit(self._post(more, clicks=clicks, column=column, via=url, meta=meta))
             for next_url in reading.next_pages:
                 next_url = page_key(next_url)
                 if self._on_site(next_url):
