@@ -65,6 +65,24 @@ class Page(Base):
     redirect_to: Mapped[str | None] = mapped_column(URL)
     meta_tags: Mapped[dict] = mapped_column(JSON, default=dict)
     text: Mapped[str | None] = mapped_column(Text)
+    # The body was cut at the crawler's size cap.
+    truncated: Mapped[bool] = mapped_column(default=False)
+
+
+class LinkCheck(Base):
+    """The answer of a link target that was checked rather than fetched as a page."""
+
+    __tablename__ = "link_check"
+    __table_args__ = (UniqueConstraint("run_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"), index=True)
+    url: Mapped[str] = mapped_column(URL)
+    final_url: Mapped[str | None] = mapped_column(URL)
+    status: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(8))
+    checked_at: Mapped[datetime]
 
 
 class ColumnPage(Base):

@@ -8,17 +8,17 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from sqlalchemy import Engine, create_engine, delete, event, select
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from audit.config import AuditConfig
-from audit.models import AuditRun, Base, ColumnPage, FindingRecord, Link, ListItem, Page
-from crawler.items import ColumnMembership, FetchedPage
+from audit.models import AuditRun, Base, ColumnPage, FindingRecord, Link, LinkCheck, ListItem, Page
+from crawler.items import CheckedLink, ColumnMembership, FetchedPage
 from rules.base import Finding
-from rules.snapshot import Anchor, ItemView, LinkView, PageView, SiteSnapshot
+from rules.snapshot import Anchor, CheckView, ItemView, LinkView, PageView, SiteSnapshot
 
 DEFAULT_DB_FILE = "govaudit.sqlite"
 
@@ -63,6 +63,10 @@ class Store:
             except SQLAlchemyError as exc:
                 raise StoreError(f"数据库写入失败 / database write failed: {_first_line(exc)}") from exc
 
+    def reading(self) -> Session:
+        """A session for reads only (use as a context manager)."""
+        return self._sessions()
+
     # -- runs --------------------------------------------------------------------------------
 
     def start_run(self, site_url: str, as_of: date, scope: str | None, config_fingerprint: str) -> int:
@@ -101,7 +105,7 @@ class Store:
             session.execute(delete(ListItem).where(ListItem.run_id == run_id, ListItem.page_url == fetched.url))
             page = Page(run_id=run_id, url=fetched.url, final_url=fetched.final_url, status=fetched.status,
                         error=fetched.error, content_type=fetched.content_type, fetched_at=_now(), labels=[],
-                        meta_tags={})
+                        meta_tags={}, text=fetched.attachment_text, truncated=fetched.truncated)
             session.add(page)
             if reading is None:
                 return
@@ -127,7 +131,7 @@ class Store:
             page.text = reading.text
             next_pages = set(reading.next_pages)
             session.add_all(
-                Link(run_id=run_id, from_url=fetched.url, to_url=link.url, text=link.text[:500], tag=link.tag,
+                Link(run_id=run_id, from_url=fetched.url, to_url=urldefrag(link.url)[0], text=link.text[:500], tag=link.tag,
                      on_site=_host(link.url) in site_hosts, is_click=link.url not in next_pages)
                 for link in reading.links
             )
@@ -140,6 +144,12 @@ class Store:
                              title=entry.title[:1000], url=entry.url, date=entry.date, date_source=entry.date_source)
                     for position, entry in enumerate(entries)
                 )
+
+    def save_check(self, run_id: int, checked: CheckedLink) -> None:
+        with self.unit_of_work() as session:
+            session.execute(delete(LinkCheck).where(LinkCheck.run_id == run_id, LinkCheck.url == checked.url))
+            session.add(LinkCheck(run_id=run_id, url=checked.url, final_url=checked.final_url, status=checked.status,
+                                  error=checked.error, method=checked.method, checked_at=_now()))
 
     def save_membership(self, run_id: int, membership: ColumnMembership) -> None:
         with self.unit_of_work() as session:
@@ -188,6 +198,9 @@ class Store:
                 spec = config.column_for_anchor(text) if text else None
                 if spec is not None:
                     snap.anchors[spec.key].append(Anchor(from_url, to_url, text, on_site))
+            for url, status, error in session.execute(
+                    select(LinkCheck.url, LinkCheck.status, LinkCheck.error).where(LinkCheck.run_id == run_id)):
+                snap.checks[url] = CheckView(url, status, error)
             for column, url, role in session.execute(
                     select(ColumnPage.column, ColumnPage.url, ColumnPage.role).where(ColumnPage.run_id == run_id)):
                 snap.members[column].append((url, role))
@@ -219,7 +232,7 @@ class StoredRunContent:
         self._run_id = run_id
 
     def text_of(self, url: str) -> str:
-        with self._store._sessions() as session:
+        with self._store.reading() as session:
             text = session.scalar(select(Page.text).where(Page.run_id == self._run_id, Page.url == url))
         return text or ""
 
@@ -230,7 +243,7 @@ class StoredRunContent:
         return self._links(Link.to_url == url)
 
     def _links(self, condition) -> list[LinkView]:
-        with self._store._sessions() as session:
+        with self._store.reading() as session:
             rows = session.execute(
                 select(Link.from_url, Link.to_url, Link.text, Link.tag, Link.on_site)
                 .where(Link.run_id == self._run_id, condition).order_by(Link.id))

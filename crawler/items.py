@@ -16,6 +16,21 @@ class FetchedPage:
     content_type: str | None
     error: str | None
     reading: PageReading | None
+    # Text read out of a non-HTML resource (an attachment: .xlsx, .docx, .pdf …).
+    attachment_text: str | None = None
+    # The body was cut at the size cap; what was read is kept.
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class CheckedLink:
+    """The answer a link target gave to a check (HEAD, then a GET stopped after the headers)."""
+
+    url: str
+    final_url: str | None
+    status: int | None
+    error: str | None
+    method: str
 
 
 @dataclass(frozen=True)

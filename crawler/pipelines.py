@@ -6,7 +6,7 @@ from datetime import date
 
 from audit.runner import conclude_run
 from audit.store import Store, default_db_url
-from crawler.items import ColumnMembership, FetchedPage
+from crawler.items import CheckedLink, ColumnMembership, FetchedPage
 
 
 class StorePipeline:
@@ -32,6 +32,8 @@ class StorePipeline:
     def process_item(self, item):
         if isinstance(item, FetchedPage):
             self.store.save_page(self.run_id, item)
+        elif isinstance(item, CheckedLink):
+            self.store.save_check(self.run_id, item)
         elif isinstance(item, ColumnMembership):
             self.store.save_membership(self.run_id, item)
         return item

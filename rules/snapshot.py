@@ -42,16 +42,12 @@ class PageView:
 
     @property
     def fetched_ok(self) -> bool:
-        return self.error is None and self.status is not None and self.status < 400
+        return _answered(self.status, self.error)
 
     @property
     def failure(self) -> str:
         """Why the fetch failed, in words for a report ("" when it did not)."""
-        if self.fetched_ok:
-            return ""
-        if self.status is not None and self.status >= 400:
-            return f"HTTP {self.status}"
-        return self.error or "未能获取"
+        return _failure(self.status, self.error)
 
 
 @dataclass(frozen=True)
@@ -75,8 +71,46 @@ class LinkView:
     on_site: bool
 
 
+@dataclass(frozen=True)
+class CheckView:
+    """How a link target that was checked (not fetched as a page) answered."""
+
+    url: str
+    status: int | None
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return _answered(self.status, self.error)
+
+    @property
+    def failure(self) -> str:
+        return _failure(self.status, self.error)
+
+
+def _answered(status: int | None, error: str | None) -> bool:
+    return error is None and status is not None and status < 400
+
+
+def _failure(status: int | None, error: str | None) -> str:
+    """Why a request failed, in words for a report ("" when it did not)."""
+    if _answered(status, error):
+        return ""
+    if status is not None and status >= 400:
+        return f"HTTP {status}"
+    return error or "未能访问"
+
+
 class StoredContent(Protocol):
     """Reads the bulky parts of a stored run on demand, so a snapshot of a big portal stays small."""
+
+    def target_failure(self, url: str) -> str | None:
+        """Why a link target did not work ("" when it did; None when it was neither fetched nor checked)."""
+        page = self.pages.get(url)
+        if page is not None:
+            return page.failure
+        check = self.checks.get(url)
+        return check.failure if check is not None else None
 
     def text_of(self, url: str) -> str: ...
 
@@ -116,6 +150,7 @@ class SiteSnapshot:
     members: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     main_items: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
     dated_links: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
+    checks: dict[str, CheckView] = field(default_factory=dict)
     content: StoredContent | None = None
     _clicks: dict[str, int] | None = None
     _memberships: dict[str, frozenset[tuple[str, str]]] | None = None
@@ -150,6 +185,14 @@ class SiteSnapshot:
                         (queue.append if is_click else queue.appendleft)(target)
             self._clicks = dist
         return self._clicks
+
+    def target_failure(self, url: str) -> str | None:
+        """Why a link target did not work ("" when it did; None when it was neither fetched nor checked)."""
+        page = self.pages.get(url)
+        if page is not None:
+            return page.failure
+        check = self.checks.get(url)
+        return check.failure if check is not None else None
 
     def text_of(self, url: str) -> str:
         """The stored visible text of a page, or of an attachment's contents ("" when none)."""

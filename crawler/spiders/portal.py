@@ -7,21 +7,30 @@ whatever their depth. Everything it reads goes to the store; the rules judge lat
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from urllib.parse import urldefrag, urlencode, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from twisted.python.failure import Failure
 
 from audit.config import AuditConfig, load_config
-from crawler.items import ColumnMembership, FetchedPage
+from crawler.attachments import attachment_text
+from crawler.items import CheckedLink, ColumnMembership, FetchedPage
 from crawler.reading import FormRequest, PageReading, read_page
 
 # Links to files the spider records but does not fetch as pages.
 _NOT_PAGES = frozenset(f".{ext}" for ext in IGNORED_EXTENSIONS) | {".ofd", ".wps", ".et", ".dps", ".ceb"}
+# Documents whose text is read (personal data can leak through them): fetched whole.
+_DOCUMENTS = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".csv", ".txt", ".wps", ".et", ".ofd"})
 # How far below a column's index page its sub-column tree is followed.
 _MAX_SUB_LEVEL = 2
+# Bodies are cut here, keeping what was read: a 50 MB page or attachment must not stall the audit.
+BODY_CAP = 20 * 1024 * 1024
+# Link checks wait until the pages near them are fetched.
+_CHECK_PRIORITY = -1000
 
 
 def page_key(url: str) -> str:
@@ -29,10 +38,23 @@ def page_key(url: str) -> str:
     return urldefrag(url)[0]
 
 
-def looks_like_page(url: str) -> bool:
-    path = urlsplit(url).path.lower()
+def _extension(path: str) -> str:
+    path = path.lower()
     dot = path.rfind(".")
-    return dot == -1 or path[dot:] not in _NOT_PAGES
+    return path[dot:] if dot > path.rfind("/") else ""
+
+
+def looks_like_page(url: str) -> bool:
+    return _extension(urlsplit(url).path) not in _NOT_PAGES
+
+
+def looks_like_document(url: str) -> bool:
+    """A downloadable document: by its path, or by the file name a download script is given
+    (downfile.jsp?filename=规定.pdf)."""
+    parts = urlsplit(url)
+    if _extension(parts.path) in _DOCUMENTS:
+        return True
+    return any(_extension(value) in _DOCUMENTS for _, value in parse_qsl(parts.query))
 
 
 class PortalSpider(scrapy.Spider):
@@ -51,7 +73,29 @@ class PortalSpider(scrapy.Spider):
         self.site_hosts = {(urlsplit(self.start_url).hostname or "").lower()}
         self.home_links: frozenset[str] = frozenset()
         self._requested: set[tuple[str, str | None, str]] = set()
+        # Every URL fetched (or to be fetched) for itself: it needs no separate link check.
+        self._fetched: set[str] = set()
+        self._checked: set[str] = set()
         self._members: set[ColumnMembership] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._bound_body, signal=signals.headers_received)
+        crawler.signals.connect(spider._cap_body, signal=signals.bytes_received)
+        return spider
+
+    def _bound_body(self, headers, body_length, request, spider) -> None:
+        """A link check needs the status line only: stop once the headers are in."""
+        if request.meta.get("check"):
+            raise StopDownload(fail=False)
+
+    def _cap_body(self, data, request, spider) -> None:
+        received = request.meta.get("received_bytes", 0) + len(data)
+        request.meta["received_bytes"] = received
+        if received > BODY_CAP:
+            request.meta["truncated"] = True
+            raise StopDownload(fail=False)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         request = self._request(self.start_url, clicks=0, column=None, role="home")
@@ -68,13 +112,14 @@ class PortalSpider(scrapy.Spider):
         if key in self._requested:
             return None
         self._requested.add(key)
+        self._fetched.add(url)
         # Nearer pages first; a column's own pages before generic ones at the same depth.
         priority = -10 * clicks + (5 if column else 0)
         return scrapy.Request(
             url, callback=self.parse, errback=self.on_error, priority=priority, dont_filter=True,
             meta={"clicks": clicks, "column": column, "role": role, "via": via, "exclude": exclude,
                   "sub_level": sub_level, "list_pages": list_pages, "handle_httpstatus_all": True,
-                  "download_timeout": self.audit_config.crawl.timeout},
+                  "download_maxsize": 0, "download_timeout": self.audit_config.crawl.timeout},
         )
 
     def _post(self, more: FormRequest, *, clicks: int, column: str | None, via: str, meta: dict) -> scrapy.Request | None:
@@ -107,16 +152,77 @@ class PortalSpider(scrapy.Spider):
             # A home page that redirects (http → https://www.) moves the site to the new host.
             self.site_hosts.add((urlsplit(response.url).hostname or "").lower())
         if response.status >= 400 or not isinstance(response, TextResponse):
-            yield FetchedPage(url, response.url, response.status, content_type, None, None)
+            yield self._resource(url, response, content_type)
             return
         reading = read_page(response.body, response.url, content_type=content_type)
-        yield FetchedPage(url, response.url, response.status, content_type, None, reading)
+        yield FetchedPage(url, response.url, response.status, content_type, None, reading,
+                          truncated=bool(meta.get("truncated")))
         if meta["role"] == "home":
             self.home_links = frozenset(page_key(link.url) for link in reading.links if link.tag == "a")
         yield from self._follow(url, reading, meta)
 
-    def on_error(self, failure: Failure) -> Iterator[FetchedPage]:
+    def parse_attachment(self, response: Response) -> Iterator[FetchedPage]:
+        url = page_key(response.meta.get("redirect_urls", [response.url])[0])
+        yield self._resource(url, response, response.headers.get(b"Content-Type", b"").decode("latin-1") or None)
+
+    @staticmethod
+    def _resource(url: str, response: Response, content_type: str | None) -> FetchedPage:
+        """A non-HTML answer (or an error status): stored with the text of the document, if any."""
+        truncated = bool(response.meta.get("truncated"))
+        if response.status >= 400:
+            return FetchedPage(url, response.url, response.status, content_type, None, None, truncated=truncated)
+        text = attachment_text(response.body, response.url, content_type)
+        return FetchedPage(url, response.url, response.status, content_type, None, None, text, truncated)
+
+    def _check(self, target: str) -> scrapy.Request | None:
+        """Fetch an on-site document whole (its text is read), or check any other target once:
+        HEAD first, then a GET stopped after the headers when HEAD is refused."""
+        target = page_key(target)
+        if target in self._fetched or target in self._checked or urlsplit(target).scheme not in ("http", "https"):
+            return None
+        if self._on_site(target) and looks_like_document(target):
+            self._fetched.add(target)
+            return scrapy.Request(
+                target, callback=self.parse_attachment, errback=self.on_error, priority=_CHECK_PRIORITY,
+                dont_filter=True, meta={ "handle_httpstatus_all": True, "download_maxsize": 0,
+                      "download_timeout": self.audit_config.crawl.timeout})
+        self._checked.add(target)
+        return self._check_request(target, "HEAD")
+
+    def _check_request(self, target: str, method: str) -> scrapy.Request:
+        return scrapy.Request(
+            target, method=method, callback=self.on_checked, errback=self.on_check_failed,
+            priority=_CHECK_PRIORITY, dont_filter=True,
+            # A check is not a crawl: one request per target, whatever robots.txt says about crawling.
+            meta={"check": method, "handle_httpstatus_all": True, "dont_obey_robotstxt": True,
+                  "download_timeout": self.audit_config.crawl.timeout})
+
+    def on_checked(self, response: Response) -> Iterator[object]:
+        request_url = page_key(response.meta.get("redirect_urls", [response.url])[0])
+        if response.meta["check"] == "HEAD" and response.status >= 400:
+            # Many servers refuse or mishandle HEAD; only a GET's answer counts against the link.
+            yield self._check_request(request_url, "GET")
+            return
+        yield CheckedLink(request_url, response.url, response.status, None, response.meta["check"])
+
+    def on_check_failed(self, failure: Failure) -> Iterator[object]:
         request = failure.request
+        if request.meta["check"] == "HEAD":
+            yield self._check_request(page_key(request.url), "GET")
+            return
+        response = getattr(failure.value, "response", None)
+        status = response.status if response is not None else None
+        yield CheckedLink(page_key(request.url), None, status, _failure_text(failure), "GET")
+
+    def on_error(self, failure: Failure) -> Iterator[object]:
+        request = failure.request
+        if failure.check(IgnoreRequest):
+            # robots.txt keeps the crawler out; whether the link works is still checked, once.
+            target = page_key(request.url)
+            if target not in self._checked:
+                self._checked.add(target)
+                yield self._check_request(target, "HEAD")
+            return
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
         message = _failure_text(failure)
@@ -153,6 +259,8 @@ class PortalSpider(scrapy.Spider):
                     exclude=self.home_links | {page_key(l.url) for l in reading.links}))
             elif clicks < self.generic_depth:
                 yield from self._emit(self._request(link.url, clicks=clicks + 1, column=None, role="page", via=url))
+        for link in reading.links:
+            yield from self._emit(self._check(link.url))
 
     def _follow_column_list(self, url: str, reading: PageReading, meta: dict) -> Iterator[object]:
         """A page of a required column's list: its items, its further pages and its sub-columns."""
@@ -161,7 +269,7 @@ class PortalSpider(scrapy.Spider):
         item_urls = {page_key(item.url) for item in reading.list_items}
         for item_url in item_urls:
             yield from self._member(column, item_url, "item", url)
-            if self._on_site(item_url) and looks_like_page(item_url):
+            if self._on_site(item_url) and looks_like_page(item_url) and not looks_like_document(item_url):
                 yield from self._emit(self._request(item_url, clicks=clicks + 1, column=None, role="page", via=url))
         if meta["list_pages"] < self.audit_config.crawl.max_list_pages:
             for more in reading.more_requests:

@@ -1,0 +1,1 @@
+"""Link rules: every link on the portal leads somewhere that answers."""
