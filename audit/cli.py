@@ -14,8 +14,11 @@ import click
 from rich.console import Console
 
 from audit.config import AuditConfig, ConfigError, load_config
+from audit.exports import FORMATS, BadFormat, parse_formats
 from audit.progress import CrawlProgress
-from audit.runner import AuditOutcome, BadSiteURL, check_site_url, run_audit
+from audit.quarters import BadQuarter, Quarter
+from audit.report_config import ReportConfig, load_report_config
+from audit.runner import AuditOutcome, BadSiteURL, check_site_url, quarterly_as_of, render_stored, run_audit
 from audit.store import Store, StoreError, default_db_url
 from rules import registered_rules
 
@@ -53,6 +56,20 @@ def _open(config_path: str | None, db_url: str | None) -> tuple[AuditConfig, Sto
     return config, store
 
 
+def _report_config(config_path: str | None) -> ReportConfig:
+    try:
+        return load_report_config(config_path)
+    except ConfigError as exc:
+        _fail_usage(str(exc))
+
+
+def _formats(value: str | None) -> tuple[str, ...]:
+    try:
+        return parse_formats(value)
+    except BadFormat as exc:
+        _fail_usage(str(exc))
+
+
 @click.group(epilog="示例 / example: govaudit audit http://127.0.0.1:8000/ --as-of 2022-10-15 --out out/")
 @click.version_option(package_name="govaudit")
 def main() -> None:
@@ -77,6 +94,8 @@ def _audit_options(func):
     func = click.option("--max-pages", type=click.IntRange(min=1), metavar="N",
                         help="最多抓取页面数（默认20000）/ stop after this many pages (default 20000).")(func)
     func = click.option("--quiet", is_flag=True, help="不显示进度 / no progress display.")(func)
+    func = click.option("--format", "formats", metavar="LIST",
+                        help=f"输出格式，逗号分隔（{','.join(FORMATS)}；默认 html,json）/ output formats.")(func)
     return func
 
 
@@ -90,7 +109,8 @@ def _with_overrides(config: AuditConfig, timeout: float | None, max_pages: int |
 
 
 def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: Store, out_dir: Path,
-         quiet: bool) -> AuditOutcome:
+         quiet: bool, report_config: ReportConfig | None = None,
+         formats: tuple[str, ...] = ("html", "json")) -> AuditOutcome:
     if column is not None and column not in {spec.key for spec in config.columns}:
         keys = ", ".join(spec.key for spec in config.columns)
         _fail_usage(f"未知栏目 / unknown column {column!r}（可选 / choose from: {keys}）")
@@ -102,10 +122,19 @@ def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: 
     progress = None if quiet else CrawlProgress(err)
     try:
         return run_audit(url, as_of=as_of, column=column, store=store, config=config, out_dir=out_dir,
-                         progress=progress)
+                         progress=progress, report_config=report_config, formats=formats)
     except StoreError as exc:
         err.print(f"错误 / error: {exc}")
         sys.exit(1)
+
+
+_OUTPUT_NAMES = {"json": "问题清单 / findings", "html": "通报 / bulletin", "xlsx": "问题清单 / findings (xlsx)",
+                 "csv": "问题清单 / findings (csv)"}
+
+
+def _print_outputs(outputs: dict[str, Path]) -> None:
+    for kind, path in outputs.items():
+        click.echo(f"{_OUTPUT_NAMES[kind]}: {path}")
 
 
 def _report(outcome: AuditOutcome) -> int:
@@ -118,8 +147,7 @@ def _report(outcome: AuditOutcome) -> int:
         where = column.url or "未找到"
         newest = column.newest_date.isoformat() if column.newest_date else "—"
         click.echo(f"  {column.name}（{column.key}）：{where}　条目 {column.item_count}　最新 {newest}")
-    click.echo(f"问题清单 / findings: {outcome.findings_path}")
-    click.echo(f"通报 / bulletin: {outcome.bulletin_path}")
+    _print_outputs(outcome.outputs)
     if outcome.status == "unreachable":
         err.print("网站无法访问 / site unreachable")
         return EXIT_UNREACHABLE
@@ -131,14 +159,16 @@ def _report(outcome: AuditOutcome) -> int:
 @_audit_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="输出目录（findings.json, bulletin.html）/ output directory.")
-def audit(url, as_of, column, db_url, config_path, timeout, max_pages, quiet, out_dir):
+def audit(url, as_of, column, db_url, config_path, timeout, max_pages, quiet, formats, out_dir):
     """检查一个政府网站 / audit the portal at URL (its host only).
 
     Exit status: 0 audit done (with or without findings), 2 bad arguments, 3 site unreachable.
     """
+    formats = _formats(formats)
     config, store = _open(config_path, db_url)
+    report_config = _report_config(config_path)
     config = _with_overrides(config, timeout, max_pages)
-    outcome = _run(url, as_of or date.today(), column, config, store, out_dir, quiet)
+    outcome = _run(url, as_of or date.today(), column, config, store, out_dir, quiet, report_config, formats)
     sys.exit(_report(outcome))
 
 
@@ -208,6 +238,167 @@ def extract(source, url, encoding):
         url = url or path.resolve().as_uri()
     reading = read_page(body, url, content_type=content_type, encoding=encoding)
     click.echo(json.dumps(reading.to_json(), ensure_ascii=False, indent=2))
+
+def _run_line(run, findings: int, result: str) -> str:
+    scope = run.scope or "全站"
+    return (f"{run.id:>4}  {run.quarter or '—':<7} {run.as_of.isoformat()}  {scope:<6} {run.status:<11} "
+            f"{findings:>4}  {result:<16} {run.site_url}")
+
+
+@main.command()
+@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="YAML 配置文件（评分表）/ YAML config (scoring table).")
+@click.option("--site", "site_url", metavar="URL", help="只列出这个网站的检查 / only runs of this site.")
+def history(db_url, config_path, site_url):
+    """列出历次检查 / list the stored audit runs with quarter, scope, status, findings and result."""
+    from audit.history import rows_of, site_key
+    from audit.scoring import score
+    from rules import registered_rules
+
+    _, store = _open(config_path, db_url)
+    report_config = _report_config(config_path)
+    titles = {spec.id: spec.title for spec in registered_rules()}
+    runs = store.runs()
+    if site_url:
+        runs = [run for run in runs if site_key(run.site_url) == site_key(site_url)]
+    if not runs:
+        click.echo("没有检查记录 / no audit runs stored")
+        return
+    click.echo(f"{'编号':>2}  {'季度':<5} {'基准日':<8}    {'范围':<4} {'状态':<9} {'问题':>2}  {'结果':<14} 网站")
+    for run in runs:
+        if run.status in ("done", "unreachable"):
+            rows = rows_of(store, run)
+            result = score(rows, report_config.scoring, titles)
+            text = "不合格（否决）" if result.vetoed else f"{result.points:g}分 {result.verdict}"
+            if run.status == "unreachable":
+                text = "不合格（无法访问）"
+            click.echo(_run_line(run, len(rows), text))
+        else:
+            click.echo(_run_line(run, 0, "—"))
+
+
+@main.command()
+@click.argument("run_a", type=int)
+@click.argument("run_b", type=int)
+@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+def diff(run_a, run_b, db_url):
+    """比较两次检查 / print how findings changed from RUN_A to RUN_B (新增, 未整改, 已整改, 未检查).
+
+    Both runs must be of the same site and scope. 已整改 only when RUN_B fetched the page again.
+    """
+    from audit.history import FIXED, NEW, OPEN, UNCHECKED, canonical_url, compare, same_series
+    from reports.masking import mask_personal
+
+    _, store = _open(None, db_url)
+    try:
+        old, new = store.run(run_a), store.run(run_b)
+    except StoreError as exc:
+        _fail_usage(str(exc))
+    if not same_series(old, new):
+        _fail_usage(f"两次检查的网站或范围不同，无法比较 / runs {run_a} and {run_b} are of different sites or scopes")
+    comparison = compare(store, old, new)
+    click.echo(f"检查 {old.id}（{old.quarter}，{old.as_of}）→ 检查 {new.id}（{new.quarter}，{new.as_of}）：" +
+               "，".join(f"{state} {comparison.count(state)}" for state in (NEW, OPEN, FIXED, UNCHECKED)))
+    for state in (NEW, FIXED, UNCHECKED, OPEN):
+        for row in comparison.of(state):
+            site = new.site_url if state in (NEW, OPEN) else old.site_url
+            click.echo(f"  [{state}] {row.rule:<22} {canonical_url(row.url, site)}  {'、'.join(row.units)}  {mask_personal(row.message)}")
+
+
+@main.command(name="run-quarterly")
+@click.argument("url")
+@click.option("--quarter", metavar="YYYYQn", help="检查的季度（默认刚结束的季度）/ quarter to audit (default: the one just ended).")
+@click.option("--force", is_flag=True, help="已完成的季度也重新检查 / audit again even if the quarter is done.")
+@click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path), default=Path("quarterly"),
+              show_default=True, help="输出根目录，每季度一个子目录 / root of the per-quarter folders.")
+@click.option("--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="检查基准日（须落在该季度的报告期内）/ as-of date (must report on the quarter).")
+@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE", help="YAML 配置文件.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS", help="每个请求的超时秒数（默认15）.")
+@click.option("--max-pages", type=click.IntRange(min=1), metavar="N", help="最多抓取页面数（默认20000）.")
+@click.option("--format", "formats", metavar="LIST", default="html,json,xlsx,csv", show_default=True,
+              help="输出格式 / output formats.")
+@click.option("--quiet", is_flag=True, help="不显示进度 / no progress display.")
+def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, timeout, max_pages, formats, quiet):
+    """季度检查 / audit the whole portal for a quarter into OUT/YYYYQn/, once.
+
+    A quarter with a finished run is not audited again unless --force (its outputs are written
+    from the store if missing). Exit status as for `audit`.
+    """
+    from audit.history import find_run
+
+    formats = _formats(formats)
+    today = date.today()
+    try:
+        target = Quarter.parse(quarter) if quarter else Quarter.containing(today).previous()
+        if as_of is None:
+            as_of = quarterly_as_of(target, today)
+        elif Quarter.reported(as_of) != target:
+            _fail_usage(f"基准日 {as_of} 报告的是 {Quarter.reported(as_of).label}，不是 {target.label} / "
+                        f"as-of {as_of} reports on {Quarter.reported(as_of).label}, not {target.label}")
+        url = check_site_url(url)
+    except (BadQuarter, BadSiteURL, ValueError) as exc:
+        _fail_usage(str(exc))
+    config, store = _open(config_path, db_url)
+    report_config = _report_config(config_path)
+    config = _with_overrides(config, timeout, max_pages)
+    out_dir = out_root / target.label
+    done = find_run(store, url, None, target)
+    if done is not None and not force:
+        click.echo(f"{target.label} 已检查完成（检查 {done.id}，基准日 {done.as_of}），不再重复检查；"
+                   f"如需重新检查请加 --force / already done, use --force to audit again")
+        expected = {"html": "bulletin.html", "json": "findings.json", "xlsx": "findings.xlsx", "csv": "findings.csv"}
+        if any(not (out_dir / expected[kind]).exists() for kind in formats):
+            _print_outputs(render_stored(store, done.id, config, report_config, out_dir, formats))
+        sys.exit(EXIT_OK)
+    outcome = _run(url, as_of, None, config, store, out_dir, quiet, report_config, formats)
+    sys.exit(_report(outcome))
+
+
+@main.command()
+@click.argument("url")
+@click.option("--print", "print_units", is_flag=True, help="打印 crontab 行和 systemd 单元 / print the schedule.")
+@click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path), default=Path("quarterly"),
+              show_default=True, help="季度输出根目录 / root of the per-quarter folders.")
+@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认当前目录 govaudit.sqlite）.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=False), metavar="FILE",
+              help="YAML 配置文件.")
+@click.option("--at", "at", default="02:30", show_default=True, metavar="HH:MM", help="每天运行的时间 / time of day.")
+def schedule(url, print_units, out_root, db_url, config_path, at):
+    """定时季度检查 / print a crontab line and systemd units that run `run-quarterly` for URL.
+
+    They fire daily on days 1-15 of January, April, July and October; run-quarterly does nothing
+    once the quarter is done, so a portal that was down is retried the next day.
+    """
+    import shutil
+
+    from audit.schedule import Schedule
+
+    if not print_units:
+        _fail_usage("请使用 --print 输出定时任务，再自行安装 / use --print and install the printed lines yourself")
+    try:
+        url = check_site_url(url)
+        hour, minute = (int(part) for part in at.split(":"))
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError(at)
+    except BadSiteURL as exc:
+        _fail_usage(str(exc))
+    except ValueError:
+        _fail_usage(f"时间格式应为 HH:MM / time must be HH:MM: {at!r}")
+    workdir = Path.cwd()
+    executable = Path(sys.executable).with_name("govaudit")
+    program = str(executable) if executable.exists() else (shutil.which("govaudit") or "govaudit")
+    db = db_url or f"sqlite:///{(workdir / 'govaudit.sqlite').resolve()}"
+    config = Path(config_path).resolve() if config_path else None
+    plan = Schedule(program, url, out_root.resolve(), db, workdir, hour, minute, config)
+    click.echo("# crontab -e")
+    click.echo(plan.crontab())
+    click.echo()
+    click.echo(plan.service())
+    click.echo(plan.timer())
+    click.echo("# systemctl daemon-reload && systemctl enable --now govaudit-quarterly.timer")
 
 
 if __name__ == "__main__":

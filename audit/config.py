@@ -39,6 +39,8 @@ class CrawlLimits:
     max_pages: int
     max_list_pages: int
     timeout: float
+    site_hosts: tuple[str, ...] = ()
+    obey_robots: bool = True
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ def load_config(path: str | Path | None = None) -> AuditConfig:
             max_pages=int(crawl["max_pages"]),
             max_list_pages=int(crawl["max_list_pages"]),
             timeout=float(crawl["timeout"]),
+            site_hosts=tuple(str(host).lower() for host in crawl.get("site_hosts") or ()),
+            obey_robots=bool(crawl.get("obey_robots", True)),
         )
         columns = tuple(
             ColumnSpec(
@@ -129,6 +133,6 @@ def load_config(path: str | Path | None = None) -> AuditConfig:
         rule_settings = {str(rule_id): dict(options or {}) for rule_id, options in (raw.get("rules") or {}).items()}
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"配置项缺失或类型错误 / config entry missing or of the wrong type: {exc}") from exc
-    fingerprint = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
+    fingerprint = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:12]
     return AuditConfig(site_stale_days=site_stale_days, crawl=limits, columns=columns, fingerprint=fingerprint,
                        rule_settings=rule_settings)

@@ -30,6 +30,11 @@ class AuditRun(Base):
     finished_at: Mapped[datetime | None]
     # running → done | unreachable | failed
     status: Mapped[str] = mapped_column(String(16), default="running")
+    # The quarter the run reports on (2022Q3), from as_of; None on rows stored before it existed.
+    quarter: Mapped[str | None] = mapped_column(String(8), index=True)
+    # The process crawling the run: an unfinished run whose process is gone can be resumed.
+    owner_host: Mapped[str | None] = mapped_column(String(255))
+    owner_pid: Mapped[int | None]
 
 
 class Page(Base):
@@ -63,6 +68,8 @@ class Page(Base):
     empty_notice: Mapped[bool] = mapped_column(default=False)
     total_pages: Mapped[int | None]
     redirect_to: Mapped[str | None] = mapped_column(URL)
+    # POSTs that load further rows of this list (Hanweb dataproxy.jsp): [{"url", "formdata"}].
+    more_requests: Mapped[list | None] = mapped_column(JSON)
     meta_tags: Mapped[dict] = mapped_column(JSON, default=dict)
     text: Mapped[str | None] = mapped_column(Text)
     # The body was cut at the crawler's size cap.
@@ -144,3 +151,10 @@ class FindingRecord(Base):
     severity: Mapped[str] = mapped_column(String(16))
     message: Mapped[str] = mapped_column(Text)
     evidence: Mapped[str] = mapped_column(Text)
+    # Stable across runs (rule + canonical URL + locator; audit/history.py), so runs compare.
+    fingerprint: Mapped[str | None] = mapped_column(String(32), index=True)
+    # 责任单位 (one or more) and where the attribution came from: column | publisher | site.
+    units: Mapped[list | None] = mapped_column(JSON)
+    unit_source: Mapped[str | None] = mapped_column(String(16))
+    # The scoring indicator (audit/scoring.py) the finding deducts from, None when not scored.
+    indicator: Mapped[str | None] = mapped_column(String(32))

@@ -279,6 +279,9 @@ class _PortalHandler(BaseHTTPRequestHandler):
             if name.lower() != "content-length":
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
+        # HTTP/1.0 closes every connection; saying so keeps clients from pooling it and then
+        # sending a POST (which they never retry) down a socket that is already closed.
+        self.send_header("Connection", "close")
         self.end_headers()
         if method != "HEAD" and response.body:
             self.wfile.write(response.body)

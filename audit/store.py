@@ -3,20 +3,26 @@ transaction per fetched page, and reads a run back as the rules' SiteSnapshot.""
 from __future__ import annotations
 
 import os
+import socket
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, create_engine, delete, event, select
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy import Engine, create_engine, delete, event, inspect, select, text
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from audit.config import AuditConfig
+from audit.quarters import Quarter
 from audit.models import AuditRun, Base, ColumnPage, FindingRecord, Link, LinkCheck, ListItem, Page
 from crawler.items import CheckedLink, ColumnMembership, FetchedPage
+from crawler.reading import DatedValue, FormRequest, LinkRef, ListEntry, PageReading
+from crawler.urls import canonical_url
 from rules.base import Finding
 from rules.snapshot import Anchor, CheckView, ItemView, LinkView, PageView, SiteSnapshot
 
@@ -46,7 +52,7 @@ class Store:
             self.engine: Engine = create_engine(db_url)
             if self.engine.dialect.name == "sqlite":
                 _prepare_sqlite(self.engine)
-            Base.metadata.create_all(self.engine)
+            _create_schema(self.engine)
         except (ArgumentError, SQLAlchemyError, ImportError, OSError) as exc:
             raise StoreError(f"无法打开数据库 / cannot open database {db_url!r}: {_first_line(exc)}") from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -72,10 +78,61 @@ class Store:
     def start_run(self, site_url: str, as_of: date, scope: str | None, config_fingerprint: str) -> int:
         with self.unit_of_work() as session:
             run = AuditRun(site_url=site_url, as_of=as_of, scope=scope,
-                           config_fingerprint=config_fingerprint, started_at=_now(), status="running")
+                           config_fingerprint=config_fingerprint, started_at=_now(), status="running",
+                           quarter=Quarter.reported(as_of).label, owner_host=socket.gethostname(),
+                           owner_pid=os.getpid())
             session.add(run)
             session.flush()
             return run.id
+
+    def interrupted_run(self, site_url: str, as_of: date, scope: str | None, config_fingerprint: str) -> int | None:
+        """The latest run of this same audit that was left unfinished by a process that is gone
+        (killed, crashed, machine restarted): the one to resume. None when there is none."""
+        with self.reading() as session:
+            runs = session.scalars(
+                select(AuditRun).where(AuditRun.site_url == site_url, AuditRun.as_of == as_of,
+                                       AuditRun.config_fingerprint == config_fingerprint, AuditRun.status == "running",
+                                       AuditRun.scope.is_(None) if scope is None else AuditRun.scope == scope)
+                .order_by(AuditRun.id.desc())).all()
+        for run in runs:
+            if not _process_alive(run.owner_host, run.owner_pid):
+                return run.id
+        return None
+
+    def claim_run(self, run_id: int) -> None:
+        """Make this process the owner of a run it resumes."""
+        with self.unit_of_work() as session:
+            run = session.get(AuditRun, run_id)
+            run.owner_host, run.owner_pid = socket.gethostname(), os.getpid()
+
+    def replay_index(self, run_id: int) -> ReplayIndex:
+        """What an interrupted run already holds: pages fetched (their reading is stored) and link
+        targets checked. Resuming reuses them instead of fetching them again."""
+        with self.reading() as session:
+            pages = session.execute(select(Page.url, Page.error, Page.status, Page.content_type)
+                                    .where(Page.run_id == run_id)).all()
+            checks = session.scalars(select(LinkCheck.url).where(LinkCheck.run_id == run_id)).all()
+        read = frozenset(url for url, error, status, content_type in pages
+                         if error is None and status is not None and status < 400 and _is_html(content_type))
+        return ReplayIndex(read, frozenset(url for url, *_ in pages), frozenset(checks))
+
+    def load_reading(self, run_id: int, url: str) -> PageReading:
+        """A stored page's reading, as far as the crawler needs it to decide what to follow."""
+        with self.reading() as session:
+            page = session.scalar(select(Page).where(Page.run_id == run_id, Page.url == url))
+            links = session.execute(select(Link.to_url, Link.text, Link.tag, Link.is_click)
+                                    .where(Link.run_id == run_id, Link.from_url == url).order_by(Link.id)).all()
+            items = session.execute(select(ListItem.title, ListItem.url, ListItem.date, ListItem.date_source)
+                                    .where(ListItem.run_id == run_id, ListItem.page_url == url, ListItem.main_list)
+                                    .order_by(ListItem.position)).all()
+        reading = PageReading(url=url, title=page.title, redirect_to=page.redirect_to, empty_notice=page.empty_notice)
+        if page.publish_date is not None:
+            reading.publish_date = DatedValue(page.publish_date, page.publish_date_source or "meta")
+        reading.links = [LinkRef(to_url, text, tag) for to_url, text, tag, _ in links if tag != "redirect"]
+        reading.next_pages = [to_url for to_url, _, tag, is_click in links if tag == "a" and not is_click]
+        reading.list_items = [ListEntry(title, item_url, item_date, source) for title, item_url, item_date, source in items]
+        reading.more_requests = [FormRequest(more["url"], dict(more["formdata"])) for more in page.more_requests or ()]
+        return reading
 
     def finish_run(self, run_id: int, status: str) -> None:
         with self.unit_of_work() as session:
@@ -126,22 +183,23 @@ class Store:
             page.is_list = bool(reading.list_items)
             page.empty_notice = reading.empty_notice
             page.total_pages = reading.total_pages
-            page.redirect_to = reading.redirect_to
+            page.redirect_to = canonical_url(reading.redirect_to) if reading.redirect_to else None
             page.meta_tags = dict(reading.meta_tags)
             page.text = reading.text
-            next_pages = set(reading.next_pages)
+            page.more_requests = [{"url": more.url, "formdata": dict(more.formdata)} for more in reading.more_requests]
+            next_pages = {canonical_url(url) for url in reading.next_pages}
             session.add_all(
-                Link(run_id=run_id, from_url=fetched.url, to_url=urldefrag(link.url)[0], text=link.text[:500], tag=link.tag,
-                     on_site=_host(link.url) in site_hosts, is_click=link.url not in next_pages)
-                for link in reading.links
+                Link(run_id=run_id, from_url=fetched.url, to_url=target, text=link.text[:500], tag=link.tag,
+                     on_site=_host(target) in site_hosts, is_click=link.tag == "a" and target not in next_pages)
+                for link, target in ((link, canonical_url(link.url)) for link in reading.links)
             )
-            if reading.redirect_to:
-                session.add(Link(run_id=run_id, from_url=fetched.url, to_url=reading.redirect_to, text="",
-                                 tag="redirect", on_site=_host(reading.redirect_to) in site_hosts, is_click=False))
+            if page.redirect_to:
+                session.add(Link(run_id=run_id, from_url=fetched.url, to_url=page.redirect_to, text="",
+                                 tag="redirect", on_site=_host(page.redirect_to) in site_hosts, is_click=False))
             for main_list, entries in ((True, reading.list_items), (False, reading.dated_links)):
                 session.add_all(
                     ListItem(run_id=run_id, page_url=fetched.url, position=position, main_list=main_list,
-                             title=entry.title[:1000], url=entry.url, date=entry.date, date_source=entry.date_source)
+                             title=entry.title[:1000], url=canonical_url(entry.url), date=entry.date, date_source=entry.date_source)
                     for position, entry in enumerate(entries)
                 )
 
@@ -169,9 +227,38 @@ class Store:
                 for f in findings
             )
 
-    def page_count(self, run_id: int) -> int:
+    def save_annotated_findings(self, run_id: int, rows: Iterable[tuple[Finding, "FindingNotes"]]) -> None:
+        """Like save_findings, with each finding's fingerprint, 责任单位 and scoring indicator."""
+        with self.unit_of_work() as session:
+            session.execute(delete(FindingRecord).where(FindingRecord.run_id == run_id))
+            session.add_all(
+                FindingRecord(run_id=run_id, rule=f.rule, url=f.url, column=f.column, severity=f.severity.value,
+                              message=f.message, evidence=f.evidence, fingerprint=notes.fingerprint,
+                              units=list(notes.units), unit_source=notes.unit_source, indicator=notes.indicator)
+                for f, notes in rows
+            )
+
+    def runs(self) -> list[AuditRun]:
+        """Every stored run, oldest first."""
         with self._sessions() as session:
-            return len(session.scalars(select(Page.id).where(Page.run_id == run_id)).all())
+            return list(session.scalars(select(AuditRun).order_by(AuditRun.id)))
+
+    def answered_urls(self, run_id: int) -> set[str]:
+        """URLs the run fetched or checked and that answered (no error, HTTP status below 400)."""
+        with self._sessions() as session:
+            answered: set[str] = set()
+            for table in (Page, LinkCheck):
+                answered.update(session.scalars(select(table.url).where(
+                    table.run_id == run_id, table.error.is_(None), table.status.is_not(None), table.status < 400)))
+            return answered
+
+    def finding_counts(self) -> dict[int, int]:
+        """Number of stored findings of every run."""
+        counts: dict[int, int] = {}
+        with self._sessions() as session:
+            for run_id in session.scalars(select(FindingRecord.run_id)):
+                counts[run_id] = counts.get(run_id, 0) + 1
+        return counts
 
     # -- what the rules read --------------------------------------------------------------------
 
@@ -188,10 +275,11 @@ class Store:
                     is_list=page.is_list, empty_notice=page.empty_notice, redirect_to=page.redirect_to,
                     written_date=page.written_date, index_number=page.index_number, topic=page.topic,
                     validity=page.validity, disclosure_mode=page.disclosure_mode,
+                    publish_date_source=page.publish_date_source,
                     is_html=_is_html(page.content_type), meta_tags=dict(page.meta_tags or {}))
             links = session.execute(
                 select(Link.from_url, Link.to_url, Link.text, Link.on_site, Link.is_click)
-                .where(Link.run_id == run_id, Link.tag.in_(("a", "redirect"))).distinct())
+                .where(Link.run_id == run_id, Link.tag.in_(("a", "redirect", "iframe"))).distinct())
             for from_url, to_url, text, on_site, is_click in links:
                 if on_site:
                     snap.edges[sys.intern(from_url)].add((sys.intern(to_url), is_click))
@@ -201,9 +289,12 @@ class Store:
             for url, status, error in session.execute(
                     select(LinkCheck.url, LinkCheck.status, LinkCheck.error).where(LinkCheck.run_id == run_id)):
                 snap.checks[url] = CheckView(url, status, error)
-            for column, url, role in session.execute(
-                    select(ColumnPage.column, ColumnPage.url, ColumnPage.role).where(ColumnPage.run_id == run_id)):
+            for column, url, role, via in session.execute(
+                    select(ColumnPage.column, ColumnPage.url, ColumnPage.role, ColumnPage.via)
+                    .where(ColumnPage.run_id == run_id)):
                 snap.members[column].append((url, role))
+                if via is not None:
+                    snap.member_via[(column, url)].add(via)
             rows = session.execute(
                 select(ListItem.page_url, ListItem.title, ListItem.url, ListItem.date, ListItem.main_list)
                 .where(ListItem.run_id == run_id).order_by(ListItem.page_url, ListItem.main_list, ListItem.position))
@@ -222,6 +313,28 @@ class Store:
             self._site_urls[run_id] = self.run(run_id).site_url
             self._site_hosts[run_id] = {_host(self._site_urls[run_id])}
         return self._site_hosts[run_id]
+
+
+@dataclass(frozen=True)
+class ReplayIndex:
+    read: frozenset[str]      # HTML pages fetched and read
+    stored: frozenset[str]    # every URL with a stored fetch (pages, documents, errors)
+    checked: frozenset[str]   # link targets checked
+
+
+def _process_alive(host: str | None, pid: int | None) -> bool:
+    """Whether the process that owns a run still runs; an owner on another machine counts as alive."""
+    if pid is None:
+        return False
+    if host != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class StoredRunContent:
@@ -250,9 +363,60 @@ class StoredRunContent:
             return [LinkView(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class FindingNotes:
+    """What the store keeps beside a finding for history and reports (see audit/history.py)."""
+
+    fingerprint: str
+    units: tuple[str, ...]
+    unit_source: str
+    indicator: str | None
+
+
+def _create_schema(engine: Engine) -> None:
+    """Create missing tables and columns. Two processes opening a new database at once may race
+    to create the same table; the loser finds it made by the winner on its second look."""
+    for attempt in range(3):
+        try:
+            Base.metadata.create_all(engine)
+            _add_missing_columns(engine)
+            return
+        except OperationalError as exc:
+            if attempt == 2 or ("already exists" not in str(exc) and "locked" not in str(exc)):
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Bring a database made by an earlier govaudit up to date: add the (nullable) columns and
+    indexes later versions added to existing tables. Rows stored before have NULL there."""
+    inspector = inspect(engine)
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            existing = {column["name"] for column in inspector.get_columns(table.name)}
+            added = False
+            for column in table.columns:
+                if column.name in existing:
+                    continue
+                if not column.nullable:
+                    raise StoreError(f"数据库版本过旧，请重建 / database too old, recreate it: {table.name}.{column.name}")
+                kind = column.type.compile(dialect=engine.dialect)
+                preparer = engine.dialect.identifier_preparer
+                connection.execute(text(f"ALTER TABLE {preparer.quote(table.name)} "
+                                        f"ADD COLUMN {preparer.quote(column.name)} {kind}"))
+                added = True
+            if added:
+                for index in table.indexes:
+                    index.create(connection, checkfirst=True)
+
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain")
+
+
 def _is_html(content_type: str | None) -> bool:
-    """Pages whose type is unknown are read as HTML, as the crawler did."""
-    return content_type is None or any(kind in content_type.lower() for kind in ("html", "xml", "text/plain"))
+    """Pages whose type is unknown are read as HTML, as the crawler did; .xlsx/.docx types
+    (application/vnd.openxmlformats-…) are documents even though they say "xml"."""
+    return content_type is None or content_type.split(";")[0].strip().lower() in _HTML_TYPES
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -267,8 +431,9 @@ def _prepare_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # Wait for a lock held by another govaudit process before anything else needs one.
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

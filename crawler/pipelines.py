@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
+
 from audit.runner import conclude_run
-from audit.store import Store, default_db_url
+from audit.store import Store, StoreError, default_db_url
 from crawler.items import CheckedLink, ColumnMembership, FetchedPage
+
+# The finish reason of a crawl stopped because the store could not be written.
+STORE_FAILED = "store_failed"
 
 
 class StorePipeline:
@@ -17,6 +23,8 @@ class StorePipeline:
         self.run_id: int | None = settings.get("GOVAUDIT_RUN_ID")
         # `scrapy crawl portal` without the govaudit CLI: the pipeline opens and concludes the run.
         self.owns_run = self.run_id is None
+        self.failure: str | None = None
+        self.closing = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -30,15 +38,23 @@ class StorePipeline:
                                                spider.audit_config.fingerprint)
 
     def process_item(self, item):
-        if isinstance(item, FetchedPage):
-            self.store.save_page(self.run_id, item)
-        elif isinstance(item, CheckedLink):
-            self.store.save_check(self.run_id, item)
-        elif isinstance(item, ColumnMembership):
-            self.store.save_membership(self.run_id, item)
+        try:
+            if isinstance(item, FetchedPage):
+                self.store.save_page(self.run_id, item)
+            elif isinstance(item, CheckedLink):
+                self.store.save_check(self.run_id, item)
+            elif isinstance(item, ColumnMembership):
+                self.store.save_membership(self.run_id, item)
+        except StoreError as exc:
+            # A full disk or a lost database: stop cleanly; what was committed stays committed.
+            self.failure = str(exc)
+            if not self.closing:
+                self.closing = True
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_FAILED))
+            raise DropItem(str(exc)) from exc
         return item
 
     def close_spider(self) -> None:
-        if self.owns_run:
+        if self.owns_run and self.failure is None:
             spider = self.crawler.spider
             conclude_run(self.store, self.run_id, spider.audit_config)

@@ -18,8 +18,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 
 # 15 s is the national probe's limit for "cannot be opened".
 DOWNLOAD_TIMEOUT = 15
+DNS_TIMEOUT = 15
 RETRY_TIMES = 1
-DOWNLOAD_MAXSIZE = 30 * 1024 * 1024
+# The spider caps bodies itself and keeps what it read (crawler.spiders.portal.BODY_CAP).
+DOWNLOAD_MAXSIZE = 0
 DOWNLOAD_WARNSIZE = 0
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
@@ -32,11 +34,18 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+DOWNLOADER_MIDDLEWARES = {
+    # First: a replayed page needs neither robots.txt nor the network.
+    "crawler.middlewares.ReplayMiddleware": 10,
+    "crawler.middlewares.AddressGuardMiddleware": 50,
+    # Above RetryMiddleware (550) so a Retry-After answer is honoured before a blind retry.
+    "crawler.middlewares.RetryAfterMiddleware": 560,
+}
 
 GOVAUDIT_DB = os.environ.get("GOVAUDIT_DB")
 GOVAUDIT_RUN_ID = None
 GOVAUDIT_AS_OF = None
-GOVAUDIT_CONFIG = None
+GOVAUDIT_RESUME = False
 
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False

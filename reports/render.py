@@ -1,28 +1,26 @@
-"""Renders the bulletin (季度通报) handed to 督查室 as one self-contained HTML file."""
+"""Renders the bulletin (季度通报) handed to 督查室 as one self-contained HTML file: the whole-portal
+通报, or the report of an ad-hoc one-column check."""
 from __future__ import annotations
 
-from collections import Counter
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from audit.config import AuditConfig
-from audit.summary import ColumnSummary
+from audit.quarters import Quarter
+from reports.data import BulletinData
 from reports.masking import mask_personal
-from rules import Finding, Severity, registered_rules
-from rules.snapshot import SiteSnapshot
 
-_QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
+_DIGITS = "零一二三四五六七八九"
+_STATUS_NAMES = {"confirmed": "已核实", "assumed": "暂定（待核对）"}
+_VERDICT_CLASSES = {"合格": "pass", "不合格": "fail", "未检查": "unchecked"}
 
 
 def reported_quarter(as_of: date) -> tuple[int, int]:
     """The quarter a bulletin reports on: monitoring done in a quarter's first month reports on
     the quarter just ended (as-of 2022-10-15 → 2022 Q3); later in a quarter, on that quarter."""
-    quarter = (as_of.month - 1) // 3 + 1
-    if (as_of.month - 1) % 3 == 0:
-        return (as_of.year, quarter - 1) if quarter > 1 else (as_of.year - 1, 4)
-    return as_of.year, quarter
+    quarter = Quarter.reported(as_of)
+    return quarter.year, quarter.number
 
 
 def safe_href(url: str | None) -> str:
@@ -30,43 +28,36 @@ def safe_href(url: str | None) -> str:
     return url if url and urlsplit(url).scheme in ("http", "https") else "#"
 
 
+def cn_date(value: date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else "—"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三 (section numbers)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return f"{'' if tens == 1 else _DIGITS[tens]}十{_DIGITS[ones] if ones else ''}"
+
+
+def points(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("reports", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["mask"] = mask_personal
     env.filters["href"] = safe_href
+    env.filters["cn_date"] = cn_date
+    env.filters["cn_number"] = cn_number
+    env.filters["points"] = points
+    env.filters["status_name"] = lambda status: _STATUS_NAMES.get(status, status)
+    env.filters["verdict_class"] = lambda verdict: _VERDICT_CLASSES.get(verdict, "")
     return env
 
 
-def render_bulletin(site: SiteSnapshot, findings: list[Finding], columns: list[ColumnSummary],
-                    config: AuditConfig) -> str:
-    year, quarter = reported_quarter(site.as_of)
-    specs = {spec.id: spec for spec in registered_rules()}
-    by_severity = Counter(f.severity for f in findings)
-    by_column = Counter(f.column for f in findings)
-    vetoed = by_severity[Severity.VETO] > 0
-    column_names = {spec.key: spec.name for spec in config.columns}
-    rows = [
-        {"finding": f, "title": specs[f.rule].title, "clause": specs[f.rule].clause,
-         "column_name": column_names.get(f.column, "—") if f.column else "—"}
-        for f in sorted(findings, key=lambda f: (list(Severity).index(f.severity), f.rule, f.url))
-    ]
-    column_rows = [
-        {"summary": c, "findings": by_column.get(c.key, 0),
-         "verdict": "未找到" if c.url is None else ("有问题" if by_column.get(c.key) else "未发现问题")}
-        for c in columns
-    ]
-    return _environment().get_template("bulletin.html").render(
-        title=f"关于{year}年第{_QUARTER_NAMES[quarter]}季度政府网站监测情况的通报",
-        site_url=site.site_url,
-        as_of=site.as_of,
-        scope_name=column_names.get(site.scope) if site.scope else None,
-        generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
-        pages_checked=sum(1 for p in site.pages.values() if p.fetched_ok),
-        pages_failed=sum(1 for p in site.pages.values() if not p.fetched_ok),
-        total=len(findings),
-        severities=[(s.value, by_severity.get(s, 0)) for s in Severity],
-        vetoed=vetoed,
-        column_rows=column_rows,
-        rows=rows,
-    )
+def render_bulletin(data: BulletinData) -> str:
+    """The 季度通报 of a whole-portal run, or the column report of a one-column run."""
+    template = "column_report.html" if data.scope else "bulletin.html"
+    return _environment().get_template(template).render(d=data)

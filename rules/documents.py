@@ -24,12 +24,13 @@ def own_doc_number(page: PageView) -> str | None:
 
 
 def is_document(site: SiteSnapshot, page: PageView) -> bool:
-    """A fetched detail page (not a list) with a 文号, or any document of the 规范性文件库."""
-    if not page.fetched_ok or page.is_list or page.empty_notice:
+    """A fetched detail page (not a list) with a 文号, or any document of the 规范性文件库 other
+    than a 解读 listed beside the documents it interprets."""
+    if not page.fetched_ok or page.is_list or page.empty_notice or not page.is_html:
         return False
     if own_doc_number(page):
         return True
-    return (NORMATIVE_COLUMN, "item") in site.memberships(page.url)
+    return (NORMATIVE_COLUMN, "item") in site.memberships(page.url) and "解读" not in (page.title or "")
 
 
 def describe(page: PageView) -> str:

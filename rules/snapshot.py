@@ -5,6 +5,7 @@ The store builds a SiteSnapshot; rules judge from it and never fetch. Facts seve
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -14,6 +15,15 @@ from typing import Protocol
 from audit.config import AuditConfig, ColumnSpec
 
 LIST_ROLES = frozenset({"index", "sub", "paging"})
+
+# What an error page says when a server answers 200 anyway (a "soft" error).
+ERROR_PAGE = re.compile(
+    r"(404\s*not\s*found|页面不存在|页面未找到|找不到(该|此)?页面|服务器(内部)?错误|internal server error|"
+    r"service (temporarily )?unavailable|网站(正在)?维护|系统维护中|访问出错|网站已关闭|网站暂停访问|bad gateway)",
+    re.IGNORECASE,
+)
+# A real home page says far more than an error page does.
+ERROR_PAGE_MAX_CHARS = 400
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,8 @@ class PageView:
     topic: str | None = None
     validity: str | None = None
     disclosure_mode: str | None = None
+    # Where publish_date was read: "meta", "body", "list" or "url" (a URL date is only a guess).
+    publish_date_source: str | None = None
     # False for a fetched attachment or other non-HTML resource.
     is_html: bool = True
     meta_tags: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
@@ -148,6 +160,8 @@ class SiteSnapshot:
     edges: dict[str, set[tuple[str, bool]]] = field(default_factory=lambda: defaultdict(set))
     anchors: dict[str, list[Anchor]] = field(default_factory=lambda: defaultdict(list))
     members: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    # (column key, url) → the pages the crawler was on when it followed `url` for that column.
+    member_via: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     main_items: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
     dated_links: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
     checks: dict[str, CheckView] = field(default_factory=dict)
@@ -169,6 +183,20 @@ class SiteSnapshot:
             chain.append(page)
             page = self.pages.get(page.redirect_to) if page.redirect_to else None
         return chain
+
+    def home_failure(self) -> tuple[str, str] | None:
+        """(reason, evidence) when the home page does not work, None when it does: no answer,
+        an error status along its redirects, or a 200 answer that is only an error text."""
+        chain = self.home_chain()
+        if not chain:
+            return "未得到任何响应", self.site_url
+        for page in chain:
+            if not page.fetched_ok:
+                return page.failure, f"{page.url} → {page.failure}"
+        text = " ".join(self.text_of(chain[-1].url).split())
+        if len(text) <= ERROR_PAGE_MAX_CHARS and ERROR_PAGE.search(text):
+            return "返回错误页面", f"{chain[-1].url}（HTTP 200）：{text[:120]}"
+        return None
 
     def clicks(self) -> dict[str, int]:
         """Shortest click distance of every reached URL from home (paging and redirects are free)."""

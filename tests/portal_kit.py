@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from audit.portal_server import serve_portal
+from audit.portal_server import PortalServer, serve_portal
 
 
 def page(title: str, body: str, *, meta: str = "") -> str:
@@ -86,3 +86,13 @@ def audit_folder(root: Path, work: Path, *args: str, as_of: str = "2022-10-15") 
 
 def audit_pages(work: Path, pages: dict[str, str], *args: str, as_of: str = "2022-10-15") -> AuditResult:
     return audit_folder(write_portal(work / "site", pages), work, *args, as_of=as_of)
+
+
+def audit_server(portal: PortalServer, work: Path, *args: str, as_of: str = "2022-10-15") -> AuditResult:
+    """Audit an already running portal server (one with extra routes, e.g. a CMS's POST endpoint)."""
+    out_dir = work / "out"
+    db_url = f"sqlite:///{work / 'audit.sqlite'}"
+    done = govaudit("audit", portal.base_url, "--as-of", as_of, "--out", str(out_dir), "--db", db_url, "--quiet", *args)
+    findings_file = out_dir / "findings.json"
+    findings = json.loads(findings_file.read_text("utf-8")) if findings_file.exists() else []
+    return AuditResult(done.returncode, done.stdout, done.stderr, findings, portal.base_url, out_dir, db_url)

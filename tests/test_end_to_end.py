@@ -18,6 +18,18 @@ EXPECTED = {
     ("label.not_public", "/xxgk/gfxwj/202109/t20210901_1042.html", "gfxwj"),
     ("label.missing", "/xxgk/jbml/jgzn/202206/t20220630_1046.html", "jbml"),
     ("label.missing", "/xxgk/bmxxgk/nyncj/202209/t20220905_1056.html", None),
+    ("normative.metadata_missing", "/xxgk/gfxwj/202104/t20210416_1045.html", "gfxwj"),
+    ("normative.no_download", "/xxgk/gfxwj/202107/t20210712_1043.html", "gfxwj"),
+    ("interpretation.missing", "/xxgk/gfxwj/202202/t20220225_1037.html", "gfxwj"),
+    ("interpretation.unlinked", "/xxgk/zcjd/202112/t20211221_1073.html", None),
+    ("text.wrong_expression", "/zwdt/zwyw/202209/t20220922_1006.html", None),
+    ("catalog.blank_node", "/xxgk/jbml/ghjh/index.html", "jbml"),
+    ("entity.sector_missing", "/xxgk/ggqsy/index.html", "ggqsy"),
+    ("page.meta_missing", "/zwdt/tzgg/202209/t20220913_1013.html", None),
+    ("privacy.id_number", "/xxgk/gsgg/202209/t20220930_1101.html", None),
+    ("privacy.phone", "/xxgk/gsgg/202209/t20220930_1101.html", None),
+    ("privacy.id_number", "/xxgk/gsgg/files/wfgz_2022.xlsx", None),
+    ("privacy.phone", "/xxgk/gsgg/files/wfgz_2022.xlsx", None),
 }
 
 

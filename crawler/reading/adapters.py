@@ -1,15 +1,18 @@
 """Choosing how to read a page: CMS-specific adapters first, the generic reader last.
 
-Stage 2 adds TRS WCM and Hanweb adapters; each is a GenericReader subclass that
-says by `matches` whether a page is its CMS and overrides only the steps it reads
-differently. Register them in ADAPTERS ahead of the generic fallback.
+Each adapter is a GenericReader subclass that says by `matches` whether a page is its CMS,
+from what the page shows (markers in the HTML, URL shapes), and overrides only the steps it
+reads differently. Hanweb goes first: its datastore markers are unambiguous, while TRS-shaped
+article links also appear on sites of other CMSs.
 """
 from __future__ import annotations
 
 from .generic import GenericReader
+from .hanweb import HanwebReader
 from .page import ParsedPage
+from .trs import TrsReader
 
-ADAPTERS: list[GenericReader] = []
+ADAPTERS: list[GenericReader] = [HanwebReader(), TrsReader()]
 GENERIC = GenericReader()
 
 

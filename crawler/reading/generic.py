@@ -12,8 +12,8 @@ from typing import TypeVar
 from .dates import date_from_url, parse_date
 from .dom import element_text, is_element
 from .labels import find_labels
-from .links import collect_links, page_links, redirect_target
-from .lists import datastore_links, has_empty_notice, main_list
+from .links import page_links, redirect_target
+from .lists import has_empty_notice, main_list
 from .metadata import extract_metadata
 from .model import DatedValue, PageReading
 from .page import ParsedPage
@@ -44,9 +44,13 @@ def _safely(step: Callable[[], T], default: T, what: str) -> T:
 
 def strip_site_suffix(title: str, site_name: str | None) -> str:
     """'关于…的通知_马关县人民政府' -> '关于…的通知' (site name parts dropped, longest part kept)."""
-    parts = [p for p in _TITLE_SEPARATOR_RE.split(title.strip()) if p]
+    title = title.strip()
+    if site_name and title.endswith(" " + site_name):
+        # Hanweb writes "栏目名 站点名", separated by a plain space.
+        return title[: -len(site_name)].strip()
+    parts = [p for p in _TITLE_SEPARATOR_RE.split(title) if p]
     if len(parts) <= 1:
-        return title.strip()
+        return title
     kept = [p for p in parts if p != site_name and not _SITE_NAME_RE.search(p)]
     return max(kept or parts, key=len)
 
@@ -76,6 +80,7 @@ class GenericReader:
         is_detail = strong_detail or (not is_list and self._has_prose(page))
         if is_list:
             reading.next_pages, reading.total_pages = pagination.next_pages, pagination.total_pages
+            reading.more_requests = list(pagination.more_requests)
             reading.empty_notice = False
         elif not is_detail:
             reading.empty_notice = _safely(lambda: has_empty_notice(page.lines), False, "empty notice")
@@ -106,15 +111,15 @@ class GenericReader:
 
     def list_items(self, page: ParsedPage, has_pager: bool):
         """The main list of the page."""
-        return main_list(page.root, page.raw_text, page.base, reference=page.reference, has_pager=has_pager)
+        return main_list(page.root, page.base, reference=page.reference, has_pager=has_pager)
 
     def pagination(self, page: ParsedPage) -> Pagination:
         """Next pages and the stated page count."""
         return find_pagination(page.root, page.lines, page.scripts, page.url, page.base)
 
     def links(self, page: ParsedPage):
-        """Links of the page, then links inside Hanweb datastore records."""
-        return page_links(page.root, page.base) + collect_links(datastore_links(page.raw_text), page.base)
+        """Every link element of the page in document order."""
+        return page_links(page.root, page.base)
 
     def title(self, page: ParsedPage, metadata: dict[str, str], is_list: bool) -> str | None:
         """Document title for detail pages; the <title> (site name stripped) otherwise."""

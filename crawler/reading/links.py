@@ -6,7 +6,7 @@ import re
 from lxml import etree
 from w3lib.html import get_meta_refresh
 
-from .dom import absolute_url, element_text
+from .dom import absolute_url, clean_space, element_text
 from .model import LinkRef
 
 # tag -> attribute holding the URL
@@ -26,6 +26,19 @@ _JS_REDIRECT_RE = re.compile(
 _REDIRECT_PAGE_MAX_TEXT = 80
 
 
+def anchor_text(anchor: etree._Element) -> str:
+    """The link's name as a browser states it: its text, else its images' alt, else its title=.
+
+    Portals link their 专区 columns with image banners (<a><img alt="利企惠民政策专区"></a>),
+    and column discovery matches this text.
+    """
+    text = element_text(anchor)
+    if text:
+        return text
+    alts = [clean_space(img.get("alt")) for img in anchor.iter("img")]
+    return " ".join(alt for alt in alts if alt) or clean_space(anchor.get("title"))
+
+
 def collect_links(elements: list[etree._Element], base: str) -> list[LinkRef]:
     """LinkRefs for the given elements, in order, skipping javascript:/mailto:/tel:/#."""
     links = []
@@ -36,7 +49,7 @@ def collect_links(elements: list[etree._Element], base: str) -> list[LinkRef]:
         url = absolute_url(element.get(attribute), base)
         if not url:
             continue
-        text = element_text(element) if element.tag == "a" else (element.get("alt") or "").strip()
+        text = anchor_text(element) if element.tag == "a" else (element.get("alt") or "").strip()
         links.append(LinkRef(url, text, "iframe" if element.tag == "frame" else element.tag))
     return links
 

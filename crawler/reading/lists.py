@@ -12,11 +12,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-import lxml.html
 from lxml import etree
 
 from .dates import date_from_url, parse_row_date
-from .dom import absolute_url, css_words, element_text, is_element, is_hidden, is_hidden_in_tree, parse_html
+from .dom import absolute_url, css_words, element_text, is_element, is_hidden, is_hidden_in_tree
 from .model import ListEntry
 
 ROW_TAGS = frozenset({"li", "tr", "dd", "div", "p", "a", "article", "section", "dl", "h3", "h4"})
@@ -28,8 +27,6 @@ _SCROLLER_WORDS_RE = re.compile(r"marquee|scroll|gundong|(^|\s)mq\d*(\s|$)")
 _LAYOUT_WORDS_RE = re.compile(r"nav|menu|foot|header|banner|daohang|(^|[\s_-])dh([\s_-]|$)")
 _NON_CONTENT_TAGS = frozenset({"nav", "header", "footer", "marquee"})
 _ARTICLE_URL_RE = re.compile(r"(\d{4,}[^/]*\.s?html?|\.(?:jsp|php|aspx?)\?.*\d|/art/|/content|/t\d{8}_)", re.I)
-_DATASTORE_RE = re.compile(r"<datastore>(.*?)</datastore>", re.S | re.I)
-_RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _EMPTY_NOTICE_RE = re.compile(
     r"暂无(?:相关)?(?:信息|数据|内容|记录|文章|资料|公开信息)|没有(?:找到)?(?:相关|符合条件的)?(?:信息|数据|记录|内容)"
     r"|无相关(?:信息|数据|记录|内容)|查询结果为空"
@@ -108,7 +105,7 @@ def _in_layout_block(element: etree._Element) -> bool:
     return False
 
 
-def _row_date(row: etree._Element, anchor: etree._Element, title: str, url: str, reference: date) -> tuple[date | None, str | None, str]:
+def row_date(row: etree._Element, anchor: etree._Element, title: str, url: str, reference: date) -> tuple[date | None, str | None, str]:
     """(date, source, title) for a row; a date written inside the link is cut from the title."""
     outside = element_text(row).replace(element_text(anchor), " ", 1)
     shown = parse_row_date(outside, url=url, reference=reference)
@@ -141,12 +138,12 @@ def _rows_from(anchors: list[etree._Element], base: str, reference: date) -> lis
         if previous is not None:
             if len(title) > len(previous.title):
                 previous.title, previous.url = title, url
-                previous.date, previous.date_source, previous.title = _row_date(row_element, anchor, title, url, reference)
+                previous.date, previous.date_source, previous.title = row_date(row_element, anchor, title, url, reference)
             continue
         links_in_row = {a.get("href") for a in row_element.iter("a") if a.get("href")}
         if len(links_in_row) > _MAX_LINKS_PER_ROW:
             continue
-        found, source, title = _row_date(row_element, anchor, title, url, reference)
+        found, source, title = row_date(row_element, anchor, title, url, reference)
         row = Row(row_element, title, url, found, source)
         rows_seen[row_element] = row
         parent = row_element.getparent()
@@ -175,39 +172,6 @@ def _merge_sibling_groups(groups: list[Group]) -> list[Group]:
     return list(merged.values())
 
 
-def datastore_groups(raw_text: str, base: str, reference: date) -> list[Group]:
-    """Rows of Hanweb <datastore><record><![CDATA[...]]> blocks (raw or inside <script>)."""
-    groups = []
-    for store in _DATASTORE_RE.findall(raw_text):
-        rows: list[Row] = []
-        for record in _RECORD_RE.findall(store):
-            try:
-                fragment = lxml.html.fragment_fromstring(record, create_parent="div")
-            except (etree.ParserError, ValueError):
-                continue
-            anchor = next((a for a in fragment.iter("a") if absolute_url(a.get("href"), base)), None)
-            if anchor is None:
-                continue
-            url = absolute_url(anchor.get("href"), base) or ""
-            found, source, title = _row_date(fragment, anchor, link_title(anchor), url, reference)
-            if title:
-                rows.append(Row(fragment, title, url, found, source))
-        if rows:
-            groups.append(Group(rows[0].element, rows))
-    return groups
-
-
-def datastore_links(raw_text: str) -> list[etree._Element]:
-    """The <a> elements inside Hanweb datastore records, for the page's link list."""
-    anchors = []
-    for store in _DATASTORE_RE.findall(raw_text):
-        for record in _RECORD_RE.findall(store):
-            fragment = parse_html(f"<div>{record}</div>")
-            if fragment is not None:
-                anchors.extend(fragment.iter("a", "img"))
-    return anchors
-
-
 def _looks_like_column_list(group: Group, has_pager: bool) -> bool:
     rows = group.rows
     if len(rows) < 3 or _in_layout_block(group.parent):
@@ -218,13 +182,9 @@ def _looks_like_column_list(group: Group, has_pager: bool) -> bool:
 
 
 def main_list(
-    root: etree._Element | None, raw_text: str, base: str, *, reference: date, has_pager: bool
+    root: etree._Element | None, base: str, *, reference: date, has_pager: bool
 ) -> list[ListEntry]:
     """Entries of the page's main list (empty for detail, home-navigation and empty pages)."""
-    stored = datastore_groups(raw_text, base, reference)
-    if stored:
-        biggest = max(stored, key=lambda g: len(g.rows))
-        return [row.entry() for row in biggest.rows]
     if root is None:
         return []
     groups = [

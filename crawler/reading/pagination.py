@@ -1,14 +1,15 @@
-"""Further pages of a column list: pager links, <select> pagers, stated page counts,
-and the two common script pagers (TRS createPageHTML, component-CMS maxPageNum)."""
+"""Further pages of a column list: pager links, <select> pagers, stated page counts and
+the component-CMS maxPageNum script pager. CMS pagers live with their adapters (trs, hanweb)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from lxml import etree
 
 from .dom import absolute_url, element_text
+from .model import FormRequest
 
 _NEXT_WORDS = frozenset({"下一页", "下页", "后一页", ">", "›", "»", ">>", "下一页>", "下一页>>"})
 _LAST_WORDS = frozenset({"尾页", "末页", "最后一页", "最末页", ">|"})
@@ -25,9 +26,6 @@ _CURRENT_PATTERNS = (
     re.compile(r"第\s*(\d{1,5})\s*页"),
     re.compile(r"页次\s*[：:]\s*(\d{1,5})\s*/"),
 )
-_TRS_PAGER_RE = re.compile(
-    r"createPageHTML\(\s*(?:['\"][\w-]*['\"]\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]"
-)
 _MAX_PAGE_NUM_RE = re.compile(r"\bmaxPageNum\s*=\s*(\d+)")
 _PURL_RE = re.compile(r"\bpurl\s*=\s*['\"]([^'\"]+)['\"]")
 _LAST_PAGE = 10**6
@@ -35,10 +33,11 @@ _LAST_PAGE = 10**6
 
 @dataclass(frozen=True)
 class Pagination:
-    """Next pages in page order and the page count the page states."""
+    """Next pages in page order, the page count the page states, and POSTs loading more rows."""
 
     next_pages: list[str]
     total_pages: int | None
+    more_requests: list[FormRequest] = field(default_factory=list)
 
 
 def _stated_number(text: str, patterns: tuple[re.Pattern[str], ...]) -> int | None:
@@ -50,12 +49,7 @@ def _stated_number(text: str, patterns: tuple[re.Pattern[str], ...]) -> int | No
 
 
 def _script_pager(scripts: str, base: str) -> Pagination | None:
-    """Pages written by TRS createPageHTML(total, current, "index", "html") or a maxPageNum pager."""
-    trs = _TRS_PAGER_RE.search(scripts)
-    if trs:
-        total, current, name, ext = int(trs.group(1)), int(trs.group(2)), trs.group(3), trs.group(4)
-        pages = [urljoin(base, f"{name}_{i}.{ext}") for i in range(1, total) if i != current]
-        return Pagination(pages, total) if total > 0 else None
+    """Pages written by a maxPageNum pager (purl_N.html, counting down)."""
     counts = [int(n) for n in _MAX_PAGE_NUM_RE.findall(scripts) if int(n) > 0]
     purl = _PURL_RE.search(scripts)
     if counts and purl:

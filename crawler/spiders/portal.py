@@ -7,19 +7,23 @@ whatever their depth. Everything it reads goes to the store; the rules judge lat
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
+from scrapy.utils.asyncio import run_in_thread
 from twisted.python.failure import Failure
 
 from audit.config import AuditConfig, load_config
 from crawler.attachments import attachment_text
+from audit.store import Store
 from crawler.items import CheckedLink, ColumnMembership, FetchedPage
 from crawler.reading import FormRequest, PageReading, read_page
+from crawler.middlewares import InternalAddressRefused, site_is_internal
+from crawler.urls import canonical_url
 
 # Links to files the spider records but does not fetch as pages.
 _NOT_PAGES = frozenset(f".{ext}" for ext in IGNORED_EXTENSIONS) | {".ofd", ".wps", ".et", ".dps", ".ceb"}
@@ -28,14 +32,20 @@ _DOCUMENTS = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".csv", ".txt"
 # How far below a column's index page its sub-column tree is followed.
 _MAX_SUB_LEVEL = 2
 # Bodies are cut here, keeping what was read: a 50 MB page or attachment must not stall the audit.
-BODY_CAP = 20 * 1024 * 1024
+PAGE_CAP = 5 * 1024 * 1024
+DOCUMENT_CAP = 20 * 1024 * 1024
+# Error answers reach the spider to be stored; redirects (3xx) are still followed by Scrapy.
+ERROR_STATUSES = list(range(400, 600))
+# How Scrapy's RobotsTxtMiddleware says a URL is excluded (other IgnoreRequests are failures).
+ROBOTS_REFUSAL = "Forbidden by robots.txt"
+REDIRECT_LIMIT = "max redirections reached"
 # Link checks wait until the pages near them are fetched.
 _CHECK_PRIORITY = -1000
 
 
 def page_key(url: str) -> str:
-    """The URL a page is stored and de-duplicated under: absolute, without its #fragment."""
-    return urldefrag(url)[0]
+    """The URL a page is stored and de-duplicated under (see crawler.urls)."""
+    return canonical_url(url)
 
 
 def _extension(path: str) -> str:
@@ -70,19 +80,26 @@ class PortalSpider(scrapy.Spider):
         limits = self.audit_config.crawl
         # A column audit only needs the pages that can hold the column's link.
         self.generic_depth = limits.max_clicks - 1 if column else limits.max_depth
-        self.site_hosts = {(urlsplit(self.start_url).hostname or "").lower()}
+        self.site_hosts = {(urlsplit(self.start_url).hostname or "").lower(), *limits.site_hosts}
+        # A site on an internal address (a test portal, an intranet) may link internal targets.
+        self.internal_allowed = site_is_internal(self.start_url)
         self.home_links: frozenset[str] = frozenset()
         self._requested: set[tuple[str, str | None, str]] = set()
         # Every URL fetched (or to be fetched) for itself: it needs no separate link check.
         self._fetched: set[str] = set()
         self._checked: set[str] = set()
         self._members: set[ColumnMembership] = set()
+        self.resumed_run: ResumedRun | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._bound_body, signal=signals.headers_received)
         crawler.signals.connect(spider._cap_body, signal=signals.bytes_received)
+        if crawler.settings.getbool("GOVAUDIT_RESUME"):
+            # Resuming an interrupted run: what it already stored is read back, not fetched again.
+            spider.resumed_run = ResumedRun(Store(crawler.settings.get("GOVAUDIT_DB")),
+                                            crawler.settings.getint("GOVAUDIT_RUN_ID"))
         return spider
 
     def _bound_body(self, headers, body_length, request, spider) -> None:
@@ -93,7 +110,7 @@ class PortalSpider(scrapy.Spider):
     def _cap_body(self, data, request, spider) -> None:
         received = request.meta.get("received_bytes", 0) + len(data)
         request.meta["received_bytes"] = received
-        if received > BODY_CAP:
+        if received > request.meta.get("body_cap", PAGE_CAP):
             request.meta["truncated"] = True
             raise StopDownload(fail=False)
 
@@ -113,13 +130,16 @@ class PortalSpider(scrapy.Spider):
             return None
         self._requested.add(key)
         self._fetched.add(url)
+        replay = self.resumed_run is not None and self.resumed_run.has_read(url)
+        if self.resumed_run is not None and not replay and self.resumed_run.has_stored(url):
+            return None  # an error or a document the interrupted run already stored
         # Nearer pages first; a column's own pages before generic ones at the same depth.
         priority = -10 * clicks + (5 if column else 0)
         return scrapy.Request(
             url, callback=self.parse, errback=self.on_error, priority=priority, dont_filter=True,
             meta={"clicks": clicks, "column": column, "role": role, "via": via, "exclude": exclude,
-                  "sub_level": sub_level, "list_pages": list_pages, "handle_httpstatus_all": True,
-                  "download_maxsize": 0, "download_timeout": self.audit_config.crawl.timeout},
+                  "sub_level": sub_level, "list_pages": list_pages, "handle_httpstatus_list": ERROR_STATUSES,
+                  "replay": replay},
         )
 
     def _post(self, more: FormRequest, *, clicks: int, column: str | None, via: str, meta: dict) -> scrapy.Request | None:
@@ -131,12 +151,18 @@ class PortalSpider(scrapy.Spider):
         if key in self._requested:
             return None
         self._requested.add(key)
+        if self.resumed_run is not None and self.resumed_run.has_read(stored_as):
+            return scrapy.Request(stored_as, callback=self.parse, errback=self.on_error, dont_filter=True,
+                                  priority=-10 * clicks + (5 if column else 0),
+                                  meta={"clicks": clicks, "column": column, "role": "paging" if column else "page",
+                                        "via": via, "exclude": meta["exclude"], "sub_level": meta["sub_level"],
+                                        "list_pages": meta["list_pages"] + 1, "replay": True})
         return scrapy.FormRequest(
             more.url, formdata=more.formdata, callback=self.parse, errback=self.on_error, dont_filter=True,
             priority=-10 * clicks + (5 if column else 0),
             meta={"clicks": clicks, "column": column, "role": "paging" if column else "page", "via": via,
                   "exclude": meta["exclude"], "sub_level": meta["sub_level"], "list_pages": meta["list_pages"] + 1,
-                  "handle_httpstatus_all": True, "download_timeout": self.audit_config.crawl.timeout},
+                  "handle_httpstatus_list": ERROR_STATUSES},
         )
 
     def _on_site(self, url: str) -> bool:
@@ -144,34 +170,42 @@ class PortalSpider(scrapy.Spider):
 
     # -- responses -------------------------------------------------------------------------
 
-    def parse(self, response: Response) -> Iterator[object]:
+    # Reading a page or a document runs in a thread: a big one must not stall the reactor,
+    # or other requests' timeouts would not fire while it is read.
+
+    async def parse(self, response: Response) -> AsyncIterator[object]:
         meta = response.meta
         url = page_key(meta.get("redirect_urls", [response.url])[0])
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
         if meta["role"] == "home":
             # A home page that redirects (http → https://www.) moves the site to the new host.
             self.site_hosts.add((urlsplit(response.url).hostname or "").lower())
-        if response.status >= 400 or not isinstance(response, TextResponse):
-            yield self._resource(url, response, content_type)
+        if meta.get("replay"):
+            reading = await run_in_thread(self.resumed_run.reading, url)
+        elif (response.status >= 400 or not isinstance(response, TextResponse) or _looks_binary(response.body)
+              or looks_like_document(url)):
+            yield await self._resource(url, response, content_type)
             return
-        reading = read_page(response.body, response.url, content_type=content_type)
-        yield FetchedPage(url, response.url, response.status, content_type, None, reading,
-                          truncated=bool(meta.get("truncated")))
+        else:
+            reading = await run_in_thread(read_page, response.body, response.url, content_type=content_type)
+            yield FetchedPage(url, response.url, response.status, content_type, None, reading,
+                              truncated=bool(meta.get("truncated")))
         if meta["role"] == "home":
             self.home_links = frozenset(page_key(link.url) for link in reading.links if link.tag == "a")
-        yield from self._follow(url, reading, meta)
+        for followed in self._follow(url, reading, meta):
+            yield followed
 
-    def parse_attachment(self, response: Response) -> Iterator[FetchedPage]:
+    async def parse_attachment(self, response: Response) -> AsyncIterator[FetchedPage]:
         url = page_key(response.meta.get("redirect_urls", [response.url])[0])
-        yield self._resource(url, response, response.headers.get(b"Content-Type", b"").decode("latin-1") or None)
+        yield await self._resource(url, response, response.headers.get(b"Content-Type", b"").decode("latin-1") or None)
 
     @staticmethod
-    def _resource(url: str, response: Response, content_type: str | None) -> FetchedPage:
+    async def _resource(url: str, response: Response, content_type: str | None) -> FetchedPage:
         """A non-HTML answer (or an error status): stored with the text of the document, if any."""
         truncated = bool(response.meta.get("truncated"))
         if response.status >= 400:
             return FetchedPage(url, response.url, response.status, content_type, None, None, truncated=truncated)
-        text = attachment_text(response.body, response.url, content_type)
+        text = await run_in_thread(attachment_text, response.body, response.url, content_type)
         return FetchedPage(url, response.url, response.status, content_type, None, None, text, truncated)
 
     def _check(self, target: str) -> scrapy.Request | None:
@@ -180,12 +214,14 @@ class PortalSpider(scrapy.Spider):
         target = page_key(target)
         if target in self._fetched or target in self._checked or urlsplit(target).scheme not in ("http", "https"):
             return None
+        if self.resumed_run is not None and self.resumed_run.has_answer(target):
+            self._checked.add(target)
+            return None
         if self._on_site(target) and looks_like_document(target):
             self._fetched.add(target)
             return scrapy.Request(
                 target, callback=self.parse_attachment, errback=self.on_error, priority=_CHECK_PRIORITY,
-                dont_filter=True, meta={ "handle_httpstatus_all": True, "download_maxsize": 0,
-                      "download_timeout": self.audit_config.crawl.timeout})
+                dont_filter=True, meta={"handle_httpstatus_list": ERROR_STATUSES, "body_cap": DOCUMENT_CAP})
         self._checked.add(target)
         return self._check_request(target, "HEAD")
 
@@ -194,8 +230,7 @@ class PortalSpider(scrapy.Spider):
             target, method=method, callback=self.on_checked, errback=self.on_check_failed,
             priority=_CHECK_PRIORITY, dont_filter=True,
             # A check is not a crawl: one request per target, whatever robots.txt says about crawling.
-            meta={"check": method, "handle_httpstatus_all": True, "dont_obey_robotstxt": True,
-                  "download_timeout": self.audit_config.crawl.timeout})
+            meta={"check": method, "handle_httpstatus_list": ERROR_STATUSES, "dont_obey_robotstxt": True})
 
     def on_checked(self, response: Response) -> Iterator[object]:
         request_url = page_key(response.meta.get("redirect_urls", [response.url])[0])
@@ -207,7 +242,7 @@ class PortalSpider(scrapy.Spider):
 
     def on_check_failed(self, failure: Failure) -> Iterator[object]:
         request = failure.request
-        if request.meta["check"] == "HEAD":
+        if request.meta["check"] == "HEAD" and not failure.check(InternalAddressRefused):
             yield self._check_request(page_key(request.url), "GET")
             return
         response = getattr(failure.value, "response", None)
@@ -216,7 +251,7 @@ class PortalSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[object]:
         request = failure.request
-        if failure.check(IgnoreRequest):
+        if failure.check(IgnoreRequest) and str(failure.value) == ROBOTS_REFUSAL:
             # robots.txt keeps the crawler out; whether the link works is still checked, once.
             target = page_key(request.url)
             if target not in self._checked:
@@ -238,6 +273,14 @@ class PortalSpider(scrapy.Spider):
             # A client-side redirect is not a click: the target takes this page's place.
             yield from self._emit(self._request(reading.redirect_to, clicks=clicks, column=column, role=role,
                                                 via=url, exclude=meta["exclude"], sub_level=meta["sub_level"]))
+        for frame in reading.links:
+            if frame.tag != "iframe" or not self._on_site(frame.url) or not looks_like_page(frame.url):
+                continue
+            # A framed page is part of this one (a column's list is often framed): same role, no click.
+            if column is not None:
+                yield from self._member(column, page_key(frame.url), role, url)
+            yield from self._emit(self._request(frame.url, clicks=clicks, column=column, role=role, via=url,
+                                                exclude=meta["exclude"], sub_level=meta["sub_level"]))
         if column is not None and role in ("index", "sub", "paging"):
             yield from self._follow_column_list(url, reading, meta)
         elif clicks <= self.generic_depth and meta["list_pages"] < self.audit_config.crawl.max_list_pages:
@@ -309,9 +352,39 @@ class PortalSpider(scrapy.Spider):
             yield request
 
 
+class ResumedRun:
+    """An interrupted run being resumed: the pages it read are replayed from the store."""
+
+    def __init__(self, store: Store, run_id: int):
+        self._store = store
+        self._run_id = run_id
+        self._index = store.replay_index(run_id)
+
+    def has_read(self, url: str) -> bool:
+        return url in self._index.read
+
+    def has_stored(self, url: str) -> bool:
+        return url in self._index.stored
+
+    def has_answer(self, url: str) -> bool:
+        return url in self._index.stored or url in self._index.checked
+
+    def reading(self, url: str) -> PageReading:
+        return self._store.load_reading(self._run_id, url)
+
+
+def _looks_binary(body: bytes) -> bool:
+    """Binary served as text/html (a PDF, an image, a zip): NUL bytes do not occur in real HTML."""
+    return b"\x00" in body[:4096]
+
+
 def _failure_text(failure: Failure) -> str:
     """A short reason for a failed fetch, in the words a report uses, with the exception class."""
     exc = failure.value
+    if isinstance(exc, InternalAddressRefused):
+        return str(exc)
+    if str(exc) == REDIRECT_LIMIT:
+        return "重定向次数过多或循环重定向"
     name = type(exc).__name__
     for marker, words in _FAILURE_WORDS:
         if marker in name:
@@ -325,6 +398,9 @@ _FAILURE_WORDS = (
     ("DNSLookup", "域名解析失败"),
     ("Timeout", "请求超时"),
     ("ConnectionLost", "连接中断"),
+    ("ResponseFailed", "连接中断"),
+    ("DataLoss", "连接中断，内容不完整"),
+    ("CannotResolveHost", "域名解析失败"),
     ("ResponseNeverReceived", "未收到响应"),
     ("SSL", "证书或加密连接错误"),
 )

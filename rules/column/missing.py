@@ -17,8 +17,7 @@ def check(site, config):
     Quiet: the 基本目录 link is on the 政府信息公开 page (column at 2 clicks); a news title
     containing 行政许可事项清单（2023年版） is not the column, and neither counts for or against.
     """
-    chain = site.home_chain()
-    if not chain or not chain[-1].fetched_ok:
+    if site.home_failure() is not None:
         return
     limit = config.crawl.max_clicks
     for spec in site.audited_columns():

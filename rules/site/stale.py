@@ -19,10 +19,9 @@ def check(site, config):
     items dated after the as-of date are ignored (they did not exist then); a home page with
     no date anywhere is not judged; a column audit (--column) does not judge the home page.
     """
-    chain = site.home_chain()
-    if site.scope is not None or not chain or not chain[-1].fetched_ok:
+    if site.scope is not None or site.home_failure() is not None:
         return
-    home = chain[-1]
+    home = site.home_chain()[-1]
     candidates = list(site.dated_links.get(home.url, ())) + list(site.main_items.get(home.url, ()))
     linked = [target for target, is_click in site.edges.get(home.url, ()) if is_click]
     newest = site.newest(candidates)

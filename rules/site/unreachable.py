@@ -12,13 +12,13 @@ def check(site, config):
     Fires: the home page refuses the connection, times out after --timeout seconds, or answers
     HTTP 404 / 500 / 503.
 
+    Also fires when the home page answers 200 with only an error text (页面不存在, 网站维护中,
+    500 Internal Server Error …: at most 400 characters of text).
+
     Quiet: the home page answers 200, also after an HTTP or <meta refresh> redirect to another
-    address of the same site.
+    address of the same site; a full home page whose news mentions 网站维护 is not an error page.
     """
-    if site.home is None:
-        yield Problem(site.site_url, "首页无法访问（未得到任何响应）", "未得到任何响应")
-        return
-    for page in site.home_chain():
-        if not page.fetched_ok:
-            yield Problem(site.site_url, f"首页无法访问（{page.failure}）", f"{page.url} → {page.failure}")
-            return
+    failure = site.home_failure()
+    if failure is not None:
+        reason, evidence = failure
+        yield Problem(site.site_url, f"首页无法访问（{reason}）", evidence)

@@ -18,3 +18,36 @@ def column_audit(tmp_path_factory):
 @pytest.fixture(scope="session")
 def label_audit(tmp_path_factory):
     return audit_pages(tmp_path_factory.mktemp("label-portal"), LABEL_PORTAL)
+
+
+@pytest.fixture(scope="session")
+def privacy_audit(tmp_path_factory):
+    from portal_kit import audit_folder, write_portal
+    from portals_privacy import PRIVACY_PORTAL, write_privacy_attachments
+
+    work = tmp_path_factory.mktemp("privacy-portal")
+    root = write_portal(work / "site", PRIVACY_PORTAL)
+    write_privacy_attachments(root)
+    return audit_folder(root, work)
+
+
+@pytest.fixture(scope="session")
+def content_audit(tmp_path_factory):
+    from portals_content import CONTENT_PORTAL, write_content_files
+
+    from portal_kit import audit_folder, write_portal
+
+    work = tmp_path_factory.mktemp("content-portal")
+    return audit_folder(write_content_files(write_portal(work / "site", CONTENT_PORTAL)), work)
+
+
+@pytest.fixture(scope="session")
+def content_configured_audit(tmp_path_factory):
+    from portals_content import CONTENT_CONFIG, CONTENT_PORTAL, write_content_files
+
+    from portal_kit import audit_folder, write_portal
+
+    work = tmp_path_factory.mktemp("content-portal-configured")
+    config = work / "govaudit.yaml"
+    config.write_text(CONTENT_CONFIG, encoding="utf-8")
+    return audit_folder(write_content_files(write_portal(work / "site", CONTENT_PORTAL)), work, "--config", str(config))

@@ -1,0 +1,120 @@
+"""The 问题清单 in the formats the office uses: JSON (the findings contract), CSV (UTF-8 with BOM, so
+Excel and WPS open it in Chinese) and XLSX (one sheet of all findings, one per 责任单位)."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from audit.history import FindingRow
+from reports.data import BulletinData, ReportRow
+from reports.masking import mask_personal
+
+FORMATS = ("html", "json", "xlsx", "csv")
+DEFAULT_FORMATS = ("html", "json")
+
+
+class BadFormat(ValueError):
+    """--format names a format govaudit does not write."""
+
+
+def parse_formats(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return DEFAULT_FORMATS
+    chosen = [part.strip().lower() for part in value.split(",") if part.strip()]
+    unknown = [part for part in chosen if part not in FORMATS]
+    if unknown or not chosen:
+        raise BadFormat(f"未知输出格式 / unknown format {', '.join(unknown) or value!r}（可选 / choose from: {', '.join(FORMATS)}）")
+    return tuple(dict.fromkeys(chosen))
+
+
+# The 问题清单 columns: header, width in characters, value.
+COLUMNS: tuple[tuple[str, int], ...] = (
+    ("序号", 6), ("责任单位", 22), ("归属依据", 12), ("栏目", 22), ("页面地址", 48), ("问题", 20),
+    ("问题描述", 50), ("证据", 50), ("指标", 16), ("性质", 10), ("整改状态", 10), ("首次发现", 10), ("规则", 18),
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _values(row: ReportRow) -> list:
+    return [row.number, mask_personal(row.units_text), row.unit_source, row.column_name, mask_personal(row.url),
+            row.problem, mask_personal(row.message), mask_personal(row.evidence), row.indicator, row.severity,
+            row.state, row.first_seen, row.rule]
+
+
+def write_json(path: Path, rows: list[FindingRow]) -> Path:
+    """findings.json: the {rule, url, column, severity, message, evidence} contract plus history keys."""
+    path.write_text(json.dumps([row.to_json() for row in rows], ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting with = + - @ would run as a formula when the file is opened in Excel.
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_csv(path: Path, data: BulletinData) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([header for header, _ in COLUMNS])
+        for row in data.rows:
+            writer.writerow([_csv_cell(value) for value in _values(row)])
+    return path
+
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    base = _SHEET_FORBIDDEN.sub("_", name).strip("'") or "未确定"
+    base = base[:28]
+    title, n = base, 2
+    while title.lower() in taken:
+        title = f"{base[:26]}_{n}"
+        n += 1
+    taken.add(title.lower())
+    return title
+
+
+def _fill_sheet(sheet, rows: list[ReportRow]) -> None:
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDDDDD")
+    sheet.append([header for header, _ in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = header_font
+        cell.fill = header_fill
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for row in rows:
+        values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in _values(row)]
+        sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # crawled text starting with = stays text, never a formula
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for index, (_, width) in enumerate(COLUMNS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(sheet.max_row, 1)}"
+
+
+def write_xlsx(path: Path, data: BulletinData) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "问题清单"
+    taken = {"问题清单"}
+    _fill_sheet(sheet, list(data.rows))
+    units = sorted({unit for row in data.rows for unit in row.units})
+    for unit in units:
+        _fill_sheet(workbook.create_sheet(_sheet_title(mask_personal(unit), taken)),
+                    [row for row in data.rows if unit in row.units])
+    workbook.properties.title = data.title
+    workbook.properties.creator = "govaudit"
+    workbook.save(path)
+    return path

@@ -1,0 +1,241 @@
+"""Audit history: stable finding fingerprints, runs of the same site and scope, and the states
+(新增 / 未整改 / 已整改 / 未检查) that comparing two runs gives each finding.
+
+A run belongs to a *series*: the same site (host and path; the port is ignored, so a portal served
+on another port is the same portal) and the same scope (whole portal, or one column). The run a
+bulletin compares with is the latest finished run of its series that reports on an earlier quarter.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date
+from urllib.parse import urlsplit
+
+from audit.models import AuditRun, FindingRecord
+from audit.quarters import BadQuarter, Quarter
+from audit.store import Store
+from rules.base import Finding
+
+NEW = "新增"
+OPEN = "未整改"
+FIXED = "已整改"
+UNCHECKED = "未检查"
+STATES = (NEW, OPEN, FIXED, UNCHECKED)
+
+FINISHED = ("done", "unreachable")
+_INDEX_FILES = ("index.html", "index.htm", "index.shtml", "index.jsp", "index.php", "default.html", "default.htm")
+
+
+def site_key(site_url: str) -> str:
+    """The portal a URL belongs to: host name and path, without scheme, port or index file."""
+    parts = urlsplit(site_url)
+    return f"{(parts.hostname or '').lower()}{_path(parts.path).rstrip('/')}"
+
+
+def _path(path: str) -> str:
+    path = path or "/"
+    head, _, last = path.rpartition("/")
+    return f"{head}/" if last.lower() in _INDEX_FILES else path
+
+
+def canonical_url(url: str, site_url: str) -> str:
+    """A URL as runs compare it: on the portal's host, its path and query (`/xxgk/` for
+    `http://host:8000/xxgk/index.html`); elsewhere the whole URL with a lower-case host."""
+    parts = urlsplit(url)
+    query = f"?{parts.query}" if parts.query else ""
+    host = (parts.hostname or "").lower()
+    if host == (urlsplit(site_url).hostname or "").lower():
+        return f"{_path(parts.path)}{query}"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return f"{parts.scheme.lower()}://{netloc}{_path(parts.path)}{query}"
+
+
+def locator(rule: str, column: str | None) -> str:
+    """What tells apart findings of one rule on one URL: the column for column rules (column.missing
+    fires on the home page once per missing column), nothing for rules that fire once per page."""
+    return column or "" if rule.startswith("column.") else ""
+
+
+def fingerprints(findings: list[Finding] | list[FindingRecord], site_url: str) -> list[str]:
+    """One fingerprint per finding, in order: rule + canonical URL + locator, and an ordinal when a
+    rule reports the same place twice in one run."""
+    seen: Counter[str] = Counter()
+    result = []
+    for finding in findings:
+        base = f"{finding.rule}|{canonical_url(finding.url, site_url)}|{locator(finding.rule, finding.column)}"
+        seen[base] += 1
+        key = base if seen[base] == 1 else f"{base}#{seen[base]}"
+        result.append(hashlib.sha256(key.encode("utf-8")).hexdigest()[:16])
+    return result
+
+
+# -- rows of stored findings ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FindingRow:
+    """A stored finding as reports show it, with its state against the previous run."""
+
+    rule: str
+    url: str
+    column: str | None
+    severity: str
+    message: str
+    evidence: str
+    fingerprint: str
+    units: tuple[str, ...]
+    unit_source: str
+    indicator: str | None
+    state: str = NEW
+    first_seen: str = ""
+    # Consecutive earlier quarters the finding was already there (1 = 未整改 once).
+    open_quarters: int = 0
+
+    def to_json(self) -> dict:
+        """The findings.json contract ({rule, url, column, severity, message, evidence}) plus history."""
+        return {"rule": self.rule, "url": self.url, "column": self.column, "severity": self.severity,
+                "message": self.message, "evidence": self.evidence, "fingerprint": self.fingerprint,
+                "units": list(self.units), "indicator": self.indicator, "state": self.state,
+                "first_seen": self.first_seen}
+
+
+def rows_of(store: Store, run: AuditRun) -> list[FindingRow]:
+    records = store.findings(run.id)
+    computed = fingerprints(records, run.site_url)
+    return [FindingRow(rule=r.rule, url=r.url, column=r.column, severity=r.severity, message=r.message,
+                       evidence=r.evidence, fingerprint=r.fingerprint or fp, units=tuple(r.units or ("未确定",)),
+                       unit_source=r.unit_source or "unknown", indicator=r.indicator)
+            for r, fp in zip(records, computed)]
+
+
+# -- runs of a series -----------------------------------------------------------------------------
+
+def quarter_of(run: AuditRun) -> Quarter:
+    try:
+        return Quarter.parse(run.quarter) if run.quarter else Quarter.reported(run.as_of)
+    except BadQuarter:
+        return Quarter.reported(run.as_of)
+
+
+def same_series(a: AuditRun, b: AuditRun) -> bool:
+    return site_key(a.site_url) == site_key(b.site_url) and a.scope == b.scope
+
+
+def _order(run: AuditRun) -> tuple[date, int]:
+    return run.as_of, run.id
+
+
+def series(store: Store, run: AuditRun) -> list[AuditRun]:
+    """Finished runs of the run's series (the run itself included whatever its status), oldest first."""
+    runs = [r for r in store.runs() if same_series(r, run) and (r.status in FINISHED or r.id == run.id)]
+    return sorted(runs, key=_order)
+
+
+def quarterly_runs(store: Store, run: AuditRun) -> dict[Quarter, AuditRun]:
+    """The run that stands for each quarter of the series up to `run`'s quarter: `run` for its own
+    quarter, the latest finished run for each earlier one."""
+    own = quarter_of(run)
+    chosen: dict[Quarter, AuditRun] = {}
+    for other in series(store, run):
+        quarter = quarter_of(other)
+        if quarter < own:
+            chosen[quarter] = other
+    chosen[own] = run
+    return chosen
+
+
+def previous_run(store: Store, run: AuditRun) -> AuditRun | None:
+    """The latest finished run of the same site and scope that reports on an earlier quarter."""
+    earlier = {q: r for q, r in quarterly_runs(store, run).items() if q < quarter_of(run)}
+    return earlier[max(earlier)] if earlier else None
+
+
+def find_run(store: Store, site_url: str, scope: str | None, quarter: Quarter) -> AuditRun | None:
+    """The latest finished run (status done) of a site and scope for a quarter."""
+    key = site_key(site_url)
+    matches = [r for r in store.runs() if site_key(r.site_url) == key and r.scope == scope
+               and r.status == "done" and quarter_of(r) == quarter]
+    return max(matches, key=_order) if matches else None
+
+
+# -- comparing runs -------------------------------------------------------------------------------
+
+@dataclass
+class Comparison:
+    old: AuditRun | None
+    new: AuditRun
+    rows: list[FindingRow]                       # the new run's findings: 新增 or 未整改
+    gone: list[FindingRow] = field(default_factory=list)  # the old run's others: 已整改 or 未检查
+
+    def count(self, state: str) -> int:
+        return sum(1 for row in self.rows + self.gone if row.state == state)
+
+    def of(self, state: str) -> list[FindingRow]:
+        return [row for row in self.rows + self.gone if row.state == state]
+
+
+def compare(store: Store, old: AuditRun | None, new: AuditRun) -> Comparison:
+    """States of the new run's findings against the old run's. A finding of the old run that the new
+    run does not report is 已整改 only when the new run fetched its page again and the page answered
+    (for a broken-link finding: the link target answered); otherwise it is 未检查."""
+    new_rows = rows_of(store, new)
+    if old is None:
+        return Comparison(None, new, [replace(row, state=NEW) for row in new_rows])
+    old_rows = rows_of(store, old)
+    old_prints = {row.fingerprint for row in old_rows}
+    new_prints = {row.fingerprint for row in new_rows}
+    answered = {canonical_url(url, new.site_url) for url in store.answered_urls(new.id)}
+    rows = [replace(row, state=OPEN if row.fingerprint in old_prints else NEW) for row in new_rows]
+    gone = [replace(row, state=FIXED if canonical_url(row.url, old.site_url) in answered else UNCHECKED)
+            for row in old_rows if row.fingerprint not in new_prints]
+    return Comparison(old, new, rows, gone)
+
+
+def with_history(store: Store, run: AuditRun) -> Comparison:
+    """The run compared with its previous run, each finding with the quarter it was first seen and
+    how many quarters in a row it has stayed 未整改."""
+    comparison = compare(store, previous_run(store, run), run)
+    quarters = quarterly_runs(store, run)
+    own = quarter_of(run)
+    prints: dict[Quarter, set[str]] = {}
+
+    def present(quarter: Quarter) -> set[str]:
+        if quarter not in prints:
+            prints[quarter] = {row.fingerprint for row in rows_of(store, quarters[quarter])}
+        return prints[quarter]
+
+    rows = []
+    for row in comparison.rows:
+        streak, quarter = 0, own.previous()
+        while quarter in quarters and row.fingerprint in present(quarter):
+            streak += 1
+            quarter = quarter.previous()
+        first = quarter.next() if streak else own
+        rows.append(replace(row, open_quarters=streak, first_seen=first.label))
+    gone = []
+    for row in comparison.gone:
+        first, quarter = quarter_of(comparison.old), quarter_of(comparison.old).previous()
+        while quarter in quarters and row.fingerprint in present(quarter):
+            first, quarter = quarter, quarter.previous()
+        gone.append(replace(row, first_seen=first.label))
+    comparison.rows, comparison.gone = rows, gone
+    return comparison
+
+
+@dataclass(frozen=True)
+class Interview:
+    """A unit proposed for 约谈 and the findings that put it there."""
+
+    unit: str
+    rows: tuple[FindingRow, ...]
+
+
+def interview_list(comparison: Comparison, after_quarters: int) -> list[Interview]:
+    """Units with a finding that has stayed 未整改 `after_quarters` quarters in a row."""
+    by_unit: dict[str, list[FindingRow]] = {}
+    for row in comparison.rows:
+        if row.state == OPEN and row.open_quarters >= after_quarters:
+            for unit in row.units:
+                by_unit.setdefault(unit, []).append(row)
+    return [Interview(unit, tuple(rows)) for unit, rows in sorted(by_unit.items())]

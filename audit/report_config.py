@@ -1,0 +1,163 @@
+"""The reporting half of the configuration: 责任单位 map, scoring table and bulletin settings.
+
+Read from the same files as audit.config (defaults.yaml merged with the user's --config file), from
+the `units`, `scoring` and `bulletin` sections that the crawl and the rules do not use.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from audit.config import ConfigError, _merge, _read_yaml
+
+STATUSES = ("confirmed", "assumed")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number of the scoring table and whether the published text confirms it."""
+
+    value: float
+    status: str
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == "confirmed"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name: str
+    rules: tuple[str, ...]
+    per_item: Figure
+    points: Figure
+    # None: every finding of the rules; "home": only targets the home page links; "other": the rest.
+    where: str | None = None
+
+
+@dataclass(frozen=True)
+class VetoCount:
+    rule: str
+    count: int
+    status: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ScoringTable:
+    source: str
+    full_marks: Figure
+    pass_mark: Figure
+    indicators: tuple[Indicator, ...]
+    veto_counts: tuple[VetoCount, ...]
+
+
+@dataclass(frozen=True)
+class ColumnUnits:
+    units: tuple[str, ...]
+    sectors: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class UnitMap:
+    site: str
+    columns: dict[str, ColumnUnits] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class BulletinSettings:
+    issuer: str
+    office: str
+    addressees: str
+    deadline_working_days: int
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    interview_after_quarters: int
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    units: UnitMap
+    scoring: ScoringTable
+    bulletin: BulletinSettings
+
+
+def _figure(raw, where: str) -> Figure:
+    if not isinstance(raw, dict) or "value" not in raw:
+        raise ConfigError(f"配置项应为 {{value, status}} / {where} must be {{value: N, status: confirmed|assumed}}")
+    status = str(raw.get("status", "assumed"))
+    if status not in STATUSES:
+        raise ConfigError(f"status 只能是 confirmed 或 assumed / {where}.status must be confirmed or assumed: {status!r}")
+    value = float(raw["value"])
+    if value < 0:
+        raise ConfigError(f"分值不能为负 / {where} must not be negative: {value}")
+    return Figure(value, status)
+
+
+def _dates(raw, where: str) -> frozenset[date]:
+    try:
+        return frozenset(value if isinstance(value, date) else date.fromisoformat(str(value)) for value in raw or ())
+    except ValueError as exc:
+        raise ConfigError(f"日期格式应为 YYYY-MM-DD / {where}: {exc}") from exc
+
+
+def _units(raw: dict) -> UnitMap:
+    columns = {}
+    for key, spec in (raw.get("columns") or {}).items():
+        if isinstance(spec, (list, str)):
+            spec = {"units": spec}
+        units = spec.get("units") or ()
+        columns[str(key)] = ColumnUnits(
+            units=(str(units),) if isinstance(units, str) else tuple(str(u) for u in units),
+            sectors={str(k): str(v) for k, v in (spec.get("sectors") or {}).items()})
+    return UnitMap(site=str(raw["site"]), columns=columns)
+
+
+def _scoring(raw: dict) -> ScoringTable:
+    indicators = []
+    for key, spec in raw["indicators"].items():
+        where = spec.get("where")
+        if where not in (None, "home", "other"):
+            raise ConfigError(f"where 只能是 home 或 other / scoring.indicators.{key}.where must be home or other")
+        indicators.append(Indicator(
+            key=str(key), name=str(spec["name"]), rules=tuple(str(r) for r in spec["rules"]),
+            per_item=_figure(spec["per_item"], f"scoring.indicators.{key}.per_item"),
+            points=_figure(spec["points"], f"scoring.indicators.{key}.points"), where=where))
+    vetoes = tuple(
+        VetoCount(str(rule), int(spec["count"]), str(spec.get("status", "assumed")), str(spec.get("name", rule)))
+        for rule, spec in (raw.get("veto_counts") or {}).items())
+    return ScoringTable(source=str(raw["source"]), full_marks=_figure(raw["full_marks"], "scoring.full_marks"),
+                        pass_mark=_figure(raw["pass_mark"], "scoring.pass_mark"),
+                        indicators=tuple(indicators), veto_counts=vetoes)
+
+
+def _bulletin(raw: dict) -> BulletinSettings:
+    days = int(raw["deadline_working_days"])
+    quarters = int(raw["interview_after_quarters"])
+    if days < 1 or quarters < 1:
+        raise ConfigError("bulletin.deadline_working_days 和 interview_after_quarters 须为正整数 / must be positive")
+    return BulletinSettings(
+        issuer=str(raw["issuer"]), office=str(raw["office"]), addressees=str(raw["addressees"]),
+        deadline_working_days=days, holidays=_dates(raw.get("holidays"), "bulletin.holidays"),
+        workdays=_dates(raw.get("workdays"), "bulletin.workdays"), interview_after_quarters=quarters)
+
+
+def load_report_config(path: str | Path | None = None) -> ReportConfig:
+    """The reporting sections of the defaults, overridden by the YAML file at `path`."""
+    raw = _read_yaml(resources.files("audit").joinpath("defaults.yaml").read_text("utf-8"), "defaults")
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"无法读取配置文件 / cannot read config file: {path}: {exc}") from exc
+        raw = _merge(raw, _read_yaml(text, str(path)))
+    try:
+        return ReportConfig(units=_units(raw["units"]), scoring=_scoring(raw["scoring"]),
+                            bulletin=_bulletin(raw["bulletin"]))
+    except ConfigError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"配置项缺失或类型错误 / config entry missing or of the wrong type: {exc!r}") from exc

@@ -1,0 +1,225 @@
+"""大汉 Hanweb jcms pages: column lists kept as <datastore> XML and loaded in groups by jpage.
+
+A column page (/col/col1234/index.html) carries its first group of records inline:
+    <script type="text/xml"><datastore><nextgroup>…</nextgroup><recordset>
+      <record><![CDATA[<li><a href="/art/2022/8/15/art_1234_1.html">…</a><span>2022-08-15</span></li>]]></record>
+and a jpage call ($('#unit').jpage({proxyUrl, perPage, groupSize, totalRecord, ajaxParam:{…}})).
+A browser loads each further group with
+    POST /module/web/jpage/dataproxy.jsp?startrecord=N&endrecord=M&perpage=K
+whose form fields are the jpage ajaxParam (or the query of the <nextgroup> link), and gets the
+same <datastore> XML back with <totalrecord>. Both the page and that answer are read here.
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from .dom import absolute_url
+from .generic import GenericReader
+from .links import collect_links
+from .lists import Row, link_title, row_date
+from .model import FormRequest, ListEntry
+from .page import ParsedPage
+from .pagination import Pagination
+
+DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
+# jpage shows groupSize pages of perPage records per load; 3 is the plugin's default.
+_DEFAULT_GROUP_SIZE = 3
+_DATASTORE_RE = re.compile(r"<datastore>(.*?)</datastore>", re.S | re.I)
+_RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+_NEXTGROUP_RE = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>", re.S | re.I)
+_HREF_RE = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.I)
+_XML_NUMBER_RE = {name: re.compile(rf"<{name}>\s*(\d+)\s*</{name}>", re.I) for name in ("totalrecord", "totalpage")}
+_SCRIPT_NUMBER_RE = {
+    name: re.compile(rf"\b{name}\s*[:=]\s*['\"]?(\d+)", re.I) for name in ("totalRecord", "perPage", "groupSize")
+}
+_PROXY_RE = re.compile(r"""\bproxyUrl\s*[:=]\s*['"]([^'"]+)['"]""")
+_AJAX_PARAM_RE = re.compile(r"\bajaxParam\s*[:=]\s*\{(.*?)\}", re.S)
+_PAIR_RE = re.compile(r"""['"]?(\w+)['"]?\s*:\s*(?:'([^']*)'|"([^"]*)"|([^,}\s]+))""")
+_JPAGE_UNIT_RE = re.compile(r"""\$\(\s*['"]#(\w+)['"]\s*\)\s*\.jpage\(""")
+_COLUMN_URL_RE = re.compile(r"/col/col(\d+)/")
+_ARTICLE_URL_RE = re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_", re.I)
+_MARKER_RE = re.compile(r"<datastore>|/module/web/jpage/|\.jpage\(", re.I)
+# Query keys that place a group; every other key of a <nextgroup> link is a form field.
+_PAGING_KEYS = frozenset({"page", "startrecord", "endrecord", "perpage"})
+# Fields that tell one column's groups from another's at the same proxy URL.
+_IDENTITY_FIELDS = ("columnid", "unitid")
+
+
+@dataclass(frozen=True)
+class Jpage:
+    """What a page says about its jpage list: where and how to ask for the other groups."""
+
+    proxy_url: str
+    fields: dict[str, str]
+    per_page: int | None
+    group_size: int | None
+    total_records: int | None
+    total_pages: int | None
+
+
+def _records(raw_text: str) -> list[str]:
+    """The HTML of every <record> of the biggest datastore on the page."""
+    stores = [_RECORD_RE.findall(store) for store in _DATASTORE_RE.findall(raw_text)]
+    return max(stores, key=len, default=[])
+
+
+def _record_row(record: str, base: str, reference: date) -> Row | None:
+    try:
+        fragment = lxml.html.fragment_fromstring(record, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    anchor = next((a for a in fragment.iter("a") if absolute_url(a.get("href"), base)), None)
+    if anchor is None:
+        return None
+    url = absolute_url(anchor.get("href"), base) or ""
+    found, source, title = row_date(fragment, anchor, link_title(anchor), url, reference)
+    return Row(fragment, title, url, found, source) if title else None
+
+
+def datastore_rows(raw_text: str, base: str, reference: date) -> list[ListEntry]:
+    """The list rows of the page's datastore records, in order."""
+    rows = (_record_row(record, base, reference) for record in _records(raw_text))
+    return [row.entry() for row in rows if row is not None]
+
+
+def datastore_anchors(raw_text: str) -> list[etree._Element]:
+    """The <a> and <img> elements inside datastore records, for the page's link list."""
+    elements: list[etree._Element] = []
+    for record in _records(raw_text):
+        try:
+            fragment = lxml.html.fragment_fromstring(record, create_parent="div")
+        except (etree.ParserError, ValueError):
+            continue
+        elements.extend(fragment.iter("a", "img"))
+    return elements
+
+
+def _fully_unquoted(value: str) -> str:
+    """Hanweb double-encodes webname in <nextgroup> links (%25E5...); a browser form sends it once decoded."""
+    for _ in range(3):
+        decoded = unquote(value)
+        if decoded == value:
+            break
+        value = decoded
+    return value
+
+
+def _nextgroup_link(raw_text: str) -> str | None:
+    match = _NEXTGROUP_RE.search(raw_text)
+    href = _HREF_RE.search(match.group(1)) if match else None
+    return html.unescape(href.group(1)) if href else None
+
+
+def _script_fields(scripts: str) -> dict[str, str]:
+    match = _AJAX_PARAM_RE.search(scripts)
+    if not match:
+        return {}
+    # Each pair matched one of three value forms; the other two groups are empty.
+    return {key: next((v for v in values if v), "") for key, *values in _PAIR_RE.findall(match.group(1))}
+
+
+def _number(pattern: re.Pattern[str], text: str) -> int | None:
+    match = pattern.search(text)
+    return int(match.group(1)) if match and int(match.group(1)) > 0 else None
+
+
+def read_jpage(page: ParsedPage) -> Jpage:
+    """The jpage settings of a column page or a dataproxy answer (fields from <nextgroup> and ajaxParam)."""
+    nextgroup = _nextgroup_link(page.raw_text)
+    fields = {
+        key: _fully_unquoted(value)
+        for key, value in parse_qsl(urlsplit(nextgroup).query if nextgroup else "", keep_blank_values=True)
+        if key.lower() not in _PAGING_KEYS
+    }
+    fields.update(_script_fields(page.scripts))
+    column = _COLUMN_URL_RE.search(urlsplit(page.url).path)
+    if "columnid" not in fields and column:
+        fields["columnid"] = column.group(1)
+    unit = _JPAGE_UNIT_RE.search(page.scripts)
+    if "unitid" not in fields and unit:
+        fields["unitid"] = unit.group(1)
+    proxy = _PROXY_RE.search(page.scripts)
+    proxy_path = proxy.group(1) if proxy else (urlsplit(nextgroup).path if nextgroup else "") or DEFAULT_PROXY
+    text = page.raw_text
+    return Jpage(
+        proxy_url=urljoin(page.base, proxy_path),
+        fields=fields,
+        per_page=_number(_SCRIPT_NUMBER_RE["perPage"], page.scripts),
+        group_size=_number(_SCRIPT_NUMBER_RE["groupSize"], page.scripts),
+        total_records=_number(_XML_NUMBER_RE["totalrecord"], text) or _number(_SCRIPT_NUMBER_RE["totalRecord"], page.scripts),
+        total_pages=_number(_XML_NUMBER_RE["totalpage"], text),
+    )
+
+
+def _shown_range(page_url: str, jpage: Jpage, shown: int) -> tuple[int, int]:
+    """(first, last) record number this page holds: the dataproxy query, else the inline first group."""
+    query = {key.lower(): value for key, value in parse_qsl(urlsplit(page_url).query)}
+    start, end = query.get("startrecord", ""), query.get("endrecord", "")
+    if start.isdigit() and end.isdigit() and int(end) >= int(start) >= 1:
+        return int(start), int(end)
+    if jpage.per_page and jpage.group_size:
+        return 1, jpage.per_page * jpage.group_size
+    if shown:
+        return 1, shown
+    return 1, (jpage.per_page or 0) * _DEFAULT_GROUP_SIZE
+
+
+def group_requests(page_url: str, jpage: Jpage, shown: int) -> list[FormRequest]:
+    """One POST per further group of records, as jpage makes them, each at its own URL.
+
+    The URL also carries the column's identity fields (a servlet reads query and form alike),
+    because every column of a site posts to the same dataproxy.jsp and pages are stored by URL.
+    """
+    first, last = _shown_range(page_url, jpage, shown)
+    size = last - first + 1
+    if size <= 0 or not jpage.fields:
+        return []
+    total = jpage.total_records
+    if total is None:
+        # Without a stated total, only a full group hints that more follow: ask for one more.
+        total = last + 1 if shown >= size and jpage.per_page else last
+    per_page = jpage.per_page or size
+    identity = [(key, jpage.fields[key]) for key in _IDENTITY_FIELDS if key in jpage.fields]
+    requests = []
+    for start in range(last + 1, total + 1, size):
+        query = urlencode([("startrecord", start), ("endrecord", start + size - 1), ("perpage", per_page), *identity])
+        requests.append(FormRequest(f"{jpage.proxy_url}?{query}", dict(jpage.fields)))
+    return requests
+
+
+class HanwebReader(GenericReader):
+    """Hanweb jcms: datastore lists, jpage group loading, /col/ and /art/ URL shapes."""
+
+    name = "hanweb"
+
+    def matches(self, page: ParsedPage) -> bool:
+        path = urlsplit(page.url).path
+        return bool(
+            _MARKER_RE.search(page.raw_text) or _COLUMN_URL_RE.search(path) or _ARTICLE_URL_RE.search(path)
+            or path.lower().endswith("/dataproxy.jsp")
+        )
+
+    def list_items(self, page: ParsedPage, has_pager: bool) -> list[ListEntry]:
+        return datastore_rows(page.raw_text, page.base, page.reference) or super().list_items(page, has_pager)
+
+    def pagination(self, page: ParsedPage) -> Pagination:
+        shown = len(_records(page.raw_text))
+        if not shown and not _DATASTORE_RE.search(page.raw_text):
+            return super().pagination(page)
+        jpage = read_jpage(page)
+        total_pages = jpage.total_pages
+        if total_pages is None and jpage.total_records and jpage.per_page:
+            total_pages = math.ceil(jpage.total_records / jpage.per_page)
+        return Pagination([], total_pages, group_requests(page.url, jpage, shown))
+
+    def links(self, page: ParsedPage):
+        """Links of the page, then the links inside its datastore records."""
+        return super().links(page) + collect_links(datastore_anchors(page.raw_text), page.base)

@@ -1,0 +1,33 @@
+"""One canonical form per URL, so the same page reached through different spellings is fetched
+and stored once: no #fragment, lower-case scheme and host, no default port, no session ids or
+tracking parameters. Paths keep their case (most servers treat /A.html and /a.html apart)."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query keys that name a session or a campaign, never a different page.
+_NOISE_KEYS = re.compile(r"^(utm_\w+|spm|from|isappinstalled|jsessionid|phpsessid|sid|sessionid|aspsessionid\w*|_)$", re.I)
+_PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.I)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str) -> str:
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.split("#", 1)[0]
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    path = _PATH_SESSION.sub("", parts.path) or ("/" if netloc else "")
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(key, value) for key, value in pairs if not _NOISE_KEYS.match(key)]
+    # Re-encode only when something was dropped: a query left alone stays byte-for-byte.
+    query = parts.query if len(kept) == len(pairs) else urlencode(kept)
+    return urlunsplit((scheme, netloc, path, query, ""))

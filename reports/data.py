@@ -1,0 +1,227 @@
+"""Everything the 季度通报 says, computed from a stored run and its history — templates and exports
+only print what is here."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from audit.config import AuditConfig
+from audit.history import (FIXED, OPEN, STATES, UNCHECKED, Comparison, FindingRow, interview_list, quarter_of,
+                           quarterly_runs, rows_of, with_history)
+from audit.models import AuditRun
+from audit.quarters import Quarter, add_working_days
+from audit.report_config import ReportConfig
+from audit.scoring import Score, score
+from audit.store import Store
+from audit.summary import ColumnSummary, summarise_columns
+from audit.verdicts import VerdictTable, verdict_table
+from reports.charts import BarChart, TrendChart, bar_chart, trend_chart
+from rules import Severity, registered_rules
+from rules.snapshot import SiteSnapshot
+
+SEVERITY_ORDER = [s.value for s in Severity]
+STATE_ORDER = {state: i for i, state in enumerate(STATES)}
+UNIT_SOURCES = {"sector": "行业主管部门", "column": "任务清单", "publisher": "发布机构", "site": "网站主办单位",
+                "unknown": "未记录"}
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One line of the 问题清单 (附件), as the bulletin, the xlsx and the CSV show it."""
+
+    number: int
+    units: tuple[str, ...]
+    unit_source: str
+    column_name: str
+    url: str
+    problem: str          # the rule's title
+    message: str
+    evidence: str
+    indicator: str        # the scoring indicator's name, or the severity class when not scored
+    severity: str
+    state: str
+    first_seen: str
+    rule: str
+    clause: str
+
+    @property
+    def units_text(self) -> str:
+        return "、".join(self.units)
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    title: str
+    severity: str
+    clause: str
+    rows: tuple[ReportRow, ...]
+    units_text: str
+
+
+@dataclass(frozen=True)
+class QuarterPoint:
+    quarter: str
+    run_id: int | None
+    findings: int | None
+    result: str           # 85.5分 / 不合格（单项否决） / 未检查
+
+
+@dataclass(frozen=True)
+class InterviewView:
+    unit: str
+    rows: tuple[ReportRow, ...]
+
+
+@dataclass(frozen=True)
+class BulletinData:
+    run_id: int
+    title: str
+    quarter: Quarter
+    site_url: str
+    as_of: date
+    scope: str | None
+    scope_name: str | None
+    generated: str
+    issuer: str
+    office: str
+    addressees: str
+    window_start: date
+    window_end: date
+    pages_checked: int
+    pages_failed: int
+    columns: tuple[ColumnSummary, ...]
+    columns_found: int
+    score: Score
+    severities: tuple[tuple[str, int], ...]
+    by_column: tuple[tuple[str, int], ...]
+    by_unit: tuple[tuple[str, int], ...]
+    previous: QuarterPoint | None
+    states: tuple[tuple[str, int], ...]
+    trend: tuple[QuarterPoint, ...]
+    groups: tuple[ProblemGroup, ...]
+    fixed: tuple[ReportRow, ...]
+    still_open: tuple[ReportRow, ...]
+    unchecked: tuple[ReportRow, ...]
+    interviews: tuple[InterviewView, ...]
+    interview_after: int
+    deadline_days: int
+    deadline: date
+    rows: tuple[ReportRow, ...]
+    column_verdicts: VerdictTable
+    site_verdicts: VerdictTable
+    chart_columns: BarChart
+    chart_units: BarChart
+    chart_trend: TrendChart
+    # The run's findings in stored order, with state and first seen (findings.json).
+    findings: tuple[FindingRow, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+
+def _result_text(result: Score, status: str) -> str:
+    if status == "unreachable":
+        return "不合格（无法访问）"
+    if result.vetoed:
+        return "不合格（单项否决）"
+    return f"{result.points:g}分（{result.verdict}）"
+
+
+def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: AuditConfig,
+                   report_config: ReportConfig) -> BulletinData:
+    specs = {spec.id: spec for spec in registered_rules()}
+    titles = {rule_id: spec.title for rule_id, spec in specs.items()}
+    column_names = {spec.key: spec.name for spec in config.columns}
+    indicator_names = {ind.key: ind.name for ind in report_config.scoring.indicators}
+    quarter = quarter_of(run)
+    comparison: Comparison = with_history(store, run)
+
+    def view(row: FindingRow, number: int) -> ReportRow:
+        spec = specs.get(row.rule)
+        return ReportRow(
+            number=number, units=row.units, unit_source=UNIT_SOURCES.get(row.unit_source, row.unit_source),
+            column_name=column_names.get(row.column, "—") if row.column else "—", url=row.url,
+            problem=spec.title if spec else row.rule, message=row.message, evidence=row.evidence,
+            indicator=indicator_names.get(row.indicator, row.severity) if row.indicator else row.severity,
+            severity=row.severity, state=row.state, first_seen=row.first_seen, rule=row.rule,
+            clause=spec.clause if spec else "")
+
+    ordered = sorted(comparison.rows, key=lambda r: (SEVERITY_ORDER.index(r.severity) if r.severity in SEVERITY_ORDER
+                                                     else 9, r.rule, r.column or "", r.url))
+    rows = tuple(view(row, i) for i, row in enumerate(ordered, 1))
+    by_fingerprint = {row.fingerprint: view_row for row, view_row in zip(ordered, rows)}
+    gone = [view(row, 0) for row in sorted(comparison.gone, key=lambda r: (r.rule, r.url))]
+
+    result = score(comparison.rows, report_config.scoring, titles)
+    groups = []
+    for rule_id in dict.fromkeys(row.rule for row in rows):
+        members = tuple(row for row in rows if row.rule == rule_id)
+        units = Counter(unit for row in members for unit in row.units)
+        groups.append(ProblemGroup(members[0].problem, members[0].severity, members[0].clause, members,
+                                   "、".join(unit for unit, _ in units.most_common())))
+
+    by_column = Counter(row.column_name for row in rows)
+    by_unit = Counter(unit for row in rows for unit in row.units)
+    column_pairs = [(column_names[spec.key], by_column.get(column_names[spec.key], 0)) for spec in site.audited_columns()]
+    if by_column.get("—"):
+        column_pairs.append(("其他页面（非必设栏目）", by_column["—"]))
+    unit_pairs = by_unit.most_common()
+
+    trend = []
+    chain = quarterly_runs(store, run)
+    for offset in range(3, -1, -1):
+        q = quarter
+        for _ in range(offset):
+            q = q.previous()
+        other = chain.get(q)
+        if other is None:
+            trend.append(QuarterPoint(q.label, None, None, "无检查记录"))
+            continue
+        other_rows = comparison.rows if other.id == run.id else rows_of(store, other)
+        trend.append(QuarterPoint(q.label, other.id, len(other_rows),
+                                  _result_text(score(other_rows, report_config.scoring, titles), other.status)))
+    previous = None
+    if comparison.old is not None:
+        old_rows = rows_of(store, comparison.old)
+        previous = QuarterPoint(quarter_of(comparison.old).label, comparison.old.id, len(old_rows),
+                                _result_text(score(old_rows, report_config.scoring, titles), comparison.old.status))
+
+    settings = report_config.bulletin
+    interviews = tuple(
+        InterviewView(item.unit, tuple(by_fingerprint[r.fingerprint] for r in item.rows))
+        for item in interview_list(comparison, settings.interview_after_quarters))
+    column_verdicts, site_verdicts = verdict_table(site, comparison.rows, list(specs.values()))
+    columns = tuple(summarise_columns(site))
+    scope_name = column_names.get(run.scope) if run.scope else None
+    if scope_name:
+        title = f"关于{quarter.chinese}「{scope_name}」栏目检查情况的报告"
+    else:
+        title = f"关于{quarter.chinese}政府网站监测情况的通报"
+    return BulletinData(
+        run_id=run.id, title=title, quarter=quarter, site_url=run.site_url, as_of=run.as_of, scope=run.scope,
+        scope_name=scope_name, generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+        issuer=settings.issuer, office=settings.office, addressees=settings.addressees,
+        window_start=quarter.first_day, window_end=max(quarter.last_day, run.as_of),
+        pages_checked=sum(1 for p in site.pages.values() if p.fetched_ok),
+        pages_failed=sum(1 for p in site.pages.values() if not p.fetched_ok),
+        columns=columns, columns_found=sum(1 for c in columns if c.url), score=result,
+        severities=tuple((name, sum(1 for r in rows if r.severity == name)) for name in SEVERITY_ORDER),
+        by_column=tuple(column_pairs), by_unit=tuple(unit_pairs), previous=previous,
+        states=tuple((state, comparison.count(state)) for state in STATES), trend=tuple(trend),
+        groups=tuple(groups),
+        fixed=tuple(r for r in gone if r.state == FIXED),
+        still_open=tuple(r for r in rows if r.state == OPEN),
+        unchecked=tuple(r for r in gone if r.state == UNCHECKED),
+        interviews=interviews, interview_after=settings.interview_after_quarters,
+        deadline_days=settings.deadline_working_days,
+        deadline=add_working_days(run.as_of, settings.deadline_working_days, settings.holidays, settings.workdays),
+        rows=rows, column_verdicts=column_verdicts, site_verdicts=site_verdicts,
+        chart_columns=bar_chart("各栏目问题数", column_pairs),
+        chart_units=bar_chart("各责任单位问题数", unit_pairs[:15]),
+        chart_trend=trend_chart("近四个季度问题数", [(p.quarter, p.findings, p.result) for p in trend]),
+        findings=tuple(comparison.rows),
+    )
+
+

@@ -1,0 +1,35 @@
+from rules.base import Problem, Severity, rule
+from rules.policy import is_article
+
+RULE_ID = "page.meta_missing"
+DEFAULT_REQUIRED = ("SiteName", "SiteIDCode", "ColumnName", "ArticleTitle", "PubDate")
+
+
+@rule(id=RULE_ID, title="文章页网页标签缺失", severity=Severity.HINT,
+      clause="《政府网站发展指引》（国办发〔2017〕47号）附件 政府网站网页标签规范")
+def check(site, config):
+    """Checks that every article page carries the 网页标签 `<meta name>` tags of `required`:
+    SiteName, SiteIDCode, ColumnName, ArticleTitle and PubDate, each with content. Names match
+    case-insensitively. An article page is a fetched HTML detail page with a date (not a list,
+    a column page, an empty-column notice or the home page).
+
+    Why: the national government-website monitor and search engines read these tags to index
+    the page under its site, column, title and date.
+
+    Fires: a news page with SiteName, ColumnName and ArticleTitle but no PubDate and no
+    SiteIDCode (one finding naming both).
+
+    Quiet: a column list page without ArticleTitle; an undated text page such as 政府信息公开指南;
+    `<meta name="sitename">` in lower case.
+    """
+    required = tuple(str(name) for name in config.rule_option(RULE_ID, "required", DEFAULT_REQUIRED))
+    home = site.home
+    for page in site.audited_pages():
+        if (home is not None and page.url == home.url) or page.publish_date is None or not is_article(site, page):
+            continue
+        present = {name.lower() for name, content in page.meta_tags.items() if content.strip()}
+        missing = [name for name in required if name.lower() not in present]
+        if missing:
+            yield Problem(page.url, f"文章页缺少网页标签：{'、'.join(missing)}，请在页面<head>中按规范补充",
+                          f"{page.title or page.url}：缺少 " + "、".join(f'<meta name="{name}">' for name in missing),
+                          site.column_of(page.url))

@@ -1,0 +1,82 @@
+"""Policy documents and their 解读 for the normative.* and interpretation.* rules.
+
+A 规范性文件 is a detail page the crawler followed as an item of the 规章和行政规范性文件库
+(gfxwj). A 解读 page is an article (not a list such as the 政策解读 column page) whose title
+contains 解读. A document and a 解读 are paired by a link from one to the other; a page that
+links many 解读 pages (or a 解读 that links many documents) shows a shared box such as
+「最新解读」, not a pairing.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from urllib.parse import urldefrag
+
+from rules.documents import NORMATIVE_COLUMN, is_document
+from rules.snapshot import LIST_ROLES, PageView, SiteSnapshot
+
+INTERPRETATION_RULES = ("interpretation.missing", "interpretation.unlinked")
+DEFAULT_TITLE_WORDS = ("解读",)
+# More related links than this on one page are a shared box, not a pairing.
+DEFAULT_MAX_RELATED = 3
+# Links that can carry a related page (not images, scripts or stylesheets).
+_RELATING_TAGS = frozenset({"a", "iframe"})
+
+
+def is_article(site: SiteSnapshot, page: PageView) -> bool:
+    """A fetched HTML detail page: not a list, not an empty-column notice, not a column's list page."""
+    if not page.fetched_ok or not page.is_html or page.is_list or page.empty_notice or page.redirect_to:
+        return False
+    return not any(role in LIST_ROLES for _, role in site.memberships(page.url))
+
+
+def normative_documents(site: SiteSnapshot) -> Iterator[PageView]:
+    """The audited 规范性文件: gfxwj items that are articles, 解读 pages listed there excepted."""
+    words = title_words(site)
+    for page in site.audited_pages():
+        if ((NORMATIVE_COLUMN, "item") in site.memberships(page.url) and is_article(site, page)
+                and not _titled(page, words)):
+            yield page
+
+
+def title_words(site: SiteSnapshot) -> tuple[str, ...]:
+    """The words that make a title a 解读 title (option `title_words` of the interpretation rules)."""
+    return tuple(str(word) for word in _option(site, "title_words", DEFAULT_TITLE_WORDS))
+
+
+def max_related(site: SiteSnapshot) -> int:
+    """Option `max_related` of the interpretation rules: more related links make a shared box."""
+    return int(_option(site, "max_related", DEFAULT_MAX_RELATED))
+
+
+def _option(site: SiteSnapshot, name: str, default):
+    for rule_id in INTERPRETATION_RULES:
+        value = site.config.rule_option(rule_id, name)
+        if value is not None:
+            return value
+    return default
+
+
+def is_interpretation(site: SiteSnapshot, page: PageView, words: tuple[str, ...]) -> bool:
+    return _titled(page, words) and is_article(site, page)
+
+
+def _titled(page: PageView, words: tuple[str, ...]) -> bool:
+    return any(word in (page.title or "") for word in words)
+
+
+def related_links(site: SiteSnapshot, url: str, wanted: Callable[[str, str], bool], max_related: int) -> list[str]:
+    """Distinct pages `url` links to for which `wanted(target_url, link_text)` holds, in page
+    order; none when there are more than `max_related` (a shared box rather than a pairing)."""
+    found: dict[str, None] = {}
+    for link in site.links_from(url):
+        target = urldefrag(link.to_url)[0]
+        if link.tag in _RELATING_TAGS and target != url and target not in found and wanted(target, link.text):
+            found[target] = None
+    return list(found) if len(found) <= max_related else []
+
+
+def policy_document(site: SiteSnapshot, url: str, words: tuple[str, ...]) -> bool:
+    """Whether `url` is a fetched 公文 (a 文号, or an item of the 规范性文件库) that is not a 解读."""
+    page = site.pages.get(url)
+    return (page is not None and is_article(site, page) and is_document(site, page)
+            and not _titled(page, words))

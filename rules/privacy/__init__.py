@@ -1,0 +1,165 @@
+"""个人信息 rules: resident ID numbers and personal mobile numbers published without 去标识化.
+
+The detectors live here so that the rules and the report masking (reports/masking.py) agree on what
+an ID number or a mobile number is. Text is read as a person reads it: full-width digits count as
+digits; an ID may be grouped 6-8-4 and a mobile 3-4-4 by single spaces or hyphens; a number that is
+part of a longer run of letters and digits (an order number, a 统一社会信用代码, a 索引号) is not one.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+# Full-width digits and X, one character for one, so positions in the folded text are positions in
+# the original.
+_FOLD = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})([ -]?)(\d{8})\2(\d{3}[0-9Xx])(?![0-9A-Za-z])", re.ASCII)
+_MOBILE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[ -]?)?(1[3-9]\d)([ -]?)(\d{4})\2(\d{4})(?![0-9A-Za-z])", re.ASCII)
+# A phone number someone already masked (138****1234): it ends a table row like an unmasked one.
+_MASKED_PHONE = re.compile(r"(?<!\d)1[3-9]\d[*＊xX×]{4}\d{4}(?!\d)", re.ASCII)
+# Characters a number (or a masked one) is written with, for cutting context around it.
+_NUMBER_CHAR = re.compile(r"[0-9A-Za-z０-９Ｘｘ*＊ -]")
+
+# GB 11643: ISO 7064 MOD 11-2 weights of the first 17 digits and the check character of the sum.
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+# GB/T 2260 province-level codes (71 台湾, 81 香港, 82 澳门 as issued on 居民身份证 / 居住证).
+PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82"
+    .split())
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    masked: str
+
+
+def fold(text: str) -> str:
+    """Full-width digits and X as ASCII, same length as `text`."""
+    return text.translate(_FOLD)
+
+
+def is_id_number(digits: str, as_of: date) -> bool:
+    """A resident ID number: 17 digits and a check character valid under GB 11643, a province code
+    that exists, and a birth date that is a real day from 1900 up to `as_of`."""
+    if len(digits) != 18 or not digits[:17].isdigit() or digits[:2] not in PROVINCE_CODES:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:17], _WEIGHTS))
+    if _CHECK[total % 11] != digits[17].upper():
+        return False
+    try:
+        born = date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+    except ValueError:
+        return False
+    return date(1900, 1, 1) <= born <= as_of
+
+
+def id_numbers(text: str, as_of: date) -> Iterator[Match]:
+    """Every resident ID number in `text`, masked as 532625********1234 (first 6, last 4)."""
+    for m in _ID_NUMBER.finditer(fold(text)):
+        digits = m.group(1) + m.group(3) + m.group(4)
+        if is_id_number(digits, as_of):
+            yield Match(m.start(), m.end(), f"{digits[:6]}********{digits[14:].upper()}")
+
+
+def mobiles(text: str) -> Iterator[Match]:
+    """Every unmasked mobile number in `text`, masked as 138****5678 (first 3, last 4)."""
+    for m in _MOBILE.finditer(fold(text)):
+        yield Match(m.start(1), m.end(), f"{m.group(1)}****{m.group(4)}")
+
+
+def mask(text: str, as_of: date) -> str:
+    """`text` with every ID number and mobile number replaced by its masked form."""
+    for find in (lambda t: id_numbers(t, as_of), mobiles):
+        pieces: list[str] = []
+        last = 0
+        for match in find(text):
+            pieces += [text[last:match.start], match.masked]
+            last = match.end
+        text = "".join(pieces) + text[last:]
+    return text
+
+
+# -- people ---------------------------------------------------------------------------------------
+
+_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+                      "夏侯", "轩辕", "令狐", "端木", "独孤", "南宫", "西门", "申屠")
+# The common surnames (together most of the population), and some of 云南's (者 普 杞 字 刀 罕). Left out:
+# surnames that as often start ordinary words in tables and notices (关于 项目 单位 申请 全部 应当 …).
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤常温康施"
+    "文牛樊葛邢齐易乔伍庞颜倪庄聂章鲁岳翟殷詹欧耿兰焦俞左柳甘祝宁尚符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆"
+    "蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳穆卓古吉缪麦褚娄窦戚岑景党宫冷晏席米柏宗瞿桂佟臧闵苟邬卞姬"
+    "仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝封者普杞字刀罕")
+# Two- and three-character words that start with one of those surnames but are not names.
+_NOT_NAMES = frozenset(
+    "高中 高职 党员 党支部 金额 方式 方案 周一 周二 周三 周四 周五 周六 周日 周末 常住 管理 许可 程序 任务 范围 符合 纪律 "
+    "严格 施工 付款 房屋 文件 文化 马上 夏季 白天 温度 林业 林地 田地 石料 华侨 康复 龙头 江边 路段 路线 游客 尚未 "
+    "宁可 毕业 季度 华人 古城 吉祥 沙地 蒙古 甘蔗 童装 舒适 景区 宗教 巫山 封面 易地 齐全 乔木 章程 纪检 严重 武装 "
+    "顾问 贺电 史料 雷电 段落 宫颈 韦氏 温室 毛利 麦田 苗木 谷物 曲靖 陆续 范围内 常年 常用 汤圆 普通 普查 普及 普惠 "
+    "普法".split())
+# A word ending like a place or a body (石桥村, 马关县, 王家寨) is not a name.
+_PLACE_ENDINGS = frozenset("村镇乡街路巷寨组社区县市州省局委办队站所院厅处科室会部司校园厂场店族元额费号栋楼团协点")
+_PADDED_NAME = re.compile(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]")
+_CELL_SPLIT = re.compile(r"[\n\t]+")
+_WORD_SPLIT = re.compile(r"[\s,，;；:：、()（）\[\]【】<>《》/|]+")
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
+# Table cells looked at before a mobile: 序号 姓名 性别 身份证号 住址 人数 金额 … 电话.
+PERSON_WINDOW = 8
+
+
+def is_person_name(word: str) -> bool:
+    """A Chinese name: a common surname and one or two more characters (张三, 李小明), a compound
+    surname and one or two (欧阳修); a two-character name padded with a space (张 三) counts."""
+    if _PADDED_NAME.fullmatch(word):
+        word = re.sub(r"[ \u3000]", "", word)
+    if not _HAN_WORD.fullmatch(word) or word in _NOT_NAMES or word[-1] in _PLACE_ENDINGS:
+        return False
+    if word[:2] in _COMPOUND_SURNAMES:
+        return len(word) >= 3
+    return word[0] in _SURNAMES and len(word) <= 3
+
+
+def _words(cell: str) -> list[str]:
+    """The words of a cell; two single characters in a row are also read as one word, since a
+    padded name in a line of a PDF or CSV ("2 李 四 女") splits in two."""
+    cell = cell.strip()
+    if _PADDED_NAME.fullmatch(cell):
+        return [cell]
+    words = [w for w in _WORD_SPLIT.split(cell) if w]
+    return words + [a + b for a, b in zip(words, words[1:]) if len(a) == len(b) == 1]
+
+
+def mobiles_beside_people(text: str) -> list[Match]:
+    """Unmasked mobiles that each sit beside a person's name: a word in the last PERSON_WINDOW cells
+    (lines or tab-separated cells) between the mobile and the previous phone number, masked or not,
+    is a name. In a table of people that is the name on the mobile's row; in prose it is
+    "张三 13812345678，李四：13912345678"; "咨询电话：13812345678" has no name beside it."""
+    folded = fold(text)
+    stops = sorted([(m.start(), m.end(), None) for m in _MASKED_PHONE.finditer(folded)]
+                   + [(m.start, m.end, m) for m in mobiles(text)], key=lambda stop: stop[0])
+    beside: list[Match] = []
+    last = 0
+    for start, end, match in stops:
+        cells = _CELL_SPLIT.split(folded[last:start])[-PERSON_WINDOW:]
+        if match is not None and any(is_person_name(word) for cell in cells for word in _words(cell)):
+            beside.append(match)
+        last = end
+    return beside
+
+
+def context(text: str, match: Match, as_of: date, width: int = 16) -> str:
+    """The words around a match — in a table, the neighbouring cells — every number in them masked."""
+    start, end = max(0, match.start - width), min(len(text), match.end + width)
+    # Widen to whole numbers so that a cut never leaves part of one unmasked.
+    while start > 0 and _NUMBER_CHAR.match(text[start - 1]):
+        start -= 1
+    while end < len(text) and _NUMBER_CHAR.match(text[end]):
+        end += 1
+    snippet = re.sub(r"\s*[\n\t]\s*", " / ", mask(text[start:end], as_of).strip())
+    return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else "")

@@ -1,0 +1,39 @@
+from rules.base import Problem, Severity, rule
+from rules.privacy import context, id_numbers
+
+CLAUSE = ("《中华人民共和国政府信息公开条例》第十五条（涉及个人隐私的政府信息不得公开）；"
+          "《2018年政务公开工作要点》：涉及个人隐私的政府信息公开时要去标识化处理")
+
+
+@rule(id="privacy.id_number", title="公开了未隐藏的居民身份证号码", severity=Severity.DEDUCT, clause=CLAUSE)
+def check(site, config):
+    """Checks that no page or attachment publishes a resident ID number (公民身份号码) in full.
+
+    Why: 公示 lists (低保、救助、补贴、危房改造名单) that carry full ID numbers are the most common
+    privacy leak on county portals; the 2018 要点 requires such information to be de-identified before
+    it is published, and provincial bulletins report it (云浮, 永安 — see research standards §1.7).
+
+    Fires: once per page or attachment (.xlsx .xls .csv .docx .pdf .txt, as the crawler stored its
+    text) whose visible text holds an 18-character number with a valid GB 11643 check character
+    (ISO 7064 MOD 11-2, X allowed), a real province code (11–65, 71, 81, 82) and a birth date from 1900
+    up to the audit date — also written with full-width digits or grouped 6-8-4 by spaces. The
+    evidence shows the numbers masked (532625********2010) with a little context, never in full.
+
+    Quiet: masked numbers (532625********2010, 5326251985****2010); 18-digit numbers that fail the check
+    (order and bank account numbers); a 统一社会信用代码 or 索引号 (11532625MB0000000X/2022-00001);
+    18 digits inside a longer run of digits or letters; numbers in URLs or attributes (not visible).
+    """
+    for page in site.audited_pages():
+        text = site.text_of(page.url)
+        found = list(id_numbers(text, site.as_of))
+        if not found:
+            continue
+        where = "页面" if page.is_html else "附件"
+        masked = list(dict.fromkeys(match.masked for match in found))
+        shown = "、".join(masked[:3]) + (f" 等{len(masked)}个" if len(masked) > 3 else "")
+        yield Problem(
+            page.url,
+            f"{where}公开了{len(masked)}个完整的居民身份证号码，属未去标识化的个人信息；"
+            f"请立即撤下或替换为隐藏中间8位的版本（如 532625********1234）后重新发布，并排查同类信息",
+            f"{shown}；上下文：{context(text, found[0], site.as_of)}",
+            site.column_of(page.url))

@@ -1,0 +1,1 @@
+"""Wording rules: the page text uses no wrong characters and no obsolete names of bodies."""

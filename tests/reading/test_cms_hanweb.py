@@ -1,0 +1,77 @@
+"""Hanweb jcms pages: datastore lists, the jpage POSTs for further groups, and their XML answers."""
+from datetime import date
+
+from crawler.reading import DatedValue, FormRequest, read_page
+
+SITE = "http://www.yunxi.example"
+COLUMN_URL = SITE + "/col/col1002/index.html"
+PROXY = SITE + "/module/web/jpage/dataproxy.jsp"
+FIELDS = {"col": "1", "appid": "1", "webid": "1", "path": "/", "columnid": "1002", "sourceContentType": "1",
+          "unitid": "2002", "webname": "云溪县", "permissiontype": "0"}
+
+
+def test_column_page_reads_inline_records_with_their_dates(read):
+    r = read("hanweb_column_jpage.html", COLUMN_URL)
+    assert (r.cms, r.title) == ("hanweb", "规范性文件")
+    assert [(i.title, i.url, i.date, i.date_source) for i in r.list_items] == [
+        ("云溪县人民政府关于印发云溪县城乡居民医疗救助实施办法的通知", SITE + "/art/2022/8/15/art_1002_51001.html", date(2022, 8, 15), "list"),
+        ("云溪县人民政府办公室关于印发云溪县政府合同管理办法的通知", SITE + "/art/2022/7/18/art_1002_51002.html", date(2022, 7, 18), "list"),
+        ("云溪县人民政府关于印发云溪县城市绿化管理办法的通知", SITE + "/art/2022/6/6/art_1002_51003.html", date(2022, 6, 6), "url"),
+    ]
+
+
+def test_column_page_asks_for_each_further_group_by_post(read):
+    r = read("hanweb_column_jpage.html", COLUMN_URL)
+    assert r.total_pages == 3 and r.next_pages == []
+    assert r.more_requests == [
+        FormRequest(PROXY + "?startrecord=4&endrecord=6&perpage=3&columnid=1002&unitid=2002", FIELDS),
+        FormRequest(PROXY + "?startrecord=7&endrecord=9&perpage=3&columnid=1002&unitid=2002", FIELDS),
+    ]
+
+
+def test_record_links_are_page_links(read):
+    urls = [link.url for link in read("hanweb_column_jpage.html", COLUMN_URL).links if link.tag == "a"]
+    assert SITE + "/art/2022/6/6/art_1002_51003.html" in urls
+
+
+def test_form_fields_from_nextgroup_when_the_script_gives_none():
+    store = ('<div id="38486"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?'
+             'page=1&appid=1&webid=110&path=/&columnid=12377&unitid=38486&webname=%25E5%25AE%259A%25E8%25A5%25BF&permissiontype=0">'
+             "</a>]]></nextgroup><recordset>"
+             + "".join(f'<record><![CDATA[<li><a href="/art/2022/1/{d}/art_12377_{d}.html">定西市第{d}号通告</a><b>2022-01-{d:02d}</b></li>]]></record>'
+                       for d in range(20, 10, -1))
+             + "</recordset></datastore></script><script>$('#38486').jpage({perPage:5,totalRecord:25});</script></div>")
+    r = read_page(f"<html><body>{store}</body></html>".encode(), "http://www.dingxi.gov.cn/col/col12377/index.html")
+    assert len(r.list_items) == 10 and r.total_pages == 5
+    assert [m.url for m in r.more_requests] == [
+        "http://www.dingxi.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=11&endrecord=20&perpage=5&columnid=12377&unitid=38486",
+        "http://www.dingxi.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=21&endrecord=30&perpage=5&columnid=12377&unitid=38486",
+    ]
+    assert r.more_requests[0].formdata == {"appid": "1", "webid": "110", "path": "/", "columnid": "12377", "unitid": "38486",
+                                           "webname": "定西", "permissiontype": "0"}
+
+
+def test_without_a_stated_total_no_group_is_guessed(read):
+    assert read("hanweb_datastore.html", "http://www.dingxi.gov.cn/col/col12377/index.html").more_requests == []
+
+
+def test_dataproxy_answer_is_a_further_page_of_the_list(read):
+    r = read("hanweb_dataproxy_answer.xml", PROXY + "?startrecord=4&endrecord=6&perpage=3&columnid=1002&unitid=2002",
+             content_type="text/xml;charset=UTF-8")
+    assert (r.cms, r.total_pages, r.more_requests, r.title) == ("hanweb", 3, [], None)
+    assert [(i.date, i.date_source) for i in r.list_items] == [
+        (date(2022, 5, 9), "list"),   # [2022-05-09]
+        (date(2022, 4, 18), "list"),  # 2022.04.18
+        (date(2022, 3, 21), "list"),  # 03-21: year from the /art/2022/3/21/ URL
+    ]
+
+
+def test_hanweb_detail_dated_by_its_url_when_it_states_no_date():
+    body = "<html><body><h1>云溪县召开经济运行分析会</h1><div id='zoom'><p>" + "会议要求稳住经济大盘。" * 30 + "</p></div></body></html>"
+    r = read_page(body.encode(), SITE + "/art/2022/8/15/art_1006_55001.html")
+    assert r.cms == "hanweb" and r.publish_date == DatedValue(date(2022, 8, 15), "url")
+
+
+def test_broken_datastore_never_raises():
+    r = read_page(b"<datastore><recordset><record><![CDATA[<li><a href=", SITE + "/col/col1/index.html")
+    assert r.cms == "hanweb" and r.list_items == [] and r.more_requests == []

@@ -1,0 +1,89 @@
+"""privacy.id_number: no resident ID number in full on a page or in an attachment."""
+import pytest
+
+from portals_privacy import ID_A, ID_B, ID_C
+
+RULE = "privacy.id_number"
+ATTACHMENTS = {"/gsgg/mingdan.xlsx", "/gsgg/mingdan.docx", "/gsgg/mingdan.pdf", "/gsgg/mingdan.csv",
+               "/downfile.jsp?filename=%E8%A1%A5%E5%8A%A9%E5%90%8D%E5%8D%95.xlsx"}
+
+
+def _by_path(audit):
+    return {f["url"][len(audit.base_url) - 1:]: f for f in audit.of(RULE)}
+
+
+def test_fires_once_per_page_with_masked_evidence(privacy_audit):
+    found = _by_path(privacy_audit)
+    assert {"/gsgg/dibao.html", "/gsgg/fullwidth.html"} <= set(found)
+    assert len(privacy_audit.of(RULE)) == len(found)  # one finding per page however many IDs it holds
+    dibao = found["/gsgg/dibao.html"]
+    assert dibao["severity"] == "扣分"
+    assert "3个" in dibao["message"] and "身份证" in dibao["message"] and dibao["message"].startswith("页面")
+    assert "532625********2010" in dibao["evidence"] and "532625********151X" in dibao["evidence"]
+    assert "张三" in dibao["evidence"]  # a little context
+
+
+def test_full_width_and_grouped_numbers(privacy_audit):
+    evidence = _by_path(privacy_audit)["/gsgg/fullwidth.html"]["evidence"]
+    assert "532625********2010" in evidence and "532625********1235" in evidence
+
+
+def test_evidence_never_holds_a_full_number(privacy_audit):
+    for finding in privacy_audit.findings:
+        text = finding["message"] + finding["evidence"]
+        for number in (ID_A, ID_B, ID_C, ID_A[6:14] + ID_A[14:], "13812345678", "8765"):
+            assert number not in text.replace(" ", "")
+
+
+def test_fires_for_attachments(privacy_audit):
+    """.xlsx, .docx, .pdf, GBK .csv, and an .xlsx behind downfile.jsp?filename=."""
+    found = _by_path(privacy_audit)
+    assert ATTACHMENTS <= set(found)
+    assert "532625********2010" in found["/gsgg/mingdan.docx"]["evidence"]
+    assert found["/gsgg/mingdan.pdf"]["message"].startswith("附件")
+
+
+def test_attachments_are_called_attachments(privacy_audit):
+    found = _by_path(privacy_audit)
+    assert all(found[path]["message"].startswith("附件") for path in ATTACHMENTS)
+
+
+@pytest.mark.parametrize("quiet", ["/gsgg/masked.html", "/gsgg/traps.html", "/gsgg/tuomin.xlsx", "/gsgg/",
+                                   "/gsgg/landline.html", "/bszn/1.html", "/news/1.html", "/gsgg/attachments.html",
+                                   "/gsgg/view.html"])
+def test_quiet(privacy_audit, quiet):
+    """Masked numbers, failing checksums, unknown area codes, impossible or future birth dates,
+    统一社会信用代码, 索引号, bank accounts, longer digit runs and IDs in attributes."""
+    assert quiet not in privacy_audit.paths(RULE)
+
+
+def test_nothing_else_fires(privacy_audit):
+    assert privacy_audit.paths(RULE) == {"/gsgg/dibao.html", "/gsgg/fullwidth.html"} | ATTACHMENTS
+
+
+# -- the detector, and the report masking that must agree with it --------------------------------
+
+def test_detector_checks_checksum_area_and_birth_date():
+    from datetime import date
+
+    from portals_privacy import bad_check, with_check
+    from rules.privacy import is_id_number
+
+    as_of = date(2022, 10, 15)
+    assert is_id_number(ID_A, as_of) and is_id_number(ID_C.lower(), as_of)
+    assert not is_id_number(bad_check(ID_A[:17]), as_of)
+    assert not is_id_number(with_check("99262519850312201"), as_of)    # no province 99
+    assert not is_id_number(with_check("53262519850230201"), as_of)    # 30 February
+    assert not is_id_number(with_check("53262520221016201"), as_of)    # born after the audit date
+    assert is_id_number(with_check("53262520221015201"), as_of)
+    assert not is_id_number(with_check("53262518991231201"), as_of)    # before 1900
+
+
+def test_report_masking_masks_exactly_the_detected_numbers():
+    from reports.masking import mask_personal
+
+    text = (f"{ID_A}；{ID_A[:6]} {ID_A[6:14]} {ID_A[14:]}；１３８１２３４５６７８；索引号 11532625MB0000000X/2022-00001；"
+            f"账号 6228480000000000000；订单 {ID_A[:17]}9；电话 0876-7121234；139-8765-4321")
+    assert mask_personal(text) == ("532625********2010；532625********2010；138****5678；索引号 11532625MB0000000X/2022-00001；"
+                                   f"账号 6228480000000000000；订单 {ID_A[:17]}9；电话 0876-7121234；139****4321")
+    assert mask_personal(None) == ""

@@ -1,0 +1,194 @@
+"""The auditor against a portal that misbehaves on purpose (tests/fault_server.py): it finishes,
+reports each fault once, and stores what it could read."""
+import json
+import sqlite3
+import time
+
+import pytest
+
+from crawler.urls import canonical_url
+from fault_server import fault_portal
+from portal_kit import govaudit
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory):
+    work = tmp_path_factory.mktemp("faults")
+    with fault_portal() as server:
+        started = time.monotonic()
+        done = govaudit("audit", server.base_url, "--as-of", "2022-10-15", "--out", str(work / "out"),
+                        "--db", f"sqlite:///{work / 'a.sqlite'}", "--quiet", "--timeout", "3")
+        elapsed = time.monotonic() - started
+        hits = list(server.hits)
+        requests = list(server.requests)
+        base = server.base_url
+    findings = json.loads((work / "out" / "findings.json").read_text("utf-8"))
+    db = sqlite3.connect(work / "a.sqlite")
+    return {"done": done, "elapsed": elapsed, "hits": hits, "requests": requests, "base": base,
+            "findings": findings, "db": db}
+
+
+def _broken(faulty) -> dict[str, dict]:
+    return {f["url"].removeprefix(faulty["base"]): f for f in faulty["findings"] if f["rule"] == "link.broken"}
+
+
+def test_the_audit_finishes_in_bounded_time_without_traceback(faulty):
+    assert faulty["done"].returncode == 0, faulty["done"].stderr
+    assert "Traceback" not in faulty["done"].stderr
+    assert faulty["elapsed"] < 90
+
+
+def test_each_network_fault_is_one_broken_link_in_words(faulty):
+    broken = _broken(faulty)
+    assert set(broken) == {"timeout", "reset", "drip", "loop-a", "http://nonexistent-host.invalid/x.html"}
+    assert "请求超时" in broken["timeout"]["message"] and "请求超时" in broken["drip"]["message"]
+    assert "连接中断" in broken["reset"]["message"]
+    assert "重定向" in broken["loop-a"]["message"]
+    assert "域名解析失败" in broken["http://nonexistent-host.invalid/x.html"]["message"]
+    assert all("（含首页）" in f["evidence"] for f in broken.values())
+
+
+def test_what_recovers_is_not_broken(faulty):
+    broken = _broken(faulty)
+    for fine in ("ok.html", "slow-ok", "chain/1", "busy", "huge.html", "files/huge.pdf", "binary.html",
+                 "malformed.html", "gbk-lies.html", "dup.html"):
+        assert fine not in broken
+    # 503 with Retry-After: asked again after waiting, and the page was stored as it answered then.
+    status, = faulty["db"].execute("select status from page where url like '%/busy'").fetchone()
+    assert status == 200
+
+
+def test_huge_bodies_are_cut_and_recorded(faulty):
+    rows = dict(faulty["db"].execute("select url, truncated from page where url like '%huge%'").fetchall())
+    assert rows == {faulty["base"] + "huge.html": 1, faulty["base"] + "files/huge.pdf": 1}
+
+
+def test_content_faults_are_read_as_far_as_they_go(faulty):
+    text, = faulty["db"].execute("select text from page where url like '%gbk-lies.html'").fetchone()
+    assert "这一页其实是GBK编码" in text
+    content_type, is_list, = faulty["db"].execute(
+        "select content_type, is_list from page where url like '%binary.html'").fetchone()
+    assert content_type.startswith("text/html") and is_list == 0
+    links, = faulty["db"].execute("select count(*) from link where from_url like '%malformed.html'").fetchone()
+    assert links == 1
+
+
+def test_endless_calendars_and_duplicate_spellings_are_bounded(faulty):
+    calendar_pages, = faulty["db"].execute("select count(*) from page where url like '%/cal?month=%'").fetchone()
+    assert 1 <= calendar_pages <= 6  # crawl.max_depth
+    assert faulty["hits"].count("/dup.html") <= 2  # HEAD/GET at most, never once per spelling
+    dup_rows, = faulty["db"].execute("select count(*) from page where url like '%dup.html%'").fetchone()
+    assert dup_rows == 1
+
+
+def test_polite_crawling(faulty):
+    agents = {agent for _, _, agent in faulty["requests"]}
+    assert agents and all(agent.startswith("govaudit/") for agent in agents)
+    # robots.txt keeps the crawler out of /private/: never fetched as a page, only checked once.
+    private = [method for method, path, _ in faulty["requests"] if path == "/private/secret.html"]
+    assert private == ["HEAD"]
+    assert faulty["db"].execute("select count(*) from page where url like '%/private/%'").fetchone() == (0,)
+    assert "private/secret.html" not in _broken(faulty)
+
+
+@pytest.mark.parametrize("target, refused", [
+    ("http://169.254.169.254/latest/meta-data/", True),   # cloud metadata
+    ("http://10.1.2.3/oa/", True),                        # intranet
+    ("http://127.0.0.1:8080/", True),                     # loopback
+    ("http://[::1]/", True),
+    ("http://202.96.128.86/", False),                     # a public address
+])
+def test_a_public_site_cannot_make_the_auditor_probe_internal_addresses(target, refused):
+    import asyncio
+    from types import SimpleNamespace
+
+    from scrapy import Request
+
+    from crawler.middlewares import AddressGuardMiddleware, InternalAddressRefused
+
+    guard = AddressGuardMiddleware(SimpleNamespace(spider=SimpleNamespace(internal_allowed=False)))
+    if refused:
+        with pytest.raises(InternalAddressRefused):
+            asyncio.run(guard.process_request(Request(target)))
+    else:
+        assert asyncio.run(guard.process_request(Request(target))) is None
+
+
+def test_an_internal_site_may_be_audited():
+    from crawler.middlewares import site_is_internal
+
+    # A portal on an intranet or loopback address (like every test portal) is audited as usual.
+    assert site_is_internal("http://127.0.0.1:8000/") and site_is_internal("http://10.0.0.8/")
+    assert not site_is_internal("http://202.96.128.86/")
+
+
+@pytest.mark.parametrize("spelling, canonical", [
+    ("HTTP://WWW.Example.GOV.cn:80/a/B.html#frag", "http://www.example.gov.cn/a/B.html"),
+    ("http://x.gov.cn/a.jsp;jsessionid=0A1B?page=2&sid=9&utm_source=wx", "http://x.gov.cn/a.jsp?page=2"),
+    ("https://x.gov.cn:443/p?b=2&a=1", "https://x.gov.cn/p?b=2&a=1"),
+    ("http://x.gov.cn", "http://x.gov.cn/"),
+])
+def test_canonical_url(spelling, canonical):
+    assert canonical_url(spelling) == canonical
+
+
+def _limit_file_size(limit: int):
+    def preexec():
+        import resource
+        import signal
+        # Writing past the limit fails with EFBIG instead of killing the process: a full disk.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return preexec
+
+
+def test_a_full_disk_stops_the_run_cleanly_and_keeps_what_was_stored(tmp_path):
+    import subprocess
+    import sys
+
+    from audit.portal_server import SAMPLE_PORTAL, serve_portal
+
+    db = tmp_path / "full.sqlite"
+    with serve_portal(SAMPLE_PORTAL) as portal:
+        done = subprocess.run(
+            [sys.executable, "-m", "audit.cli", "audit", portal.base_url, "--as-of", "2022-10-15", "--quiet",
+             "--out", str(tmp_path / "out"), "--db", f"sqlite:///{db}"],
+            capture_output=True, text=True, timeout=300, preexec_fn=_limit_file_size(600_000))
+    assert done.returncode == 1
+    assert "数据库写入失败" in done.stderr and "Traceback" not in done.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+        stored = conn.execute("select count(*) from page").fetchone()[0]
+    assert stored > 0
+
+
+def test_the_database_file_is_readable_by_its_owner_only(tmp_path):
+    import stat
+
+    from audit.store import Store
+
+    Store(f"sqlite:///{tmp_path / 'new.sqlite'}")
+    assert stat.S_IMODE((tmp_path / "new.sqlite").stat().st_mode) == 0o600
+
+
+def test_two_runs_at_once_on_one_database(tmp_path):
+    import subprocess
+    import sys
+
+    from audit.portal_server import SAMPLE_PORTAL, serve_portal
+
+    db_url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    with serve_portal(SAMPLE_PORTAL) as first, serve_portal(SAMPLE_PORTAL) as second:
+        runs = [subprocess.Popen([sys.executable, "-m", "audit.cli", "audit", portal.base_url, "--as-of", "2022-10-15",
+                                  "--quiet", "--out", str(tmp_path / name), "--db", db_url],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for name, portal in (("a", first), ("b", second))]
+        outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    findings = [json.loads((tmp_path / name / "findings.json").read_text("utf-8")) for name in ("a", "b")]
+    assert len(findings[0]) == len(findings[1]) > 0
+    with sqlite3.connect(tmp_path / "shared.sqlite") as conn:
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+        per_run = dict(conn.execute("select run_id, count(*) from page group by run_id").fetchall())
+        assert conn.execute("select count(*) from audit_run where status = 'done'").fetchone() == (2,)
+    assert len(per_run) == 2 and len(set(per_run.values())) == 1
