@@ -92,6 +92,18 @@ class LinkCheck(Base):
     checked_at: Mapped[datetime]
 
 
+class CertificateRecord(Base):
+    """The audited host's HTTPS certificate as a browser sees it (problem None: it verifies)."""
+
+    __tablename__ = "certificate_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"), index=True)
+    host: Mapped[str] = mapped_column(String(255))
+    problem: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime]
+
+
 class ColumnPage(Base):
     """The crawler followed `url` as part of a required column: its index, a sub-column,
     a further page of one of its lists, or one of its items."""

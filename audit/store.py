@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from audit.config import AuditConfig
 from audit.quarters import Quarter
-from audit.models import AuditRun, Base, ColumnPage, FindingRecord, Link, LinkCheck, ListItem, Page
-from crawler.items import CheckedLink, ColumnMembership, FetchedPage
+from audit.models import AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, Link, LinkCheck, ListItem, Page
+from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
 from crawler.reading import DatedValue, FormRequest, LinkRef, ListEntry, PageReading
 from crawler.urls import canonical_url
 from rules.base import Finding
@@ -209,6 +209,11 @@ class Store:
             session.add(LinkCheck(run_id=run_id, url=checked.url, final_url=checked.final_url, status=checked.status,
                                   error=checked.error, method=checked.method, checked_at=_now()))
 
+    def save_certificate(self, run_id: int, check: CertificateCheck) -> None:
+        with self.unit_of_work() as session:
+            session.execute(delete(CertificateRecord).where(CertificateRecord.run_id == run_id))
+            session.add(CertificateRecord(run_id=run_id, host=check.host, problem=check.problem, checked_at=_now()))
+
     def save_membership(self, run_id: int, membership: ColumnMembership) -> None:
         with self.unit_of_work() as session:
             exists = session.scalar(select(ColumnPage.id).where(
@@ -286,6 +291,8 @@ class Store:
                 spec = config.column_for_anchor(text) if text else None
                 if spec is not None:
                     snap.anchors[spec.key].append(Anchor(from_url, to_url, text, on_site))
+            snap.certificate_problem = session.scalar(
+                select(CertificateRecord.problem).where(CertificateRecord.run_id == run_id))
             for url, status, error in session.execute(
                     select(LinkCheck.url, LinkCheck.status, LinkCheck.error).where(LinkCheck.run_id == run_id)):
                 snap.checks[url] = CheckView(url, status, error)

@@ -41,3 +41,11 @@ class ColumnMembership:
     url: str
     role: str
     via: str | None
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """The HTTPS certificate of the audited host, verified as a browser would (problem None: fine)."""
+
+    host: str
+    problem: str | None

@@ -9,7 +9,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from audit.runner import conclude_run
 from audit.store import Store, StoreError, default_db_url
-from crawler.items import CheckedLink, ColumnMembership, FetchedPage
+from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
 
 # The finish reason of a crawl stopped because the store could not be written.
 STORE_FAILED = "store_failed"
@@ -43,6 +43,8 @@ class StorePipeline:
                 self.store.save_page(self.run_id, item)
             elif isinstance(item, CheckedLink):
                 self.store.save_check(self.run_id, item)
+            elif isinstance(item, CertificateCheck):
+                self.store.save_certificate(self.run_id, item)
             elif isinstance(item, ColumnMembership):
                 self.store.save_membership(self.run_id, item)
         except StoreError as exc:

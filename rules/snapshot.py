@@ -165,6 +165,8 @@ class SiteSnapshot:
     main_items: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
     dated_links: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
     checks: dict[str, CheckView] = field(default_factory=dict)
+    # What is wrong with the HTTPS certificate of the home host; None when it verifies or is not HTTPS.
+    certificate_problem: str | None = None
     content: StoredContent | None = None
     _clicks: dict[str, int] | None = None
     _memberships: dict[str, frozenset[tuple[str, str]]] | None = None

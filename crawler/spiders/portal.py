@@ -20,9 +20,10 @@ from twisted.python.failure import Failure
 from audit.config import AuditConfig, load_config
 from crawler.attachments import attachment_text
 from audit.store import Store
-from crawler.items import CheckedLink, ColumnMembership, FetchedPage
+from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
 from crawler.reading import FormRequest, PageReading, read_page
 from crawler.middlewares import InternalAddressRefused, site_is_internal
+from crawler.tls import certificate_problem
 from crawler.urls import canonical_url
 
 # Links to files the spider records but does not fetch as pages.
@@ -114,10 +115,15 @@ class PortalSpider(scrapy.Spider):
             request.meta["truncated"] = True
             raise StopDownload(fail=False)
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def start(self) -> AsyncIterator[object]:
         request = self._request(self.start_url, clicks=0, column=None, role="home")
         if request is not None:
             yield request
+        parts = urlsplit(self.start_url)
+        if parts.scheme == "https":
+            problem = await run_in_thread(certificate_problem, parts.hostname, parts.port or 443,
+                                          self.audit_config.crawl.timeout)
+            yield CertificateCheck(parts.hostname, problem)
 
     # -- requests --------------------------------------------------------------------------
 
