@@ -139,14 +139,8 @@ class PortalSpider(scrapy.Spider):
         replay = self.resumed_run is not None and self.resumed_run.has_read(url)
         if self.resumed_run is not None and not replay and self.resumed_run.has_stored(url):
             return None  # an error or a document the interrupted run already stored
-        # Nearer pages first; a column's own pages before generic ones at the same depth.
-        priority = -10 * clicks + (5 if column else 0)
-        return scrapy.Request(
-            url, callback=self.parse, errback=self.on_error, priority=priority, dont_filter=True,
-            meta={"clicks": clicks, "column": column, "role": role, "via": via, "exclude": exclude,
-                  "sub_level": sub_level, "list_pages": list_pages, "handle_httpstatus_list": ERROR_STATUSES,
-                  "replay": replay},
-        )
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, dont_filter=True,
+                              **_page_request(clicks, column, role, via, exclude, sub_level, list_pages, replay))
 
     def _post(self, more: FormRequest, *, clicks: int, column: str | None, via: str, meta: dict) -> scrapy.Request | None:
         """A POST that loads more rows of a list (Hanweb dataproxy.jsp): a further page of it."""
@@ -157,19 +151,13 @@ class PortalSpider(scrapy.Spider):
         if key in self._requested:
             return None
         self._requested.add(key)
-        if self.resumed_run is not None and self.resumed_run.has_read(stored_as):
-            return scrapy.Request(stored_as, callback=self.parse, errback=self.on_error, dont_filter=True,
-                                  priority=-10 * clicks + (5 if column else 0),
-                                  meta={"clicks": clicks, "column": column, "role": "paging" if column else "page",
-                                        "via": via, "exclude": meta["exclude"], "sub_level": meta["sub_level"],
-                                        "list_pages": meta["list_pages"] + 1, "replay": True})
-        return scrapy.FormRequest(
-            more.url, formdata=more.formdata, callback=self.parse, errback=self.on_error, dont_filter=True,
-            priority=-10 * clicks + (5 if column else 0),
-            meta={"clicks": clicks, "column": column, "role": "paging" if column else "page", "via": via,
-                  "exclude": meta["exclude"], "sub_level": meta["sub_level"], "list_pages": meta["list_pages"] + 1,
-                  "handle_httpstatus_list": ERROR_STATUSES},
-        )
+        replay = self.resumed_run is not None and self.resumed_run.has_read(stored_as)
+        options = _page_request(clicks, column, "paging" if column else "page", via, meta["exclude"],
+                                meta["sub_level"], meta["list_pages"] + 1, replay)
+        if replay:
+            return scrapy.Request(stored_as, callback=self.parse, errback=self.on_error, dont_filter=True, **options)
+        return scrapy.FormRequest(more.url, formdata=more.formdata, callback=self.parse, errback=self.on_error,
+                                  dont_filter=True, **options)
 
     def _on_site(self, url: str) -> bool:
         return (urlsplit(url).hostname or "").lower() in self.site_hosts
@@ -356,6 +344,18 @@ class PortalSpider(scrapy.Spider):
     def _emit(request: scrapy.Request | None) -> Iterator[scrapy.Request]:
         if request is not None:
             yield request
+
+
+def _page_request(clicks: int, column: str | None, role: str, via: str | None, exclude: frozenset[str],
+                  sub_level: int, list_pages: int, replay: bool) -> dict:
+    """Priority and meta of a page request: where the page stands in the crawl."""
+    return {
+        # Nearer pages first; a column's own pages before generic ones at the same depth.
+        "priority": -10 * clicks + (5 if column else 0),
+        "meta": {"clicks": clicks, "column": column, "role": role, "via": via, "exclude": exclude,
+                 "sub_level": sub_level, "list_pages": list_pages, "handle_httpstatus_list": ERROR_STATUSES,
+                 "replay": replay},
+    }
 
 
 class ResumedRun:
