@@ -298,6 +298,17 @@ class SiteSnapshot:
             return None
         return max(dated, key=lambda pair: pair[1])
 
+    def dated_columns(self) -> Iterator[tuple[ColumnSpec, ColumnEntry, ItemView, date]]:
+        """Each audited column that was found and crawled, with its newest dated item; columns
+        on another host, not found, or without any date are left out (nothing to judge by)."""
+        for spec in self.audited_columns():
+            entry = self.column_index(spec.key)
+            if entry is None or not entry.on_site:
+                continue
+            newest = self.newest(self.column_items(spec.key))
+            if newest is not None:
+                yield spec, entry, newest[0], newest[1]
+
     def audited_pages(self) -> Iterator[PageView]:
         """Pages in this run's scope: all of them, or the pages of the one audited column."""
         if self.scope is None:

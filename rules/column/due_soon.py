@@ -22,14 +22,7 @@ def check(site, config):
     column.stale, not a warning); items are undated; the column was not found.
     """
     warn_days = int(config.rule_option(RULE_ID, "warn_days", 14))
-    for spec in site.audited_columns():
-        entry = site.column_index(spec.key)
-        if entry is None or not entry.on_site:
-            continue
-        newest = site.newest(site.column_items(spec.key))
-        if newest is None:
-            continue
-        item, newest_date = newest
+    for spec, entry, item, newest_date in site.dated_columns():
         stale_from = newest_date + timedelta(days=spec.stale_days + 1)
         days_left = (stale_from - site.as_of).days
         if 1 <= days_left <= warn_days:

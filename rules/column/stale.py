@@ -19,14 +19,7 @@ def check(site, config):
     the newest date is found on page 2 or in a sub-column; items are undated and their pages
     state no date (no verdict rather than a guess).
     """
-    for spec in site.audited_columns():
-        entry = site.column_index(spec.key)
-        if entry is None or not entry.on_site:
-            continue
-        newest = site.newest(site.column_items(spec.key))
-        if newest is None:
-            continue
-        item, newest_date = newest
+    for spec, entry, item, newest_date in site.dated_columns():
         days = (site.as_of - newest_date).days
         if newest_date < site.as_of - timedelta(days=spec.stale_days):
             yield Problem(entry.url, f"「{spec.name}」栏目最新信息发布于{newest_date.isoformat()}，已{days}天未更新（要求{spec.stale_days}天内）",
