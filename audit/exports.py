@@ -49,8 +49,13 @@ def _values(row: ReportRow) -> list:
 
 
 def write_json(path: Path, rows: list[FindingRow]) -> Path:
-    """findings.json: the {rule, url, column, severity, message, evidence} contract plus history keys."""
-    path.write_text(json.dumps([row.to_json() for row in rows], ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    """findings.json: the {rule, url, column, severity, message, evidence} contract plus history keys,
+    personal data masked as in every other export (the full value stays in the database)."""
+    findings = [row.to_json() for row in rows]
+    for finding in findings:
+        for key in ("url", "message", "evidence"):
+            finding[key] = mask_personal(finding[key])
+    path.write_text(json.dumps(findings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
 
 

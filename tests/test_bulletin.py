@@ -53,6 +53,11 @@ def test_crawled_markup_is_escaped_and_masked_in_the_file(bulletin):
     assert "13812345678" not in html and "138****5678" in html
 
 
+def test_no_export_carries_the_full_number(bulletin):
+    findings = (bulletin.parent / "findings.json").read_text("utf-8")
+    assert "13812345678" not in findings and "138****5678" in findings
+
+
 def test_renders_in_chromium_without_running_crawled_script(bulletin, tmp_path):
     chromium = _chromium()
     dumped = _headless(chromium, tmp_path / "profile", "--dump-dom", bulletin.as_uri())
