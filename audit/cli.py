@@ -18,7 +18,7 @@ from audit.exports import FORMATS, BadFormat, parse_formats
 from audit.progress import CrawlProgress
 from audit.quarters import BadQuarter, Quarter
 from audit.report_config import ReportConfig, load_report_config
-from audit.runner import AuditOutcome, BadSiteURL, check_site_url, quarterly_as_of, render_stored, run_audit
+from audit.runner import AuditOutcome, BadSiteURL, check_rule_settings, check_site_url, quarterly_as_of, render_stored, run_audit
 from audit.store import Store, StoreError, default_db_url
 from rules import registered_rules
 
@@ -50,6 +50,7 @@ def _parse_date(_ctx, _param, value: str | None) -> date | None:
 def _open(config_path: str | None, db_url: str | None) -> tuple[AuditConfig, Store]:
     try:
         config = load_config(config_path)
+        check_rule_settings(config)
         store = Store(db_url or default_db_url())
     except (ConfigError, StoreError) as exc:
         _fail_usage(str(exc))

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from audit.config import AuditConfig
+from audit.config import AuditConfig, ConfigError
 from crawler.urls import canonical_url
 from audit.exports import DEFAULT_FORMATS, write_csv, write_json, write_xlsx
 from audit.history import fingerprints
@@ -63,6 +63,18 @@ def evaluate(site: SiteSnapshot, config: AuditConfig) -> list[Finding]:
     """Every registered rule over the stored run, in a stable order."""
     findings = [finding for spec in registered_rules() for finding in spec.findings(site, config)]
     return sorted(findings, key=lambda f: (f.rule, f.column or "", f.url, f.evidence))
+
+
+def check_rule_settings(config: AuditConfig) -> None:
+    """Run every rule once over an empty site, so a bad rule setting in the config stops the
+    audit before the crawl (exit 2) rather than after an hour of crawling."""
+    empty = SiteSnapshot(site_url="http://settings.check/", as_of=date.today(), scope=None, config=config)
+    try:
+        evaluate(empty, config)
+    except ConfigError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ConfigError(f"规则配置无效 / invalid rule setting: {type(exc).__name__}: {exc}") from exc
 
 
 def annotate(findings: list[Finding], site: SiteSnapshot, report_config: ReportConfig) -> list[FindingNotes]:

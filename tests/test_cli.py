@@ -43,6 +43,17 @@ def test_bad_config_file(tmp_path):
     assert done.returncode == 2 and "YAML" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("settings, words", [
+    ("rules:\n  column.due_soon:\n    warn_days: abc\n", "invalid rule setting"),
+    ("rules:\n  text.wrong_expression:\n    extra:\n      - {wrong: 旧名称}\n", "wrong 和 right"),
+])
+def test_bad_rule_settings_stop_before_the_crawl(tmp_path, settings, words):
+    config = tmp_path / "rules.yaml"
+    config.write_text(settings, encoding="utf-8")
+    done = govaudit("audit", "http://127.0.0.1:9/", "--config", str(config), cwd=tmp_path)
+    assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
+
+
 def test_rules_lists_every_rule_from_its_metadata():
     done = govaudit("rules")
     assert done.returncode == 0
