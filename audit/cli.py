@@ -288,7 +288,7 @@ def diff(run_a, run_b, db_url):
 
     Both runs must be of the same site and scope. 已整改 only when RUN_B fetched the page again.
     """
-    from audit.history import FIXED, NEW, OPEN, UNCHECKED, canonical_url, compare, same_series
+    from audit.history import FIXED, NEW, OPEN, UNCHECKED, comparable_url, compare, same_series
     from reports.masking import mask_personal
 
     _, store = _open(None, db_url)
@@ -304,7 +304,7 @@ def diff(run_a, run_b, db_url):
     for state in (NEW, FIXED, UNCHECKED, OPEN):
         for row in comparison.of(state):
             site = new.site_url if state in (NEW, OPEN) else old.site_url
-            click.echo(f"  [{state}] {row.rule:<22} {canonical_url(row.url, site)}  {'、'.join(row.units)}  {mask_personal(row.message)}")
+            click.echo(f"  [{state}] {row.rule:<22} {comparable_url(row.url, site)}  {'、'.join(row.units)}  {mask_personal(row.message)}")
 
 
 @main.command(name="run-quarterly")

@@ -40,7 +40,7 @@ def _path(path: str) -> str:
     return f"{head}/" if last.lower() in _INDEX_FILES else path
 
 
-def canonical_url(url: str, site_url: str) -> str:
+def comparable_url(url: str, site_url: str) -> str:
     """A URL as runs compare it: on the portal's host, its path and query (`/xxgk/` for
     `http://host:8000/xxgk/index.html`); elsewhere the whole URL with a lower-case host."""
     parts = urlsplit(url)
@@ -64,7 +64,7 @@ def fingerprints(findings: list[Finding] | list[FindingRecord], site_url: str) -
     seen: Counter[str] = Counter()
     result = []
     for finding in findings:
-        base = f"{finding.rule}|{canonical_url(finding.url, site_url)}|{locator(finding.rule, finding.column)}"
+        base = f"{finding.rule}|{comparable_url(finding.url, site_url)}|{locator(finding.rule, finding.column)}"
         seen[base] += 1
         key = base if seen[base] == 1 else f"{base}#{seen[base]}"
         result.append(hashlib.sha256(key.encode("utf-8")).hexdigest()[:16])
@@ -185,9 +185,9 @@ def compare(store: Store, old: AuditRun | None, new: AuditRun) -> Comparison:
     old_rows = rows_of(store, old)
     old_prints = {row.fingerprint for row in old_rows}
     new_prints = {row.fingerprint for row in new_rows}
-    answered = {canonical_url(url, new.site_url) for url in store.answered_urls(new.id)}
+    answered = {comparable_url(url, new.site_url) for url in store.answered_urls(new.id)}
     rows = [replace(row, state=OPEN if row.fingerprint in old_prints else NEW) for row in new_rows]
-    gone = [replace(row, state=FIXED if canonical_url(row.url, old.site_url) in answered else UNCHECKED)
+    gone = [replace(row, state=FIXED if comparable_url(row.url, old.site_url) in answered else UNCHECKED)
             for row in old_rows if row.fingerprint not in new_prints]
     return Comparison(old, new, rows, gone)
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from audit.history import canonical_url, fingerprints, site_key
+from audit.history import comparable_url, fingerprints, site_key
 from audit.portal_server import SAMPLE_PORTAL
 from audit.store import Store
 from portal_kit import govaudit
@@ -138,9 +138,9 @@ def test_quarterly_bulletin_in_chromium(quarters, tmp_path):
 
 def test_canonical_urls_ignore_port_and_index_file():
     site = "http://127.0.0.1:8000/"
-    assert canonical_url("http://127.0.0.1:9999/xxgk/index.html", site) == "/xxgk/"
-    assert canonical_url("http://127.0.0.1:9999/a.html?x=1#top", site) == "/a.html?x=1"
-    assert canonical_url("https://WWW.Other.gov.cn/x", site) == "https://www.other.gov.cn/x"
+    assert comparable_url("http://127.0.0.1:9999/xxgk/index.html", site) == "/xxgk/"
+    assert comparable_url("http://127.0.0.1:9999/a.html?x=1#top", site) == "/a.html?x=1"
+    assert comparable_url("https://WWW.Other.gov.cn/x", site) == "https://www.other.gov.cn/x"
     assert site_key("http://127.0.0.1:8000/") == site_key("https://127.0.0.1:9000/index.html")
 
 
