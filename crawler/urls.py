@@ -13,11 +13,13 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def canonical_url(url: str) -> str:
+    # The fragment goes first, so that spaces before it are trimmed too ("a.html #top").
+    url = url.split("#", 1)[0].strip()
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return url.split("#", 1)[0]
+        return url
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if ":" in host:
@@ -26,6 +28,9 @@ def canonical_url(url: str) -> str:
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
     path = _PATH_SESSION.sub("", parts.path) or ("/" if netloc else "")
+    if not netloc and path.startswith("//"):
+        # Without a host, urlunsplit would read a leading "//x" of the path as the host next time.
+        path = "/" + path.lstrip("/")
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     kept = [(key, value) for key, value in pairs if not _NOISE_KEYS.match(key)]
     # Re-encode only when something was dropped: a query left alone stays byte-for-byte.

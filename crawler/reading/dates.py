@@ -71,10 +71,10 @@ def year_month_from_url(url: str | None) -> tuple[int, int] | None:
 
 
 def place_partial(month: int, day: int, *, near: date | None, reference: date) -> date | None:
-    """Give a year to a month-day: the year closest to `near`, else the latest not after `reference`."""
+    """Give a year to a month-day: the year closest to `near`, else the latest; never after `reference`."""
     if near is not None:
         candidates = [make_date(near.year + shift, month, day) for shift in (0, -1, 1)]
-        real = [c for c in candidates if c]
+        real = [c for c in candidates if c and c <= reference]
         return min(real, key=lambda c: abs((c - near).days)) if real else None
     for year in (reference.year, reference.year - 1, reference.year - 4):
         value = make_date(year, month, day)
@@ -88,7 +88,11 @@ def parse_row_date(text: str, *, url: str | None, reference: date) -> date | Non
     full = parse_date(text)
     if full:
         return full
+    # An impossible full date ("2023 年 2 月 29 日") holds no month-day to read either.
+    full_spans = [m.span() for m in FULL_DATE_RE.finditer(text)]
     for match in PARTIAL_DATE_RE.finditer(text):
+        if any(start <= match.start() < end for start, end in full_spans):
+            continue
         month, day = int(match.group(1)), int(match.group(2))
         if not (1 <= month <= 12 and 1 <= day <= 31):
             continue

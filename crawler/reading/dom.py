@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin, urldefrag
+from urllib.parse import urljoin, urldefrag, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -21,6 +21,10 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "vbscript:", "about:")
+# As a browser parses a URL (WHATWG): tab/CR/LF anywhere are dropped, C0 controls and spaces
+# around it are trimmed ("java\nscript:", "\x01javascript:" are javascript: links).
+_URL_TAB_NEWLINE_RE = re.compile(r"[\t\r\n]")
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
@@ -140,14 +144,18 @@ def absolute_url(href: str | None, base: str) -> str | None:
     """Absolute form of a link, or None for javascript:/mailto:/tel:/#fragment-only links."""
     if href is None:
         return None
-    href = clean_space(href).replace("\\", "/")
+    href = clean_space(_URL_TAB_NEWLINE_RE.sub("", href).strip(_C0_OR_SPACE)).replace("\\", "/")
     if not href or href.startswith("#") or href.lower().startswith(_SKIPPED_SCHEMES):
         return None
     try:
-        joined = urljoin(base, href)
+        joined = urldefrag(urljoin(base, href))[0]
+        parts = urlsplit(joined)
+        # "http://" with no host (a template's empty link) is no URL a browser could open.
+        if parts.scheme.lower() in ("http", "https") and not parts.hostname:
+            return None
     except ValueError:
         return None
-    return urldefrag(joined)[0] or None
+    return joined or None
 
 
 def css_words(element: etree._Element) -> str:

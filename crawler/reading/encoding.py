@@ -37,8 +37,10 @@ def canonical_codec(name: str | None) -> str | None:
 
 
 def _decodes_cleanly(body: bytes, codec: str) -> bool:
+    """The bytes are valid in codec; a multi-byte character cut off at the end (a truncated
+    download) does not count against it."""
     try:
-        body.decode(codec)
+        codecs.getincrementaldecoder(codec)().decode(body, final=False)
     except (UnicodeDecodeError, LookupError):
         return False
     return True

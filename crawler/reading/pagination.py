@@ -48,7 +48,7 @@ def _stated_number(text: str, patterns: tuple[re.Pattern[str], ...]) -> int | No
     return None
 
 
-def _script_pager(scripts: str, base: str) -> Pagination | None:
+def _script_pager(scripts: str, base: str, page_url: str) -> Pagination | None:
     """Pages written by a maxPageNum pager (purl_N.html, counting down)."""
     counts = [int(n) for n in _MAX_PAGE_NUM_RE.findall(scripts) if int(n) > 0]
     purl = _PURL_RE.search(scripts)
@@ -56,7 +56,7 @@ def _script_pager(scripts: str, base: str) -> Pagination | None:
         total = counts[-1]
         # This pager counts down: page k is purl_(total-k+1), so page 2 is purl_(total-1).
         pages = [urljoin(base, f"{purl.group(1)}_{n}.html") for n in range(total - 1, 0, -1)]
-        return Pagination(pages, total)
+        return Pagination([page for page in pages if page != page_url], total)
     return None
 
 
@@ -96,7 +96,7 @@ def _numbered_links(root: etree._Element, base: str, current: int, total: int | 
 
 def find_pagination(root: etree._Element | None, lines: list[str], scripts: str, page_url: str, base: str) -> Pagination:
     """Further pages of this list, page 2 first, without the current page or page 1."""
-    scripted = _script_pager(scripts, base)
+    scripted = _script_pager(scripts, base, page_url)
     if scripted:
         return scripted
     text = "\n".join(lines)
