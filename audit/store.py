@@ -272,7 +272,12 @@ class Store:
         snap = SiteSnapshot(site_url=run.site_url, as_of=run.as_of, scope=run.scope, config=config,
                             content=StoredRunContent(self, run_id))
         with self._sessions() as session:
-            for page in session.scalars(select(Page).where(Page.run_id == run_id)):
+            # Page text and the raw rows stay in the database: rules read text one page at a time,
+            # and rows are streamed, so a 20k-page run is not held in memory twice.
+            pages = session.execute(
+                select(*(getattr(Page, name) for name in _PAGE_VIEW_COLUMNS)).where(Page.run_id == run_id)
+                .execution_options(yield_per=1000))
+            for page in pages:
                 snap.pages[page.url] = PageView(
                     url=page.url, final_url=page.final_url, status=page.status, error=page.error,
                     content_type=page.content_type, title=page.title, publish_date=page.publish_date,
@@ -342,6 +347,12 @@ def _process_alive(host: str | None, pid: int | None) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# The page columns a PageView shows (everything but the text, which is read on demand).
+_PAGE_VIEW_COLUMNS = ("url", "final_url", "status", "error", "content_type", "title", "publish_date", "doc_number",
+                      "publisher", "labels", "is_list", "empty_notice", "redirect_to", "written_date", "index_number",
+                      "topic", "validity", "disclosure_mode", "publish_date_source", "meta_tags")
 
 
 class StoredRunContent:
