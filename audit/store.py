@@ -269,8 +269,8 @@ class Store:
 
     def snapshot(self, run_id: int, config: AuditConfig) -> SiteSnapshot:
         run = self.run(run_id)
-        snap = SiteSnapshot(site_url=run.site_url, as_of=run.as_of, scope=run.scope, config=config,
-                            content=StoredRunContent(self, run_id))
+        content = StoredRunContent(self, run_id)
+        snap = SiteSnapshot(site_url=run.site_url, as_of=run.as_of, scope=run.scope, config=config, content=content)
         with self._sessions() as session:
             # Page text and the raw rows stay in the database: rules read text one page at a time,
             # and rows are streamed, so a 20k-page run is not held in memory twice.
@@ -296,6 +296,7 @@ class Store:
                 spec = config.column_for_anchor(text) if text else None
                 if spec is not None:
                     snap.anchors[spec.key].append(Anchor(from_url, to_url, text, on_site))
+            content.follow_order(list(snap.pages))
             snap.certificate_problem = session.scalar(
                 select(CertificateRecord.problem).where(CertificateRecord.run_id == run_id))
             for url, status, error in session.execute(
@@ -356,16 +357,36 @@ _PAGE_VIEW_COLUMNS = ("url", "final_url", "status", "error", "content_type", "ti
 
 
 class StoredRunContent:
-    """Page text and links of one stored run, read when a rule asks for them."""
+    """Page text and links of one stored run, read when a rule asks for them.
+
+    Rules walk the pages in the snapshot's order, so text is read a batch of pages ahead: one
+    query per batch instead of one per page, and only one batch held in memory.
+    """
+
+    TEXT_BATCH = 500
 
     def __init__(self, store: Store, run_id: int):
         self._store = store
         self._run_id = run_id
+        self._order: dict[str, int] = {}
+        self._urls: list[str] = []
+        self._texts: dict[str, str | None] = {}
+
+    def follow_order(self, urls: list[str]) -> None:
+        """The order rules walk the pages in (the snapshot's)."""
+        self._urls = urls
+        self._order = {url: position for position, url in enumerate(urls)}
 
     def text_of(self, url: str) -> str:
-        with self._store.reading() as session:
-            text = session.scalar(select(Page.text).where(Page.run_id == self._run_id, Page.url == url))
-        return text or ""
+        if url not in self._texts:
+            start = self._order.get(url)
+            batch = [url] if start is None else self._urls[start:start + self.TEXT_BATCH]
+            with self._store.reading() as session:
+                rows = session.execute(select(Page.url, Page.text)
+                                       .where(Page.run_id == self._run_id, Page.url.in_(batch))).all()
+            self._texts = dict.fromkeys(batch)
+            self._texts.update(rows)
+        return self._texts.get(url) or ""
 
     def links_from(self, url: str) -> list[LinkView]:
         return self._links(Link.from_url == url)
