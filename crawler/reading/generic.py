@@ -13,7 +13,7 @@ from .dates import date_from_url, parse_date
 from .dom import element_text, is_element
 from .labels import find_labels
 from .links import page_links, redirect_target
-from .lists import has_empty_notice, main_list
+from .lists import dated_links, has_empty_notice, main_list
 from .metadata import extract_metadata
 from .model import DatedValue, PageReading
 from .page import ParsedPage
@@ -76,6 +76,8 @@ class GenericReader:
         has_pager = bool(pagination.next_pages or pagination.total_pages)
         if not strong_detail:
             reading.list_items = _safely(lambda: self.list_items(page, has_pager), [], "list")
+            reading.dated_links = _safely(
+                lambda: dated_links(page.root, page.base, reference=page.reference), [], "dated links")
         is_list = bool(reading.list_items) or (has_pager and not strong_detail)
         is_detail = strong_detail or (not is_list and self._has_prose(page))
         if is_list:

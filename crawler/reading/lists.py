@@ -202,6 +202,15 @@ def main_list(
     return []
 
 
+def dated_links(root: etree._Element | None, base: str, *, reference: date) -> list[ListEntry]:
+    """Every link shown with a date in its row, in any box of the page (news tabs, notices, side
+    lists, hidden tab panels too): a home page's freshness is its newest such link."""
+    if root is None:
+        return []
+    return [row.entry() for group in _rows_from(list(root.iter("a")), base, reference)
+            for row in group.rows if row.date_source == "list"]
+
+
 def has_empty_notice(lines: list[str]) -> bool:
     """True when a short line says the list has nothing (暂无信息, 没有找到相关信息 ...)."""
     return any(len(line) <= _EMPTY_NOTICE_MAX_CHARS and _EMPTY_NOTICE_RE.search(line) for line in lines)

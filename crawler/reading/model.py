@@ -109,6 +109,10 @@ class PageReading:
                 }
                 for item in self.list_items
             ],
+            "dated_links": [
+                {"title": item.title, "url": item.url, "date": item.date.isoformat() if item.date else None}
+                for item in self.dated_links
+            ],
             "next_pages": list(self.next_pages),
             "total_pages": self.total_pages,
             "more_requests": raw["more_requests"],

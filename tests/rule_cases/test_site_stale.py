@@ -40,3 +40,21 @@ def test_items_dated_after_as_of_do_not_count(tmp_path):
 def test_column_audits_do_not_judge_the_home_page(tmp_path):
     result = audit_pages(tmp_path, HOME_PORTAL, "--column", "lqhm", as_of="2023-06-01")
     assert result.of("site.stale") == []
+
+
+def test_the_newest_item_may_sit_in_a_small_side_box(tmp_path):
+    # The big news list is two months old; the 通知公告 box beside it has an item from 2022-10-12.
+    # The linked pages state no date, so only the box's own date tells.
+    old_news = "".join(f'<li><a href="/n/{i}.html">县领导调研第{i}项重点工作进展情况</a><span>2022-08-0{i}</span></li>'
+                       for i in range(1, 8))
+    pages = {
+        "/index.html": page("首页", f'<div class="news"><ul>{old_news}</ul></div>'
+                                    '<div class="notice"><h3>通知公告</h3><ul>'
+                                    '<li><a href="/g/1.html">关于国庆节后恢复办公的通知</a><span>2022-10-12</span></li>'
+                                    '</ul></div>'),
+        **{f"/n/{i}.html": page("调研", "<p>内容</p>") for i in range(1, 8)},
+        "/g/1.html": page("通知", "<p>内容</p>"),
+    }
+    assert audit_pages(tmp_path, pages, as_of="2022-10-20").of("site.stale") == []
+    [finding] = audit_pages(tmp_path / "later", pages, as_of="2022-10-27").of("site.stale")
+    assert "2022-10-12" in finding["message"]
