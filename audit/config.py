@@ -99,8 +99,8 @@ def _read_yaml(text: str, origin: str) -> dict:
     return data
 
 
-def load_config(path: str | Path | None = None) -> AuditConfig:
-    """Defaults, overridden by the YAML file at `path` when one is given."""
+def raw_config(path: str | Path | None = None) -> dict:
+    """The built-in defaults.yaml merged with the user's YAML file at `path`, as plain data."""
     raw = _read_yaml(resources.files("audit").joinpath("defaults.yaml").read_text("utf-8"), "defaults")
     if path is not None:
         try:
@@ -108,6 +108,12 @@ def load_config(path: str | Path | None = None) -> AuditConfig:
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"无法读取配置文件 / cannot read config file: {path}: {exc}") from exc
         raw = _merge(raw, _read_yaml(text, str(path)))
+    return raw
+
+
+def load_config(path: str | Path | None = None) -> AuditConfig:
+    """Defaults, overridden by the YAML file at `path` when one is given."""
+    raw = raw_config(path)
     try:
         crawl = raw["crawl"]
         limits = CrawlLimits(

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
-from audit.config import ConfigError, _merge, _read_yaml
+from audit.config import ConfigError, raw_config
 
 STATUSES = ("confirmed", "assumed")
 
@@ -147,13 +146,7 @@ def _bulletin(raw: dict) -> BulletinSettings:
 
 def load_report_config(path: str | Path | None = None) -> ReportConfig:
     """The reporting sections of the defaults, overridden by the YAML file at `path`."""
-    raw = _read_yaml(resources.files("audit").joinpath("defaults.yaml").read_text("utf-8"), "defaults")
-    if path is not None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"无法读取配置文件 / cannot read config file: {path}: {exc}") from exc
-        raw = _merge(raw, _read_yaml(text, str(path)))
+    raw = raw_config(path)
     try:
         return ReportConfig(units=_units(raw["units"]), scoring=_scoring(raw["scoring"]),
                             bulletin=_bulletin(raw["bulletin"]))
