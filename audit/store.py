@@ -13,7 +13,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, create_engine, delete, event, inspect, select, text
+from sqlalchemy import Engine, create_engine, delete, event, inspect, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -441,8 +442,8 @@ def _add_missing_columns(engine: Engine) -> None:
                     raise StoreError(f"数据库版本过旧，请重建 / database too old, recreate it: {table.name}.{column.name}")
                 kind = column.type.compile(dialect=engine.dialect)
                 preparer = engine.dialect.identifier_preparer
-                connection.execute(text(f"ALTER TABLE {preparer.quote(table.name)} "
-                                        f"ADD COLUMN {preparer.quote(column.name)} {kind}"))
+                connection.execute(sql_text(f"ALTER TABLE {preparer.quote(table.name)} "
+                                            f"ADD COLUMN {preparer.quote(column.name)} {kind}"))
                 added = True
             if added:
                 for index in table.indexes:

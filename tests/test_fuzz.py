@@ -12,7 +12,6 @@ import re
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
