@@ -14,11 +14,12 @@ import click
 from rich.console import Console
 
 from audit.config import AuditConfig, ConfigError, load_config
-from audit.exports import FORMATS, BadFormat, parse_formats
+from reports.exports import FORMATS, BadFormat, parse_formats
 from audit.progress import CrawlProgress
 from audit.quarters import BadQuarter, Quarter
-from audit.report_config import ReportConfig, load_report_config
-from audit.runner import AuditOutcome, BadSiteURL, check_rule_settings, check_site_url, quarterly_as_of, render_stored, run_audit
+from reports.config import ReportConfig, load_report_config
+from audit.judge import check_rule_settings
+from audit.runner import AuditOutcome, BadSiteURL, check_site_url, quarterly_as_of, render_stored, run_audit
 from audit.store import Store, StoreError, default_db_url
 from rules import registered_rules
 
@@ -184,11 +185,11 @@ def demo(out_dir, db_url, quiet):
     The sample portal (fictional 马关县人民政府) carries a seeded problem for every rule and
     traps that must not fire; it is audited as of 2022-10-15.
     """
-    from audit.portal_server import PortalServer
+    from audit.demo.server import PortalServer
 
     out_dir.mkdir(parents=True, exist_ok=True)
     config, store = _open(None, db_url or f"sqlite:///{(out_dir / 'govaudit.sqlite').resolve()}")
-    root = Path(str(resources.files("audit").joinpath("sample_portal")))
+    root = Path(str(resources.files("audit.demo").joinpath("sample_portal")))
     server = PortalServer(root)
     server.start()
     try:
@@ -253,8 +254,8 @@ def _run_line(run, findings: int, result: str) -> str:
 @click.option("--site", "site_url", metavar="URL", help="只列出这个网站的检查 / only runs of this site.")
 def history(db_url, config_path, site_url):
     """列出历次检查 / list the stored audit runs with quarter, scope, status, findings and result."""
-    from audit.history import rows_of, site_key
-    from audit.scoring import score
+    from audit.store.history import rows_of, site_key
+    from reports.scoring import score
     from rules import registered_rules
 
     _, store = _open(config_path, db_url)
@@ -288,7 +289,7 @@ def diff(run_a, run_b, db_url):
 
     Both runs must be of the same site and scope. 已整改 only when RUN_B fetched the page again.
     """
-    from audit.history import FIXED, NEW, OPEN, UNCHECKED, comparable_url, compare, same_series
+    from audit.store.history import FIXED, NEW, OPEN, UNCHECKED, comparable_url, compare, same_series
     from reports.masking import mask_personal
 
     _, store = _open(None, db_url)
@@ -328,7 +329,7 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
     A quarter with a finished run is not audited again unless --force (its outputs are written
     from the store if missing). Exit status as for `audit`.
     """
-    from audit.history import find_run
+    from audit.store.history import find_run
 
     formats = _formats(formats)
     today = date.today()

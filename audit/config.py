@@ -3,80 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
+from crawler.columns import ColumnSpec, CrawlLimits, normalise_anchor
+from rules.settings import AuditConfig, ConfigError
 
-class ConfigError(ValueError):
-    """The configuration file cannot be read or does not have the expected shape."""
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """A required column of the portal, found by the link texts that point to it."""
-
-    key: str
-    name: str
-    anchors: tuple[str, ...]
-    stale_days: int
-    required: bool = True
-
-    def matches(self, link_text: str) -> bool:
-        """True when the whole link text is one of this column's anchor texts."""
-        text = normalise_anchor(link_text)
-        return bool(text) and text in {normalise_anchor(a) for a in self.anchors}
-
-
-@dataclass(frozen=True)
-class CrawlLimits:
-    max_clicks: int
-    max_depth: int
-    max_pages: int
-    max_list_pages: int
-    timeout: float
-    site_hosts: tuple[str, ...] = ()
-    obey_robots: bool = True
-
-
-@dataclass(frozen=True)
-class AuditConfig:
-    site_stale_days: int
-    crawl: CrawlLimits
-    columns: tuple[ColumnSpec, ...]
-    fingerprint: str
-    # Per-rule settings from the `rules:` section, keyed by rule id (e.g. "entity.sector_missing").
-    rule_settings: dict = field(default_factory=dict, hash=False, compare=False)
-
-    def rule_option(self, rule_id: str, name: str, default=None):
-        """A rule's setting from the config, or `default` when the config does not set it."""
-        return self.rule_settings.get(rule_id, {}).get(name, default)
-
-    def column(self, key: str) -> ColumnSpec:
-        for spec in self.columns:
-            if spec.key == key:
-                return spec
-        raise KeyError(key)
-
-    def column_for_anchor(self, link_text: str) -> ColumnSpec | None:
-        for spec in self.columns:
-            if spec.matches(link_text):
-                return spec
-        return None
-
-
-_ANCHOR_NOISE = re.compile(r"[\s\u200b\ufeff·•»>《》「」【】\[\]()（）:：、,，.。\-—_|]+")
-_ANCHOR_SUFFIX = re.compile(r"(专栏|专区|栏目|库)$")
-
-
-def normalise_anchor(text: str) -> str:
-    """Fold a link text to compare it with anchor variants: width, spaces, punctuation, suffix."""
-    folded = _ANCHOR_NOISE.sub("", unicodedata.normalize("NFKC", text or ""))
-    return _ANCHOR_SUFFIX.sub("", folded)
+__all__ = ["AuditConfig", "ColumnSpec", "ConfigError", "CrawlLimits", "load_config", "normalise_anchor", "raw_config"]
 
 
 def _merge(base: dict, override: dict) -> dict:

@@ -9,24 +9,21 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from audit.config import AuditConfig, ConfigError
-from crawler.urls import canonical_url
-from audit.exports import DEFAULT_FORMATS, write_csv, write_json, write_xlsx
-from audit.history import fingerprints
+from audit.config import AuditConfig
+from audit.judge import conclude_run
+from audit.pipeline import STORE_FAILED, ResumedRun
 from audit.progress import CrawlProgress
 from audit.quarters import Quarter
-from audit.report_config import ReportConfig, load_report_config
-from audit.scoring import indicator_for
-from audit.store import FindingNotes, Store, StoreError
-from audit.summary import ColumnSummary, summarise_columns
-from audit.units import attribute
+from audit.store import Store, StoreError
+from crawler.spiders.portal import PortalSpider
+from crawler.urls import canonical_url
+from reports.config import ReportConfig, load_report_config
 from reports.data import build_bulletin
+from reports.exports import DEFAULT_FORMATS, write_csv, write_json, write_xlsx
 from reports.render import render_bulletin
-from rules import Finding, registered_rules
+from reports.summary import ColumnSummary, summarise_columns
+from rules import Finding
 from rules.snapshot import SiteSnapshot
-
-UNREACHABLE_RULE = "site.unreachable"
-
 
 class BadSiteURL(ValueError):
     """The address to audit is not an http(s) URL with a host."""
@@ -59,45 +56,6 @@ class AuditOutcome:
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
-def evaluate(site: SiteSnapshot, config: AuditConfig) -> list[Finding]:
-    """Every registered rule over the stored run, in a stable order."""
-    findings = [finding for spec in registered_rules() for finding in spec.findings(site, config)]
-    return sorted(findings, key=lambda f: (f.rule, f.column or "", f.url, f.evidence))
-
-
-def check_rule_settings(config: AuditConfig) -> None:
-    """Run every rule once over an empty site, so a bad rule setting in the config stops the
-    audit before the crawl (exit 2) rather than after an hour of crawling."""
-    empty = SiteSnapshot(site_url="http://settings.check/", as_of=date.today(), scope=None, config=config)
-    try:
-        evaluate(empty, config)
-    except ConfigError:
-        raise
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise ConfigError(f"规则配置无效 / invalid rule setting: {type(exc).__name__}: {exc}") from exc
-
-
-def annotate(findings: list[Finding], site: SiteSnapshot, report_config: ReportConfig) -> list[FindingNotes]:
-    """Each finding's fingerprint, 责任单位 and scoring indicator, stored beside it."""
-    notes = []
-    for finding, fingerprint in zip(findings, fingerprints(findings, site.site_url)):
-        units, source = attribute(finding, site, report_config.units)
-        notes.append(FindingNotes(fingerprint, units, source, indicator_for(finding, site, report_config.scoring)))
-    return notes
-
-
-def conclude_run(store: Store, run_id: int, config: AuditConfig,
-                 report_config: ReportConfig | None = None) -> tuple[list[Finding], SiteSnapshot]:
-    """Judge a crawled run, store its findings (with fingerprint, units, indicator), mark it finished."""
-    report_config = report_config or load_report_config()
-    site = store.snapshot(run_id, config)
-    findings = evaluate(site, config)
-    store.save_annotated_findings(run_id, list(zip(findings, annotate(findings, site, report_config))))
-    unreachable = any(f.rule == UNREACHABLE_RULE for f in findings)
-    store.finish_run(run_id, "unreachable" if unreachable else "done")
-    return findings, site
-
-
 def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: AuditConfig,
           progress: CrawlProgress | None = None, resume: bool = False) -> None:
     """Run the portal spider into `run_id`; blocks until the crawl ends (once per process).
@@ -105,14 +63,10 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     Raises StoreError when the store could not be written (a full disk): the crawl stops at
     once, everything committed before stays, and the run is marked failed where possible.
     """
-    from crawler.pipelines import STORE_FAILED
-    from crawler.spiders.portal import PortalSpider
-
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("audit.scrapy_settings", priority="project")
     settings.set("GOVAUDIT_DB", store.db_url)
     settings.set("GOVAUDIT_RUN_ID", run_id)
-    settings.set("GOVAUDIT_RESUME", resume)
     settings.set("DOWNLOAD_TIMEOUT", config.crawl.timeout)
     settings.set("DNS_TIMEOUT", config.crawl.timeout)
     settings.set("CLOSESPIDER_PAGECOUNT", config.crawl.max_pages)
@@ -123,7 +77,8 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     crawler = process.create_crawler(PortalSpider)
     if progress is not None:
         progress.attach(crawler)
-    process.crawl(crawler, url=site_url, column=column, config=config)
+    process.crawl(crawler, url=site_url, column=column, config=config,
+                  resumed_run=ResumedRun(store, run_id) if resume else None)
     process.start()
     if crawler.stats.get_value("finish_reason") == STORE_FAILED:
         try:

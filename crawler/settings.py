@@ -1,5 +1,5 @@
-"""Scrapy settings for the portal spider: polite by default, bounded, writing to the store."""
-import os
+"""Scrapy settings for the portal spider: polite by default, bounded. Where its items go is
+the caller's choice (audit/scrapy_settings.py adds the store pipeline)."""
 
 BOT_NAME = "govaudit"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -33,7 +33,6 @@ DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
-ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
     # First: a replayed page needs neither robots.txt nor the network.
     "crawler.middlewares.ReplayMiddleware": 10,
@@ -42,10 +41,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 560,
 }
 
-GOVAUDIT_DB = os.environ.get("GOVAUDIT_DB")
-GOVAUDIT_RUN_ID = None
-GOVAUDIT_AS_OF = None
-GOVAUDIT_RESUME = False
+# Who loads the audit's settings when none are passed to the spider (a dotted path).
+GOVAUDIT_CONFIG_LOADER = None
 
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False

@@ -6,16 +6,16 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from audit.config import AuditConfig
-from audit.history import (FIXED, OPEN, STATES, UNCHECKED, Comparison, FindingRow, interview_list, quarter_of,
+from rules.settings import AuditConfig
+from audit.store.history import (FIXED, OPEN, STATES, UNCHECKED, Comparison, FindingRow, interview_list, quarter_of,
                            quarterly_runs, rows_of, with_history)
-from audit.models import AuditRun
+from audit.store.models import AuditRun
 from audit.quarters import Quarter, add_working_days
-from audit.report_config import ReportConfig
-from audit.scoring import Score, score
+from reports.config import ReportConfig
+from reports.scoring import Score, score
 from audit.store import Store
-from audit.summary import ColumnSummary, summarise_columns
-from audit.verdicts import VerdictTable, verdict_table
+from reports.summary import ColumnSummary, summarise_columns
+from reports.verdicts import VerdictTable, verdict_table
 from reports.charts import BarChart, TrendChart, bar_chart, trend_chart
 from rules import Severity, registered_rules
 from rules.snapshot import SiteSnapshot

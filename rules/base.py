@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from audit.config import AuditConfig
+    from rules.settings import AuditConfig
     from rules.snapshot import SiteSnapshot
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.columns import PageRole
 from rules.snapshot import PageView, SiteSnapshot
 
 # 马政办发〔2022〕122号, 马农发[2022]18号, 国办函（2019）5号 ...: issuer, bracketed year, number.
@@ -30,7 +31,7 @@ def is_document(site: SiteSnapshot, page: PageView) -> bool:
         return False
     if own_doc_number(page):
         return True
-    return (NORMATIVE_COLUMN, "item") in site.memberships(page.url) and "解读" not in (page.title or "")
+    return (NORMATIVE_COLUMN, PageRole.ITEM) in site.memberships(page.url) and "解读" not in (page.title or "")
 
 
 def describe(page: PageView) -> str:

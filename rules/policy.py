@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urldefrag
 
 from rules.documents import NORMATIVE_COLUMN, is_document
-from rules.snapshot import LIST_ROLES, PageView, SiteSnapshot
+from crawler.columns import LIST_ROLES, PageRole
+from rules.snapshot import PageView, SiteSnapshot
 
 INTERPRETATION_RULES = ("interpretation.missing", "interpretation.unlinked")
 DEFAULT_TITLE_WORDS = ("解读",)
@@ -33,7 +34,7 @@ def normative_documents(site: SiteSnapshot) -> Iterator[PageView]:
     """The audited 规范性文件: gfxwj items that are articles, 解读 pages listed there excepted."""
     words = title_words(site)
     for page in site.audited_pages():
-        if ((NORMATIVE_COLUMN, "item") in site.memberships(page.url) and is_article(site, page)
+        if ((NORMATIVE_COLUMN, PageRole.ITEM) in site.memberships(page.url) and is_article(site, page)
                 and not _titled(page, words)):
             yield page
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from audit.config import AuditConfig, ColumnSpec
+from crawler.columns import LIST_ROLES, ColumnSpec, PageRole
+from rules.settings import AuditConfig
 
-LIST_ROLES = frozenset({"index", "sub", "paging"})
 
 # What an error page says when a server answers 200 anyway (a "soft" error).
 ERROR_PAGE = re.compile(

@@ -14,7 +14,7 @@ What it does:
    label on documents; nav, breadcrumb and footer repeated on every page (as real portals do, which
    is what makes the link table big); small .pdf/.docx attachments; a few broken links (missing
    pages, missing attachments, a dead off-site host).
-2. Serves it on 127.0.0.1 with audit.portal_server.PortalServer (a short probe measures how many
+2. Serves it on 127.0.0.1 with audit.demo.server.PortalServer (a short probe measures how many
    requests a second the server answers, to show whether it is the bottleneck).
 3. Runs the real CLI (`audit.cli:main audit URL --max-pages >N --quiet --db sqlite:///tmp...`) in a
    subprocess. By default the subprocess is a thin wrapper that times the phases of
@@ -53,7 +53,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from audit.portal_server import PortalServer  # noqa: E402
+from audit.demo.server import PortalServer  # noqa: E402
 
 AS_OF = date(2024, 6, 30)
 FIRST_DAY = date(2019, 1, 1)
@@ -556,6 +556,7 @@ def probe_server(base_url: str, paths: list[str], threads: int = 4, seconds: flo
 # the functions it calls; prints "BENCH <phase> <seconds> <rss_mb> <peak_mb>" lines on stderr.
 _WRAPPER = r"""
 import resource, sys, time
+import audit.judge as judge
 import audit.runner as runner
 from audit.store import Store
 
@@ -575,8 +576,8 @@ def _timed(name, fn):
 
 runner.crawl = _timed("crawl", runner.crawl)
 runner.conclude_run = _timed("conclude", runner.conclude_run)
-runner.evaluate = _timed("rules", runner.evaluate)
-runner.annotate = _timed("annotate", runner.annotate)
+judge.evaluate = _timed("rules", judge.evaluate)
+judge.annotate = _timed("annotate", judge.annotate)
 runner.summarise_columns = _timed("summary", runner.summarise_columns)
 runner.write_outputs = _timed("outputs", runner.write_outputs)
 Store.snapshot = _timed("snapshot", Store.snapshot)

@@ -8,11 +8,11 @@ import sqlite3
 
 import pytest
 
-from audit.hanweb_jpage import HANWEB_PORTAL, install_dataproxy
-from audit.portal_server import PortalServer
+from sites.hanweb_jpage import HANWEB_PORTAL, install_dataproxy
+from audit.demo.server import PortalServer
 from portal_kit import AuditResult, audit_folder, audit_server
 
-TRS_PORTAL = HANWEB_PORTAL.parent / "sample_portal_trs"
+TRS_PORTAL = HANWEB_PORTAL.parent / "trs"
 
 TRS_GFXWJ = [  # 规范性文件: index.html, index_1.html, index_2.html (createPageHTML(3, k, "index", "html"))
     ("/xxgk/gfxwj/202209/t20220920_3101.html", "青岚县人民政府关于印发青岚县城乡居民最低生活保障实施办法的通知", "2022-09-20"),

@@ -146,7 +146,7 @@ def test_a_full_disk_stops_the_run_cleanly_and_keeps_what_was_stored(tmp_path):
     import subprocess
     import sys
 
-    from audit.portal_server import SAMPLE_PORTAL, serve_portal
+    from audit.demo.server import SAMPLE_PORTAL, serve_portal
 
     db = tmp_path / "full.sqlite"
     with serve_portal(SAMPLE_PORTAL) as portal:
@@ -175,7 +175,7 @@ def test_two_runs_at_once_on_one_database(tmp_path):
     import subprocess
     import sys
 
-    from audit.portal_server import SAMPLE_PORTAL, serve_portal
+    from audit.demo.server import SAMPLE_PORTAL, serve_portal
 
     db_url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     with serve_portal(SAMPLE_PORTAL) as first, serve_portal(SAMPLE_PORTAL) as second:

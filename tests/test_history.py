@@ -7,13 +7,13 @@ import sqlite3
 
 import pytest
 
-from audit.history import comparable_url, fingerprints, site_key
-from audit.portal_server import SAMPLE_PORTAL
+from audit.store.history import comparable_url, fingerprints, site_key
+from audit.demo.server import SAMPLE_PORTAL
 from audit.store import Store
 from portal_kit import govaudit
 from test_bulletin import ARTIFACTS, _chromium, _headless
 
-from audit.portal_server import serve_portal
+from audit.demo.server import serve_portal
 
 FIXED_PAGE = "/xxgk/jbml/jgzn/202206/t20220630_1046.html"      # label.missing, label added
 BROKEN_PAGE = "/xxgk/gfxwj/202110/t20211008_1041.html"         # label removed → label.missing

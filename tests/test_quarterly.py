@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from audit.portal_server import SAMPLE_PORTAL, serve_portal
+from audit.demo.server import SAMPLE_PORTAL, serve_portal
 from audit.quarters import Quarter, add_working_days
 from audit.runner import quarterly_as_of
 from portal_kit import govaudit

@@ -12,7 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from audit.portal_server import SAMPLE_PORTAL
+from audit.demo.server import SAMPLE_PORTAL
 
 
 class _SlowHandler(SimpleHTTPRequestHandler):

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from audit.config import ConfigError, load_config
-from audit.report_config import load_report_config
-from audit.scoring import FAIL, PASS, indicator_for, score
+from reports.config import load_report_config
+from reports.scoring import FAIL, PASS, indicator_for, score
 from rules import registered_rules
 from rules.base import Finding, Severity
 from rules.snapshot import LinkView, PageView, SiteSnapshot

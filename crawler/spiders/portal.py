@@ -7,6 +7,7 @@ whatever their depth. Everything it reads goes to the store; the rules judge lat
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import scrapy
@@ -17,9 +18,10 @@ from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.asyncio import run_in_thread
 from twisted.python.failure import Failure
 
-from audit.config import AuditConfig, load_config
+from scrapy.utils.misc import load_object
+
 from crawler.attachments import attachment_text
-from audit.store import Store
+from crawler.columns import LIST_ROLES, PageRole
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
 from crawler.reading import FormRequest, PageReading, read_page
 from crawler.middlewares import InternalAddressRefused, site_is_internal
@@ -71,9 +73,12 @@ def looks_like_document(url: str) -> bool:
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
-    def __init__(self, url: str, column: str | None = None, config: str | AuditConfig | None = None, **kwargs):
+    def __init__(self, url: str, column: str | None = None, config: object | None = None,
+                 resumed_run: ReplaySource | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.audit_config = config if isinstance(config, AuditConfig) else load_config(config)
+        # The audit's settings (columns, crawl limits) come from whoever runs the crawl: the
+        # govaudit run passes them, `scrapy crawl` loads them through GOVAUDIT_CONFIG_LOADER.
+        self.audit_config = config
         if column is not None:
             self.audit_config.column(column)  # KeyError for an unknown column key
         self.start_url = page_key(url)
@@ -90,17 +95,20 @@ class PortalSpider(scrapy.Spider):
         self._fetched: set[str] = set()
         self._checked: set[str] = set()
         self._members: set[ColumnMembership] = set()
-        self.resumed_run: ResumedRun | None = None
+        # Resuming an interrupted run: what it already stored is read back, not fetched again.
+        self.resumed_run = resumed_run
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
+        config = kwargs.get("config")
+        if config is None or isinstance(config, str):
+            loader = crawler.settings.get("GOVAUDIT_CONFIG_LOADER")
+            if not loader:
+                raise ValueError("GOVAUDIT_CONFIG_LOADER is not set: run the spider from the govaudit project")
+            kwargs["config"] = load_object(loader)(config)
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._bound_body, signal=signals.headers_received)
         crawler.signals.connect(spider._cap_body, signal=signals.bytes_received)
-        if crawler.settings.getbool("GOVAUDIT_RESUME"):
-            # Resuming an interrupted run: what it already stored is read back, not fetched again.
-            spider.resumed_run = ResumedRun(Store(crawler.settings.get("GOVAUDIT_DB")),
-                                            crawler.settings.getint("GOVAUDIT_RUN_ID"))
         return spider
 
     def _bound_body(self, headers, body_length, request, spider) -> None:
@@ -116,7 +124,7 @@ class PortalSpider(scrapy.Spider):
             raise StopDownload(fail=False)
 
     async def start(self) -> AsyncIterator[object]:
-        request = self._request(self.start_url, clicks=0, column=None, role="home")
+        request = self._request(self.start_url, clicks=0, column=None, role=PageRole.HOME)
         if request is not None:
             yield request
         parts = urlsplit(self.start_url)
@@ -131,7 +139,7 @@ class PortalSpider(scrapy.Spider):
                  exclude: frozenset[str] = frozenset(), sub_level: int = 0, list_pages: int = 0) -> scrapy.Request | None:
         """A request for `url` in `role`, unless one was already made for the same purpose."""
         url = page_key(url)
-        key = (url, column, role if column else "page")
+        key = (url, column, role if column else PageRole.PAGE)
         if key in self._requested:
             return None
         self._requested.add(key)
@@ -147,12 +155,12 @@ class PortalSpider(scrapy.Spider):
         if not self._on_site(more.url):
             return None
         stored_as = page_key(more.url)
-        key = (stored_as + "?" + urlencode(sorted(more.formdata.items())), column, "paging")
+        key = (stored_as + "?" + urlencode(sorted(more.formdata.items())), column, PageRole.PAGING)
         if key in self._requested:
             return None
         self._requested.add(key)
         replay = self.resumed_run is not None and self.resumed_run.has_read(stored_as)
-        options = _page_request(clicks, column, "paging" if column else "page", via, meta["exclude"],
+        options = _page_request(clicks, column, PageRole.PAGING if column else PageRole.PAGE, via, meta["exclude"],
                                 meta["sub_level"], meta["list_pages"] + 1, replay)
         if replay:
             return scrapy.Request(stored_as, callback=self.parse, errback=self.on_error, dont_filter=True, **options)
@@ -171,7 +179,7 @@ class PortalSpider(scrapy.Spider):
         meta = response.meta
         url = page_key(meta.get("redirect_urls", [response.url])[0])
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
-        if meta["role"] == "home":
+        if meta["role"] == PageRole.HOME:
             # A home page that redirects (http → https://www.) moves the site to the new host.
             self.site_hosts.add((urlsplit(response.url).hostname or "").lower())
         if meta.get("replay"):
@@ -184,7 +192,7 @@ class PortalSpider(scrapy.Spider):
             reading = await run_in_thread(read_page, response.body, response.url, content_type=content_type)
             yield FetchedPage(url, response.url, response.status, content_type, None, reading,
                               truncated=bool(meta.get("truncated")))
-        if meta["role"] == "home":
+        if meta["role"] == PageRole.HOME:
             self.home_links = frozenset(page_key(link.url) for link in reading.links if link.tag == "a")
         for followed in self._follow(url, reading, meta):
             yield followed
@@ -275,14 +283,14 @@ class PortalSpider(scrapy.Spider):
                 yield from self._member(column, page_key(frame.url), role, url)
             yield from self._emit(self._request(frame.url, clicks=clicks, column=column, role=role, via=url,
                                                 exclude=meta["exclude"], sub_level=meta["sub_level"]))
-        if column is not None and role in ("index", "sub", "paging"):
+        if column is not None and role in LIST_ROLES:
             yield from self._follow_column_list(url, reading, meta)
         elif clicks <= self.generic_depth and meta["list_pages"] < self.audit_config.crawl.max_list_pages:
             for more in reading.more_requests:
                 yield from self._emit(self._post(more, clicks=clicks, column=None, via=url, meta=meta))
             for next_url in reading.next_pages[: self.audit_config.crawl.max_list_pages]:
                 if self._on_site(next_url):
-                    yield from self._emit(self._request(next_url, clicks=clicks, column=None, role="page", via=url,
+                    yield from self._emit(self._request(next_url, clicks=clicks, column=None, role=PageRole.PAGE, via=url,
                                                         list_pages=meta["list_pages"] + 1))
         for link in reading.links:
             if link.tag != "a" or not self._on_site(link.url) or not looks_like_page(link.url):
@@ -290,12 +298,12 @@ class PortalSpider(scrapy.Spider):
             spec = self.audit_config.column_for_anchor(link.text)
             if spec is not None and spec.required and self.scope in (None, spec.key):
                 target = page_key(link.url)
-                yield from self._member(spec.key, target, "index", url)
+                yield from self._member(spec.key, target, PageRole.INDEX, url)
                 yield from self._emit(self._request(
-                    target, clicks=clicks + 1, column=spec.key, role="index", via=url,
+                    target, clicks=clicks + 1, column=spec.key, role=PageRole.INDEX, via=url,
                     exclude=self.home_links | {page_key(l.url) for l in reading.links}))
             elif clicks < self.generic_depth:
-                yield from self._emit(self._request(link.url, clicks=clicks + 1, column=None, role="page", via=url))
+                yield from self._emit(self._request(link.url, clicks=clicks + 1, column=None, role=PageRole.PAGE, via=url))
         for link in reading.links:
             yield from self._emit(self._check(link.url))
 
@@ -305,20 +313,20 @@ class PortalSpider(scrapy.Spider):
         clicks: int = meta["clicks"]
         item_urls = {page_key(item.url) for item in reading.list_items}
         for item_url in item_urls:
-            yield from self._member(column, item_url, "item", url)
+            yield from self._member(column, item_url, PageRole.ITEM, url)
             if self._on_site(item_url) and looks_like_page(item_url) and not looks_like_document(item_url):
-                yield from self._emit(self._request(item_url, clicks=clicks + 1, column=None, role="page", via=url))
+                yield from self._emit(self._request(item_url, clicks=clicks + 1, column=None, role=PageRole.PAGE, via=url))
         if meta["list_pages"] < self.audit_config.crawl.max_list_pages:
             for more in reading.more_requests:
                 yield from self._emit(self._post(more, clicks=clicks, column=column, via=url, meta=meta))
             for next_url in reading.next_pages:
                 next_url = page_key(next_url)
                 if self._on_site(next_url):
-                    yield from self._member(column, next_url, "paging", url)
+                    yield from self._member(column, next_url, PageRole.PAGING, url)
                     yield from self._emit(self._request(
-                        next_url, clicks=clicks, column=column, role="paging", via=url, exclude=meta["exclude"],
+                        next_url, clicks=clicks, column=column, role=PageRole.PAGING, via=url, exclude=meta["exclude"],
                         sub_level=meta["sub_level"], list_pages=meta["list_pages"] + 1))
-        if meta["role"] == "paging" or meta["sub_level"] >= _MAX_SUB_LEVEL or reading.publish_date is not None:
+        if meta["role"] == PageRole.PAGING or meta["sub_level"] >= _MAX_SUB_LEVEL or reading.publish_date is not None:
             return
         # Sub-columns: this page's own links, not the site's or the parent section's navigation.
         page_links = {page_key(link.url) for link in reading.links if link.tag == "a"}
@@ -328,9 +336,9 @@ class PortalSpider(scrapy.Spider):
             if (link.tag != "a" or target in skip or not self._on_site(target) or not looks_like_page(target)
                     or self.audit_config.column_for_anchor(link.text) is not None):
                 continue
-            yield from self._member(column, target, "sub", url)
+            yield from self._member(column, target, PageRole.SUB, url)
             yield from self._emit(self._request(
-                target, clicks=clicks + 1, column=column, role="sub", via=url,
+                target, clicks=clicks + 1, column=column, role=PageRole.SUB, via=url,
                 exclude=meta["exclude"] | page_links, sub_level=meta["sub_level"] + 1))
 
     def _member(self, column: str, url: str, role: str, via: str) -> Iterator[ColumnMembership]:
@@ -358,25 +366,13 @@ def _page_request(clicks: int, column: str | None, role: str, via: str | None, e
     }
 
 
-class ResumedRun:
-    """An interrupted run being resumed: the pages it read are replayed from the store."""
+class ReplaySource(Protocol):
+    """What an interrupted run already stored, so resuming it reads it back instead of fetching."""
 
-    def __init__(self, store: Store, run_id: int):
-        self._store = store
-        self._run_id = run_id
-        self._index = store.replay_index(run_id)
-
-    def has_read(self, url: str) -> bool:
-        return url in self._index.read
-
-    def has_stored(self, url: str) -> bool:
-        return url in self._index.stored
-
-    def has_answer(self, url: str) -> bool:
-        return url in self._index.stored or url in self._index.checked
-
-    def reading(self, url: str) -> PageReading:
-        return self._store.load_reading(self._run_id, url)
+    def has_read(self, url: str) -> bool: ...
+    def has_stored(self, url: str) -> bool: ...
+    def has_answer(self, url: str) -> bool: ...
+    def reading(self, url: str) -> PageReading: ...
 
 
 def _looks_binary(body: bytes) -> bool:

@@ -1,5 +1,6 @@
 import re
 
+from crawler.columns import PageRole
 from rules.base import Problem, Severity, rule
 
 RULE_ID = "catalog.blank_node"
@@ -31,7 +32,7 @@ def check(site, config):
     markers = tuple(config.rule_option(RULE_ID, "note_markers", DEFAULT_NOTE_MARKERS))
     phrases = tuple(config.rule_option(RULE_ID, "note_phrases", DEFAULT_NOTE_PHRASES))
     note_line = re.compile(r"^\s*[【\[（(]?(?:" + "|".join(map(re.escape, markers)) + r")[】\]）)]?\s*[：:]")
-    nodes = [url for url, role in site.members.get(key, ()) if role == "sub"]
+    nodes = [url for url, role in site.members.get(key, ()) if role == PageRole.SUB]
     filled = {url for url in nodes if site.main_items.get(url)}
     for url in dict.fromkeys(nodes):
         page = site.pages.get(url)

@@ -1,3 +1,4 @@
+from crawler.columns import PageRole
 from rules.base import Problem, Severity, rule
 
 RULE_ID = "entity.sector_missing"
@@ -52,7 +53,7 @@ def _sub_column_names(site, key: str) -> list[str]:
     """Titles and link texts of the column's sub-column pages."""
     names: list[str] = []
     for url, role in site.members.get(key, ()):
-        if role != "sub":
+        if role != PageRole.SUB:
             continue
         page = site.pages.get(url)
         if page is not None and page.title:

@@ -10,7 +10,7 @@ import ahocorasick
 import jieba
 import yaml
 
-from audit.config import ConfigError
+from rules.settings import ConfigError
 from rules.base import Problem, Severity, rule
 
 RULE_ID = "text.wrong_expression"

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from audit.portal_server import PortalResponse, PortalServer
+from audit.demo.server import PortalResponse, PortalServer
 from portal_kit import govaudit, page, write_portal
 
 

@@ -1,5 +1,6 @@
-"""Writes what the spider reads into the store as the crawl goes, so page bodies never pile up
-in memory and an interrupted crawl keeps everything it already fetched."""
+"""Between the crawl and the store: the pipeline writes what the spider reads into the store as the
+crawl goes, so page bodies never pile up in memory and an interrupted crawl keeps everything it
+already fetched; ResumedRun hands a resumed crawl what the interrupted one stored."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,9 +8,10 @@ from datetime import date
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from audit.runner import conclude_run
+from audit.judge import conclude_run
 from audit.store import Store, StoreError, default_db_url
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
+from crawler.reading import PageReading
 
 # The finish reason of a crawl stopped because the store could not be written.
 STORE_FAILED = "store_failed"
@@ -60,3 +62,25 @@ class StorePipeline:
         if self.owns_run and self.failure is None:
             spider = self.crawler.spider
             conclude_run(self.store, self.run_id, spider.audit_config)
+
+
+class ResumedRun:
+    """An interrupted run being resumed: the pages it read are replayed from the store
+    (the spider's ReplaySource)."""
+
+    def __init__(self, store: Store, run_id: int):
+        self._store = store
+        self._run_id = run_id
+        self._index = store.replay_index(run_id)
+
+    def has_read(self, url: str) -> bool:
+        return url in self._index.read
+
+    def has_stored(self, url: str) -> bool:
+        return url in self._index.stored
+
+    def has_answer(self, url: str) -> bool:
+        return url in self._index.stored or url in self._index.checked
+
+    def reading(self, url: str) -> PageReading:
+        return self._store.load_reading(self._run_id, url)

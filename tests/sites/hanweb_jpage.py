@@ -21,9 +21,9 @@ import threading
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from audit.portal_server import PortalRequest, PortalResponse, PortalServer
+from audit.demo.server import PortalRequest, PortalResponse, PortalServer
 
-HANWEB_PORTAL = Path(__file__).resolve().parent / "sample_portal_hanweb"
+HANWEB_PORTAL = Path(__file__).resolve().parent / "hanweb"
 DATAPROXY_PATH = "/module/web/jpage/dataproxy.jsp"
 RECORDS_DIR = "_jpage"
 _RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[.*?\]\]>\s*</record>", re.S)

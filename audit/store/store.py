@@ -18,9 +18,9 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from audit.config import AuditConfig
+from rules.settings import AuditConfig
 from audit.quarters import Quarter
-from audit.models import AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, Link, LinkCheck, ListItem, Page
+from audit.store.models import AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, Link, LinkCheck, ListItem, Page
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
 from crawler.reading import DatedValue, FormRequest, LinkRef, ListEntry, PageReading
 from crawler.urls import canonical_url

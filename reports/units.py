@@ -9,7 +9,7 @@ from __future__ import annotations
 from rules.base import Finding
 from rules.snapshot import SiteSnapshot
 
-from audit.report_config import UnitMap
+from reports.config import UnitMap
 
 
 def attribute(finding: Finding, site: SiteSnapshot, units: UnitMap) -> tuple[tuple[str, ...], str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlsplit
 
-from audit.models import AuditRun, FindingRecord
+from audit.store.models import AuditRun, FindingRecord
 from audit.quarters import BadQuarter, Quarter
 from audit.store import Store
 from rules.base import Finding

@@ -12,7 +12,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from audit.history import FindingRow
+from audit.store.history import FindingRow
 from reports.data import BulletinData, ReportRow
 from reports.masking import mask_personal
 

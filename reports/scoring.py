@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Protocol
 
-from audit.report_config import Figure, Indicator, ScoringTable
+from reports.config import Figure, Indicator, ScoringTable
 from rules.base import Finding, Severity
 from rules.snapshot import SiteSnapshot
 

@@ -1,0 +1,56 @@
+"""Judging a crawled run: every rule over the stored pages, each finding annotated with its
+fingerprint, 责任单位 and scoring indicator, and stored. Used by the audit run and by the pipeline
+when the spider runs alone under `scrapy crawl`."""
+from __future__ import annotations
+
+from datetime import date
+
+from audit.config import AuditConfig, ConfigError
+from audit.store import FindingNotes, Store
+from audit.store.history import fingerprints
+from reports.config import ReportConfig, load_report_config
+from reports.scoring import indicator_for
+from reports.units import attribute
+from rules import Finding, registered_rules
+from rules.snapshot import SiteSnapshot
+
+UNREACHABLE_RULE = "site.unreachable"
+
+
+def evaluate(site: SiteSnapshot, config: AuditConfig) -> list[Finding]:
+    """Every registered rule over the stored run, in a stable order."""
+    findings = [finding for spec in registered_rules() for finding in spec.findings(site, config)]
+    return sorted(findings, key=lambda f: (f.rule, f.column or "", f.url, f.evidence))
+
+
+def check_rule_settings(config: AuditConfig) -> None:
+    """Run every rule once over an empty site, so a bad rule setting in the config stops the
+    audit before the crawl (exit 2) rather than after an hour of crawling."""
+    empty = SiteSnapshot(site_url="http://settings.check/", as_of=date.today(), scope=None, config=config)
+    try:
+        evaluate(empty, config)
+    except ConfigError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ConfigError(f"规则配置无效 / invalid rule setting: {type(exc).__name__}: {exc}") from exc
+
+
+def annotate(findings: list[Finding], site: SiteSnapshot, report_config: ReportConfig) -> list[FindingNotes]:
+    """Each finding's fingerprint, 责任单位 and scoring indicator, stored beside it."""
+    notes = []
+    for finding, fingerprint in zip(findings, fingerprints(findings, site.site_url)):
+        units, source = attribute(finding, site, report_config.units)
+        notes.append(FindingNotes(fingerprint, units, source, indicator_for(finding, site, report_config.scoring)))
+    return notes
+
+
+def conclude_run(store: Store, run_id: int, config: AuditConfig,
+                 report_config: ReportConfig | None = None) -> tuple[list[Finding], SiteSnapshot]:
+    """Judge a crawled run, store its findings (with fingerprint, units, indicator), mark it finished."""
+    report_config = report_config or load_report_config()
+    site = store.snapshot(run_id, config)
+    findings = evaluate(site, config)
+    store.save_annotated_findings(run_id, list(zip(findings, annotate(findings, site, report_config))))
+    unreachable = any(f.rule == UNREACHABLE_RULE for f in findings)
+    store.finish_run(run_id, "unreachable" if unreachable else "done")
+    return findings, site

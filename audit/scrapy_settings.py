@@ -1,0 +1,11 @@
+"""The Scrapy project settings (scrapy.cfg): the crawler's own settings, plus the store pipeline and
+the config loader, so `scrapy crawl portal -a url=…` audits into the same database as govaudit."""
+import os
+
+from crawler.settings import *  # noqa: F401,F403 — this module extends the crawler's settings
+
+ITEM_PIPELINES = {"audit.pipeline.StorePipeline": 300}
+GOVAUDIT_CONFIG_LOADER = "audit.config.load_config"
+GOVAUDIT_DB = os.environ.get("GOVAUDIT_DB")
+GOVAUDIT_RUN_ID = None
+GOVAUDIT_AS_OF = None

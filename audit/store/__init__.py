@@ -1,0 +1,4 @@
+"""The database between the crawler and the rules: typed models, the store, and run history."""
+from audit.store.store import FindingNotes, Store, StoreError, default_db_url
+
+__all__ = ["FindingNotes", "Store", "StoreError", "default_db_url"]

@@ -1,0 +1,66 @@
+"""What the crawl looks for: the required columns (found by the link texts that point to them),
+the role a page plays in a column, and the crawl's limits."""
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+class PageRole(str, enum.Enum):
+    """Why a page was fetched: the column chain home → index → sub-column → paging → item."""
+
+    HOME = "home"
+    PAGE = "page"  # any other page of the site, fetched for links and site-level rules
+    INDEX = "index"  # the column's own page, reached by a link whose text names the column
+    SUB = "sub"  # a sub-column listed in the column's content
+    PAGING = "paging"  # a further page of a column list
+    ITEM = "item"  # an entry of a column list
+
+    def __str__(self) -> str:
+        return self.value
+
+    # Roles come back from the database as plain strings: hash as the string they equal.
+    __hash__ = str.__hash__
+
+
+# Roles of pages that list a column's entries.
+LIST_ROLES = frozenset({PageRole.INDEX, PageRole.SUB, PageRole.PAGING})
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A required column of the portal, found by the link texts that point to it."""
+
+    key: str
+    name: str
+    anchors: tuple[str, ...]
+    stale_days: int
+    required: bool = True
+
+    def matches(self, link_text: str) -> bool:
+        """True when the whole link text is one of this column's anchor texts."""
+        text = normalise_anchor(link_text)
+        return bool(text) and text in {normalise_anchor(a) for a in self.anchors}
+
+
+@dataclass(frozen=True)
+class CrawlLimits:
+    max_clicks: int
+    max_depth: int
+    max_pages: int
+    max_list_pages: int
+    timeout: float
+    site_hosts: tuple[str, ...] = ()
+    obey_robots: bool = True
+
+
+_ANCHOR_NOISE = re.compile(r"[\s\u200b\ufeff·•»>《》「」【】\[\]()（）:：、,，.。\-—_|]+")
+_ANCHOR_SUFFIX = re.compile(r"(专栏|专区|栏目|库)$")
+
+
+def normalise_anchor(text: str) -> str:
+    """Fold a link text to compare it with anchor variants: width, spaces, punctuation, suffix."""
+    folded = _ANCHOR_NOISE.sub("", unicodedata.normalize("NFKC", text or ""))
+    return _ANCHOR_SUFFIX.sub("", folded)
