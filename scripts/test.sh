@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fresh clone → tests: installs into .venv (and Debian's chromium for the report tests when it is
-# missing and we may install packages), then runs the whole suite.
+# Fresh clone → tests: installs into .venv (and Debian's chromium, PostgreSQL and Redis when they
+# are missing and we may install packages), starts PostgreSQL and Redis on 127.0.0.1, runs the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -14,4 +14,6 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
   fi
 fi
+# PostgreSQL and Redis on 127.0.0.1 for the tests that need the real servers.
+source scripts/services.sh
 exec .venv/bin/python -m pytest -q "$@"

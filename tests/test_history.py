@@ -7,13 +7,12 @@ import sqlite3
 
 import pytest
 
-from audit.store.history import comparable_url, fingerprints, site_key
-from audit.demo.server import SAMPLE_PORTAL
+from audit.demo.server import SAMPLE_PORTAL, serve_portal
 from audit.store import Store
+from audit.store.history import comparable_url, fingerprints, site_key
+from databases import BACKENDS, fresh_database
 from portal_kit import govaudit
 from test_bulletin import ARTIFACTS, _chromium, _headless
-
-from audit.demo.server import serve_portal
 
 FIXED_PAGE = "/xxgk/jbml/jgzn/202206/t20220630_1046.html"      # label.missing, label added
 BROKEN_PAGE = "/xxgk/gfxwj/202110/t20211008_1041.html"         # label removed → label.missing
@@ -21,11 +20,10 @@ GONE_PAGE = "/xxgk/gfxwj/202201/t20220118_1038.html"           # label.missing, 
 STEADY_PAGE = "/xxgk/bmxxgk/nyncj/202209/t20220905_1056.html"  # label.missing throughout
 
 
-def _audit(root, work, as_of, name):
+def _audit(root, work, db_url, as_of, name):
     out = work / name
     with serve_portal(root) as portal:
-        done = govaudit("audit", portal.base_url, "--as-of", as_of, "--out", str(out),
-                        "--db", f"sqlite:///{work / 'history.sqlite'}", "--quiet")
+        done = govaudit("audit", portal.base_url, "--as-of", as_of, "--out", str(out), "--db", db_url, "--quiet")
         base = portal.base_url
     assert done.returncode == 0, done.stderr
     findings = json.loads((out / "findings.json").read_text("utf-8"))
@@ -36,12 +34,18 @@ def _states(base, findings, rule="label.missing"):
     return {f["url"][len(base) - 1:]: f["state"] for f in findings if f["rule"] == rule}
 
 
-@pytest.fixture(scope="module")
-def quarters(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def quarters(request, tmp_path_factory):
+    """Three quarters of the same portal, stored in SQLite and (the same tests again) in PostgreSQL."""
     work = tmp_path_factory.mktemp("history")
+    with fresh_database(request.param, work) as db_url:
+        yield _three_quarters(work, db_url)
+
+
+def _three_quarters(work, db_url):
     root = work / "portal"
     shutil.copytree(SAMPLE_PORTAL, root)
-    q2 = _audit(root, work, "2022-07-15", "q2")
+    q2 = _audit(root, work, db_url, "2022-07-15", "q2")
     fixed = root / FIXED_PAGE.lstrip("/")
     fixed.write_text(fixed.read_text("utf-8").replace(
         '<p style="text-align:right">2022年6月28日</p>',
@@ -49,9 +53,9 @@ def quarters(tmp_path_factory):
     broken = root / BROKEN_PAGE.lstrip("/")
     broken.write_text(broken.read_text("utf-8").replace("<p>（此件删减后公开）</p>", ""), encoding="utf-8")
     (root / GONE_PAGE.lstrip("/")).unlink()
-    q3 = _audit(root, work, "2022-10-15", "q3")
-    q4 = _audit(root, work, "2023-01-15", "q4")
-    return work, q2, q3, q4
+    q3 = _audit(root, work, db_url, "2022-10-15", "q3")
+    q4 = _audit(root, work, db_url, "2023-01-15", "q4")
+    return db_url, q2, q3, q4
 
 
 def test_first_audit_is_all_new(quarters):
@@ -64,7 +68,7 @@ def test_first_audit_is_all_new(quarters):
 
 
 def test_states_after_the_change(quarters):
-    work, _, (base, out, findings), _ = quarters
+    _, _, (base, out, findings), _ = quarters
     states = _states(base, findings)
     assert states[STEADY_PAGE] == "未整改"
     assert states[BROKEN_PAGE] == "新增"
@@ -81,8 +85,8 @@ def test_states_after_the_change(quarters):
 
 
 def test_diff_prints_fixed_and_unchecked(quarters):
-    work, *_ = quarters
-    done = govaudit("diff", "1", "2", "--db", f"sqlite:///{work / 'history.sqlite'}")
+    db_url, *_ = quarters
+    done = govaudit("diff", "1", "2", "--db", db_url)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert any("[已整改]" in line and "label.missing" in line and FIXED_PAGE in line for line in lines)
@@ -106,8 +110,8 @@ def test_interview_list_after_two_quarters_unfixed(quarters):
 
 
 def test_history_lists_the_runs(quarters):
-    work, *_ = quarters
-    done = govaudit("history", "--db", f"sqlite:///{work / 'history.sqlite'}")
+    db_url, *_ = quarters
+    done = govaudit("history", "--db", db_url)
     assert done.returncode == 0
     lines = [line for line in done.stdout.splitlines() if "done" in line]
     assert [line.split()[1] for line in lines] == ["2022Q2", "2022Q3", "2022Q4"]

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, create_engine, delete, event, inspect, select
+from sqlalchemy.engine import make_url
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,16 +47,28 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def engine_url(db_url: str) -> str:
+    """`postgresql://…` means the psycopg 3 driver (SQLAlchemy alone would pick psycopg2)."""
+    if db_url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + db_url.split("://", 1)[1]
+    return db_url
+
+
 class Store:
     def __init__(self, db_url: str):
         self.db_url = db_url
         try:
-            self.engine: Engine = create_engine(db_url)
+            self.engine: Engine = create_engine(engine_url(db_url))
             if self.engine.dialect.name == "sqlite":
                 _prepare_sqlite(self.engine)
             _create_schema(self.engine)
-        except (ArgumentError, SQLAlchemyError, ImportError, OSError) as exc:
-            raise StoreError(f"无法打开数据库 / cannot open database {db_url!r}: {_first_line(exc)}") from exc
+        except ImportError as exc:
+            hint = ("pip install 'govaudit[cluster]'" if engine_url(db_url).startswith("postgresql")
+                    else "安装该数据库的 SQLAlchemy 驱动 / install its SQLAlchemy driver")
+            raise StoreError(f"无法打开数据库，缺少驱动 {exc.name} / missing database driver {exc.name} for "
+                             f"{_safe(db_url)}: {hint}") from exc
+        except (ArgumentError, SQLAlchemyError, OSError) as exc:
+            raise StoreError(f"无法打开数据库 / cannot open database {_safe(db_url)}: {_first_line(exc)}") from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._site_urls: dict[int, str] = {}
         self._site_hosts: dict[int, set[str]] = {}
@@ -476,6 +489,14 @@ def _prepare_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def _safe(db_url: str) -> str:
+    """The database URL as shown to people: never with its password."""
+    try:
+        return repr(make_url(db_url).render_as_string(hide_password=True))
+    except ArgumentError:
+        return "(无效的数据库地址 / invalid database URL)"
 
 
 def _first_line(exc: BaseException) -> str:
