@@ -113,8 +113,9 @@ def _with_overrides(config: AuditConfig, timeout: float | None, max_pages: int |
 def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: Store, out_dir: Path,
          quiet: bool, report_config: ReportConfig | None = None,
          formats: tuple[str, ...] = ("html", "json")) -> AuditOutcome:
-    if column is not None and column not in {spec.key for spec in config.columns}:
-        keys = ", ".join(spec.key for spec in config.columns)
+    audited = [spec.key for spec in config.columns if spec.required]
+    if column is not None and column not in audited:
+        keys = ", ".join(audited)
         _fail_usage(f"未知栏目 / unknown column {column!r}（可选 / choose from: {keys}）")
     try:
         url = check_site_url(url)

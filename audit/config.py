@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from crawler.columns import ColumnSpec, CrawlLimits, normalise_anchor
+from crawler.columns import ColumnSpec, CrawlLimits, Evidence, normalise_anchor
 from rules.settings import AuditConfig, ConfigError
 
 __all__ = ["AuditConfig", "ColumnSpec", "ConfigError", "CrawlLimits", "load_config", "normalise_anchor", "raw_config"]
@@ -46,6 +46,21 @@ def raw_config(path: str | Path | None = None) -> dict:
     return raw
 
 
+def _column(key: str, spec: dict) -> ColumnSpec:
+    """One entry of `columns`: a required column needs its stale_days; a support column says
+    what it supplies (e.g. `supplies: interpretations`) and needs no update deadline."""
+    required = bool(spec.get("required", True))
+    supplies = spec.get("supplies")
+    return ColumnSpec(
+        key=key,
+        name=str(spec["name"]),
+        anchors=tuple(str(a) for a in spec["anchors"]),
+        stale_days=int(spec["stale_days"]) if required or "stale_days" in spec else None,
+        required=required,
+        supplies=Evidence(str(supplies)) if supplies else None,
+    )
+
+
 def load_config(path: str | Path | None = None) -> AuditConfig:
     """Defaults, overridden by the YAML file at `path` when one is given."""
     raw = raw_config(path)
@@ -60,16 +75,7 @@ def load_config(path: str | Path | None = None) -> AuditConfig:
             site_hosts=tuple(str(host).lower() for host in crawl.get("site_hosts") or ()),
             obey_robots=bool(crawl.get("obey_robots", True)),
         )
-        columns = tuple(
-            ColumnSpec(
-                key=str(key),
-                name=str(spec["name"]),
-                anchors=tuple(str(a) for a in spec["anchors"]),
-                stale_days=int(spec["stale_days"]),
-                required=bool(spec.get("required", True)),
-            )
-            for key, spec in raw["columns"].items()
-        )
+        columns = tuple(_column(str(key), spec) for key, spec in raw["columns"].items())
         site_stale_days = int(raw["site"]["stale_days"])
         rule_settings = {str(rule_id): dict(options or {}) for rule_id, options in (raw.get("rules") or {}).items()}
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

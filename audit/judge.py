@@ -18,9 +18,16 @@ UNREACHABLE_RULE = "site.unreachable"
 
 
 def evaluate(site: SiteSnapshot, config: AuditConfig) -> list[Finding]:
-    """Every registered rule over the stored run, in a stable order."""
-    findings = [finding for spec in registered_rules() for finding in spec.findings(site, config)]
+    """Every registered rule whose evidence the run read over the stored run, in a stable order.
+    A rule whose evidence lies in pages the run did not read reports nothing: it is 未检查."""
+    findings = [finding for spec in registered_rules() if site.reads(spec.needs)
+                for finding in spec.findings(site, config)]
     return sorted(findings, key=lambda f: (f.rule, f.column or "", f.url, f.evidence))
+
+
+def unjudged_rules(site: SiteSnapshot) -> list[str]:
+    """The rules the run could not judge: what they need lies in pages it did not read."""
+    return [spec.id for spec in registered_rules() if not site.reads(spec.needs)]
 
 
 def check_rule_settings(config: AuditConfig) -> None:
@@ -52,5 +59,5 @@ def conclude_run(store: Store, run_id: int, config: AuditConfig,
     findings = evaluate(site, config)
     store.save_annotated_findings(run_id, list(zip(findings, annotate(findings, site, report_config))))
     unreachable = any(f.rule == UNREACHABLE_RULE for f in findings)
-    store.finish_run(run_id, "unreachable" if unreachable else "done")
+    store.finish_run(run_id, "unreachable" if unreachable else "done", unjudged_rules(site))
     return findings, site

@@ -1,5 +1,6 @@
 """What the crawl looks for: the required columns (found by the link texts that point to them),
-the role a page plays in a column, and the crawl's limits."""
+the support columns that supply what some rules read elsewhere on the site, the role a page plays
+in a column, and the crawl's limits."""
 from __future__ import annotations
 
 import enum
@@ -29,15 +30,34 @@ class PageRole(str, enum.Enum):
 LIST_ROLES = frozenset({PageRole.INDEX, PageRole.SUB, PageRole.PAGING})
 
 
+class Evidence(str, enum.Enum):
+    """What a rule must have read before it may conclude anything. Every run reads the audited
+    pages, the targets they link to (checked), and the home page with the pages within
+    max_clicks of it; a one-column check reads more only through a support column."""
+
+    AUDITED = "audited"
+    # The site's 解读 pages: a full audit reads them, a one-column check through a 政策解读 column.
+    INTERPRETATIONS = "interpretations"
+    # The portal as a whole (its home page's freshness): only a full audit judges it.
+    SITE = "site"
+
+    def __str__(self) -> str:
+        return self.value
+
+    __hash__ = str.__hash__
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
-    """A required column of the portal, found by the link texts that point to it."""
+    """A column of the portal, found by the link texts that point to it: a required column, which
+    is audited, or a support column (not required), which is crawled for what it `supplies`."""
 
     key: str
     name: str
     anchors: tuple[str, ...]
-    stale_days: int
+    stale_days: int | None
     required: bool = True
+    supplies: Evidence | None = None
 
     def matches(self, link_text: str) -> bool:
         """True when the whole link text is one of this column's anchor texts."""

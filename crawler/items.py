@@ -35,7 +35,7 @@ class CheckedLink:
 
 @dataclass(frozen=True)
 class ColumnMembership:
-    """The spider followed `url` as the `role` (index/sub/paging/item) of required column `column`."""
+    """The spider followed `url` as the `role` (index/sub/paging/item) of column `column` (required or support)."""
 
     column: str
     url: str

@@ -15,7 +15,7 @@ from reports.config import ReportConfig
 from reports.scoring import Score, score
 from audit.store import Store
 from reports.summary import ColumnSummary, summarise_columns
-from reports.verdicts import VerdictTable, verdict_table
+from reports.verdicts import VerdictTable, rule_table, verdict_table
 from reports.charts import BarChart, TrendChart, bar_chart, trend_chart
 from rules import Severity, registered_rules
 from rules.snapshot import SiteSnapshot
@@ -115,6 +115,8 @@ class BulletinData:
     chart_trend: TrendChart
     # The run's findings in stored order, with state and first seen (findings.json).
     findings: tuple[FindingRow, ...] = ()
+    # A one-column check: every rule's verdict on the column, with why it is 未检查.
+    rule_verdicts: VerdictTable | None = None
 
     @property
     def total(self) -> int:
@@ -222,6 +224,7 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
         chart_units=bar_chart("各责任单位问题数", unit_pairs[:15]),
         chart_trend=trend_chart("近四个季度问题数", [(p.quarter, p.findings, p.result) for p in trend]),
         findings=tuple(comparison.rows),
+        rule_verdicts=rule_table(column_verdicts, site_verdicts) if run.scope else None,
     )
 
 

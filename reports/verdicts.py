@@ -1,13 +1,16 @@
 """Each rule's verdict on each audited column — 合格 / 不合格 / 未检查 — and on the site as a whole.
 
-未检查 means the run could not judge: the home page did not answer, the column was not found or is
-on another host (its pages were not crawled), none of its pages answered, or (栏目不更新) none of its
+未检查 means the run could not judge, and the note says why: the rule needs pages the run did not
+read (a one-column check judges the site's home page only in a full audit, and the 解读 rules only
+when it found the 政策解读 column), the home page did not answer, the column was not found or is on
+another host (its pages were not crawled), none of its pages answered, or (栏目不更新) none of its
 items carries a date.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crawler.columns import ColumnSpec, Evidence
 from rules.base import RuleSpec
 from rules.snapshot import SiteSnapshot
 
@@ -15,11 +18,19 @@ PASS = "合格"
 FAIL = "不合格"
 UNCHECKED = "未检查"
 
+# Why a rule whose evidence the run did not read is 未检查.
+_UNREAD = {
+    Evidence.SITE: "全站检查项，单栏目检查不检查",
+    Evidence.INTERPRETATIONS: "未找到网站的政策解读栏目，无法确认文件有无解读",
+}
+_HOME_FAILED = "首页无法访问"
+
 
 @dataclass(frozen=True)
 class VerdictRow:
     rule: RuleSpec
     verdicts: tuple[str, ...]  # one per entry of VerdictTable.scopes
+    notes: tuple[str, ...] = ()  # why, for each 未检查 ("" otherwise)
 
 
 @dataclass(frozen=True)
@@ -28,10 +39,70 @@ class VerdictTable:
     rows: tuple[VerdictRow, ...]
 
     def verdict(self, rule_id: str, scope: str) -> str:
+        return self._row(rule_id).verdicts[self.scopes.index(scope)]
+
+    def note(self, rule_id: str, scope: str) -> str:
+        return self._row(rule_id).notes[self.scopes.index(scope)]
+
+    def _row(self, rule_id: str) -> VerdictRow:
         for row in self.rows:
             if row.rule.id == rule_id:
-                return row.verdicts[self.scopes.index(scope)]
+                return row
         raise KeyError(rule_id)
+
+
+@dataclass(frozen=True)
+class _ColumnFacts:
+    """What the run saw of one audited column, as far as verdicts depend on it."""
+
+    found: bool
+    on_site: bool
+    answered: bool
+    dated: bool
+
+
+def _facts(site: SiteSnapshot, column: ColumnSpec) -> _ColumnFacts:
+    entry = site.column_index(column.key)
+    on_site = entry is not None and entry.on_site
+    members = {url for url, _ in site.members.get(column.key, ())}
+    answered = any(site.pages[url].fetched_ok for url in members if url in site.pages)
+    dated = on_site and site.newest(site.column_items(column.key)) is not None
+    return _ColumnFacts(entry is not None, on_site, answered, dated)
+
+
+def _column_verdict(site: SiteSnapshot, spec: RuleSpec, facts: _ColumnFacts, failed: bool,
+                    home_ok: bool) -> tuple[str, str]:
+    if failed:
+        return FAIL, ""
+    if not site.reads(spec.needs):
+        return UNCHECKED, _UNREAD[spec.needs]
+    if not home_ok:
+        return UNCHECKED, _HOME_FAILED
+    if spec.id == "column.missing":
+        return PASS, ""
+    if not facts.found:
+        return UNCHECKED, "未找到该栏目"
+    if not facts.on_site:
+        return UNCHECKED, "栏目位于其他网站，未抓取"
+    if not facts.answered:
+        return UNCHECKED, "栏目页面均无法打开"
+    if spec.id == "column.stale" and not facts.dated:
+        return UNCHECKED, "栏目信息均无日期"
+    return PASS, ""
+
+
+def _site_verdict(site: SiteSnapshot, spec: RuleSpec, failed: bool, home_ok: bool) -> tuple[str, str]:
+    if failed:
+        return FAIL, ""
+    if not site.reads(spec.needs):
+        return UNCHECKED, _UNREAD[spec.needs]
+    if spec.id != "site.unreachable" and not home_ok:
+        return UNCHECKED, _HOME_FAILED
+    return PASS, ""
+
+
+def _is_site_rule(spec: RuleSpec) -> bool:
+    return spec.id.startswith("site.")
 
 
 def verdict_table(site: SiteSnapshot, findings, specs: list[RuleSpec]) -> tuple[VerdictTable, VerdictTable]:
@@ -40,43 +111,21 @@ def verdict_table(site: SiteSnapshot, findings, specs: list[RuleSpec]) -> tuple[
     failed_rules = {f.rule for f in findings}
     chain = site.home_chain()
     home_ok = bool(chain) and chain[-1].fetched_ok
-    site_rules = tuple(spec for spec in specs if spec.id.startswith("site."))
-    column_rules = tuple(spec for spec in specs if not spec.id.startswith("site."))
-    names: list[str] = []
-    per_column: list[list[str]] = []
-    for column in site.audited_columns():
-        entry = site.column_index(column.key)
-        on_site = entry is not None and entry.on_site
-        members = {url for url, _ in site.members.get(column.key, ())}
-        answered = any(site.pages[url].fetched_ok for url in members if url in site.pages)
-        dated = site.newest(site.column_items(column.key)) is not None if on_site else False
-        verdicts = []
-        for spec in column_rules:
-            if (spec.id, column.key) in failed:
-                verdicts.append(FAIL)
-            elif not home_ok:
-                verdicts.append(UNCHECKED)
-            elif spec.id == "column.missing":
-                verdicts.append(PASS)
-            elif not on_site or not answered:
-                verdicts.append(UNCHECKED)
-            elif spec.id == "column.stale" and not dated:
-                verdicts.append(UNCHECKED)
-            else:
-                verdicts.append(PASS)
-        names.append(column.name)
-        per_column.append(verdicts)
-    site_verdicts = []
-    for spec in site_rules:
-        if spec.id in failed_rules:
-            site_verdicts.append(FAIL)
-        elif spec.id == "site.unreachable":
-            site_verdicts.append(PASS)
-        elif not home_ok or site.scope is not None:
-            site_verdicts.append(UNCHECKED)
-        else:
-            site_verdicts.append(PASS)
-    columns_table = VerdictTable(tuple(names), tuple(
-        VerdictRow(spec, tuple(verdicts[i] for verdicts in per_column)) for i, spec in enumerate(column_rules)))
-    site_table = VerdictTable(("全站",), tuple(VerdictRow(spec, (verdict,)) for spec, verdict in zip(site_rules, site_verdicts)))
+    site_rules = [spec for spec in specs if _is_site_rule(spec)]
+    column_rules = [spec for spec in specs if not _is_site_rule(spec)]
+    columns = list(site.audited_columns())
+    cells = [[_column_verdict(site, spec, _facts(site, column), (spec.id, column.key) in failed, home_ok)
+              for column in columns] for spec in column_rules]
+    columns_table = VerdictTable(tuple(column.name for column in columns), tuple(
+        VerdictRow(spec, tuple(v for v, _ in row), tuple(n for _, n in row)) for spec, row in zip(column_rules, cells)))
+    site_cells = [_site_verdict(site, spec, spec.id in failed_rules, home_ok) for spec in site_rules]
+    site_table = VerdictTable(("全站",), tuple(
+        VerdictRow(spec, (verdict,), (note,)) for spec, (verdict, note) in zip(site_rules, site_cells)))
     return columns_table, site_table
+
+
+def rule_table(columns_table: VerdictTable, site_table: VerdictTable) -> VerdictTable:
+    """Every rule's verdict for a one-column check: the column's, and the site's for the site.* rules
+    (the home page the column is reached from)."""
+    (scope,) = columns_table.scopes
+    return VerdictTable((scope,), columns_table.rows + site_table.rows)

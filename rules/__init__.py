@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+from crawler.columns import Evidence
 from rules.base import Finding, Problem, RuleSpec, Severity, registered_rules
 
 for _family in pkgutil.iter_modules(__path__):
@@ -13,4 +14,4 @@ for _family in pkgutil.iter_modules(__path__):
         for _module in pkgutil.iter_modules(_package.__path__):
             importlib.import_module(f"rules.{_family.name}.{_module.name}")
 
-__all__ = ["Finding", "Problem", "RuleSpec", "Severity", "registered_rules"]
+__all__ = ["Evidence", "Finding", "Problem", "RuleSpec", "Severity", "registered_rules"]

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from crawler.columns import Evidence
+
 if TYPE_CHECKING:
     from rules.settings import AuditConfig
     from rules.snapshot import SiteSnapshot
@@ -60,6 +62,8 @@ class RuleSpec:
     clause: str
     check: CheckFunction
     doc: str
+    # What the rule must have read to conclude; a run that did not read it does not run the rule.
+    needs: Evidence = Evidence.AUDITED
 
     def findings(self, site: "SiteSnapshot", config: "AuditConfig") -> Iterator[Finding]:
         for problem in self.check(site, config):
@@ -69,13 +73,15 @@ class RuleSpec:
 _REGISTRY: dict[str, RuleSpec] = {}
 
 
-def rule(*, id: str, title: str, severity: Severity, clause: str) -> Callable[[CheckFunction], CheckFunction]:
-    """Register the decorated check function as a rule; its docstring is the rule's documentation."""
+def rule(*, id: str, title: str, severity: Severity, clause: str,
+         needs: Evidence = Evidence.AUDITED) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the decorated check function as a rule; its docstring is the rule's documentation.
+    `needs` is what it must read beyond the audited pages (the site's 解读 pages, the whole site)."""
 
     def register(check: CheckFunction) -> CheckFunction:
         if id in _REGISTRY:
             raise ValueError(f"rule id registered twice: {id}")
-        _REGISTRY[id] = RuleSpec(id, title, severity, clause, check, (check.__doc__ or "").strip())
+        _REGISTRY[id] = RuleSpec(id, title, severity, clause, check, (check.__doc__ or "").strip(), needs)
         return check
 
     return register

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from crawler.columns import LIST_ROLES, ColumnSpec, PageRole
+from crawler.columns import LIST_ROLES, ColumnSpec, Evidence, PageRole
 from rules.settings import AuditConfig
 
 
@@ -236,6 +236,26 @@ class SiteSnapshot:
         """Every stored link whose target is `url`."""
         return self.content.links_to(url) if self.content is not None else []
 
+    # -- what the run read ----------------------------------------------------------------
+
+    def reads(self, evidence: Evidence) -> bool:
+        """Whether this run read what a rule needing `evidence` must see. A full audit reads the
+        whole site; a one-column check reads its column, what its pages link to and the pages near
+        home — and what a support column supplies only when it found and opened one."""
+        if self.scope is None or evidence == Evidence.AUDITED:
+            return True
+        return any(spec.supplies == evidence and self._support_read(spec.key) for spec in self.config.columns)
+
+    def _support_read(self, key: str) -> bool:
+        """A support column was found and its own page opened as a list (not a lone article that a
+        link reading 政策解读 led to)."""
+        for url, role in self.members.get(key, ()):
+            page = self.pages.get(url)
+            if role == PageRole.INDEX and page is not None and page.fetched_ok and page.is_html and (
+                    page.is_list or page.empty_notice or self.main_items.get(url)):
+                return True
+        return False
+
     # -- required columns -----------------------------------------------------------------
 
     def audited_columns(self) -> Iterator[ColumnSpec]:
@@ -321,10 +341,14 @@ class SiteSnapshot:
                 yield page
 
     def memberships(self, url: str) -> frozenset[tuple[str, str]]:
-        """The (column key, role) pairs the crawler followed `url` for."""
+        """The (required column key, role) pairs the crawler followed `url` for. A support column's
+        pages are left out: a 解读 its column links by the text 政策解读 is still an article."""
         if self._memberships is None:
+            required = {spec.key for spec in self.config.columns if spec.required}
             index: dict[str, set[tuple[str, str]]] = defaultdict(set)
             for key, rows in self.members.items():
+                if key not in required:
+                    continue
                 for member_url, role in rows:
                     index[member_url].add((key, role))
             self._memberships = {url: frozenset(pairs) for url, pairs in index.items()}

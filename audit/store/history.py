@@ -177,8 +177,8 @@ class Comparison:
 
 def compare(store: Store, old: AuditRun | None, new: AuditRun) -> Comparison:
     """States of the new run's findings against the old run's. A finding of the old run that the new
-    run does not report is 已整改 only when the new run fetched its page again and the page answered
-    (for a broken-link finding: the link target answered); otherwise it is 未检查."""
+    run does not report is 已整改 only when the new run judged its rule and fetched its page again and
+    the page answered (for a broken-link finding: the link target answered); otherwise it is 未检查."""
     new_rows = rows_of(store, new)
     if old is None:
         return Comparison(None, new, [replace(row, state=NEW) for row in new_rows])
@@ -186,8 +186,10 @@ def compare(store: Store, old: AuditRun | None, new: AuditRun) -> Comparison:
     old_prints = {row.fingerprint for row in old_rows}
     new_prints = {row.fingerprint for row in new_rows}
     answered = {comparable_url(url, new.site_url) for url in store.answered_urls(new.id)}
+    unjudged = set(new.unjudged_rules or ())
     rows = [replace(row, state=OPEN if row.fingerprint in old_prints else NEW) for row in new_rows]
-    gone = [replace(row, state=FIXED if comparable_url(row.url, old.site_url) in answered else UNCHECKED)
+    gone = [replace(row, state=FIXED if row.rule not in unjudged and comparable_url(row.url, old.site_url) in answered
+                    else UNCHECKED)
             for row in old_rows if row.fingerprint not in new_prints]
     return Comparison(old, new, rows, gone)
 

@@ -35,6 +35,9 @@ class AuditRun(Base):
     # The process crawling the run: an unfinished run whose process is gone can be resumed.
     owner_host: Mapped[str | None] = mapped_column(String(255))
     owner_pid: Mapped[int | None]
+    # Rules the run did not judge because what they need lies in pages it did not read (a
+    # one-column check without the site's 政策解读 column); None on rows stored before it existed.
+    unjudged_rules: Mapped[list | None] = mapped_column(JSON)
 
 
 class Page(Base):
@@ -105,7 +108,7 @@ class CertificateRecord(Base):
 
 
 class ColumnPage(Base):
-    """The crawler followed `url` as part of a required column: its index, a sub-column,
+    """The crawler followed `url` as part of a column (required or support): its index, a sub-column,
     a further page of one of its lists, or one of its items."""
 
     __tablename__ = "column_page"

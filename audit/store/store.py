@@ -148,11 +148,13 @@ class Store:
         reading.more_requests = [FormRequest(more["url"], dict(more["formdata"])) for more in page.more_requests or ()]
         return reading
 
-    def finish_run(self, run_id: int, status: str) -> None:
+    def finish_run(self, run_id: int, status: str, unjudged_rules: list[str] | None = None) -> None:
         with self.unit_of_work() as session:
             run = session.get(AuditRun, run_id)
             run.status = status
             run.finished_at = _now()
+            if unjudged_rules is not None:
+                run.unjudged_rules = unjudged_rules
 
     def run(self, run_id: int) -> AuditRun:
         with self._sessions() as session:

@@ -2,7 +2,8 @@
 
 It only fetches and extracts. It follows on-site links breadth-first, and follows each required
 column (found by the link text naming it) through its sub-columns, list paging and items,
-whatever their depth. Everything it reads goes to the store; the rules judge later.
+whatever their depth — the audited ones, and the support columns (政策解读) in every run.
+Everything it reads goes to the store; the rules judge later.
 """
 from __future__ import annotations
 
@@ -296,7 +297,9 @@ class PortalSpider(scrapy.Spider):
             if link.tag != "a" or not self._on_site(link.url) or not looks_like_page(link.url):
                 continue
             spec = self.audit_config.column_for_anchor(link.text)
-            if spec is not None and spec.required and self.scope in (None, spec.key):
+            # The audited columns, and in every run the support columns (政策解读) whose pages
+            # rules about the audited pages must read.
+            if spec is not None and (spec.supplies is not None or (spec.required and self.scope in (None, spec.key))):
                 target = page_key(link.url)
                 yield from self._member(spec.key, target, PageRole.INDEX, url)
                 yield from self._emit(self._request(
@@ -308,7 +311,7 @@ class PortalSpider(scrapy.Spider):
             yield from self._emit(self._check(link.url))
 
     def _follow_column_list(self, url: str, reading: PageReading, meta: dict) -> Iterator[object]:
-        """A page of a required column's list: its items, its further pages and its sub-columns."""
+        """A page of a column's list: its items, its further pages and its sub-columns."""
         column: str = meta["column"]
         clicks: int = meta["clicks"]
         item_urls = {page_key(item.url) for item in reading.list_items}

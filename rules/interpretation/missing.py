@@ -1,11 +1,12 @@
-from rules.base import Problem, Severity, rule
+from rules.base import Evidence, Problem, Severity, rule
 from rules.documents import describe
 from rules.policy import (is_interpretation, max_related, normative_documents, policy_document, related_links,
                           title_words)
 
 
 @rule(id="interpretation.missing", title="规范性文件未关联政策解读", severity=Severity.DEDUCT,
-      clause="《关于全面推进政务公开工作的意见》实施细则（国办发〔2016〕80号）政策解读与文件同步发布；国办秘函〔2019〕19号 解读回应")
+      clause="《关于全面推进政务公开工作的意见》实施细则（国办发〔2016〕80号）政策解读与文件同步发布；国办秘函〔2019〕19号 解读回应",
+      needs=Evidence.INTERPRETATIONS)
 def check(site, config):
     """Checks that every document of the 规章和行政规范性文件库 is related to a 解读: its page
     links to a 解读 page, or a 解读 page links to it. A 解读 page is an article whose title
@@ -21,7 +22,9 @@ def check(site, config):
 
     Quiet: the document links 《…管理办法》政策解读 and the 解读 links back; only one side
     links (that is interpretation.unlinked); the link points to a 解读 the crawl did not fetch
-    and reads 「相关解读：《…》政策解读」; a 解读 listed in the 规范性文件库 is not a document.
+    and reads 「相关解读：《…》政策解读」; a 解读 listed in the 规范性文件库 is not a document. A
+    one-column check (--column) judges it only when it found and read the site's 政策解读 column
+    (a 解读 there may link the document); else it reports the rule as 未检查.
     """
     words = title_words(site)
     limit = max_related(site)

@@ -1,10 +1,11 @@
-from rules.base import Problem, Severity, rule
+from rules.base import Evidence, Problem, Severity, rule
 from rules.documents import describe
 from rules.policy import is_interpretation, max_related, policy_document, related_links, title_words
 
 
 @rule(id="interpretation.unlinked", title="政策解读与文件未双向关联", severity=Severity.DEDUCT,
-      clause="《关于全面推进政务公开工作的意见》实施细则（国办发〔2016〕80号）；国办秘函〔2019〕19号 解读回应·政策文件与解读相互关联")
+      clause="《关于全面推进政务公开工作的意见》实施细则（国办发〔2016〕80号）；国办秘函〔2019〕19号 解读回应·政策文件与解读相互关联",
+      needs=Evidence.INTERPRETATIONS)
 def check(site, config):
     """Checks that a 解读 page and the policy document it interprets link to each other. A
     document is a 公文 in any column (a 文号, or an item of the 规范性文件库); a 解读 page is an
@@ -19,7 +20,9 @@ def check(site, config):
     部门信息公开 but that document links to no 解读 (finding on the document).
 
     Quiet: both pages link each other; a news item (no 文号) links a 解读; the 政策解读 column
-    page lists every 解读; a 解读 the crawl did not fetch (a one-column audit) is not judged.
+    page lists every 解读; a 解读 the crawl did not fetch is not judged. A one-column check reads
+    the site's 解读 through the 政策解读 column(s) and reports only pages of its column; without a
+    政策解读 column it reports this rule as 未检查.
     """
     words = title_words(site)
     limit = max_related(site)

@@ -1,10 +1,11 @@
 from datetime import timedelta
 
-from rules.base import Problem, Severity, rule
+from rules.base import Evidence, Problem, Severity, rule
 
 
 @rule(id="site.stale", title="首页不更新", severity=Severity.VETO,
-      clause="国办秘函〔2019〕19号 单项否决·首页不更新（监测2周首页无信息更新）")
+      clause="国办秘函〔2019〕19号 单项否决·首页不更新（监测2周首页无信息更新）",
+      needs=Evidence.SITE)
 def check(site, config):
     """Checks that the newest dated item linked from the home page is at most `site.stale_days`
     (14) days older than the as-of date.
@@ -17,9 +18,10 @@ def check(site, config):
 
     Quiet: the newest is from 2022-10-10, even if the first news box shows only older items;
     items dated after the as-of date are ignored (they did not exist then); a home page with
-    no date anywhere is not judged; a column audit (--column) does not judge the home page.
+    no date anywhere is not judged. It judges the portal, not a column: a one-column check
+    (--column) reports it as 未检查.
     """
-    if site.scope is not None or site.home_failure() is not None:
+    if site.home_failure() is not None:
         return
     home = site.home_chain()[-1]
     candidates = list(site.dated_links.get(home.url, ())) + list(site.main_items.get(home.url, ()))
