@@ -138,7 +138,20 @@ CONTENT_PORTAL = {
     "/xxgk/jbml/": page("基本目录", '<ul class="tree"><li><a href="/xxgk/jbml/jgzn/">机构职能</a></li>'
                         '<li><a href="/xxgk/jbml/ghjh/">规划计划</a></li><li><a href="/xxgk/jbml/kong/">统计信息</a></li>'
                         '<li><a href="/xxgk/jbml/zdxm/">重大建设项目</a></li><li><a href="/xxgk/jbml/zrzh/">自然灾害</a></li>'
-                        '<li><a href="/xxgk/jbml/jgsz.html">机构设置</a></li></ul><p>本目录按类别列示。</p>'),
+                        '<li><a href="/xxgk/jbml/jgsz.html">机构设置</a></li><li><a href="/xxgk/jbml/czxx/">财政信息</a></li>'
+                        '<li><a href="/xxgk/jbml/rsxx/">人事信息</a></li></ul><p>本目录按类别列示。</p>'),
+    # A branch whose two nodes are both empty (one finding, on the branch), and one with a filled node.
+    "/xxgk/jbml/czxx/": page("财政信息", '<ul class="tree"><li><a href="/xxgk/jbml/czxx/ys/">财政预算</a></li>'
+                             '<li><a href="/xxgk/jbml/czxx/js/">财政决算</a></li></ul>'),
+    "/xxgk/jbml/czxx/ys/": page("财政预算", '<h2>财政预算</h2><ul class="list"></ul>'),
+    "/xxgk/jbml/czxx/js/": page("财政决算", '<ul class="list"></ul><div class="no-data">暂无信息</div>'),
+    "/xxgk/jbml/rsxx/": page("人事信息", '<ul class="tree"><li><a href="/xxgk/jbml/rsxx/rm/">人事任免</a></li>'
+                             '<li><a href="/xxgk/jbml/rsxx/zp/">招考录用</a></li></ul>'),
+    "/xxgk/jbml/rsxx/rm/": list_page("人事任免", [("测试县人民政府关于张某某等同志职务任免的通知", "/xxgk/jbml/rsxx/rm/1.html",
+                                                "2021-06-01")]),
+    "/xxgk/jbml/rsxx/rm/1.html": article("测试县人民政府关于张某某等同志职务任免的通知", "<p>经研究决定。</p>",
+                                         published="2021-06-01", tags=ALL_TAGS),
+    "/xxgk/jbml/rsxx/zp/": page("招考录用", '<ul class="list"></ul><div class="no-data">暂无信息</div>'),
     "/xxgk/jbml/jgzn/": list_page("机构职能", [("测试县人民政府办公室主要职责", "/xxgk/jbml/jgzn/1.html", "2021-10-01")]),
     "/xxgk/jbml/jgzn/1.html": article("测试县人民政府办公室主要职责", "<p>职责。</p>", published="2021-10-01", tags=ALL_TAGS),
     "/xxgk/jbml/ghjh/": page("规划计划", '<ul class="list"></ul><div class="no-data">暂无信息</div>'),
