@@ -404,5 +404,50 @@ def schedule(url, print_units, out_root, db_url, config_path, at):
     click.echo("# systemctl daemon-reload && systemctl enable --now govaudit-quarterly.timer")
 
 
+def _import_register(kind: str, path: Path, quarter_label: str | None, db_url: str | None) -> None:
+    """Read one register file and store it for its quarter (replacing an earlier import of it)."""
+    from audit.registers import KIND_NAMES, RegisterError, read_register
+    from audit.store.registers import save_register
+
+    try:
+        quarter = Quarter.parse(quarter_label) if quarter_label else Quarter.reported(date.today())
+    except BadQuarter as exc:
+        _fail_usage(str(exc))
+    try:
+        rows = read_register(path, kind)
+    except RegisterError as exc:
+        _fail_usage(str(exc))
+    if not rows:
+        _fail_usage(f"{path.name}：表头下没有数据行 / no rows below the header")
+    _, store = _open(None, db_url)
+    try:
+        save_register(store, kind, quarter.label, path.name, rows)
+    except StoreError as exc:
+        err.print(f"错误 / error: {exc}")
+        sys.exit(1)
+    click.echo(f"已导入{KIND_NAMES[kind]} {len(rows)}行，{quarter.label}（{quarter.chinese}）/ "
+               f"imported {len(rows)} rows for {quarter.label}")
+
+
+def _register_group(kind: str, help_text: str) -> click.Group:
+    group = click.Group(kind, help=help_text)
+
+    @group.command(name="import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--quarter", "quarter_label", metavar="YYYYQn",
+                  help="登记表所属季度（默认刚结束的季度）/ the quarter the file covers (default: the one just ended).")
+    @click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+    def import_file(path, quarter_label, db_url):
+        """导入 .xlsx 或 .csv 登记表（列名见 docs/registers.md）/ import an .xlsx or .csv register."""
+        _import_register(kind, path, quarter_label, db_url)
+
+    return group
+
+
+main.add_command(_register_group("media", "政务新媒体账号登记表 / the 政务新媒体 account register."))
+main.add_command(_register_group("hotline", "12345热线工单 / 12345 hotline tickets."))
+main.add_command(_register_group("messages", "网民留言（我为政府网站找错、曝光台）/ 网民留言 messages."))
+
+
 if __name__ == "__main__":
     main()

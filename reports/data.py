@@ -14,16 +14,19 @@ from audit.quarters import Quarter, add_working_days
 from reports.config import ReportConfig
 from reports.scoring import Score, score
 from audit.store import Store
+from audit.store.registers import register_imports
 from reports.summary import ColumnSummary, summarise_columns
 from reports.verdicts import VerdictTable, rule_table, verdict_table
 from reports.charts import BarChart, TrendChart, bar_chart, trend_chart
+from reports.registers import RegisterSection, register_sections
 from rules import Severity, registered_rules
+from rules.registers import is_register_rule
 from rules.snapshot import SiteSnapshot
 
 SEVERITY_ORDER = [s.value for s in Severity]
 STATE_ORDER = {state: i for i, state in enumerate(STATES)}
 UNIT_SOURCES = {"sector": "行业主管部门", "column": "任务清单", "publisher": "发布机构", "site": "网站主办单位",
-                "unknown": "未记录"}
+                "register": "登记表", "unknown": "未记录"}
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ class BulletinData:
     findings: tuple[FindingRow, ...] = ()
     # A one-column check: every rule's verdict on the column, with why it is 未检查.
     rule_verdicts: VerdictTable | None = None
+    # 政务新媒体, 12345 热线, 网民留言: sections of their own (empty for a single-column report).
+    registers: tuple[RegisterSection, ...] = ()
 
     @property
     def total(self) -> int:
@@ -150,11 +155,15 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
             severity=row.severity, state=row.state, first_seen=row.first_seen, rule=row.rule,
             clause=spec.clause if spec else "")
 
-    ordered = sorted(comparison.rows, key=lambda r: (SEVERITY_ORDER.index(r.severity) if r.severity in SEVERITY_ORDER
+    # Website problems first (numbered for the annex), then the registers' (in their own sections).
+    ordered = sorted(comparison.rows, key=lambda r: (is_register_rule(r.rule),
+                                                     SEVERITY_ORDER.index(r.severity) if r.severity in SEVERITY_ORDER
                                                      else 9, r.rule, r.column or "", r.url))
-    rows = tuple(view(row, i) for i, row in enumerate(ordered, 1))
-    by_fingerprint = {row.fingerprint: view_row for row, view_row in zip(ordered, rows)}
-    gone = [view(row, 0) for row in sorted(comparison.gone, key=lambda r: (r.rule, r.url))]
+    viewed = tuple(view(row, i) for i, row in enumerate(ordered, 1))
+    by_fingerprint = {row.fingerprint: view_row for row, view_row in zip(ordered, viewed)}
+    rows = tuple(row for row in viewed if not is_register_rule(row.rule))
+    gone = [view(row, 0) for row in sorted(comparison.gone, key=lambda r: (r.rule, r.url))
+            if not is_register_rule(row.rule)]
 
     result = score(comparison.rows, report_config.scoring, titles)
     groups = []
@@ -225,6 +234,9 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
         chart_trend=trend_chart("近四个季度问题数", [(p.quarter, p.findings, p.result) for p in trend]),
         findings=tuple(comparison.rows),
         rule_verdicts=rule_table(column_verdicts, site_verdicts) if run.scope else None,
+        registers=() if run.scope else register_sections(
+            site.registers, {kind: found.source for kind, found in register_imports(store, quarter.label).items()},
+            viewed, run.as_of),
     )
 
 

@@ -13,7 +13,10 @@ from reports.config import UnitMap
 
 
 def attribute(finding: Finding, site: SiteSnapshot, units: UnitMap) -> tuple[tuple[str, ...], str]:
-    """The finding's units and where they came from: sector | column | publisher | site."""
+    """The finding's units and where they came from: sector | column | publisher | site | register."""
+    register_unit = site.registers.unit_of(finding.url)
+    if register_unit:
+        return (register_unit,), "register"
     spec = units.columns.get(finding.column) if finding.column else None
     if spec is not None:
         if spec.sectors:

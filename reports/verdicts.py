@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from crawler.columns import ColumnSpec, Evidence
 from rules.base import RuleSpec
+from rules.registers import is_register_rule
 from rules.snapshot import SiteSnapshot
 
 PASS = "合格"
@@ -111,6 +112,7 @@ def verdict_table(site: SiteSnapshot, findings, specs: list[RuleSpec]) -> tuple[
     failed_rules = {f.rule for f in findings}
     chain = site.home_chain()
     home_ok = bool(chain) and chain[-1].fetched_ok
+    specs = [spec for spec in specs if not is_register_rule(spec.id)]
     site_rules = [spec for spec in specs if _is_site_rule(spec)]
     column_rules = [spec for spec in specs if not _is_site_rule(spec)]
     columns = list(site.audited_columns())

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Protocol
 
 from crawler.columns import LIST_ROLES, ColumnSpec, Evidence, PageRole
+from rules.registers import Registers
 from rules.settings import AuditConfig
 
 
@@ -167,6 +168,8 @@ class SiteSnapshot:
     checks: dict[str, CheckView] = field(default_factory=dict)
     # What is wrong with the HTTPS certificate of the home host; None when it verifies or is not HTTPS.
     certificate_problem: str | None = None
+    # The office's registers of the run's quarter (政务新媒体, 12345, 网民留言), imported, not crawled.
+    registers: Registers = field(default_factory=Registers)
     content: StoredContent | None = None
     _clicks: dict[str, int] | None = None
     _memberships: dict[str, frozenset[tuple[str, str]]] | None = None

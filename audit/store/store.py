@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rules.settings import AuditConfig
 from audit.quarters import Quarter
+from audit.store.registers import load_registers
 from audit.store.models import AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, Link, LinkCheck, ListItem, Page
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
 from crawler.reading import DatedValue, FormRequest, LinkRef, ListEntry, PageReading
@@ -271,7 +272,8 @@ class Store:
             for table in (Page, LinkCheck):
                 answered.update(session.scalars(select(table.url).where(
                     table.run_id == run_id, table.error.is_(None), table.status.is_not(None), table.status < 400)))
-            return answered
+        # Register places the quarter's imports looked at count as checked, like fetched pages.
+        return answered | load_registers(self, self.run(run_id).quarter).checked_urls()
 
     def finding_counts(self) -> dict[int, int]:
         """Number of stored findings of every run."""
@@ -330,6 +332,7 @@ class Store:
             for page_url, title, url, item_date, main_list in rows:
                 target = snap.main_items if main_list else snap.dated_links
                 target[page_url].append(ItemView(page_url, title, url, item_date))
+        snap.registers = load_registers(self, run.quarter)
         return snap
 
     def findings(self, run_id: int) -> list[FindingRecord]:

@@ -51,3 +51,20 @@ def content_configured_audit(tmp_path_factory):
     config = work / "govaudit.yaml"
     config.write_text(CONTENT_CONFIG, encoding="utf-8")
     return audit_folder(write_content_files(write_portal(work / "site", CONTENT_PORTAL)), work, "--config", str(config))
+
+
+@pytest.fixture(scope="session")
+def register_audit(tmp_path_factory):
+    """A small portal audited with all three sample registers imported for its quarter."""
+    from registers_kit import HOTLINE_CSV, MEDIA_XLSX, MESSAGES_CSV, audit_with_registers
+
+    return audit_with_registers(tmp_path_factory.mktemp("registers"), ("media", MEDIA_XLSX),
+                                ("hotline", HOTLINE_CSV), ("messages", MESSAGES_CSV))
+
+
+@pytest.fixture(scope="session")
+def unimported_audit(tmp_path_factory):
+    """The same portal audited without any register imported."""
+    from registers_kit import audit_with_registers
+
+    return audit_with_registers(tmp_path_factory.mktemp("no-registers"))
