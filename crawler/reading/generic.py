@@ -4,13 +4,14 @@ CMS adapters subclass GenericReader and override single steps.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
 from typing import TypeVar
 
 from .dates import date_from_url, parse_date
-from .dom import element_text, is_element
+from .heading import Heading, date_under, find_heading
 from .labels import find_labels
 from .links import page_links, redirect_target
 from .lists import dated_links, has_empty_notice, main_list
@@ -28,9 +29,12 @@ _BODY_DATE_RE = re.compile(r"(?:发布时间|发布日期|发表时间|更新时
 _BODY_DATE_MAX_LINE = 150
 _PROSE_LINE_CHARS = 200
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\s*\d{1,5}\s*号")
-_TITLE_SEPARATOR_RE = re.compile(r"\s*(?:_{1,2}|\||｜|\s[-—–－]{1,2}\s|——)\s*")
+# Separators that never occur inside a title: the parts around them are title, column and site.
+_TITLE_SEPARATOR_RE = re.compile(r"\s*(?:_{1,2}|\||｜|\s[-—–－]{1,2}\s)\s*")
+# Any separator, captured so that the dashes of the title itself are put back.
+_ANY_SEPARATOR_RE = re.compile(r"(\s*[-—–－_|｜]+\s*|\s+)")
 _SITE_NAME_RE = re.compile(r"(人民政府|政府网|门户网|网站|官网|信息公开|人民政府办公室)$")
-_HEADING_CONTAINER_RE = re.compile(r"logo|header|nav|banner|top")
+_SITE_PART_MAX_CHARS = 30
 
 
 def _safely(step: Callable[[], T], default: T, what: str) -> T:
@@ -42,16 +46,34 @@ def _safely(step: Callable[[], T], default: T, what: str) -> T:
         return default
 
 
+def _is_site_part(part: str, site_name: str | None) -> bool:
+    part = part.strip()
+    return bool(part) and len(part) <= _SITE_PART_MAX_CHARS and "关于" not in part and (
+        part == site_name or bool(_SITE_NAME_RE.search(part)))
+
+
 def strip_site_suffix(title: str, site_name: str | None) -> str:
-    """'关于…的通知_马关县人民政府' -> '关于…的通知' (site name parts dropped, longest part kept)."""
+    """'关于…的通知_马关县人民政府' -> '关于…的通知' (site name parts dropped, longest part kept).
+
+    A site name after (or before) any separator goes, a bare "-" or a space included
+    ("…的通知-某某县人民政府", "…的通知 某某县人民政府"); other bare dashes stay, as they join ranges and words inside titles (2021-2025年, 人民至上——记…).
+    """
     title = title.strip()
     if site_name and title.endswith(" " + site_name):
         # Hanweb writes "栏目名 站点名", separated by a plain space.
         return title[: -len(site_name)].strip()
+    pieces = _ANY_SEPARATOR_RE.split(title)
+    while len(pieces) >= 3 and _is_site_part(pieces[-1], site_name):
+        pieces = pieces[:-2]
+    # A plain space is a separator only before a trailing site name: joint issuers lead with
+    # one ("某某县人民政府 某某县财政局关于…").
+    while len(pieces) >= 3 and pieces[1].strip() and _is_site_part(pieces[0], site_name):
+        pieces = pieces[2:]
+    title = "".join(pieces).strip()
     parts = [p for p in _TITLE_SEPARATOR_RE.split(title) if p]
     if len(parts) <= 1:
         return title
-    kept = [p for p in parts if p != site_name and not _SITE_NAME_RE.search(p)]
+    kept = [p for p in parts if not _is_site_part(p, site_name)]
     return max(kept or parts, key=len)
 
 
@@ -87,7 +109,12 @@ class GenericReader:
         elif not is_detail:
             reading.empty_notice = _safely(lambda: has_empty_notice(page.lines), False, "empty notice")
 
-        reading.title = _safely(lambda: self.title(page, metadata, is_list), None, "title")
+        @functools.cache
+        def heading() -> Heading | None:
+            # Looked for only when the metadata and <meta> tags leave the title or the date open.
+            return None if is_list else _safely(lambda: self.heading(page, metadata), None, "heading")
+
+        reading.title = _safely(lambda: self.title(page, metadata, is_list, heading), None, "title")
         reading.index_number = metadata.get("index_number")
         reading.topic = metadata.get("topic")
         reading.publisher = metadata.get("publisher")
@@ -101,7 +128,7 @@ class GenericReader:
         # A redirect stub states no date; its URL date belongs to the target.
         stub = reading.redirect_to is not None and not reading.text
         reading.publish_date = _safely(
-            lambda: self.publish_date(page, metadata, is_list or stub), None, "publish date"
+            lambda: self.publish_date(page, metadata, is_list or stub, heading), None, "publish date"
         )
         reading.labels = _safely(lambda: find_labels(page.lines, metadata.get("disclosure_attribute")), [], "labels")
         reading.disclosure_mode = metadata.get("disclosure_mode")
@@ -123,22 +150,37 @@ class GenericReader:
         """Every link element of the page in document order."""
         return page_links(page.root, page.base)
 
-    def title(self, page: ParsedPage, metadata: dict[str, str], is_list: bool) -> str | None:
+    def heading(self, page: ParsedPage, metadata: dict[str, str]) -> Heading | None:
+        """The article heading of a detail page (see heading.py)."""
+        hints = [metadata.get("title"), page.meta_value("ArticleTitle"), self._title_element(page)]
+        return find_heading(page.root, hints, page.meta_value("SiteName"))
+
+    def title(self, page: ParsedPage, metadata: dict[str, str], is_list: bool,
+              heading: Callable[[], Heading | None] = lambda: None) -> str | None:
         """Document title for detail pages; the <title> (site name stripped) otherwise."""
         if not is_list:
-            for candidate in (metadata.get("title"), page.meta_value("ArticleTitle"), self._heading(page)):
-                if candidate:
-                    return candidate
+            stated = metadata.get("title") or page.meta_value("ArticleTitle")
+            if stated:
+                return stated
+            found = heading()
+            if found:
+                return found.text
         return self._title_element(page)
 
-    def publish_date(self, page: ParsedPage, metadata: dict[str, str], stated_only: bool) -> DatedValue | None:
-        """Metadata 发布日期, <meta PubDate>, then (unless stated_only) a 发布时间 line and the URL date."""
+    def publish_date(self, page: ParsedPage, metadata: dict[str, str], stated_only: bool,
+                     heading: Callable[[], Heading | None] = lambda: None) -> DatedValue | None:
+        """Metadata 发布日期, <meta PubDate>, then (unless stated_only) the date under the heading,
+        a 发布时间 line and the URL date."""
         for raw in (metadata.get("publish_date"), page.meta_value("PubDate", "PublishDate")):
             value = parse_date(raw)
             if value:
                 return DatedValue(value, "meta")
         if stated_only:
             return None
+        found = heading()
+        under = date_under(found) if found is not None else None
+        if under:
+            return DatedValue(under, "body")
         for line in page.lines:
             if len(line) <= _BODY_DATE_MAX_LINE:
                 match = _BODY_DATE_RE.search(line)
@@ -162,18 +204,6 @@ class GenericReader:
         return match.group(0) if match else None
 
     @staticmethod
-    def _heading(page: ParsedPage) -> str | None:
-        if page.root is None:
-            return None
-        site = page.meta_value("SiteName")
-        for tag in ("h1", "h2"):
-            for heading in page.root.iter(tag):
-                text = element_text(heading)
-                if len(text) >= 4 and text != site and not _inside_page_chrome(heading):
-                    return text
-        return None
-
-    @staticmethod
     def _title_element(page: ParsedPage) -> str | None:
         if page.root is None:
             return None
@@ -182,14 +212,3 @@ class GenericReader:
             if text:
                 return strip_site_suffix(text, page.meta_value("SiteName"))
         return None
-
-
-def _inside_page_chrome(element) -> bool:
-    node = element
-    while node is not None and is_element(node):
-        if node.tag in ("header", "nav", "footer") or _HEADING_CONTAINER_RE.search(
-            f"{node.get('id', '')} {node.get('class', '')}".lower()
-        ):
-            return True
-        node = node.getparent()
-    return False
