@@ -15,7 +15,7 @@ from reports.config import ReportConfig
 from reports.scoring import Score, score
 from audit.store import Store
 from audit.store.registers import register_imports
-from reports.summary import ColumnSummary, summarise_columns
+from reports.summary import ColumnSummary, SupportSummary, summarise_columns, summarise_support_columns
 from reports.verdicts import VerdictTable, rule_table, verdict_table
 from reports.charts import BarChart, TrendChart, bar_chart, trend_chart
 from reports.registers import RegisterSection, register_sections
@@ -118,8 +118,10 @@ class BulletinData:
     chart_trend: TrendChart
     # The run's findings in stored order, with state and first seen (findings.json).
     findings: tuple[FindingRow, ...] = ()
-    # A one-column check: every rule's verdict on the column, with why it is 未检查.
+    # A one-column check: every rule's verdict on the column, with why it is 未检查, and the
+    # support columns it read for rules that look outside the column.
     rule_verdicts: VerdictTable | None = None
+    support_columns: tuple[SupportSummary, ...] = ()
     # 政务新媒体, 12345 热线, 网民留言: sections of their own (empty for a single-column report).
     registers: tuple[RegisterSection, ...] = ()
 
@@ -234,6 +236,7 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
         chart_trend=trend_chart("近四个季度问题数", [(p.quarter, p.findings, p.result) for p in trend]),
         findings=tuple(comparison.rows),
         rule_verdicts=rule_table(column_verdicts, site_verdicts) if run.scope else None,
+        support_columns=tuple(summarise_support_columns(site)) if run.scope else (),
         registers=() if run.scope else register_sections(
             site.registers, {kind: found.source for kind, found in register_imports(store, quarter.label).items()},
             viewed, run.as_of),

@@ -247,17 +247,17 @@ class SiteSnapshot:
         home — and what a support column supplies only when it found and opened one."""
         if self.scope is None or evidence == Evidence.AUDITED:
             return True
-        return any(spec.supplies == evidence and self._support_read(spec.key) for spec in self.config.columns)
+        return any(spec.supplies == evidence and self.support_index(spec.key) for spec in self.config.columns)
 
-    def _support_read(self, key: str) -> bool:
-        """A support column was found and its own page opened as a list (not a lone article that a
-        link reading 政策解读 led to)."""
+    def support_index(self, key: str) -> str | None:
+        """The page of a support column the run opened as a list (not a lone article that a link
+        reading 政策解读 led to), None when it found none."""
         for url, role in self.members.get(key, ()):
             page = self.pages.get(url)
             if role == PageRole.INDEX and page is not None and page.fetched_ok and page.is_html and (
                     page.is_list or page.empty_notice or self.main_items.get(url)):
-                return True
-        return False
+                return url
+        return None
 
     # -- required columns -----------------------------------------------------------------
 

@@ -84,13 +84,17 @@ def runs(tmp_path_factory):
     return full, column
 
 
-def _verdicts(report, tmp_path) -> dict[str, tuple[str, str]]:
-    """The column report's 检查结果 table as Chromium renders it: rule id → (verdict, note)."""
+def _rendered(report, tmp_path) -> Selector:
+    """The column report as Chromium renders it."""
     dumped = _headless(_chromium(), tmp_path / "profile", "--dump-dom", report.as_uri())
     assert dumped.returncode == 0, dumped.stderr
-    rows = Selector(text=dumped.stdout).css("table.verdicts tbody tr")
+    return Selector(text=dumped.stdout)
+
+
+def _verdicts(dom: Selector) -> dict[str, tuple[str, str]]:
+    """The report's 检查结果 table: rule id → (verdict, note)."""
     return {row.attrib["data-rule"]: (row.css("td.verdict::text").get(), row.css("td.note::text").get() or "")
-            for row in rows}
+            for row in dom.css("table.verdicts tbody tr")}
 
 
 def test_the_column_check_agrees_with_the_full_audit_on_the_column(runs):
@@ -110,7 +114,10 @@ def test_the_column_check_agrees_with_the_full_audit_on_the_column(runs):
 
 def test_the_column_report_gives_every_rule_a_verdict(runs, tmp_path):
     _, column = runs
-    verdicts = _verdicts(column.out_dir / "bulletin.html", tmp_path)
+    dom = _rendered(column.out_dir / "bulletin.html", tmp_path)
+    assert "".join(dom.css("p.support ::text").getall()) == (
+        f"为判断文件有无政策解读及是否与解读双向关联，另读取了「政策解读」栏目（{column.base_url}xxgk/zcjd/，信息4条）。")
+    verdicts = _verdicts(dom)
     assert {rule: verdict for rule, (verdict, _) in verdicts.items()} == {
         "catalog.blank_node": "合格", "column.due_soon": "合格", "column.empty": "合格", "column.missing": "合格",
         "column.stale": "合格", "entity.sector_missing": "合格",
@@ -133,7 +140,9 @@ def test_without_a_policy_reading_column_the_reading_rules_are_unchecked(tmp_pat
     assert not {rule for rule, _, _ in _found(column)} & {"interpretation.missing", "interpretation.unlinked"}
     assert {finding for finding in _found(full) if finding[2] == "gfxwj" and not finding[0].startswith("interpretation.")} \
         == _found(column)
-    verdicts = _verdicts(column.out_dir / "bulletin.html", tmp_path)
+    dom = _rendered(column.out_dir / "bulletin.html", tmp_path)
+    assert "未找到该栏目，相关检查项未检查" in "".join(dom.css("p.support ::text").getall())
+    verdicts = _verdicts(dom)
     for rule in ("interpretation.missing", "interpretation.unlinked"):
         assert verdicts[rule] == ("未检查", "未找到网站的政策解读栏目，无法确认文件有无解读")
     assert verdicts["label.missing"][0] == "不合格"

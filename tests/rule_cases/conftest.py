@@ -42,6 +42,17 @@ def content_audit(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def content_column_audit(tmp_path_factory):
+    """The content portal checked as one column (--column gfxwj)."""
+    from portals_content import CONTENT_PORTAL, write_content_files
+
+    from portal_kit import audit_folder, write_portal
+
+    work = tmp_path_factory.mktemp("content-portal-gfxwj")
+    return audit_folder(write_content_files(write_portal(work / "site", CONTENT_PORTAL)), work, "--column", "gfxwj")
+
+
+@pytest.fixture(scope="session")
 def content_configured_audit(tmp_path_factory):
     from portals_content import CONTENT_CONFIG, CONTENT_PORTAL, write_content_files
 

@@ -27,3 +27,13 @@ def test_a_box_within_max_related_pairs_its_pages(content_configured_audit):
     # With max_related 5, g9's four 解读 links are pairings, and none of the four links back.
     fired = content_configured_audit.paths("interpretation.unlinked")
     assert {"/xxgk/zcjd/j1.html", "/xxgk/zcjd/j3.html", "/xxgk/zcjd/j7.html"} <= fired
+
+
+def test_a_column_check_reports_the_pages_of_its_column(content_audit, content_column_audit):
+    # --column gfxwj reads j3 in the 政策解读 column: g3 lacks its link back there too. j5 and
+    # /bm/1.html lie outside the column (only the full audit reports them); j1, listed in the
+    # 规范性文件库 as well, is paired with g1.
+    assert content_column_audit.paths("interpretation.unlinked") == {"/xxgk/gfxwj/g3.html"}
+    [g3] = content_column_audit.of("interpretation.unlinked")
+    [same] = [f for f in content_audit.of("interpretation.unlinked") if f["url"].endswith("/xxgk/gfxwj/g3.html")]
+    assert g3["column"] == same["column"] == "gfxwj" and g3["message"] == same["message"]
