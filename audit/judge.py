@@ -7,7 +7,7 @@ from datetime import date
 
 from audit.config import AuditConfig, ConfigError
 from audit.store import FindingNotes, Store
-from audit.store.history import fingerprints
+from audit.store.history import fingerprints, previous_home
 from reports.config import ReportConfig, load_report_config
 from reports.scoring import indicator_for
 from reports.units import attribute
@@ -56,6 +56,7 @@ def conclude_run(store: Store, run_id: int, config: AuditConfig,
     """Judge a crawled run, store its findings (with fingerprint, units, indicator), mark it finished."""
     report_config = report_config or load_report_config()
     site = store.snapshot(run_id, config)
+    site.previous_home = previous_home(store, store.run(run_id))
     findings = evaluate(site, config)
     store.save_annotated_findings(run_id, list(zip(findings, annotate(findings, site, report_config))))
     unreachable = any(f.rule == UNREACHABLE_RULE for f in findings)

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Protocol
 
 from crawler.columns import LIST_ROLES, ColumnSpec, Evidence, PageRole
+from crawler.reading.model import HiddenLink
 from rules.registers import Registers
 from rules.settings import AuditConfig
 
@@ -150,6 +151,16 @@ class ColumnEntry:
     anchor_text: str
 
 
+@dataclass(frozen=True)
+class HomeCopy:
+    """A home page as one run stored it: its visible text lines and the hosts it links to."""
+
+    run_id: int
+    as_of: date
+    lines: tuple[str, ...]
+    outbound_hosts: frozenset[str]
+
+
 @dataclass
 class SiteSnapshot:
     site_url: str
@@ -168,6 +179,10 @@ class SiteSnapshot:
     checks: dict[str, CheckView] = field(default_factory=dict)
     # What is wrong with the HTTPS certificate of the home host; None when it verifies or is not HTTPS.
     certificate_problem: str | None = None
+    # page URL → links on it that readers cannot see, or that a script writes (possible 暗链).
+    hidden_links: dict[str, list[HiddenLink]] = field(default_factory=lambda: defaultdict(list))
+    # The home page as the previous quarter's run stored it (None for a first audit).
+    previous_home: HomeCopy | None = None
     # The office's registers of the run's quarter (政务新媒体, 12345, 网民留言), imported, not crawled.
     registers: Registers = field(default_factory=Registers)
     content: StoredContent | None = None

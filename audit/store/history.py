@@ -13,10 +13,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlsplit
 
-from audit.store.models import AuditRun, FindingRecord
+from sqlalchemy import select
+
+from audit.store.models import AuditRun, FindingRecord, Link, Page
 from audit.quarters import BadQuarter, Quarter
 from audit.store import Store
 from rules.base import Finding
+from rules.snapshot import HomeCopy
 
 NEW = "新增"
 OPEN = "未整改"
@@ -149,6 +152,26 @@ def previous_run(store: Store, run: AuditRun) -> AuditRun | None:
     """The latest finished run of the same site and scope that reports on an earlier quarter."""
     earlier = {q: r for q, r in quarterly_runs(store, run).items() if q < quarter_of(run)}
     return earlier[max(earlier)] if earlier else None
+
+
+def previous_home(store: Store, run: AuditRun) -> HomeCopy | None:
+    """The home page as the previous quarter's run of the site stored it (the whole-site series)."""
+    earlier = previous_run(store, run)
+    if earlier is None or earlier.scope is not None:
+        return None
+    with store.reading() as session:
+        page = session.execute(select(Page.url, Page.text).where(
+            Page.run_id == earlier.id, Page.url == earlier.site_url, Page.status < 400)).first()
+        if page is None:
+            return None
+        targets = session.scalars(select(Link.to_url).where(Link.run_id == earlier.id, Link.from_url == page.url,
+                                                            Link.on_site.is_(False))).all()
+    lines = tuple(line.strip() for line in (page.text or "").splitlines() if line.strip())
+    return HomeCopy(earlier.id, earlier.as_of, lines, frozenset(filter(None, (_host(url) for url in targets))))
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
 
 
 def find_run(store: Store, site_url: str, scope: str | None, quarter: Quarter) -> AuditRun | None:

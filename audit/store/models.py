@@ -173,3 +173,17 @@ class FindingRecord(Base):
     unit_source: Mapped[str | None] = mapped_column(String(16))
     # The scoring indicator (audit/scoring.py) the finding deducts from, None when not scored.
     indicator: Mapped[str | None] = mapped_column(String(32))
+
+
+class HiddenLinkRecord(Base):
+    """A link on a page that readers cannot see, or that a script writes (possible 暗链)."""
+
+    __tablename__ = "hidden_link"
+    __table_args__ = (Index("ix_hidden_link_run", "run_id", "page_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"))
+    page_url: Mapped[str] = mapped_column(URL)
+    url: Mapped[str] = mapped_column(URL)
+    text: Mapped[str] = mapped_column(Text)
+    how: Mapped[str] = mapped_column(String(64))

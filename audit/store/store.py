@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from rules.settings import AuditConfig
 from audit.quarters import Quarter
 from audit.store.registers import load_registers
-from audit.store.models import AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, Link, LinkCheck, ListItem, Page
+from audit.store.models import AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, HiddenLinkRecord, Link, LinkCheck, ListItem, Page
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
 from crawler.reading import DatedValue, FormRequest, LinkRef, ListEntry, PageReading
+from crawler.reading.model import HiddenLink
 from crawler.urls import canonical_url
 from rules.base import Finding
 from rules.snapshot import Anchor, CheckView, ItemView, LinkView, PageView, SiteSnapshot
@@ -177,6 +178,8 @@ class Store:
             session.execute(delete(Page).where(Page.run_id == run_id, Page.url == fetched.url))
             session.execute(delete(Link).where(Link.run_id == run_id, Link.from_url == fetched.url))
             session.execute(delete(ListItem).where(ListItem.run_id == run_id, ListItem.page_url == fetched.url))
+            session.execute(delete(HiddenLinkRecord).where(HiddenLinkRecord.run_id == run_id,
+                                                           HiddenLinkRecord.page_url == fetched.url))
             page = Page(run_id=run_id, url=fetched.url, final_url=fetched.final_url, status=fetched.status,
                         error=fetched.error, content_type=fetched.content_type, fetched_at=_now(), labels=[],
                         meta_tags={}, text=fetched.attachment_text, truncated=fetched.truncated)
@@ -219,6 +222,8 @@ class Store:
                              title=entry.title[:1000], url=canonical_url(entry.url), date=entry.date, date_source=entry.date_source)
                     for position, entry in enumerate(entries)
                 )
+            session.add_all(HiddenLinkRecord(run_id=run_id, page_url=fetched.url, url=link.url[:2048], text=link.text[:500],
+                                             how=link.how[:64]) for link in reading.hidden_links)
 
     def save_check(self, run_id: int, checked: CheckedLink) -> None:
         with self.unit_of_work() as session:
@@ -332,6 +337,10 @@ class Store:
             for page_url, title, url, item_date, main_list in rows:
                 target = snap.main_items if main_list else snap.dated_links
                 target[page_url].append(ItemView(page_url, title, url, item_date))
+            for page_url, url, text, how in session.execute(
+                    select(HiddenLinkRecord.page_url, HiddenLinkRecord.url, HiddenLinkRecord.text, HiddenLinkRecord.how)
+                    .where(HiddenLinkRecord.run_id == run_id).order_by(HiddenLinkRecord.id)):
+                snap.hidden_links[page_url].append(HiddenLink(url, text, how))
         snap.registers = load_registers(self, run.quarter)
         return snap
 

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from .dates import date_from_url, parse_date
 from .heading import Heading, date_under, find_heading
+from .hidden import hidden_links
 from .labels import find_labels
 from .links import page_links, redirect_target
 from .lists import dated_links, has_empty_notice, main_list
@@ -133,6 +134,7 @@ class GenericReader:
         reading.labels = _safely(lambda: find_labels(page.lines, metadata.get("disclosure_attribute")), [], "labels")
         reading.disclosure_mode = metadata.get("disclosure_mode")
         reading.links = _safely(lambda: self.links(page), [], "links")
+        reading.hidden_links = _safely(lambda: hidden_links(page.root, page.base), [], "hidden links")
         reading.meta_tags = dict(page.meta)
         return reading
 

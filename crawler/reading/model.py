@@ -43,6 +43,15 @@ class FormRequest:
     formdata: dict[str, str]
 
 
+@dataclass(frozen=True)
+class HiddenLink:
+    """A link a reader of the page cannot see, and how it hides (display:none, 字号为0, 脚本写入 …)."""
+
+    url: str
+    text: str
+    how: str
+
+
 @dataclass
 class PageReading:
     url: str
@@ -77,6 +86,8 @@ class PageReading:
     redirect_to: str | None = None
     # Every link on the page (a href, img/script/iframe src, link href), absolute, in order.
     links: list[LinkRef] = field(default_factory=list)
+    # Links hidden from readers or written by a script, and how (the 暗链 check reads them).
+    hidden_links: list[HiddenLink] = field(default_factory=list)
     # <meta name=... content=...> tags, names as written (SiteName, ColumnName, PubDate, ...).
     meta_tags: dict[str, str] = field(default_factory=dict)
     # Visible text of the page's main content (scripts/styles/comments removed).
@@ -118,4 +129,5 @@ class PageReading:
             "more_requests": raw["more_requests"],
             "empty_notice": self.empty_notice,
             "redirect_to": self.redirect_to,
+            "hidden_links": raw["hidden_links"],
         }

@@ -1,0 +1,48 @@
+from crawler.columns import Evidence
+from rules.base import Problem, Severity, rule
+from rules.security.hosts import host_of, is_expected_host
+
+RULE_ID = "security.home_changed"
+
+
+@rule(id=RULE_ID, title="首页较上季度有待核实的变化", severity=Severity.HINT,
+      clause="国办发〔2017〕47号《政府网站发展指引》安全防护：防范网页篡改",
+      needs=Evidence.SITE)
+def check(site, config):
+    """Checks the home page against the copy the previous quarter's audit stored: hosts it now
+    links to that it did not link before (other than government sites and `allowed_hosts`), and a
+    change so large that less than `min_retained` (30%) of the previous page's text lines remain.
+    Both are listed for a person to confirm (提示): a redesign explains them, a defacement too.
+
+    Why: a tampered home page is the worst thing a government site can show; news churn changes
+    only the news lines, while navigation, column names and the footer stay.
+
+    Fires: the home page now links www.bet-example.com, which the last quarter's did not; the home
+    page now reads only "网站维护中" / a hacker's message where 120 lines stood before.
+
+    Quiet: the first audit of the site (nothing to compare with); new news items under an unchanged
+    frame; a new link to www.gov.cn or another .gov.cn site; a home page that does not answer now
+    (that is site.unreachable).
+    """
+    before = site.previous_home
+    chain = site.home_chain()
+    if before is None or not chain or not chain[-1].fetched_ok:
+        return
+    home = chain[-1]
+    allowed = tuple(str(h).lower() for h in config.rule_option(RULE_ID, "allowed_hosts", []) or [])
+    hosts = {host_of(link.to_url) for page in chain for link in site.links_from(page.url) if not link.on_site}
+    new_hosts = sorted(h for h in hosts - before.outbound_hosts if h and not is_expected_host(h, site, allowed))
+    if new_hosts:
+        yield Problem(home.url, f"首页新增指向{len(new_hosts)}个外部网站的链接（上次检查{before.as_of.isoformat()}时没有），"
+                                "请人工核实是否为正常调整",
+                      "新增外部网站：" + "、".join(new_hosts[:20]))
+    minimum = float(config.rule_option(RULE_ID, "min_retained", 0.3))
+    previous = {line for line in before.lines if len(line) >= 2}
+    if len(previous) < 10:
+        return
+    now = {line.strip() for line in site.text_of(home.url).splitlines() if line.strip()}
+    kept = len(previous & now) / len(previous)
+    if kept < minimum:
+        yield Problem(home.url, f"首页文字与上次检查（{before.as_of.isoformat()}）相比大幅变化，仅{kept:.0%}保留，"
+                                "请人工核实是否被篡改",
+                      f"上次{len(previous)}行文字，本次保留{len(previous & now)}行")
