@@ -148,3 +148,20 @@ def test_a_register_problem_fixed_next_quarter_is_fixed_and_one_not_reimported_i
     assert not any("[已整改]" in line and "messages.overdue" in line for line in lines)
     html = (tmp_path / "2023-01-15" / "bulletin.html").read_text("utf-8")
     assert "（四）网民留言" in html and "本季度未导入，未检查" in html
+
+
+def test_a_unit_whose_account_stays_silent_two_more_quarters_is_proposed_for_interview(tmp_path):
+    """八寨镇发布 (八寨镇人民政府), silent since May, fails media.stale in 2022Q2, 2022Q3 and 2022Q4."""
+    db_url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
+    for quarter in ("2022Q2", "2022Q3", "2022Q4"):
+        assert import_register("media", MEDIA_CSV, db_url, quarter=quarter).returncode == 0
+    with serve_portal(write_portal(tmp_path / "site", SMALL_PORTAL)) as portal:
+        for as_of in ("2022-07-15", "2022-10-15", "2023-01-15"):
+            done = govaudit("audit", portal.base_url, "--as-of", as_of, "--out", str(tmp_path / as_of), "--db", db_url,
+                            "--quiet")
+            assert done.returncode == 0, done.stderr
+    html = (tmp_path / "2023-01-15" / "bulletin.html").read_text("utf-8")
+    proposals = html[html.index("四、约谈建议"):html.index("五、下一步要求")]
+    assert "八寨镇人民政府" in proposals and "政务新媒体两周内无更新" in proposals
+    # 马关教育 last posted 2022-09-20: stale only since 2022Q3, one quarter unfixed — no interview yet.
+    assert "县教育体育局" not in proposals
