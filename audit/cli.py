@@ -15,17 +15,21 @@ from rich.console import Console
 
 from audit.config import AuditConfig, ConfigError, load_config
 from reports.exports import FORMATS, BadFormat, parse_formats
+from reports.files import OutputError, check_writable
+from reports.masking import for_terminal
 from audit.progress import CrawlProgress
 from audit.quarters import BadQuarter, Quarter
 from reports.config import ReportConfig, load_report_config
 from audit.judge import check_rule_settings
-from audit.runner import AuditOutcome, BadSiteURL, check_site_url, quarterly_as_of, render_stored, run_audit
+from audit.runner import AuditInterrupted, AuditOutcome, BadSiteURL, check_site_url, quarterly_as_of, render_stored, run_audit
 from audit.store import Store, StoreError, default_db_url
 from rules import registered_rules
 
 EXIT_OK = 0
+EXIT_DATABASE = 1
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
+EXIT_OUTPUT = 4
 
 # The sample portal's content is dated up to 2022-10-10: the demo audits it as of this day.
 DEMO_AS_OF = date(2022, 10, 15)
@@ -63,6 +67,19 @@ def _report_config(config_path: str | None) -> ReportConfig:
         return load_report_config(config_path)
     except ConfigError as exc:
         _fail_usage(str(exc))
+
+
+def _check_out(out_dir: Path) -> None:
+    """A folder the outputs cannot be written to is found before the crawl, not after it."""
+    try:
+        check_writable(out_dir)
+    except OutputError as exc:
+        _fail_usage(str(exc))
+
+
+def _fail_output(exc: OutputError) -> None:
+    err.print(f"错误 / error: {exc}（已有的输出文件未改动 / earlier outputs are left as they were）")
+    sys.exit(EXIT_OUTPUT)
 
 
 def _formats(value: str | None) -> tuple[str, ...]:
@@ -121,6 +138,7 @@ def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: 
         url = check_site_url(url)
     except BadSiteURL as exc:
         _fail_usage(str(exc))
+    _check_out(out_dir)
     err.print(f"开始检查 / auditing {url}（基准日 as-of {as_of.isoformat()}）")
     progress = None if quiet else CrawlProgress(err)
     try:
@@ -128,7 +146,13 @@ def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: 
                          progress=progress, report_config=report_config, formats=formats)
     except StoreError as exc:
         err.print(f"错误 / error: {exc}")
-        sys.exit(1)
+        sys.exit(EXIT_DATABASE)
+    except OutputError as exc:
+        _fail_output(exc)
+    except AuditInterrupted as exc:
+        err.print(f"检查已中断（{exc}），未生成报告；再次运行同一命令即从中断处继续 / "
+                  f"audit interrupted, no report written; run the same command again to resume")
+        sys.exit(128 + exc.signum)
 
 
 _OUTPUT_NAMES = {"json": "问题清单 / findings", "html": "通报 / bulletin", "xlsx": "问题清单 / findings (xlsx)",
@@ -147,9 +171,9 @@ def _report(outcome: AuditOutcome) -> int:
     summary = "，".join(f"{name} {n}" for name, n in counts.items()) or "无"
     click.echo(f"检查完成：页面 {outcome.pages} 个，问题 {len(outcome.findings)} 个（{summary}）")
     for column in outcome.columns:
-        where = column.url or "未找到"
+        where = for_terminal(column.url) or "未找到"
         newest = column.newest_date.isoformat() if column.newest_date else "—"
-        click.echo(f"  {column.name}（{column.key}）：{where}　条目 {column.item_count}　最新 {newest}")
+        click.echo(f"  {for_terminal(column.name)}（{column.key}）：{where}　条目 {column.item_count}　最新 {newest}")
     _print_outputs(outcome.outputs)
     if outcome.status == "unreachable":
         err.print("网站无法访问 / site unreachable")
@@ -165,7 +189,9 @@ def _report(outcome: AuditOutcome) -> int:
 def audit(url, as_of, column, db_url, config_path, timeout, max_pages, quiet, formats, out_dir):
     """检查一个政府网站 / audit the portal at URL (its host only).
 
-    Exit status: 0 audit done (with or without findings), 2 bad arguments, 3 site unreachable.
+    Exit status: 0 audit done (with or without findings), 1 database write failure, 2 bad arguments
+    (an unwritable --out included), 3 site unreachable, 4 an output file could not be written,
+    130/143 interrupted (SIGINT/SIGTERM; the same command resumes it).
     """
     formats = _formats(formats)
     config, store = _open(config_path, db_url)
@@ -245,7 +271,7 @@ def extract(source, url, encoding):
 def _run_line(run, findings: int, result: str) -> str:
     scope = run.scope or "全站"
     return (f"{run.id:>4}  {run.quarter or '—':<7} {run.as_of.isoformat()}  {scope:<6} {run.status:<11} "
-            f"{findings:>4}  {result:<16} {run.site_url}")
+            f"{findings:>4}  {result:<16} {for_terminal(run.site_url)}")
 
 
 @main.command()
@@ -278,7 +304,7 @@ def history(db_url, config_path, site_url):
                 text = "不合格（无法访问）"
             click.echo(_run_line(run, len(rows), text))
         else:
-            click.echo(_run_line(run, 0, "—"))
+            click.echo(_run_line(run, 0, "检查未完成" if run.status == "interrupted" else "—"))
 
 
 @main.command()
@@ -291,7 +317,6 @@ def diff(run_a, run_b, db_url):
     Both runs must be of the same site and scope. 已整改 only when RUN_B fetched the page again.
     """
     from audit.store.history import FIXED, NEW, OPEN, UNCHECKED, comparable_url, compare, same_series
-    from reports.masking import mask_personal
 
     _, store = _open(None, db_url)
     try:
@@ -306,7 +331,8 @@ def diff(run_a, run_b, db_url):
     for state in (NEW, FIXED, UNCHECKED, OPEN):
         for row in comparison.of(state):
             site = new.site_url if state in (NEW, OPEN) else old.site_url
-            click.echo(f"  [{state}] {row.rule:<22} {comparable_url(row.url, site)}  {'、'.join(row.units)}  {mask_personal(row.message)}")
+            click.echo(f"  [{state}] {row.rule:<22} {for_terminal(comparable_url(row.url, site))}  "
+                       f"{for_terminal('、'.join(row.units))}  {for_terminal(row.message)}")
 
 
 @main.command(name="run-quarterly")
@@ -354,7 +380,10 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
                    f"如需重新检查请加 --force / already done, use --force to audit again")
         expected = {"html": "bulletin.html", "json": "findings.json", "xlsx": "findings.xlsx", "csv": "findings.csv"}
         if any(not (out_dir / expected[kind]).exists() for kind in formats):
-            _print_outputs(render_stored(store, done.id, config, report_config, out_dir, formats))
+            try:
+                _print_outputs(render_stored(store, done.id, config, report_config, out_dir, formats))
+            except OutputError as exc:
+                _fail_output(exc)
         sys.exit(EXIT_OK)
     outcome = _run(url, as_of, None, config, store, out_dir, quiet, report_config, formats)
     sys.exit(_report(outcome))

@@ -1,6 +1,9 @@
 """One audit from start to end: crawl into the store, judge the stored run, write the outputs."""
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,10 +23,54 @@ from crawler.urls import canonical_url
 from reports.config import ReportConfig, load_report_config
 from reports.data import build_bulletin
 from reports.exports import DEFAULT_FORMATS, write_csv, write_json, write_xlsx
+from reports.files import check_writable, write_text
 from reports.render import render_bulletin
 from reports.summary import ColumnSummary, summarise_columns
 from rules import Finding
 from rules.snapshot import SiteSnapshot
+
+INTERRUPTED = "interrupted"
+
+
+class AuditInterrupted(Exception):
+    """SIGINT or SIGTERM stopped the audit: the run is marked interrupted (never done), no report is
+    written, and the same command resumes it."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class _AuditProcess(CrawlerProcess):
+    """Scrapy's process, remembering which signal (if any) stopped the crawl: Scrapy closes the spider
+    gracefully on SIGINT/SIGTERM exactly as when it ends, so its finish reason alone would let a cut
+    crawl pass for a finished one."""
+
+    received: int | None = None
+
+    def _signal_shutdown(self, signum, frame) -> None:
+        self.received = self.received or signum
+        super()._signal_shutdown(signum, frame)
+
+    def _signal_kill(self, signum, frame) -> None:
+        self.received = self.received or signum
+        super()._signal_kill(signum, frame)
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Outside the crawl (judging, writing the outputs), SIGINT and SIGTERM raise AuditInterrupted,
+    so half-written outputs are removed (reports.files) and the run is not left looking finished."""
+    def stop(signum, _frame):
+        raise AuditInterrupted(signum)
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
 
 class BadSiteURL(ValueError):
     """The address to audit is not an http(s) URL with a host."""
@@ -62,6 +109,7 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
 
     Raises StoreError when the store could not be written (a full disk): the crawl stops at
     once, everything committed before stays, and the run is marked failed where possible.
+    Raises AuditInterrupted when SIGINT/SIGTERM stopped the crawl; the run is marked interrupted.
     """
     settings = Settings()
     settings.setmodule("audit.scrapy_settings", priority="project")
@@ -73,13 +121,16 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     settings.set("ROBOTSTXT_OBEY", config.crawl.obey_robots)
     # Fetch failures are stored and reported as findings; Scrapy's own log would only repeat them.
     settings.set("LOG_LEVEL", "CRITICAL")
-    process = CrawlerProcess(settings)
+    process = _AuditProcess(settings)
     crawler = process.create_crawler(PortalSpider)
     if progress is not None:
         progress.attach(crawler)
     process.crawl(crawler, url=site_url, column=column, config=config,
                   resumed_run=ResumedRun(store, run_id) if resume else None)
     process.start()
+    if process.received is not None:
+        store.finish_run(run_id, INTERRUPTED)
+        raise AuditInterrupted(process.received)
     if crawler.stats.get_value("finish_reason") == STORE_FAILED:
         try:
             store.finish_run(run_id, "failed")
@@ -92,17 +143,16 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
 def write_outputs(store: Store, run_id: int, site: SiteSnapshot, config: AuditConfig,
                   report_config: ReportConfig, out_dir: Path,
                   formats: tuple[str, ...] = DEFAULT_FORMATS) -> dict[str, Path]:
-    """Write the run's bulletin and 问题清单 in each of `formats` into `out_dir`."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Write the run's bulletin and 问题清单 in each of `formats` into `out_dir`, each file whole or not
+    at all (reports.files); OutputError when one cannot be written."""
+    check_writable(out_dir)
     run = store.run(run_id)
     data = build_bulletin(store, run, site, config, report_config)
     written: dict[str, Path] = {}
     if "json" in formats:
         written["json"] = write_json(out_dir / "findings.json", list(data.findings))
     if "html" in formats:
-        path = out_dir / "bulletin.html"
-        path.write_text(render_bulletin(data), encoding="utf-8")
-        written["html"] = path
+        written["html"] = write_text(out_dir / "bulletin.html", render_bulletin(data))
     if "xlsx" in formats:
         written["xlsx"] = write_xlsx(out_dir / "findings.xlsx", data)
     if "csv" in formats:
@@ -131,9 +181,14 @@ def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, c
         run_id = interrupted
         store.claim_run(run_id)
     crawl(store, run_id, site_url, column, config, progress, resume=interrupted is not None)
-    findings, site = conclude_run(store, run_id, config, report_config)
-    columns = summarise_columns(site)
-    outputs = write_outputs(store, run_id, site, config, report_config, out_dir, formats)
+    with _interruptible():
+        try:
+            findings, site = conclude_run(store, run_id, config, report_config)
+        except AuditInterrupted:
+            store.finish_run(run_id, INTERRUPTED)
+            raise
+        columns = summarise_columns(site)
+        outputs = write_outputs(store, run_id, site, config, report_config, out_dir, formats)
     status = store.run(run_id).status
     return AuditOutcome(run_id, status, findings, columns, len(site.pages), outputs.get("json"), outputs.get("html"),
                         outputs)

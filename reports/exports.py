@@ -8,13 +8,13 @@ import re
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from audit.store.history import FindingRow
 from reports.data import BulletinData, ReportRow
-from reports.masking import mask_personal
+from reports.files import atomic_path
+from reports.masking import clean
 
 FORMATS = ("html", "json", "xlsx", "csv")
 DEFAULT_FORMATS = ("html", "json")
@@ -43,19 +43,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _values(row: ReportRow) -> list:
-    return [row.number, mask_personal(row.units_text), row.unit_source, row.column_name, mask_personal(row.url),
-            row.problem, mask_personal(row.message), mask_personal(row.evidence), row.indicator, row.severity,
-            row.state, row.first_seen, row.rule]
+    """A row's cells as exported: personal data masked, control characters gone (reports.masking)."""
+    return clean([row.number, row.units_text, row.unit_source, row.column_name, row.url, row.problem, row.message,
+                  row.evidence, row.indicator, row.severity, row.state, row.first_seen, row.rule])
 
 
 def write_json(path: Path, rows: list[FindingRow]) -> Path:
     """findings.json: the {rule, url, column, severity, message, evidence} contract plus history keys,
-    personal data masked as in every other export (the full value stays in the database)."""
-    findings = [row.to_json() for row in rows]
-    for finding in findings:
-        for key in ("url", "message", "evidence"):
-            finding[key] = mask_personal(finding[key])
-    path.write_text(json.dumps(findings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    every field cleaned as in every other export (the full value stays in the database)."""
+    findings = clean([row.to_json() for row in rows])
+    with atomic_path(path) as temporary:
+        temporary.write_text(json.dumps(findings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
 
 
@@ -66,7 +64,7 @@ def _csv_cell(value) -> str:
 
 
 def write_csv(path: Path, data: BulletinData) -> Path:
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([header for header, _ in COLUMNS])
         for row in data.rows:
@@ -97,8 +95,7 @@ def _fill_sheet(sheet, rows: list[ReportRow]) -> None:
         cell.fill = header_fill
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in rows:
-        values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in _values(row)]
-        sheet.append(values)
+        sheet.append(_values(row))
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # crawled text starting with = stays text, never a formula
@@ -117,9 +114,10 @@ def write_xlsx(path: Path, data: BulletinData) -> Path:
     _fill_sheet(sheet, list(data.rows))
     units = sorted({unit for row in data.rows for unit in row.units})
     for unit in units:
-        _fill_sheet(workbook.create_sheet(_sheet_title(mask_personal(unit), taken)),
+        _fill_sheet(workbook.create_sheet(_sheet_title(clean(unit), taken)),
                     [row for row in data.rows if unit in row.units])
-    workbook.properties.title = data.title
+    workbook.properties.title = clean(data.title)
     workbook.properties.creator = "govaudit"
-    workbook.save(path)
+    with atomic_path(path) as temporary:
+        workbook.save(temporary)
     return path

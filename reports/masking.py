@@ -1,18 +1,68 @@
-"""Personal data in crawled text is masked before it reaches any report.
+"""Personal data in crawled text is masked before it reaches any output, and crawled text is made
+inert there: every output (HTML text and attributes, JSON, xlsx/csv cells, the terminal) passes what
+it shows through `clean` or `for_terminal` at its boundary, so no report, export or command prints a
+number the privacy rules would flag, or a control character a crawled page slipped in.
 
 What counts as an ID number or a mobile number is what the privacy rules detect (rules/privacy), so a
 report never shows in full a number the rules would flag, and leaves other numbers (索引号, order
-numbers, landlines) as they are.
+numbers, landlines) as they are. Numbers are also found where a page hides them from a plain search:
+split by zero-width characters, or percent-encoded in a URL's path or query (…?sfz=5326…, 5326….pdf).
 """
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Any
+from urllib.parse import unquote
 
 from rules.privacy import mask
 
+# Invisible characters a page can put inside a number so that it no longer reads as one.
+_ZERO_WIDTH = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+# C0 and C1 control characters except tab, line feed and carriage return: illegal in XML (xlsx), and
+# a terminal would act on them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What a terminal interprets: escape sequences (CSI colours and cursor moves, OSC 8 hyperlinks and
+# window titles, DCS/APC strings), lone escapes, every control character, and bidirectional
+# overrides that would reorder the printed line.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?"
+                              r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x9c]*(?:\x07|\x9c)?")
+_TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
 
 def mask_personal(text: str | None) -> str:
-    """532625198503122010 → 532625********2010; 13812345678 → 138****5678."""
+    """532625198503122010 → 532625********2010; 13812345678 → 138****5678; also when written
+    5326\u200b25198503122010 or percent-encoded in a URL."""
     if not text:
         return ""
-    return mask(text, date.today())
+    text = _ZERO_WIDTH.sub("", text)
+    today = date.today()
+    masked = mask(text, today)
+    if "%" in masked:
+        # A number percent-encoded (or next to an encoded character, %E5%90%8D5326…) is masked in the
+        # decoded form; a URL holding none is left encoded, byte for byte.
+        decoded = _ZERO_WIDTH.sub("", unquote(masked))
+        decoded_masked = mask(decoded, today)
+        if decoded_masked != decoded:
+            return decoded_masked
+    return masked
+
+
+def clean(value: Any) -> Any:
+    """A value as a document may show it: text without control characters, personal data masked;
+    lists and dicts cleaned through, anything else (numbers, dates, None) unchanged."""
+    if isinstance(value, str):
+        return mask_personal(_CONTROL.sub("", value))
+    if isinstance(value, dict):
+        return {key: clean(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(item) for item in value]
+    return value
+
+
+def for_terminal(value: Any) -> str:
+    """Crawled text as one inert line for the terminal: escape sequences and every control or
+    bidirectional-override character removed, line breaks as spaces, personal data masked."""
+    text = "" if value is None else str(value)
+    text = _ESCAPE_SEQUENCE.sub("", text.replace("\n", " ").replace("\t", " "))
+    return mask_personal(_TERMINAL_CONTROL.sub("", text))

@@ -6,10 +6,11 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from audit.quarters import Quarter
 from reports.data import BulletinData
-from reports.masking import mask_personal
+from reports.masking import clean, mask_personal
 
 _DIGITS = "零一二三四五六七八九"
 _STATUS_NAMES = {"confirmed": "已核实", "assumed": "暂定（待核对）"}
@@ -44,8 +45,16 @@ def points(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def _shown(value):
+    """Every value a template prints — text or attribute, a href included — cleaned on its way out
+    (reports.masking), whether or not the template remembered the mask filter."""
+    if isinstance(value, Markup):
+        return Markup(clean(str(value)))
+    return clean(value) if isinstance(value, str) else value
+
+
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=True,
+    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=True, finalize=_shown,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["mask"] = mask_personal
     env.filters["href"] = safe_href

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -59,6 +61,24 @@ class AuditResult:
 def govaudit(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "audit.cli", *args], capture_output=True, text=True,
                           cwd=cwd, env=env, timeout=timeout)
+
+
+def signal_when_stored(process: subprocess.Popen, db: Path, pages: int, signum: int) -> int:
+    """Send `signum` to a running audit once it has stored `pages` pages in `db` (mid-crawl); the
+    number of pages stored then."""
+    deadline = time.monotonic() + 120
+    stored = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+        try:
+            with sqlite3.connect(db) as conn:
+                stored = conn.execute("select count(*) from page").fetchone()[0]
+        except sqlite3.Error:
+            continue
+        if stored >= pages:
+            process.send_signal(signum)
+            break
+    return stored
 
 
 def write_portal(root: Path, pages: dict[str, str]) -> Path:

@@ -13,6 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from audit.demo.server import SAMPLE_PORTAL
+from portal_kit import signal_when_stored
 
 
 class _SlowHandler(SimpleHTTPRequestHandler):
@@ -65,18 +66,7 @@ def test_killed_run_resumes_to_the_same_result(slow_portal, tmp_path):
     killed_db, whole_db = tmp_path / "killed.sqlite", tmp_path / "whole.sqlite"
     crawl = subprocess.Popen(_command(slow_portal, killed_db, tmp_path / "out1"),
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    stored = 0
-    while time.monotonic() < deadline and crawl.poll() is None:
-        time.sleep(0.05)
-        try:
-            with sqlite3.connect(killed_db) as conn:
-                stored = conn.execute("select count(*) from page").fetchone()[0]
-        except sqlite3.Error:
-            continue
-        if stored >= 25:
-            crawl.send_signal(signal.SIGKILL)
-            break
+    stored = signal_when_stored(crawl, killed_db, 25, signal.SIGKILL)
     crawl.wait(timeout=30)
     assert crawl.returncode == -signal.SIGKILL, "the crawl ended before it could be killed"
     with sqlite3.connect(killed_db) as conn:

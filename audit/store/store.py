@@ -103,11 +103,13 @@ class Store:
 
     def interrupted_run(self, site_url: str, as_of: date, scope: str | None, config_fingerprint: str) -> int | None:
         """The latest run of this same audit that was left unfinished by a process that is gone
-        (killed, crashed, machine restarted): the one to resume. None when there is none."""
+        (interrupted by a signal, killed, crashed, machine restarted): the one to resume. None when
+        there is none."""
         with self.reading() as session:
             runs = session.scalars(
                 select(AuditRun).where(AuditRun.site_url == site_url, AuditRun.as_of == as_of,
-                                       AuditRun.config_fingerprint == config_fingerprint, AuditRun.status == "running",
+                                       AuditRun.config_fingerprint == config_fingerprint,
+                                       AuditRun.status.in_(("running", "interrupted")),
                                        AuditRun.scope.is_(None) if scope is None else AuditRun.scope == scope)
                 .order_by(AuditRun.id.desc())).all()
         for run in runs:
@@ -120,6 +122,7 @@ class Store:
         with self.unit_of_work() as session:
             run = session.get(AuditRun, run_id)
             run.owner_host, run.owner_pid = socket.gethostname(), os.getpid()
+            run.status = "running"
 
     def replay_index(self, run_id: int) -> ReplayIndex:
         """What an interrupted run already holds: pages fetched (their reading is stored) and link
