@@ -29,7 +29,8 @@ def _reading(title: str, body: str = "") -> str:
 def portal(interpretation_anchor: str) -> dict[str, str]:
     """g1 ⇄ j1; g2 has no 解读; j3 links g3, g3 not back (the issue's case: a 解读 outside the
     column); g4 links j4, j4 not back (a finding on j4, outside the column); g5 has no label and a
-    broken attachment. The home page's newest item is 44 days old (site.stale in a full audit)."""
+    broken attachment; g6 links its 解读 — outside every column — by the bare text 图解, and it
+    links back. The home page's newest item is 44 days old (site.stale in a full audit)."""
     return {
         "/index.html": page("首页", '<div class="nav"><a href="/xxgk/">政府信息公开</a></div>'
                             '<ul class="news"><li><a href="/news/1.html">县政府召开常务会议</a><span>2022-09-01</span></li></ul>'),
@@ -42,6 +43,7 @@ def portal(interpretation_anchor: str) -> dict[str, str]:
             ("测试县丙办法", "/xxgk/gfxwj/g3.html", "2022-09-01"),
             ("测试县丁办法", "/xxgk/gfxwj/g4.html", "2022-09-01"),
             ("测试县戊办法", "/xxgk/gfxwj/g5.html", "2022-09-01"),
+            ("测试县己办法", "/xxgk/gfxwj/g6.html", "2022-09-01"),
         ]),
         "/xxgk/gfxwj/g1.html": _document("g1", "测试县甲办法", "测政规〔2022〕1号",
                                          '<p>相关解读：<a href="/xxgk/zcjd/j1.html">《测试县甲办法》政策解读</a></p>'),
@@ -51,6 +53,9 @@ def portal(interpretation_anchor: str) -> dict[str, str]:
                                          '<p>相关解读：<a href="/xxgk/zcjd/j4.html">《测试县丁办法》政策解读</a></p>'),
         "/xxgk/gfxwj/g5.html": _document("g5", "测试县戊办法", "测政规〔2022〕5号", label="",
                                          related='<p>相关解读：<a href="/xxgk/zcjd/j5.html">《测试县戊办法》政策解读</a></p>'),
+        "/xxgk/gfxwj/g6.html": _document("g6", "测试县己办法", "测政规〔2022〕6号",
+                                         '<p>相关链接：<a href="/bm/tj6.html">图解</a></p>'),
+        "/bm/tj6.html": _reading("《测试县己办法》图文解读", '<p>原文链接：<a href="/xxgk/gfxwj/g6.html">测试县己办法</a></p>'),
         "/xxgk/zcjd/": list_page("政策解读", [("《测试县甲办法》政策解读", "/xxgk/zcjd/j1.html", "2022-09-02"),
                                               ("《测试县丙办法》政策解读", "/xxgk/zcjd/j3.html", "2022-09-02"),
                                               ("《测试县丁办法》政策解读", "/xxgk/zcjd/j4.html", "2022-09-02"),
@@ -65,7 +70,7 @@ def portal(interpretation_anchor: str) -> dict[str, str]:
 def _site(work, interpretation_anchor: str):
     root = write_portal(work / "site", portal(interpretation_anchor))
     (root / "xxgk/gfxwj/files").mkdir(parents=True, exist_ok=True)
-    for name in ("g1", "g2", "g3", "g4"):
+    for name in ("g1", "g2", "g3", "g4", "g6"):
         (root / f"xxgk/gfxwj/files/{name}.pdf").write_bytes(PDF)
     return root
 
@@ -105,8 +110,10 @@ def test_the_column_check_agrees_with_the_full_audit_on_the_column(runs):
             ("interpretation.unlinked", "/xxgk/gfxwj/g3.html", "gfxwj"),
             ("label.missing", "/xxgk/gfxwj/g5.html", "gfxwj"),
             ("link.broken", "/xxgk/gfxwj/files/g5.pdf", "gfxwj")} <= in_column
-    # The 解读 that links g3 was read: g3 is not told it has no 解读.
-    assert ("interpretation.missing", "/xxgk/gfxwj/g3.html", "gfxwj") not in _found(column)
+    # The 解读 that links g3 was read, and so was g6's, outside every column: neither document is
+    # told it has no 解读.
+    assert not {("interpretation.missing", f"/xxgk/gfxwj/{name}.html", "gfxwj") for name in ("g3", "g6")} \
+        & _found(column)
     # Outside the column: j4 lacks its link back, the home page is stale — the full audit's alone.
     outside = _found(full) - in_column
     assert {("interpretation.unlinked", "/xxgk/zcjd/j4.html", None), ("site.stale", "/", None)} <= outside

@@ -96,6 +96,9 @@ class PortalSpider(scrapy.Spider):
         self._fetched: set[str] = set()
         self._checked: set[str] = set()
         self._members: set[ColumnMembership] = set()
+        # Entries of the audited columns: the pages they link to are read too (a 解读 linked as
+        # 「图解」 may lie outside every column), though not followed further.
+        self._entries: set[str] = set()
         # Resuming an interrupted run: what it already stored is read back, not fetched again.
         self.resumed_run = resumed_run
 
@@ -305,7 +308,7 @@ class PortalSpider(scrapy.Spider):
                 yield from self._emit(self._request(
                     target, clicks=clicks + 1, column=spec.key, role=PageRole.INDEX, via=url,
                     exclude=self.home_links | {page_key(l.url) for l in reading.links}))
-            elif clicks < self.generic_depth:
+            elif clicks < self.generic_depth or url in self._entries:
                 yield from self._emit(self._request(link.url, clicks=clicks + 1, column=None, role=PageRole.PAGE, via=url))
         for link in reading.links:
             yield from self._emit(self._check(link.url))
@@ -315,6 +318,8 @@ class PortalSpider(scrapy.Spider):
         column: str = meta["column"]
         clicks: int = meta["clicks"]
         item_urls = {page_key(item.url) for item in reading.list_items}
+        if self.audit_config.column(column).required:
+            self._entries.update(item_urls)
         for item_url in item_urls:
             yield from self._member(column, item_url, PageRole.ITEM, url)
             if self._on_site(item_url) and looks_like_page(item_url) and not looks_like_document(item_url):
