@@ -103,11 +103,12 @@ def _site_verdict(site: SiteSnapshot, spec: RuleSpec, failed: bool, home_ok: boo
 
 
 def _is_site_rule(spec: RuleSpec) -> bool:
-    return spec.id.startswith("site.")
+    """A rule about the portal as a whole: the site.* rules, and any rule that needs the whole site."""
+    return spec.id.startswith("site.") or spec.needs == Evidence.SITE
 
 
 def verdict_table(site: SiteSnapshot, findings, specs: list[RuleSpec]) -> tuple[VerdictTable, VerdictTable]:
-    """Verdicts of the column rules (every rule but site.*) per column, and of the site.* rules on the site."""
+    """Verdicts of the column rules per column, and of the rules about the whole portal on the site."""
     failed = {(f.rule, f.column) for f in findings}
     failed_rules = {f.rule for f in findings}
     chain = site.home_chain()

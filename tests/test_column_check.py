@@ -138,6 +138,29 @@ def test_the_column_report_gives_every_rule_a_verdict(runs, tmp_path):
     assert verdicts["site.stale"][1] == verdicts["security.home_changed"][1] == "全站检查项，单栏目检查不检查"
 
 
+def _bulletin_verdicts(dom: Selector) -> dict[str, dict[str, str]]:
+    """The full bulletin's verdict tables: scope (a column's name, or 全站) → rule id → verdict."""
+    tables: dict[str, dict[str, str]] = {}
+    for table in dom.css("table"):
+        scopes = table.css("th.scope::text").getall()
+        for row in table.css("tbody tr"):
+            rule = row.css("small::text").get()
+            for scope, verdict in zip(scopes, row.css("td.nowrap::text").getall()):
+                tables.setdefault(scope, {})[rule] = verdict
+    return tables
+
+
+def test_the_full_bulletin_judges_the_column_as_the_column_check_does(runs, tmp_path):
+    full, column = runs
+    report = _verdicts(_rendered(column.out_dir / "bulletin.html", tmp_path / "column"))
+    bulletin = _bulletin_verdicts(_rendered(full.out_dir / "bulletin.html", tmp_path / "full"))
+    on_column = bulletin["规章和行政规范性文件库"]
+    assert on_column == {rule: verdict for rule, (verdict, _) in report.items() if rule in on_column}
+    assert on_column["interpretation.unlinked"] == "不合格"
+    # What the column check leaves 未检查 the full audit judges, on the site as a whole.
+    assert bulletin["全站"]["site.stale"] == "不合格" and bulletin["全站"]["security.home_changed"] == "合格"
+
+
 def test_without_a_policy_reading_column_the_reading_rules_are_unchecked(tmp_path):
     # The 解读 are listed under a name that is no 政策解读 column: the full audit still reads them
     # (it crawls the whole site), the column check cannot and says so instead of 没有解读.
