@@ -17,6 +17,7 @@ from audit.config import AuditConfig, ConfigError, load_config
 from reports.exports import FORMATS, BadFormat, parse_formats
 from reports.files import OutputError, check_writable
 from reports.masking import for_terminal
+from reports.verdicts import COLUMN_CHECK
 from audit.progress import CrawlProgress
 from audit.quarters import BadQuarter, Quarter
 from reports.config import ReportConfig, load_report_config
@@ -234,6 +235,8 @@ def list_rules():
         summary = " ".join(spec.doc.split("\n\n")[0].split())
         click.echo(f"{spec.id:<18} {spec.severity.value}  {spec.title}")
         click.echo(f"{'':<18} 依据：{spec.clause}")
+        if spec.needs in COLUMN_CHECK:
+            click.echo(f"{'':<18} {COLUMN_CHECK[spec.needs]}")
         click.echo(f"{'':<18} {summary}\n")
 
 

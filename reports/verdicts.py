@@ -25,6 +25,11 @@ _UNREAD = {
     Evidence.INTERPRETATIONS: "未找到网站的政策解读栏目，无法确认文件有无解读",
 }
 _HOME_FAILED = "首页无法访问"
+# What a one-column check does with a rule that needs more than the audited pages (`govaudit rules`).
+COLUMN_CHECK = {
+    Evidence.SITE: "单栏目检查：不检查（全站检查项）",
+    Evidence.INTERPRETATIONS: "单栏目检查：另读取网站的政策解读栏目；找不到该栏目时不检查",
+}
 
 
 @dataclass(frozen=True)

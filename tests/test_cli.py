@@ -61,6 +61,14 @@ def test_rules_lists_every_rule_from_its_metadata():
                     "label.missing", "label.conflict", "label.not_public"):
         assert rule_id in done.stdout
     assert "单项否决" in done.stdout and "国办秘函〔2019〕19号" in done.stdout
+    # What a one-column check (--column) does with rules that read outside the column.
+    listed = done.stdout.split("\n\n")
+    [stale] = [entry for entry in listed if entry.lstrip().startswith("site.stale ")]
+    assert "单栏目检查：不检查（全站检查项）" in stale
+    [missing] = [entry for entry in listed if entry.lstrip().startswith("interpretation.missing ")]
+    assert "单栏目检查：另读取网站的政策解读栏目；找不到该栏目时不检查" in missing
+    [label] = [entry for entry in listed if entry.lstrip().startswith("label.missing ")]
+    assert "单栏目检查" not in label
 
 
 def test_extract_prints_what_the_reader_reads():
