@@ -10,7 +10,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from audit.judge import conclude_run
 from audit.store import Store, StoreError, default_db_url
-from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
+from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
 from crawler.reading import PageReading
 
 # The finish reason of a crawl stopped because the store could not be written.
@@ -49,6 +49,8 @@ class StorePipeline:
                 self.store.save_certificate(self.run_id, item)
             elif isinstance(item, ColumnMembership):
                 self.store.save_membership(self.run_id, item)
+            elif isinstance(item, ListCoverage):
+                self.store.save_list_read(self.run_id, item)
         except StoreError as exc:
             # A full disk or a lost database: stop cleanly; what was committed stays committed.
             self.failure = str(exc)

@@ -49,3 +49,18 @@ class CertificateCheck:
 
     host: str
     problem: str | None
+
+
+@dataclass(frozen=True)
+class ListCoverage:
+    """How much of one list of required column `column` was read (url: the list's first page):
+    what the list declares, what came back, and why it was read short (None when it was not)."""
+
+    column: str
+    url: str
+    declared_records: int | None
+    declared_pages: int | None
+    items_read: int
+    pages_read: int
+    complete: bool
+    shortfall: str | None

@@ -15,7 +15,8 @@ from reports.config import ReportConfig
 from reports.scoring import Score, score
 from audit.store import Store
 from audit.store.registers import register_imports
-from reports.summary import ColumnSummary, SupportSummary, summarise_columns, summarise_support_columns
+from reports.summary import (ColumnSummary, ListCoverageSummary, SupportSummary, summarise_columns, summarise_list_reads,
+                             summarise_support_columns)
 from reports.verdicts import VerdictTable, rule_table, verdict_table
 from reports.charts import BarChart, TrendChart, bar_chart, trend_chart
 from reports.registers import RegisterSection, register_sections
@@ -95,6 +96,7 @@ class BulletinData:
     pages_failed: int
     columns: tuple[ColumnSummary, ...]
     columns_found: int
+    list_coverage: ListCoverageSummary
     score: Score
     severities: tuple[tuple[str, int], ...]
     by_column: tuple[tuple[str, int], ...]
@@ -219,7 +221,8 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
         window_start=quarter.first_day, window_end=max(quarter.last_day, run.as_of),
         pages_checked=sum(1 for p in site.pages.values() if p.fetched_ok),
         pages_failed=sum(1 for p in site.pages.values() if not p.fetched_ok),
-        columns=columns, columns_found=sum(1 for c in columns if c.url), score=result,
+        columns=columns, columns_found=sum(1 for c in columns if c.url), list_coverage=summarise_list_reads(site),
+        score=result,
         severities=tuple((name, sum(1 for r in rows if r.severity == name)) for name in SEVERITY_ORDER),
         by_column=tuple(column_pairs), by_unit=tuple(unit_pairs), previous=previous,
         states=tuple((state, comparison.count(state)) for state in STATES), trend=tuple(trend),

@@ -63,3 +63,41 @@ def summarise_columns(site: SiteSnapshot) -> list[ColumnSummary]:
             newest_title=newest[0].title if newest else None,
         ))
     return summaries
+
+
+@dataclass(frozen=True)
+class ListGap:
+    """A column list read short of what it declares, and why (a coverage gap)."""
+
+    column_name: str
+    url: str
+    declared: str          # 60条 / 5页 / 未声明
+    items_read: int
+    pages_read: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ListCoverageSummary:
+    """How completely the audited columns' lists were read: the bulletin states its own coverage."""
+
+    lists: int
+    complete: int
+    declared_records: int
+    records_read: int
+    gaps: tuple[ListGap, ...]
+
+
+def summarise_list_reads(site: SiteSnapshot) -> ListCoverageSummary:
+    reads = [(spec, read) for spec in site.audited_columns() for read in site.list_reads.get(spec.key, ())]
+    declared = [read for _, read in reads if read.declared_records is not None]
+    gaps = tuple(
+        ListGap(spec.name, read.url,
+                f"{read.declared_records}条" if read.declared_records is not None
+                else f"{read.declared_pages}页" if read.declared_pages is not None else "未声明",
+                read.items_read, read.pages_read, read.shortfall or "")
+        for spec, read in reads if not read.complete)
+    return ListCoverageSummary(
+        lists=len(reads), complete=sum(1 for _, read in reads if read.complete),
+        declared_records=sum(read.declared_records for read in declared),
+        records_read=sum(min(read.items_read, read.declared_records) for read in declared), gaps=gaps)

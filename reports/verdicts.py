@@ -1,14 +1,16 @@
-"""Each rule's verdict on each audited column — 合格 / 不合格 / 未检查 — and on the site as a whole.
+"""Each rule's verdict on each audited column — 合格 / 不合格 / 未检查 / 未能完整检查 — and on the site as a whole.
 
 未检查 means the run could not judge, and the note says why: the rule needs pages the run did not
 read (a one-column check judges the site's home page only in a full audit, and the 解读 rules only
 when it found the 政策解读 column), the home page did not answer, the column was not found or is on
 another host (its pages were not crawled), none of its pages answered, or (栏目不更新) none of its
-items carries a date.
+items carries a date. 未能完整检查: a rule that needs the whole list (needs_whole_list) found no
+problem in what was read, but a list of the column was read short of what it declares.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from crawler.columns import ColumnSpec, Evidence
 from rules.base import RuleSpec
@@ -18,6 +20,7 @@ from rules.snapshot import SiteSnapshot
 PASS = "合格"
 FAIL = "不合格"
 UNCHECKED = "未检查"
+INCOMPLETE = "未能完整检查"
 
 # Why a rule whose evidence the run did not read is 未检查.
 _UNREAD = {
@@ -65,6 +68,10 @@ class _ColumnFacts:
     on_site: bool
     answered: bool
     dated: bool
+    # A list of the column was read short of what it declares (a coverage gap).
+    gaps: bool = False
+    # Whole-list rules that what was read already passes (see _settled_by_what_was_read).
+    settled: frozenset[str] = frozenset()
 
 
 def _facts(site: SiteSnapshot, column: ColumnSpec) -> _ColumnFacts:
@@ -73,7 +80,19 @@ def _facts(site: SiteSnapshot, column: ColumnSpec) -> _ColumnFacts:
     members = {url for url, _ in site.members.get(column.key, ())}
     answered = any(site.pages[url].fetched_ok for url in members if url in site.pages)
     dated = on_site and site.newest(site.column_items(column.key)) is not None
-    return _ColumnFacts(entry is not None, on_site, answered, dated)
+    settled = _settled_by_what_was_read(site, column) if on_site else frozenset()
+    return _ColumnFacts(entry is not None, on_site, answered, dated, bool(site.list_gaps(column.key)), settled)
+
+
+def _settled_by_what_was_read(site: SiteSnapshot, column: ColumnSpec) -> frozenset[str]:
+    """Whole-list rules that part of a list already passes: a column with items is not empty,
+    and one with a fresh item is not stale, whatever the unread pages hold."""
+    items = site.column_items(column.key)
+    settled = {"column.empty"} if items else set()
+    newest = site.newest(items)
+    if newest is not None and newest[1] >= site.as_of - timedelta(days=column.stale_days):
+        settled.add("column.stale")
+    return frozenset(settled)
 
 
 def _column_verdict(site: SiteSnapshot, spec: RuleSpec, facts: _ColumnFacts, failed: bool,
@@ -92,6 +111,8 @@ def _column_verdict(site: SiteSnapshot, spec: RuleSpec, facts: _ColumnFacts, fai
         return UNCHECKED, "栏目位于其他网站，未抓取"
     if not facts.answered:
         return UNCHECKED, "栏目页面均无法打开"
+    if spec.needs_whole_list and facts.gaps and spec.id not in facts.settled:
+        return INCOMPLETE, "栏目列表未能完整读取，见列表读取情况"
     if spec.id == "column.stale" and not facts.dated:
         return UNCHECKED, "栏目信息均无日期"
     return PASS, ""

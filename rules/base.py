@@ -64,6 +64,9 @@ class RuleSpec:
     doc: str
     # What the rule must have read to conclude; a run that did not read it does not run the rule.
     needs: Evidence = Evidence.AUDITED
+    # The rule judges a column by its whole list: where a list was read short (a coverage gap)
+    # it does not judge on part of it, and its verdict there is 未能完整检查.
+    needs_whole_list: bool = False
 
     def findings(self, site: "SiteSnapshot", config: "AuditConfig") -> Iterator[Finding]:
         for problem in self.check(site, config):
@@ -74,14 +77,15 @@ _REGISTRY: dict[str, RuleSpec] = {}
 
 
 def rule(*, id: str, title: str, severity: Severity, clause: str,
-         needs: Evidence = Evidence.AUDITED) -> Callable[[CheckFunction], CheckFunction]:
+         needs: Evidence = Evidence.AUDITED, needs_whole_list: bool = False) -> Callable[[CheckFunction], CheckFunction]:
     """Register the decorated check function as a rule; its docstring is the rule's documentation.
     `needs` is what it must read beyond the audited pages (the site's 解读 pages, the whole site)."""
 
     def register(check: CheckFunction) -> CheckFunction:
         if id in _REGISTRY:
             raise ValueError(f"rule id registered twice: {id}")
-        _REGISTRY[id] = RuleSpec(id, title, severity, clause, check, (check.__doc__ or "").strip(), needs)
+        _REGISTRY[id] = RuleSpec(id, title, severity, clause, check, (check.__doc__ or "").strip(), needs,
+                                 needs_whole_list)
         return check
 
     return register

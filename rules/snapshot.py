@@ -13,6 +13,7 @@ from datetime import date
 from typing import Protocol
 
 from crawler.columns import LIST_ROLES, ColumnSpec, Evidence, PageRole
+from crawler.items import ListCoverage
 from crawler.reading.model import HiddenLink
 from rules.registers import Registers
 from rules.settings import AuditConfig
@@ -177,6 +178,8 @@ class SiteSnapshot:
     main_items: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
     dated_links: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
     checks: dict[str, CheckView] = field(default_factory=dict)
+    # column key → how much of each of its lists was read.
+    list_reads: dict[str, list[ListCoverage]] = field(default_factory=lambda: defaultdict(list))
     # What is wrong with the HTTPS certificate of the home host; None when it verifies or is not HTTPS.
     certificate_problem: str | None = None
     # page URL → links on it that readers cannot see, or that a script writes (possible 暗链).
@@ -318,6 +321,14 @@ class SiteSnapshot:
     def column_items(self, key: str) -> list[ItemView]:
         """Every row listed on any of the column's list pages (sub-columns included)."""
         return [item for url in self.column_list_pages(key) for item in self.main_items.get(url, ())]
+
+    def list_gaps(self, key: str) -> list[ListCoverage]:
+        """The column's lists that were read short of what they declare (coverage gaps)."""
+        return [read for read in self.list_reads.get(key, ()) if not read.complete]
+
+    def read_short(self, key: str, url: str) -> bool:
+        """Whether the list whose first page is `url` was read short for column `key`."""
+        return any(read.url == url for read in self.list_gaps(key))
 
     def item_date(self, item: ItemView) -> date | None:
         """The date a list shows for an item, else the publish date its own page states."""

@@ -70,6 +70,8 @@ class Page(Base):
     is_list: Mapped[bool] = mapped_column(default=False)
     empty_notice: Mapped[bool] = mapped_column(default=False)
     total_pages: Mapped[int | None]
+    # The number of records a list page says its list holds (Hanweb totalrecord, "共N条").
+    total_records: Mapped[int | None]
     redirect_to: Mapped[str | None] = mapped_column(URL)
     # POSTs that load further rows of this list (Hanweb dataproxy.jsp): [{"url", "formdata"}].
     more_requests: Mapped[list | None] = mapped_column(JSON)
@@ -120,6 +122,26 @@ class ColumnPage(Base):
     url: Mapped[str] = mapped_column(URL)
     role: Mapped[str] = mapped_column(String(16))  # index | sub | paging | item
     via: Mapped[str | None] = mapped_column(URL)
+
+
+class ListRead(Base):
+    """How much of one list of a required column the crawl read (url: the list's first page):
+    the size the list declares, what came back, and why it fell short. A list read short is a
+    coverage gap: rules that need the whole list do not judge that column on part of it."""
+
+    __tablename__ = "list_read"
+    __table_args__ = (UniqueConstraint("run_id", "column", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"), index=True)
+    column: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(URL)
+    declared_records: Mapped[int | None]
+    declared_pages: Mapped[int | None]
+    items_read: Mapped[int]
+    pages_read: Mapped[int]
+    complete: Mapped[bool]
+    shortfall: Mapped[str | None] = mapped_column(Text)
 
 
 class ListItem(Base):

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from rules.settings import AuditConfig
 from audit.quarters import Quarter
 from audit.store.registers import load_registers
-from audit.store.models import AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, HiddenLinkRecord, Link, LinkCheck, ListItem, Page
-from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
+from audit.store.models import (AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, HiddenLinkRecord, Link,
+                                LinkCheck, ListItem, ListRead, Page)
+from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
 from crawler.reading import DatedValue, FormRequest, LinkRef, ListEntry, PageReading
 from crawler.reading.model import HiddenLink
 from crawler.urls import canonical_url
@@ -144,7 +145,8 @@ class Store:
             items = session.execute(select(ListItem.title, ListItem.url, ListItem.date, ListItem.date_source)
                                     .where(ListItem.run_id == run_id, ListItem.page_url == url, ListItem.main_list)
                                     .order_by(ListItem.position)).all()
-        reading = PageReading(url=url, title=page.title, redirect_to=page.redirect_to, empty_notice=page.empty_notice)
+        reading = PageReading(url=url, title=page.title, redirect_to=page.redirect_to, empty_notice=page.empty_notice,
+                              total_pages=page.total_pages, total_records=page.total_records)
         if page.publish_date is not None:
             reading.publish_date = DatedValue(page.publish_date, page.publish_date_source or "meta")
         reading.links = [LinkRef(to_url, text, tag) for to_url, text, tag, _ in links if tag != "redirect"]
@@ -206,6 +208,7 @@ class Store:
             page.is_list = bool(reading.list_items)
             page.empty_notice = reading.empty_notice
             page.total_pages = reading.total_pages
+            page.total_records = reading.total_records
             page.redirect_to = canonical_url(reading.redirect_to) if reading.redirect_to else None
             page.meta_tags = dict(reading.meta_tags)
             page.text = reading.text
@@ -247,6 +250,16 @@ class Store:
             if exists is None:
                 session.add(ColumnPage(run_id=run_id, column=membership.column, url=membership.url,
                                        role=membership.role, via=membership.via))
+
+    def save_list_read(self, run_id: int, coverage: ListCoverage) -> None:
+        """Store how much of a list was read so far; a later state of the same list replaces it."""
+        with self.unit_of_work() as session:
+            session.execute(delete(ListRead).where(ListRead.run_id == run_id, ListRead.column == coverage.column,
+                                                   ListRead.url == coverage.url))
+            session.add(ListRead(run_id=run_id, column=coverage.column, url=coverage.url,
+                                 declared_records=coverage.declared_records, declared_pages=coverage.declared_pages,
+                                 items_read=coverage.items_read, pages_read=coverage.pages_read,
+                                 complete=coverage.complete, shortfall=coverage.shortfall))
 
     def save_findings(self, run_id: int, findings: Iterable[Finding]) -> None:
         with self.unit_of_work() as session:
@@ -334,6 +347,10 @@ class Store:
                 snap.members[column].append((url, role))
                 if via is not None:
                     snap.member_via[(column, url)].add(via)
+            for read in session.scalars(select(ListRead).where(ListRead.run_id == run_id).order_by(ListRead.id)):
+                snap.list_reads[read.column].append(ListCoverage(
+                    read.column, read.url, read.declared_records, read.declared_pages, read.items_read,
+                    read.pages_read, read.complete, read.shortfall))
             rows = session.execute(
                 select(ListItem.page_url, ListItem.title, ListItem.url, ListItem.date, ListItem.main_list)
                 .where(ListItem.run_id == run_id).order_by(ListItem.page_url, ListItem.main_list, ListItem.position))

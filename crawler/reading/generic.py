@@ -105,6 +105,7 @@ class GenericReader:
         is_detail = strong_detail or (not is_list and self._has_prose(page))
         if is_list:
             reading.next_pages, reading.total_pages = pagination.next_pages, pagination.total_pages
+            reading.total_records = pagination.total_records
             reading.more_requests = list(pagination.more_requests)
             reading.empty_notice = False
         elif not is_detail:

@@ -27,21 +27,27 @@ from .links import collect_links
 from .lists import Row, link_title, row_date
 from .model import FormRequest, ListEntry
 from .page import ParsedPage
-from .pagination import Pagination
+from .pagination import Pagination, stated_count
 
 DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
 # jpage shows groupSize pages of perPage records per load; 3 is the plugin's default.
 _DEFAULT_GROUP_SIZE = 3
-_DATASTORE_RE = re.compile(r"<datastore>(.*?)</datastore>", re.S | re.I)
-_RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
-_NEXTGROUP_RE = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>", re.S | re.I)
-_HREF_RE = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.I)
+# The most records asked for in one POST, whatever perPage × groupSize the page states.
+_MAX_GROUP = 500
+# Markup is scanned for these tags by position, never with a .*? between them: a page repeating
+# <datastore> or <record><![CDATA[ without its closing tag must cost linear time, not quadratic.
+_DATASTORE_TAG_RE = re.compile(r"<(/?)datastore>", re.I)
+_RECORD_OPEN_RE = re.compile(r"<record>\s*<!\[CDATA\[", re.I)
+_CDATA_END = "]]>"
+_NEXTGROUP_RE = re.compile(r"<nextgroup>\s*<!\[CDATA\[", re.I)
+_HREF_RE = re.compile(r"""href\s*=\s*["']([^"']{1,2000})["']""", re.I)
 _XML_NUMBER_RE = {name: re.compile(rf"<{name}>\s*(\d+)\s*</{name}>", re.I) for name in ("totalrecord", "totalpage")}
 _SCRIPT_NUMBER_RE = {
     name: re.compile(rf"\b{name}\s*[:=]\s*['\"]?(\d+)", re.I) for name in ("totalRecord", "perPage", "groupSize")
 }
-_PROXY_RE = re.compile(r"""\bproxyUrl\s*[:=]\s*['"]([^'"]+)['"]""")
-_AJAX_PARAM_RE = re.compile(r"\bajaxParam\s*[:=]\s*\{(.*?)\}", re.S)
+_PROXY_RE = re.compile(r"""\bproxyUrl\s*[:=]\s*['"]([^'"]{1,2000})['"]""")
+# The parameter object is small; bounding it keeps an unclosed "ajaxParam:{" from scanning the rest of the page.
+_AJAX_PARAM_RE = re.compile(r"\bajaxParam\s*[:=]\s*\{([^{}]{0,4000})\}")
 _PAIR_RE = re.compile(r"""['"]?(\w+)['"]?\s*:\s*(?:'([^']*)'|"([^"]*)"|([^,}\s]+))""")
 _JPAGE_UNIT_RE = re.compile(r"""\$\(\s*['"]#(\w+)['"]\s*\)\s*\.jpage\(""")
 _COLUMN_URL_RE = re.compile(r"/col/col(\d+)/")
@@ -65,10 +71,35 @@ class Jpage:
     total_pages: int | None
 
 
+def _datastores(raw_text: str) -> list[str]:
+    """The text of every <datastore> block; one left unclosed runs to the next block or the end."""
+    blocks: list[str] = []
+    start: int | None = None
+    for tag in _DATASTORE_TAG_RE.finditer(raw_text):
+        if start is not None:
+            blocks.append(raw_text[start:tag.start()])
+        start = None if tag.group(1) else tag.end()
+    if start is not None:
+        blocks.append(raw_text[start:])
+    return blocks
+
+
+def _cdata_records(block: str) -> list[str]:
+    """The CDATA contents of the <record> elements of one block, in order (one pass over it)."""
+    records: list[str] = []
+    position = 0
+    while (opening := _RECORD_OPEN_RE.search(block, position)) is not None:
+        end = block.find(_CDATA_END, opening.end())
+        if end < 0:
+            break  # no record after this one can be closed either
+        records.append(block[opening.end():end])
+        position = end + len(_CDATA_END)
+    return records
+
+
 def _records(raw_text: str) -> list[str]:
     """The HTML of every <record> of the biggest datastore on the page."""
-    stores = [_RECORD_RE.findall(store) for store in _DATASTORE_RE.findall(raw_text)]
-    return max(stores, key=len, default=[])
+    return max((_cdata_records(block) for block in _datastores(raw_text)), key=len, default=[])
 
 
 def _record_row(record: str, base: str, reference: date) -> Row | None:
@@ -114,7 +145,10 @@ def _fully_unquoted(value: str) -> str:
 
 def _nextgroup_link(raw_text: str) -> str | None:
     match = _NEXTGROUP_RE.search(raw_text)
-    href = _HREF_RE.search(match.group(1)) if match else None
+    if not match:
+        return None
+    end = raw_text.find(_CDATA_END, match.end())
+    href = _HREF_RE.search(raw_text, match.end(), end if end >= 0 else len(raw_text))
     return html.unescape(href.group(1)) if href else None
 
 
@@ -128,7 +162,8 @@ def _script_fields(scripts: str) -> dict[str, str]:
 
 def _number(pattern: re.Pattern[str], text: str) -> int | None:
     match = pattern.search(text)
-    return int(match.group(1)) if match and int(match.group(1)) > 0 else None
+    count = stated_count(match.group(1)) if match else 0
+    return count if count > 0 else None
 
 
 def read_jpage(page: ParsedPage) -> Jpage:
@@ -140,6 +175,13 @@ def read_jpage(page: ParsedPage) -> Jpage:
         if key.lower() not in _PAGING_KEYS
     }
     fields.update(_script_fields(page.scripts))
+    # A dataproxy answer names its column only in its own URL; the crawler adds the other form
+    # fields of the POST that brought it.
+    query = parse_qsl(urlsplit(page.url).query)
+    for key, value in query:
+        if key.lower() in _IDENTITY_FIELDS:
+            fields.setdefault(key, value)
+    asked_per_page = next((stated_count(v) for k, v in query if k.lower() == "perpage" and v.isdigit()), None)
     column = _COLUMN_URL_RE.search(urlsplit(page.url).path)
     if "columnid" not in fields and column:
         fields["columnid"] = column.group(1)
@@ -152,47 +194,57 @@ def read_jpage(page: ParsedPage) -> Jpage:
     return Jpage(
         proxy_url=urljoin(page.base, proxy_path),
         fields=fields,
-        per_page=_number(_SCRIPT_NUMBER_RE["perPage"], page.scripts),
+        per_page=_number(_SCRIPT_NUMBER_RE["perPage"], page.scripts) or asked_per_page or None,
         group_size=_number(_SCRIPT_NUMBER_RE["groupSize"], page.scripts),
         total_records=_number(_XML_NUMBER_RE["totalrecord"], text) or _number(_SCRIPT_NUMBER_RE["totalRecord"], page.scripts),
         total_pages=_number(_XML_NUMBER_RE["totalpage"], text),
     )
 
 
-def _shown_range(page_url: str, jpage: Jpage, shown: int) -> tuple[int, int]:
-    """(first, last) record number this page holds: the dataproxy query, else the inline first group."""
+def _asked_range(page_url: str, jpage: Jpage, received: int) -> tuple[int, int, bool]:
+    """(first record, records asked for, whether this is a dataproxy answer) of this page: the
+    dataproxy query, else the inline first group of a column page."""
     query = {key.lower(): value for key, value in parse_qsl(urlsplit(page_url).query)}
     start, end = query.get("startrecord", ""), query.get("endrecord", "")
-    if start.isdigit() and end.isdigit() and int(end) >= int(start) >= 1:
-        return int(start), int(end)
+    if start.isdigit() and end.isdigit() and len(start) <= 12 and len(end) <= 12 and int(end) >= int(start) >= 1:
+        return int(start), int(end) - int(start) + 1, True
     if jpage.per_page and jpage.group_size:
-        return 1, jpage.per_page * jpage.group_size
-    if shown:
-        return 1, shown
-    return 1, (jpage.per_page or 0) * _DEFAULT_GROUP_SIZE
+        return 1, jpage.per_page * jpage.group_size, False
+    if received:
+        return 1, max(received, jpage.per_page or 0), False
+    return 1, (jpage.per_page or 0) * _DEFAULT_GROUP_SIZE, False
 
 
-def group_requests(page_url: str, jpage: Jpage, shown: int) -> list[FormRequest]:
-    """One POST per further group of records, as jpage makes them, each at its own URL.
+def next_group(page_url: str, jpage: Jpage, received: int) -> FormRequest | None:
+    """The POST for the records after those this page actually holds, as jpage makes it.
 
-    The URL also carries the column's identity fields (a servlet reads query and form alike),
-    because every column of a site posts to the same dataproxy.jsp and pages are stored by URL.
+    It starts after what was received, not after what was asked for: a column page that embeds 15
+    records of a list whose jpage shows 45 per load asks for record 16 next, and an answer cut short
+    by the server is continued where it stopped. One group at a time, so that the crawl can stop
+    when an answer brings nothing new. The URL also carries the column's identity fields (a servlet
+    reads query and form alike), because every column of a site posts to the same dataproxy.jsp
+    and pages are stored by URL.
     """
-    first, last = _shown_range(page_url, jpage, shown)
-    size = last - first + 1
-    if size <= 0 or not jpage.fields:
-        return []
+    first, asked, answer = _asked_range(page_url, jpage, received)
+    if asked <= 0 or not jpage.fields:
+        return None
+    # An answer with no records ends the list; a column page that embeds none but states a
+    # total is asked from its first record.
+    if received <= 0 and (answer or not jpage.total_records):
+        return None
+    start = first + received
     total = jpage.total_records
     if total is None:
-        # Without a stated total, only a full group hints that more follow: ask for one more.
-        total = last + 1 if shown >= size and jpage.per_page else last
-    per_page = jpage.per_page or size
+        # Without a stated total, only a full group hints that more follow.
+        if received < asked or not jpage.per_page:
+            return None
+    elif start > total:
+        return None
+    size = min(asked, _MAX_GROUP)
     identity = [(key, jpage.fields[key]) for key in _IDENTITY_FIELDS if key in jpage.fields]
-    requests = []
-    for start in range(last + 1, total + 1, size):
-        query = urlencode([("startrecord", start), ("endrecord", start + size - 1), ("perpage", per_page), *identity])
-        requests.append(FormRequest(f"{jpage.proxy_url}?{query}", dict(jpage.fields)))
-    return requests
+    query = urlencode([("startrecord", start), ("endrecord", start + size - 1), ("perpage", jpage.per_page or size),
+                       *identity])
+    return FormRequest(f"{jpage.proxy_url}?{query}", dict(jpage.fields))
 
 
 class HanwebReader(GenericReader):
@@ -212,13 +264,14 @@ class HanwebReader(GenericReader):
 
     def pagination(self, page: ParsedPage) -> Pagination:
         shown = len(_records(page.raw_text))
-        if not shown and not _DATASTORE_RE.search(page.raw_text):
+        if not shown and not _DATASTORE_TAG_RE.search(page.raw_text):
             return super().pagination(page)
         jpage = read_jpage(page)
         total_pages = jpage.total_pages
         if total_pages is None and jpage.total_records and jpage.per_page:
             total_pages = math.ceil(jpage.total_records / jpage.per_page)
-        return Pagination([], total_pages, group_requests(page.url, jpage, shown))
+        more = next_group(page.url, jpage, shown)
+        return Pagination([], total_pages, [more] if more else [], jpage.total_records)
 
     def links(self, page: ParsedPage):
         """Links of the page, then the links inside its datastore records."""

@@ -78,6 +78,8 @@ class PageReading:
     # Absolute URLs of the further pages of this list, in page order (page 2 first).
     next_pages: list[str] = field(default_factory=list)
     total_pages: int | None = None
+    # The number of records the list says it holds (Hanweb totalrecord, "共N条"), if it says.
+    total_records: int | None = None
     # POST requests that load further pages of this list (Hanweb jpage).
     more_requests: list[FormRequest] = field(default_factory=list)
     # The page states it has nothing to show (暂无信息 / 暂无数据 / 没有找到相关信息 ...).
@@ -126,6 +128,7 @@ class PageReading:
             ],
             "next_pages": list(self.next_pages),
             "total_pages": self.total_pages,
+            "total_records": self.total_records,
             "more_requests": raw["more_requests"],
             "empty_notice": self.empty_notice,
             "redirect_to": self.redirect_to,

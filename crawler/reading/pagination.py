@@ -26,9 +26,16 @@ _CURRENT_PATTERNS = (
     re.compile(r"第\s*(\d{1,5})\s*页"),
     re.compile(r"页次\s*[：:]\s*(\d{1,5})\s*/"),
 )
+# "共60条 共4页" / "共60条记录 当前第1/4页": a record count stated on the pager's own line.
+_RECORDS_ON_PAGER_LINE_RE = re.compile(r"共\s*(\d{1,9})\s*条(?=.*页)")
 _MAX_PAGE_NUM_RE = re.compile(r"\bmaxPageNum\s*=\s*(\d+)")
 _PURL_RE = re.compile(r"\bpurl\s*=\s*['\"]([^'\"]+)['\"]")
 _LAST_PAGE = 10**6
+# Counts a page states are the page's word, not the server's: they are kept (clamped to this) for
+# the coverage record, but never listed further than MAX_LISTED_PAGES page URLs (the crawl's own
+# max_list_pages is the tighter bound; this one keeps a hostile 99999999999 from using memory).
+STATED_MAX = 999_999_999_999
+MAX_LISTED_PAGES = 10_000
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,13 @@ class Pagination:
     next_pages: list[str]
     total_pages: int | None
     more_requests: list[FormRequest] = field(default_factory=list)
+    # The number of records the list says it holds (Hanweb totalrecord, "共N条"), when it says so.
+    total_records: int | None = None
+
+
+def stated_count(digits: str) -> int:
+    """A count written on a page, clamped (a thousand-digit number must not reach int() or SQLite)."""
+    return int(digits) if len(digits) <= 12 else STATED_MAX
 
 
 def _stated_number(text: str, patterns: tuple[re.Pattern[str], ...]) -> int | None:
@@ -50,19 +64,24 @@ def _stated_number(text: str, patterns: tuple[re.Pattern[str], ...]) -> int | No
 
 def _script_pager(scripts: str, base: str, page_url: str) -> Pagination | None:
     """Pages written by a maxPageNum pager (purl_N.html, counting down)."""
-    counts = [int(n) for n in _MAX_PAGE_NUM_RE.findall(scripts) if int(n) > 0]
+    counts = [count for n in _MAX_PAGE_NUM_RE.findall(scripts) if (count := stated_count(n)) > 0]
     purl = _PURL_RE.search(scripts)
     if counts and purl:
         total = counts[-1]
         # This pager counts down: page k is purl_(total-k+1), so page 2 is purl_(total-1).
-        pages = [urljoin(base, f"{purl.group(1)}_{n}.html") for n in range(total - 1, 0, -1)]
+        numbers = range(total - 1, max(total - 1 - MAX_LISTED_PAGES, 0), -1)
+        pages = [urljoin(base, f"{purl.group(1)}_{n}.html") for n in numbers]
         return Pagination([page for page in pages if page != page_url], total)
     return None
 
 
+def _is_page_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 5
+
+
 def _page_param(url: str) -> int | None:
     for key, values in parse_qs(urlsplit(url).query).items():
-        if _PAGE_PARAM_RE.match(key) and values and values[0].isdigit():
+        if _PAGE_PARAM_RE.match(key) and values and _is_page_number(values[0]):
             return int(values[0])
     return None
 
@@ -82,14 +101,14 @@ def _numbered_links(root: etree._Element, base: str, current: int, total: int | 
             found.append((total or _LAST_PAGE, url))
         elif word in _FIRST_WORDS:
             found.append((1, url))
-        elif word.isdigit() and has_pager_words and 0 < int(word) < 100_000:
+        elif _is_page_number(word) and has_pager_words and int(word) > 0:
             found.append((int(word), url))
         elif (number := _page_param(url)) is not None and has_pager_words:
             found.append((number, url))
     for select in root.iter("select"):
         for option in select.iter("option"):
             label, url = element_text(option), absolute_url(option.get("value"), base)
-            if url and label.isdigit() and not option.get("value", "").strip().isdigit():
+            if url and _is_page_number(label) and not option.get("value", "").strip().isdigit():
                 found.append((int(label), url))
     return found
 
@@ -101,8 +120,9 @@ def find_pagination(root: etree._Element | None, lines: list[str], scripts: str,
         return scripted
     text = "\n".join(lines)
     total = _stated_number(text, _TOTAL_PATTERNS)
+    records = _stated_records(lines)
     if root is None:
-        return Pagination([], total)
+        return Pagination([], total, total_records=records)
     current = _stated_number(text, _CURRENT_PATTERNS) or 1
     numbered = _numbered_links(root, base, current, total)
     first_pages = {url for number, url in numbered if number == 1}
@@ -111,4 +131,13 @@ def find_pagination(root: etree._Element | None, lines: list[str], scripts: str,
     for number, url in sorted(numbered, key=lambda pair: pair[0]):
         if number > current and url not in skip and url not in ordered:
             ordered.append(url)
-    return Pagination(ordered, total)
+    return Pagination(ordered[:MAX_LISTED_PAGES], total, total_records=records)
+
+
+def _stated_records(lines: list[str]) -> int | None:
+    """The record count a pager line states ("共60条 … 共4页"); 共N条 elsewhere counts other things."""
+    for line in lines:
+        match = _RECORDS_ON_PAGER_LINE_RE.search(line)
+        if match:
+            return int(match.group(1))
+    return None

@@ -23,6 +23,7 @@ from scrapy.utils.misc import load_object
 
 from crawler.attachments import attachment_text
 from crawler.columns import LIST_ROLES, PageRole
+from crawler.coverage import ListTracker, failed_reason, limit_reason, nothing_new_reason
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
 from crawler.reading import FormRequest, PageReading, read_page
 from crawler.middlewares import InternalAddressRefused, site_is_internal
@@ -45,6 +46,9 @@ ROBOTS_REFUSAL = "Forbidden by robots.txt"
 REDIRECT_LIMIT = "max redirections reached"
 # Link checks wait until the pages near them are fetched.
 _CHECK_PRIORITY = -1000
+# Further pages of one list asked for ahead of those read: the crawl stops soon after a list's
+# server stops answering or sends nothing new, whatever page count the list states.
+_PAGES_AHEAD = 4
 
 
 def page_key(url: str) -> str:
@@ -99,6 +103,7 @@ class PortalSpider(scrapy.Spider):
         # Entries of the audited columns: the pages they link to are read too (a 解读 linked as
         # 「图解」 may lie outside every column), though not followed further.
         self._entries: set[str] = set()
+        self.lists = ListTracker()
         # Resuming an interrupted run: what it already stored is read back, not fetched again.
         self.resumed_run = resumed_run
 
@@ -140,7 +145,7 @@ class PortalSpider(scrapy.Spider):
     # -- requests --------------------------------------------------------------------------
 
     def _request(self, url: str, *, clicks: int, column: str | None, role: str, via: str | None = None,
-                 exclude: frozenset[str] = frozenset(), sub_level: int = 0, list_pages: int = 0) -> scrapy.Request | None:
+                 exclude: frozenset[str] = frozenset(), sub_level: int = 0, list_root: str | None = None) -> scrapy.Request | None:
         """A request for `url` in `role`, unless one was already made for the same purpose."""
         url = page_key(url)
         key = (url, column, role if column else PageRole.PAGE)
@@ -152,23 +157,28 @@ class PortalSpider(scrapy.Spider):
         if self.resumed_run is not None and not replay and self.resumed_run.has_stored(url):
             return None  # an error or a document the interrupted run already stored
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, dont_filter=True,
-                              **_page_request(clicks, column, role, via, exclude, sub_level, list_pages, replay))
+                              **_page_request(clicks, column, role, via, exclude, sub_level, replay, list_root))
 
-    def _post(self, more: FormRequest, *, clicks: int, column: str | None, via: str, meta: dict) -> scrapy.Request | None:
-        """A POST that loads more rows of a list (Hanweb dataproxy.jsp): a further page of it."""
+    def _post(self, more: FormRequest, *, clicks: int, column: str | None, via: str, meta: dict,
+              list_root: str) -> scrapy.Request | None:
+        """A POST that loads more rows of a list (Hanweb dataproxy.jsp): a further page of it.
+        An answer's own reading knows only the column's identity fields; the other form fields
+        are those of the POST that brought the answer."""
         if not self._on_site(more.url):
             return None
+        formdata = {**meta.get("formdata", {}), **more.formdata}
         stored_as = page_key(more.url)
-        key = (stored_as + "?" + urlencode(sorted(more.formdata.items())), column, PageRole.PAGING)
+        key = (stored_as + "?" + urlencode(sorted(formdata.items())), column, PageRole.PAGING)
         if key in self._requested:
             return None
         self._requested.add(key)
         replay = self.resumed_run is not None and self.resumed_run.has_read(stored_as)
         options = _page_request(clicks, column, PageRole.PAGING if column else PageRole.PAGE, via, meta["exclude"],
-                                meta["sub_level"], meta["list_pages"] + 1, replay)
+                                meta["sub_level"], replay, list_root)
+        options["meta"]["formdata"] = formdata
         if replay:
             return scrapy.Request(stored_as, callback=self.parse, errback=self.on_error, dont_filter=True, **options)
-        return scrapy.FormRequest(more.url, formdata=more.formdata, callback=self.parse, errback=self.on_error,
+        return scrapy.FormRequest(more.url, formdata=formdata, callback=self.parse, errback=self.on_error,
                                   dont_filter=True, **options)
 
     def _on_site(self, url: str) -> bool:
@@ -190,7 +200,11 @@ class PortalSpider(scrapy.Spider):
             reading = await run_in_thread(self.resumed_run.reading, url)
         elif (response.status >= 400 or not isinstance(response, TextResponse) or _looks_binary(response.body)
               or looks_like_document(url)):
-            yield await self._resource(url, response, content_type)
+            resource = await self._resource(url, response, content_type)
+            yield resource
+            for coverage in self._list_page_failed(
+                    meta, url, f"HTTP {response.status}" if response.status >= 400 else "返回的不是网页"):
+                yield coverage
             return
         else:
             reading = await run_in_thread(read_page, response.body, response.url, content_type=content_type)
@@ -268,6 +282,7 @@ class PortalSpider(scrapy.Spider):
         status = response.status if response is not None else None
         message = _failure_text(failure)
         yield FetchedPage(page_key(request.url), None, status, None, message, None)
+        yield from self._list_page_failed(request.meta, page_key(request.url), message)
 
     # -- what to follow ----------------------------------------------------------------------
 
@@ -289,13 +304,8 @@ class PortalSpider(scrapy.Spider):
                                                 exclude=meta["exclude"], sub_level=meta["sub_level"]))
         if column is not None and role in LIST_ROLES:
             yield from self._follow_column_list(url, reading, meta)
-        elif clicks <= self.generic_depth and meta["list_pages"] < self.audit_config.crawl.max_list_pages:
-            for more in reading.more_requests:
-                yield from self._emit(self._post(more, clicks=clicks, column=None, via=url, meta=meta))
-            for next_url in reading.next_pages[: self.audit_config.crawl.max_list_pages]:
-                if self._on_site(next_url):
-                    yield from self._emit(self._request(next_url, clicks=clicks, column=None, role=PageRole.PAGE, via=url,
-                                                        list_pages=meta["list_pages"] + 1))
+        elif clicks <= self.generic_depth:
+            yield from self._follow_list_pages(url, reading, meta)
         for link in reading.links:
             if link.tag != "a" or not self._on_site(link.url) or not looks_like_page(link.url):
                 continue
@@ -324,16 +334,7 @@ class PortalSpider(scrapy.Spider):
             yield from self._member(column, item_url, PageRole.ITEM, url)
             if self._on_site(item_url) and looks_like_page(item_url) and not looks_like_document(item_url):
                 yield from self._emit(self._request(item_url, clicks=clicks + 1, column=None, role=PageRole.PAGE, via=url))
-        if meta["list_pages"] < self.audit_config.crawl.max_list_pages:
-            for more in reading.more_requests:
-                yield from self._emit(self._post(more, clicks=clicks, column=column, via=url, meta=meta))
-            for next_url in reading.next_pages:
-                next_url = page_key(next_url)
-                if self._on_site(next_url):
-                    yield from self._member(column, next_url, PageRole.PAGING, url)
-                    yield from self._emit(self._request(
-                        next_url, clicks=clicks, column=column, role=PageRole.PAGING, via=url, exclude=meta["exclude"],
-                        sub_level=meta["sub_level"], list_pages=meta["list_pages"] + 1))
+        yield from self._follow_list_pages(url, reading, meta)
         if meta["role"] == PageRole.PAGING or meta["sub_level"] >= _MAX_SUB_LEVEL or reading.publish_date is not None:
             return
         # Sub-columns: this page's own links, not the site's or the parent section's navigation.
@@ -349,6 +350,62 @@ class PortalSpider(scrapy.Spider):
                 target, clicks=clicks + 1, column=column, role=PageRole.SUB, via=url,
                 exclude=meta["exclude"] | page_links, sub_level=meta["sub_level"] + 1))
 
+    def _follow_list_pages(self, url: str, reading: PageReading, meta: dict) -> Iterator[object]:
+        """The further pages of the list this page belongs to, a few ahead of those read, asked for
+        from what was actually received: until the list is read as it declares, a page brings no
+        new item, or the crawl's max_list_pages is reached. For a required column's list, how much
+        of it was read is handed to the store after every page."""
+        column: str | None = meta["column"]
+        root = meta.get("list") or url
+        if column is None and root == url and not (reading.next_pages or reading.more_requests):
+            return  # not a list that pages: nothing to follow or to account for
+        progress = self.lists.progress(column, root)
+        new_items = progress.read(reading)
+        limit = self.audit_config.crawl.max_list_pages
+        if root != url and new_items == 0:
+            progress.stop(nothing_new_reason(progress.page_number(url), url))
+        else:
+            posts = [(page_key(more.url), more) for more in reading.more_requests if self._on_site(more.url)]
+            links = [(target, None) for target in
+                     dict.fromkeys(page_key(next_url) for next_url in reading.next_pages if self._on_site(next_url))]
+            asked = 0
+            for target, post in posts + links:
+                if target in progress.requested:
+                    continue
+                if asked == _PAGES_AHEAD:
+                    break
+                if len(progress.requested) >= limit:
+                    progress.stop(limit_reason(limit), cut_short=True)
+                    break
+                progress.requested[target] = None
+                asked += 1
+                yield from self._list_page(target, post, url, root, meta)
+        if column is not None and (progress.items or progress.stopped or len(progress.requested) > 1
+                                   or progress.declared_records or progress.declared_pages):
+            yield progress.record()
+
+    def _list_page(self, target: str, post: FormRequest | None, via: str, root: str, meta: dict) -> Iterator[object]:
+        """Ask for one further page of a list: a POST (Hanweb jpage) or a linked page."""
+        column: str | None = meta["column"]
+        if column is not None:
+            yield from self._member(column, target, PageRole.PAGING, via)
+        if post is not None:
+            yield from self._emit(self._post(post, clicks=meta["clicks"], column=column, via=via, meta=meta,
+                                             list_root=root))
+        else:
+            yield from self._emit(self._request(
+                target, clicks=meta["clicks"], column=column, role=PageRole.PAGING if column else PageRole.PAGE,
+                via=via, exclude=meta["exclude"], sub_level=meta["sub_level"], list_root=root))
+
+    def _list_page_failed(self, meta: dict, url: str, failure: str) -> Iterator[object]:
+        """A further page of a list did not answer: the list is read short from there."""
+        progress = self.lists.get(meta.get("column"), meta["list"]) if meta.get("list") else None
+        if progress is None:
+            return
+        progress.stop(failed_reason(progress.page_number(url), url, failure), cut_short=True)
+        if progress.column is not None:
+            yield progress.record()
+
     def _member(self, column: str, url: str, role: str, via: str) -> Iterator[ColumnMembership]:
         membership = ColumnMembership(column, url, role, via)
         key = ColumnMembership(column, url, role, None)
@@ -363,14 +420,15 @@ class PortalSpider(scrapy.Spider):
 
 
 def _page_request(clicks: int, column: str | None, role: str, via: str | None, exclude: frozenset[str],
-                  sub_level: int, list_pages: int, replay: bool) -> dict:
+                  sub_level: int, replay: bool, list_root: str | None = None) -> dict:
     """Priority and meta of a page request: where the page stands in the crawl."""
     return {
         # Nearer pages first; a column's own pages before generic ones at the same depth.
         "priority": -10 * clicks + (5 if column else 0),
         "meta": {"clicks": clicks, "column": column, "role": role, "via": via, "exclude": exclude,
-                 "sub_level": sub_level, "list_pages": list_pages, "handle_httpstatus_list": ERROR_STATUSES,
-                 "replay": replay},
+                 "sub_level": sub_level, "handle_httpstatus_list": ERROR_STATUSES, "replay": replay,
+                 # The first page of the list this page is a further page of (None: not a further page).
+                 "list": list_root},
     }
 
 

@@ -20,13 +20,11 @@ def test_column_page_reads_inline_records_with_their_dates(read):
     ]
 
 
-def test_column_page_asks_for_each_further_group_by_post(read):
+def test_column_page_asks_by_post_for_the_group_after_what_it_holds(read):
     r = read("hanweb_column_jpage.html", COLUMN_URL)
-    assert r.total_pages == 3 and r.next_pages == []
-    assert r.more_requests == [
-        FormRequest(PROXY + "?startrecord=4&endrecord=6&perpage=3&columnid=1002&unitid=2002", FIELDS),
-        FormRequest(PROXY + "?startrecord=7&endrecord=9&perpage=3&columnid=1002&unitid=2002", FIELDS),
-    ]
+    assert (r.total_pages, r.total_records, r.next_pages) == (3, 8, [])
+    # One group at a time: the answer to this one says where the next starts.
+    assert r.more_requests == [FormRequest(PROXY + "?startrecord=4&endrecord=6&perpage=3&columnid=1002&unitid=2002", FIELDS)]
 
 
 def test_record_links_are_page_links(read):
@@ -45,7 +43,6 @@ def test_form_fields_from_nextgroup_when_the_script_gives_none():
     assert len(r.list_items) == 10 and r.total_pages == 5
     assert [m.url for m in r.more_requests] == [
         "http://www.dingxi.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=11&endrecord=20&perpage=5&columnid=12377&unitid=38486",
-        "http://www.dingxi.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=21&endrecord=30&perpage=5&columnid=12377&unitid=38486",
     ]
     assert r.more_requests[0].formdata == {"appid": "1", "webid": "110", "path": "/", "columnid": "12377", "unitid": "38486",
                                            "webname": "定西", "permissiontype": "0"}
@@ -58,7 +55,10 @@ def test_without_a_stated_total_no_group_is_guessed(read):
 def test_dataproxy_answer_is_a_further_page_of_the_list(read):
     r = read("hanweb_dataproxy_answer.xml", PROXY + "?startrecord=4&endrecord=6&perpage=3&columnid=1002&unitid=2002",
              content_type="text/xml;charset=UTF-8")
-    assert (r.cms, r.total_pages, r.more_requests, r.title) == ("hanweb", 3, [], None)
+    assert (r.cms, r.total_pages, r.title) == ("hanweb", 3, None)
+    # Records 4-6 of 8 came back: 7 on are asked for next (the crawler adds the POST's other form fields).
+    assert r.more_requests == [FormRequest(PROXY + "?startrecord=7&endrecord=9&perpage=3&columnid=1002&unitid=2002",
+                                           {"columnid": "1002", "unitid": "2002"})]
     assert [(i.date, i.date_source) for i in r.list_items] == [
         (date(2022, 5, 9), "list"),   # [2022-05-09]
         (date(2022, 4, 18), "list"),  # 2022.04.18
@@ -75,3 +75,54 @@ def test_hanweb_detail_dated_by_its_url_when_it_states_no_date():
 def test_broken_datastore_never_raises():
     r = read_page(b"<datastore><recordset><record><![CDATA[<li><a href=", SITE + "/col/col1/index.html")
     assert r.cms == "hanweb" and r.list_items == [] and r.more_requests == []
+
+
+def _jpage_column(records: int, total: int, per_page: int = 15, group_size: int = 3) -> bytes:
+    rows = "".join(f'<record><![CDATA[<li><a href="/art/2022/9/{n % 28 + 1}/art_1001_{n}.html">第{n}号通知</a>'
+                   f"<span>2022-09-{n % 28 + 1:02d}</span></li>]]></record>" for n in range(1, records + 1))
+    return (f'<html><body><div id="2001"><script type="text/xml"><datastore><recordset>{rows}</recordset></datastore>'
+            f"</script><script>$('#2001').jpage({{proxyUrl:'/module/web/jpage/dataproxy.jsp',perPage:{per_page},"
+            f"groupSize:{group_size},totalRecord:{total},ajaxParam:{{columnid:1001,unitid:'2001'}}}});</script></div>"
+            "</body></html>").encode()
+
+
+def test_an_embedded_first_page_is_continued_from_the_next_record_not_from_a_guessed_group():
+    """15 records embedded of 60, jpage 15 × 3: the next POST starts at record 16, not 46."""
+    r = read_page(_jpage_column(15, 60), SITE + "/col/col1001/index.html")
+    assert len(r.list_items) == 15 and r.total_records == 60
+    assert [m.url for m in r.more_requests] == [PROXY + "?startrecord=16&endrecord=60&perpage=15&columnid=1001&unitid=2001"]
+
+
+def _answer(numbers: range, total: int) -> bytes:
+    """A dataproxy answer holding the records numbered `numbers` of a list of `total`."""
+    return ("<datastore><totalrecord>" + str(total) + "</totalrecord><recordset>"
+            + "".join(f'<record><![CDATA[<li><a href="/art/2022/8/1/art_1001_{n}.html">第{n}号</a></li>]]></record>'
+                      for n in numbers)
+            + "</recordset></datastore>").encode()
+
+
+def test_an_answer_cut_short_is_continued_where_it_stopped():
+    url = PROXY + "?startrecord=16&endrecord=60&perpage=15&columnid=1001&unitid=2001"
+    r = read_page(_answer(range(16, 31), 60), url, content_type="text/xml")
+    assert len(r.list_items) == 15
+    assert [m.url for m in r.more_requests] == [PROXY + "?startrecord=31&endrecord=75&perpage=15&columnid=1001&unitid=2001"]
+
+
+def test_the_last_answer_asks_for_nothing_more():
+    r = read_page(_answer(range(16, 23), 22), PROXY + "?startrecord=16&endrecord=60&perpage=15&columnid=1001&unitid=2001")
+    assert len(r.list_items) == 7 and r.more_requests == []
+
+
+def test_an_unclosed_datastore_repeated_over_a_megabyte_is_read_in_linear_time():
+    import time
+
+    unit = "<datastore><recordset><record><![CDATA[<li><a href='/art/2022/1/1/art_1_1.html'>x</a></li>"
+    timings = []
+    for size in (1_100_000, 3_300_000):
+        body = ("<html><body><script type='text/xml'>" + unit * (size // len(unit)) + "</script></body></html>").encode()
+        started = time.perf_counter()
+        read_page(body, SITE + "/col/col1/index.html")
+        timings.append(time.perf_counter() - started)
+    # Quadratic reading took over 60 s on the smaller page and nine times as long on the larger.
+    assert timings[0] < 10 and timings[1] < 5 * max(timings[0], 0.2)
+

@@ -75,3 +75,24 @@ def test_trs_detail_with_a_publish_time_line_is_dated_by_it():
 def test_other_pages_are_not_taken_for_trs():
     html = "<html><body><ul>" + "".join(f"<li><a href='/news/show-{n}.html'>新闻标题第{n}条比较长</a></li>" for n in range(5)) + "</ul></body></html>"
     assert read_page(html.encode(), "http://www.wz.gov.cn/news/").cms == "generic"
+
+
+def test_stated_counts_beyond_reason_are_kept_as_stated_but_list_few_pages():
+    script_pager = b"<html><body><script>var maxPageNum = 99999999999; var purl = 'list';</script></body></html>"
+    r = read_page(script_pager, "http://www.example.gov.cn/xxgk/index.html")
+    assert r.total_pages == 99999999999 and len(r.next_pages) <= 10_000
+    huge = b"<html><body><script>createPageHTML(" + b"9" * 5000 + b", 0, 'index', 'html');</script></body></html>"
+    r = read_page(huge, "http://www.example.gov.cn/xxgk/index.html")
+    assert r.cms == "trs" and r.total_pages == 999_999_999_999 and len(r.next_pages) <= 10_000
+
+
+
+def test_pager_links_name_the_pages_when_the_file_name_would_guess_otherwise():
+    """countPage/currentPage name the pages after the page's own file (list_1.html); its pager
+    links say index_1.shtml: the links win, and the script's count still lists every page."""
+    body = ('<html><body><ul><li><a href="./202209/t20220901_1.html">通知一</a><span>2022-09-01</span></li></ul>'
+            '<div class="page"><a href="index_1.shtml">2</a> <a href="index_1.shtml">下一页</a></div>'
+            "<script>var countPage = 4; var currentPage = 0;</script></body></html>").encode()
+    r = read_page(body, "http://www.example.gov.cn/xxgk/zcwj/list.html")
+    assert r.cms == "trs" and r.total_pages == 4
+    assert r.next_pages == [f"http://www.example.gov.cn/xxgk/zcwj/index_{n}.shtml" for n in (1, 2, 3)]
