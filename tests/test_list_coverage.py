@@ -221,3 +221,24 @@ def test_hostile_list_sizes_and_unclosed_datastores_are_read_in_bounded_time(tmp
     assert reads["lqhm"][2] == 99999999999 and reads["lqhm"][5] is False
     assert reads["xzxk"][1] == 99999999999 and reads["xzxk"][5] is False
     assert reads["jbml"][5] is True
+
+
+def test_a_finding_no_longer_judged_for_a_list_read_short_is_not_called_fixed(tmp_path):
+    """2023Q2, the whole 规范性文件 list read: newest 2022-09-19, column.stale. 2023Q3 the dataproxy
+    stops answering and only 4 old records are read: the rule does not judge, and last quarter's
+    finding is 未检查 (not re-checked), never 已整改."""
+    layouts = {"1002": ColumnLayout(embedded=4, per_page=4, group_size=1, oldest_first=True)}
+    root = hanweb_variant(tmp_path / "site", layouts)
+    for as_of, behaviour in (("2023-06-30", {}), ("2023-09-30", {"refuse_from": 1})):
+        portal = PortalServer(root)
+        install_dataproxy(portal, **behaviour)
+        with portal:
+            result = audit_server(portal, tmp_path, as_of=as_of)
+        assert result.returncode == 0, result.stderr
+        stale = [f for f in result.findings if f["rule"] == "column.stale" and f["column"] == "gfxwj"]
+        assert len(stale) == (1 if as_of == "2023-06-30" else 0)
+    bulletin = (result.out_dir / "bulletin.html").read_text("utf-8")
+    fixed = bulletin[bulletin.index("（一）已整改"):bulletin.index("（二）仍未整改")]
+    unchecked = bulletin[bulletin.index("（三）未能复查"):bulletin.index("四、约谈建议")]
+    assert "「规章和行政规范性文件库」栏目最新信息发布于" not in fixed
+    assert "「规章和行政规范性文件库」栏目最新信息发布于" in unchecked

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from audit.store.models import AuditRun, FindingRecord, Link, Page
 from audit.quarters import BadQuarter, Quarter
 from audit.store import Store
-from rules.base import Finding
+from rules.base import Finding, registered_rules
 from rules.snapshot import HomeCopy
 
 NEW = "新增"
@@ -201,7 +201,8 @@ class Comparison:
 def compare(store: Store, old: AuditRun | None, new: AuditRun) -> Comparison:
     """States of the new run's findings against the old run's. A finding of the old run that the new
     run does not report is 已整改 only when the new run judged its rule and fetched its page again and
-    the page answered (for a broken-link finding: the link target answered); otherwise it is 未检查."""
+    the page answered (for a broken-link finding: the link target answered), and, for a rule that
+    needs the whole list, read the column's lists whole; otherwise it is 未检查."""
     new_rows = rows_of(store, new)
     if old is None:
         return Comparison(None, new, [replace(row, state=NEW) for row in new_rows])
@@ -210,8 +211,14 @@ def compare(store: Store, old: AuditRun | None, new: AuditRun) -> Comparison:
     new_prints = {row.fingerprint for row in new_rows}
     answered = {comparable_url(url, new.site_url) for url in store.answered_urls(new.id)}
     unjudged = set(new.unjudged_rules or ())
+    read_short = store.read_short_columns(new.id)
+    whole_list = {spec.id for spec in registered_rules() if spec.needs_whole_list}
+
+    def judged(row: FindingRow) -> bool:
+        return row.rule not in unjudged and not (row.rule in whole_list and row.column in read_short)
+
     rows = [replace(row, state=OPEN if row.fingerprint in old_prints else NEW) for row in new_rows]
-    gone = [replace(row, state=FIXED if row.rule not in unjudged and comparable_url(row.url, old.site_url) in answered
+    gone = [replace(row, state=FIXED if judged(row) and comparable_url(row.url, old.site_url) in answered
                     else UNCHECKED)
             for row in old_rows if row.fingerprint not in new_prints]
     return Comparison(old, new, rows, gone)

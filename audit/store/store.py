@@ -296,6 +296,12 @@ class Store:
         # Register places the quarter's imports looked at count as checked, like fetched pages.
         return answered | load_registers(self, self.run(run_id).quarter).checked_urls()
 
+    def read_short_columns(self, run_id: int) -> set[str]:
+        """The columns with a list the run read short of what it declares (a coverage gap)."""
+        with self._sessions() as session:
+            return set(session.scalars(select(ListRead.column).where(ListRead.run_id == run_id,
+                                                                     ListRead.complete.is_(False))))
+
     def finding_counts(self) -> dict[int, int]:
         """Number of stored findings of every run."""
         counts: dict[int, int] = {}
