@@ -481,5 +481,147 @@ main.add_command(_register_group("hotline", "12345热线工单 / 12345 hotline t
 main.add_command(_register_group("messages", "网民留言（我为政府网站找错、曝光台）/ 网民留言 messages."))
 
 
+@main.group()
+def sites():
+    """多个网站 / the portals a 州 or province audits (sites.yaml)."""
+
+
+@sites.command(name="add")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+def sites_add(path, db_url):
+    """登记 sites.yaml 中的网站（已登记的更新名称和单位）/ register the sites of a sites.yaml."""
+    from audit.sites import SitesError, read_sites
+    from audit.store.sites import save_sites
+
+    try:
+        found = read_sites(path)
+    except SitesError as exc:
+        _fail_usage(str(exc))
+    _, store = _open(None, db_url)
+    added, updated = save_sites(store, found)
+    click.echo(f"新登记网站{added}个，更新{updated}个 / {added} sites added, {updated} updated")
+
+
+@sites.command(name="list")
+@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+def sites_list(db_url):
+    """列出登记的网站 / list the registered sites."""
+    from audit.store.sites import registered_sites
+
+    _, store = _open(None, db_url)
+    found = registered_sites(store)
+    if not found:
+        click.echo("没有登记的网站，请先 govaudit sites add sites.yaml / no sites registered")
+        return
+    for site in found:
+        click.echo(f"{site.id:>4}  {site.site_id or '—':<12} {site.level or '—':<8} {site.name}（{site.unit}）  {site.url}")
+
+
+@main.command(name="audit-all")
+@click.option("--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD", help="检查基准日（默认今天）.")
+@click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path), default=Path("sites-out"),
+              show_default=True, help="输出根目录，每个网站一个子目录 / root of the per-site folders.")
+@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE", help="YAML 配置文件.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS", help="每个请求的超时秒数（默认15）.")
+@click.option("--max-pages", type=click.IntRange(min=1), metavar="N", help="每个网站最多抓取页面数.")
+@click.option("--format", "formats", metavar="LIST", help="输出格式 / output formats.")
+@click.option("--force", is_flag=True, help="本季度已检查完成的网站也重新检查 / audit sites already done again.")
+def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats, force):
+    """检查全部登记的网站 / audit every registered site, one after another.
+
+    A site whose quarter is already done is skipped (unless --force); one that cannot be reached
+    does not stop the others. Exit 0 when every site was audited, 3 when some could not be reached,
+    1 when an audit failed.
+    """
+    from audit.sites import audit_site
+    from audit.store.history import find_run
+    from audit.store.sites import registered_sites
+
+    _, store = _open(config_path, db_url)
+    as_of = as_of or date.today()
+    quarter = Quarter.reported(as_of)
+    found = registered_sites(store)
+    if not found:
+        _fail_usage("没有登记的网站，请先 govaudit sites add sites.yaml / no sites registered")
+    options = ["--as-of", as_of.isoformat(), "--db", store.db_url]
+    for flag, value in (("--config", config_path), ("--timeout", timeout), ("--max-pages", max_pages),
+                        ("--format", formats)):
+        if value is not None:
+            options += [flag, str(value)]
+    codes = []
+    for site in found:
+        folder = out_root / (site.site_id or str(site.id))
+        done = find_run(store, site.url, None, quarter)
+        if done is not None and not force:
+            click.echo(f"{site.name}：{quarter.label} 已检查（检查 {done.id}），跳过 / already done, skipped")
+            continue
+        click.echo(f"{site.name}：检查 {site.url} / auditing")
+        code = audit_site(site.url, folder, options)
+        status = {EXIT_OK: "完成", EXIT_UNREACHABLE: "网站无法访问"}.get(code, f"失败（退出码 {code}）")
+        click.echo(f"{site.name}：{status}，输出 {folder}")
+        codes.append(code)
+    failed = any(code not in (EXIT_OK, EXIT_UNREACHABLE) for code in codes)
+    sys.exit(1 if failed else EXIT_UNREACHABLE if EXIT_UNREACHABLE in codes else EXIT_OK)
+
+
+@main.command()
+@click.argument("run_id", type=int, required=False)
+@click.option("--all", "all_sites", is_flag=True, help="全部登记网站的合并通报 / the combined bulletin of every site.")
+@click.option("--quarter", "quarter_label", metavar="YYYYQn", help="合并通报的季度（默认刚结束的季度）.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="输出目录 / output directory.")
+@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE", help="YAML 配置文件.")
+@click.option("--format", "formats", metavar="LIST", help="输出格式（html,json…）/ output formats.")
+def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, formats):
+    """从数据库生成报告 / write the outputs of a stored run (RUN_ID), or the combined bulletin (--all).
+
+    --all writes combined.html (every registered site: score, 合格/不合格, 单项否决 reasons,
+    counts, rank, each site's problems as an annex) and each site's findings.json in a folder of
+    its own.
+    """
+    if (run_id is None) == (not all_sites):
+        _fail_usage("请给出检查编号 RUN_ID 或 --all（二者之一）/ give RUN_ID or --all, not both")
+    formats = _formats(formats)
+    config, store = _open(config_path, db_url)
+    report_config = _report_config(config_path)
+    if run_id is not None:
+        try:
+            store.run(run_id)
+        except StoreError as exc:
+            _fail_usage(str(exc))
+        _print_outputs(render_stored(store, run_id, config, report_config, out_dir, formats))
+        return
+    from audit.store.sites import registered_sites
+    from reports.combined import build_combined
+    from reports.exports import write_json
+    from reports.render import render_combined
+
+    try:
+        quarter = Quarter.parse(quarter_label) if quarter_label else Quarter.reported(date.today())
+    except BadQuarter as exc:
+        _fail_usage(str(exc))
+    found = registered_sites(store)
+    if not found:
+        _fail_usage("没有登记的网站，请先 govaudit sites add sites.yaml / no sites registered")
+    data = build_combined(store, found, quarter, report_config)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = {}
+    if "html" in formats:
+        written["html"] = out_dir / "combined.html"
+        written["html"].write_text(render_combined(data), encoding="utf-8")
+    if "json" in formats:
+        records = {record.url: record for record in found}
+        for site in data.sites:
+            if site.run_id is not None:
+                folder = out_dir / (site.site_id or str(records[site.url].id))
+                folder.mkdir(exist_ok=True)
+                write_json(folder / "findings.json", list(site.findings))
+        written["json"] = out_dir
+    _print_outputs(written)
+
+
 if __name__ == "__main__":
     main()

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from audit.quarters import Quarter
+from reports.combined import CombinedBulletin
 from reports.data import BulletinData
 from reports.masking import clean, mask_personal
 
@@ -70,3 +71,8 @@ def render_bulletin(data: BulletinData) -> str:
     """The 季度通报 of a whole-portal run, or the column report of a one-column run."""
     template = "column_report.html" if data.scope else "bulletin.html"
     return _environment().get_template(template).render(d=data)
+
+
+def render_combined(data: CombinedBulletin) -> str:
+    """The combined bulletin of many portals for one quarter."""
+    return _environment().get_template("combined.html").render(d=data)

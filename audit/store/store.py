@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rules.settings import AuditConfig
 from audit.quarters import Quarter
+from audit.store import sites as _sites  # noqa: F401  (its table is part of the schema)
 from audit.store.registers import load_registers
 from audit.store.models import (AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, HiddenLinkRecord, Link,
                                 LinkCheck, ListItem, ListRead, Page)

@@ -1,0 +1,124 @@
+"""The combined bulletin of many portals for one quarter, in the shape real provincial bulletins
+have: a table of every site (score, 合格/不合格, 单项否决 reasons, problem counts, rank) and each
+site's problem list as an annex. It reads what the store holds: each site's latest finished
+whole-site run of the quarter."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from audit.quarters import Quarter
+from audit.store import Store
+from audit.store.history import FindingRow, find_run, quarter_of, site_key, with_history
+from audit.store.sites import SiteRecord
+from reports.config import ReportConfig
+from reports.scoring import PASS, score
+from rules import Severity, registered_rules
+from rules.registers import is_register_rule
+
+NOT_CHECKED = "未检查"
+UNREACHABLE = "不合格（无法访问）"
+
+
+@dataclass(frozen=True)
+class SiteProblem:
+    problem: str
+    severity: str
+    url: str
+    message: str
+    units: str
+    state: str
+
+
+@dataclass(frozen=True)
+class SiteLine:
+    rank: int | None
+    name: str
+    unit: str
+    url: str
+    site_id: str
+    level: str
+    run_id: int | None
+    result: str        # 92.5分 / 不合格（单项否决）/ 不合格（无法访问）/ 未检查
+    verdict: str       # 合格 / 不合格 / 未检查
+    vetoes: tuple[str, ...]
+    counts: tuple[int, int, int]   # 单项否决, 扣分, 提示
+    problems: tuple[SiteProblem, ...]
+    findings: tuple[FindingRow, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class CombinedBulletin:
+    title: str
+    quarter: Quarter
+    issuer: str
+    office: str
+    issued_on: date
+    sites: tuple[SiteLine, ...]
+
+    @property
+    def checked(self) -> int:
+        return sum(1 for site in self.sites if site.run_id is not None)
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for site in self.sites if site.verdict == PASS)
+
+    @property
+    def pass_rate(self) -> str:
+        return f"{self.passed / self.checked * 100:.1f}%" if self.checked else "—"
+
+
+def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter,
+                   report_config: ReportConfig) -> CombinedBulletin:
+    specs = {spec.id: spec for spec in registered_rules()}
+    titles = {rule_id: spec.title for rule_id, spec in specs.items()}
+    lines = []
+    for site in sites:
+        run = find_run(store, site.url, None, quarter) or _unreachable_run(store, site.url, quarter)
+        if run is None:
+            lines.append(SiteLine(None, site.name, site.unit, site.url, site.site_id or "", site.level or "", None,
+                                  NOT_CHECKED, NOT_CHECKED, (), (0, 0, 0), (), ()))
+            continue
+        # The registers (政务新媒体, 12345, 网民留言) belong to the office, not to one portal.
+        rows = tuple(row for row in with_history(store, run).rows if not is_register_rule(row.rule))
+        result = score(rows, report_config.scoring, titles)
+        if run.status == "unreachable":
+            text, verdict = UNREACHABLE, "不合格"
+        elif result.vetoed:
+            text, verdict = "不合格（单项否决）", "不合格"
+        else:
+            text, verdict = f"{result.points:g}分", result.verdict
+        counts = tuple(sum(1 for row in rows if row.severity == severity.value) for severity in Severity)
+        problems = tuple(SiteProblem(specs[row.rule].title if row.rule in specs else row.rule, row.severity, row.url,
+                                     row.message, "、".join(row.units), row.state) for row in rows)
+        lines.append(SiteLine(None, site.name, site.unit, site.url, site.site_id or "", site.level or "", run.id,
+                              text, verdict, result.vetoes, counts, problems, rows))
+    ranked = sorted((line for line in lines if line.run_id is not None), key=_rank_key)
+    ranks = {id(line): number for number, line in enumerate(ranked, 1)}
+    ordered = [_with_rank(line, ranks.get(id(line))) for line in ranked] + [line for line in lines if line.run_id is None]
+    settings = report_config.bulletin
+    return CombinedBulletin(f"关于{quarter.chinese}政府网站监测情况的通报", quarter, settings.issuer, settings.office,
+                            date.today(), tuple(ordered))
+
+
+def _unreachable_run(store: Store, url: str, quarter: Quarter):
+    """A site that could not be reached has a finished run too (status unreachable)."""
+    matches = [r for r in store.runs() if site_key(r.site_url) == site_key(url) and r.scope is None
+               and r.status == "unreachable" and quarter_of(r) == quarter]
+    return max(matches, key=lambda r: (r.as_of, r.id)) if matches else None
+
+
+def _rank_key(line: SiteLine):
+    # Passed sites by score, then failed by score, then vetoed ones by their problems, unreachable last.
+    points = float(line.result.removesuffix("分")) if line.result.endswith("分") else None
+    return (line.verdict != PASS, line.result == UNREACHABLE, points is None, -(points or 0), line.counts[0],
+            line.total, line.name)
+
+
+def _with_rank(line: SiteLine, rank: int | None) -> SiteLine:
+    return replace(line, rank=rank)
