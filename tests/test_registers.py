@@ -118,6 +118,9 @@ def test_the_four_sections_in_the_real_browser(with_and_without, tmp_path):
     sections = ["（一）政府网站", "（二）政务新媒体", "（三）12345政务服务便民热线", "（四）网民留言"]
     positions = [dom.index(title) for title in sections]
     assert positions == sorted(positions) and dom.index("三、整改情况") > positions[-1]
+    # The website's problem types count 1. 2. … under （一）政府网站, not （一）（二） again.
+    website = dom[positions[0]:positions[1]]
+    assert "<h3>1. " in website and "（一）" not in website.replace("（一）政府网站", "")
     media = dom[positions[1]:positions[2]]
     assert "在运营6个" in media and "八寨镇人民政府" in media and "建议关停或整合" in media
     hotline = dom[positions[2]:positions[3]]
