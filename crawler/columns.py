@@ -32,8 +32,9 @@ LIST_ROLES = frozenset({PageRole.INDEX, PageRole.SUB, PageRole.PAGING})
 
 class Evidence(str, enum.Enum):
     """What a rule must have read before it may conclude anything. Every run reads the audited
-    pages, the targets they link to (checked), and the home page with the pages within
-    max_clicks of it; a one-column check reads more only through a support column."""
+    pages, the pages their entries link to, the targets of every link (checked), and the home
+    page with the pages within max_clicks of it; a one-column check reads the rest of the site
+    only through a support column."""
 
     AUDITED = "audited"
     # The site's 解读 pages: a full audit reads them, a one-column check through a 政策解读 column.
