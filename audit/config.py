@@ -74,6 +74,10 @@ def load_config(path: str | Path | None = None) -> AuditConfig:
             timeout=float(crawl["timeout"]),
             site_hosts=tuple(str(host).lower() for host in crawl.get("site_hosts") or ()),
             obey_robots=bool(crawl.get("obey_robots", True)),
+            readers=max(1, int(crawl["readers"])),
+            read_seconds=float(crawl["read_seconds"]),
+            read_memory_mb=int(crawl["read_memory_mb"]),
+            attachments_inflated_mb=int(crawl["attachments_inflated_mb"]),
         )
         columns = tuple(_column(str(key), spec) for key, spec in raw["columns"].items())
         site_stale_days = int(raw["site"]["stale_days"])

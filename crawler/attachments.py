@@ -33,7 +33,15 @@ log = logging.getLogger(__name__)
 MAX_ATTACHMENT_BYTES = 30 * 1024 * 1024
 # A zip container (xlsx, docx) whose members expand beyond this is treated as a zip bomb.
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+# python-docx holds a document's XML as one tree, several times its size: beyond this it is too big
+# for a reader process (real documents are a few MB of XML; a 0.85 MB file inflating to 290 MB is not).
+MAX_DOCX_XML_BYTES = 64 * 1024 * 1024
 MAX_PDF_PAGES = 2000
+# A page whose drawing instructions are bigger than this is not read: pypdf needs minutes for it
+# (real pages hold well under 1 MB; scans are images, not instructions).
+MAX_PDF_PAGE_CONTENT = 8 * 1024 * 1024
+# A page's own resources dictionary compared by its text up to this size.
+_MAX_RESOURCES_REPR = 10_000
 MAX_TEXT_CHARS = 5_000_000
 
 _EXTENSION_FORMAT = {"xlsx": "xlsx", "xlsm": "xlsx", "xls": "xls", "csv": "csv", "docx": "docx", "docm": "docx",
@@ -54,19 +62,37 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
+class TooBigToRead(MemoryError):
+    """An attachment that would unpack beyond what a reader may hold: recorded as 未能读取（过大）."""
+
+
 def attachment_text(body: bytes, url: str, content_type: str | None) -> str | None:
-    """The text of an attachment, or None when it cannot be read (corrupt, unsupported, too big)."""
+    """The text of an attachment, or None when it cannot be read (corrupt, unsupported). Raises
+    MemoryError (TooBigToRead) when it unpacks beyond the limits: the caller records it as too big."""
     try:
         kind = _sniff(body, url, content_type)
         if kind is None:
             return None
         if kind not in ("csv", "txt") and len(body) > MAX_ATTACHMENT_BYTES:
-            log.info("attachment too big to read: %s (%d bytes)", url, len(body))
-            return None
+            raise TooBigToRead(f"{len(body)} bytes")
         return _READERS[kind](body[:MAX_ATTACHMENT_BYTES])
+    except MemoryError:
+        raise  # the reader process's memory cap: the item is recorded as too big (crawler.budget)
     except Exception as error:  # noqa: BLE001 — third-party parsers raise anything on a broken file
         log.info("attachment not readable: %s (%s: %s)", url, type(error).__name__, error)
         return None
+
+
+def inflated_size(body: bytes) -> int:
+    """What reading the attachment unpacks: the members' full size for a zip container (xlsx,
+    docx), the bytes themselves otherwise. A site's attachments share one allowance of it."""
+    if not body.startswith(b"PK\x03\x04"):
+        return len(body)
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return max(len(body), sum(member.file_size for member in archive.infolist()))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return len(body)
 
 
 def named_format(url: str, content_type: str | None = None) -> str | None:
@@ -104,11 +130,13 @@ def _zip_kind(body: bytes) -> str | None:
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
         members = archive.infolist()
         if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
-            return None
-        names = {member.filename for member in members}
-    if "word/document.xml" in names:
+            raise TooBigToRead(f"unpacks to over {MAX_UNZIPPED_BYTES} bytes")
+        sizes = {member.filename: member.file_size for member in members}
+    if "word/document.xml" in sizes:
+        if sizes["word/document.xml"] > MAX_DOCX_XML_BYTES:
+            raise TooBigToRead(f"document.xml of {sizes['word/document.xml']} bytes")
         return "docx"
-    if "xl/workbook.xml" in names:
+    if "xl/workbook.xml" in sizes:
         return "xlsx"
     return None
 
@@ -154,6 +182,9 @@ def _read_xlsx(body: bytes) -> str:
     try:
         out = _Collector()
         for sheet in workbook.worksheets:
+            # The stated dimension (A1:XFD1048576 in a 5 KB file) would make openpyxl pad every row
+            # to 16,384 cells and walk a million rows: read the rows the sheet actually holds.
+            sheet.reset_dimensions()
             for row in sheet.iter_rows(values_only=True):
                 out.add_row(row)
                 if out.full:
@@ -213,12 +244,46 @@ def _read_pdf(body: bytes) -> str:
     if reader.is_encrypted and not reader.decrypt(""):
         raise ValueError("encrypted PDF")
     out = _Collector()
+    # Pages drawn by the same content stream hold the same text: read it once (2,000 pages sharing
+    # one 70 MB stream took hours).
+    drawn: set[tuple] = set()
     for number, page in enumerate(reader.pages):
         if number >= MAX_PDF_PAGES or out.full:
             break
+        contents = _content_streams(page)
+        if contents is not None:
+            if contents in drawn:
+                continue
+            drawn.add(contents)
+        if _content_size(page) > MAX_PDF_PAGE_CONTENT:
+            log.info("PDF page %d skipped: its content stream is over %d bytes", number + 1, MAX_PDF_PAGE_CONTENT)
+            continue
         for line in (page.extract_text() or "").splitlines():
             out.add(line)
     return out.text()
+
+
+def _content_size(page) -> int:
+    contents = page.get_contents()
+    return len(contents.get_data()) if contents is not None else 0
+
+
+def _content_streams(page) -> tuple | None:
+    """What draws a PDF page: its content stream object(s) and resources. None when they are not
+    shared objects (the page cannot be told to repeat another)."""
+    from pypdf.generic import ArrayObject
+
+    contents = page.get("/Contents")
+    parts = list(contents) if isinstance(contents, ArrayObject) else [contents]
+    references = [getattr(part.get_object(), "indirect_reference", None) for part in parts if part is not None]
+    if not references or None in references:
+        return None
+    resources = page.get("/Resources")
+    reference = getattr(resources, "indirect_reference", None)
+    drawn_with = (reference.idnum, reference.generation) if reference is not None else repr(resources)
+    if len(drawn_with) > _MAX_RESOURCES_REPR:
+        return None
+    return (drawn_with, *((part.idnum, part.generation) for part in references))
 
 
 def _decode(body: bytes) -> str:

@@ -75,6 +75,12 @@ class CrawlLimits:
     timeout: float
     site_hosts: tuple[str, ...] = ()
     obey_robots: bool = True
+    # Reading on a budget (crawler.budget): reader processes, CPU seconds and memory per page or
+    # attachment, and what a site's attachments may unpack in total.
+    readers: int = 2
+    read_seconds: float = 20.0
+    read_memory_mb: int = 768
+    attachments_inflated_mb: int = 4096
 
 
 _ANCHOR_NOISE = re.compile(r"[\s\u200b\ufeff·•»>《》「」【】\[\]()（）:：、,，.。\-—_|]+")

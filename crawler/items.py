@@ -20,6 +20,8 @@ class FetchedPage:
     attachment_text: str | None = None
     # The body was cut at the size cap; what was read is kept.
     truncated: bool = False
+    # Why the page or attachment was not read: over its time or memory budget (crawler.budget).
+    unread: str | None = None
 
 
 @dataclass(frozen=True)

@@ -219,7 +219,13 @@ class FaultServer(ThreadingHTTPServer):
 
 @contextmanager
 def fault_portal():
-    server = FaultServer()
+    with serving(FaultServer()) as server:
+        yield server
+
+
+@contextmanager
+def serving(server):
+    """Serve `server` in a thread while the block runs."""
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     try:

@@ -130,11 +130,14 @@ def test_bounded(monkeypatch):
 
 
 def test_too_big_or_a_zip_bomb_is_not_parsed(monkeypatch):
+    """Refused before parsing, as too big (crawler.budget records it as 未能读取（过大）)."""
     body = xlsx_bytes(ROWS)
     monkeypatch.setattr(attachments, "MAX_UNZIPPED_BYTES", 1000)
-    assert attachment_text(body, "http://x/a.xlsx", None) is None
+    with pytest.raises(attachments.TooBigToRead):
+        attachment_text(body, "http://x/a.xlsx", None)
     monkeypatch.setattr(attachments, "MAX_UNZIPPED_BYTES", 10 ** 9)
     monkeypatch.setattr(attachments, "MAX_ATTACHMENT_BYTES", 1000)
-    assert attachment_text(body, "http://x/a.xlsx", None) is None
+    with pytest.raises(attachments.TooBigToRead):
+        attachment_text(body, "http://x/a.xlsx", None)
     # Plain text is read up to the cap instead.
     assert attachment_text(b"a" * 5000, "http://x/a.txt", None) == "a" * 1000

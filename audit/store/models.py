@@ -79,6 +79,8 @@ class Page(Base):
     text: Mapped[str | None] = mapped_column(Text)
     # The body was cut at the crawler's size cap.
     truncated: Mapped[bool] = mapped_column(default=False)
+    # 未能读取（超时） / 未能读取（过大）: the reader went over its budget (crawler.budget).
+    unread: Mapped[str | None] = mapped_column(String(32))
 
 
 class LinkCheck(Base):

@@ -188,7 +188,8 @@ class Store:
                                                            HiddenLinkRecord.page_url == fetched.url))
             page = Page(run_id=run_id, url=fetched.url, final_url=fetched.final_url, status=fetched.status,
                         error=fetched.error, content_type=fetched.content_type, fetched_at=_now(), labels=[],
-                        meta_tags={}, text=fetched.attachment_text, truncated=fetched.truncated)
+                        meta_tags={}, text=fetched.attachment_text, truncated=fetched.truncated,
+                        unread=fetched.unread)
             session.add(page)
             if reading is None:
                 return

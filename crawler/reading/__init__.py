@@ -40,6 +40,8 @@ def read_page(
             reference=reference_date or date.today(),
         )
         return choose_adapter(page).read(page)
+    except MemoryError:
+        raise  # the reader process's memory cap: the page is recorded as too big (crawler.budget)
     except Exception:  # the contract: a crawl never dies on one page
         log.exception("page reader failed on %s", url)
         return PageReading(url=url)

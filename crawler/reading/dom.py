@@ -20,6 +20,15 @@ INVISIBLE_TAGS = frozenset("script style noscript template head object embed ifr
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# libxml2 stops at 2,048 open elements and drops the rest of the page (<font> x 2100 before a table
+# of ID numbers read as empty). Such a page is parsed again without inline formatting tags and, if
+# still too deep, with only self-contained tags kept, block tags turned into line breaks. "[^<>]*"
+# keeps the scan linear even when no ">" follows.
+_INLINE_TAG_RE = re.compile(
+    r"</?(?:font|span|b|i|u|s|em|strong|small|big|strike|sub|sup|tt|code|abbr|label|ins|del|mark|q|cite|"
+    r"dfn|kbd|samp|var|center|blink|nobr|bdo|bdi|o:p)(?=[\s/>])[^<>]*>", re.I)
+_ANY_TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*>")
+_SELF_CONTAINED_TAGS = frozenset("a img br hr meta title base link script style input area".split())
 _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "vbscript:", "about:")
 # As a browser parses a URL (WHATWG): tab/CR/LF anywhere are dropped, C0 controls and spaces
 # around it are trimmed ("java\nscript:", "\x01javascript:" are javascript: links).
@@ -32,12 +41,35 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
     text = _CONTROL_RE.sub("", _XML_DECL_RE.sub("", text[:MAX_PARSE_CHARS]))
     if not text.strip():
         return None
+    root = _parse(text)
+    for flatten in (_strip_inline_tags, _keep_self_contained_tags):
+        if root is None or not root[1]:
+            break
+        root = _parse(flatten(text))
+    return root[0] if root is not None else None
+
+
+def _parse(text: str) -> tuple[lxml.html.HtmlElement, bool] | None:
+    """The tree, and whether libxml2 gave up on its depth (the rest of the page is then lost)."""
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
         return None
-    return root
+    return root, any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log)
+
+
+def _strip_inline_tags(text: str) -> str:
+    return _INLINE_TAG_RE.sub("", text)
+
+
+def _keep_self_contained_tags(text: str) -> str:
+    def replace(match: re.Match) -> str:
+        tag = match.group(2).lower()
+        if tag in _SELF_CONTAINED_TAGS:
+            return match.group(0)
+        return "<br>" if tag in BLOCK_TAGS else ""
+    return _ANY_TAG_RE.sub(replace, text)
 
 
 def is_element(node: object) -> bool:

@@ -9,8 +9,10 @@ column list (titles of article length, pointing at articles or with a pager).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from lxml import etree
 
@@ -71,15 +73,19 @@ def link_title(anchor: etree._Element) -> str:
     return text
 
 
-def _row_of(anchor: etree._Element) -> etree._Element | None:
+def _row_of(anchor: etree._Element, child_tags: dict[etree._Element, Counter]) -> etree._Element | None:
+    """The repeating element holding `anchor`. `child_tags` caches each parent's count of child
+    tags, so a list of n rows costs O(n), not O(n²) (a 20k-link page took minutes)."""
     node = anchor
     for _ in range(_CLIMB_LIMIT):
         parent = node.getparent()
         if parent is None or node.tag in ("body", "html"):
             return None
         if node.tag in ROW_TAGS:
-            same = sum(1 for sibling in parent if is_element(sibling) and sibling.tag == node.tag)
-            if same >= 2 or (parent.tag in _LIST_CONTAINERS and node.tag != "a"):
+            tags = child_tags.get(parent)
+            if tags is None:
+                tags = child_tags[parent] = Counter(child.tag for child in parent if is_element(child))
+            if tags[node.tag] >= 2 or (parent.tag in _LIST_CONTAINERS and node.tag != "a"):
                 return node
         if node.tag in _LIST_CONTAINERS:
             return None
@@ -123,15 +129,23 @@ def row_date(row: etree._Element, anchor: etree._Element, title: str, url: str, 
     return (from_url, "url", title) if from_url else (None, None, title)
 
 
+@lru_cache(maxsize=1)
+def _page_rows(root: etree._Element, base: str, reference: date) -> tuple[Group, ...]:
+    """The row groups of a page, read once for both main_list and dated_links (the last page's
+    groups are kept; nothing mutates them afterwards)."""
+    return tuple(_rows_from(list(root.iter("a")), base, reference))
+
+
 def _rows_from(anchors: list[etree._Element], base: str, reference: date) -> list[Group]:
     groups: dict[etree._Element, Group] = {}
     rows_seen: dict[etree._Element, Row] = {}
+    child_tags: dict[etree._Element, Counter] = {}
     for anchor in anchors:
         url = absolute_url(anchor.get("href"), base)
         title = link_title(anchor)
         if not url or not title:
             continue
-        row_element = _row_of(anchor)
+        row_element = _row_of(anchor, child_tags)
         if row_element is None:
             continue
         previous = rows_seen.get(row_element)
@@ -188,7 +202,7 @@ def main_list(
     if root is None:
         return []
     groups = [
-        g for g in _merge_sibling_groups(_rows_from(list(root.iter("a")), base, reference))
+        g for g in _merge_sibling_groups(_page_rows(root, base, reference))
         if not _in_non_content(g.parent) and not is_hidden_in_tree(g.parent)
     ]
     dated = [g for g in groups if g.shown_dates >= 1 and g.shown_dates * 2 >= len(g.rows)]
@@ -207,7 +221,7 @@ def dated_links(root: etree._Element | None, base: str, *, reference: date) -> l
     lists, hidden tab panels too): a home page's freshness is its newest such link."""
     if root is None:
         return []
-    return [row.entry() for group in _rows_from(list(root.iter("a")), base, reference)
+    return [row.entry() for group in _page_rows(root, base, reference)
             for row in group.rows if row.date_source == "list"]
 
 

@@ -7,6 +7,7 @@ Everything it reads goes to the store; the rules judge later.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -21,7 +22,8 @@ from twisted.python.failure import Failure
 
 from scrapy.utils.misc import load_object
 
-from crawler.attachments import attachment_text
+from crawler.attachments import attachment_text, inflated_size
+from crawler.budget import TOO_BIG, Outcome, ReaderPool
 from crawler.columns import LIST_ROLES, PageRole
 from crawler.coverage import ListTracker, failed_reason, limit_reason, nothing_new_reason
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
@@ -106,6 +108,10 @@ class PortalSpider(scrapy.Spider):
         self.lists = ListTracker()
         # Resuming an interrupted run: what it already stored is read back, not fetched again.
         self.resumed_run = resumed_run
+        # Reader processes, started with the crawl (crawler.budget).
+        self.readers: ReaderPool | None = None
+        self._inflated_left = limits.attachments_inflated_mb * 1024 * 1024
+        self._inflated_lock = threading.Lock()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -118,7 +124,12 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._bound_body, signal=signals.headers_received)
         crawler.signals.connect(spider._cap_body, signal=signals.bytes_received)
+        crawler.signals.connect(spider._close_readers, signal=signals.spider_closed)
         return spider
+
+    def _close_readers(self, spider) -> None:
+        if self.readers is not None:
+            self.readers.close()
 
     def _bound_body(self, headers, body_length, request, spider) -> None:
         """A link check needs the status line only: stop once the headers are in."""
@@ -133,6 +144,8 @@ class PortalSpider(scrapy.Spider):
             raise StopDownload(fail=False)
 
     async def start(self) -> AsyncIterator[object]:
+        limits = self.audit_config.crawl
+        self.readers = ReaderPool(limits.readers, limits.read_seconds, limits.read_memory_mb)
         request = self._request(self.start_url, clicks=0, column=None, role=PageRole.HOME)
         if request is not None:
             yield request
@@ -186,8 +199,8 @@ class PortalSpider(scrapy.Spider):
 
     # -- responses -------------------------------------------------------------------------
 
-    # Reading a page or a document runs in a thread: a big one must not stall the reactor,
-    # or other requests' timeouts would not fire while it is read.
+    # Reading a page or a document runs in a reader process (crawler.budget), waited for in a
+    # thread: a big one must not stall the reactor, or other requests' timeouts would not fire.
 
     async def parse(self, response: Response) -> AsyncIterator[object]:
         meta = response.meta
@@ -207,9 +220,13 @@ class PortalSpider(scrapy.Spider):
                 yield coverage
             return
         else:
-            reading = await run_in_thread(read_page, response.body, response.url, content_type=content_type)
+            outcome = await run_in_thread(self.readers.run, read_page, response.body, response.url,
+                                          content_type=content_type)
+            reading = outcome.value
             yield FetchedPage(url, response.url, response.status, content_type, None, reading,
-                              truncated=bool(meta.get("truncated")))
+                              truncated=bool(meta.get("truncated")), unread=outcome.unread)
+            if reading is None:
+                return
         if meta["role"] == PageRole.HOME:
             self.home_links = frozenset(page_key(link.url) for link in reading.links if link.tag == "a")
         for followed in self._follow(url, reading, meta):
@@ -219,14 +236,23 @@ class PortalSpider(scrapy.Spider):
         url = page_key(response.meta.get("redirect_urls", [response.url])[0])
         yield await self._resource(url, response, response.headers.get(b"Content-Type", b"").decode("latin-1") or None)
 
-    @staticmethod
-    async def _resource(url: str, response: Response, content_type: str | None) -> FetchedPage:
+    async def _resource(self, url: str, response: Response, content_type: str | None) -> FetchedPage:
         """A non-HTML answer (or an error status): stored with the text of the document, if any."""
         truncated = bool(response.meta.get("truncated"))
         if response.status >= 400:
             return FetchedPage(url, response.url, response.status, content_type, None, None, truncated=truncated)
-        text = await run_in_thread(attachment_text, response.body, response.url, content_type)
-        return FetchedPage(url, response.url, response.status, content_type, None, None, text, truncated)
+        outcome = await run_in_thread(self._read_attachment, response.body, response.url, content_type)
+        return FetchedPage(url, response.url, response.status, content_type, None, None, outcome.value, truncated,
+                           unread=outcome.unread)
+
+    def _read_attachment(self, body: bytes, url: str, content_type: str | None) -> Outcome:
+        """An attachment's text, while the site's allowance of unpacked bytes lasts (runs in a thread)."""
+        size = inflated_size(body)
+        with self._inflated_lock:
+            if size > self._inflated_left:
+                return Outcome(unread=TOO_BIG)
+            self._inflated_left -= size
+        return self.readers.run(attachment_text, body, url, content_type)
 
     def _check(self, target: str) -> scrapy.Request | None:
         """Fetch an on-site document whole (its text is read), or check any other target once:
