@@ -41,3 +41,30 @@ def test_a_branch_with_a_filled_node_reports_only_its_empty_node(content_audit):
     fired = content_audit.paths("catalog.blank_node")
     assert "/xxgk/jbml/rsxx/zp/" in fired
     assert "/xxgk/jbml/rsxx/" not in fired and "/xxgk/jbml/rsxx/rm/" not in fired
+
+
+
+def test_a_node_whose_list_was_read_short_is_not_judged(tmp_path):
+    """统计公报 declares 5 records, embeds none, and its jpage POST is refused (the static server
+    answers 405): a coverage gap the bulletin names; the node is not judged blank. 规划计划, blank,
+    still fires."""
+    from portal_kit import audit_pages, list_page, page
+
+    tree = ('<ul class="tree"><li><a href="/jbml/jgzn/">机构职能</a></li><li><a href="/jbml/ghjh/">规划计划</a></li>'
+            '<li><a href="/jbml/tjgb/">统计公报</a></li></ul>')
+    jpage = ('<div id="77"><script type="text/xml"><datastore><recordset></recordset></datastore></script>'
+             "<script>$('#77').jpage({proxyUrl:'/module/web/jpage/dataproxy.jsp',perPage:15,groupSize:3,"
+             "totalRecord:5,ajaxParam:{columnid:77,unitid:'77'}});</script></div>")
+    result = audit_pages(tmp_path, {
+        "/index.html": page("测试县人民政府", '<a href="/jbml/">基本目录</a>'),
+        "/jbml/": page("政府信息公开基本目录", tree),
+        "/jbml/jgzn/": list_page("机构职能", [("测试县人民政府办公室主要职责", "/jbml/jgzn/1.html", "2022-09-01")]),
+        "/jbml/jgzn/1.html": page("测试县人民政府办公室主要职责", "<p>职责。</p>"),
+        "/jbml/ghjh/": page("规划计划", '<ul class="list"></ul><div class="no-data">暂无信息</div>'),
+        "/jbml/tjgb/": page("统计公报", jpage),
+    })
+    assert result.returncode == 0, result.stderr
+    assert result.paths("catalog.blank_node") == {"/jbml/ghjh/"}
+    bulletin = (result.out_dir / "bulletin.html").read_text("utf-8")
+    coverage = bulletin[bulletin.index("列表读取情况"):bulletin.index("各项检查在各栏目的结论")]
+    assert "/jbml/tjgb/" in coverage and "列表声明5条，读到0条：第2页无法读取（HTTP 405）" in coverage
