@@ -85,3 +85,14 @@ def test_hanweb_datastore_records_are_the_list_and_links(read):
     assert [i.title for i in r.list_items] == ["定西市春节文明祭祀倡议书", "定西市工信局关于整改完成情况的公示"]
     assert r.list_items[1].date == date(2022, 1, 19)
     assert "http://www.dingxi.gov.cn/art/2022/1/20/art_12377_1.html" in [l.url for l in r.links]
+
+
+def test_a_record_count_on_the_pager_line_is_the_list_declaration():
+    rows = "".join(f'<li><a href="/xw/{n}.html">测试县第{n}号通知</a><span>2022-09-{n:02d}</span></li>' for n in range(1, 21))
+    pager = '<div class="page">共60条记录 共3页 当前第1页 <a href="?page=2">下一页</a> <a href="?page=3">尾页</a></div>'
+    r = read_page(f'<html><body><ul class="list">{rows}</ul>{pager}</body></html>'.encode(), "http://x.gov.cn/xw/list.html")
+    assert (r.total_records, r.total_pages) == (60, 3)
+    # 共N条 away from a pager counts something else (comments, measures): no declaration.
+    r = read_page(f'<html><body><ul class="list">{rows}</ul><p>征求意见共3条</p></body></html>'.encode(),
+                  "http://x.gov.cn/xw/list.html")
+    assert r.total_records is None
