@@ -57,7 +57,8 @@ def strip_site_suffix(title: str, site_name: str | None) -> str:
     """'关于…的通知_马关县人民政府' -> '关于…的通知' (site name parts dropped, longest part kept).
 
     A site name after (or before) any separator goes, a bare "-" or a space included
-    ("…的通知-某某县人民政府", "…的通知 某某县人民政府"); other bare dashes stay, as they join ranges and words inside titles (2021-2025年, 人民至上——记…).
+    ("…的通知-某某县人民政府", "…的通知 某某县人民政府"); other bare dashes stay, as they join
+    ranges and words inside titles (2021-2025年, 人民至上——记…).
     """
     title = title.strip()
     if site_name and title.endswith(" " + site_name):
