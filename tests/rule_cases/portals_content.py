@@ -118,11 +118,17 @@ CONTENT_PORTAL = {
                                      ("县政府召开机构改革总结会", "/news/former.html", "2022-09-20"),
                                      ("县领导调研春耕", "/news/nodate.html", None),
                                      ("县长接待来访群众", "/news/meta_ok.html", "2022-09-21"),
-                                     ("县政府召开常务会议", "/news/meta_partial.html", "2022-09-22")]),
+                                     ("县政府召开常务会议", "/news/meta_partial.html", "2022-09-22"),
+                                     ("县委理论学习中心组召开专题学习会", "/news/phrases.html", "2022-09-23")]),
     "/news/typo.html": article("县政府召开经济运行分析会", (
         "<p>会议要求，各部门要再接再励，马关县环境保护局要加强督查。</p>"
         "<p>会议强调，既使得群众满意，又要农业部门按排名先后推进。</p>"
         '<a href="/xxgk/zcjd/j1.html">《测试县甲办法》政策解读</a>'), published="2022-10-10", tags=ALL_TAGS),
+    # Misspelt fixed phrases that the dictionary does not list, and the traps around them.
+    "/news/phrases.html": article("县委理论学习中心组召开专题学习会", (
+        "<p>会议要求，要坚持实是求是，做到两个维户，以持而不息的韧劲打好污染防治功坚战，领导干部要严于律已。</p>"
+        "<p>决不允许任何人凌驾于人民之上，坚持以仁为本。工作条件很艰苦。奋斗者不惧艰险。</p>"
+        "<p>公文校对常见错误：「凝心聚利」应为「凝心聚力」。</p>"), published="2022-09-23", tags=ALL_TAGS),
     "/news/old.html": article("2017年土地工作会议召开", "<p>马关县国土资源局局长出席会议并讲话。</p>",
                               published="2017-05-01", tags=ALL_TAGS),
     "/news/former.html": article("县政府召开机构改革总结会", (

@@ -3,13 +3,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from rules.text.wrong_expression import _dictionary, _entries, _matcher, _words
+from rules.text.wrong_expression import PHRASE_KIND, _dictionary, _entries, _matcher, _phrase_data, _words
 
 DEFAULTS = SimpleNamespace(rule_option=lambda rule_id, name, default=None: default)
 
 
 def test_fires_once_per_page_listing_every_hit(content_audit):
-    assert content_audit.paths("text.wrong_expression") == {"/", "/news/typo.html"}
+    assert content_audit.paths("text.wrong_expression") == {"/", "/news/typo.html", "/news/phrases.html"}
     [typo] = [f for f in content_audit.of("text.wrong_expression") if f["url"].endswith("/news/typo.html")]
     assert "「再接再励」应为「再接再厉」" in typo["message"]
     assert "「县环境保护局」应为" in typo["message"] and "生态环境局" in typo["message"]
@@ -56,10 +56,58 @@ def test_user_entries_and_ignored_entries(content_configured_audit):
     ("环境保护部门要加强监管", []),
     ("县农业农村局", []),
     ("国家市场监督管理总局", []),
+    ("常见错误：「再接再励」应为「再接再厉」", []),  # quoted beside its correct form: an explanation
+    ("发扬“再接再励”的精神", ["再接再励"]),  # quoted alone: still a misspelling
 ])
 def test_segmentation(line, found):
-    matcher = _matcher(_entries(DEFAULTS), _words(DEFAULTS))
-    assert [expression.wrong for expression, _ in matcher.find(line)] == found
+    assert [expression.wrong for expression, _ in _default_matcher().find(line)] == found
+
+
+def _default_matcher():
+    words = _words(DEFAULTS)
+    return _matcher(_entries(DEFAULTS, words), words)
+
+
+def test_unlisted_misspellings_of_fixed_phrases_are_found(content_audit):
+    [page] = [f for f in content_audit.of("text.wrong_expression") if f["url"].endswith("/news/phrases.html")]
+    for wrong, right in (("实是求是", "实事求是"), ("两个维户", "两个维护"), ("持而不息", "驰而不息"),
+                         ("污染防治功坚战", "污染防治攻坚战"), ("严于律已", "严于律己")):
+        assert f"「{wrong}」应为「{right}」" in page["message"]
+    assert "「实是求是」：" in page["evidence"]
+    # The traps on the same page: 凌驾于人民之上, 以仁为本, 艰苦。奋斗, the explained 「凝心聚利」.
+    for quiet in ("人民之上", "以仁为本", "凝心聚利", "艰苦"):
+        assert quiet not in page["message"]
+
+
+@pytest.mark.parametrize("line, found", [
+    # Homophones (pinyin, tones ignored) and look-alikes of listed phrases; none is in the dictionary.
+    ("要坚持实是求是的思想路线", [("实是求是", "实事求是")]),
+    ("做到两个维户", [("两个维户", "两个维护")]),
+    ("打好污染防治功坚战", [("污染防治功坚战", "污染防治攻坚战")]),
+    ("扎实做好防汛抗汗工作", [("防汛抗汗", "防汛抗旱")]),
+    ("优化营商环竟", [("优化营商环竟", "优化营商环境")]),  # the longer phrase names it, once
+    ("领导干部要严于律已", [("严于律已", "严于律己")]),  # 已 for 己: a look-alike
+    ("发扬“实是求是”的作风", [("实是求是", "实事求是")]),  # quoted alone: still a misspelling
+    # Traps: real words one character away, words across the match's edges, punctuation, explanations.
+    ("决不允许凌驾于人民之上", []),  # 之上 is a word: 人民之上 is not looked for
+    ("坚持以仁为本的理念", []),  # listed under words
+    ("要发奋图强", []),  # an accepted form
+    ("抓落实事求实效", []),  # 实事求实 would cut 落实 and 实效
+    ("条件很艰苦。奋斗者不惧", []),
+    ("常见错误：「实是求是」应为「实事求是」", []),  # quoted beside its correct form: an explanation
+    ("坚持实事求是、一以贯之、凝心聚力、久久为功、守正创新", []),
+])
+def test_misspelt_fixed_phrases(line, found):
+    hits = [(e.wrong, e.right) for e, _ in _default_matcher().find(line) if e.kind == PHRASE_KIND]
+    assert hits == found
+
+
+def test_the_phrase_list_is_real_and_well_formed():
+    phrases, look_alike, words = _phrase_data()
+    assert len(phrases) >= 300 and len(set(phrases)) == len(phrases) and all(len(p) >= 4 for p in phrases)
+    for phrase in ("艰苦奋斗", "一以贯之", "实事求是", "全心全意为人民服务", "两个维护"):
+        assert phrase in phrases
+    assert "已" in look_alike["己"] and "以仁为本" in words
 
 
 def test_the_shipped_dictionary_is_real_and_well_formed():
