@@ -43,11 +43,13 @@ def check_rule_settings(config: AuditConfig) -> None:
 
 
 def annotate(findings: list[Finding], site: SiteSnapshot, report_config: ReportConfig) -> list[FindingNotes]:
-    """Each finding's fingerprint, 责任单位 and scoring indicator, stored beside it."""
+    """Each finding's fingerprint, 责任单位, scoring indicator and why its page belongs to its
+    column, stored beside it."""
     notes = []
     for finding, fingerprint in zip(findings, fingerprints(findings, site.site_url)):
         units, source = attribute(finding, site, report_config.units)
-        notes.append(FindingNotes(fingerprint, units, source, indicator_for(finding, site, report_config.scoring)))
+        notes.append(FindingNotes(fingerprint, units, source, indicator_for(finding, site, report_config.scoring),
+                                  site.membership_note(finding.url, finding.column)))
     return notes
 
 

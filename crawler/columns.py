@@ -15,7 +15,10 @@ class PageRole(str, enum.Enum):
     HOME = "home"
     PAGE = "page"  # any other page of the site, fetched for links and site-level rules
     INDEX = "index"  # the column's own page, reached by a link whose text names the column
-    SUB = "sub"  # a sub-column listed in the column's content
+    SUB = "sub"  # a sub-column: listed in the column's content, or under it by breadcrumb or URL
+    # A page a column page links outside its content (its sub-navigation): fetched to see whether
+    # its breadcrumb or URL puts it under the column; a member only then, as a sub-column.
+    CANDIDATE = "candidate"
     PAGING = "paging"  # a further page of a column list
     ITEM = "item"  # an entry of a column list
 
@@ -23,6 +26,23 @@ class PageRole(str, enum.Enum):
         return self.value
 
     # Roles come back from the database as plain strings: hash as the string they equal.
+    __hash__ = str.__hash__
+
+
+class MemberReason(str, enum.Enum):
+    """Why a page belongs to a column: the column's own content lists it or leads to it. Site
+    navigation, left/sub navigation listing siblings, footers and related boxes never do."""
+
+    ANCHOR = "anchor"  # the column's index: a link whose text names the column
+    LISTED = "listed"  # listed in a column page's content (its list, a sub-column grid, tabs)
+    FRAME = "frame"  # framed in a column page
+    PAGING = "paging"  # a further page of a column list
+    BREADCRUMB = "breadcrumb"  # its 当前位置 trail passes through the column
+    PATH = "path"  # its URL lies under the column's folder
+
+    def __str__(self) -> str:
+        return self.value
+
     __hash__ = str.__hash__
 
 

@@ -37,12 +37,14 @@ class CheckedLink:
 
 @dataclass(frozen=True)
 class ColumnMembership:
-    """The spider followed `url` as the `role` (index/sub/paging/item) of column `column` (required or support)."""
+    """The spider followed `url` as the `role` (index/sub/paging/item) of column `column` (required or
+    support), from the page `via`, for `reason` (a crawler.columns.MemberReason)."""
 
     column: str
     url: str
     role: str
     via: str | None
+    reason: str
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ class ReportRow:
     first_seen: str
     rule: str
     clause: str
+    # Why the page was judged part of its column (所属栏目：… › …; "" for pages of no column).
+    membership: str = ""
 
     @property
     def units_text(self) -> str:
@@ -155,6 +157,7 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
             number=number, units=row.units, unit_source=UNIT_SOURCES.get(row.unit_source, row.unit_source),
             column_name=column_names.get(row.column, "—") if row.column else "—", url=row.url,
             problem=spec.title if spec else row.rule, message=row.message, evidence=row.evidence,
+            membership=row.membership or "",
             indicator=indicator_names.get(row.indicator, row.severity) if row.indicator else row.severity,
             severity=row.severity, state=row.state, first_seen=row.first_seen, rule=row.rule,
             clause=spec.clause if spec else "")

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from crawler.columns import LIST_ROLES, ColumnSpec, Evidence, PageRole
+from urllib.parse import parse_qsl, urlsplit
+
+from crawler.columns import LIST_ROLES, ColumnSpec, Evidence, MemberReason, PageRole
 from crawler.items import ListCoverage
 from crawler.reading.model import HiddenLink
 from rules.registers import Registers
@@ -143,6 +145,26 @@ class Anchor:
 
 
 @dataclass(frozen=True)
+class MemberStep:
+    """How the crawler reached a column's page: in which role, from which page, and why it belongs
+    (crawler.columns.MemberReason; None on rows stored before reasons were kept)."""
+
+    role: str
+    via: str | None
+    reason: str | None
+
+
+# How a 督查室 clerk is told why a page belongs to its column.
+_REASON_WORDS = {
+    MemberReason.BREADCRUMB: "当前位置经过该栏目",
+    MemberReason.PATH: "网址位于该栏目目录下",
+    MemberReason.FRAME: "嵌在栏目页中",
+}
+# Steps followed back towards the column's index at most (a guard against a broken chain).
+_MAX_TRAIL = 12
+
+
+@dataclass(frozen=True)
 class ColumnEntry:
     """A page that a link naming the column points to, and its distance from home in clicks."""
 
@@ -175,6 +197,8 @@ class SiteSnapshot:
     members: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     # (column key, url) → the pages the crawler was on when it followed `url` for that column.
     member_via: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    # (column key, url) → how the crawler first reached the page for that column.
+    member_how: dict[tuple[str, str], MemberStep] = field(default_factory=dict)
     main_items: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
     dated_links: dict[str, list[ItemView]] = field(default_factory=lambda: defaultdict(list))
     checks: dict[str, CheckView] = field(default_factory=dict)
@@ -387,6 +411,59 @@ class SiteSnapshot:
         """The required column a page belongs to (the first by key when several list it)."""
         keys = sorted({key for key, _ in self.memberships(url)})
         return keys[0] if keys else None
+
+    def membership_note(self, url: str, column: str | None = None) -> str | None:
+        """Why the page was judged part of a required column, for a clerk: the chain from the
+        column's index to the page and the reason of each step that is not a plain listing, e.g.
+        所属栏目：规章和行政规范性文件库 › 县政府规范性文件 › 第2页（列表条目）. None for the index
+        itself and for pages of no required column."""
+        key = column if column is not None and (column, url) in self.member_how else self.column_of(url)
+        first = self.member_how.get((key, url)) if key is not None else None
+        if first is None or first.role == PageRole.INDEX:
+            return None
+        names: list[str] = []
+        reasons: list[str] = []
+        current, step, seen = url, first, {url}
+        while step is not None and step.role != PageRole.INDEX and len(seen) <= _MAX_TRAIL:
+            if step.role != PageRole.ITEM:
+                name = self._step_name(key, current, step)
+                names.append(name)
+                if step.reason in _REASON_WORDS:
+                    reasons.append(f"{name}：{_REASON_WORDS[step.reason]}")
+            if step.via is None or step.via in seen:
+                break
+            seen.add(step.via)
+            current, step = step.via, self.member_how.get((key, step.via))
+        names.append(self.config.column(key).name)
+        why = ["列表条目"] if first.role == PageRole.ITEM else []
+        return f"所属栏目：{' › '.join(reversed(names))}（{'；'.join(why + reasons) or '栏目页列出'}）"
+
+    def _step_name(self, key: str, url: str, step: MemberStep) -> str:
+        if step.role == PageRole.PAGING:
+            query = {name.lower(): value for name, value in parse_qsl(urlsplit(url).query)}
+            if query.get("startrecord", "").isdigit() and query.get("endrecord", "").isdigit():
+                return f"第{query['startrecord']}–{query['endrecord']}条"
+            return f"第{self._page_number(key, url)}页"
+        page = self.pages.get(url)
+        return (page.title if page is not None and page.title else url)
+
+    def _page_number(self, key: str, url: str) -> int:
+        """The number of a further list page: further pages are asked for in order, so its place
+        among the further pages of the same list (the list page they lead back to) counts."""
+        root = self._list_root(key, url)
+        further = [member for member, role in dict.fromkeys(self.members.get(key, ()))
+                   if role == PageRole.PAGING and self._list_root(key, member) == root]
+        return further.index(url) + 2 if url in further else 2
+
+    def _list_root(self, key: str, url: str) -> str:
+        """The first page of the list a further page belongs to."""
+        seen = {url}
+        step = self.member_how.get((key, url))
+        while step is not None and step.role == PageRole.PAGING and step.via is not None and step.via not in seen:
+            url = step.via
+            seen.add(url)
+            step = self.member_how.get((key, url))
+        return url
 
 
 def _nearer(entry: ColumnEntry, known: ColumnEntry) -> bool:

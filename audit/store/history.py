@@ -94,13 +94,15 @@ class FindingRow:
     first_seen: str = ""
     # Consecutive earlier quarters the finding was already there (1 = 未整改 once).
     open_quarters: int = 0
+    # Why the page was judged part of its column (所属栏目：… › …), None for pages of no column.
+    membership: str | None = None
 
     def to_json(self) -> dict:
         """The findings.json contract ({rule, url, column, severity, message, evidence}) plus history."""
         return {"rule": self.rule, "url": self.url, "column": self.column, "severity": self.severity,
                 "message": self.message, "evidence": self.evidence, "fingerprint": self.fingerprint,
                 "units": list(self.units), "indicator": self.indicator, "state": self.state,
-                "first_seen": self.first_seen}
+                "first_seen": self.first_seen, "membership": self.membership}
 
 
 def rows_of(store: Store, run: AuditRun) -> list[FindingRow]:
@@ -108,7 +110,7 @@ def rows_of(store: Store, run: AuditRun) -> list[FindingRow]:
     computed = fingerprints(records, run.site_url)
     return [FindingRow(rule=r.rule, url=r.url, column=r.column, severity=r.severity, message=r.message,
                        evidence=r.evidence, fingerprint=r.fingerprint or fp, units=tuple(r.units or ("未确定",)),
-                       unit_source=r.unit_source or "unknown", indicator=r.indicator)
+                       unit_source=r.unit_source or "unknown", indicator=r.indicator, membership=r.membership)
             for r, fp in zip(records, computed)]
 
 

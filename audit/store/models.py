@@ -81,6 +81,8 @@ class Page(Base):
     truncated: Mapped[bool] = mapped_column(default=False)
     # 未能读取（超时） / 未能读取（过大）: the reader went over its budget (crawler.budget).
     unread: Mapped[str | None] = mapped_column(String(32))
+    # The 当前位置 trail, home first: [{"text", "url"}] (url None for the current page).
+    breadcrumb: Mapped[list | None] = mapped_column(JSON)
 
 
 class LinkCheck(Base):
@@ -124,6 +126,8 @@ class ColumnPage(Base):
     url: Mapped[str] = mapped_column(URL)
     role: Mapped[str] = mapped_column(String(16))  # index | sub | paging | item
     via: Mapped[str | None] = mapped_column(URL)
+    # Why the page belongs to the column (crawler.columns.MemberReason); None on older rows.
+    reason: Mapped[str | None] = mapped_column(String(16))
 
 
 class ListRead(Base):
@@ -177,6 +181,8 @@ class Link(Base):
     # False for a link to a further page of the same list or a client-side redirect:
     # following those is not a click.
     is_click: Mapped[bool] = mapped_column(default=True)
+    # content | chrome | breadcrumb (crawler.reading.LinkRegion); None on older rows.
+    region: Mapped[str | None] = mapped_column(String(16))
 
 
 class FindingRecord(Base):
@@ -197,6 +203,8 @@ class FindingRecord(Base):
     unit_source: Mapped[str | None] = mapped_column(String(16))
     # The scoring indicator (audit/scoring.py) the finding deducts from, None when not scored.
     indicator: Mapped[str | None] = mapped_column(String(32))
+    # Why the page was judged part of its column (所属栏目：… › …), None for pages of no column.
+    membership: Mapped[str | None] = mapped_column(Text)
 
 
 class HiddenLinkRecord(Base):

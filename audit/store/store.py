@@ -26,11 +26,11 @@ from audit.store.registers import load_registers
 from audit.store.models import (AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, HiddenLinkRecord, Link,
                                 LinkCheck, ListItem, ListRead, Page)
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
-from crawler.reading import DatedValue, FormRequest, LinkRef, ListEntry, PageReading
+from crawler.reading import Crumb, DatedValue, FormRequest, LinkRef, ListEntry, PageReading
 from crawler.reading.model import HiddenLink
 from crawler.urls import canonical_url
 from rules.base import Finding
-from rules.snapshot import Anchor, CheckView, ItemView, LinkView, PageView, SiteSnapshot
+from rules.snapshot import Anchor, CheckView, ItemView, LinkView, MemberStep, PageView, SiteSnapshot
 
 DEFAULT_DB_FILE = "govaudit.sqlite"
 
@@ -141,7 +141,7 @@ class Store:
         """A stored page's reading, as far as the crawler needs it to decide what to follow."""
         with self.reading() as session:
             page = session.scalar(select(Page).where(Page.run_id == run_id, Page.url == url))
-            links = session.execute(select(Link.to_url, Link.text, Link.tag, Link.is_click)
+            links = session.execute(select(Link.to_url, Link.text, Link.tag, Link.is_click, Link.region)
                                     .where(Link.run_id == run_id, Link.from_url == url).order_by(Link.id)).all()
             items = session.execute(select(ListItem.title, ListItem.url, ListItem.date, ListItem.date_source)
                                     .where(ListItem.run_id == run_id, ListItem.page_url == url, ListItem.main_list)
@@ -150,8 +150,10 @@ class Store:
                               total_pages=page.total_pages, total_records=page.total_records)
         if page.publish_date is not None:
             reading.publish_date = DatedValue(page.publish_date, page.publish_date_source or "meta")
-        reading.links = [LinkRef(to_url, text, tag) for to_url, text, tag, _ in links if tag != "redirect"]
-        reading.next_pages = [to_url for to_url, _, tag, is_click in links if tag == "a" and not is_click]
+        reading.links = [LinkRef(to_url, text, tag, region or LinkRef.region)
+                         for to_url, text, tag, _, region in links if tag != "redirect"]
+        reading.next_pages = [to_url for to_url, _, tag, is_click, _ in links if tag == "a" and not is_click]
+        reading.breadcrumb = [Crumb(crumb["text"], crumb["url"]) for crumb in page.breadcrumb or ()]
         reading.list_items = [ListEntry(title, item_url, item_date, source) for title, item_url, item_date, source in items]
         reading.more_requests = [FormRequest(more["url"], dict(more["formdata"])) for more in page.more_requests or ()]
         return reading
@@ -214,11 +216,13 @@ class Store:
             page.redirect_to = canonical_url(reading.redirect_to) if reading.redirect_to else None
             page.meta_tags = dict(reading.meta_tags)
             page.text = reading.text
+            page.breadcrumb = [{"text": crumb.text, "url": crumb.url} for crumb in reading.breadcrumb]
             page.more_requests = [{"url": more.url, "formdata": dict(more.formdata)} for more in reading.more_requests]
             next_pages = {canonical_url(url) for url in reading.next_pages}
             session.add_all(
                 Link(run_id=run_id, from_url=fetched.url, to_url=target, text=link.text[:500], tag=link.tag,
-                     on_site=_host(target) in site_hosts, is_click=link.tag == "a" and target not in next_pages)
+                     on_site=_host(target) in site_hosts, is_click=link.tag == "a" and target not in next_pages,
+                     region=str(link.region))
                 for link, target in ((link, canonical_url(link.url)) for link in reading.links)
             )
             if page.redirect_to:
@@ -251,7 +255,7 @@ class Store:
                 ColumnPage.url == membership.url, ColumnPage.role == membership.role))
             if exists is None:
                 session.add(ColumnPage(run_id=run_id, column=membership.column, url=membership.url,
-                                       role=membership.role, via=membership.via))
+                                       role=membership.role, via=membership.via, reason=membership.reason))
 
     def save_list_read(self, run_id: int, coverage: ListCoverage) -> None:
         """Store how much of a list was read so far; a later state of the same list replaces it."""
@@ -279,7 +283,8 @@ class Store:
             session.add_all(
                 FindingRecord(run_id=run_id, rule=f.rule, url=f.url, column=f.column, severity=f.severity.value,
                               message=f.message, evidence=f.evidence, fingerprint=notes.fingerprint,
-                              units=list(notes.units), unit_source=notes.unit_source, indicator=notes.indicator)
+                              units=list(notes.units), unit_source=notes.unit_source, indicator=notes.indicator,
+                              membership=notes.membership)
                 for f, notes in rows
             )
 
@@ -349,10 +354,11 @@ class Store:
             for url, status, error in session.execute(
                     select(LinkCheck.url, LinkCheck.status, LinkCheck.error).where(LinkCheck.run_id == run_id)):
                 snap.checks[url] = CheckView(url, status, error)
-            for column, url, role, via in session.execute(
-                    select(ColumnPage.column, ColumnPage.url, ColumnPage.role, ColumnPage.via)
-                    .where(ColumnPage.run_id == run_id)):
+            for column, url, role, via, reason in session.execute(
+                    select(ColumnPage.column, ColumnPage.url, ColumnPage.role, ColumnPage.via, ColumnPage.reason)
+                    .where(ColumnPage.run_id == run_id).order_by(ColumnPage.id)):
                 snap.members[column].append((url, role))
+                snap.member_how.setdefault((column, url), MemberStep(role, via, reason))
                 if via is not None:
                     snap.member_via[(column, url)].add(via)
             for read in session.scalars(select(ListRead).where(ListRead.run_id == run_id).order_by(ListRead.id)):
@@ -466,6 +472,8 @@ class FindingNotes:
     units: tuple[str, ...]
     unit_source: str
     indicator: str | None
+    # Why the finding's page was judged part of its column (SiteSnapshot.membership_note).
+    membership: str | None = None
 
 
 def _create_schema(engine: Engine) -> None:

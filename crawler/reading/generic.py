@@ -20,6 +20,7 @@ from .metadata import extract_metadata
 from .model import DatedValue, PageReading
 from .page import ParsedPage
 from .pagination import Pagination, find_pagination
+from .regions import Regions, breadcrumb
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -135,7 +136,9 @@ class GenericReader:
         )
         reading.labels = _safely(lambda: find_labels(page.lines, metadata.get("disclosure_attribute")), [], "labels")
         reading.disclosure_mode = metadata.get("disclosure_mode")
-        reading.links = _safely(lambda: self.links(page), [], "links")
+        regions = _safely(lambda: Regions(page.root, page.url, page.base), Regions(None, page.url, page.base), "regions")
+        reading.links = _safely(lambda: self.links(page, regions), [], "links")
+        reading.breadcrumb = _safely(lambda: breadcrumb(regions, page.base), [], "breadcrumb")
         reading.hidden_links = _safely(lambda: hidden_links(page.root, page.base), [], "hidden links")
         reading.meta_tags = dict(page.meta)
         return reading
@@ -150,9 +153,9 @@ class GenericReader:
         """Next pages and the stated page count."""
         return find_pagination(page.root, page.lines, page.scripts, page.url, page.base)
 
-    def links(self, page: ParsedPage):
-        """Every link element of the page in document order."""
-        return page_links(page.root, page.base)
+    def links(self, page: ParsedPage, regions: Regions | None = None):
+        """Every link element of the page in document order, each in its region of the page."""
+        return page_links(page.root, page.base, regions)
 
     def heading(self, page: ParsedPage, metadata: dict[str, str]) -> Heading | None:
         """The article heading of a detail page (see heading.py)."""

@@ -28,6 +28,7 @@ from .lists import Row, link_title, row_date
 from .model import FormRequest, ListEntry
 from .page import ParsedPage
 from .pagination import Pagination, stated_count
+from .regions import Regions
 
 DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
 # jpage shows groupSize pages of perPage records per load; 3 is the plugin's default.
@@ -273,6 +274,6 @@ class HanwebReader(GenericReader):
         more = next_group(page.url, jpage, shown)
         return Pagination([], total_pages, [more] if more else [], jpage.total_records)
 
-    def links(self, page: ParsedPage):
-        """Links of the page, then the links inside its datastore records."""
-        return super().links(page) + collect_links(datastore_anchors(page.raw_text), page.base)
+    def links(self, page: ParsedPage, regions: Regions | None = None):
+        """Links of the page, then the links inside its datastore records (the list: content)."""
+        return super().links(page, regions) + collect_links(datastore_anchors(page.raw_text), page.base)

@@ -8,6 +8,7 @@ from w3lib.html import get_meta_refresh
 
 from .dom import absolute_url, clean_space, element_text
 from .model import LinkRef
+from .regions import Regions
 
 # tag -> attribute holding the URL
 _LINK_ATTRIBUTES = {
@@ -39,8 +40,9 @@ def anchor_text(anchor: etree._Element) -> str:
     return " ".join(alt for alt in alts if alt) or clean_space(anchor.get("title"))
 
 
-def collect_links(elements: list[etree._Element], base: str) -> list[LinkRef]:
-    """LinkRefs for the given elements, in order, skipping javascript:/mailto:/tel:/#."""
+def collect_links(elements: list[etree._Element], base: str, regions: Regions | None = None) -> list[LinkRef]:
+    """LinkRefs for the given elements, in order, skipping javascript:/mailto:/tel:/#; each in its
+    region of the page (content when no regions are given)."""
     links = []
     for element in elements:
         attribute = _LINK_ATTRIBUTES.get(element.tag) if isinstance(element.tag, str) else None
@@ -50,15 +52,16 @@ def collect_links(elements: list[etree._Element], base: str) -> list[LinkRef]:
         if not url:
             continue
         text = anchor_text(element) if element.tag == "a" else (element.get("alt") or "").strip()
-        links.append(LinkRef(url, text, "iframe" if element.tag == "frame" else element.tag))
+        tag = "iframe" if element.tag == "frame" else element.tag
+        links.append(LinkRef(url, text, tag, regions.of(element)) if regions is not None else LinkRef(url, text, tag))
     return links
 
 
-def page_links(root: etree._Element | None, base: str) -> list[LinkRef]:
+def page_links(root: etree._Element | None, base: str, regions: Regions | None = None) -> list[LinkRef]:
     """Every link element of the page in document order."""
     if root is None:
         return []
-    return collect_links(list(root.iter(*_LINK_ATTRIBUTES)), base)
+    return collect_links(list(root.iter(*_LINK_ATTRIBUTES)), base, regions)
 
 
 def meta_tags(root: etree._Element | None) -> dict[str, str]:

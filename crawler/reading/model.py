@@ -4,8 +4,22 @@ Readers only extract; they never judge. Every field is what the page shows (or N
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import asdict, dataclass, field
 from datetime import date
+
+
+class LinkRegion(str, enum.Enum):
+    """Where on the page a link stands: what the column's own content lists, or the page's chrome."""
+
+    CONTENT = "content"  # the page's content: its list, a sub-column grid or tabs, the article
+    CHROME = "chrome"  # navigation (site, left or sub navigation), header, footer, related boxes
+    BREADCRUMB = "breadcrumb"  # the 当前位置 trail
+
+    def __str__(self) -> str:
+        return self.value
+
+    __hash__ = str.__hash__
 
 
 @dataclass(frozen=True)
@@ -33,6 +47,15 @@ class LinkRef:
     url: str
     text: str
     tag: str  # "a", "img", "script", "link", "iframe", "embed"
+    region: str = LinkRegion.CONTENT
+
+
+@dataclass(frozen=True)
+class Crumb:
+    """One step of the page's 当前位置 trail: its text, and its link (None for the current page)."""
+
+    text: str
+    url: str | None
 
 
 @dataclass(frozen=True)
@@ -90,6 +113,8 @@ class PageReading:
     links: list[LinkRef] = field(default_factory=list)
     # Links hidden from readers or written by a script, and how (the 暗链 check reads them).
     hidden_links: list[HiddenLink] = field(default_factory=list)
+    # The 当前位置 / 您的位置 trail, home first (empty when the page shows none).
+    breadcrumb: list[Crumb] = field(default_factory=list)
     # <meta name=... content=...> tags, names as written (SiteName, ColumnName, PubDate, ...).
     meta_tags: dict[str, str] = field(default_factory=dict)
     # Visible text of the page's main content (scripts/styles/comments removed).
@@ -133,4 +158,5 @@ class PageReading:
             "empty_notice": self.empty_notice,
             "redirect_to": self.redirect_to,
             "hidden_links": raw["hidden_links"],
+            "breadcrumb": [{"text": crumb.text, "url": crumb.url} for crumb in self.breadcrumb],
         }

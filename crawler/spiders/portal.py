@@ -7,7 +7,9 @@ Everything it reads goes to the store; the rules judge later.
 """
 from __future__ import annotations
 
+import re
 import threading
+from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -24,10 +26,11 @@ from scrapy.utils.misc import load_object
 
 from crawler.attachments import attachment_text, inflated_size
 from crawler.budget import TOO_BIG, Outcome, ReaderPool
-from crawler.columns import LIST_ROLES, PageRole
+from crawler.columns import LIST_ROLES, MemberReason, PageRole, normalise_anchor
 from crawler.coverage import ListTracker, failed_reason, limit_reason, nothing_new_reason
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
-from crawler.reading import FormRequest, PageReading, read_page
+from crawler.reading import FormRequest, LinkRegion, PageReading, read_page
+from crawler.reading.regions import page_form
 from crawler.middlewares import InternalAddressRefused, site_is_internal
 from crawler.tls import certificate_problem
 from crawler.urls import canonical_url
@@ -36,6 +39,8 @@ from crawler.urls import canonical_url
 _NOT_PAGES = frozenset(f".{ext}" for ext in IGNORED_EXTENSIONS) | {".ofd", ".wps", ".et", ".dps", ".ceb"}
 # Documents whose text is read (personal data can leak through them): fetched whole.
 _DOCUMENTS = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".csv", ".txt", ".wps", ".et", ".ofd"})
+# A column index at a folder's index file: pages under that folder are the column's.
+_INDEX_FILE = re.compile(r"^(?:index|default)\.\w+$", re.I)
 # How far below a column's index page its sub-column tree is followed.
 _MAX_SUB_LEVEL = 2
 # Bodies are cut here, keeping what was read: a 50 MB page or attachment must not stall the audit.
@@ -101,7 +106,11 @@ class PortalSpider(scrapy.Spider):
         # Every URL fetched (or to be fetched) for itself: it needs no separate link check.
         self._fetched: set[str] = set()
         self._checked: set[str] = set()
-        self._members: set[ColumnMembership] = set()
+        self._members: set[tuple[str, str, str]] = set()
+        # Per column: its list pages (index, sub-columns, paging; as page_form) and the folders its
+        # indexes stand for.
+        self._column_lists: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+        self._column_folders: dict[str, set[str]] = defaultdict(set)
         # Entries of the audited columns: the pages they link to are read too (a 解读 linked as
         # 「图解」 may lie outside every column), though not followed further.
         self._entries: set[str] = set()
@@ -313,6 +322,8 @@ class PortalSpider(scrapy.Spider):
     # -- what to follow ----------------------------------------------------------------------
 
     def _follow(self, url: str, reading: PageReading, meta: dict) -> Iterator[object]:
+        if meta["role"] == PageRole.CANDIDATE:
+            meta = yield from self._settle(url, reading, meta)
         clicks: int = meta["clicks"]
         column: str | None = meta["column"]
         role: str = meta["role"]
@@ -325,7 +336,7 @@ class PortalSpider(scrapy.Spider):
                 continue
             # A framed page is part of this one (a column's list is often framed): same role, no click.
             if column is not None:
-                yield from self._member(column, page_key(frame.url), role, url)
+                yield from self._member(column, page_key(frame.url), role, url, MemberReason.FRAME)
             yield from self._emit(self._request(frame.url, clicks=clicks, column=column, role=role, via=url,
                                                 exclude=meta["exclude"], sub_level=meta["sub_level"]))
         if column is not None and role in LIST_ROLES:
@@ -340,7 +351,7 @@ class PortalSpider(scrapy.Spider):
             # rules about the audited pages must read.
             if spec is not None and (spec.supplies is not None or (spec.required and self.scope in (None, spec.key))):
                 target = page_key(link.url)
-                yield from self._member(spec.key, target, PageRole.INDEX, url)
+                yield from self._member(spec.key, target, PageRole.INDEX, url, MemberReason.ANCHOR)
                 yield from self._emit(self._request(
                     target, clicks=clicks + 1, column=spec.key, role=PageRole.INDEX, via=url,
                     exclude=self.home_links | {page_key(l.url) for l in reading.links}))
@@ -357,23 +368,27 @@ class PortalSpider(scrapy.Spider):
         if self.audit_config.column(column).required:
             self._entries.update(item_urls)
         for item_url in item_urls:
-            yield from self._member(column, item_url, PageRole.ITEM, url)
+            yield from self._member(column, item_url, PageRole.ITEM, url, MemberReason.LISTED)
             if self._on_site(item_url) and looks_like_page(item_url) and not looks_like_document(item_url):
                 yield from self._emit(self._request(item_url, clicks=clicks + 1, column=None, role=PageRole.PAGE, via=url))
         yield from self._follow_list_pages(url, reading, meta)
         if meta["role"] == PageRole.PAGING or meta["sub_level"] >= _MAX_SUB_LEVEL or reading.publish_date is not None:
             return
-        # Sub-columns: this page's own links, not the site's or the parent section's navigation.
+        # Sub-columns: links in this page's content (a sub-column grid, tabs), not the site's or the
+        # parent section's navigation. Links in its chrome (a left navigation may list the column's
+        # children or its siblings) are fetched as candidates, members only when they say so.
         page_links = {page_key(link.url) for link in reading.links if link.tag == "a"}
         skip = meta["exclude"] | item_urls | {page_key(u) for u in reading.next_pages} | {url}
         for link in reading.links:
             target = page_key(link.url)
-            if (link.tag != "a" or target in skip or not self._on_site(target) or not looks_like_page(target)
-                    or self.audit_config.column_for_anchor(link.text) is not None):
+            if (link.tag != "a" or link.region == LinkRegion.BREADCRUMB or target in skip or not self._on_site(target)
+                    or not looks_like_page(target) or self.audit_config.column_for_anchor(link.text) is not None):
                 continue
-            yield from self._member(column, target, PageRole.SUB, url)
+            role = PageRole.SUB if link.region == LinkRegion.CONTENT else PageRole.CANDIDATE
+            if role == PageRole.SUB:
+                yield from self._member(column, target, PageRole.SUB, url, MemberReason.LISTED)
             yield from self._emit(self._request(
-                target, clicks=clicks + 1, column=column, role=PageRole.SUB, via=url,
+                target, clicks=clicks + 1, column=column, role=role, via=url,
                 exclude=meta["exclude"] | page_links, sub_level=meta["sub_level"] + 1))
 
     def _follow_list_pages(self, url: str, reading: PageReading, meta: dict) -> Iterator[object]:
@@ -414,7 +429,7 @@ class PortalSpider(scrapy.Spider):
         """Ask for one further page of a list: a POST (Hanweb jpage) or a linked page."""
         column: str | None = meta["column"]
         if column is not None:
-            yield from self._member(column, target, PageRole.PAGING, via)
+            yield from self._member(column, target, PageRole.PAGING, via, MemberReason.PAGING)
         if post is not None:
             yield from self._emit(self._post(post, clicks=meta["clicks"], column=column, via=via, meta=meta,
                                              list_root=root))
@@ -432,12 +447,42 @@ class PortalSpider(scrapy.Spider):
         if progress.column is not None:
             yield progress.record()
 
-    def _member(self, column: str, url: str, role: str, via: str) -> Iterator[ColumnMembership]:
-        membership = ColumnMembership(column, url, role, via)
-        key = ColumnMembership(column, url, role, None)
-        if key not in self._members:
-            self._members.add(key)
-            yield membership
+    def _settle(self, url: str, reading: PageReading, meta: dict) -> Iterator[ColumnMembership]:
+        """A candidate page joins the column as a sub-column when its breadcrumb passes through the
+        column or its URL lies under the column's folder; otherwise it is an ordinary page.
+        Returns the meta the page is followed with."""
+        column: str = meta["column"]
+        reason = self._placed_under(column, url, reading)
+        if reason is None:
+            return {**meta, "column": None, "role": PageRole.PAGE, "exclude": frozenset(), "sub_level": 0}
+        yield from self._member(column, url, PageRole.SUB, meta["via"], reason)
+        return {**meta, "role": PageRole.SUB}
+
+    def _placed_under(self, column: str, url: str, reading: PageReading) -> MemberReason | None:
+        spec = self.audit_config.column(column)
+        lists = self._column_lists[column]
+        for crumb in reading.breadcrumb:
+            if ((crumb.url and page_form(crumb.url) in lists) or spec.matches(crumb.text)
+                    or normalise_anchor(crumb.text) == normalise_anchor(spec.name)):
+                return MemberReason.BREADCRUMB
+        parts = urlsplit(url)
+        if any(parts.path.startswith(folder) and parts.path != folder for folder in self._column_folders[column]):
+            return MemberReason.PATH
+        return None
+
+    def _member(self, column: str, url: str, role: str, via: str, reason: MemberReason) -> Iterator[ColumnMembership]:
+        key = (column, url, str(role))
+        if key in self._members:
+            return
+        self._members.add(key)
+        if role in LIST_ROLES:
+            self._column_lists[column].add(page_form(url))
+        if role == PageRole.INDEX:
+            path = urlsplit(url).path or "/"
+            folder = path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+            if folder != "/" and (path.endswith("/") or _INDEX_FILE.match(path.rsplit("/", 1)[-1])):
+                self._column_folders[column].add(folder)
+        yield ColumnMembership(column, url, str(role), via, str(reason))
 
     @staticmethod
     def _emit(request: scrapy.Request | None) -> Iterator[scrapy.Request]:
