@@ -215,6 +215,7 @@ class SiteSnapshot:
     content: StoredContent | None = None
     _clicks: dict[str, int] | None = None
     _memberships: dict[str, frozenset[tuple[str, str]]] | None = None
+    _page_numbers: dict[str, dict[str, int]] = field(default_factory=dict)
 
     # -- the site -------------------------------------------------------------------------
 
@@ -450,10 +451,16 @@ class SiteSnapshot:
     def _page_number(self, key: str, url: str) -> int:
         """The number of a further list page: further pages are asked for in order, so its place
         among the further pages of the same list (the list page they lead back to) counts."""
-        root = self._list_root(key, url)
-        further = [member for member, role in dict.fromkeys(self.members.get(key, ()))
-                   if role == PageRole.PAGING and self._list_root(key, member) == root]
-        return further.index(url) + 2 if url in further else 2
+        if key not in self._page_numbers:
+            counts: dict[str, int] = defaultdict(int)
+            numbers: dict[str, int] = {}
+            for member, role in self.members.get(key, ()):
+                if role == PageRole.PAGING and member not in numbers:
+                    root = self._list_root(key, member)
+                    counts[root] += 1
+                    numbers[member] = counts[root] + 1
+            self._page_numbers[key] = numbers
+        return self._page_numbers[key].get(url, 2)
 
     def _list_root(self, key: str, url: str) -> str:
         """The first page of the list a further page belongs to."""
