@@ -18,6 +18,7 @@ from reports.exports import FORMATS, BadFormat, parse_formats
 from reports.files import OutputError, check_writable
 from reports.masking import for_terminal
 from reports.verdicts import COLUMN_CHECK
+from reports.pdf import find_chromium
 from audit.progress import CrawlProgress
 from audit.quarters import BadQuarter, Quarter
 from reports.config import ReportConfig, load_report_config
@@ -85,9 +86,14 @@ def _fail_output(exc: OutputError) -> None:
 
 def _formats(value: str | None) -> tuple[str, ...]:
     try:
-        return parse_formats(value)
+        formats = parse_formats(value)
     except BadFormat as exc:
         _fail_usage(str(exc))
+    if "pdf" in formats and find_chromium() is None:
+        # Said before the crawl, not after an hour of it.
+        _fail_usage("--format pdf 需要 Chromium（Debian: apt-get install chromium，或设置 GOVAUDIT_CHROMIUM）/ "
+                    "--format pdf needs Chromium on PATH or in GOVAUDIT_CHROMIUM")
+    return formats
 
 
 @click.group(epilog="示例 / example: govaudit audit http://127.0.0.1:8000/ --as-of 2022-10-15 --out out/")
@@ -157,6 +163,7 @@ def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: 
 
 
 _OUTPUT_NAMES = {"json": "问题清单 / findings", "html": "通报 / bulletin", "xlsx": "问题清单 / findings (xlsx)",
+                 "pdf": "通报 / bulletin (pdf)", "docx": "通报 / bulletin (docx)",
                  "csv": "问题清单 / findings (csv)"}
 
 
@@ -207,7 +214,9 @@ def audit(url, as_of, column, db_url, config_path, timeout, max_pages, quiet, fo
               show_default=True, help="输出目录 / output directory.")
 @click.option("--db", "db_url", metavar="URL", help="数据库地址（默认输出目录下 govaudit.sqlite）.")
 @click.option("--quiet", is_flag=True, help="不显示进度 / no progress display.")
-def demo(out_dir, db_url, quiet):
+@click.option("--format", "formats", metavar="LIST",
+              help=f"输出格式，逗号分隔（{','.join(FORMATS)}；默认 html,json）/ output formats.")
+def demo(out_dir, db_url, quiet, formats):
     """用内置示例网站演示（不联网）/ serve the bundled sample portal on 127.0.0.1 and audit it.
 
     The sample portal (fictional 马关县人民政府) carries a seeded problem for every rule and
@@ -215,6 +224,7 @@ def demo(out_dir, db_url, quiet):
     """
     from audit.demo.server import PortalServer
 
+    formats = _formats(formats)
     out_dir.mkdir(parents=True, exist_ok=True)
     config, store = _open(None, db_url or f"sqlite:///{(out_dir / 'govaudit.sqlite').resolve()}")
     root = Path(str(resources.files("audit.demo").joinpath("sample_portal")))
@@ -222,7 +232,7 @@ def demo(out_dir, db_url, quiet):
     server.start()
     try:
         err.print(f"示例网站 / sample portal: {server.base_url}")
-        outcome = _run(server.base_url, DEMO_AS_OF, None, config, store, out_dir, quiet)
+        outcome = _run(server.base_url, DEMO_AS_OF, None, config, store, out_dir, quiet, formats=formats)
     finally:
         server.stop()
     sys.exit(_report(outcome))
@@ -381,7 +391,8 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
     if done is not None and not force:
         click.echo(f"{target.label} 已检查完成（检查 {done.id}，基准日 {done.as_of}），不再重复检查；"
                    f"如需重新检查请加 --force / already done, use --force to audit again")
-        expected = {"html": "bulletin.html", "json": "findings.json", "xlsx": "findings.xlsx", "csv": "findings.csv"}
+        expected = {"html": "bulletin.html", "json": "findings.json", "xlsx": "findings.xlsx", "csv": "findings.csv",
+                    "pdf": "bulletin.pdf", "docx": "bulletin.docx"}
         if any(not (out_dir / expected[kind]).exists() for kind in formats):
             try:
                 _print_outputs(render_stored(store, done.id, config, report_config, out_dir, formats))

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import chinese_calendar
+
 _CHINESE = {1: "一", 2: "二", 3: "三", 4: "四"}
 _LABEL = re.compile(r"^\s*(\d{4})\s*[Qq]\s*([1-4])\s*$")
 
@@ -62,15 +64,28 @@ class Quarter:
         return self.label
 
 
+def is_working_day(day: date, holidays: frozenset[date] = frozenset(),
+                   workdays: frozenset[date] = frozenset()) -> bool:
+    """A working day under the State Council's holiday notice of its year (法定节假日 off, 调休 weekend
+    days on, from the chinesecalendar package); `holidays` and `workdays` from the configuration win,
+    and carry the calendar for a year the package does not know yet (then Monday to Friday)."""
+    if day in workdays:
+        return True
+    if day in holidays:
+        return False
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
 def add_working_days(start: date, days: int, holidays: frozenset[date] = frozenset(),
                      workdays: frozenset[date] = frozenset()) -> date:
-    """The date `days` working days after `start`: Monday to Friday, minus `holidays`, plus the
-    weekend `workdays` (调休上班日) the State Council's holiday notice sets."""
+    """The date `days` working days after `start` (see is_working_day)."""
     current = start
     left = days
     while left > 0:
         current += timedelta(days=1)
-        working = (current.weekday() < 5 and current not in holidays) or current in workdays
-        if working:
+        if is_working_day(current, holidays, workdays):
             left -= 1
     return current

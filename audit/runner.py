@@ -4,6 +4,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,7 +25,9 @@ from reports.config import ReportConfig, load_report_config
 from reports.data import build_bulletin
 from reports.exports import DEFAULT_FORMATS, write_csv, write_json, write_xlsx
 from reports.files import check_writable, write_text
+from reports.pdf import print_pdf
 from reports.render import render_bulletin
+from reports.word import write_docx
 from reports.summary import ColumnSummary, summarise_columns
 from rules import Finding
 from rules.snapshot import SiteSnapshot
@@ -151,13 +154,28 @@ def write_outputs(store: Store, run_id: int, site: SiteSnapshot, config: AuditCo
     written: dict[str, Path] = {}
     if "json" in formats:
         written["json"] = write_json(out_dir / "findings.json", list(data.findings))
+    html = render_bulletin(data)
     if "html" in formats:
-        written["html"] = write_text(out_dir / "bulletin.html", render_bulletin(data))
+        written["html"] = write_text(out_dir / "bulletin.html", html)
     if "xlsx" in formats:
         written["xlsx"] = write_xlsx(out_dir / "findings.xlsx", data)
     if "csv" in formats:
         written["csv"] = write_csv(out_dir / "findings.csv", data)
+    if "docx" in formats:
+        written["docx"] = write_docx(out_dir / "bulletin.docx", html, data.title, report_config.bulletin.fonts)
+    if "pdf" in formats:
+        written["pdf"] = _write_pdf(out_dir, html, written.get("html"))
     return written
+
+
+def _write_pdf(out_dir: Path, html: str, html_path: Path | None) -> Path:
+    """bulletin.pdf, printed from bulletin.html (or from a temporary copy when html is not asked for)."""
+    if html_path is not None:
+        return print_pdf(html_path, out_dir / "bulletin.pdf")
+    with tempfile.TemporaryDirectory(prefix="govaudit-") as scratch:
+        source = Path(scratch) / "bulletin.html"
+        source.write_text(html, encoding="utf-8")
+        return print_pdf(source, out_dir / "bulletin.pdf")
 
 
 def render_stored(store: Store, run_id: int, config: AuditConfig, report_config: ReportConfig, out_dir: Path,

@@ -58,12 +58,27 @@ class ScoringTable:
 class ColumnUnits:
     units: tuple[str, ...]
     sectors: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # A document of the column goes to the unit that issued it (发布机构, 发文机关 or 文号 prefix) when
+    # its page names one; `units` only otherwise.
+    by_issuer: bool = False
 
 
 @dataclass(frozen=True)
 class UnitMap:
     site: str
     columns: dict[str, ColumnUnits] = field(default_factory=dict, hash=False, compare=False)
+    # 文号 prefix (the issuer's abbreviation, 马政办) → unit, for documents that name no 发布机构.
+    doc_prefixes: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class DocxFonts:
+    """Fonts of the Word draft (公文: 方正小标宋简体 title, 仿宋_GB2312 body, 黑体 一、, 楷体_GB2312 （一）)."""
+
+    title: str = "方正小标宋简体"
+    body: str = "仿宋_GB2312"
+    heading: str = "黑体"
+    subheading: str = "楷体_GB2312"
 
 
 @dataclass(frozen=True)
@@ -71,10 +86,17 @@ class BulletinSettings:
     issuer: str
     office: str
     addressees: str
-    deadline_working_days: int
+    # 整改期限 in working days after the as-of date, by severity (单项否决 / 扣分 / 提示).
+    deadline_working_days: dict[str, int]
     holidays: frozenset[date]
     workdays: frozenset[date]
     interview_after_quarters: int
+    doc_number: str = ""
+    site_name: str = ""
+    fonts: DocxFonts = DocxFonts()
+
+    def deadline_days(self, severity: str) -> int:
+        return self.deadline_working_days.get(severity, max(self.deadline_working_days.values()))
 
 
 @dataclass(frozen=True)
@@ -111,8 +133,10 @@ def _units(raw: dict) -> UnitMap:
         units = spec.get("units") or ()
         columns[str(key)] = ColumnUnits(
             units=(str(units),) if isinstance(units, str) else tuple(str(u) for u in units),
-            sectors={str(k): str(v) for k, v in (spec.get("sectors") or {}).items()})
-    return UnitMap(site=str(raw["site"]), columns=columns)
+            sectors={str(k): str(v) for k, v in (spec.get("sectors") or {}).items()},
+            by_issuer=bool(spec.get("by_issuer", False)))
+    return UnitMap(site=str(raw["site"]), columns=columns,
+                   doc_prefixes={str(k): str(v) for k, v in (raw.get("doc_prefixes") or {}).items()})
 
 
 def _scoring(raw: dict) -> ScoringTable:
@@ -133,15 +157,31 @@ def _scoring(raw: dict) -> ScoringTable:
                         indicators=tuple(indicators), veto_counts=vetoes)
 
 
+SEVERITIES = ("单项否决", "扣分", "提示")
+
+
+def _deadline_days(raw) -> dict[str, int]:
+    """One number for every severity, or a number per severity."""
+    days = {name: int(raw) for name in SEVERITIES} if not isinstance(raw, dict) else \
+        {str(name): int(value) for name, value in raw.items()}
+    unknown = set(days) - set(SEVERITIES)
+    if unknown or not days:
+        raise ConfigError(f"bulletin.deadline_working_days 的键只能是 {'、'.join(SEVERITIES)} / keys must be severities: "
+                          f"{sorted(unknown)}")
+    return days
+
+
 def _bulletin(raw: dict) -> BulletinSettings:
-    days = int(raw["deadline_working_days"])
+    days = _deadline_days(raw["deadline_working_days"])
     quarters = int(raw["interview_after_quarters"])
-    if days < 1 or quarters < 1:
+    if min(days.values()) < 1 or quarters < 1:
         raise ConfigError("bulletin.deadline_working_days 和 interview_after_quarters 须为正整数 / must be positive")
     return BulletinSettings(
         issuer=str(raw["issuer"]), office=str(raw["office"]), addressees=str(raw["addressees"]),
         deadline_working_days=days, holidays=_dates(raw.get("holidays"), "bulletin.holidays"),
-        workdays=_dates(raw.get("workdays"), "bulletin.workdays"), interview_after_quarters=quarters)
+        workdays=_dates(raw.get("workdays"), "bulletin.workdays"), interview_after_quarters=quarters,
+        doc_number=str(raw.get("doc_number") or ""), site_name=str(raw.get("site_name") or ""),
+        fonts=DocxFonts(**{str(k): str(v) for k, v in (raw.get("fonts") or {}).items()}))
 
 
 def load_report_config(path: str | Path | None = None) -> ReportConfig:

@@ -3,8 +3,9 @@ only print what is here."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from rules.settings import AuditConfig
 from audit.store.history import (FIXED, OPEN, STATES, UNCHECKED, Comparison, FindingRow, interview_list, quarter_of,
@@ -26,8 +27,11 @@ from rules.snapshot import SiteSnapshot
 
 SEVERITY_ORDER = [s.value for s in Severity]
 STATE_ORDER = {state: i for i, state in enumerate(STATES)}
-UNIT_SOURCES = {"sector": "行业主管部门", "column": "任务清单", "publisher": "发布机构", "site": "网站主办单位",
-                "register": "登记表", "unknown": "未记录"}
+UNIT_SOURCES = {"sector": "行业主管部门", "issuer": "发文单位", "column": "任务清单", "publisher": "发布机构",
+                "site": "网站主办单位", "register": "登记表", "unknown": "未记录"}
+# A finding outside the required columns (a department page, a news item, a link target).
+OTHER_PAGES = "其他页面"
+DEFAULT_SITE_NAME = "县政府门户网站"
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,25 @@ class ReportRow:
     clause: str
     # Why the page was judged part of its column (所属栏目：… › …; "" for pages of no column).
     membership: str = ""
+    deadline: date | None = None
+    fetched_at: str = ""      # when the run fetched (or checked) the page, YYYY-MM-DD HH:MM
+    page_title: str = ""
+    fingerprint: str = ""
 
     @property
     def units_text(self) -> str:
         return "、".join(self.units)
+
+    @property
+    def statement(self) -> str:
+        """The problem in one phrase: the message when it already names the problem, else both."""
+        return self.message if self.message.startswith(self.problem) else f"{self.problem}：{self.message}"
+
+    @property
+    def path(self) -> str:
+        """The URL as a reader finds it on the site: path and query, without scheme and host."""
+        parts = urlsplit(self.url)
+        return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 @dataclass(frozen=True)
@@ -77,6 +96,14 @@ class QuarterPoint:
 class InterviewView:
     unit: str
     rows: tuple[ReportRow, ...]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    severity: str
+    days: int
+    date: date
+    count: int
 
 
 @dataclass(frozen=True)
@@ -112,8 +139,7 @@ class BulletinData:
     unchecked: tuple[ReportRow, ...]
     interviews: tuple[InterviewView, ...]
     interview_after: int
-    deadline_days: int
-    deadline: date
+    deadlines: tuple[Deadline, ...]
     rows: tuple[ReportRow, ...]
     column_verdicts: VerdictTable
     site_verdicts: VerdictTable
@@ -128,10 +154,19 @@ class BulletinData:
     support_columns: tuple[SupportSummary, ...] = ()
     # 政务新媒体, 12345 热线, 网民留言: sections of their own (empty for a single-column report).
     registers: tuple[RegisterSection, ...] = ()
+    site_name: str = DEFAULT_SITE_NAME
+    doc_number: str = ""
+    score_source: str = ""
+    max_clicks: int = 3
 
     @property
     def total(self) -> int:
         return len(self.rows)
+
+    @property
+    def site_label(self) -> str:
+        """The portal as the text names it: 马关县人民政府网站, 测试县政府门户网站."""
+        return self.site_name if self.site_name.endswith(("网站", "门户网")) else f"{self.site_name}网站"
 
 
 def _result_text(result: Score, status: str) -> str:
@@ -151,21 +186,35 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
     quarter = quarter_of(run)
     comparison: Comparison = with_history(store, run)
 
+    settings = report_config.bulletin
+    seen = store.page_evidence(run.id)
+    deadline_of = {severity: add_working_days(run.as_of, settings.deadline_days(severity), settings.holidays,
+                                              settings.workdays) for severity in SEVERITY_ORDER}
+
+    def evidenced(row: FindingRow) -> FindingRow:
+        fetched_at, title = seen.get(row.url, (None, None))
+        deadline = deadline_of.get(row.severity)
+        return replace(row, fetched_at=fetched_at.isoformat(timespec="seconds") if fetched_at else "",
+                       title=title or "", deadline=deadline.isoformat() if deadline else "")
+
     def view(row: FindingRow, number: int) -> ReportRow:
         spec = specs.get(row.rule)
         return ReportRow(
             number=number, units=row.units, unit_source=UNIT_SOURCES.get(row.unit_source, row.unit_source),
-            column_name=column_names.get(row.column, "—") if row.column else "—", url=row.url,
+            column_name=column_names.get(row.column, OTHER_PAGES) if row.column else OTHER_PAGES, url=row.url,
             problem=spec.title if spec else row.rule, message=row.message, evidence=row.evidence,
             membership=row.membership or "",
             indicator=indicator_names.get(row.indicator, row.severity) if row.indicator else row.severity,
             severity=row.severity, state=row.state, first_seen=row.first_seen, rule=row.rule,
-            clause=spec.clause if spec else "")
+            clause=spec.clause if spec else "",
+            deadline=date.fromisoformat(row.deadline) if row.deadline else None,
+            fetched_at=row.fetched_at.replace("T", " ")[:16], page_title=row.title, fingerprint=row.fingerprint)
 
     # Website problems first (numbered for the annex), then the registers' (in their own sections).
-    ordered = sorted(comparison.rows, key=lambda r: (is_register_rule(r.rule),
-                                                     SEVERITY_ORDER.index(r.severity) if r.severity in SEVERITY_ORDER
-                                                     else 9, r.rule, r.column or "", r.url))
+    current = [evidenced(row) for row in comparison.rows]
+    ordered = sorted(current, key=lambda r: (is_register_rule(r.rule),
+                                             SEVERITY_ORDER.index(r.severity) if r.severity in SEVERITY_ORDER
+                                             else 9, r.rule, r.column or "", r.url))
     viewed = tuple(view(row, i) for i, row in enumerate(ordered, 1))
     by_fingerprint = {row.fingerprint: view_row for row, view_row in zip(ordered, viewed)}
     rows = tuple(row for row in viewed if not is_register_rule(row.rule))
@@ -183,8 +232,8 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
     by_column = Counter(row.column_name for row in rows)
     by_unit = Counter(unit for row in rows for unit in row.units)
     column_pairs = [(column_names[spec.key], by_column.get(column_names[spec.key], 0)) for spec in site.audited_columns()]
-    if by_column.get("—"):
-        column_pairs.append(("其他页面（非必设栏目）", by_column["—"]))
+    if by_column.get(OTHER_PAGES):
+        column_pairs.append(("其他页面（非必设栏目）", by_column[OTHER_PAGES]))
     unit_pairs = by_unit.most_common()
 
     trend = []
@@ -206,7 +255,6 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
         previous = QuarterPoint(quarter_of(comparison.old).label, comparison.old.id, len(old_rows),
                                 _result_text(score(old_rows, report_config.scoring, titles), comparison.old.status))
 
-    settings = report_config.bulletin
     interviews = tuple(
         InterviewView(item.unit, tuple(by_fingerprint[r.fingerprint] for r in item.rows))
         for item in interview_list(comparison, settings.interview_after_quarters))
@@ -221,7 +269,8 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
         run_id=run.id, title=title, quarter=quarter, site_url=run.site_url, as_of=run.as_of, scope=run.scope,
         scope_name=scope_name, generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         issuer=settings.issuer, office=settings.office, addressees=settings.addressees,
-        window_start=quarter.first_day, window_end=max(quarter.last_day, run.as_of),
+        # The period monitored ends on the as-of date (today without --as-of), never in the future.
+        window_start=quarter.first_day, window_end=run.as_of,
         pages_checked=sum(1 for p in site.pages.values() if p.fetched_ok),
         pages_failed=sum(1 for p in site.pages.values() if not p.fetched_ok),
         columns=columns, columns_found=sum(1 for c in columns if c.url), list_coverage=summarise_list_reads(site),
@@ -234,18 +283,31 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
         still_open=tuple(r for r in rows if r.state == OPEN),
         unchecked=tuple(r for r in gone if r.state == UNCHECKED),
         interviews=interviews, interview_after=settings.interview_after_quarters,
-        deadline_days=settings.deadline_working_days,
-        deadline=add_working_days(run.as_of, settings.deadline_working_days, settings.holidays, settings.workdays),
+        deadlines=tuple(Deadline(severity, settings.deadline_days(severity), deadline_of[severity],
+                                 sum(1 for r in rows if r.severity == severity))
+                        for severity in SEVERITY_ORDER if any(r.severity == severity for r in rows)),
         rows=rows, column_verdicts=column_verdicts, site_verdicts=site_verdicts,
         chart_columns=bar_chart("各栏目问题数", column_pairs),
         chart_units=bar_chart("各责任单位问题数", unit_pairs[:15]),
         chart_trend=trend_chart("近四个季度问题数", [(p.quarter, p.findings, p.result) for p in trend]),
-        findings=tuple(comparison.rows),
+        findings=tuple(current),
         rule_verdicts=rule_table(column_verdicts, site_verdicts) if run.scope else None,
         support_columns=tuple(summarise_support_columns(site)) if run.scope else (),
         registers=() if run.scope else register_sections(
             site.registers, {kind: found.source for kind, found in register_imports(store, quarter.label).items()},
             viewed, run.as_of),
+        site_name=settings.site_name or _site_name(site), doc_number=settings.doc_number,
+        score_source=report_config.scoring.source,
+        max_clicks=config.crawl.max_clicks,
     )
+
+
+def _site_name(site: SiteSnapshot) -> str:
+    """The portal's name from its home page's SiteName tag (网页标签规范), else a plain description."""
+    for page in site.home_chain():
+        for name, value in page.meta_tags.items():
+            if name.lower() == "sitename" and value.strip():
+                return value.strip()
+    return DEFAULT_SITE_NAME
 
 

@@ -16,7 +16,7 @@ from reports.data import BulletinData, ReportRow
 from reports.files import atomic_path
 from reports.masking import clean
 
-FORMATS = ("html", "json", "xlsx", "csv")
+FORMATS = ("html", "json", "xlsx", "csv", "pdf", "docx")
 DEFAULT_FORMATS = ("html", "json")
 
 

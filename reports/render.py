@@ -15,7 +15,8 @@ from reports.masking import clean, mask_personal
 
 _DIGITS = "零一二三四五六七八九"
 _STATUS_NAMES = {"confirmed": "已核实", "assumed": "暂定（待核对）"}
-_VERDICT_CLASSES = {"合格": "pass", "不合格": "fail", "未检查": "unchecked", "未能完整检查": "unchecked"}
+_VERDICT_CLASSES = {"合格": "pass", "不合格": "fail", "未检查": "unchecked", "未能完整检查": "unchecked",
+                    "不适用": "unchecked"}
 
 
 def reported_quarter(as_of: date) -> tuple[int, int]:
@@ -31,7 +32,22 @@ def safe_href(url: str | None) -> str:
 
 
 def cn_date(value: date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else "—"
+    return f"{value.year}年{value.month}月{value.day}日" if value else "未定"
+
+
+def quarter_name(label: str) -> str:
+    """2022Q3 → 2022年第三季度 (a label that is no quarter stays as it is)."""
+    try:
+        return Quarter.parse(label).chinese
+    except ValueError:
+        return label
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string for the stylesheet (running header): every character that could
+    end the string or the <style> element is written as a CSS escape."""
+    safe = "".join(c if c.isalnum() or c in " ·" else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{safe}"')
 
 
 def cn_number(n: int) -> str:
@@ -62,6 +78,8 @@ def _environment() -> Environment:
     env.filters["cn_date"] = cn_date
     env.filters["cn_number"] = cn_number
     env.filters["points"] = points
+    env.filters["quarter_name"] = quarter_name
+    env.filters["css_string"] = css_string
     env.filters["status_name"] = lambda status: _STATUS_NAMES.get(status, status)
     env.filters["verdict_class"] = lambda verdict: _VERDICT_CLASSES.get(verdict, "")
     return env

@@ -20,6 +20,10 @@ class ColumnSummary:
     list_pages: int
     newest_date: date | None
     newest_title: str | None
+    # A column linked only deeper than the click limit counts as not set up (column.missing says so);
+    # where it was found, for the bulletin to say the same.
+    deep_url: str | None = None
+    deep_clicks: int | None = None
 
 
 # What a support column's pages are read for, by the evidence it supplies.
@@ -51,7 +55,10 @@ def summarise_columns(site: SiteSnapshot) -> list[ColumnSummary]:
     for spec in site.audited_columns():
         entry = site.column_index(spec.key)
         if entry is None:
-            summaries.append(ColumnSummary(spec.key, spec.name, None, None, False, 0, 0, None, None))
+            limit = site.config.crawl.max_clicks
+            deep = next((e for e in site.column_entries(spec.key) if e.clicks is not None and e.clicks > limit), None)
+            summaries.append(ColumnSummary(spec.key, spec.name, None, None, False, 0, 0, None, None,
+                                           deep.url if deep else None, deep.clicks if deep else None))
             continue
         items = site.column_items(spec.key)
         newest = site.newest(items)

@@ -1,11 +1,14 @@
-"""Each rule's verdict on each audited column — 合格 / 不合格 / 未检查 / 未能完整检查 — and on the site as a whole.
+"""Each rule's verdict on each audited column — 合格 / 不合格 / 未检查 / 未能完整检查 / 不适用 — and on
+the site as a whole.
 
 未检查 means the run could not judge, and the note says why: the rule needs pages the run did not
 read (a one-column check judges the site's home page only in a full audit, and the 解读 rules only
 when it found the 政策解读 column), the home page did not answer, the column was not found or is on
 another host (its pages were not crawled), none of its pages answered, or (栏目不更新) none of its
 items carries a date. 未能完整检查: a rule that needs the whole list (needs_whole_list) found no
-problem in what was read, but a list of the column was read short of what it declares.
+problem in what was read, but a list of the column was read short of what it declares. 不适用
+means the rule does not look at that column at all (基本目录空白节点 on the 规范性文件库), so the
+column neither passes nor fails it.
 """
 from __future__ import annotations
 
@@ -14,13 +17,29 @@ from datetime import timedelta
 
 from crawler.columns import ColumnSpec, Evidence
 from rules.base import RuleSpec
+from rules.documents import NORMATIVE_COLUMN
 from rules.registers import is_register_rule
+from rules.settings import AuditConfig
 from rules.snapshot import SiteSnapshot
 
 PASS = "合格"
 FAIL = "不合格"
 UNCHECKED = "未检查"
 INCOMPLETE = "未能完整检查"
+NOT_APPLICABLE = "不适用"
+# Rules about 规范性文件 and their 解读 judge the documents of the 规范性文件库 only.
+_NORMATIVE_RULES = ("normative.", "interpretation.")
+
+
+def applies(spec: RuleSpec, column: str, config: AuditConfig) -> bool:
+    """Whether the rule judges the column: a rule set to one column (its `column` setting) judges
+    that one only; the 规范性文件 rules judge the 规范性文件库; every other rule judges every column."""
+    own = config.rule_option(spec.id, "column")
+    if own is not None:
+        return str(own) == column
+    if spec.id.startswith(_NORMATIVE_RULES):
+        return column == NORMATIVE_COLUMN
+    return True
 
 # Why a rule whose evidence the run did not read is 未检查.
 _UNREAD = {
@@ -96,9 +115,11 @@ def _settled_by_what_was_read(site: SiteSnapshot, column: ColumnSpec) -> frozens
 
 
 def _column_verdict(site: SiteSnapshot, spec: RuleSpec, facts: _ColumnFacts, failed: bool,
-                    home_ok: bool) -> tuple[str, str]:
+                    home_ok: bool, column: str) -> tuple[str, str]:
     if failed:
         return FAIL, ""
+    if not applies(spec, column, site.config):
+        return NOT_APPLICABLE, ""
     if not site.reads(spec.needs):
         return UNCHECKED, _UNREAD[spec.needs]
     if not home_ok:
@@ -143,7 +164,7 @@ def verdict_table(site: SiteSnapshot, findings, specs: list[RuleSpec]) -> tuple[
     site_rules = [spec for spec in specs if _is_site_rule(spec)]
     column_rules = [spec for spec in specs if not _is_site_rule(spec)]
     columns = list(site.audited_columns())
-    cells = [[_column_verdict(site, spec, _facts(site, column), (spec.id, column.key) in failed, home_ok)
+    cells = [[_column_verdict(site, spec, _facts(site, column), (spec.id, column.key) in failed, home_ok, column.key)
               for column in columns] for spec in column_rules]
     columns_table = VerdictTable(tuple(column.name for column in columns), tuple(
         VerdictRow(spec, tuple(v for v, _ in row), tuple(n for _, n in row)) for spec, row in zip(column_rules, cells)))

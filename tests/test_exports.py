@@ -61,10 +61,10 @@ def test_xlsx_findings_sheet_and_one_sheet_per_unit(exported):
         unit_rows = list(book[unit].iter_rows(min_row=2, values_only=True))
         assert len(unit_rows) == sum(1 for row in data if unit in row[1].split("、"))
         assert book[unit].freeze_panes == "A2"
-    # The 规范性文件 column goes to the task list's units; the department page to its 发布机构.
+    # A 规范性文件 goes to the unit that issued it; the department page to its 发布机构.
     by_url = {row[4]: row for row in data}
     gfxwj = next(row for url, row in by_url.items() if url.endswith("/xxgk/gfxwj/1002.html"))
-    assert gfxwj[1] == "县政府办公室、县司法局" and gfxwj[2] == "任务清单"
+    assert gfxwj[1] == "测试县人民政府办公室" and gfxwj[2] == "发文单位"
     dept = next(row for url, row in by_url.items() if url.endswith("/bm/2001.html"))
     assert dept[1] == "测试县人民政府办公室" and dept[2] == "发布机构"
 
@@ -93,7 +93,7 @@ def test_default_formats_are_html_and_json(tmp_path):
 
 
 def test_unknown_format_exits_2(tmp_path):
-    done = govaudit("audit", "http://127.0.0.1:9/", "--format", "html,pdf", cwd=tmp_path)
+    done = govaudit("audit", "http://127.0.0.1:9/", "--format", "html,odt", cwd=tmp_path)
     assert done.returncode == 2 and "unknown format" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
 

@@ -53,7 +53,7 @@ def test_run_quarterly_is_idempotent_and_forced(tmp_path):
     (["--quarter", "2022Q5"], "2022Q3"),
     (["--quarter", "2999Q1"], "has not ended"),
     (["--quarter", "2022Q3", "--as-of", "2022-07-15"], "reports on"),
-    (["--quarter", "2022Q3", "--format", "docx"], "unknown format"),
+    (["--quarter", "2022Q3", "--format", "odt"], "unknown format"),
 ])
 def test_run_quarterly_bad_arguments(tmp_path, args, words):
     done = govaudit("run-quarterly", "http://127.0.0.1:9/", *args, "--out", str(tmp_path / "q"), cwd=tmp_path)
@@ -72,7 +72,12 @@ def test_quarter_dates():
         quarterly_as_of(Quarter(2022, 4), date(2022, 11, 1))
     # 2022-10-15 is a Saturday: ten working days later is Friday 2022-10-28.
     assert add_working_days(date(2022, 10, 15), 10) == date(2022, 10, 28)
-    assert add_working_days(date(2022, 9, 30), 1, holidays=frozenset({date(2022, 10, 3)})) == date(2022, 10, 4)
+    # 国庆 2022: 1–7 October off, Saturday 8 and Sunday 9 October are 调休 working days (chinesecalendar).
+    assert add_working_days(date(2022, 9, 30), 1) == date(2022, 10, 8)
+    assert add_working_days(date(2022, 9, 30), 3) == date(2022, 10, 10)
+    # A year the package does not know yet: Monday to Friday, less the configured holidays.
+    assert add_working_days(date(2099, 1, 1), 1, holidays=frozenset({date(2099, 1, 2)})) == date(2099, 1, 5)
+    assert add_working_days(date(2099, 1, 2), 1, workdays=frozenset({date(2099, 1, 3)})) == date(2099, 1, 3)
 
 
 def test_schedule_print(tmp_path):

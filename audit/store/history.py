@@ -96,13 +96,18 @@ class FindingRow:
     open_quarters: int = 0
     # Why the page was judged part of its column (所属栏目：… › …), None for pages of no column.
     membership: str | None = None
+    # The evidence's page as fetched (ISO time, title) and the 整改期限 (ISO date), set by the reports.
+    fetched_at: str = ""
+    title: str = ""
+    deadline: str = ""
 
     def to_json(self) -> dict:
         """The findings.json contract ({rule, url, column, severity, message, evidence}) plus history."""
         return {"rule": self.rule, "url": self.url, "column": self.column, "severity": self.severity,
                 "message": self.message, "evidence": self.evidence, "fingerprint": self.fingerprint,
                 "units": list(self.units), "indicator": self.indicator, "state": self.state,
-                "first_seen": self.first_seen, "membership": self.membership}
+                "first_seen": self.first_seen, "membership": self.membership, "fetched_at": self.fetched_at,
+                "title": self.title, "deadline": self.deadline}
 
 
 def rows_of(store: Store, run: AuditRun) -> list[FindingRow]:
@@ -265,11 +270,16 @@ class Interview:
     rows: tuple[FindingRow, ...]
 
 
+# Only problems that cost the site its verdict or points can put a unit's leader before a 约谈.
+INTERVIEW_SEVERITIES = ("单项否决", "扣分")
+
+
 def interview_list(comparison: Comparison, after_quarters: int) -> list[Interview]:
-    """Units with a finding that has stayed 未整改 `after_quarters` quarters in a row."""
+    """Units with a 单项否决 or 扣分 finding that has stayed 未整改 `after_quarters` quarters in a row
+    (a 提示 never does)."""
     by_unit: dict[str, list[FindingRow]] = {}
     for row in comparison.rows:
-        if row.state == OPEN and row.open_quarters >= after_quarters:
+        if row.state == OPEN and row.open_quarters >= after_quarters and row.severity in INTERVIEW_SEVERITIES:
             for unit in row.units:
                 by_unit.setdefault(unit, []).append(row)
     return [Interview(unit, tuple(rows)) for unit, rows in sorted(by_unit.items())]

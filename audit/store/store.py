@@ -309,6 +309,17 @@ class Store:
             return set(session.scalars(select(ListRead.column).where(ListRead.run_id == run_id,
                                                                      ListRead.complete.is_(False))))
 
+    def page_evidence(self, run_id: int) -> dict[str, tuple[datetime, str | None]]:
+        """When the run fetched or checked each URL, and the page's title: what a finding's evidence
+        was seen on."""
+        with self._sessions() as session:
+            seen: dict[str, tuple[datetime, str | None]] = {
+                url: (checked_at, None) for url, checked_at in session.execute(
+                    select(LinkCheck.url, LinkCheck.checked_at).where(LinkCheck.run_id == run_id))}
+            seen.update((url, (fetched_at, title)) for url, fetched_at, title in session.execute(
+                select(Page.url, Page.fetched_at, Page.title).where(Page.run_id == run_id)))
+            return seen
+
     def finding_counts(self) -> dict[int, int]:
         """Number of stored findings of every run."""
         counts: dict[int, int] = {}

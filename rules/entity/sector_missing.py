@@ -1,7 +1,11 @@
+import re
+
 from crawler.columns import PageRole
-from rules.base import Problem, Severity, rule
+from rules.base import Finding, Problem, Severity, rule
 
 RULE_ID = "entity.sector_missing"
+_MISSING = "缺少以下领域的子栏目或信息："
+_MISSING_LIST = re.compile(re.escape(_MISSING) + r"([^，。]+)")
 # Sector -> the words a sub-column or entry uses for it.
 DEFAULT_SECTORS = {
     "教育": ["教育", "学校"],
@@ -45,7 +49,7 @@ def check(site, config):
                if not any(alias in name for alias in aliases for name in names)]
     if missing:
         subs = "、".join(dict.fromkeys(_sub_column_names(site, key))) or "无子栏目"
-        yield Problem(entry.url, f"「{spec.name}」缺少以下领域的子栏目或信息：{'、'.join(missing)}，请按领域设置子栏目并发布信息",
+        yield Problem(entry.url, f"「{spec.name}」{_MISSING}{'、'.join(missing)}，请按领域设置子栏目并发布信息",
                       f"现有子栏目：{subs}", key)
 
 
@@ -60,3 +64,9 @@ def _sub_column_names(site, key: str) -> list[str]:
             names.append(page.title)
         names.extend(link.text for link in site.links_to(url) if link.text)
     return names
+
+
+def missing_sectors(finding: Finding) -> list[str]:
+    """The sectors a finding of this rule names as missing (the units of those sectors must act)."""
+    match = _MISSING_LIST.search(finding.message) if finding.rule == RULE_ID else None
+    return match.group(1).split("、") if match else []

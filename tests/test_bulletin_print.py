@@ -1,0 +1,103 @@
+"""What reaches paper: the sample portal audited through the CLI with --format pdf,docx,xlsx; the PDF
+printed by Chromium read back page by page with pypdf, the Word draft opened by python-docx, the
+workbook by openpyxl."""
+import re
+
+import lxml.html
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from audit.demo.server import SAMPLE_PORTAL
+from portal_kit import audit_folder
+from rules import registered_rules
+from test_bulletin import _chromium
+
+TITLE = "关于2022年第三季度政府网站监测情况的通报"
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    _chromium()
+    result = audit_folder(SAMPLE_PORTAL, tmp_path_factory.mktemp("print"), "--format", "html,json,pdf,docx,xlsx")
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def pages(printed):
+    reader = PdfReader(printed.out_dir / "bulletin.pdf")
+    # Whitespace dropped: pypdf spaces out the digits among CJK text and breaks lines at the cell edges.
+    return [(_flat(page.extract_text()), page.mediabox.width > page.mediabox.height) for page in reader.pages]
+
+
+def _annex_rows(printed):
+    html = lxml.html.parse(str(printed.out_dir / "bulletin.html"))
+    return html.xpath("//table[@class='findings']/tbody/tr")
+
+
+def test_pdf_is_short_portrait_then_landscape_annex(pages, printed):
+    assert len(printed.findings) == 21
+    # 21 problems: the letter, the 问题清单 and the technical annex in at most 10 A4 pages.
+    assert len(pages) <= 10
+    landscape = [wide for _, wide in pages]
+    first_annex = next(i for i, (text, _) in enumerate(pages) if "附件1" in text and "问题清单" in text and landscape[i])
+    assert not any(landscape[:first_annex]) and all(landscape[first_annex:])
+
+
+def test_every_page_numbered_with_running_header_and_no_browser_stamps(pages):
+    for number, (text, _) in enumerate(pages, 1):
+        assert f"—{number}—" in text
+        assert "file:" not in text and "bulletin.html" not in text
+        if number > 1:
+            assert text.startswith(TITLE)
+
+
+def test_no_annex_row_is_cut_across_pages(pages, printed):
+    rows = _annex_rows(printed)
+    assert len(rows) == 21
+    flat_pages = [text for text, _ in pages]
+    for row in rows:
+        cells = row.xpath("./td")
+        problem = _flat(cells[3].text_content())
+        head, tail = problem[:14], problem[-10:]
+        # The top and the bottom of the row's tallest cell stand on the same page.
+        assert any(head in page and tail in page for page in flat_pages), cells[0].text_content()
+
+
+def test_official_language_on_the_letter_pages(pages):
+    annex2 = next(i for i, (text, _) in enumerate(pages) if "附件2" in text and "技术说明" in text)
+    letter = "".join(text for text, _ in pages[:annex2])
+    ids = {spec.id for spec in registered_rules()}
+    assert not [rule for rule in ids if rule in letter]
+    assert "公文未标注公开属性（公文未标注公开属性" not in letter
+    assert "另有0个" not in letter and "暂定" not in letter and "—：" not in letter
+    assert "马关县人民政府网站" in letter                       # SiteName meta, not the URL alone
+    assert "检查时段为2022年7月1日至2022年10月15日" in letter
+    assert "不适用" in letter
+    # 行政许可事项清单 is linked four clicks deep: found too deep, in (一) as in the finding.
+    assert "位于第4层，超过3次点击可达的要求，按未设置计" in letter
+    technical = "".join(text for text, _ in pages[annex2:])
+    assert "label.missing" in technical and "暂定" in technical
+
+
+def test_docx_is_an_official_document_draft(printed):
+    doc = Document(printed.out_dir / "bulletin.docx")
+    title = next(p for p in doc.paragraphs if p.text == TITLE)
+    run = title.runs[0]
+    assert run.font.size.pt == 22 and run._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    body = next(p for p in doc.paragraphs if p.text.startswith("根据《国务院办公厅"))
+    assert body.runs[0].font.size.pt == 16 and body.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert doc.sections[0].orientation != WD_ORIENT.LANDSCAPE
+    assert doc.sections[1].orientation == WD_ORIENT.LANDSCAPE
+    annex = next(t for t in doc.tables if t.rows[0].cells[0].text == "序号" and t.rows[0].cells[-1].text == "整改状态")
+    assert len(annex.rows) == 22
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "公文未标注公开属性（公文未标注公开属性" not in text
+    assert any(p.text == "县人民政府办公室" for p in doc.paragraphs)

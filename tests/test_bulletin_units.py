@@ -1,0 +1,96 @@
+"""The right unit and deadline per problem, on the real path: a portal served on 127.0.0.1, crawled
+by the CLI with a --config, findings.json and the bulletin read back."""
+from datetime import date
+
+import pytest
+
+from audit.quarters import add_working_days
+from portal_kit import audit_pages, doc_page, page
+
+CONFIG = """
+units:
+  doc_prefixes: {测司: 县司法局}
+bulletin:
+  deadline_working_days: {单项否决: 3, 扣分: 10, 提示: 15}
+  site_name: 测试县人民政府门户网站
+  doc_number: 测政办通〔2022〕7号
+  issuer: 测试县人民政府办公室
+"""
+
+
+def _doc_without_publisher(title: str, number: str) -> str:
+    return page(title, f'<table class="meta"><tr><th>文号：</th><td>{number}</td></tr>'
+                       f"<tr><th>发布日期：</th><td>2022-09-01</td></tr></table><h1>{title}</h1><p>正文。</p>")
+
+
+PORTAL = {
+    "/index.html": page("首页", '<a href="/xxgk/gfxwj/">规范性文件</a><a href="/xxgk/ggqsy/">公共企事业单位信息公开</a>'
+                        '<ul><li><a href="/d/1.html">新闻</a><span>2022-10-10</span></li></ul>'),
+    "/d/1.html": page("新闻", "<p>内容</p>"),
+    "/xxgk/gfxwj/": page("规范性文件", '<ul class="list">'
+                         '<li><a href="/xxgk/gfxwj/1001.html">关于印发甲办法的通知</a><span>2022-09-01</span></li>'
+                         '<li><a href="/xxgk/gfxwj/1002.html">关于印发乙办法的通知</a><span>2022-09-01</span></li>'
+                         '<li><a href="/xxgk/gfxwj/1003.html">关于印发丙办法的通知</a><span>2022-09-01</span></li>'
+                         '</ul>'),
+    # 发布机构 on the page; 文号 prefix mapped in the config; neither (→ the configured default).
+    "/xxgk/gfxwj/1001.html": doc_page("关于印发甲办法的通知", doc_number="测政办规〔2022〕1号"),
+    "/xxgk/gfxwj/1002.html": _doc_without_publisher("关于印发乙办法的通知", "测司规〔2022〕2号"),
+    "/xxgk/gfxwj/1003.html": _doc_without_publisher("关于印发丙办法的通知", "测发改规〔2022〕3号"),
+    "/xxgk/ggqsy/": page("公共企事业单位信息公开", '<ul class="tree"><li><a href="/xxgk/ggqsy/jy/">教育</a></li></ul>'),
+    "/xxgk/ggqsy/jy/": page("教育", '<ul class="list"><li><a href="/xxgk/ggqsy/jy/1.html">测试县第一中学招生简章</a>'
+                                    "<span>2022-09-01</span></li></ul>"),
+    "/xxgk/ggqsy/jy/1.html": page("测试县第一中学招生简章", "<p>简章。</p>"),
+}
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory):
+    work = tmp_path_factory.mktemp("units")
+    config = work / "config.yaml"
+    config.write_text(CONFIG, encoding="utf-8")
+    result = audit_pages(work, PORTAL, "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _by_path(result, rule):
+    return {f["url"][len(result.base_url) - 1:]: f for f in result.of(rule)}
+
+
+def test_a_normative_document_goes_to_its_issuer_alone(audited):
+    labels = _by_path(audited, "label.missing")
+    assert labels["/xxgk/gfxwj/1001.html"]["units"] == ["测试县人民政府办公室"]   # 发布机构
+    assert labels["/xxgk/gfxwj/1002.html"]["units"] == ["县司法局"]               # 文号 prefix 测司
+    assert labels["/xxgk/gfxwj/1003.html"]["units"] == ["县政府办公室"]           # the configured default
+
+
+def test_missing_sectors_name_their_own_units(audited):
+    [finding] = audited.of("entity.sector_missing")
+    # 教育 exists: its unit does not answer for the sectors that are missing.
+    assert "县教育体育局" not in finding["units"]
+    assert {"县住房和城乡建设局", "县发展和改革局", "县生态环境分局", "县交通运输局"} <= set(finding["units"])
+
+
+def test_deadline_per_severity_with_the_holiday_calendar(audited):
+    # As of Saturday 2022-10-15: ten working days → Friday 2022-10-28; fifteen → 2022-11-04.
+    by_severity = {f["severity"]: f["deadline"] for f in audited.findings}
+    assert by_severity["扣分"] == "2022-10-28"
+    assert by_severity.get("提示", "2022-11-04") == "2022-11-04"
+    # The National Day week is no working time: 1 working day after 30 September 2022 is 8 October (调休).
+    assert add_working_days(date(2022, 9, 30), 1) == date(2022, 10, 8)
+    html = (audited.out_dir / "bulletin.html").read_text("utf-8")
+    assert "扣分问题于10个工作日内（2022年10月28日前）" in html
+
+
+def test_findings_carry_evidence_fields(audited):
+    for finding in audited.findings:
+        assert {"fetched_at", "title", "deadline", "state", "first_seen", "units"} <= set(finding)
+    label = _by_path(audited, "label.missing")["/xxgk/gfxwj/1002.html"]
+    assert label["title"] == "关于印发乙办法的通知" and label["fetched_at"].startswith(str(date.today().year))
+
+
+def test_configured_name_number_and_sign_off(audited):
+    html = (audited.out_dir / "bulletin.html").read_text("utf-8")
+    assert "测试县人民政府门户网站网站" not in html and "对测试县人民政府门户网站" in html
+    assert '<p class="docno">测政办通〔2022〕7号</p>' in html
+    assert '<p class="signature">测试县人民政府办公室<br>2022年10月15日</p>' in html
