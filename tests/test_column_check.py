@@ -126,8 +126,9 @@ def test_the_column_report_gives_every_rule_a_verdict(runs, tmp_path):
         f"为判断文件有无政策解读及是否与解读双向关联，另读取了「政策解读」栏目（{column.base_url}xxgk/zcjd/，信息4条）。")
     verdicts = _verdicts(dom)
     assert {rule: verdict for rule, (verdict, _) in verdicts.items()} == {
-        "catalog.blank_node": "合格", "column.due_soon": "合格", "column.empty": "合格", "column.missing": "合格",
-        "column.stale": "合格", "entity.sector_missing": "合格",
+        # 基本目录 and 公共企事业单位 rules do not look at the 规范性文件库: 不适用, neither pass nor fail.
+        "catalog.blank_node": "不适用", "column.due_soon": "合格", "column.empty": "合格", "column.missing": "合格",
+        "column.stale": "合格", "entity.sector_missing": "不适用",
         "interpretation.missing": "不合格", "interpretation.unlinked": "不合格",
         "label.conflict": "合格", "label.missing": "不合格", "label.not_public": "合格", "link.broken": "不合格",
         "normative.metadata_missing": "合格", "normative.no_download": "合格", "page.meta_missing": "不合格",
@@ -144,7 +145,7 @@ def _bulletin_verdicts(dom: Selector) -> dict[str, dict[str, str]]:
     for table in dom.css("table"):
         scopes = table.css("th.scope::text").getall()
         for row in table.css("tbody tr"):
-            rule = row.css("small::text").get()
+            rule = row.attrib.get("data-rule")
             for scope, verdict in zip(scopes, row.css("td.nowrap::text").getall()):
                 tables.setdefault(scope, {})[rule] = verdict
     return tables

@@ -40,7 +40,7 @@ def _verdict(bulletin: str, rule_id: str, column_name: str) -> str:
     """The verdict cell of a rule's row under a column in the bulletin's verdict table."""
     header = bulletin[bulletin.index("<th>栏目检查项</th>"):]
     scopes = [cell.split("</th>")[0] for cell in header.split("</tr>")[0].split('<th class="scope">')[1:]]
-    row = header[header.index(f"<small>{rule_id}</small>"):].split("</tr>")[0]
+    row = header[header.index(f'data-rule="{rule_id}"'):].split("</tr>")[0]
     cells = [cell.split(">", 1)[1].split("</td>")[0] for cell in row.split("<td class=")[1:]]
     return cells[scopes.index(column_name)]
 
