@@ -119,18 +119,28 @@ def _audit_options(func):
                         help="每个请求的超时秒数（默认15）/ per-request timeout (default 15).")(func)
     func = click.option("--max-pages", type=click.IntRange(min=1), metavar="N",
                         help="最多抓取页面数（默认20000）/ stop after this many pages (default 20000).")(func)
+    func = click.option("--concurrency", type=click.IntRange(min=1), metavar="N",
+                        help="同时请求数，关闭自动调速，只用于检查自己的网站 / fixed concurrent requests "
+                             "(own site only; default adapts to the site).")(func)
+    func = click.option("--delay", type=click.FloatRange(min=0), metavar="SECONDS",
+                        help="两次请求之间至少间隔的秒数（默认0）/ seconds between requests (default 0).")(func)
     func = click.option("--quiet", is_flag=True, help="不显示进度 / no progress display.")(func)
     func = click.option("--format", "formats", metavar="LIST",
                         help=f"输出格式，逗号分隔（{','.join(FORMATS)}；默认 html,json）/ output formats.")(func)
     return func
 
 
-def _with_overrides(config: AuditConfig, timeout: float | None, max_pages: int | None) -> AuditConfig:
+def _with_overrides(config: AuditConfig, timeout: float | None, max_pages: int | None,
+                    concurrency: int | None = None, delay: float | None = None) -> AuditConfig:
     crawl = config.crawl
     if timeout is not None:
         crawl = replace(crawl, timeout=timeout)
     if max_pages is not None:
         crawl = replace(crawl, max_pages=max_pages)
+    if concurrency is not None:
+        crawl = replace(crawl, concurrency=concurrency)
+    if delay is not None:
+        crawl = replace(crawl, delay=delay)
     return replace(config, crawl=crawl)
 
 
@@ -194,7 +204,7 @@ def _report(outcome: AuditOutcome) -> int:
 @_audit_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="输出目录（findings.json, bulletin.html）/ output directory.")
-def audit(url, as_of, column, db_url, config_path, timeout, max_pages, quiet, formats, out_dir):
+def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurrency, delay, quiet, formats, out_dir):
     """检查一个政府网站 / audit the portal at URL (its host only).
 
     Exit status: 0 audit done (with or without findings), 1 database write failure, 2 bad arguments
@@ -204,7 +214,7 @@ def audit(url, as_of, column, db_url, config_path, timeout, max_pages, quiet, fo
     formats = _formats(formats)
     config, store = _open(config_path, db_url)
     report_config = _report_config(config_path)
-    config = _with_overrides(config, timeout, max_pages)
+    config = _with_overrides(config, timeout, max_pages, concurrency, delay)
     outcome = _run(url, as_of or date.today(), column, config, store, out_dir, quiet, report_config, formats)
     sys.exit(_report(outcome))
 

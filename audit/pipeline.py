@@ -3,6 +3,7 @@ crawl goes, so page bodies never pile up in memory and an interrupted crawl keep
 already fetched; ResumedRun hands a resumed crawl what the interrupted one stored."""
 from __future__ import annotations
 
+import time
 from datetime import date
 
 from scrapy.exceptions import DropItem
@@ -15,6 +16,11 @@ from crawler.reading import PageReading
 
 # The finish reason of a crawl stopped because the store could not be written.
 STORE_FAILED = "store_failed"
+# Items are written in one transaction per this many, or per this many seconds, whichever comes
+# first: a commit per page was half the crawler's time. A killed crawl loses at most that much,
+# which resuming fetches again.
+BATCH_ITEMS = 200
+BATCH_SECONDS = 1.0
 
 
 class StorePipeline:
@@ -27,6 +33,8 @@ class StorePipeline:
         self.owns_run = self.run_id is None
         self.failure: str | None = None
         self.closing = False
+        self._pending: list = []
+        self._since = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -40,27 +48,49 @@ class StorePipeline:
                                                spider.audit_config.fingerprint)
 
     def process_item(self, item):
+        if self.failure is not None:
+            raise DropItem(self.failure)
+        self._pending.append(item)
+        if len(self._pending) >= BATCH_ITEMS or time.monotonic() - self._since >= BATCH_SECONDS:
+            self._flush()
+        return item
+
+    def _flush(self) -> None:
+        pending, self._pending, self._since = self._pending, [], time.monotonic()
+        if not pending:
+            return
         try:
-            if isinstance(item, FetchedPage):
-                self.store.save_page(self.run_id, item)
-            elif isinstance(item, CheckedLink):
-                self.store.save_check(self.run_id, item)
-            elif isinstance(item, CertificateCheck):
-                self.store.save_certificate(self.run_id, item)
-            elif isinstance(item, ColumnMembership):
-                self.store.save_membership(self.run_id, item)
-            elif isinstance(item, ListCoverage):
-                self.store.save_list_read(self.run_id, item)
+            with self.store.batch():
+                for item in pending:
+                    self._save(item)
         except StoreError as exc:
             # A full disk or a lost database: stop cleanly; what was committed stays committed.
             self.failure = str(exc)
+            # Also when the last batch fails as the crawl closes (its finish reason is then set).
+            self.crawler.stats.set_value(STORE_FAILED, True)
             if not self.closing:
                 self.closing = True
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_FAILED))
             raise DropItem(str(exc)) from exc
-        return item
+
+    def _save(self, item) -> None:
+        if isinstance(item, FetchedPage):
+            self.store.save_page(self.run_id, item)
+        elif isinstance(item, CheckedLink):
+            self.store.save_check(self.run_id, item)
+        elif isinstance(item, CertificateCheck):
+            self.store.save_certificate(self.run_id, item)
+        elif isinstance(item, ColumnMembership):
+            self.store.save_membership(self.run_id, item)
+        elif isinstance(item, ListCoverage):
+            self.store.save_list_read(self.run_id, item)
 
     def close_spider(self) -> None:
+        if self.failure is None:
+            try:
+                self._flush()
+            except DropItem:
+                return
         if self.owns_run and self.failure is None:
             spider = self.crawler.spider
             conclude_run(self.store, self.run_id, spider.audit_config)

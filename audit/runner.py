@@ -122,6 +122,11 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     settings.set("DNS_TIMEOUT", config.crawl.timeout)
     settings.set("CLOSESPIDER_PAGECOUNT", config.crawl.max_pages)
     settings.set("ROBOTSTXT_OBEY", config.crawl.obey_robots)
+    if config.crawl.concurrency is not None:
+        settings.set("AUTOTHROTTLE_ENABLED", False)
+        settings.set("CONCURRENT_REQUESTS", config.crawl.concurrency)
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", config.crawl.concurrency)
+    settings.set("DOWNLOAD_DELAY", config.crawl.delay)
     # Fetch failures are stored and reported as findings; Scrapy's own log would only repeat them.
     settings.set("LOG_LEVEL", "CRITICAL")
     process = _AuditProcess(settings)
@@ -134,7 +139,7 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     if process.received is not None:
         store.finish_run(run_id, INTERRUPTED)
         raise AuditInterrupted(process.received)
-    if crawler.stats.get_value("finish_reason") == STORE_FAILED:
+    if STORE_FAILED in (crawler.stats.get_value("finish_reason"), crawler.stats.get_value(STORE_FAILED)):
         try:
             store.finish_run(run_id, "failed")
         except StoreError:

@@ -101,6 +101,10 @@ class CrawlLimits:
     read_seconds: float = 20.0
     read_memory_mb: int = 768
     attachments_inflated_mb: int = 4096
+    # Politeness: None keeps the adaptive default (AutoThrottle, 4 at a time); a number fixes the
+    # concurrent requests to the site (for one's own site). `delay`: seconds between requests.
+    concurrency: int | None = None
+    delay: float = 0.0
 
 
 _ANCHOR_NOISE = re.compile(r"[\s\u200b\ufeff·•»>《》「」【】\[\]()（）:：、,，.。\-—_|]+")

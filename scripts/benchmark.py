@@ -36,6 +36,7 @@ import argparse
 import io
 import json
 import math
+import os
 import random
 import resource
 import shutil
@@ -592,14 +593,20 @@ class AuditResult:
     seconds: float
     exit_code: int
     peak_rss_mb: float
+    # CPU seconds (user + system) of the audit and its reader processes: a figure other work on a
+    # shared machine does not inflate the way it inflates wall time.
+    cpu_seconds: float
     phases: dict[str, tuple[float, float, float]]
     stdout: str
     stderr: str
 
 
-def run_audit(base_url: str, db_path: Path, out_dir: Path, max_pages: int, plain: bool, nice: int) -> AuditResult:
+def run_audit(base_url: str, db_path: Path, out_dir: Path, max_pages: int, plain: bool, nice: int,
+              concurrency: int | None = None) -> AuditResult:
     args = ["audit", base_url, "--as-of", AS_OF.isoformat(), "--max-pages", str(max_pages), "--quiet",
             "--db", f"sqlite:///{db_path}", "--out", str(out_dir)]
+    if concurrency:
+        args += ["--concurrency", str(concurrency)]
     if plain:
         executable = Path(sys.executable).with_name("govaudit")
         command = [str(executable) if executable.exists() else "govaudit", *args]
@@ -610,14 +617,17 @@ def run_audit(base_url: str, db_path: Path, out_dir: Path, max_pages: int, plain
     start = time.monotonic()
     proc = subprocess.run(command, capture_output=True, text=True, cwd=out_dir.parent)
     seconds = time.monotonic() - start
-    # The largest RSS of any waited-for child; the audit is the only child this process starts.
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # The largest RSS of any waited-for child (reader processes included: the audit waits for them);
+    # the audit is the only child this process starts.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb = children.ru_maxrss
     phases: dict[str, tuple[float, float, float]] = {}
     for line in proc.stderr.splitlines():
         if line.startswith("BENCH "):
             _, name, secs, rss, peak = line.split()
             phases[name] = (float(secs), float(rss), float(peak))
-    return AuditResult(seconds, proc.returncode, peak_kb / 1024, phases, proc.stdout, proc.stderr)
+    return AuditResult(seconds, proc.returncode, peak_kb / 1024, children.ru_utime + children.ru_stime, phases,
+                       proc.stdout, proc.stderr)
 
 
 def db_counts(db_path: Path) -> dict[str, int]:
@@ -644,6 +654,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nice", type=int, default=0, help="run the audit under nice -n N")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (portal/, bench.sqlite, out/)")
     parser.add_argument("--json", type=Path, help="also write the measurements as JSON here")
+    parser.add_argument("--concurrency", type=int, help="politeness off: the audit's --concurrency N (own site)")
     args = parser.parse_args(argv)
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="govaudit-bench-"))
@@ -663,7 +674,7 @@ def main(argv: list[str] | None = None) -> int:
             server_rate = probe_server(server.base_url, sample)
             print(f"server probe: {server_rate:.0f} req/s; auditing {server.base_url}", file=sys.stderr)
             result = run_audit(server.base_url, db_path, out_dir, max(args.pages * 2, args.pages + 1000),
-                               args.plain, args.nice)
+                               args.plain, args.nice, args.concurrency)
         if result.exit_code != 0:
             print(result.stderr[-3000:], file=sys.stderr)
             print(f"audit failed with exit code {result.exit_code}", file=sys.stderr)
@@ -682,10 +693,14 @@ def main(argv: list[str] | None = None) -> int:
                 ("findings", str(counts.get("finding", 0))),
                 ("server probe (req/s, 4 clients)", f"{server_rate:.0f}"),
                 ("audit wall time (s)", f"{result.seconds:.1f}"),
-                ("pages/s (whole audit)", f"{rate:.1f}")]
+                ("pages/s (whole audit)", f"{rate:.1f}"),
+                ("CPU s (audit + readers) · ms per page", f"{result.cpu_seconds:.1f} · "
+                                                         f"{1000 * result.cpu_seconds / max(stored_pages, 1):.1f}")]
         if crawl:
             rows += [("crawl phase (s) / pages/s", f"{crawl[0]:.1f} / {crawl_rate:.1f}"),
                      ("post-crawl incl. exit (s)", f"{post:.1f}")]
+            if "rules" in result.phases:
+                rows.append(("rules: pages/s", f"{stored_pages / max(result.phases['rules'][0], 1e-3):.0f}"))
             for name in ("snapshot", "rules", "annotate", "conclude", "summary", "outputs"):
                 if name in result.phases:
                     secs, rss, peak = result.phases[name]
@@ -707,6 +722,7 @@ def main(argv: list[str] | None = None) -> int:
                 "pages": args.pages, "site": site, "stored": counts, "wall_seconds": result.seconds,
                 "pages_per_second": rate, "peak_rss_mb": result.peak_rss_mb, "db_mb": db_mb,
                 "server_rps": server_rate, "phases": result.phases, "post_crawl_seconds": post,
+                "cpu_seconds": result.cpu_seconds, "concurrency": args.concurrency, "machine_cores": os.cpu_count(),
             }, indent=2, ensure_ascii=False))
         for failure in failures:
             print(f"  TARGET MISSED: {failure}")

@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, create_engine, delete, event, inspect, select
+from sqlalchemy import Engine, create_engine, delete, event, insert, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
@@ -76,16 +76,32 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._site_urls: dict[int, str] = {}
         self._site_hosts: dict[int, set[str]] = {}
+        self._batch: Session | None = None
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """One session and one transaction: committed whole, or rolled back whole."""
+        """One session and one transaction: committed whole, or rolled back whole. Inside batch(),
+        the batch's."""
+        if self._batch is not None:
+            yield self._batch
+            return
         with self._sessions() as session:
             try:
                 with session.begin():
                     yield session
             except SQLAlchemyError as exc:
                 raise StoreError(f"数据库写入失败 / database write failed: {_first_line(exc)}") from exc
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Every write in the block in one transaction: the crawl commits many pages at once (a
+        commit per page was half the crawler's time). Committed whole, or rolled back whole."""
+        with self.unit_of_work() as session:
+            self._batch = session
+            try:
+                yield
+            finally:
+                self._batch = None
 
     def reading(self) -> Session:
         """A session for reads only (use as a context manager)."""
@@ -183,11 +199,17 @@ class Store:
             site_hosts.add(_host(fetched.final_url))
         reading = fetched.reading
         with self.unit_of_work() as session:
-            session.execute(delete(Page).where(Page.run_id == run_id, Page.url == fetched.url))
-            session.execute(delete(Link).where(Link.run_id == run_id, Link.from_url == fetched.url))
-            session.execute(delete(ListItem).where(ListItem.run_id == run_id, ListItem.page_url == fetched.url))
+            # Not matched against the objects of a batch's session (that cost grows with the batch).
+            unsynchronised = {"synchronize_session": False}
+            session.execute(delete(Page).where(Page.run_id == run_id, Page.url == fetched.url),
+                            execution_options=unsynchronised)
+            session.execute(delete(Link).where(Link.run_id == run_id, Link.from_url == fetched.url),
+                            execution_options=unsynchronised)
+            session.execute(delete(ListItem).where(ListItem.run_id == run_id, ListItem.page_url == fetched.url),
+                            execution_options=unsynchronised)
             session.execute(delete(HiddenLinkRecord).where(HiddenLinkRecord.run_id == run_id,
-                                                           HiddenLinkRecord.page_url == fetched.url))
+                                                           HiddenLinkRecord.page_url == fetched.url),
+                            execution_options=unsynchronised)
             page = Page(run_id=run_id, url=fetched.url, final_url=fetched.final_url, status=fetched.status,
                         error=fetched.error, content_type=fetched.content_type, fetched_at=_now(), labels=[],
                         meta_tags={}, text=fetched.attachment_text, truncated=fetched.truncated,
@@ -219,21 +241,24 @@ class Store:
             page.breadcrumb = [{"text": crumb.text, "url": crumb.url} for crumb in reading.breadcrumb]
             page.more_requests = [{"url": more.url, "formdata": dict(more.formdata)} for more in reading.more_requests]
             next_pages = {canonical_url(url) for url in reading.next_pages}
-            session.add_all(
-                Link(run_id=run_id, from_url=fetched.url, to_url=target, text=link.text[:500], tag=link.tag,
-                     on_site=_host(target) in site_hosts, is_click=link.tag == "a" and target not in next_pages,
-                     region=str(link.region))
-                for link, target in ((link, canonical_url(link.url)) for link in reading.links)
-            )
+            # Links and list rows by executemany (a page holds hundreds; ORM objects cost more than the SQL).
+            links = [dict(run_id=run_id, from_url=fetched.url, to_url=target, text=link.text[:500], tag=link.tag,
+                          on_site=_host(target) in site_hosts, is_click=link.tag == "a" and target not in next_pages,
+                          region=str(link.region))
+                     for link, target in ((link, canonical_url(link.url)) for link in reading.links)]
             if page.redirect_to:
-                session.add(Link(run_id=run_id, from_url=fetched.url, to_url=page.redirect_to, text="",
-                                 tag="redirect", on_site=_host(page.redirect_to) in site_hosts, is_click=False))
-            for main_list, entries in ((True, reading.list_items), (False, reading.dated_links)):
-                session.add_all(
-                    ListItem(run_id=run_id, page_url=fetched.url, position=position, main_list=main_list,
-                             title=entry.title[:1000], url=canonical_url(entry.url), date=entry.date, date_source=entry.date_source)
-                    for position, entry in enumerate(entries)
-                )
+                links.append(dict(run_id=run_id, from_url=fetched.url, to_url=page.redirect_to, text="",
+                                  tag="redirect", on_site=_host(page.redirect_to) in site_hosts, is_click=False,
+                                  region=None))
+            if links:
+                session.execute(insert(Link), links)
+            rows = [dict(run_id=run_id, page_url=fetched.url, position=position, main_list=main_list,
+                         title=entry.title[:1000], url=canonical_url(entry.url), date=entry.date,
+                         date_source=entry.date_source)
+                    for main_list, entries in ((True, reading.list_items), (False, reading.dated_links))
+                    for position, entry in enumerate(entries)]
+            if rows:
+                session.execute(insert(ListItem), rows)
             session.add_all(HiddenLinkRecord(run_id=run_id, page_url=fetched.url, url=link.url[:2048], text=link.text[:500],
                                              how=link.how[:64]) for link in reading.hidden_links)
 
