@@ -644,5 +644,20 @@ def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, forma
     _print_outputs(written)
 
 
+@main.group()
+def db():
+    """数据库 / the database."""
+
+
+@db.command(name="upgrade")
+@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+def db_upgrade(db_url):
+    """把数据库升级到当前版本 / bring the database to the current schema (SQLite and PostgreSQL)."""
+    from audit.store.schema import current_revision
+
+    _, store = _open(None, db_url)
+    click.echo(f"数据库已是当前版本 / database schema at revision {current_revision(store.engine)}")
+
+
 if __name__ == "__main__":
     main()

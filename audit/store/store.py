@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import sys
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,16 +12,17 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, create_engine, delete, event, insert, inspect, select
+from sqlalchemy import Engine, create_engine, delete, event, insert, select
 from sqlalchemy.engine import make_url
-from sqlalchemy import text as sql_text
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rules.settings import AuditConfig
 from audit.quarters import Quarter
 from audit.store import sites as _sites  # noqa: F401  (its table is part of the schema)
 from audit.store.registers import load_registers
+from audit.store.schema import SchemaError
+from audit.store.schema import upgrade as upgrade_schema
 from audit.store.models import (AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, HiddenLinkRecord, Link,
                                 LinkCheck, ListItem, ListRead, Page)
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
@@ -65,13 +65,13 @@ class Store:
             self.engine: Engine = create_engine(engine_url(db_url))
             if self.engine.dialect.name == "sqlite":
                 _prepare_sqlite(self.engine)
-            _create_schema(self.engine)
+            upgrade_schema(self.engine)
         except ImportError as exc:
             hint = ("pip install 'govaudit[cluster]'" if engine_url(db_url).startswith("postgresql")
                     else "安装该数据库的 SQLAlchemy 驱动 / install its SQLAlchemy driver")
             raise StoreError(f"无法打开数据库，缺少驱动 {exc.name} / missing database driver {exc.name} for "
                              f"{_safe(db_url)}: {hint}") from exc
-        except (ArgumentError, SQLAlchemyError, OSError) as exc:
+        except (ArgumentError, SQLAlchemyError, OSError, SchemaError) as exc:
             raise StoreError(f"无法打开数据库 / cannot open database {_safe(db_url)}: {_first_line(exc)}") from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._site_urls: dict[int, str] = {}
@@ -510,43 +510,6 @@ class FindingNotes:
     indicator: str | None
     # Why the finding's page was judged part of its column (SiteSnapshot.membership_note).
     membership: str | None = None
-
-
-def _create_schema(engine: Engine) -> None:
-    """Create missing tables and columns. Two processes opening a new database at once may race
-    to create the same table; the loser finds it made by the winner on its second look."""
-    for attempt in range(3):
-        try:
-            Base.metadata.create_all(engine)
-            _add_missing_columns(engine)
-            return
-        except OperationalError as exc:
-            if attempt == 2 or ("already exists" not in str(exc) and "locked" not in str(exc)):
-                raise
-            time.sleep(0.2 * (attempt + 1))
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    """Bring a database made by an earlier govaudit up to date: add the (nullable) columns and
-    indexes later versions added to existing tables. Rows stored before have NULL there."""
-    inspector = inspect(engine)
-    with engine.begin() as connection:
-        for table in Base.metadata.sorted_tables:
-            existing = {column["name"] for column in inspector.get_columns(table.name)}
-            added = False
-            for column in table.columns:
-                if column.name in existing:
-                    continue
-                if not column.nullable:
-                    raise StoreError(f"数据库版本过旧，请重建 / database too old, recreate it: {table.name}.{column.name}")
-                kind = column.type.compile(dialect=engine.dialect)
-                preparer = engine.dialect.identifier_preparer
-                connection.execute(sql_text(f"ALTER TABLE {preparer.quote(table.name)} "
-                                            f"ADD COLUMN {preparer.quote(column.name)} {kind}"))
-                added = True
-            if added:
-                for index in table.indexes:
-                    index.create(connection, checkfirst=True)
 
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain")
