@@ -22,10 +22,10 @@ from reports.pdf import find_chromium
 from audit.progress import CrawlProgress
 from audit.quarters import BadQuarter, Quarter
 from reports.config import ReportConfig, load_report_config
-from audit.judge import check_rule_settings
 from audit.runner import AuditInterrupted, AuditOutcome, BadSiteURL, check_site_url, quarterly_as_of, render_stored, run_audit
 from audit.store import Store, StoreError, default_db_url
 from rules import registered_rules
+from rules.catalogue import markdown_table, option_lines
 
 EXIT_OK = 0
 EXIT_DATABASE = 1
@@ -57,7 +57,6 @@ def _parse_date(_ctx, _param, value: str | None) -> date | None:
 def _open(config_path: str | None, db_url: str | None) -> tuple[AuditConfig, Store]:
     try:
         config = load_config(config_path)
-        check_rule_settings(config)
         store = Store(db_url or default_db_url())
     except (ConfigError, StoreError) as exc:
         _fail_usage(str(exc))
@@ -249,12 +248,19 @@ def demo(out_dir, db_url, quiet, formats):
 
 
 @main.command(name="rules")
-def list_rules():
-    """列出全部检查规则 / list every rule with its severity and the clause it enforces."""
+@click.option("--markdown", is_flag=True, help="输出 README 的规则表 / print the README's rule table.")
+def list_rules(markdown):
+    """列出全部检查规则 / list every rule with its severity, the clause it enforces and its options."""
+    if markdown:
+        click.echo(markdown_table())
+        return
     for spec in registered_rules():
         summary = " ".join(spec.doc.split("\n\n")[0].split())
         click.echo(f"{spec.id:<18} {spec.severity.value}  {spec.title}")
+        click.echo(f"{'':<18} 何时报告：{spec.summary}")
         click.echo(f"{'':<18} 依据：{spec.clause}")
+        for line in option_lines(spec):
+            click.echo(f"{'':<18} 选项 {line}")
         if spec.needs in COLUMN_CHECK:
             click.echo(f"{'':<18} {COLUMN_CHECK[spec.needs]}")
         click.echo(f"{'':<18} {summary}\n")

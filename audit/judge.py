@@ -3,9 +3,7 @@ fingerprint, 责任单位 and scoring indicator, and stored. Used by the audit r
 when the spider runs alone under `scrapy crawl`."""
 from __future__ import annotations
 
-from datetime import date
-
-from audit.config import AuditConfig, ConfigError
+from audit.config import AuditConfig
 from audit.store import FindingNotes, Store
 from audit.store.history import fingerprints, previous_home
 from reports.config import ReportConfig, load_report_config
@@ -28,18 +26,6 @@ def evaluate(site: SiteSnapshot, config: AuditConfig) -> list[Finding]:
 def unjudged_rules(site: SiteSnapshot) -> list[str]:
     """The rules the run could not judge: what they need lies in pages it did not read."""
     return [spec.id for spec in registered_rules() if not site.reads(spec.needs)]
-
-
-def check_rule_settings(config: AuditConfig) -> None:
-    """Run every rule once over an empty site, so a bad rule setting in the config stops the
-    audit before the crawl (exit 2) rather than after an hour of crawling."""
-    empty = SiteSnapshot(site_url="http://settings.check/", as_of=date.today(), scope=None, config=config)
-    try:
-        evaluate(empty, config)
-    except ConfigError:
-        raise
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise ConfigError(f"规则配置无效 / invalid rule setting: {type(exc).__name__}: {exc}") from exc
 
 
 def annotate(findings: list[Finding], site: SiteSnapshot, report_config: ReportConfig) -> list[FindingNotes]:

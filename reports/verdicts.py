@@ -34,9 +34,9 @@ _NORMATIVE_RULES = ("normative.", "interpretation.")
 def applies(spec: RuleSpec, column: str, config: AuditConfig) -> bool:
     """Whether the rule judges the column: a rule set to one column (its `column` setting) judges
     that one only; the 规范性文件 rules judge the 规范性文件库; every other rule judges every column."""
-    own = config.rule_option(spec.id, "column")
+    own = getattr(config.options(spec.options), "column", None)
     if own is not None:
-        return str(own) == column
+        return own == column
     if spec.id.startswith(_NORMATIVE_RULES):
         return column == NORMATIVE_COLUMN
     return True

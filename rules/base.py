@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pydantic import BaseModel, ConfigDict
+
 from crawler.columns import Evidence
 
 if TYPE_CHECKING:
@@ -51,6 +53,20 @@ class Problem:
     column: str | None = None
 
 
+class RuleOptions(BaseModel):
+    """The options a rule declares, next to its `@rule` metadata: each field is one option, with
+    its type, its default (the only one) and its meaning (the field's description). A user's
+    `rules: {<rule id>: {...}}` section is validated against them: an unknown key or a wrong type
+    is an error, not a setting silently ignored."""
+
+    # YAML reads 2022 or 14 as numbers where a list of words is meant; a word is a word.
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class NoOptions(RuleOptions):
+    """A rule without options: any key under its id in the config is a mistake."""
+
+
 CheckFunction = Callable[["SiteSnapshot", "AuditConfig"], Iterable[Problem]]
 
 
@@ -60,6 +76,8 @@ class RuleSpec:
     title: str
     severity: Severity
     clause: str
+    # When the rule reports, in a line of Chinese (`govaudit rules`, the README's rule table).
+    summary: str
     check: CheckFunction
     doc: str
     # What the rule must have read to conclude; a run that did not read it does not run the rule.
@@ -67,6 +85,7 @@ class RuleSpec:
     # The rule judges a column by its whole list: where a list was read short (a coverage gap)
     # it does not judge on part of it, and its verdict there is 未能完整检查.
     needs_whole_list: bool = False
+    options: type[RuleOptions] = NoOptions
 
     def findings(self, site: "SiteSnapshot", config: "AuditConfig") -> Iterator[Finding]:
         for problem in self.check(site, config):
@@ -76,16 +95,20 @@ class RuleSpec:
 _REGISTRY: dict[str, RuleSpec] = {}
 
 
-def rule(*, id: str, title: str, severity: Severity, clause: str,
-         needs: Evidence = Evidence.AUDITED, needs_whole_list: bool = False) -> Callable[[CheckFunction], CheckFunction]:
+def rule(*, id: str, title: str, severity: Severity, summary: str, clause: str, needs: Evidence = Evidence.AUDITED,
+         needs_whole_list: bool = False,
+         options: type[RuleOptions] = NoOptions) -> Callable[[CheckFunction], CheckFunction]:
     """Register the decorated check function as a rule; its docstring is the rule's documentation.
-    `needs` is what it must read beyond the audited pages (the site's 解读 pages, the whole site)."""
+    `needs` is what it must read beyond the audited pages (the site's 解读 pages, the whole site);
+    `options` the settings it reads (config.options(options) in the check)."""
 
     def register(check: CheckFunction) -> CheckFunction:
         if id in _REGISTRY:
             raise ValueError(f"rule id registered twice: {id}")
-        _REGISTRY[id] = RuleSpec(id, title, severity, clause, check, (check.__doc__ or "").strip(), needs,
-                                 needs_whole_list)
+        if options is not NoOptions and any(spec.options is options for spec in _REGISTRY.values()):
+            raise ValueError(f"options class declared by two rules: {options.__name__}")
+        _REGISTRY[id] = RuleSpec(id, title, severity, clause, summary, check, (check.__doc__ or "").strip(), needs,
+                                 needs_whole_list, options)
         return check
 
     return register

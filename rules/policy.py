@@ -11,16 +11,39 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from urllib.parse import urldefrag
 
+from pydantic import Field
+
+from rules.base import RuleOptions, registered_rules
 from rules.documents import NORMATIVE_COLUMN, is_document
 from crawler.columns import LIST_ROLES, PageRole
+from rules.settings import AuditConfig
 from rules.snapshot import PageView, SiteSnapshot
 
+# Both judge the same pairs, so an option set on either holds for both (interpretation.missing first).
 INTERPRETATION_RULES = ("interpretation.missing", "interpretation.unlinked")
-DEFAULT_TITLE_WORDS = ("解读",)
-# More related links than this on one page are a shared box, not a pairing.
-DEFAULT_MAX_RELATED = 3
 # Links that can carry a related page (not images, scripts or stylesheets).
 _RELATING_TAGS = frozenset({"a", "iframe"})
+
+
+class InterpretationOptions(RuleOptions):
+    """The options of each interpretation rule (each declares its own subclass)."""
+
+    title_words: tuple[str, ...] = Field(
+        ("解读",), min_length=1, description="A 解读 page is an article whose title contains one of these words "
+                               "(set on either interpretation rule, it holds for both).")
+    max_related: int = Field(
+        3, ge=1, description="A page linking more 解读 pages (or a 解读 linking more documents) shows a shared box "
+                            "(set on either interpretation rule, it holds for both).")
+
+
+def interpretation_options(config: AuditConfig) -> InterpretationOptions:
+    """The interpretation options as set on either rule, else their defaults."""
+    declared = {spec.id: spec.options for spec in registered_rules()}
+    chosen: dict = {}
+    for rule_id in reversed(INTERPRETATION_RULES):
+        options = config.options(declared[rule_id])
+        chosen.update({name: getattr(options, name) for name in options.model_fields_set})
+    return InterpretationOptions(**chosen)
 
 
 def is_article(site: SiteSnapshot, page: PageView) -> bool:
@@ -41,20 +64,12 @@ def normative_documents(site: SiteSnapshot) -> Iterator[PageView]:
 
 def title_words(site: SiteSnapshot) -> tuple[str, ...]:
     """The words that make a title a 解读 title (option `title_words` of the interpretation rules)."""
-    return tuple(str(word) for word in _option(site, "title_words", DEFAULT_TITLE_WORDS))
+    return interpretation_options(site.config).title_words
 
 
 def max_related(site: SiteSnapshot) -> int:
     """Option `max_related` of the interpretation rules: more related links make a shared box."""
-    return int(_option(site, "max_related", DEFAULT_MAX_RELATED))
-
-
-def _option(site: SiteSnapshot, name: str, default):
-    for rule_id in INTERPRETATION_RULES:
-        value = site.config.rule_option(rule_id, name)
-        if value is not None:
-            return value
-    return default
+    return interpretation_options(site.config).max_related
 
 
 def is_interpretation(site: SiteSnapshot, page: PageView, words: tuple[str, ...]) -> bool:

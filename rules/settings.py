@@ -3,8 +3,14 @@ the CLI's job (audit/config.py); here is only their shape."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from crawler.columns import ColumnSpec, CrawlLimits
+
+# A rule's options class (rules.base.RuleOptions, which imports this module for its type hints).
+Options = TypeVar("Options", bound=BaseModel)
 
 
 class ConfigError(ValueError):
@@ -17,12 +23,13 @@ class AuditConfig:
     crawl: CrawlLimits
     columns: tuple[ColumnSpec, ...]
     fingerprint: str
-    # Per-rule settings from the `rules:` section, keyed by rule id (e.g. "entity.sector_missing").
-    rule_settings: dict = field(default_factory=dict, hash=False, compare=False)
+    # The validated `rules:` section: each rule's options, keyed by the options class it declares.
+    rule_settings: dict[type[BaseModel], BaseModel] = field(default_factory=dict, hash=False, compare=False)
 
-    def rule_option(self, rule_id: str, name: str, default=None):
-        """A rule's setting from the config, or `default` when the config does not set it."""
-        return self.rule_settings.get(rule_id, {}).get(name, default)
+    def options(self, kind: type[Options]) -> Options:
+        """The options of the rule that declares `kind`: as the config sets them, else their defaults."""
+        found = self.rule_settings.get(kind)
+        return found if isinstance(found, kind) else kind()
 
     def column(self, key: str) -> ColumnSpec:
         for spec in self.columns:

@@ -44,14 +44,23 @@ def test_bad_config_file(tmp_path):
 
 
 @pytest.mark.parametrize("settings, words", [
-    ("rules:\n  column.due_soon:\n    warn_days: abc\n", "invalid rule setting"),
-    ("rules:\n  text.wrong_expression:\n    extra:\n      - {wrong: 旧名称}\n", "wrong 和 right"),
+    # A typo in an option: named, with the option meant.
+    ("rules:\n  interpretation.missing:\n    title_word: [解读]\n",
+     ["unknown config key: rules.interpretation.missing.title_word", "did you mean: title_words"]),
+    ("rules:\n  column.due_soon:\n    warn_days: abc\n", ["wrong type", "rules.column.due_soon.warn_days", "'abc'"]),
+    ("rules:\n  column.stael:\n    warn_days: 3\n", ["unknown rule: rules.column.stael", "did you mean: column.stale"]),
+    ("colums:\n  lqhm: {stale_days: 90}\n", ["unknown config key: colums", "did you mean: columns"]),
 ])
-def test_bad_rule_settings_stop_before_the_crawl(tmp_path, settings, words):
+def test_bad_settings_stop_before_the_crawl_naming_the_key(tmp_path, settings, words):
+    # More shapes of bad settings are in tests/test_config.py.
     config = tmp_path / "rules.yaml"
     config.write_text(settings, encoding="utf-8")
     done = govaudit("audit", "http://127.0.0.1:9/", "--config", str(config), cwd=tmp_path)
-    assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and str(config) in done.stderr
+    for word in words:
+        assert word in done.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_rules_lists_every_rule_from_its_metadata():
@@ -61,6 +70,8 @@ def test_rules_lists_every_rule_from_its_metadata():
                     "label.missing", "label.conflict", "label.not_public"):
         assert rule_id in done.stdout
     assert "单项否决" in done.stdout and "国办秘函〔2019〕19号" in done.stdout
+    # Each rule's options with type and default, from the rule's own declaration.
+    assert "选项 warn_days（int，默认 14）" in done.stdout and "选项 title_words（list[str]，默认 [\"解读\"]）" in done.stdout
     # What a one-column check (--column) does with rules that read outside the column.
     listed = done.stdout.split("\n\n")
     [stale] = [entry for entry in listed if entry.lstrip().startswith("site.stale ")]

@@ -1,18 +1,28 @@
 import re
 
-from crawler.columns import PageRole
-from rules.base import Problem, Severity, rule
+from pydantic import Field
 
-RULE_ID = "catalog.blank_node"
-DEFAULT_NOTE_MARKERS = ("备注", "说明", "注", "备注说明")
-DEFAULT_NOTE_PHRASES = ("不涉及", "未产生", "未发生", "未设立", "无此项职能", "无此项业务", "无该项职能", "无该项业务")
+from crawler.columns import PageRole
+from rules.base import Problem, RuleOptions, Severity, rule
+
 # Child nodes named in the evidence of a blank branch; the rest are counted.
 _NAMED_CHILDREN = 5
 
 
-@rule(id=RULE_ID, title="基本目录空白节点", severity=Severity.DEDUCT,
+class Options(RuleOptions):
+    column: str = Field("jbml", description="The column whose sub-column pages are the catalogue's nodes.")
+    note_markers: tuple[str, ...] = Field(
+        ("备注", "说明", "注", "备注说明"),
+        description="A line beginning with one of these and a colon (备注：…) explains an empty node.")
+    note_phrases: tuple[str, ...] = Field(
+        ("不涉及", "未产生", "未发生", "未设立", "无此项职能", "无此项业务", "无该项职能", "无该项业务"),
+        description="Phrases that explain an empty node wherever they stand.")
+
+
+@rule(id="catalog.blank_node", title="基本目录空白节点", severity=Severity.DEDUCT,
+      summary="基本目录中没有信息又没有备注说明的节点（整枝都空时只报最上层节点一次）",
       clause="国办秘函〔2019〕19号 单项否决·空白栏目；政府信息公开基本目录编制要求（无信息的目录节点应备注说明原因）",
-      needs_whole_list=True)
+      needs_whole_list=True, options=Options)
 def check(site, config):
     """Checks that each node of the 政府信息公开基本目录 tree (a sub-column page the crawler
     followed from the column `column`, jbml) lists at least one item, or carries a note that
@@ -33,12 +43,12 @@ def check(site, config):
     node that lists items (only its empty node is reported); a node whose list declares records
     that did not come back (a coverage gap: 未能完整检查).
     """
-    key = str(config.rule_option(RULE_ID, "column", "jbml"))
+    options = config.options(Options)
+    key = options.column
     if key not in {spec.key for spec in site.audited_columns()}:
         return
-    markers = tuple(config.rule_option(RULE_ID, "note_markers", DEFAULT_NOTE_MARKERS))
-    phrases = tuple(config.rule_option(RULE_ID, "note_phrases", DEFAULT_NOTE_PHRASES))
-    note_line = re.compile(r"^\s*[【\[（(]?(?:" + "|".join(map(re.escape, markers)) + r")[】\]）)]?\s*[：:]")
+    phrases = options.note_phrases
+    note_line = re.compile(r"^\s*[【\[（(]?(?:" + "|".join(map(re.escape, options.note_markers)) + r")[】\]）)]?\s*[：:]")
     tree = _Tree(site, key, lambda lines: any(note_line.match(line) or any(p in line for p in phrases)
                                               for line in lines))
     for url in tree.nodes:

@@ -1,12 +1,18 @@
 from datetime import timedelta
 
-from rules.base import Problem, Severity, rule
+from pydantic import Field
 
-RULE_ID = "column.due_soon"
+from rules.base import Problem, RuleOptions, Severity, rule
 
 
-@rule(id=RULE_ID, title="栏目即将超期未更新", severity=Severity.HINT,
-      clause="国办秘函〔2019〕19号 单项否决·栏目不更新（预警）；马关县2022年政务公开工作任务清单")
+class Options(RuleOptions):
+    warn_days: int = Field(14, ge=0, description="Warn this many days before a column passes its stale_days.")
+
+
+@rule(id="column.due_soon", title="栏目即将超期未更新", severity=Severity.HINT,
+      summary="栏目将在 14 天内超过更新期限",
+      clause="国办秘函〔2019〕19号 单项否决·栏目不更新（预警）；马关县2022年政务公开工作任务清单",
+      options=Options)
 def check(site, config):
     """Checks that no required column is about to become stale: a column whose newest item is
     still within its `stale_days` but will pass them within `warn_days` (14) days of as-of gets
@@ -21,7 +27,7 @@ def check(site, config):
     Quiet: the newest item is 2022-09-20 (stale in 2023); the column is already stale (that is
     column.stale, not a warning); items are undated; the column was not found.
     """
-    warn_days = int(config.rule_option(RULE_ID, "warn_days", 14))
+    warn_days = config.options(Options).warn_days
     for spec, entry, item, newest_date in site.dated_columns():
         stale_from = newest_date + timedelta(days=spec.stale_days + 1)
         days_left = (stale_from - site.as_of).days

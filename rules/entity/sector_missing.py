@@ -1,25 +1,44 @@
 import re
 
+from pydantic import Field, field_validator
+
 from crawler.columns import PageRole
-from rules.base import Finding, Problem, Severity, rule
+from rules.base import Finding, Problem, RuleOptions, Severity, rule
 
 RULE_ID = "entity.sector_missing"
 _MISSING = "缺少以下领域的子栏目或信息："
 _MISSING_LIST = re.compile(re.escape(_MISSING) + r"([^，。]+)")
-# Sector -> the words a sub-column or entry uses for it.
-DEFAULT_SECTORS = {
-    "教育": ["教育", "学校"],
-    "卫生健康": ["卫生健康", "医疗卫生", "卫生", "医疗", "医院"],
-    "供水": ["供水", "自来水", "水务"],
-    "供电": ["供电", "电力"],
-    "供气": ["供气", "燃气", "天然气"],
-    "环境保护": ["环境保护", "环保", "生态环境"],
-    "公共交通": ["公共交通", "公交", "客运"],
-}
+
+
+class Options(RuleOptions):
+    column: str = Field("ggqsy", description="The column of the 公共企事业单位信息公开 专栏.")
+    sectors: dict[str, tuple[str, ...]] = Field(
+        {
+            "教育": ("教育", "学校"),
+            "卫生健康": ("卫生健康", "医疗卫生", "卫生", "医疗", "医院"),
+            "供水": ("供水", "自来水", "水务"),
+            "供电": ("供电", "电力"),
+            "供气": ("供气", "燃气", "天然气"),
+            "环境保护": ("环境保护", "环保", "生态环境"),
+            "公共交通": ("公共交通", "公交", "客运"),
+        },
+        description="Sector → the words its sub-column or entries use (国办发〔2020〕50号 sectors); "
+                    "a list of names means each name is its only word.")
+
+    @field_validator("sectors", mode="before")
+    @classmethod
+    def _names_are_their_own_words(cls, value):
+        if isinstance(value, list):
+            return {name: [name] for name in value}
+        if isinstance(value, dict):
+            return {name: words or [name] for name, words in value.items()}
+        return value
 
 
 @rule(id=RULE_ID, title="公共企事业单位信息公开领域缺失", severity=Severity.DEDUCT,
-      clause="《公共企事业单位信息公开规定制定办法》（国办发〔2020〕50号）；马关县2022年政务公开工作任务清单")
+      summary="公共企事业单位信息公开专栏缺少教育、卫生健康、供水、供电、供气、环境保护、公共交通等领域（可配置）",
+      clause="《公共企事业单位信息公开规定制定办法》（国办发〔2020〕50号）；马关县2022年政务公开工作任务清单",
+      options=Options)
 def check(site, config):
     """Checks that the 公共企事业单位信息公开 专栏 (column `column`, ggqsy) has a sub-column or an
     entry for every sector of `sectors`: 教育, 卫生健康, 供水, 供电, 供气, 环境保护, 公共交通. A
@@ -36,16 +55,14 @@ def check(site, config):
     Quiet: a sub-column 燃气 covers 供气; a 专栏 without sub-columns that lists 县供电公司停电计划公告
     covers 供电; a 专栏 on another host or not found at all (that is column.missing).
     """
-    key = str(config.rule_option(RULE_ID, "column", "ggqsy"))
+    options = config.options(Options)
+    key = options.column
     spec = next((spec for spec in site.audited_columns() if spec.key == key), None)
     entry = site.column_index(key) if spec is not None else None
     if entry is None or not entry.on_site:
         return
-    sectors = config.rule_option(RULE_ID, "sectors", DEFAULT_SECTORS)
-    words = {str(name): [str(name)] for name in sectors} if isinstance(sectors, list) else \
-        {str(name): [str(w) for w in (aliases or [name])] for name, aliases in sectors.items()}
     names = _sub_column_names(site, key) + [item.title for item in site.column_items(key)]
-    missing = [sector for sector, aliases in words.items()
+    missing = [sector for sector, aliases in options.sectors.items()
                if not any(alias in name for alias in aliases for name in names)]
     if missing:
         subs = "、".join(dict.fromkeys(_sub_column_names(site, key))) or "无子栏目"

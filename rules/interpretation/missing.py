@@ -1,12 +1,17 @@
 from rules.base import Evidence, Problem, Severity, rule
 from rules.documents import describe
-from rules.policy import (is_interpretation, max_related, normative_documents, policy_document, related_links,
-                          title_words)
+from rules.policy import (InterpretationOptions, is_interpretation, max_related, normative_documents, policy_document,
+                          related_links, title_words)
+
+
+class Options(InterpretationOptions):
+    """What a 解读 is and when related links are a shared box (shared with interpretation.unlinked)."""
 
 
 @rule(id="interpretation.missing", title="规范性文件未关联政策解读", severity=Severity.DEDUCT,
+      summary="规范性文件没有链接到任何解读页面",
       clause="《关于全面推进政务公开工作的意见》实施细则（国办发〔2016〕80号）政策解读与文件同步发布；国办秘函〔2019〕19号 解读回应",
-      needs=Evidence.INTERPRETATIONS)
+      needs=Evidence.INTERPRETATIONS, options=Options)
 def check(site, config):
     """Checks that every document of the 规章和行政规范性文件库 is related to a 解读: its page
     links to a 解读 page, or a 解读 page links to it. A 解读 page is an article whose title

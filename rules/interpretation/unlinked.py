@@ -1,11 +1,17 @@
 from rules.base import Evidence, Problem, Severity, rule
 from rules.documents import describe
-from rules.policy import is_interpretation, max_related, policy_document, related_links, title_words
+from rules.policy import (InterpretationOptions, is_interpretation, max_related, policy_document, related_links,
+                          title_words)
+
+
+class Options(InterpretationOptions):
+    """What a 解读 is and when related links are a shared box (shared with interpretation.missing)."""
 
 
 @rule(id="interpretation.unlinked", title="政策解读与文件未双向关联", severity=Severity.DEDUCT,
+      summary="解读与文件未双向关联（问题记在缺少链接的一方）",
       clause="《关于全面推进政务公开工作的意见》实施细则（国办发〔2016〕80号）；国办秘函〔2019〕19号 解读回应·政策文件与解读相互关联",
-      needs=Evidence.INTERPRETATIONS)
+      needs=Evidence.INTERPRETATIONS, options=Options)
 def check(site, config):
     """Checks that a 解读 page and the policy document it interprets link to each other. A
     document is a 公文 in any column (a 文号, or an item of the 规范性文件库); a 解读 page is an

@@ -1,15 +1,23 @@
 from datetime import timedelta
 
+from pydantic import Field
+
 from crawler.columns import Evidence
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, rule
 from rules.registers import audited_register
 
-RULE_ID = "media.stale"
+
+class Options(RuleOptions):
+    stale_days: int = Field(
+        14, ge=1,
+        description="An operating account must have posted within this many days of as-of "
+                    "(confirmed: 国办秘函〔2019〕19号 新媒体单项否决「2周内无更新」).")
 
 
-@rule(id=RULE_ID, title="政务新媒体两周内无更新", severity=Severity.VETO,
+@rule(id="media.stale", title="政务新媒体两周内无更新", severity=Severity.VETO,
+      summary="政务新媒体账号（导入的登记表）检查基准日前 14 天内没有发布",
       clause="国办秘函〔2019〕19号 政务新媒体单项否决：监测时间点前2周内无更新",
-      needs=Evidence.SITE)
+      needs=Evidence.SITE, options=Options)
 def check(site, config):
     """Checks that every 政务新媒体 account operating on the as-of date posted within the last
     `stale_days` (14) days, from the account register the office imported for the quarter.
@@ -24,7 +32,7 @@ def check(site, config):
     opened after the as-of date; no register imported this quarter (the bulletin says 本季度未导入);
     a single-column check.
     """
-    days = int(config.rule_option(RULE_ID, "stale_days", 14))
+    days = config.options(Options).stale_days
     limit = site.as_of - timedelta(days=days)
     for account in audited_register(site, "media"):
         if not account.operating_on(site.as_of):

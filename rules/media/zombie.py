@@ -1,15 +1,23 @@
 from datetime import timedelta
 
+from pydantic import Field
+
 from crawler.columns import Evidence
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, rule
 from rules.registers import audited_register
 
-RULE_ID = "media.zombie"
+
+class Options(RuleOptions):
+    zombie_days: int = Field(
+        90, ge=1,
+        description="An operating account without a post for this many days is a 僵尸 account "
+                    "(assumed: 国办发〔2018〕123号 names 僵尸 accounts but sets no number).")
 
 
-@rule(id=RULE_ID, title="“僵尸”政务新媒体，建议关停或整合", severity=Severity.HINT,
+@rule(id="media.zombie", title="“僵尸”政务新媒体，建议关停或整合", severity=Severity.HINT,
+      summary="超过 90 天未发布的\"僵尸\"账号，建议关停或整合",
       clause="国办发〔2018〕123号《关于推进政务新媒体健康有序发展的意见》：清理“僵尸”“睡眠”账号",
-      needs=Evidence.SITE)
+      needs=Evidence.SITE, options=Options)
 def check(site, config):
     """Checks that no operating 政务新媒体 account has gone without a post for `zombie_days` (90)
     days: such an account is a "僵尸" account and the office should have it closed or merged.
@@ -23,7 +31,7 @@ def check(site, config):
     an account opened on 2022-09-01 that has not posted yet (younger than the limit); no register
     imported; a single-column check.
     """
-    days = int(config.rule_option(RULE_ID, "zombie_days", 90))
+    days = config.options(Options).zombie_days
     limit = site.as_of - timedelta(days=days)
     for account in audited_register(site, "media"):
         if not account.operating_on(site.as_of):

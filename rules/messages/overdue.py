@@ -1,15 +1,23 @@
 from datetime import timedelta
 
+from pydantic import Field
+
 from crawler.columns import Evidence
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, rule
 from rules.registers import audited_register
 
-RULE_ID = "messages.overdue"
+
+class Options(RuleOptions):
+    answer_days: int = Field(
+        30, ge=1,
+        description="A message must be answered within this many days of receipt "
+                    "(assumed: 年度考核指标 deducts for 留言 settled after more than 1 month).")
 
 
-@rule(id=RULE_ID, title="网民留言超期未答复", severity=Severity.DEDUCT,
+@rule(id="messages.overdue", title="网民留言超期未答复", severity=Severity.DEDUCT,
+      summary="网民留言（我为政府网站找错等）超过 30 天未答复或答复超时",
       clause="《政府网站与政务新媒体监管工作年度考核指标》：“我为政府网站找错”留言未办结、超过1个月办结扣分",
-      needs=Evidence.SITE)
+      needs=Evidence.SITE, options=Options)
 def check(site, config):
     """Checks that every 网民留言 (我为政府网站找错, 曝光台) of the quarter was answered within
     `answer_days` (30) days of receipt: unanswered past the limit on the as-of date, or answered
@@ -24,7 +32,7 @@ def check(site, config):
     Quiet: received 2022-09-25 and still open on 2022-10-15 (20 days: within the limit); answered on
     the 30th day; no message register imported; a single-column check.
     """
-    days = int(config.rule_option(RULE_ID, "answer_days", 30))
+    days = config.options(Options).answer_days
     for message in audited_register(site, "messages"):
         limit = message.received + timedelta(days=days)
         if message.answered is None and site.as_of > limit:

@@ -1,17 +1,26 @@
 import re
 from datetime import date
 
+from pydantic import Field
+
 from crawler.reading.dates import FULL_DATE_RE, make_date
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, rule
 from rules.documents import DOC_NUMBER, describe
 from rules.policy import normative_documents
 
-DEFAULT_VALIDITY = ("现行有效", "有效", "已修改", "已修订", "已废止", "废止", "已失效", "失效", "部分失效", "尚未生效")
 _SPACES = re.compile(r"\s+")
 
 
+class Options(RuleOptions):
+    validity_values: tuple[str, ...] = Field(
+        ("现行有效", "有效", "已修改", "已修订", "已废止", "废止", "已失效", "失效", "部分失效", "尚未生效"),
+        description="有效性 values that count as stated (the value must begin with one of them).")
+
+
 @rule(id="normative.metadata_missing", title="规范性文件要素不全", severity=Severity.DEDUCT,
-      clause="《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕37号）；行政规范性文件库建设要求（文号、成文日期、发布日期、有效性）")
+      summary="规范性文件缺少文号、成文/发布日期或有效性",
+      clause="《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕37号）；行政规范性文件库建设要求（文号、成文日期、发布日期、有效性）",
+      options=Options)
 def check(site, config):
     """Checks that every document of the 规章和行政规范性文件库 shows its 文号, a date (成文日期
     or 发布日期) and its 有效性. A 文号 must contain its year and number (`无`, `暂无`, `—` or an
@@ -28,7 +37,7 @@ def check(site, config):
     Quiet: 有效性：已废止 is a valid state; the 文号 stands only in the title
     (…的通知（马政规〔2022〕3号）); 成文日期 is missing but 发布日期 2022-03-20 is shown.
     """
-    accepted = tuple(str(v) for v in config.rule_option("normative.metadata_missing", "validity_values", DEFAULT_VALIDITY))
+    accepted = config.options(Options).validity_values
     for page in normative_documents(site):
         missing = []
         number = (page.doc_number or "").strip()

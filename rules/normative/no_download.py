@@ -1,19 +1,28 @@
 import posixpath
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from rules.base import Problem, Severity, rule
+from pydantic import Field
+
+from rules.base import Problem, RuleOptions, Severity, rule
 from rules.documents import describe
 from rules.policy import normative_documents
 
-DEFAULT_EXTENSIONS = ("pdf", "ofd", "doc", "docx", "wps")
 # Paths that are programs serving a file named in the query (downfile.jsp?filename=x.pdf).
 _SCRIPT_EXTENSIONS = frozenset({"", "jsp", "php", "asp", "aspx", "do", "action", "cgi", "ashx"})
 # Tags whose URL a reader can open or save: links and embedded viewers.
 _DOWNLOAD_TAGS = frozenset({"a", "iframe", "embed"})
 
 
+class Options(RuleOptions):
+    extensions: tuple[str, ...] = Field(
+        ("pdf", "ofd", "doc", "docx", "wps"),
+        description="Extensions of a downloadable official version (.xlsx, .csv and images do not count).")
+
+
 @rule(id="normative.no_download", title="规范性文件未提供下载版本", severity=Severity.DEDUCT,
-      clause="行政规范性文件库建设要求（提供PDF、OFD或Word等格式文件下载）；国办秘函〔2019〕19号")
+      summary="规范性文件没有可下载版本（.pdf .ofd .doc .docx .wps）",
+      clause="行政规范性文件库建设要求（提供PDF、OFD或Word等格式文件下载）；国办秘函〔2019〕19号",
+      options=Options)
 def check(site, config):
     """Checks that every document of the 规章和行政规范性文件库 links to a downloadable version:
     a file whose extension is one of `extensions` (pdf, ofd, doc, docx, wps). The link's URL path
@@ -30,8 +39,7 @@ def check(site, config):
     Quiet: ../files/P020220318601.pdf; /module/download/downfile.jsp?classid=0&filename=x.pdf;
     a .docx link whose file is missing (404); an .OFD link in capitals.
     """
-    extensions = {str(ext).lower().lstrip(".") for ext in
-                  config.rule_option("normative.no_download", "extensions", DEFAULT_EXTENSIONS)}
+    extensions = {ext.lower().lstrip(".") for ext in config.options(Options).extensions}
     for page in normative_documents(site):
         links = [link for link in site.links_from(page.url) if link.tag in _DOWNLOAD_TAGS]
         if any(_file_extension(link.to_url, link.text) in extensions for link in links):

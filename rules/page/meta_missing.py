@@ -1,12 +1,18 @@
-from rules.base import Problem, Severity, rule
+from pydantic import Field
+
+from rules.base import Problem, RuleOptions, Severity, rule
 from rules.policy import is_article
 
-RULE_ID = "page.meta_missing"
-DEFAULT_REQUIRED = ("SiteName", "SiteIDCode", "ColumnName", "ArticleTitle", "PubDate")
+
+class Options(RuleOptions):
+    required: tuple[str, ...] = Field(
+        ("SiteName", "SiteIDCode", "ColumnName", "ArticleTitle", "PubDate"),
+        description="网页标签 every article page must carry (names match case-insensitively).")
 
 
-@rule(id=RULE_ID, title="文章页网页标签缺失", severity=Severity.HINT,
-      clause="《政府网站发展指引》（国办发〔2017〕47号）附件 政府网站网页标签规范")
+@rule(id="page.meta_missing", title="文章页网页标签缺失", severity=Severity.HINT,
+      summary="文章页缺少网页标签 SiteName、SiteIDCode、ColumnName、ArticleTitle、PubDate",
+      clause="《政府网站发展指引》（国办发〔2017〕47号）附件 政府网站网页标签规范", options=Options)
 def check(site, config):
     """Checks that every article page carries the 网页标签 `<meta name>` tags of `required`:
     SiteName, SiteIDCode, ColumnName, ArticleTitle and PubDate, each with content. Names match
@@ -22,7 +28,7 @@ def check(site, config):
     Quiet: a column list page without ArticleTitle; an undated text page such as 政府信息公开指南;
     `<meta name="sitename">` in lower case.
     """
-    required = tuple(str(name) for name in config.rule_option(RULE_ID, "required", DEFAULT_REQUIRED))
+    required = config.options(Options).required
     home = site.home
     for page in site.audited_pages():
         if (home is not None and page.url == home.url) or page.publish_date is None or not is_article(site, page):

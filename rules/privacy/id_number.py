@@ -5,7 +5,9 @@ CLAUSE = ("《中华人民共和国政府信息公开条例》第十五条（涉
           "《2018年政务公开工作要点》：涉及个人隐私的政府信息公开时要去标识化处理")
 
 
-@rule(id="privacy.id_number", title="公开了未隐藏的居民身份证号码", severity=Severity.DEDUCT, clause=CLAUSE)
+@rule(id="privacy.id_number", title="公开了未隐藏的居民身份证号码", severity=Severity.DEDUCT,
+      summary="页面或附件（xlsx/xls/csv/docx/pdf/txt）中有未隐藏的身份证号（校验码、地区码、出生日期均有效）",
+      clause=CLAUSE)
 def check(site, config):
     """Checks that no page or attachment publishes a resident ID number (公民身份号码) in full.
 

@@ -7,7 +7,9 @@ CLAUSE = ("《中华人民共和国政府信息公开条例》第十五条（涉
 MIN_PEOPLE = 2
 
 
-@rule(id="privacy.phone", title="名单中公开了未隐藏的个人手机号码", severity=Severity.DEDUCT, clause=CLAUSE)
+@rule(id="privacy.phone", title="名单中公开了未隐藏的个人手机号码", severity=Severity.DEDUCT,
+      summary="人员名单（公示表格、附件）中有未隐藏的个人手机号；办公固话不算",
+      clause=CLAUSE)
 def check(site, config):
     """Checks that lists of people (公示 tables, 名单, spreadsheet attachments) do not publish
     personal mobile numbers in full.

@@ -1,8 +1,8 @@
-from crawler.columns import Evidence
-from rules.base import Problem, Severity, rule
-from rules.security.hosts import host_of, is_expected_host
+from pydantic import Field
 
-RULE_ID = "security.hidden_link"
+from crawler.columns import Evidence
+from rules.base import Problem, RuleOptions, Severity, rule
+from rules.security.hosts import host_of, is_expected_host
 
 # Words of the gambling and porn SEO links injected into hijacked government pages: unmistakable
 # as spam (ordinary news about 打击赌博 does not use them).
@@ -16,9 +16,18 @@ def spam_word(text: str) -> str | None:
     return next((word for word in SPAM_WORDS if word in folded), None)
 
 
-@rule(id=RULE_ID, title="疑似暗链", severity=Severity.DEDUCT,
+class Options(RuleOptions):
+    allowed_hosts: tuple[str, ...] = Field(
+        (), description="Hosts (and their subdomains) a hidden link may lead to, besides the site's own "
+                        "and government sites.")
+
+
+@rule(id="security.hidden_link", title="疑似暗链", severity=Severity.DEDUCT,
+      summary="疑似暗链：读者看不到（display:none、移出页面、尺寸或字号为 0、与背景同色、零高滚动框、`<style>` 中的隐藏类、"
+              "脚本写入）的站外非政府网站链接，或含博彩、色情等垃圾信息词的链接；本站和 .gov.cn 等政府网站的链接不算"
+              "（可用 `allowed_hosts` 增补）",
       clause="国办发〔2017〕47号《政府网站发展指引》安全防护：防范网页篡改、植入暗链；国办秘函〔2019〕19号 严重问题",
-      needs=Evidence.AUDITED)
+      needs=Evidence.AUDITED, options=Options)
 def check(site, config):
     """Checks that no page carries 暗链: links to other, non-government hosts that readers cannot
     see (display:none, visibility:hidden, moved off-screen, zero size, font-size 0, text the
@@ -35,7 +44,7 @@ def check(site, config):
     government sites (.gov.cn); a hidden share link to a host in `allowed_hosts`; news text about
     打击赌博 linking to a 公安 site.
     """
-    allowed = tuple(str(h).lower() for h in config.rule_option(RULE_ID, "allowed_hosts", []) or [])
+    allowed = tuple(host.lower() for host in config.options(Options).allowed_hosts)
     reported: set[tuple[str, str]] = set()
     for page_url, links in sorted(site.hidden_links.items()):
         for link in links:

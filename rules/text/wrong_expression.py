@@ -5,17 +5,18 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from typing import Annotated
 
 import jieba
 import yaml
 from ahocorasick_rs import AhoCorasick, MatchKind
+from pydantic import Field, StringConstraints
 from pypinyin import Style, lazy_pinyin
 from pypinyin.pinyin_dict import pinyin_dict
 
 from rules.settings import ConfigError
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, rule
 
-RULE_ID = "text.wrong_expression"
 # A leading level character belongs to the place name before it: 马关县 + 国土资源局.
 _LEVELS = frozenset("省市州县区")
 # Words that make an obsolete name a historical reference: 原县国土资源局.
@@ -40,8 +41,36 @@ class Expression:
     kind: str
 
 
-@rule(id=RULE_ID, title="错误或过时表述", severity=Severity.DEDUCT,
-      clause="国办秘函〔2019〕19号 内容正确性（严重错别字、机构名称等错误表述）；《党政机关公文处理工作条例》")
+_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Entry(RuleOptions):
+    """A dictionary entry a user adds in the config, in the shape of rules/data/wrong_expressions.yaml."""
+
+    wrong: _Text
+    right: _Text
+    since: date | None = None
+    kind: str = ""
+
+
+class Options(RuleOptions):
+    extra: tuple[Entry, ...] = Field(
+        (), description="Entries added to rules/data/wrong_expressions.yaml, e.g. "
+                        "{wrong: 县文体局, right: 县文化和旅游局, since: '2019-04-01', kind: 机构名称}.")
+    ignore: tuple[str, ...] = Field((), description="Wrong forms of the shipped dictionary to leave out.")
+    words: tuple[str, ...] = Field(
+        (), description="Correct words that contain a wrong expression (环境保护部门), so a match inside them is no hit.")
+
+
+@rule(id="text.wrong_expression", title="错误或过时表述", severity=Severity.DEDUCT,
+      summary=("严重错别字、机构改革前的旧名称（按词典中的生效日期，页面早于该日期不报）；"
+               "词典 `rules/data/wrong_expressions.yaml` 可在配置中增补；"
+               "另有约 450 条固定政治、行政表述（`rules/data/fixed_phrases.yaml`：艰苦奋斗、实事求是、两个维护……），"
+               "其中任一字被同音字（拼音相同，不计声调）或形近字替换即报告，如「实是求是」应为「实事求是」，"
+               "词典未收录的也能发现；替换后成为常用词的（如\"凌驾于人民之上\"）、真实词语（以仁为本）、"
+               "引号中与正确写法并列说明的不报"),
+      clause="国办秘函〔2019〕19号 内容正确性（严重错别字、机构名称等错误表述）；《党政机关公文处理工作条例》",
+      options=Options)
 def check(site, config):
     """Checks page text against a dictionary of wrong expressions (rules/data/wrong_expressions.yaml):
     some 400 common 错别字 of government writing (再接再励→再接再厉, 中华人民共合国, 攻府) and the
@@ -70,8 +99,9 @@ def check(site, config):
     (a real phrase, listed under words); 工作艰苦。奋斗… (no phrase across punctuation); a page that
     quotes a misspelling beside its correct form to explain it (「实是求是」应为「实事求是」).
     """
-    words = _words(config)
-    matcher = _matcher(_entries(config, words), words)
+    options = config.options(Options)
+    words = _words(options)
+    matcher = _matcher(_entries(options, words), words)
     home = site.home
     home_lines = set(site.text_of(home.url).splitlines()) if home is not None else set()
     for page in site.audited_pages():
@@ -164,20 +194,16 @@ def _quoted_beside_correction(line: str, start: int, end: int, right: str) -> bo
             and line[end] in _CLOSE_QUOTES and right in line)
 
 
-def _entries(config, words: tuple[str, ...]) -> tuple[Expression, ...]:
-    extra = config.rule_option(RULE_ID, "extra", []) or []
-    ignore = {str(w) for w in (config.rule_option(RULE_ID, "ignore", []) or [])}
-    if not isinstance(extra, list):
-        raise ConfigError(f"rules.{RULE_ID}.extra 必须是列表 / must be a list of entries")
-    listed = (*_dictionary()[0], *(_expression(raw, "config") for raw in extra))
+def _entries(options: Options, words: tuple[str, ...]) -> tuple[Expression, ...]:
+    extra = (Expression(entry.wrong, entry.right, entry.since, entry.kind) for entry in options.extra)
+    listed = (*_dictionary()[0], *extra)
     # Dictionary entries win over a generated misspelling of the same form.
     merged = {expr.wrong: expr for expr in (*_phrase_variants(frozenset(words)), *listed)}
-    return tuple(expr for wrong, expr in merged.items() if wrong not in ignore)
+    return tuple(expr for wrong, expr in merged.items() if wrong not in options.ignore)
 
 
-def _words(config) -> tuple[str, ...]:
-    extra = config.rule_option(RULE_ID, "words", []) or []
-    return tuple(dict.fromkeys((*_dictionary()[1], *_phrase_data()[2], *(str(word) for word in extra))))
+def _words(options: Options) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*_dictionary()[1], *_phrase_data()[2], *options.words)))
 
 
 @lru_cache(maxsize=1)

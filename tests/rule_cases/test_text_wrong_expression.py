@@ -1,11 +1,9 @@
 """text.wrong_expression: known wrong or obsolete expressions, from the date they became wrong."""
-from types import SimpleNamespace
-
 import pytest
 
-from rules.text.wrong_expression import PHRASE_KIND, _dictionary, _entries, _matcher, _phrase_data, _words
+from rules.text.wrong_expression import PHRASE_KIND, Options, _dictionary, _entries, _matcher, _phrase_data, _words
 
-DEFAULTS = SimpleNamespace(rule_option=lambda rule_id, name, default=None: default)
+DEFAULTS = Options()
 
 
 def test_fires_once_per_page_listing_every_hit(content_audit):
