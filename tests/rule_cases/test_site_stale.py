@@ -1,4 +1,5 @@
-"""site.stale: the newest dated item linked from home must be at most 14 days old."""
+"""site.stale: the newest dated item linked from home must be at most 14 days old, read through the
+crawl; the as-of edges, future dates and one-column checks are in-memory cases (cases/site.stale.yaml)."""
 from portal_kit import audit_pages, page
 
 HOME_PORTAL = {
@@ -14,32 +15,12 @@ HOME_PORTAL = {
 }
 
 
-def test_quiet_when_the_newest_home_item_is_five_days_old(tmp_path):
-    result = audit_pages(tmp_path, HOME_PORTAL, as_of="2022-10-15")
-    assert result.of("site.stale") == []
-
-
-def test_quiet_on_the_fourteenth_day(tmp_path):
-    assert audit_pages(tmp_path, HOME_PORTAL, as_of="2022-10-24").of("site.stale") == []
-
-
 def test_fires_on_the_fifteenth_day(tmp_path):
     result = audit_pages(tmp_path, HOME_PORTAL, as_of="2022-10-25")
     [finding] = result.of("site.stale")
     assert finding["url"] == result.base_url
     assert "2022-10-10" in finding["message"] and "15天" in finding["message"]
     assert finding["severity"] == "单项否决"
-
-
-def test_items_dated_after_as_of_do_not_count(tmp_path):
-    # As of 2022-01-25 the autumn items did not exist yet: the newest was 2022-01-05, 20 days old.
-    [finding] = audit_pages(tmp_path, HOME_PORTAL, as_of="2022-01-25").of("site.stale")
-    assert "2022-01-05" in finding["message"] and "20天" in finding["message"]
-
-
-def test_column_audits_do_not_judge_the_home_page(tmp_path):
-    result = audit_pages(tmp_path, HOME_PORTAL, "--column", "lqhm", as_of="2023-06-01")
-    assert result.of("site.stale") == []
 
 
 def test_the_newest_item_may_sit_in_a_small_side_box(tmp_path):

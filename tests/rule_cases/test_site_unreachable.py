@@ -53,11 +53,3 @@ def test_fires_for_a_200_answer_that_is_only_an_error_page(tmp_path):
     [finding] = result.of("site.unreachable")
     assert finding["message"] == "首页无法访问（返回错误页面）" and "页面不存在" in finding["evidence"]
     assert [f["rule"] for f in result.findings] == ["site.unreachable"]
-
-
-def test_quiet_for_a_full_home_page_whose_news_mentions_maintenance(tmp_path):
-    news = "".join(f'<li><a href="/n{i}.html">县供电局通知：{i}号线路网站维护期间暂停办理业务的公告</a><span>2022-10-1{i % 10}</span></li>'
-                   for i in range(12))
-    pages = {"/index.html": page("首页", f'<ul class="news">{news}</ul><p>系统维护中的业务请到大厅办理。</p>')}
-    result = audit_pages(tmp_path, pages)
-    assert result.of("site.unreachable") == []
