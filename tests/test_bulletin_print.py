@@ -101,3 +101,22 @@ def test_docx_is_an_official_document_draft(printed):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "公文未标注公开属性（公文未标注公开属性" not in text
     assert any(p.text == "县人民政府办公室" for p in doc.paragraphs)
+
+
+def test_xlsx_prints_landscape_with_links_and_deadlines(printed):
+    from openpyxl import load_workbook
+
+    book = load_workbook(printed.out_dir / "findings.xlsx")
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape" and setup.fitToWidth == 1 and setup.fitToHeight == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
+    sheet = book["问题清单"]
+    header = [cell.value for cell in sheet[1]]
+    assert {"整改期限", "抓取时间", "页面标题"} <= set(header)
+    rows = list(sheet.iter_rows(min_row=2))
+    url = header.index("页面地址")
+    assert all(row[url].hyperlink is not None and row[url].hyperlink.target == row[url].value for row in rows)
+    deadlines = {row[header.index("性质")].value: row[header.index("整改期限")].value for row in rows}
+    # As of Saturday 2022-10-15: 5 working days → 2022-10-21, 10 → 2022-10-28, 20 → 2022-11-11.
+    assert deadlines == {"单项否决": "2022-10-21", "扣分": "2022-10-28", "提示": "2022-11-11"}
