@@ -22,7 +22,8 @@ from reports.pdf import find_chromium
 from audit.progress import CrawlProgress
 from audit.quarters import BadQuarter, Quarter
 from reports.config import ReportConfig, load_report_config
-from audit.runner import AuditInterrupted, AuditOutcome, BadSiteURL, check_site_url, quarterly_as_of, render_stored, run_audit
+from audit.runner import (AuditInterrupted, AuditOutcome, BadSiteURL, check_site_url, find_finding, quarterly_as_of,
+                          render_stored, run_audit)
 from audit.store import Store, StoreError, default_db_url
 from rules import registered_rules
 from rules.catalogue import markdown_table, option_lines
@@ -334,6 +335,40 @@ def history(db_url, config_path, site_url):
             click.echo(_run_line(run, len(rows), text))
         else:
             click.echo(_run_line(run, 0, "检查未完成" if run.status == "interrupted" else "—"))
+
+
+@main.command()
+@click.argument("fingerprint")
+@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="YAML 配置文件（责任单位、整改期限）/ YAML file (units, deadlines).")
+def show(fingerprint, db_url, config_path):
+    """显示一个问题及其证据 / print one finding with its evidence.
+
+    FINGERPRINT is the finding's fingerprint (findings.json, 附件2 技术说明), or its first 6+ characters;
+    the latest run that has it is shown.
+    """
+    if len(fingerprint.strip()) < 6:
+        _fail_usage(f"指纹至少6位 / give at least 6 characters of the fingerprint: {fingerprint!r}")
+    config, store = _open(config_path, db_url)
+    found = find_finding(store, fingerprint.strip().lower(), config, _report_config(config_path))
+    if found is None:
+        _fail_usage(f"没有指纹为 {fingerprint} 的问题 / no stored finding has fingerprint {fingerprint!r}")
+    run, row = found
+    lines = [
+        ("问题", f"{row.problem}（{row.severity}）"), ("说明", row.message), ("证据", row.evidence),
+        ("页面", f"{row.page_title}　{row.url}" if row.page_title else row.url),
+        ("抓取时间", row.fetched_at or "未抓取"), ("栏目", row.column_name),
+        ("责任单位", f"{row.units_text}（{row.unit_source}）"),
+        ("整改期限", row.deadline.isoformat() if row.deadline else "未定"),
+        ("整改状态", f"{row.state}，{row.first_seen}首次发现"),
+        ("检查", f"{run.id}（{run.site_url}，基准日 {run.as_of}）"), ("规则", f"{row.rule}　{row.clause}"),
+        ("指纹", row.fingerprint),
+    ]
+    for label, value in lines:
+        click.echo(f"{label}：{for_terminal(value)}")
+    if row.membership:
+        click.echo(for_terminal(row.membership))  # 所属栏目：… › …, the chain that put the page in its column
 
 
 @main.command()

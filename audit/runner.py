@@ -19,10 +19,12 @@ from audit.pipeline import STORE_FAILED, ResumedRun
 from audit.progress import CrawlProgress
 from audit.quarters import Quarter
 from audit.store import Store, StoreError
+from audit.store.history import rows_of
+from audit.store.models import AuditRun
 from crawler.spiders.portal import PortalSpider
 from crawler.urls import canonical_url
 from reports.config import ReportConfig, load_report_config
-from reports.data import build_bulletin
+from reports.data import ReportRow, build_bulletin
 from reports.exports import DEFAULT_FORMATS, write_csv, write_json, write_xlsx
 from reports.files import check_writable, write_text
 from reports.pdf import print_pdf
@@ -181,6 +183,20 @@ def _write_pdf(out_dir: Path, html: str, html_path: Path | None) -> Path:
         source = Path(scratch) / "bulletin.html"
         source.write_text(html, encoding="utf-8")
         return print_pdf(source, out_dir / "bulletin.pdf")
+
+
+def find_finding(store: Store, fingerprint: str, config: AuditConfig,
+                 report_config: ReportConfig) -> tuple[AuditRun, ReportRow] | None:
+    """The latest stored run with a finding whose fingerprint begins with `fingerprint`, and that
+    finding as the run's bulletin shows it (state, unit, deadline, page as fetched)."""
+    for run in sorted(store.runs(), key=lambda r: r.id, reverse=True):
+        if not any(row.fingerprint.startswith(fingerprint) for row in rows_of(store, run)):
+            continue
+        data = build_bulletin(store, run, store.snapshot(run.id, config), config, report_config)
+        found = next((row for row in data.rows if row.fingerprint.startswith(fingerprint)), None)
+        if found is not None:
+            return run, found
+    return None
 
 
 def render_stored(store: Store, run_id: int, config: AuditConfig, report_config: ReportConfig, out_dir: Path,

@@ -120,3 +120,18 @@ def test_xlsx_prints_landscape_with_links_and_deadlines(printed):
     deadlines = {row[header.index("性质")].value: row[header.index("整改期限")].value for row in rows}
     # As of Saturday 2022-10-15: 5 working days → 2022-10-21, 10 → 2022-10-28, 20 → 2022-11-11.
     assert deadlines == {"单项否决": "2022-10-21", "扣分": "2022-10-28", "提示": "2022-11-11"}
+
+
+def test_show_prints_a_finding_with_its_evidence(printed):
+    from portal_kit import govaudit
+
+    finding = next(f for f in printed.findings if f["rule"] == "label.not_public")
+    done = govaudit("show", finding["fingerprint"][:8], "--db", printed.db_url)
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split("：", 1) for line in done.stdout.splitlines() if "：" in line and not line.startswith("所属栏目"))
+    assert lines["指纹"] == finding["fingerprint"] and lines["整改期限"] == finding["deadline"] == "2022-10-21"
+    assert finding["title"] and finding["title"] in lines["页面"]
+    assert lines["抓取时间"] == finding["fetched_at"].replace("T", " ")[:16]
+    assert "label.not_public" in lines["规则"] and lines["责任单位"].startswith("马关县人民政府")
+    unknown = govaudit("show", "abcdef12", "--db", printed.db_url)
+    assert unknown.returncode == 2 and len(unknown.stderr.strip().splitlines()) == 1
