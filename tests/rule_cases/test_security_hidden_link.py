@@ -21,7 +21,13 @@ HOME = page("测试县人民政府", """
 """)
 NEWS = page("县公安局开展打击赌博专项行动", """<h1>县公安局开展打击赌博专项行动</h1><p>发布日期：2022-10-12</p>
 <p>详见<a href="http://www.news.example.invalid/a.html">严厉打击跨境赌博</a>。</p>
-<style>#links .seo-box, .seo-box { display : none }</style><div class="seo-box"><a href="http://hidden.example.invalid/">热门</a></div>""")
+<style>#links .seo-box, .seo-box { display : none }</style><div class="seo-box"><a href="http://hidden.example.invalid/">百家乐在线</a></div>
+<div class="tabs"><span>政府网站</span><span>新闻媒体</span></div>
+<div class="tab-panel"><a href="http://www.yn.gov.cn/">云南省人民政府</a></div>
+<div class="tab-panel" style="display:none"><a href="http://www.yunnan.example.invalid/">云南网</a>
+  <a href="http://www.wsnews.example.invalid/">文山新闻网</a></div>
+<div class="ewm" style="display:none"><a href="https://weibo.example.invalid/xianfabu">县政府微博</a></div>
+<p><a href="/index.html">返回首页</a></p>""")
 PORTAL = {"/": HOME, "/news/1.html": NEWS, "/xxgk/": page("政务公开", "<p>政务公开</p>"),
           "/news/": page("新闻", '<ul><li><a href="/news/1.html">打击赌博</a><span>2022-10-12</span></li></ul>')}
 
@@ -57,4 +63,13 @@ def test_quiet_for_own_menus_government_boxes_and_news_about_gambling(hidden_aud
     found = _targets(hidden_audit)
     assert not [url for url in found if "gov.cn" in url or url.startswith(hidden_audit.base_url)]
     assert "http://www.news.example.invalid/a.html" not in found
+    # Tab panels and pop-ups hide by display:none until clicked: ordinary design, not spam.
+    assert not {"http://www.yunnan.example.invalid/", "http://www.wsnews.example.invalid/",
+                "https://weibo.example.invalid/xianfabu"} & set(found)
     assert len(found) == 6
+
+
+def test_each_hidden_target_is_reported_once(hidden_audit):
+    # The home page is also reached as /index.html; its hidden links are still one finding each.
+    targets = [f["evidence"].rsplit("→ ", 1)[1] for f in hidden_audit.of("security.hidden_link")]
+    assert len(targets) == len(set(targets))
