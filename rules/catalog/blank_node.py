@@ -5,6 +5,11 @@ from pydantic import Field
 from crawler.columns import PageRole
 from rules.base import Problem, RuleOptions, Severity, rule
 
+# Explanations offices write in their own words: the unit has no such duty (本单位无行政处罚职能),
+# or the information is published elsewhere (统一在…平台集中发布，请点击前往查看). "暂无信息" alone
+# is the CMS's empty notice, not an explanation.
+_EXPLANATION = re.compile(r"无[^，。；;,\s]{0,12}(?:职能|职责|权限)|(?:统一|集中)(?:在|于|到)[^。；;]{1,40}(?:发布|公开)"
+                          r"|(?:请|可)?(?:点击|前往|链接至)[^。；;]{0,20}(?:查看|查阅)")
 # Child nodes named in the evidence of a blank branch; the rest are counted.
 _NAMED_CHILDREN = 5
 
@@ -50,7 +55,7 @@ def check(site, config):
     phrases = options.note_phrases
     note_line = re.compile(r"^\s*[【\[（(]?(?:" + "|".join(map(re.escape, options.note_markers)) + r")[】\]）)]?\s*[：:]")
     tree = _Tree(site, key, lambda lines: any(note_line.match(line) or any(p in line for p in phrases)
-                                              for line in lines))
+                                              or _EXPLANATION.search(line) for line in lines))
     for url in tree.nodes:
         if not tree.blank(url) or any(tree.blank(parent) for parent in tree.parents(url)):
             continue

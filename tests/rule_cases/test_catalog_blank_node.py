@@ -68,3 +68,24 @@ def test_a_node_whose_list_was_read_short_is_not_judged(tmp_path):
     bulletin = (result.out_dir / "bulletin.html").read_text("utf-8")
     coverage = bulletin[bulletin.index("列表读取情况"):bulletin.index("各项检查在各栏目的结论")]
     assert "/jbml/tjgb/" in coverage and "列表声明5条，读到0条：第2页无法读取（HTTP 405）" in coverage
+
+
+def test_explanations_in_the_offices_own_words_are_notes(tmp_path):
+    """行政处罚 says the unit has no such duty; 财政预决算 says it is published on another platform
+    and links there: both explain the empty node. 规划计划 shows only the CMS's 暂无信息: it fires."""
+    from portal_kit import audit_pages, list_page, page
+
+    tree = ('<ul class="tree"><li><a href="/jbml/jgzn/">机构职能</a></li><li><a href="/jbml/ghjh/">规划计划</a></li>'
+            '<li><a href="/jbml/xzcf/">行政处罚</a></li><li><a href="/jbml/czyjs/">财政预决算</a></li></ul>')
+    result = audit_pages(tmp_path, {
+        "/index.html": page("测试县人民政府", '<a href="/jbml/">基本目录</a>'),
+        "/jbml/": page("政府信息公开基本目录", tree),
+        "/jbml/jgzn/": list_page("机构职能", [("测试县人民政府办公室主要职责", "/jbml/jgzn/1.html", "2022-09-01")]),
+        "/jbml/jgzn/1.html": page("测试县人民政府办公室主要职责", "<p>职责。</p>"),
+        "/jbml/ghjh/": page("规划计划", '<ul class="list"></ul><div class="no-data">暂无信息</div>'),
+        "/jbml/xzcf/": page("行政处罚", '<ul class="list"></ul><p>本单位无行政处罚职能，故无此类信息。</p>'),
+        "/jbml/czyjs/": page("财政预决算", '<ul class="list"></ul><p>该栏目信息统一在县财政预决算公开平台集中发布，'
+                                          '<a href="http://czyjs.example.invalid/">请点击前往查看</a>。</p>'),
+    })
+    assert result.returncode == 0, result.stderr
+    assert result.paths("catalog.blank_node") == {"/jbml/ghjh/"}
