@@ -135,11 +135,17 @@ def _words(cell: str) -> list[str]:
     return words + [a + b for a, b in zip(words, words[1:]) if len(a) == len(b) == 1]
 
 
+# Posts that publish a work contact: a 联系人 table of 村（社区）书记、主任、网格员 for residents to
+# call is the government reaching out, not a list of private people.
+_POST = re.compile(r"书记|主任|村长|镇长|乡长|局长|科长|股长|站长|所长|院长|校长|队长|组长|网格员|联络员|专干|值班|负责人")
+
+
 def mobiles_beside_people(text: str) -> list[Match]:
     """Unmasked mobiles that each sit beside a person's name: a word in the last PERSON_WINDOW cells
     (lines or tab-separated cells) between the mobile and the previous phone number, masked or not,
     is a name. In a table of people that is the name on the mobile's row; in prose it is
-    "张三 13812345678，李四：13912345678"; "咨询电话：13812345678" has no name beside it."""
+    "张三 13812345678，李四：13912345678"; "咨询电话：13812345678" has no name beside it. A mobile
+    whose cells name a post (社区书记, 村委会主任, 网格员) is a published work contact, not counted."""
     folded = fold(text)
     stops = sorted([(m.start(), m.end(), None) for m in _MASKED_PHONE.finditer(folded)]
                    + [(m.start, m.end, m) for m in mobiles(text)], key=lambda stop: stop[0])
@@ -147,7 +153,8 @@ def mobiles_beside_people(text: str) -> list[Match]:
     last = 0
     for start, end, match in stops:
         cells = _CELL_SPLIT.split(folded[last:start])[-PERSON_WINDOW:]
-        if match is not None and any(is_person_name(word) for cell in cells for word in _words(cell)):
+        if (match is not None and any(is_person_name(word) for cell in cells for word in _words(cell))
+                and not any(_POST.search(cell) for cell in cells)):
             beside.append(match)
         last = end
     return beside

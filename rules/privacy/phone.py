@@ -26,7 +26,8 @@ def check(site, config):
 
     Quiet: one mobile on a page (联系人：张三 13812345678 of a notice, the 联系电话 of a 办事指南 or a
     news article); mobiles with no name beside them (咨询电话：13812345678, 监督电话); office
-    landlines (0876-1234567); masked mobiles (138****1234); 11 digits inside a longer number.
+    landlines (0876-1234567); masked mobiles (138****1234); 11 digits inside a longer number; a
+    table of work contacts whose rows name posts (八寨村 / 张三 / 村委会主任 / 13812345678).
     """
     for page in site.audited_pages():
         text = site.text_of(page.url)

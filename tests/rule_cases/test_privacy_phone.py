@@ -80,3 +80,8 @@ def test_beside_people_in_stored_text():
     assert masked("咨询电话：13812345678\n监督电话：13987654321") == []
     assert masked("张三\n138****5678\n联系电话\n13987654321") == []
     assert masked("办理时间\n周一至周五\n联系电话\n13812345678") == []
+    # Work contacts published for residents to call: each row names the person's post.
+    assert masked("村（社区）\n联系人\n职务\n联系电话\n八寨村\n张三\n村委会主任\n13812345678\n"
+                  "城关社区\n李四\n社区书记\n13987654321") == []
+    assert masked("村（社区）\t联系人\t职务\t联系电话\n八寨村\t张三\t网格员\t13812345678\n"
+                  "城关社区\t李四\t网格员\t13987654321") == []
