@@ -2,7 +2,7 @@
 
 A 规范性文件 is a detail page the crawler followed as an item of the 规章和行政规范性文件库
 (gfxwj). A 解读 page is an article (not a list such as the 政策解读 column page) whose title
-contains 解读. A document and a 解读 are paired by a link from one to the other; a page that
+contains 解读, or that the 政策解读 column lists, or that a document links by a text saying 解读. A document and a 解读 are paired by a link from one to the other; a page that
 links many 解读 pages (or a 解读 that links many documents) shows a shared box such as
 「最新解读」, not a pairing.
 """
@@ -15,7 +15,7 @@ from pydantic import Field
 
 from rules.base import RuleOptions, registered_rules
 from rules.documents import NORMATIVE_COLUMN, is_document
-from crawler.columns import LIST_ROLES, PageRole
+from crawler.columns import LIST_ROLES, Evidence, PageRole
 from rules.settings import AuditConfig
 from rules.snapshot import PageView, SiteSnapshot
 
@@ -73,7 +73,14 @@ def max_related(site: SiteSnapshot) -> int:
 
 
 def is_interpretation(site: SiteSnapshot, page: PageView, words: tuple[str, ...]) -> bool:
-    return _titled(page, words) and is_article(site, page)
+    """A 解读: an article titled so, or an article listed in the site's 政策解读 column (图解：…,
+    《…》起草说明 are 解读 too, whatever their title says)."""
+    return (_titled(page, words) or _listed_as_interpretation(site, page)) and is_article(site, page)
+
+
+def _listed_as_interpretation(site: SiteSnapshot, page: PageView) -> bool:
+    supports = [spec.key for spec in site.config.columns if spec.supplies == Evidence.INTERPRETATIONS]
+    return any((page.url, PageRole.ITEM) in site.members.get(key, ()) for key in supports)
 
 
 def _titled(page: PageView, words: tuple[str, ...]) -> bool:

@@ -1,7 +1,7 @@
 from rules.base import Evidence, Problem, Severity, rule
 from rules.documents import describe
-from rules.policy import (InterpretationOptions, is_interpretation, max_related, normative_documents, policy_document,
-                          related_links, title_words)
+from rules.policy import (InterpretationOptions, is_article, is_interpretation, max_related, normative_documents,
+                          policy_document, related_links, title_words)
 
 
 class Options(InterpretationOptions):
@@ -38,7 +38,11 @@ def check(site, config):
         page = site.pages.get(target)
         if page is None or not page.fetched_ok:
             return any(word in text for word in words)
-        return is_interpretation(site, page, words)
+        # The document itself calls the link 解读 (【政策解读】 to a page titled 图解：…), unless it
+        # points at another 公文 whose title happens to hold the word.
+        return is_interpretation(site, page, words) or (any(word in text for word in words)
+                                                        and is_article(site, page)
+                                                        and not policy_document(site, target, words))
 
     for page in normative_documents(site):
         if related_links(site, page.url, interpretation_link, limit):
