@@ -1,21 +1,34 @@
-"""One canonical form per URL, so the same page reached through different spellings is fetched
-and stored once: no #fragment, lower-case scheme and host, no default port, no session ids or
-tracking parameters. Paths keep their case (most servers treat /A.html and /a.html apart)."""
+"""One canonical form per URL, so the same page reached through different spellings is fetched,
+stored, made a column member and looked up under one URL: no #fragment, lower-case scheme and host,
+no default port, no session ids or tracking parameters, and one percent-encoding — characters outside
+ASCII and spaces encoded as UTF-8 the way Scrapy sends them (/xxgk/规范性文件/ and
+/xxgk/%E8%A7%84…/ are one page), escapes in upper case, unreserved characters (letters, digits,
+- . _ ~) never escaped. Paths keep their case (most servers treat /A.html and /a.html apart)."""
 from __future__ import annotations
 
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from w3lib.url import safe_url_string
+
 # Query keys that name a session or a campaign, never a different page.
 _NOISE_KEYS = re.compile(r"^(utm_\w+|spm|from|isappinstalled|jsessionid|phpsessid|sid|sessionid|aspsessionid\w*|_)$", re.I)
 _PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.I)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _escape(match: re.Match) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else f"%{match.group(1).upper()}"
 
 
 def canonical_url(url: str) -> str:
     # The fragment goes first, so that spaces before it are trimmed too ("a.html #top").
     url = url.split("#", 1)[0].strip()
     try:
+        url = _ESCAPE.sub(_escape, safe_url_string(url))
         parts = urlsplit(url)
         port = parts.port
     except ValueError:

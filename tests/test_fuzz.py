@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from datetime import date, timedelta
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
@@ -515,7 +515,18 @@ def test_canonical_url_is_idempotent_and_drops_fragments_and_tracking(url):
 @given(st.sampled_from(["/A/B.html", "/Zwgk/Index.HTML", "/列表/通知.html", "/CamelCase/", "/a/B/c.Shtml"]),
        st.sampled_from(["http://WWW.XX.GOV.CN", "https://www.xx.gov.cn:443", "http://x.cn:8080"]))
 def test_canonical_url_keeps_path_case(path, origin):
-    assert urlsplit(canonical_url(origin + path)).path == path
+    # Chinese characters are percent-encoded (one spelling per URL); the case of the path is kept.
+    assert unquote(urlsplit(canonical_url(origin + path)).path) == path
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(st.one_of(HAN, st.sampled_from(list("abcXYZ09-._~ "))), min_size=1, max_size=12))
+def test_every_spelling_of_a_path_is_one_url(name):
+    """Raw, percent-encoded (lower- or upper-case escapes) and over-encoded spellings are one URL."""
+    raw = f"http://x.gov.cn/xxgk/{name}/index.html"
+    encoded = f"http://x.gov.cn/xxgk/{quote(name)}/index.html"
+    shouted = f"http://x.gov.cn/xxgk/{''.join(f'%{b:02x}' for b in name.encode())}/index.html"
+    assert canonical_url(raw) == canonical_url(encoded) == canonical_url(shouted)
 
 
 # ---------------------------------------------------------------------------------------------
