@@ -7,8 +7,12 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from twisted.internet import defer
+from twisted.internet.error import DNSLookupError
+
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
+from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.asyncio import run_in_thread, sleep
 
 
@@ -16,21 +20,53 @@ class InternalAddressRefused(IgnoreRequest):
     """A target on a private, loopback or link-local address, refused for a public portal."""
 
 
+# Not global, yet not flagged by every ipaddress property in every Python version: shared address
+# space (carrier NAT, cloud metadata such as 100.100.100.200), IETF protocol assignments, benchmark
+# networks, deprecated IPv6 site-local addresses.
+_ALSO_INTERNAL = tuple(ipaddress.ip_network(net) for net in
+                       ("100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15", "fec0::/10"))
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries: IPv4-mapped, 6to4, Teredo, NAT64, IPv4-compatible."""
+    found = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    if ip in _NAT64 or int(ip) >> 32 == 0:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return [address for address in found if address is not None]
+
+
 def is_internal(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified
-
-
-def resolve(host: str) -> set[str]:
-    """The addresses `host` stands for (itself when it is an IP literal); empty when it does not resolve."""
+    """True for every address a public portal has no business making the auditor connect to; an
+    IPv6 address also when an IPv4 address it embeds is internal. Not an address at all: True."""
     try:
-        return {str(ipaddress.ip_address(host))}
+        ip = ipaddress.ip_address(address)
     except ValueError:
-        pass
+        return True
+    if (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
+            or ip.is_unspecified or not ip.is_global or any(ip in net for net in _ALSO_INTERNAL)):
+        return True
+    return ip.version == 6 and any(is_internal(str(embedded)) for embedded in _embedded_ipv4(ip))
+
+
+def _literal(host: str) -> str | None:
     try:
-        return {info[4][0] for info in socket.getaddrinfo(host, None)}
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return None
+
+
+def resolve(host: str) -> list[str]:
+    """The addresses `host` stands for (itself when it is an IP literal), IPv4 as Scrapy's downloader
+    connects; empty when it does not resolve."""
+    literal = _literal(host)
+    if literal is not None:
+        return [literal]
+    try:
+        infos = socket.getaddrinfo(host, None, family=socket.AF_INET, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        return set()
+        return []
+    return list(dict.fromkeys(info[4][0] for info in infos))
 
 
 def site_is_internal(url: str) -> bool:
@@ -39,26 +75,49 @@ def site_is_internal(url: str) -> bool:
     return any(is_internal(address) for address in resolve(host))
 
 
+# Host name → the address it was checked as. The downloader connects to this address (GuardedResolver),
+# so a name cannot answer a public address to the check and an internal one to the connection (DNS
+# rebinding): each name is looked up once per crawl.
+_CHECKED_ADDRESSES: dict[str, str] = {}
+
+
+class GuardedResolver(CachingThreadedResolver):
+    """Scrapy's resolver, answering a crawled name with the address AddressGuardMiddleware checked."""
+
+    def getHostByName(self, name: str, timeout=()):
+        checked = _CHECKED_ADDRESSES.get(name.lower().rstrip("."))
+        if checked is not None:
+            return defer.succeed(checked)
+        # Only names that never pass the guard get here: the proxy's, set by whoever runs the audit.
+        return super().getHostByName(name, timeout)
+
+
 class AddressGuardMiddleware:
     """Refuses requests to internal addresses unless the audited site is internal itself, so a
-    crawled page cannot make the auditor probe 169.254.169.254 or an intranet host."""
+    crawled page cannot make the auditor probe 169.254.169.254 or an intranet host. Every request
+    passes here — each hop of a redirect and robots.txt included — before anything is sent; a name
+    is resolved here once and the downloader connects to the address checked. Through a proxy the
+    proxy would resolve the name: it is checked here all the same, and one that does not resolve
+    locally is not requested."""
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self._verdicts: dict[str, bool] = {}
+        self._refused: dict[str, bool] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
     async def process_request(self, request):
-        if getattr(self.crawler.spider, "internal_allowed", False):
-            return None
-        host = (urlsplit(request.url).hostname or "").lower()
-        if host not in self._verdicts:
+        host = (urlsplit(request.url).hostname or "").lower().rstrip(".")
+        if host not in self._refused:
             addresses = await run_in_thread(resolve, host)
-            self._verdicts[host] = any(is_internal(address) for address in addresses)
-        if self._verdicts[host]:
+            if not addresses:
+                raise DNSLookupError(f"域名解析失败（{host}）")
+            self._refused[host] = any(is_internal(address) for address in addresses)
+            if _literal(host) is None:
+                _CHECKED_ADDRESSES[host] = addresses[0]
+        if self._refused[host] and not getattr(self.crawler.spider, "internal_allowed", False):
             raise InternalAddressRefused(f"指向内网地址，未访问（{host}）")
         return None
 

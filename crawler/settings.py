@@ -19,6 +19,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 # 15 s is the national probe's limit for "cannot be opened".
 DOWNLOAD_TIMEOUT = 15
 DNS_TIMEOUT = 15
+# Connect to the address the guard checked, never to a second lookup's answer.
+TWISTED_DNS_RESOLVER = "crawler.middlewares.GuardedResolver"
 RETRY_TIMES = 1
 # The spider caps bodies itself and keeps what it read (crawler.spiders.portal.BODY_CAP).
 DOWNLOAD_MAXSIZE = 0

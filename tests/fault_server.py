@@ -233,3 +233,71 @@ def serving(server):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- a public portal seen through a proxy ---------------------------------------------------------
+
+PUBLIC_HOST = "202.96.128.86"
+# Where the public portal's links and redirects point: internal in every spelling the guard knows.
+INTERNAL_TARGETS = {
+    "/meta": "http://100.100.100.200/latest/meta-data/ram/security-credentials/",   # cloud metadata (100.64/10)
+    "/meta-6to4": "http://[2002:6464:64c8::1]/latest/meta-data/",                  # 6to4 of 100.100.100.200
+    "/meta-nat64": "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",                # NAT64 of 169.254.169.254
+    "/ietf": "http://192.0.0.8/",                                                  # 192.0.0.0/24
+    "/site-local": "http://[fec0::1]/",                                            # fec0::/10
+    "/loopback-name": "http://localhost/admin/",                                   # a name for 127.0.0.1
+}
+OTHER_PORT = f"http://{PUBLIC_HOST}:8080/admin.html"
+UNRESOLVABLE = "http://metadata.internal.invalid/computeMetadata/v1/"
+
+
+class ProxyHandler(BaseHTTPRequestHandler):
+    """An HTTP proxy that stands in for the public portal at PUBLIC_HOST (and answers a secret for
+    any other target, so a request that leaks is seen both here and in the store)."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        self.server.requests.append((self.command, parts.netloc, parts.path))
+        if parts.netloc != PUBLIC_HOST:
+            self._send(200, _page("内部机密", "<p>INTERNAL SECRET</p>"))
+        elif parts.path in INTERNAL_TARGETS:
+            self._send(302, b"", {"Location": INTERNAL_TARGETS[parts.path]})
+        elif parts.path == "/":
+            links = [*INTERNAL_TARGETS.values(), *INTERNAL_TARGETS, OTHER_PORT, UNRESOLVABLE, "/ok.html"]
+            self._send(200, _page("公网测试县人民政府", "".join(f'<a href="{href}">链接</a>' for href in links)))
+        elif parts.path == "/robots.txt":
+            self._send(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})
+        else:
+            self._send(200, _page("正常页面", "<p>内容</p>"))
+
+    def _send(self, status: int, body: bytes, headers: dict | None = None) -> None:
+        self.send_response(status)
+        headers = {"Content-Type": HTML, **(headers or {})}
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextmanager
+def public_portal_proxy():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ProxyHandler)
+    server.daemon_threads = True
+    server.requests = []
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

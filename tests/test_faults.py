@@ -93,10 +93,20 @@ def test_polite_crawling(faulty):
 
 @pytest.mark.parametrize("target, refused", [
     ("http://169.254.169.254/latest/meta-data/", True),   # cloud metadata
+    ("http://100.100.100.200/latest/meta-data/", True),   # cloud metadata in shared address space
+    ("http://100.64.0.1/", True),
+    ("http://192.0.0.8/", True),                          # IETF protocol assignments
     ("http://10.1.2.3/oa/", True),                        # intranet
     ("http://127.0.0.1:8080/", True),                     # loopback
     ("http://[::1]/", True),
+    ("http://[fec0::1]/", True),                          # IPv6 site-local
+    ("http://[::ffff:127.0.0.1]/", True),                 # IPv4-mapped
+    ("http://[2002:7f00:1::1]/", True),                   # 6to4 of 127.0.0.1
+    ("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", True),  # Teredo
+    ("http://[64:ff9b::a9fe:a9fe]/", True),               # NAT64 of 169.254.169.254
+    ("http://localhost/", True),                          # a name that resolves to loopback
     ("http://202.96.128.86/", False),                     # a public address
+    ("http://[2002:ca60:8056::1]/", False),               # 6to4 of that public address
 ])
 def test_a_public_site_cannot_make_the_auditor_probe_internal_addresses(target, refused):
     import asyncio
@@ -112,6 +122,64 @@ def test_a_public_site_cannot_make_the_auditor_probe_internal_addresses(target, 
             asyncio.run(guard.process_request(Request(target)))
     else:
         assert asyncio.run(guard.process_request(Request(target))) is None
+
+
+def test_a_name_is_resolved_once_and_connected_to_as_checked(monkeypatch):
+    """DNS rebinding: a name that answers a public address to the check and an internal one to a
+    second lookup is connected to at the address checked — there is no second lookup."""
+    import asyncio
+    import socket
+    from types import SimpleNamespace
+
+    from scrapy import Request
+    from twisted.internet import reactor
+
+    from crawler.middlewares import AddressGuardMiddleware, GuardedResolver
+
+    answers = iter(["202.96.128.86", "127.0.0.1", "127.0.0.1"])
+    lookups = []
+
+    def rebinding(host, *args, **kwargs):
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    guard = AddressGuardMiddleware(SimpleNamespace(spider=SimpleNamespace(internal_allowed=False)))
+    assert asyncio.run(guard.process_request(Request("http://rebind.example.gov.cn/a.html"))) is None
+    assert asyncio.run(guard.process_request(Request("http://REBIND.example.gov.cn/b.html"))) is None
+    connected = []
+    GuardedResolver(reactor, 100, 5).getHostByName("Rebind.Example.gov.cn").addCallback(connected.append)
+    assert connected == ["202.96.128.86"] and lookups == ["rebind.example.gov.cn"]
+
+
+def test_a_public_portal_cannot_redirect_or_link_the_auditor_inside(tmp_path):
+    """A public portal (202.96.128.86, reached through an HTTP proxy on 127.0.0.1 as on a locked-down
+    office network) redirects and links to cloud metadata and other internal addresses in several
+    spellings, to another port of its own host and to a name that does not resolve locally. None of
+    these reaches the proxy as a fetch; each is reported as a link that cannot be opened."""
+    import os
+
+    from fault_server import INTERNAL_TARGETS, OTHER_PORT, PUBLIC_HOST, UNRESOLVABLE, public_portal_proxy
+
+    env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
+    with public_portal_proxy() as proxy:
+        env["http_proxy"] = f"http://127.0.0.1:{proxy.server_address[1]}"
+        done = govaudit("audit", f"http://{PUBLIC_HOST}/", "--as-of", "2022-10-15", "--out", str(tmp_path / "out"),
+                        "--db", f"sqlite:///{tmp_path / 'p.sqlite'}", "--quiet", "--timeout", "5", env=env)
+        requests = list(proxy.requests)
+    assert done.returncode == 0, done.stderr
+    # Nothing but the public host went out; its other port was only checked (headers), never crawled.
+    assert {netloc for _, netloc, _ in requests} <= {PUBLIC_HOST, f"{PUBLIC_HOST}:8080"}
+    assert {method for method, netloc, _ in requests if netloc.endswith(":8080")} <= {"HEAD"}
+    with sqlite3.connect(tmp_path / "p.sqlite") as db:
+        assert db.execute("select count(*) from page where text like '%INTERNAL SECRET%'").fetchone() == (0,)
+        assert db.execute("select count(*) from page where url like '%:8080%'").fetchone() == (0,)
+    findings = json.loads((tmp_path / "out" / "findings.json").read_text("utf-8"))
+    broken = {f["url"]: f["message"] for f in findings if f["rule"] == "link.broken"}
+    for target in INTERNAL_TARGETS.values():
+        assert "指向内网地址" in broken[canonical_url(target)], target
+    assert "域名解析失败" in broken[canonical_url(UNRESOLVABLE)]
+    assert canonical_url(OTHER_PORT) not in broken
 
 
 def test_an_internal_site_may_be_audited():

@@ -99,6 +99,10 @@ class PortalSpider(scrapy.Spider):
         # A column audit only needs the pages that can hold the column's link.
         self.generic_depth = limits.max_clicks - 1 if column else limits.max_depth
         self.site_hosts = {(urlsplit(self.start_url).hostname or "").lower(), *limits.site_hosts}
+        # Only the audited host's port is crawled (both web ports when it is on a default one): a page
+        # linking :8080 or :6379 of the same host makes that a link to check, not a site to crawl.
+        start_port = _port(self.start_url)
+        self.site_ports = {80, 443} if start_port in (80, 443) else {start_port}
         # A site on an internal address (a test portal, an intranet) may link internal targets.
         self.internal_allowed = site_is_internal(self.start_url)
         self.home_links: frozenset[str] = frozenset()
@@ -204,7 +208,7 @@ class PortalSpider(scrapy.Spider):
                                   dont_filter=True, **options)
 
     def _on_site(self, url: str) -> bool:
-        return (urlsplit(url).hostname or "").lower() in self.site_hosts
+        return (urlsplit(url).hostname or "").lower() in self.site_hosts and _port(url) in self.site_ports
 
     # -- responses -------------------------------------------------------------------------
 
@@ -218,6 +222,7 @@ class PortalSpider(scrapy.Spider):
         if meta["role"] == PageRole.HOME:
             # A home page that redirects (http → https://www.) moves the site to the new host.
             self.site_hosts.add((urlsplit(response.url).hostname or "").lower())
+            self.site_ports.add(_port(response.url))
         if meta.get("replay"):
             reading = await run_in_thread(self.resumed_run.reading, url)
         elif (response.status >= 400 or not isinstance(response, TextResponse) or _looks_binary(response.body)
@@ -510,6 +515,15 @@ class ReplaySource(Protocol):
     def has_stored(self, url: str) -> bool: ...
     def has_answer(self, url: str) -> bool: ...
     def reading(self, url: str) -> PageReading: ...
+
+
+def _port(url: str) -> int | None:
+    """The port a URL connects to (its scheme's default when none is written); None when invalid."""
+    parts = urlsplit(url)
+    try:
+        return parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        return None
 
 
 def _looks_binary(body: bytes) -> bool:
