@@ -22,8 +22,8 @@ from reports.pdf import find_chromium
 from audit.progress import CrawlProgress
 from audit.quarters import BadQuarter, Quarter
 from reports.config import ReportConfig, load_report_config
-from audit.runner import (AuditInterrupted, AuditOutcome, BadSiteURL, check_site_url, find_finding, quarterly_as_of,
-                          render_stored, run_audit)
+from audit.runner import (AuditInterrupted, AuditOutcome, BadSiteURL, QuarterTaken, check_site_url, find_finding,
+                          quarterly_as_of, render_stored, run_audit)
 from audit.store import Store, StoreError, default_db_url
 from rules import registered_rules
 from rules.catalogue import markdown_table, option_lines
@@ -146,7 +146,7 @@ def _with_overrides(config: AuditConfig, timeout: float | None, max_pages: int |
 
 def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: Store, out_dir: Path,
          quiet: bool, report_config: ReportConfig | None = None,
-         formats: tuple[str, ...] = ("html", "json")) -> AuditOutcome:
+         formats: tuple[str, ...] = ("html", "json"), once_per_quarter: bool = False) -> AuditOutcome:
     audited = [spec.key for spec in config.columns if spec.required]
     if column is not None and column not in audited:
         keys = ", ".join(audited)
@@ -160,7 +160,12 @@ def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: 
     progress = None if quiet else CrawlProgress(err)
     try:
         return run_audit(url, as_of=as_of, column=column, store=store, config=config, out_dir=out_dir,
-                         progress=progress, report_config=report_config, formats=formats)
+                         progress=progress, report_config=report_config, formats=formats,
+                         once_per_quarter=once_per_quarter)
+    except QuarterTaken as exc:
+        click.echo(f"该季度已由检查 {exc.run_id} 检查或正在检查，本次不重复检查 / "
+                   f"run {exc.run_id} has audited or is auditing this quarter")
+        sys.exit(EXIT_OK)
     except StoreError as exc:
         err.print(f"错误 / error: {exc}")
         sys.exit(EXIT_DATABASE)
@@ -450,7 +455,7 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
             except OutputError as exc:
                 _fail_output(exc)
         sys.exit(EXIT_OK)
-    outcome = _run(url, as_of, None, config, store, out_dir, quiet, report_config, formats)
+    outcome = _run(url, as_of, None, config, store, out_dir, quiet, report_config, formats, once_per_quarter=not force)
     sys.exit(_report(outcome))
 
 

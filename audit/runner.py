@@ -19,7 +19,7 @@ from audit.pipeline import STORE_FAILED, ResumedRun
 from audit.progress import CrawlProgress
 from audit.quarters import Quarter
 from audit.store import Store, StoreError
-from audit.store.history import rows_of
+from audit.store.history import quarter_of, rows_of, same_series
 from audit.store.models import AuditRun
 from crawler.spiders.portal import PortalSpider
 from crawler.urls import canonical_url
@@ -44,6 +44,15 @@ class AuditInterrupted(Exception):
     def __init__(self, signum: int):
         super().__init__(signal.Signals(signum).name)
         self.signum = signum
+
+
+class QuarterTaken(Exception):
+    """Another process is auditing (or has audited) the same site for the same quarter: this run
+    stands down, so a quarter is never recorded twice."""
+
+    def __init__(self, run_id: int):
+        super().__init__(run_id)
+        self.run_id = run_id
 
 
 class _AuditProcess(CrawlerProcess):
@@ -207,18 +216,28 @@ def render_stored(store: Store, run_id: int, config: AuditConfig, report_config:
 
 def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, config: AuditConfig,
               out_dir: Path, progress: CrawlProgress | None = None, report_config: ReportConfig | None = None,
-              formats: tuple[str, ...] = DEFAULT_FORMATS) -> AuditOutcome:
+              formats: tuple[str, ...] = DEFAULT_FORMATS, once_per_quarter: bool = False) -> AuditOutcome:
+    """Crawl, judge and write the outputs. With once_per_quarter (run-quarterly), QuarterTaken when
+    another process audits or audited the same site for the same quarter."""
     site_url = check_site_url(site_url)
     if column is not None:
         config.column(column)
     report_config = report_config or load_report_config()
     # The same audit killed before it finished is resumed, not started over.
     interrupted = store.interrupted_run(site_url, as_of, column, config.fingerprint)
-    if interrupted is None:
-        run_id = store.start_run(site_url, as_of, column, config.fingerprint)
-    else:
+    if interrupted is not None and store.claim_run(interrupted):
         run_id = interrupted
-        store.claim_run(run_id)
+    elif interrupted is not None and once_per_quarter:
+        raise QuarterTaken(interrupted)
+    else:
+        interrupted = None
+        run_id = store.start_run(site_url, as_of, column, config.fingerprint)
+    if once_per_quarter:
+        rival = _rival(store, run_id)
+        if rival is not None:
+            if interrupted is None:
+                store.discard_run(run_id)
+            raise QuarterTaken(rival)
     crawl(store, run_id, site_url, column, config, progress, resume=interrupted is not None)
     with _interruptible():
         try:
@@ -231,6 +250,19 @@ def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, c
     status = store.run(run_id).status
     return AuditOutcome(run_id, status, findings, columns, len(site.pages), outputs.get("json"), outputs.get("html"),
                         outputs)
+
+
+def _rival(store: Store, run_id: int) -> int | None:
+    """A run of the same site, scope and quarter that is done, or that is running in a live process
+    and was started first: two run-quarterly started together both record their run, then the later
+    one finds the earlier one here and stands down."""
+    run = store.run(run_id)
+    for other in store.runs():
+        if other.id == run_id or not same_series(other, run) or quarter_of(other) != quarter_of(run):
+            continue
+        if other.status == "done" or (other.status == "running" and other.id < run_id and store.owner_alive(other)):
+            return other.id
+    return None
 
 
 def quarterly_as_of(quarter: Quarter, today: date) -> date:

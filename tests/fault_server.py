@@ -289,15 +289,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-@contextmanager
 def public_portal_proxy():
     server = ThreadingHTTPServer(("127.0.0.1", 0), ProxyHandler)
     server.daemon_threads = True
     server.requests = []
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serving(server)

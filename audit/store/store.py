@@ -3,6 +3,7 @@ transaction per fetched page, and reads a run back as the rules' SiteSnapshot.""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sys
 from collections.abc import Iterable, Iterator
@@ -12,7 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, create_engine, delete, event, insert, select
+from sqlalchemy import Engine, create_engine, delete, event, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -71,8 +72,9 @@ class Store:
                     else "安装该数据库的 SQLAlchemy 驱动 / install its SQLAlchemy driver")
             raise StoreError(f"无法打开数据库，缺少驱动 {exc.name} / missing database driver {exc.name} for "
                              f"{_safe(db_url)}: {hint}") from exc
-        except (ArgumentError, SQLAlchemyError, OSError, SchemaError) as exc:
-            raise StoreError(f"无法打开数据库 / cannot open database {_safe(db_url)}: {_first_line(exc)}") from exc
+        except (ArgumentError, SQLAlchemyError, OSError, SchemaError, ValueError) as exc:
+            raise StoreError(f"无法打开数据库 / cannot open database {_safe(db_url)}: "
+                             f"{_without_secrets(_first_line(exc), db_url)}") from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._site_urls: dict[int, str] = {}
         self._site_hosts: dict[int, set[str]] = {}
@@ -135,12 +137,28 @@ class Store:
                 return run.id
         return None
 
-    def claim_run(self, run_id: int) -> None:
-        """Make this process the owner of a run it resumes."""
+    def claim_run(self, run_id: int) -> bool:
+        """Make this process the owner of a run it resumes; False when another process claimed it
+        first (compare-and-set on the owner, so two processes never resume one run)."""
         with self.unit_of_work() as session:
             run = session.get(AuditRun, run_id)
-            run.owner_host, run.owner_pid = socket.gethostname(), os.getpid()
-            run.status = "running"
+            claimed = session.execute(
+                update(AuditRun).where(AuditRun.id == run_id, AuditRun.owner_host.is_(None) if run.owner_host is None
+                                       else AuditRun.owner_host == run.owner_host,
+                                       AuditRun.owner_pid.is_(None) if run.owner_pid is None
+                                       else AuditRun.owner_pid == run.owner_pid)
+                .values(owner_host=socket.gethostname(), owner_pid=os.getpid(), status="running")
+                .execution_options(synchronize_session=False))
+            return claimed.rowcount == 1
+
+    def owner_alive(self, run: AuditRun) -> bool:
+        """Whether the process that owns `run` still runs (an owner on another machine counts as alive)."""
+        return _process_alive(run.owner_host, run.owner_pid)
+
+    def discard_run(self, run_id: int) -> None:
+        """Remove a run that stood down before it stored anything."""
+        with self.unit_of_work() as session:
+            session.execute(delete(AuditRun).where(AuditRun.id == run_id))
 
     def replay_index(self, run_id: int) -> ReplayIndex:
         """What an interrupted run already holds: pages fetched (their reading is stored) and link
@@ -527,7 +545,9 @@ def _prepare_sqlite(engine: Engine) -> None:
     if database and database != ":memory:":
         path = Path(database)
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # A typo in the path must not quietly create a tree of folders and a new empty database.
+            if not path.parent.is_dir():
+                raise StoreError(f"数据库所在目录不存在 / the database's folder does not exist: {path.parent}")
             path.touch(mode=0o600)
 
     @event.listens_for(engine, "connect")
@@ -540,12 +560,31 @@ def _prepare_sqlite(engine: Engine) -> None:
         cursor.close()
 
 
+_SECRET_KEYS = re.compile(r"pass|pwd|secret|token|key", re.I)
+
+
 def _safe(db_url: str) -> str:
-    """The database URL as shown to people: never with its password."""
+    """The database URL as shown to people: never with its password (also not one in the query)."""
     try:
-        return repr(make_url(db_url).render_as_string(hide_password=True))
-    except ArgumentError:
+        url = make_url(db_url)
+        hidden = {key: "***" for key in url.query if _SECRET_KEYS.search(key)}
+        return repr(url.update_query_dict(hidden).render_as_string(hide_password=True))
+    except (ArgumentError, ValueError):
         return "(无效的数据库地址 / invalid database URL)"
+
+
+def _without_secrets(message: str, db_url: str) -> str:
+    """A driver's error message with any secret of the URL in it replaced (drivers may quote the URL)."""
+    secrets = re.findall(r"://[^:/@]*:([^@]+)@", db_url)
+    try:
+        for key, value in make_url(db_url).query.items():
+            if _SECRET_KEYS.search(key):
+                secrets += [value] if isinstance(value, str) else list(value)
+    except (ArgumentError, ValueError):
+        pass
+    for secret in secrets:
+        message = message.replace(secret, "***")
+    return message
 
 
 def _first_line(exc: BaseException) -> str:

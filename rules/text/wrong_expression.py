@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Annotated
 
 import jieba
@@ -120,6 +123,17 @@ def check(site, config):
         evidence = "；".join(context for _, context in hits[:_MAX_EVIDENCE])
         yield Problem(page.url, f"页面存在错误或过时表述：{'；'.join(found)}，请核实更正", evidence,
                       site.column_of(page.url))
+
+
+def _cache_dir() -> str:
+    """Where jieba keeps its dictionary cache: the user's own cache folder. Its default,
+    /tmp/jieba.cache, is one file shared by every user — another user's copy there broke the rule."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "govaudit"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return tempfile.mkdtemp(prefix="govaudit-jieba-")
+    return str(folder)
 
 
 class Matcher:
@@ -270,6 +284,7 @@ def _makes_common_word(text: str, index: int, freq: dict[str, int]) -> bool:
 def _word_frequencies() -> tuple[dict[str, int], int]:
     """jieba's word counts and their total, loaded once (loading is most of the rule's start-up)."""
     tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = _cache_dir()
     jieba.setLogLevel(logging.WARNING)
     tokenizer.initialize()
     return tokenizer.FREQ, tokenizer.total
