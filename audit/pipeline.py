@@ -11,7 +11,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from audit.judge import conclude_run
 from audit.store import Store, StoreError, default_db_url
-from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
+from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage, RobotsRefusal
 from crawler.reading import PageReading
 
 # The finish reason of a crawl stopped because the store could not be written.
@@ -80,6 +80,8 @@ class StorePipeline:
             self.store.save_check(self.run_id, item)
         elif isinstance(item, CertificateCheck):
             self.store.save_certificate(self.run_id, item)
+        elif isinstance(item, RobotsRefusal):
+            self.store.save_robots_refusal(self.run_id)
         elif isinstance(item, ColumnMembership):
             self.store.save_membership(self.run_id, item)
         elif isinstance(item, ListCoverage):
@@ -104,6 +106,7 @@ class ResumedRun:
         self._store = store
         self._run_id = run_id
         self._index = store.replay_index(run_id)
+        self.robots_forbidden = bool(store.run(run_id).robots_forbidden)
 
     def has_read(self, url: str) -> bool:
         return url in self._index.read

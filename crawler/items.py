@@ -48,6 +48,14 @@ class ColumnMembership:
 
 
 @dataclass(frozen=True)
+class RobotsRefusal:
+    """robots.txt forbids the auditor the audited site's home page: the whole site. The crawl goes on
+    without obeying it (as the national monitor does); the refusal is a finding of its own."""
+
+    url: str
+
+
+@dataclass(frozen=True)
 class CertificateCheck:
     """The HTTPS certificate of the audited host, verified as a browser would (problem None: fine)."""
 

@@ -122,6 +122,23 @@ class AddressGuardMiddleware:
         return None
 
 
+class WholeSiteRobotsMiddleware:
+    """Once robots.txt turned out to forbid the whole site (the spider's robots_forbid_site), every
+    further request is made without consulting it: the audit is of the whole site or of nothing."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        if getattr(self.crawler.spider, "robots_forbid_site", False):
+            request.meta["dont_obey_robotstxt"] = True
+        return None
+
+
 class ReplayMiddleware:
     """A page an interrupted run already read is not fetched again: the spider reads it back
     from the store (request.meta["replay"]); this answers the request without the network."""

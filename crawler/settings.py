@@ -39,6 +39,8 @@ DOWNLOADER_MIDDLEWARES = {
     # First: a replayed page needs neither robots.txt nor the network.
     "crawler.middlewares.ReplayMiddleware": 10,
     "crawler.middlewares.AddressGuardMiddleware": 50,
+    # Before RobotsTxtMiddleware (100).
+    "crawler.middlewares.WholeSiteRobotsMiddleware": 90,
     # Above RetryMiddleware (550) so a Retry-After answer is honoured before a blind retry.
     "crawler.middlewares.RetryAfterMiddleware": 560,
 }

@@ -206,6 +206,8 @@ class SiteSnapshot:
     list_reads: dict[str, list[ListCoverage]] = field(default_factory=lambda: defaultdict(list))
     # What is wrong with the HTTPS certificate of the home host; None when it verifies or is not HTTPS.
     certificate_problem: str | None = None
+    # robots.txt forbade the auditor the whole site; the crawl read it all the same.
+    robots_forbidden: bool = False
     # page URL → links on it that readers cannot see, or that a script writes (possible 暗链).
     hidden_links: dict[str, list[HiddenLink]] = field(default_factory=lambda: defaultdict(list))
     # The home page as the previous quarter's run stored it (None for a first audit).

@@ -38,6 +38,8 @@ class AuditRun(Base):
     # Rules the run did not judge because what they need lies in pages it did not read (a
     # one-column check without the site's 政策解读 column); None on rows stored before it existed.
     unjudged_rules: Mapped[list | None] = mapped_column(JSON)
+    # robots.txt forbade the auditor the whole site (the crawl went on); None on rows stored before.
+    robots_forbidden: Mapped[bool | None]
 
 
 class Page(Base):

@@ -286,6 +286,10 @@ class Store:
             session.add(LinkCheck(run_id=run_id, url=checked.url, final_url=checked.final_url, status=checked.status,
                                   error=checked.error, method=checked.method, checked_at=_now()))
 
+    def save_robots_refusal(self, run_id: int) -> None:
+        with self.unit_of_work() as session:
+            session.get(AuditRun, run_id).robots_forbidden = True
+
     def save_certificate(self, run_id: int, check: CertificateCheck) -> None:
         with self.unit_of_work() as session:
             session.execute(delete(CertificateRecord).where(CertificateRecord.run_id == run_id))
@@ -376,7 +380,8 @@ class Store:
     def snapshot(self, run_id: int, config: AuditConfig) -> SiteSnapshot:
         run = self.run(run_id)
         content = StoredRunContent(self, run_id)
-        snap = SiteSnapshot(site_url=run.site_url, as_of=run.as_of, scope=run.scope, config=config, content=content)
+        snap = SiteSnapshot(site_url=run.site_url, as_of=run.as_of, scope=run.scope, config=config, content=content,
+                            robots_forbidden=bool(run.robots_forbidden))
         with self._sessions() as session:
             # Page text and the raw rows stay in the database: rules read text one page at a time,
             # and rows are streamed, so a 20k-page run is not held in memory twice.

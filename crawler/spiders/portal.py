@@ -28,7 +28,7 @@ from crawler.attachments import attachment_text, inflated_size
 from crawler.budget import TOO_BIG, Outcome, ReaderPool
 from crawler.columns import LIST_ROLES, MemberReason, PageRole, normalise_anchor
 from crawler.coverage import ListTracker, failed_reason, limit_reason, nothing_new_reason
-from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage
+from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, RobotsRefusal
 from crawler.reading import FormRequest, LinkRegion, PageReading, read_page
 from crawler.reading.regions import page_form
 from crawler.middlewares import InternalAddressRefused, site_is_internal
@@ -105,6 +105,8 @@ class PortalSpider(scrapy.Spider):
         self.site_ports = {80, 443} if start_port in (80, 443) else {start_port}
         # A site on an internal address (a test portal, an intranet) may link internal targets.
         self.internal_allowed = site_is_internal(self.start_url)
+        # robots.txt forbids the home page: the site is audited anyway (see on_error).
+        self.robots_forbid_site = resumed_run is not None and resumed_run.robots_forbidden
         self.home_links: frozenset[str] = frozenset()
         self._requested: set[tuple[str, str | None, str]] = set()
         # Every URL fetched (or to be fetched) for itself: it needs no separate link check.
@@ -311,7 +313,15 @@ class PortalSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[object]:
         request = failure.request
-        if failure.check(IgnoreRequest) and str(failure.value) == ROBOTS_REFUSAL:
+        refused_by_robots = failure.check(IgnoreRequest) and str(failure.value) == ROBOTS_REFUSAL
+        if refused_by_robots and request.meta.get("role") == PageRole.HOME:
+            # A robots.txt that forbids the home page forbids the whole site to the auditor. The office
+            # must audit it all the same, as the national monitor does: it is reported (提示), not obeyed.
+            self.robots_forbid_site = True
+            yield RobotsRefusal(page_key(request.url))
+            yield request.replace(dont_filter=True)
+            return
+        if refused_by_robots:
             # robots.txt keeps the crawler out; whether the link works is still checked, once.
             target = page_key(request.url)
             if target not in self._checked:
@@ -510,6 +520,8 @@ def _page_request(clicks: int, column: str | None, role: str, via: str | None, e
 
 class ReplaySource(Protocol):
     """What an interrupted run already stored, so resuming it reads it back instead of fetching."""
+
+    robots_forbidden: bool  # robots.txt forbade the interrupted run the whole site
 
     def has_read(self, url: str) -> bool: ...
     def has_stored(self, url: str) -> bool: ...
