@@ -63,15 +63,24 @@ class StorePipeline:
             with self.store.batch():
                 for item in pending:
                     self._save(item)
-        except StoreError as exc:
-            # A full disk or a lost database: stop cleanly; what was committed stays committed.
-            self.failure = str(exc)
-            # Also when the last batch fails as the crawl closes (its finish reason is then set).
-            self.crawler.stats.set_value(STORE_FAILED, True)
-            if not self.closing:
-                self.closing = True
-                deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_FAILED))
-            raise DropItem(str(exc)) from exc
+        except StoreError:
+            # The batch did not fit (a full disk): keep what does, one item a transaction, up to
+            # the first that fails, so a stopped crawl loses no more than it must.
+            try:
+                for item in pending:
+                    self._save(item)
+            except StoreError as exc:
+                self._fail(exc)
+
+    def _fail(self, exc: StoreError) -> None:
+        """A full disk or a lost database: stop cleanly; what was committed stays committed."""
+        self.failure = str(exc)
+        # Also when the last batch fails as the crawl closes (its finish reason is then set).
+        self.crawler.stats.set_value(STORE_FAILED, True)
+        if not self.closing:
+            self.closing = True
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_FAILED))
+        raise DropItem(str(exc)) from exc
 
     def _save(self, item) -> None:
         if isinstance(item, FetchedPage):
