@@ -1,1 +1,2 @@
-"""The audit: database models and store, the run from crawl to report, and the CLI."""
+"""The audit: the CLI, the run from crawl to report, the config, the register imports and the
+database (audit/store)."""

@@ -1,1 +1,2 @@
-"""The Scrapy project: the portal spider, the page readers and the store pipeline."""
+"""Fetching and reading a portal: the Scrapy spider, its middlewares and the page readers. It never
+judges and never writes to the database; the audit wires it to the store."""

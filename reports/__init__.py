@@ -1,1 +1,2 @@
-"""HTML reports rendered with Jinja2 (autoescape on) from stored findings."""
+"""Everything that turns stored results into documents: the bulletin and column report (HTML, PDF,
+docx), exports, scoring, units, verdicts and the combined bulletin of many sites."""
