@@ -16,7 +16,7 @@ from rich.console import Console
 from audit.config import AuditConfig, ConfigError, load_config
 from reports.exports import FORMATS, BadFormat, parse_formats
 from reports.files import OutputError, check_writable
-from reports.masking import for_terminal
+from reports.masking import clean, for_terminal
 from reports.verdicts import COLUMN_CHECK
 from reports.pdf import find_chromium
 from audit.progress import CrawlProgress
@@ -301,7 +301,8 @@ def extract(source, url, encoding):
             _fail_usage(f"无法读取文件 / cannot read {source}: {exc.strerror or exc}")
         url = url or path.resolve().as_uri()
     reading = read_page(body, url, content_type=content_type, encoding=encoding)
-    click.echo(json.dumps(reading.to_json(), ensure_ascii=False, indent=2))
+    # Personal data masked here as in every other output (the reader itself keeps it whole).
+    click.echo(json.dumps(clean(reading.to_json()), ensure_ascii=False, indent=2))
 
 def _run_line(run, findings: int, result: str) -> str:
     scope = run.scope or "全站"

@@ -104,3 +104,14 @@ def test_scrapy_crawl_stores_the_run(tmp_path):
         assert conn.execute("select count(*) from page").fetchone()[0] >= 90
         rules = {row[0] for row in conn.execute("select rule from finding")}
     assert {"column.missing", "label.not_public"} <= rules
+
+
+def test_extract_masks_personal_data_like_every_other_output(tmp_path):
+    page = tmp_path / "gs.html"
+    page.write_text('<html><head><meta charset="utf-8"><title>张三532625198503122010低保公示</title></head><body>'
+                    '<ul><li><a href="/f/532625198503122010.html">张三532625198503122010低保 13812345678</a>'
+                    "<span>2022-09-01</span></li></ul></body></html>", encoding="utf-8")
+    done = govaudit("extract", str(page), "--url", "http://www.maguan.gov.cn/gs.html")
+    assert done.returncode == 0, done.stderr
+    assert "532625198503122010" not in done.stdout and "13812345678" not in done.stdout
+    assert "532625********2010" in done.stdout
