@@ -94,6 +94,7 @@ def write_portal(root: Path, pages: dict[str, str]) -> Path:
 def audit_folder(root: Path, work: Path, *args: str, as_of: str = "2022-10-15") -> AuditResult:
     """Serve `root` on 127.0.0.1 and audit it with `govaudit audit`; findings read from findings.json."""
     out_dir = work / "out"
+    work.mkdir(parents=True, exist_ok=True)  # govaudit refuses a database in a folder that does not exist
     db_url = f"sqlite:///{work / 'audit.sqlite'}"
     with serve_portal(root) as portal:
         done = govaudit("audit", portal.base_url, "--as-of", as_of, "--out", str(out_dir), "--db", db_url,

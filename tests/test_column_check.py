@@ -134,7 +134,7 @@ def test_the_column_report_gives_every_rule_a_verdict(runs, tmp_path):
         "normative.metadata_missing": "合格", "normative.no_download": "合格", "page.meta_missing": "不合格",
         "privacy.id_number": "合格", "privacy.phone": "合格", "text.wrong_expression": "合格",
         "security.hidden_link": "合格", "security.home_changed": "未检查",
-        "site.certificate": "合格", "site.stale": "未检查", "site.unreachable": "合格",
+        "site.certificate": "合格", "site.robots_forbidden": "合格", "site.stale": "未检查", "site.unreachable": "合格",
     }
     assert verdicts["site.stale"][1] == verdicts["security.home_changed"][1] == "全站检查项，单栏目检查不检查"
 

@@ -469,6 +469,14 @@ def test_csv_cell_text_comes_out(rows, codec):
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     body = out.getvalue().encode(codec)
+    if codec == "gb18030" and not body.isascii():
+        # Bytes that are valid UTF-8 too have two honest readings (丶 is D8 BC, UTF-8 for ؼ); a real
+        # GBK file longer than a few characters is never valid UTF-8, so only those are asserted.
+        try:
+            body.decode("utf-8")
+            assume(False)
+        except UnicodeDecodeError:
+            pass
     _present(rows, attachment_text(body, "http://x/a.csv", "text/csv"))
 
 

@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, inspect
 
 from audit.store import Store
 from audit.store.models import Base
@@ -56,3 +56,19 @@ def test_a_database_from_before_migrations_is_brought_up_and_marked(tmp_path):
         columns = {row[1] for row in conn.execute("PRAGMA table_info(audit_run)")}
         [(revision,)] = conn.execute("select version_num from alembic_version").fetchall()
     assert "hidden_link" in tables and "unjudged_rules" in columns and revision == head_revision()
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_a_database_at_an_earlier_revision_is_migrated_when_opened(kind, tmp_path):
+    with fresh_database(kind, tmp_path) as db_url:
+        engine = create_engine(engine_url(db_url))
+        with engine.begin() as connection:
+            command.upgrade(_config(connection), "0001")
+        engine.dispose()
+        done = govaudit("db", "upgrade", "--db", db_url)
+        store = Store(db_url)
+        columns = {column["name"] for column in inspect(store.engine).get_columns("audit_run")}
+        revision = current_revision(store.engine)
+        store.engine.dispose()
+    assert done.returncode == 0, done.stderr
+    assert "robots_forbidden" in columns and revision == head_revision() != "0001"

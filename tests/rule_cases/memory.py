@@ -47,8 +47,8 @@ CASES = Path(__file__).parent / "cases"
 # Stored links that make the click graph and name columns (audit/store builds edges from the same).
 _GRAPH_TAGS = ("a", "redirect", "iframe")
 # A misspelt key would leave a trap case quiet for the wrong reason: only these are read.
-_CASE_KEYS = {"as_of", "scope", "config", "certificate", "checks", "registers", "hidden", "previous_home", "pages",
-              "expect"}
+_CASE_KEYS = {"as_of", "scope", "config", "certificate", "robots_forbidden", "checks", "registers", "hidden",
+              "previous_home", "pages", "expect"}
 _PAGE_KEYS = {"status", "error", "content_type", "title", "date", "date_source", "written_date", "doc_number",
               "publisher", "labels", "list", "empty", "redirect_to", "validity", "disclosure_mode", "index_number",
               "topic", "meta", "text", "links", "items", "dated", "in"}
@@ -83,6 +83,7 @@ def build_site(case: dict) -> SiteSnapshot:
     graph: list[tuple[LinkView, bool]] = []
     site = SiteSnapshot(site_url=BASE, as_of=case.get("as_of", date(2022, 10, 15)), scope=case.get("scope"),
                         config=config, content=content, certificate_problem=case.get("certificate"),
+                        robots_forbidden=bool(case.get("robots_forbidden")),
                         registers=_registers(case.get("registers") or {}))
     for path, spec in (case.get("pages") or {}).items():
         spec = spec or {}
