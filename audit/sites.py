@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -53,14 +52,6 @@ def read_sites(path: Path) -> list[dict]:
                       "site_id": str(entry["site_id"]).strip() if entry.get("site_id") else None,
                       "level": str(entry["level"]).strip() if entry.get("level") else None})
     return sites
-
-
-@dataclass(frozen=True)
-class SiteOutcome:
-    name: str
-    url: str
-    status: str        # 完成 / 已检查（跳过）/ 无法访问 / 失败
-    out_dir: Path | None
 
 
 def audit_site(url: str, out_dir: Path, options: list[str]) -> int:

@@ -9,7 +9,7 @@ from datetime import date
 
 from audit.quarters import Quarter
 from audit.store import Store
-from audit.store.history import FindingRow, find_run, quarter_of, site_key, with_history
+from audit.store.history import FindingRow, find_run, with_history
 from audit.store.sites import SiteRecord
 from reports.config import ReportConfig
 from reports.scoring import PASS, score
@@ -79,7 +79,8 @@ def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter,
     titles = {rule_id: spec.title for rule_id, spec in specs.items()}
     lines = []
     for site in sites:
-        run = find_run(store, site.url, None, quarter) or _unreachable_run(store, site.url, quarter)
+        # A site that could not be reached has a finished run too (status unreachable).
+        run = find_run(store, site.url, None, quarter) or find_run(store, site.url, None, quarter, ("unreachable",))
         if run is None:
             lines.append(SiteLine(None, site.name, site.unit, site.url, site.site_id or "", site.level or "", None,
                                   NOT_CHECKED, NOT_CHECKED, (), (0, 0, 0), (), ()))
@@ -104,13 +105,6 @@ def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter,
     settings = report_config.bulletin
     return CombinedBulletin(f"关于{quarter.chinese}政府网站监测情况的通报", quarter, settings.issuer, settings.office,
                             date.today(), tuple(ordered))
-
-
-def _unreachable_run(store: Store, url: str, quarter: Quarter):
-    """A site that could not be reached has a finished run too (status unreachable)."""
-    matches = [r for r in store.runs() if site_key(r.site_url) == site_key(url) and r.scope is None
-               and r.status == "unreachable" and quarter_of(r) == quarter]
-    return max(matches, key=lambda r: (r.as_of, r.id)) if matches else None
 
 
 def _rank_key(line: SiteLine):

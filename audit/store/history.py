@@ -181,11 +181,12 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def find_run(store: Store, site_url: str, scope: str | None, quarter: Quarter) -> AuditRun | None:
-    """The latest finished run (status done) of a site and scope for a quarter."""
+def find_run(store: Store, site_url: str, scope: str | None, quarter: Quarter,
+             statuses: tuple[str, ...] = ("done",)) -> AuditRun | None:
+    """The latest run of a site and scope for a quarter that ended in one of `statuses`."""
     key = site_key(site_url)
     matches = [r for r in store.runs() if site_key(r.site_url) == key and r.scope == scope
-               and r.status == "done" and quarter_of(r) == quarter]
+               and r.status in statuses and quarter_of(r) == quarter]
     return max(matches, key=_order) if matches else None
 
 
