@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 import urllib.error
 import urllib.request
 from dataclasses import replace
@@ -36,6 +38,8 @@ EXIT_OUTPUT = 4
 
 # The sample portal's content is dated up to 2022-10-10: the demo audits it as of this day.
 DEMO_AS_OF = date(2022, 10, 15)
+# `govaudit demo --serve` listens here unless --port says otherwise (the port the README's examples use).
+DEMO_PORT = 8000
 
 # markup/highlight off: crawled titles with [brackets] must print as they are.
 err = Console(stderr=True, markup=False, highlight=False, emoji=False, soft_wrap=True)
@@ -231,14 +235,22 @@ def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurren
 @click.option("--quiet", is_flag=True, help="不显示进度 / no progress display.")
 @click.option("--format", "formats", metavar="LIST",
               help=f"输出格式，逗号分隔（{','.join(FORMATS)}；默认 html,json）/ output formats.")
-def demo(out_dir, db_url, quiet, formats):
+@click.option("--serve", is_flag=True, help="只启动示例网站，直到 Ctrl-C / only serve the sample portal until Ctrl-C.")
+@click.option("--port", type=click.IntRange(1, 65535), metavar="PORT",
+              help=f"--serve 的端口（默认 {DEMO_PORT}）/ port for --serve (default {DEMO_PORT}).")
+def demo(out_dir, db_url, quiet, formats, serve, port):
     """用内置示例网站演示（不联网）/ serve the bundled sample portal on 127.0.0.1 and audit it.
 
     The sample portal (fictional 马关县人民政府) carries a seeded problem for every rule and
-    traps that must not fire; it is audited as of 2022-10-15.
+    traps that must not fire; it is audited as of 2022-10-15. With --serve it is only served, on
+    127.0.0.1:PORT, for other commands (audit, run-quarterly, schedule) to be tried against it.
     """
     from audit.demo.server import PortalServer
 
+    if port is not None and not serve:
+        _fail_usage("--port 只与 --serve 一起使用 / --port goes with --serve")
+    if serve:
+        sys.exit(_serve_demo(port or DEMO_PORT))
     formats = _formats(formats)
     out_dir.mkdir(parents=True, exist_ok=True)
     config, store = _open(None, db_url or f"sqlite:///{(out_dir / 'govaudit.sqlite').resolve()}")
@@ -251,6 +263,36 @@ def demo(out_dir, db_url, quiet, formats):
     finally:
         server.stop()
     sys.exit(_report(outcome))
+
+
+def _serve_demo(port: int) -> int:
+    """Serve the sample portal until SIGINT (exit 130) or SIGTERM (exit 0, a normal stop)."""
+    from audit.demo.server import PortalServer
+
+    stopped: list[int] = []
+    done = threading.Event()
+
+    def stop(signum, _frame):
+        stopped.append(signum)
+        done.set()
+
+    root = Path(str(resources.files("audit.demo").joinpath("sample_portal")))
+    try:
+        server = PortalServer(root, port=port).start()
+    except OSError as exc:
+        _fail_usage(f"无法在 127.0.0.1:{port} 上提供服务（{exc.strerror or exc}），请换一个 --port / "
+                    f"cannot listen on 127.0.0.1:{port}, try another --port")
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, stop)
+    click.echo(f"示例网站 / sample portal: {server.base_url}（按 Ctrl-C 停止 / Ctrl-C to stop）")
+    click.echo(f"另开一个终端检查它 / in another terminal: govaudit run-quarterly {server.base_url} "
+               f"--quarter 2022Q3 --as-of {DEMO_AS_OF.isoformat()}")
+    sys.stdout.flush()
+    while not done.wait(1):
+        pass
+    server.stop()
+    err.print("示例网站已停止 / sample portal stopped")
+    return 128 + signal.SIGINT if stopped[0] == signal.SIGINT else EXIT_OK
 
 
 @main.command(name="rules")

@@ -8,6 +8,7 @@ Everything it reads goes to the store; the rules judge later.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
@@ -56,6 +57,8 @@ _CHECK_PRIORITY = -1000
 # Further pages of one list asked for ahead of those read: the crawl stops soon after a list's
 # server stops answering or sends nothing new, whatever page count the list states.
 _PAGES_AHEAD = 4
+USAGE = ("用法 / usage: scrapy crawl portal -a url=http://网站首页/ [-a column=栏目代码] [-a config=配置.yaml]"
+         "（须为 http:// 或 https:// 网址 / an http(s) URL is required）")
 
 
 def page_key(url: str) -> str:
@@ -130,6 +133,11 @@ class PortalSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
+        url = kwargs.get("url", args[0] if args else None)
+        if not isinstance(url, str) or _port(url) is None or not urlsplit(url).hostname:
+            # `scrapy crawl portal` typed by hand: say how to call it, not a TypeError from inside Scrapy.
+            sys.stderr.write(USAGE + ("" if url is None else f"（网址 / url: {url!r}）") + "\n")
+            raise SystemExit(2)
         config = kwargs.get("config")
         if config is None or isinstance(config, str):
             loader = crawler.settings.get("GOVAUDIT_CONFIG_LOADER")
