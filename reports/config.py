@@ -70,6 +70,13 @@ class UnitMap:
     # 文号 prefix (the issuer's abbreviation, 马政办) → unit, for documents that name no 发布机构.
     doc_prefixes: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
+    def known_names(self) -> tuple[str, ...]:
+        """Every unit name the configuration gives, the portal's 主办单位 first."""
+        names = [self.site, *self.doc_prefixes.values()]
+        for spec in self.columns.values():
+            names += [*spec.units, *spec.sectors.values()]
+        return tuple(dict.fromkeys(names))
+
 
 @dataclass(frozen=True)
 class DocxFonts:

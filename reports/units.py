@@ -2,10 +2,16 @@
 
 In order: for 公共企事业单位, the 主管部门 of the sector the page belongs to (of the missing sectors for
 entity.sector_missing); for a document of a column attributed by issuer (规范性文件), the unit its page
-names as issuer (发布机构 / 发文机关, else its 文号 prefix); the units the county task list assigns to
-the finding's column; else the 发布机构 the page states; else the portal's 主办单位 (`units.site`).
+names as issuer (发布机构 / 发文机关, else the 发文机关 heading its title, else its 文号 prefix); the units
+the county task list assigns to the finding's column; else the issuer the page states or its title
+names; else the portal's 主办单位 (`units.site`).
+
+One unit has one name in a bulletin: a page's 马关县人民政府办公室 is the configured 县政府办公室, and a
+document of the county government itself (马关县人民政府) answers to the office that runs the portal.
 """
 from __future__ import annotations
+
+import re
 
 from rules.base import Finding
 from rules.documents import own_doc_number
@@ -30,27 +36,62 @@ def attribute(finding: Finding, site: SiteSnapshot, units: UnitMap) -> tuple[tup
             if found:
                 return found, "sector"
         if spec.by_issuer and page is not None:
-            issuer = _issuer(page, units.doc_prefixes)
+            issuer = _stated_issuer(page) or _prefix_issuer(page, units.doc_prefixes)
             if issuer:
-                return (issuer,), "issuer"
+                return (canonical_unit(issuer, units),), "issuer"
         if spec.units:
             return spec.units, "column"
-    if page is not None and page.publisher and page.publisher.strip():
-        return (page.publisher.strip(),), "publisher"
+    issuer = _stated_issuer(page) if page is not None else None
+    if issuer:
+        return (canonical_unit(issuer, units),), "publisher"
     return (units.site,), "site"
 
 
-def _issuer(page, prefixes: dict[str, str]) -> str | None:
-    """The unit a document page names as its issuer: 发布机构 / 发文机关, else the unit whose 文号
-    prefix (longest first) begins the page's 文号."""
+# The 发文机关 heading a 公文's title (GB/T 9704: 发文机关 + 关于 + 事由 + 文种): the shortest run of
+# name characters ending in an organ word and followed by 关于/印发/转发. Joint issuers (separated
+# by spaces) and titles that start with 关于 name no single issuer.
+_TITLE_ISSUER = re.compile(
+    r"^([\u4e00-\u9fff（）()]{2,30}?(?:人民政府办公室|政府办公室|人民政府|办公室|委员会|管委会|分局|局|委|办|"
+    r"中心|院|所|站|队|厅|署|公司|集团|联合会|协会))(?:关于|印发|转发)")
+# A place name before its level (马关县, 文山壮族苗族自治州): dropped when comparing unit names.
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,10}?(?=[省市州盟县区旗].)")
+
+
+def _stated_issuer(page) -> str | None:
+    """The issuer a page states (发布机构 / 发文机关), else the 发文机关 heading its title."""
     if page.publisher and page.publisher.strip():
         return page.publisher.strip()
+    match = _TITLE_ISSUER.match((page.title or "").strip())
+    return match.group(1) if match else None
+
+
+def _prefix_issuer(page, prefixes: dict[str, str]) -> str | None:
+    """The unit whose 文号 prefix (longest first) begins the page's 文号."""
     number = own_doc_number(page)
     if number:
         for prefix in sorted(prefixes, key=len, reverse=True):
             if number.startswith(prefix):
                 return prefixes[prefix]
     return None
+
+
+def unit_key(name: str) -> str:
+    """A unit name without its place name and with 人民政府 as 政府: 马关县人民政府办公室 → 县政府办公室."""
+    name = re.sub(r"\s+", "", name)
+    return _PLACE.sub("", name, count=1).replace("人民政府", "政府")
+
+
+def canonical_unit(name: str, units: UnitMap) -> str:
+    """The configured name of the unit a page names, so one unit is counted and named once; the
+    county (or city) government itself answers through the portal's 主办单位. Names of units the
+    configuration does not know are kept as the page gives them."""
+    key = unit_key(name)
+    if re.fullmatch(r"[省市州盟县区旗]政府", key):
+        return units.site
+    for configured in units.known_names():
+        if unit_key(configured) == key:
+            return configured
+    return name.strip()
 
 
 def _sector_units(finding: Finding, site: SiteSnapshot, sectors: dict[str, str]) -> tuple[str, ...]:

@@ -31,11 +31,20 @@ PORTAL = {
                          '<li><a href="/xxgk/gfxwj/1001.html">关于印发甲办法的通知</a><span>2022-09-01</span></li>'
                          '<li><a href="/xxgk/gfxwj/1002.html">关于印发乙办法的通知</a><span>2022-09-01</span></li>'
                          '<li><a href="/xxgk/gfxwj/1003.html">关于印发丙办法的通知</a><span>2022-09-01</span></li>'
+                         '<li><a href="/xxgk/gfxwj/1004.html">测试县农业农村局关于印发丁办法的通知</a><span>2022-09-01</span></li>'
+                         '<li><a href="/xxgk/gfxwj/1005.html">测试县人民政府关于印发戊办法的通知</a><span>2022-09-01</span></li>'
+                         '<li><a href="/xxgk/gfxwj/1006.html">测试县教育体育局 测试县财政局关于印发己办法的通知</a>'
+                         '<span>2022-09-01</span></li>'
                          '</ul>'),
     # 发布机构 on the page; 文号 prefix mapped in the config; neither (→ the configured default).
     "/xxgk/gfxwj/1001.html": doc_page("关于印发甲办法的通知", doc_number="测政办规〔2022〕1号"),
     "/xxgk/gfxwj/1002.html": _doc_without_publisher("关于印发乙办法的通知", "测司规〔2022〕2号"),
     "/xxgk/gfxwj/1003.html": _doc_without_publisher("关于印发丙办法的通知", "测发改规〔2022〕3号"),
+    # No 发布机构: the 发文机关 heading the title; the county government itself; joint issuers.
+    "/xxgk/gfxwj/1004.html": _doc_without_publisher("测试县农业农村局关于印发丁办法的通知", "测农规〔2022〕4号"),
+    "/xxgk/gfxwj/1005.html": _doc_without_publisher("测试县人民政府关于印发戊办法的通知", "测政规〔2022〕5号"),
+    "/xxgk/gfxwj/1006.html": _doc_without_publisher("测试县教育体育局 测试县财政局关于印发己办法的通知",
+                                                    "测教规〔2022〕6号"),
     "/xxgk/ggqsy/": page("公共企事业单位信息公开", '<ul class="tree"><li><a href="/xxgk/ggqsy/jy/">教育</a></li></ul>'),
     "/xxgk/ggqsy/jy/": page("教育", '<ul class="list"><li><a href="/xxgk/ggqsy/jy/1.html">测试县第一中学招生简章</a>'
                                     "<span>2022-09-01</span></li></ul>"),
@@ -59,9 +68,20 @@ def _by_path(result, rule):
 
 def test_a_normative_document_goes_to_its_issuer_alone(audited):
     labels = _by_path(audited, "label.missing")
-    assert labels["/xxgk/gfxwj/1001.html"]["units"] == ["测试县人民政府办公室"]   # 发布机构
+    # 发布机构 测试县人民政府办公室 is the configured 县政府办公室: one unit, one name in the bulletin.
+    assert labels["/xxgk/gfxwj/1001.html"]["units"] == ["县政府办公室"]
     assert labels["/xxgk/gfxwj/1002.html"]["units"] == ["县司法局"]               # 文号 prefix 测司
     assert labels["/xxgk/gfxwj/1003.html"]["units"] == ["县政府办公室"]           # the configured default
+    assert labels["/xxgk/gfxwj/1004.html"]["units"] == ["测试县农业农村局"]       # 发文机关 in the title
+    assert labels["/xxgk/gfxwj/1005.html"]["units"] == ["县政府办公室"]           # the county government's own
+    assert labels["/xxgk/gfxwj/1006.html"]["units"] == ["县政府办公室"]           # joint issuers: no single one
+
+
+def test_one_unit_is_named_once_in_the_bulletin(audited):
+    html = (audited.out_dir / "bulletin.html").read_text("utf-8")
+    problems = html[html.index("二、存在的主要问题"):html.rindex("附件2")]
+    assert "测试县人民政府办公室" not in problems.replace('<p class="signature">测试县人民政府办公室', "")
+    assert "测试县农业农村局" in problems
 
 
 def test_missing_sectors_name_their_own_units(audited):

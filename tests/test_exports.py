@@ -61,12 +61,13 @@ def test_xlsx_findings_sheet_and_one_sheet_per_unit(exported):
         unit_rows = list(book[unit].iter_rows(min_row=2, values_only=True))
         assert len(unit_rows) == sum(1 for row in data if unit in row[1].split("、"))
         assert book[unit].freeze_panes == "A2"
-    # A 规范性文件 goes to the unit that issued it; the department page to its 发布机构.
+    # A 规范性文件 goes to the unit that issued it; the department page to its 发布机构 (测试县人民政府办公室
+    # is the configured 县政府办公室).
     by_url = {row[4]: row for row in data}
     gfxwj = next(row for url, row in by_url.items() if url.endswith("/xxgk/gfxwj/1002.html"))
-    assert gfxwj[1] == "测试县人民政府办公室" and gfxwj[2] == "发文单位"
+    assert gfxwj[1] == "县政府办公室" and gfxwj[2] == "发文单位"
     dept = next(row for url, row in by_url.items() if url.endswith("/bm/2001.html"))
-    assert dept[1] == "测试县人民政府办公室" and dept[2] == "发布机构"
+    assert dept[1] == "县政府办公室" and dept[2] == "发布机构"
 
 
 def test_xlsx_cells_are_text_never_formulas_and_masked(exported):
