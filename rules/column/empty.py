@@ -25,6 +25,7 @@ def check(site, config):
             continue
         pages = site.column_list_pages(spec.key) or [entry.url]
         notices = [url for url in pages if site.pages.get(url) and site.pages[url].empty_notice]
-        shown = "；".join(notices[:5]) if notices else entry.url
-        evidence = f"{len(pages)}个栏目页面均无信息条目" + (f"，显示「暂无信息」：{shown}" if notices else "")
+        shown = "；".join(notices[:5]) + ("等" if len(notices) > 5 else "")
+        which = "均" if len(notices) == len(pages) else f"其中{len(notices)}个"
+        evidence = f"{len(pages)}个栏目页面均无信息条目" + (f"，{which}显示「暂无信息」：{shown}" if notices else "")
         yield Problem(entry.url, f"「{spec.name}」栏目无任何信息（空白栏目）", evidence, spec.key)
