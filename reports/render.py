@@ -14,7 +14,7 @@ from reports.data import BulletinData
 from reports.masking import clean, mask_personal
 
 _DIGITS = "零一二三四五六七八九"
-_STATUS_NAMES = {"confirmed": "已核实", "assumed": "暂定（待核对）"}
+_STATUS_NAMES = {"confirmed": "已核实", "assumed": "暂定，待核对"}
 _VERDICT_CLASSES = {"合格": "pass", "不合格": "fail", "未检查": "unchecked", "未能完整检查": "unchecked",
                     "不适用": "unchecked"}
 
