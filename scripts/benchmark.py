@@ -14,21 +14,42 @@ What it does:
    label on documents; nav, breadcrumb and footer repeated on every page (as real portals do, which
    is what makes the link table big); small .pdf/.docx attachments; a few broken links (missing
    pages, missing attachments, a dead off-site host).
-2. Serves it on 127.0.0.1 with audit.demo.server.PortalServer (a short probe measures how many
-   requests a second the server answers, to show whether it is the bottleneck).
-3. Runs the real CLI (`audit.cli:main audit URL --max-pages >N --quiet --db sqlite:///tmp...`) in a
-   subprocess. By default the subprocess is a thin wrapper that times the phases of
-   audit.runner.run_audit (crawl, snapshot, rules, outputs) and notes the RSS after each; project code
-   is not changed. `--plain` runs the installed `govaudit` executable instead (total time only).
-4. Prints a table; with --check exits 1 when peak RSS > --max-rss-mb or pages/s < --min-rate.
+2. Serves it on 127.0.0.1 with nginx (scripts/benchmark_serve.py: the system's, or unpacked from
+   Debian's package), so the server is not the bottleneck; the project's Python server
+   (audit.demo.server) when nginx cannot be had or with `--server python`. A short probe measures how
+   many requests a second the server answers. The server records every request it answers (start,
+   end, connection, status, body bytes).
+3. Runs the comparison rows over the same portal, one after the other (scripts/benchmark_rows.py),
+   each measured the same way: wall time, pages fetched (distinct paths the server answered),
+   pages/s, peak RSS and CPU seconds of the process tree (GNU time), requests and bytes sent:
+   - `wget --spider -r`: fetching plus link extraction, the floor;
+   - LinkChecker (pip-installed into a venv in the tools folder) with its rate limit lifted;
+   - `govaudit audit` with the polite defaults (`--delay S` to add a delay);
+   - `govaudit audit --concurrency 16` (politeness off, for one's own site);
+   - the re-audit: the polite audit again on the unchanged portal with the same DB. The bytes the
+     server sent for run 2 against run 1 show what conditional requests (ETag / Last-Modified → 304;
+     nginx sends both) save, and the findings of the two runs must be identical.
+   A row whose tool cannot be had is skipped with the reason. The govaudit rows run the real CLI
+   (`audit.cli:main audit URL --max-pages >N --quiet --db sqlite:///...`) through a thin wrapper that
+   times the phases of audit.runner.run_audit (crawl, snapshot, rules, outputs) and notes the RSS after
+   each; project code is not changed. `--plain` runs the installed `govaudit` executable instead.
+4. Politeness as the site sees it: for the polite rows, the most connections in use at once (a
+   kept-alive connection counts from its first request to its last) and the most requests started
+   within one second, against the limits read from the config and crawler settings
+   (CONCURRENT_REQUESTS_PER_DOMAIN, crawl.delay).
+5. Prints the machine (CPUs, load average at start and end), the rows, the phases of the polite audit,
+   politeness and re-audit; `--json FILE` writes all of it. With --check exits 1 when a govaudit row's
+   peak RSS > --max-rss-mb, the polite audit's pages/s < --min-rate, the polite crawl exceeded its
+   limits, the re-audit's findings differ, or a row failed.
 
 Usage::
 
-    python scripts/benchmark.py --pages 2000
-    nice -n 5 python scripts/benchmark.py --pages 20000 --check
-    python scripts/benchmark.py --pages 500 --keep /tmp/portal   # keep the portal, DB and outputs
+    python scripts/benchmark.py --pages 2000 --json /tmp/bench.json
+    nice -n 5 python scripts/benchmark.py --pages 20000 --check --tools /tmp/bench-tools
+    python scripts/benchmark.py --pages 500 --rows polite,reaudit --keep /tmp/portal   # keep portal, DBs, logs
 
-Only the standard library and the project are used.
+Only the standard library and the project are used; nginx and LinkChecker are fetched from Debian's
+archive and PyPI for their rows.
 """
 from __future__ import annotations
 
@@ -38,9 +59,7 @@ import json
 import math
 import os
 import random
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -54,7 +73,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from audit.demo.server import PortalServer  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchmark_rows import (LINKCHECKER_OK, WGET_OK, Measured, linkchecker_command, linkchecker_version,  # noqa: E402
+                            machine, run_measured, wget_command)
+from benchmark_serve import RequestStats, serve  # noqa: E402
 
 AS_OF = date(2024, 6, 30)
 FIRST_DAY = date(2019, 1, 1)
@@ -551,7 +574,51 @@ def probe_server(base_url: str, paths: list[str], threads: int = 4, seconds: flo
     return sum(done) / (time.monotonic() - start)
 
 
-# -- the audit --------------------------------------------------------------------------------
+# -- the rows ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One comparison row: a client run over the whole portal, measured at both ends."""
+
+    name: str
+    skipped: str | None = None
+    measured: Measured | None = None
+    served: RequestStats | None = None
+    failed: str | None = None
+    # govaudit rows
+    run_id: int | None = None
+    stored_pages: int | None = None
+    phases: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    findings: list[str] | None = None   # finding fingerprints of the run
+
+    @property
+    def pages_per_second(self) -> float | None:
+        if self.measured is None or self.served is None:
+            return None
+        return self.served.pages / max(self.measured.seconds, 1e-3)
+
+    def figures(self) -> dict:
+        figures: dict = {"name": self.name}
+        if self.skipped:
+            return {**figures, "skipped": self.skipped}
+        if self.failed:
+            figures["failed"] = self.failed
+        if self.measured:
+            figures.update(wall_seconds=round(self.measured.seconds, 2), exit_code=self.measured.exit_code,
+                           peak_rss_mb=round(self.measured.peak_rss_mb, 1),
+                           cpu_seconds=round(self.measured.cpu_seconds, 2))
+        if self.served:
+            figures.update(pages_fetched=self.served.pages, pages_per_second=round(self.pages_per_second, 1),
+                           requests=self.served.requests, bytes_sent=self.served.bytes_sent,
+                           not_modified=self.served.not_modified, max_connections=self.served.max_connections,
+                           max_in_progress=self.served.max_in_progress,
+                           max_requests_per_second=self.served.max_per_second)
+        if self.run_id is not None:
+            figures.update(run_id=self.run_id, stored_pages=self.stored_pages,
+                           findings=len(self.findings or []), phases=self.phases)
+        return figures
+
 
 # Runs the real CLI (audit.cli:main) and times the phases of audit.runner.run_audit by wrapping
 # the functions it calls; prints "BENCH <phase> <seconds> <rss_mb> <peak_mb>" lines on stderr.
@@ -588,59 +655,138 @@ main()
 """
 
 
-@dataclass
-class AuditResult:
-    seconds: float
-    exit_code: int
-    peak_rss_mb: float
-    # CPU seconds (user + system) of the audit and its reader processes: a figure other work on a
-    # shared machine does not inflate the way it inflates wall time.
-    cpu_seconds: float
-    phases: dict[str, tuple[float, float, float]]
-    stdout: str
-    stderr: str
-
-
-def run_audit(base_url: str, db_path: Path, out_dir: Path, max_pages: int, plain: bool, nice: int,
-              concurrency: int | None = None) -> AuditResult:
+def audit_command(base_url: str, db_path: Path, out_dir: Path, max_pages: int, plain: bool,
+                  extra: list[str]) -> list[str]:
     args = ["audit", base_url, "--as-of", AS_OF.isoformat(), "--max-pages", str(max_pages), "--quiet",
-            "--db", f"sqlite:///{db_path}", "--out", str(out_dir)]
-    if concurrency:
-        args += ["--concurrency", str(concurrency)]
+            "--db", f"sqlite:///{db_path}", "--out", str(out_dir), *extra]
     if plain:
         executable = Path(sys.executable).with_name("govaudit")
-        command = [str(executable) if executable.exists() else "govaudit", *args]
-    else:
-        command = [sys.executable, "-c", _WRAPPER, *args]
-    if nice:
-        command = ["nice", "-n", str(nice), *command]
-    start = time.monotonic()
-    proc = subprocess.run(command, capture_output=True, text=True, cwd=out_dir.parent)
-    seconds = time.monotonic() - start
-    # The largest RSS of any waited-for child (reader processes included: the audit waits for them);
-    # the audit is the only child this process starts.
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak_kb = children.ru_maxrss
-    phases: dict[str, tuple[float, float, float]] = {}
-    for line in proc.stderr.splitlines():
+        return [str(executable) if executable.exists() else "govaudit", *args]
+    return [sys.executable, "-c", _WRAPPER, *args]
+
+
+def phases_of(stderr: str) -> dict[str, tuple[float, float, float]]:
+    phases = {}
+    for line in stderr.splitlines():
         if line.startswith("BENCH "):
             _, name, secs, rss, peak = line.split()
             phases[name] = (float(secs), float(rss), float(peak))
-    return AuditResult(seconds, proc.returncode, peak_kb / 1024, children.ru_utime + children.ru_stime, phases,
-                       proc.stdout, proc.stderr)
+    return phases
 
 
-def db_counts(db_path: Path) -> dict[str, int]:
+def db_counts(db_path: Path, run_id: int | None = None) -> dict[str, int]:
     import sqlite3
 
     counts = {}
     with sqlite3.connect(db_path) as connection:
         for table in ("page", "link", "list_item", "link_check", "column_page", "finding"):
             try:
-                counts[table] = connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                if run_id is None:
+                    counts[table] = connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                else:
+                    counts[table] = connection.execute(f"SELECT COUNT(*) FROM {table} WHERE run_id = ?",
+                                                       (run_id,)).fetchone()[0]
             except sqlite3.Error:
                 pass
     return counts
+
+
+def last_run(db_path: Path) -> tuple[int | None, list[str]]:
+    """The newest run in the DB and its findings' fingerprints (sorted: runs compare as multisets)."""
+    import sqlite3
+
+    with sqlite3.connect(db_path) as connection:
+        run_id = connection.execute("SELECT MAX(id) FROM audit_run").fetchone()[0]
+        rows = connection.execute("SELECT COALESCE(fingerprint, rule || ' ' || url) FROM finding WHERE run_id = ?",
+                                  (run_id,)).fetchall()
+    return run_id, sorted(row[0] for row in rows)
+
+
+@dataclass
+class PoliteLimits:
+    """What the polite defaults allow: connections at once and, with a delay, requests a second."""
+
+    concurrent: int
+    delay: float
+    per_second: int | None
+
+    @classmethod
+    def configured(cls, delay: float | None) -> "PoliteLimits":
+        from audit.config import load_config
+        from crawler import settings
+
+        crawl = load_config().crawl
+        concurrent = crawl.concurrency or settings.CONCURRENT_REQUESTS_PER_DOMAIN
+        delay = crawl.delay if delay is None else delay
+        # Scrapy waits 0.5-1.5 x the delay between a site's requests (RANDOMIZE_DOWNLOAD_DELAY).
+        shortest = delay * (0.5 if getattr(settings, "RANDOMIZE_DOWNLOAD_DELAY", True) else 1.0)
+        return cls(concurrent, delay, math.floor(1 / shortest) + 1 if shortest > 0 else None)
+
+    def exceeded(self, served: RequestStats) -> list[str]:
+        missed = []
+        if served.max_connections > self.concurrent:
+            missed.append(f"polite crawl had {served.max_connections} connections at once > {self.concurrent}")
+        if self.per_second is not None and served.max_per_second > self.per_second:
+            missed.append(f"polite crawl made {served.max_per_second} requests in a second > {self.per_second} "
+                          f"(delay {self.delay:g}s)")
+        return missed
+
+
+def _print_audit_detail(row: Row, counts: dict[str, int], db_mb: float) -> None:
+    """The phases of one govaudit row: where its time and memory go."""
+    measured = row.measured
+    stored = row.stored_pages or 0
+    lines = [("pages stored (incl. attachments, errors)", str(stored)),
+             ("links / list rows / link checks", f"{counts.get('link', 0)} / {counts.get('list_item', 0)} / "
+                                                 f"{counts.get('link_check', 0)}"),
+             ("findings", str(counts.get("finding", 0))),
+             ("audit wall time (s)", f"{measured.seconds:.1f}"),
+             ("pages/s (whole audit)", f"{stored / measured.seconds:.1f}"),
+             ("CPU s (audit + readers) · ms per page", f"{measured.cpu_seconds:.1f} · "
+                                                      f"{1000 * measured.cpu_seconds / max(stored, 1):.1f}")]
+    crawl = row.phases.get("crawl")
+    if crawl:
+        lines += [("crawl phase (s) / pages/s", f"{crawl[0]:.1f} / {stored / max(crawl[0], 1e-3):.1f}"),
+                  ("post-crawl incl. exit (s)", f"{measured.seconds - crawl[0]:.1f}")]
+        if "rules" in row.phases:
+            lines.append(("rules: pages/s", f"{stored / max(row.phases['rules'][0], 1e-3):.0f}"))
+        for name in ("snapshot", "rules", "annotate", "conclude", "summary", "outputs"):
+            if name in row.phases:
+                secs, rss, peak = row.phases[name]
+                lines.append((f"  {name} (s) · RSS after · peak so far (MB)", f"{secs:.1f} · {rss:.0f} · {peak:.0f}"))
+        lines.append(("RSS after crawl · peak during crawl (MB)", f"{crawl[1]:.0f} · {crawl[2]:.0f}"))
+    lines += [("peak RSS of the audit process tree (MB)", f"{measured.peak_rss_mb:.0f}"),
+              ("DB size incl. WAL (MB)", f"{db_mb:.1f}")]
+    width = max(len(name) for name, _ in lines)
+    print(f"\n{row.name}:")
+    for name, value in lines:
+        print(f"  {name:<{width}}  {value}")
+
+
+def _print_rows(rows: list[Row]) -> None:
+    header = ("", "wall s", "pages", "pages/s", "peak RSS MB", "CPU s", "requests", "MB sent", "304s",
+              "conns max", "req/s max")
+    table = [header]
+    for row in rows:
+        if row.skipped:
+            table.append((row.name, f"skipped: {row.skipped}"))
+            continue
+        m, s = row.measured, row.served
+        table.append((row.name, f"{m.seconds:.1f}", str(s.pages), f"{row.pages_per_second:.1f}",
+                      f"{m.peak_rss_mb:.0f}", f"{m.cpu_seconds:.1f}", str(s.requests), f"{s.bytes_sent / 1e6:.1f}",
+                      str(s.not_modified), str(s.max_connections), str(s.max_per_second))
+                     + ((f"FAILED: {row.failed}",) if row.failed else ()))
+    widths = [max(len(line[i]) for line in table if len(line) > i and not line[1].startswith("skipped"))
+              for i in range(len(header))]
+    for line in table:
+        if len(line) > 1 and line[1].startswith("skipped"):
+            print(f"  {line[0]:<{widths[0]}}  {line[1]}")
+            continue
+        cells = [line[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(line[1:], widths[1:])]
+        print("  " + "  ".join(cells + list(line[len(header):])))
+
+
+ROWS = ("wget", "linkchecker", "polite", "fast", "reaudit")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -649,83 +795,170 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--max-rss-mb", type=float, default=DEFAULT_MAX_RSS_MB)
-    parser.add_argument("--min-rate", type=float, default=DEFAULT_MIN_RATE, help="minimum pages/s over the whole audit")
+    parser.add_argument("--min-rate", type=float, default=DEFAULT_MIN_RATE,
+                        help="minimum pages/s over the whole polite audit")
     parser.add_argument("--plain", action="store_true", help="run the installed govaudit executable (no phase timing)")
-    parser.add_argument("--nice", type=int, default=0, help="run the audit under nice -n N")
-    parser.add_argument("--keep", type=Path, help="build in this folder and keep it (portal/, bench.sqlite, out/)")
-    parser.add_argument("--json", type=Path, help="also write the measurements as JSON here")
-    parser.add_argument("--concurrency", type=int, help="politeness off: the audit's --concurrency N (own site)")
+    parser.add_argument("--nice", type=int, default=0, help="run every row under nice -n N")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it (portal/, DBs, outputs, logs)")
+    parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
+    parser.add_argument("--server", choices=("nginx", "python"), default="nginx",
+                        help="who serves the portal (default nginx; the Python server when nginx cannot be had)")
+    parser.add_argument("--rows", default=",".join(ROWS),
+                        help=f"comma-separated rows to run, of {', '.join(ROWS)} (default: all)")
+    parser.add_argument("--concurrency", type=int, default=16, help="the fast row's --concurrency N (default 16)")
+    parser.add_argument("--delay", type=float, help="the polite rows' --delay S (default: the config's)")
+    parser.add_argument("--tools", type=Path, help="where nginx and LinkChecker are fetched to (default: in the "
+                                                   "work folder; pass one to reuse them across runs)")
     args = parser.parse_args(argv)
+    selected = [name.strip() for name in args.rows.split(",") if name.strip()]
+    unknown = sorted(set(selected) - set(ROWS))
+    if unknown or ("reaudit" in selected and "polite" not in selected):
+        parser.error(f"--rows: unknown {', '.join(unknown)}" if unknown else "--rows: reaudit needs polite")
 
+    figures: dict = {"pages": args.pages, "seed": args.seed,
+                     "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": machine()}
     work = args.keep or Path(tempfile.mkdtemp(prefix="govaudit-bench-"))
     if args.keep and work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
-    portal, db_path, out_dir = work / "portal", work / "bench.sqlite", work / "out"
+    # LinkChecker run as root drops to nobody, who must still reach its venv and config in here.
+    work.chmod(0o755)
+    tools = args.tools or work / "tools"
+    tools.mkdir(parents=True, exist_ok=True)
+    portal, logs = work / "portal", work / "logs"
+    logs.mkdir()
+    limits = PoliteLimits.configured(args.delay)
+    rows: list[Row] = []
+    server = None
     try:
         start = time.monotonic()
         site = generate(portal, args.pages, args.seed)
-        gen_seconds = time.monotonic() - start
+        figures["site"] = site
         print(f"generated {site['html_pages']} pages, {site['attachments']} attachments, "
-              f"{site['html_mb']:.0f} MB HTML in {gen_seconds:.1f}s → {portal}", file=sys.stderr)
-        out_dir.mkdir()
-        with PortalServer(portal) as server:
-            sample = [p.relative_to(portal).as_posix() for p in sorted(portal.glob("zwdt/zwyw/*/*.html"))[:200]]
-            server_rate = probe_server(server.base_url, sample)
-            print(f"server probe: {server_rate:.0f} req/s; auditing {server.base_url}", file=sys.stderr)
-            result = run_audit(server.base_url, db_path, out_dir, max(args.pages * 2, args.pages + 1000),
-                               args.plain, args.nice, args.concurrency)
-        if result.exit_code != 0:
-            print(result.stderr[-3000:], file=sys.stderr)
-            print(f"audit failed with exit code {result.exit_code}", file=sys.stderr)
-            return 2
-        counts = db_counts(db_path)
-        stored_pages = counts.get("page", 0)
-        db_mb = sum(p.stat().st_size for p in work.glob("bench.sqlite*")) / 2**20
-        crawl = result.phases.get("crawl")
-        post = result.seconds - crawl[0] if crawl else None
-        crawl_rate = stored_pages / crawl[0] if crawl else None
-        rate = stored_pages / result.seconds
-        rows = [("pages generated (HTML / attachments)", f"{site['html_pages']} / {site['attachments']}"),
-                ("pages stored (incl. attachments, errors)", str(stored_pages)),
-                ("links / list rows / link checks", f"{counts.get('link', 0)} / {counts.get('list_item', 0)} / "
-                                                    f"{counts.get('link_check', 0)}"),
-                ("findings", str(counts.get("finding", 0))),
-                ("server probe (req/s, 4 clients)", f"{server_rate:.0f}"),
-                ("audit wall time (s)", f"{result.seconds:.1f}"),
-                ("pages/s (whole audit)", f"{rate:.1f}"),
-                ("CPU s (audit + readers) · ms per page", f"{result.cpu_seconds:.1f} · "
-                                                         f"{1000 * result.cpu_seconds / max(stored_pages, 1):.1f}")]
-        if crawl:
-            rows += [("crawl phase (s) / pages/s", f"{crawl[0]:.1f} / {crawl_rate:.1f}"),
-                     ("post-crawl incl. exit (s)", f"{post:.1f}")]
-            if "rules" in result.phases:
-                rows.append(("rules: pages/s", f"{stored_pages / max(result.phases['rules'][0], 1e-3):.0f}"))
-            for name in ("snapshot", "rules", "annotate", "conclude", "summary", "outputs"):
-                if name in result.phases:
-                    secs, rss, peak = result.phases[name]
-                    rows.append((f"  {name} (s) · RSS after · peak so far (MB)", f"{secs:.1f} · {rss:.0f} · {peak:.0f}"))
-            rows.append(("RSS after crawl · peak during crawl (MB)", f"{crawl[1]:.0f} · {crawl[2]:.0f}"))
-        rows += [("peak RSS of the audit process (MB)", f"{result.peak_rss_mb:.0f}"),
-                 ("DB size incl. WAL (MB)", f"{db_mb:.1f}")]
-        width = max(len(name) for name, _ in rows)
-        print(f"\ngovaudit benchmark — N={args.pages}, seed {args.seed}")
-        for name, value in rows:
-            print(f"  {name:<{width}}  {value}")
-        failures = []
-        if result.peak_rss_mb > args.max_rss_mb:
-            failures.append(f"peak RSS {result.peak_rss_mb:.0f} MB > {args.max_rss_mb:.0f} MB")
-        if rate < args.min_rate:
-            failures.append(f"{rate:.1f} pages/s < {args.min_rate:.1f}")
+              f"{site['html_mb']:.0f} MB HTML in {time.monotonic() - start:.1f}s → {portal}", file=sys.stderr)
+        server, served_by = serve(args.server, portal, work / "nginx", tools)
+        sample = [p.relative_to(portal).as_posix() for p in sorted(portal.glob("zwdt/zwyw/*/*.html"))[:200]]
+        server_rate = probe_server(server.base_url, sample)
+        figures["server"] = {"kind": server.kind, "version": server.version, "how": served_by,
+                             "probe_requests_per_second": round(server_rate)}
+        print(f"server: {served_by}; probe {server_rate:.0f} req/s at {server.base_url}", file=sys.stderr)
+
+        def measure(row: Row, command: list[str], ok_codes: tuple[int, ...], name: str) -> Row:
+            print(f"row: {row.name} …", file=sys.stderr)
+            mark = server.mark()
+            (logs / name).mkdir(exist_ok=True)
+            row.measured = run_measured(command, logs / name, logs / name / "stdout", logs / name / "stderr",
+                                        args.nice)
+            row.served = RequestStats.of(server.requests_since(mark))
+            if row.measured.exit_code not in ok_codes:
+                tail = (logs / name / "stderr").read_text(errors="replace").strip().splitlines()[-3:]
+                row.failed = f"exit code {row.measured.exit_code}: {' | '.join(tail)[-300:]}"
+            rows.append(row)
+            return row
+
+        if "wget" in selected:
+            command = wget_command(server.base_url)
+            if isinstance(command, str):
+                rows.append(Row("wget --spider -r", skipped=command))
+            else:
+                measure(Row("wget --spider -r"), command, WGET_OK, "wget")
+        if "linkchecker" in selected:
+            command = linkchecker_command(tools, server.base_url, work)
+            if isinstance(command, str):
+                rows.append(Row("LinkChecker", skipped=command))
+            else:
+                measure(Row(f"{linkchecker_version(command)} (no rate limit)"), command, LINKCHECKER_OK,
+                        "linkchecker")
+        max_pages = max(args.pages * 2, args.pages + 1000)
+        polite_extra = ["--delay", str(args.delay)] if args.delay is not None else []
+        polite_name = "govaudit audit (polite defaults" + (f", --delay {args.delay:g})" if polite_extra else ")")
+        audits = [("polite", polite_name, "polite", polite_extra),
+                  ("fast", f"govaudit audit --concurrency {args.concurrency}", "fast",
+                   ["--concurrency", str(args.concurrency)]),
+                  ("reaudit", "govaudit re-audit, unchanged portal, same DB", "polite", polite_extra)]
+        audit_rows: dict[str, Row] = {}
+        for key, name, db_name, extra in audits:
+            if key not in selected:
+                continue
+            db_path, out_dir = work / f"{db_name}.sqlite", work / f"out-{key}"
+            out_dir.mkdir()
+            row = measure(Row(name), audit_command(server.base_url, db_path, out_dir, max_pages, args.plain, extra),
+                          (0,), key)
+            row.phases = phases_of((logs / key / "stderr").read_text(errors="replace"))
+            row.run_id, row.findings = last_run(db_path)
+            row.stored_pages = db_counts(db_path, row.run_id).get("page", 0)
+            audit_rows[key] = row
+    finally:
+        if server is not None:
+            server.stop()
+        figures["machine"]["load_end"] = [round(load, 2) for load in os.getloadavg()]
+
+    try:
+        print(f"\ngovaudit benchmark — N={args.pages}, seed {args.seed}; served by {served_by}")
+        print(f"machine: {figures['machine']['cpus']} CPUs ({figures['machine']['cpu_model']}), "
+              f"{figures['machine']['ram_gb']} GB RAM; load average "
+              f"{' '.join(f'{x:.1f}' for x in figures['machine']['load_start'])} at start, "
+              f"{' '.join(f'{x:.1f}' for x in figures['machine']['load_end'])} at end")
+        print(f"portal: {site['html_pages']} HTML pages + {site['attachments']} attachments, "
+              f"{site['html_mb']:.0f} MB; server probe {server_rate:.0f} req/s (4 clients)\n")
+        _print_rows(rows)
+        failures = [f"{row.name}: {row.failed}" for row in rows if row.failed]
+        primary = audit_rows.get("polite") or audit_rows.get("fast")
+        if primary and not primary.failed:
+            db_path = work / ("polite.sqlite" if primary is audit_rows.get("polite") else "fast.sqlite")
+            counts = db_counts(db_path, primary.run_id)
+            db_mb = sum(p.stat().st_size for p in work.glob(db_path.name + "*")) / 2**20
+            _print_audit_detail(primary, counts, db_mb)
+            rate = (primary.stored_pages or 0) / primary.measured.seconds
+            figures.update(stored=counts, db_mb=round(db_mb, 1), wall_seconds=primary.measured.seconds,
+                           pages_per_second=rate, peak_rss_mb=primary.measured.peak_rss_mb,
+                           cpu_seconds=primary.measured.cpu_seconds, phases=primary.phases,
+                           server_rps=server_rate)
+            if rate < args.min_rate:
+                failures.append(f"{primary.name}: {rate:.1f} pages/s < {args.min_rate:.1f}")
+        for row in audit_rows.values():
+            if row.measured.peak_rss_mb > args.max_rss_mb:
+                failures.append(f"{row.name}: peak RSS {row.measured.peak_rss_mb:.0f} MB > {args.max_rss_mb:.0f} MB")
+
+        polite_rows = [row for key, row in audit_rows.items() if key in ("polite", "reaudit")]
+        if polite_rows:
+            figures["politeness"] = {"limit_connections": limits.concurrent, "delay": limits.delay,
+                                     "limit_requests_per_second": limits.per_second, "rows": {}}
+            print(f"\npoliteness (limits: {limits.concurrent} connections at once"
+                  + (f", {limits.per_second} requests a second (delay {limits.delay:g}s)" if limits.per_second
+                     else ", no request-rate limit (delay 0)") + "):")
+            for row in polite_rows:
+                missed = limits.exceeded(row.served)
+                failures += [f"{row.name}: {line}" for line in missed]
+                figures["politeness"]["rows"][row.name] = {"max_connections": row.served.max_connections,
+                                                           "max_in_progress": row.served.max_in_progress,
+                                                           "max_requests_per_second": row.served.max_per_second,
+                                                           "within_limits": not missed}
+                print(f"  {row.name}: at most {row.served.max_connections} connections at once, "
+                      f"{row.served.max_per_second} requests in a second — {'within the limits' if not missed else 'OVER: ' + '; '.join(missed)}")
+        if "reaudit" in audit_rows and "polite" in audit_rows:
+            first, second = audit_rows["polite"], audit_rows["reaudit"]
+            ratio = second.served.bytes_sent / max(first.served.bytes_sent, 1)
+            same = first.findings == second.findings
+            figures["reaudit"] = {"bytes_run1": first.served.bytes_sent, "bytes_run2": second.served.bytes_sent,
+                                  "ratio": round(ratio, 3), "not_modified_run2": second.served.not_modified,
+                                  "requests_run2": second.served.requests, "findings_run1": len(first.findings),
+                                  "findings_run2": len(second.findings), "same_findings": same}
+            print(f"\nre-audit: {first.served.bytes_sent / 1e6:.1f} MB sent for run 1, "
+                  f"{second.served.bytes_sent / 1e6:.1f} MB for run 2 (ratio {ratio:.2f}; "
+                  f"{second.served.not_modified} of {second.served.requests} answered 304); findings "
+                  f"{len(first.findings)} → {len(second.findings)}, {'identical' if same else 'DIFFERENT'}")
+            if not same:
+                failures.append("re-audit of the unchanged portal found different findings")
+        figures["rows"] = [row.figures() for row in rows]
+        figures["failures"] = failures
+        figures["concurrency"] = args.concurrency
         if args.json:
-            args.json.write_text(json.dumps({
-                "pages": args.pages, "site": site, "stored": counts, "wall_seconds": result.seconds,
-                "pages_per_second": rate, "peak_rss_mb": result.peak_rss_mb, "db_mb": db_mb,
-                "server_rps": server_rate, "phases": result.phases, "post_crawl_seconds": post,
-                "cpu_seconds": result.cpu_seconds, "concurrency": args.concurrency, "machine_cores": os.cpu_count(),
-            }, indent=2, ensure_ascii=False))
+            args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
         for failure in failures:
             print(f"  TARGET MISSED: {failure}")
+        if any(row.failed for row in audit_rows.values()):
+            return 2
         return 1 if (args.check and failures) else 0
     finally:
         if not args.keep:
