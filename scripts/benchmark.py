@@ -812,6 +812,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     selected = [name.strip() for name in args.rows.split(",") if name.strip()]
     unknown = sorted(set(selected) - set(ROWS))
+    if args.delay is not None and args.delay < 0:
+        parser.error("--delay: seconds, 0 or more")
     if unknown or ("reaudit" in selected and "polite" not in selected):
         parser.error(f"--rows: unknown {', '.join(unknown)}" if unknown else "--rows: reaudit needs polite")
 
@@ -851,8 +853,8 @@ def main(argv: list[str] | None = None) -> int:
                                         args.nice)
             row.served = RequestStats.of(server.requests_since(mark))
             if row.measured.exit_code not in ok_codes:
-                tail = (logs / name / "stderr").read_text(errors="replace").strip().splitlines()[-3:]
-                row.failed = f"exit code {row.measured.exit_code}: {' | '.join(tail)[-300:]}"
+                said = [line for line in (logs / name / "stderr").read_text(errors="replace").splitlines() if line.strip()]
+                row.failed = f"exit code {row.measured.exit_code}: {' | '.join(said[-2:])[-300:]}"
             rows.append(row)
             return row
 
@@ -884,10 +886,12 @@ def main(argv: list[str] | None = None) -> int:
             out_dir.mkdir()
             row = measure(Row(name), audit_command(server.base_url, db_path, out_dir, max_pages, args.plain, extra),
                           (0,), key)
+            audit_rows[key] = row
+            if row.failed:
+                continue
             row.phases = phases_of((logs / key / "stderr").read_text(errors="replace"))
             row.run_id, row.findings = last_run(db_path)
             row.stored_pages = db_counts(db_path, row.run_id).get("page", 0)
-            audit_rows[key] = row
     finally:
         if server is not None:
             server.stop()
@@ -920,7 +924,7 @@ def main(argv: list[str] | None = None) -> int:
             if row.measured.peak_rss_mb > args.max_rss_mb:
                 failures.append(f"{row.name}: peak RSS {row.measured.peak_rss_mb:.0f} MB > {args.max_rss_mb:.0f} MB")
 
-        polite_rows = [row for key, row in audit_rows.items() if key in ("polite", "reaudit")]
+        polite_rows = [row for key, row in audit_rows.items() if key in ("polite", "reaudit") and not row.failed]
         if polite_rows:
             figures["politeness"] = {"limit_connections": limits.concurrent, "delay": limits.delay,
                                      "limit_requests_per_second": limits.per_second, "rows": {}}
@@ -936,8 +940,8 @@ def main(argv: list[str] | None = None) -> int:
                                                            "within_limits": not missed}
                 print(f"  {row.name}: at most {row.served.max_connections} connections at once, "
                       f"{row.served.max_per_second} requests in a second — {'within the limits' if not missed else 'OVER: ' + '; '.join(missed)}")
-        if "reaudit" in audit_rows and "polite" in audit_rows:
-            first, second = audit_rows["polite"], audit_rows["reaudit"]
+        first, second = audit_rows.get("polite"), audit_rows.get("reaudit")
+        if first and second and not (first.failed or second.failed):
             ratio = second.served.bytes_sent / max(first.served.bytes_sent, 1)
             same = first.findings == second.findings
             figures["reaudit"] = {"bytes_run1": first.served.bytes_sent, "bytes_run2": second.served.bytes_sent,

@@ -51,10 +51,13 @@ class ServedRequest:
 
 
 def _max_overlap(intervals: list[tuple[float, float]]) -> int:
-    """Most intervals open at one instant; one ending when another starts does not overlap it."""
-    events = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    """Most intervals open at one instant. One ending when another starts does not overlap it; one
+    too short for the clock (start == end) is open at its instant."""
+    events = []
+    for start, end in intervals:
+        events += [(start, 1, 1), (end, 0, -1)] if end > start else [(start, 1, 1), (start, 2, -1)]
     most = current = 0
-    for _, step in events:
+    for _, _, step in sorted(events):
         current += step
         most = max(most, current)
     return most
