@@ -587,6 +587,8 @@ class Row:
     served: RequestStats | None = None
     failed: str | None = None
     # govaudit rows
+    key: str | None = None              # polite, fast or reaudit
+    db_path: Path | None = None
     run_id: int | None = None
     stored_pages: int | None = None
     phases: dict[str, tuple[float, float, float]] = field(default_factory=dict)
@@ -789,6 +791,109 @@ def _print_rows(rows: list[Row]) -> None:
 ROWS = ("wget", "linkchecker", "polite", "fast", "reaudit")
 
 
+def run_rows(args: argparse.Namespace, selected: list[str], work: Path, tools: Path, figures: dict) -> list[Row]:
+    """Generate and serve the portal, run the selected rows over it; notes the site and server in `figures`."""
+    portal, logs = work / "portal", work / "logs"
+    logs.mkdir()
+    start = time.monotonic()
+    site = figures["site"] = generate(portal, args.pages, args.seed)
+    print(f"generated {site['html_pages']} pages, {site['attachments']} attachments, "
+          f"{site['html_mb']:.0f} MB HTML in {time.monotonic() - start:.1f}s → {portal}", file=sys.stderr)
+    server, served_by = serve(args.server, portal, work / "nginx", tools)
+    rows: list[Row] = []
+    try:
+        sample = [p.relative_to(portal).as_posix() for p in sorted(portal.glob("zwdt/zwyw/*/*.html"))[:200]]
+        server_rate = probe_server(server.base_url, sample)
+        figures["server"] = {"kind": server.kind, "version": server.version, "how": served_by,
+                             "probe_requests_per_second": round(server_rate)}
+        print(f"server: {served_by}; probe {server_rate:.0f} req/s at {server.base_url}", file=sys.stderr)
+
+        def measure(row: Row, command: list[str], ok_codes: tuple[int, ...], name: str) -> Row:
+            print(f"row: {row.name} …", file=sys.stderr)
+            mark = server.mark()
+            folder = logs / name
+            folder.mkdir()
+            row.measured = run_measured(command, folder, folder / "stdout", folder / "stderr", args.nice)
+            row.served = RequestStats.of(server.requests_since(mark))
+            if row.measured.exit_code not in ok_codes:
+                said = [line for line in (folder / "stderr").read_text(errors="replace").splitlines() if line.strip()]
+                row.failed = f"exit code {row.measured.exit_code}: {' | '.join(said[-2:])[-300:]}"
+            rows.append(row)
+            return row
+
+        if "wget" in selected:
+            command = wget_command(server.base_url)
+            if isinstance(command, str):
+                rows.append(Row("wget --spider -r", skipped=command))
+            else:
+                measure(Row("wget --spider -r"), command, WGET_OK, "wget")
+        if "linkchecker" in selected:
+            command = linkchecker_command(tools, server.base_url, work)
+            if isinstance(command, str):
+                rows.append(Row("LinkChecker", skipped=command))
+            else:
+                measure(Row(f"{linkchecker_version(command)} (no rate limit)"), command, LINKCHECKER_OK,
+                        "linkchecker")
+        max_pages = max(args.pages * 2, args.pages + 1000)
+        polite = ["--delay", str(args.delay)] if args.delay is not None else []
+        audits = [("polite", "govaudit audit (polite defaults" + (f", --delay {args.delay:g})" if polite else ")"),
+                   "polite", polite),
+                  ("fast", f"govaudit audit --concurrency {args.concurrency}", "fast",
+                   ["--concurrency", str(args.concurrency)]),
+                  ("reaudit", "govaudit re-audit, unchanged portal, same DB", "polite", polite)]
+        for key, name, db_name, extra in audits:
+            if key not in selected:
+                continue
+            db_path, out_dir = work / f"{db_name}.sqlite", work / f"out-{key}"
+            out_dir.mkdir()
+            row = measure(Row(name, key=key, db_path=db_path),
+                          audit_command(server.base_url, db_path, out_dir, max_pages, args.plain, extra), (0,), key)
+            if not row.failed:
+                row.phases = phases_of((logs / key / "stderr").read_text(errors="replace"))
+                row.run_id, row.findings = last_run(db_path)
+                row.stored_pages = db_counts(db_path, row.run_id).get("page", 0)
+    finally:
+        server.stop()
+    return rows
+
+
+def report_politeness(limits: PoliteLimits, rows: list[Row], figures: dict) -> list[str]:
+    """Prints how the polite rows loaded the site; returns the limits they exceeded."""
+    missed_all: list[str] = []
+    figures["politeness"] = {"limit_connections": limits.concurrent, "delay": limits.delay,
+                             "limit_requests_per_second": limits.per_second, "rows": {}}
+    rate = (f", {limits.per_second} requests a second (delay {limits.delay:g}s)" if limits.per_second
+            else ", no request-rate limit (delay 0)")
+    print(f"\npoliteness (limits: {limits.concurrent} connections at once{rate}):")
+    for row in rows:
+        missed = limits.exceeded(row.served)
+        missed_all += [f"{row.name}: {line}" for line in missed]
+        figures["politeness"]["rows"][row.name] = {"max_connections": row.served.max_connections,
+                                                   "max_in_progress": row.served.max_in_progress,
+                                                   "max_requests_per_second": row.served.max_per_second,
+                                                   "within_limits": not missed}
+        verdict = "within the limits" if not missed else "OVER: " + "; ".join(missed)
+        print(f"  {row.name}: at most {row.served.max_connections} connections at once, "
+              f"{row.served.max_per_second} requests in a second — {verdict}")
+    return missed_all
+
+
+def report_reaudit(first: Row, second: Row, figures: dict) -> list[str]:
+    """Prints the bytes the re-audit of the unchanged portal cost against the first audit; returns a
+    failure when its findings differ."""
+    ratio = second.served.bytes_sent / max(first.served.bytes_sent, 1)
+    same = first.findings == second.findings
+    figures["reaudit"] = {"bytes_run1": first.served.bytes_sent, "bytes_run2": second.served.bytes_sent,
+                          "ratio": round(ratio, 3), "not_modified_run2": second.served.not_modified,
+                          "requests_run2": second.served.requests, "findings_run1": len(first.findings),
+                          "findings_run2": len(second.findings), "same_findings": same}
+    print(f"\nre-audit: {first.served.bytes_sent / 1e6:.1f} MB sent for run 1, "
+          f"{second.served.bytes_sent / 1e6:.1f} MB for run 2 (ratio {ratio:.2f}; "
+          f"{second.served.not_modified} of {second.served.requests} answered 304); findings "
+          f"{len(first.findings)} → {len(second.findings)}, {'identical' if same else 'DIFFERENT'}")
+    return [] if same else ["re-audit of the unchanged portal found different findings"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=20000, help="HTML pages of the synthetic portal (default 20000)")
@@ -817,8 +922,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown or ("reaudit" in selected and "polite" not in selected):
         parser.error(f"--rows: unknown {', '.join(unknown)}" if unknown else "--rows: reaudit needs polite")
 
-    figures: dict = {"pages": args.pages, "seed": args.seed,
+    figures: dict = {"pages": args.pages, "seed": args.seed, "concurrency": args.concurrency,
                      "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": machine()}
+    limits = PoliteLimits.configured(args.delay)
     work = args.keep or Path(tempfile.mkdtemp(prefix="govaudit-bench-"))
     if args.keep and work.exists():
         shutil.rmtree(work)
@@ -827,141 +933,46 @@ def main(argv: list[str] | None = None) -> int:
     work.chmod(0o755)
     tools = args.tools or work / "tools"
     tools.mkdir(parents=True, exist_ok=True)
-    portal, logs = work / "portal", work / "logs"
-    logs.mkdir()
-    limits = PoliteLimits.configured(args.delay)
-    rows: list[Row] = []
-    server = None
     try:
-        start = time.monotonic()
-        site = generate(portal, args.pages, args.seed)
-        figures["site"] = site
-        print(f"generated {site['html_pages']} pages, {site['attachments']} attachments, "
-              f"{site['html_mb']:.0f} MB HTML in {time.monotonic() - start:.1f}s → {portal}", file=sys.stderr)
-        server, served_by = serve(args.server, portal, work / "nginx", tools)
-        sample = [p.relative_to(portal).as_posix() for p in sorted(portal.glob("zwdt/zwyw/*/*.html"))[:200]]
-        server_rate = probe_server(server.base_url, sample)
-        figures["server"] = {"kind": server.kind, "version": server.version, "how": served_by,
-                             "probe_requests_per_second": round(server_rate)}
-        print(f"server: {served_by}; probe {server_rate:.0f} req/s at {server.base_url}", file=sys.stderr)
-
-        def measure(row: Row, command: list[str], ok_codes: tuple[int, ...], name: str) -> Row:
-            print(f"row: {row.name} …", file=sys.stderr)
-            mark = server.mark()
-            (logs / name).mkdir(exist_ok=True)
-            row.measured = run_measured(command, logs / name, logs / name / "stdout", logs / name / "stderr",
-                                        args.nice)
-            row.served = RequestStats.of(server.requests_since(mark))
-            if row.measured.exit_code not in ok_codes:
-                said = [line for line in (logs / name / "stderr").read_text(errors="replace").splitlines() if line.strip()]
-                row.failed = f"exit code {row.measured.exit_code}: {' | '.join(said[-2:])[-300:]}"
-            rows.append(row)
-            return row
-
-        if "wget" in selected:
-            command = wget_command(server.base_url)
-            if isinstance(command, str):
-                rows.append(Row("wget --spider -r", skipped=command))
-            else:
-                measure(Row("wget --spider -r"), command, WGET_OK, "wget")
-        if "linkchecker" in selected:
-            command = linkchecker_command(tools, server.base_url, work)
-            if isinstance(command, str):
-                rows.append(Row("LinkChecker", skipped=command))
-            else:
-                measure(Row(f"{linkchecker_version(command)} (no rate limit)"), command, LINKCHECKER_OK,
-                        "linkchecker")
-        max_pages = max(args.pages * 2, args.pages + 1000)
-        polite_extra = ["--delay", str(args.delay)] if args.delay is not None else []
-        polite_name = "govaudit audit (polite defaults" + (f", --delay {args.delay:g})" if polite_extra else ")")
-        audits = [("polite", polite_name, "polite", polite_extra),
-                  ("fast", f"govaudit audit --concurrency {args.concurrency}", "fast",
-                   ["--concurrency", str(args.concurrency)]),
-                  ("reaudit", "govaudit re-audit, unchanged portal, same DB", "polite", polite_extra)]
-        audit_rows: dict[str, Row] = {}
-        for key, name, db_name, extra in audits:
-            if key not in selected:
-                continue
-            db_path, out_dir = work / f"{db_name}.sqlite", work / f"out-{key}"
-            out_dir.mkdir()
-            row = measure(Row(name), audit_command(server.base_url, db_path, out_dir, max_pages, args.plain, extra),
-                          (0,), key)
-            audit_rows[key] = row
-            if row.failed:
-                continue
-            row.phases = phases_of((logs / key / "stderr").read_text(errors="replace"))
-            row.run_id, row.findings = last_run(db_path)
-            row.stored_pages = db_counts(db_path, row.run_id).get("page", 0)
-    finally:
-        if server is not None:
-            server.stop()
-        figures["machine"]["load_end"] = [round(load, 2) for load in os.getloadavg()]
-
-    try:
-        print(f"\ngovaudit benchmark — N={args.pages}, seed {args.seed}; served by {served_by}")
-        print(f"machine: {figures['machine']['cpus']} CPUs ({figures['machine']['cpu_model']}), "
-              f"{figures['machine']['ram_gb']} GB RAM; load average "
-              f"{' '.join(f'{x:.1f}' for x in figures['machine']['load_start'])} at start, "
-              f"{' '.join(f'{x:.1f}' for x in figures['machine']['load_end'])} at end")
-        print(f"portal: {site['html_pages']} HTML pages + {site['attachments']} attachments, "
-              f"{site['html_mb']:.0f} MB; server probe {server_rate:.0f} req/s (4 clients)\n")
+        rows = run_rows(args, selected, work, tools, figures)
+        machine_now = figures["machine"]
+        machine_now["load_end"] = [round(load, 2) for load in os.getloadavg()]
+        site, server = figures["site"], figures["server"]
+        print(f"\ngovaudit benchmark — N={args.pages}, seed {args.seed}; served by {server['how']}")
+        print(f"machine: {machine_now['cpus']} CPUs ({machine_now['cpu_model']}), {machine_now['ram_gb']} GB RAM; "
+              f"load average {' '.join(f'{x:.1f}' for x in machine_now['load_start'])} at start, "
+              f"{' '.join(f'{x:.1f}' for x in machine_now['load_end'])} at end")
+        print(f"portal: {site['html_pages']} HTML pages + {site['attachments']} attachments, {site['html_mb']:.0f} MB; "
+              f"server probe {server['probe_requests_per_second']} req/s (4 clients)\n")
         _print_rows(rows)
         failures = [f"{row.name}: {row.failed}" for row in rows if row.failed]
-        primary = audit_rows.get("polite") or audit_rows.get("fast")
-        if primary and not primary.failed:
-            db_path = work / ("polite.sqlite" if primary is audit_rows.get("polite") else "fast.sqlite")
-            counts = db_counts(db_path, primary.run_id)
-            db_mb = sum(p.stat().st_size for p in work.glob(db_path.name + "*")) / 2**20
+        audits = {row.key: row for row in rows if row.key and not row.failed}
+        primary = audits.get("polite") or audits.get("fast")
+        if primary:
+            counts = db_counts(primary.db_path, primary.run_id)
+            db_mb = sum(p.stat().st_size for p in work.glob(primary.db_path.name + "*")) / 2**20
             _print_audit_detail(primary, counts, db_mb)
             rate = (primary.stored_pages or 0) / primary.measured.seconds
             figures.update(stored=counts, db_mb=round(db_mb, 1), wall_seconds=primary.measured.seconds,
                            pages_per_second=rate, peak_rss_mb=primary.measured.peak_rss_mb,
                            cpu_seconds=primary.measured.cpu_seconds, phases=primary.phases,
-                           server_rps=server_rate)
+                           server_rps=server["probe_requests_per_second"])
             if rate < args.min_rate:
                 failures.append(f"{primary.name}: {rate:.1f} pages/s < {args.min_rate:.1f}")
-        for row in audit_rows.values():
-            if row.measured.peak_rss_mb > args.max_rss_mb:
-                failures.append(f"{row.name}: peak RSS {row.measured.peak_rss_mb:.0f} MB > {args.max_rss_mb:.0f} MB")
-
-        polite_rows = [row for key, row in audit_rows.items() if key in ("polite", "reaudit") and not row.failed]
+        failures += [f"{row.name}: peak RSS {row.measured.peak_rss_mb:.0f} MB > {args.max_rss_mb:.0f} MB"
+                     for row in audits.values() if row.measured.peak_rss_mb > args.max_rss_mb]
+        polite_rows = [row for key, row in audits.items() if key in ("polite", "reaudit")]
         if polite_rows:
-            figures["politeness"] = {"limit_connections": limits.concurrent, "delay": limits.delay,
-                                     "limit_requests_per_second": limits.per_second, "rows": {}}
-            print(f"\npoliteness (limits: {limits.concurrent} connections at once"
-                  + (f", {limits.per_second} requests a second (delay {limits.delay:g}s)" if limits.per_second
-                     else ", no request-rate limit (delay 0)") + "):")
-            for row in polite_rows:
-                missed = limits.exceeded(row.served)
-                failures += [f"{row.name}: {line}" for line in missed]
-                figures["politeness"]["rows"][row.name] = {"max_connections": row.served.max_connections,
-                                                           "max_in_progress": row.served.max_in_progress,
-                                                           "max_requests_per_second": row.served.max_per_second,
-                                                           "within_limits": not missed}
-                print(f"  {row.name}: at most {row.served.max_connections} connections at once, "
-                      f"{row.served.max_per_second} requests in a second — {'within the limits' if not missed else 'OVER: ' + '; '.join(missed)}")
-        first, second = audit_rows.get("polite"), audit_rows.get("reaudit")
-        if first and second and not (first.failed or second.failed):
-            ratio = second.served.bytes_sent / max(first.served.bytes_sent, 1)
-            same = first.findings == second.findings
-            figures["reaudit"] = {"bytes_run1": first.served.bytes_sent, "bytes_run2": second.served.bytes_sent,
-                                  "ratio": round(ratio, 3), "not_modified_run2": second.served.not_modified,
-                                  "requests_run2": second.served.requests, "findings_run1": len(first.findings),
-                                  "findings_run2": len(second.findings), "same_findings": same}
-            print(f"\nre-audit: {first.served.bytes_sent / 1e6:.1f} MB sent for run 1, "
-                  f"{second.served.bytes_sent / 1e6:.1f} MB for run 2 (ratio {ratio:.2f}; "
-                  f"{second.served.not_modified} of {second.served.requests} answered 304); findings "
-                  f"{len(first.findings)} → {len(second.findings)}, {'identical' if same else 'DIFFERENT'}")
-            if not same:
-                failures.append("re-audit of the unchanged portal found different findings")
+            failures += report_politeness(limits, polite_rows, figures)
+        if "polite" in audits and "reaudit" in audits:
+            failures += report_reaudit(audits["polite"], audits["reaudit"], figures)
         figures["rows"] = [row.figures() for row in rows]
         figures["failures"] = failures
-        figures["concurrency"] = args.concurrency
         if args.json:
             args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
         for failure in failures:
             print(f"  TARGET MISSED: {failure}")
-        if any(row.failed for row in audit_rows.values()):
+        if any(row.failed for row in rows if row.key):
             return 2
         return 1 if (args.check and failures) else 0
     finally:
