@@ -7,6 +7,7 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 
 class PageRole(str, enum.Enum):
@@ -83,7 +84,12 @@ class ColumnSpec:
     def matches(self, link_text: str) -> bool:
         """True when the whole link text is one of this column's anchor texts."""
         text = normalise_anchor(link_text)
-        return bool(text) and text in {normalise_anchor(a) for a in self.anchors}
+        return bool(text) and text in self.anchor_forms
+
+    @cached_property
+    def anchor_forms(self) -> frozenset[str]:
+        """The anchor texts as normalise_anchor folds them (asked for every link of every page)."""
+        return frozenset(normalise_anchor(a) for a in self.anchors)
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,8 @@ _ANCHOR_NOISE = re.compile(r"[\s\u200b\ufeff·•»>《》「」【】\[\]()（�
 _ANCHOR_SUFFIX = re.compile(r"(专栏|专区|栏目|库)$")
 
 
+# Link texts repeat on every page (navigation, footer): each is folded once.
+@lru_cache(maxsize=8192)
 def normalise_anchor(text: str) -> str:
     """Fold a link text to compare it with anchor variants: width, spaces, punctuation, suffix."""
     folded = _ANCHOR_NOISE.sub("", unicodedata.normalize("NFKC", text or ""))

@@ -10,6 +10,10 @@ USER_AGENT = "govaudit/0.1 (政府网站政务公开检查工具; +https://pypi.
 ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 16
+# Items of one response handled at once. The store pipeline is synchronous, so more buys nothing,
+# and Scrapy starts this many asyncio tasks for every response (at its default of 100, a tenth of
+# the crawler's CPU).
+CONCURRENT_ITEMS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.2

@@ -7,6 +7,7 @@ ASCII and spaces encoded as UTF-8 the way Scrapy sends them (/xxgk/规范性文�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -24,6 +25,9 @@ def _escape(match: re.Match) -> str:
     return char if char in _UNRESERVED else f"%{match.group(1).upper()}"
 
 
+# A page's navigation and footer links recur on every page, and each URL is keyed several times
+# (request, follow, store): it is worked out once.
+@lru_cache(maxsize=16384)
 def canonical_url(url: str) -> str:
     # The fragment goes first, so that spaces before it are trimmed too ("a.html #top").
     url = url.split("#", 1)[0].strip()

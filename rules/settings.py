@@ -3,11 +3,12 @@ the CLI's job (audit/config.py); here is only their shape."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TypeVar
 
 from pydantic import BaseModel
 
-from crawler.columns import ColumnSpec, CrawlLimits
+from crawler.columns import ColumnSpec, CrawlLimits, normalise_anchor
 
 # A rule's options class (rules.base.RuleOptions, which imports this module for its type hints).
 Options = TypeVar("Options", bound=BaseModel)
@@ -38,7 +39,13 @@ class AuditConfig:
         raise KeyError(key)
 
     def column_for_anchor(self, link_text: str) -> ColumnSpec | None:
+        """The first column whose anchor texts include `link_text` (asked for every link: a lookup)."""
+        return self._by_anchor.get(normalise_anchor(link_text)) if link_text else None
+
+    @cached_property
+    def _by_anchor(self) -> dict[str, ColumnSpec]:
+        by_anchor: dict[str, ColumnSpec] = {}
         for spec in self.columns:
-            if spec.matches(link_text):
-                return spec
-        return None
+            for form in spec.anchor_forms - {""}:
+                by_anchor.setdefault(form, spec)
+        return by_anchor

@@ -79,6 +79,7 @@ class Store:
         self._site_urls: dict[int, str] = {}
         self._site_hosts: dict[int, set[str]] = {}
         self._batch: Session | None = None
+        self._rows = _PageRows()
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
@@ -102,6 +103,10 @@ class Store:
             self._batch = session
             try:
                 yield
+                self._write_rows(session)
+            except BaseException:
+                self._rows.take()
+                raise
             finally:
                 self._batch = None
 
@@ -210,75 +215,32 @@ class Store:
     # -- what the crawler hands over ------------------------------------------------------------
 
     def save_page(self, run_id: int, fetched: FetchedPage) -> None:
-        """Store a fetch with its links and list rows; a refetch of a URL replaces the earlier one."""
+        """Store a fetch with its links and list rows; a refetch of a URL replaces the earlier one.
+        Inside batch() the rows are written together when the batch ends (executemany per table)."""
         site_hosts = self._site_hosts_of(run_id)
         if fetched.final_url and fetched.url == self._site_urls[run_id]:
             # A home page that redirects to another host (http → https://www.) moves the site there.
             site_hosts.add(_host(fetched.final_url))
-        reading = fetched.reading
         with self.unit_of_work() as session:
-            # Not matched against the objects of a batch's session (that cost grows with the batch).
-            unsynchronised = {"synchronize_session": False}
-            session.execute(delete(Page).where(Page.run_id == run_id, Page.url == fetched.url),
-                            execution_options=unsynchronised)
-            session.execute(delete(Link).where(Link.run_id == run_id, Link.from_url == fetched.url),
-                            execution_options=unsynchronised)
-            session.execute(delete(ListItem).where(ListItem.run_id == run_id, ListItem.page_url == fetched.url),
-                            execution_options=unsynchronised)
-            session.execute(delete(HiddenLinkRecord).where(HiddenLinkRecord.run_id == run_id,
-                                                           HiddenLinkRecord.page_url == fetched.url),
-                            execution_options=unsynchronised)
-            page = Page(run_id=run_id, url=fetched.url, final_url=fetched.final_url, status=fetched.status,
-                        error=fetched.error, content_type=fetched.content_type, fetched_at=_now(), labels=[],
-                        meta_tags={}, text=fetched.attachment_text, truncated=fetched.truncated,
-                        unread=fetched.unread)
-            session.add(page)
-            if reading is None:
-                return
-            page.cms = reading.cms
-            page.encoding = reading.encoding
-            page.title = reading.title
-            if reading.publish_date is not None:
-                page.publish_date = reading.publish_date.value
-                page.publish_date_source = reading.publish_date.source
-            page.written_date = reading.written_date
-            page.doc_number = reading.doc_number
-            page.publisher = reading.publisher
-            page.index_number = reading.index_number
-            page.topic = reading.topic
-            page.validity = reading.validity
-            page.disclosure_mode = reading.disclosure_mode
-            page.labels = list(reading.labels)
-            page.is_list = bool(reading.list_items)
-            page.empty_notice = reading.empty_notice
-            page.total_pages = reading.total_pages
-            page.total_records = reading.total_records
-            page.redirect_to = canonical_url(reading.redirect_to) if reading.redirect_to else None
-            page.meta_tags = dict(reading.meta_tags)
-            page.text = reading.text
-            page.breadcrumb = [{"text": crumb.text, "url": crumb.url} for crumb in reading.breadcrumb]
-            page.more_requests = [{"url": more.url, "formdata": dict(more.formdata)} for more in reading.more_requests]
-            next_pages = {canonical_url(url) for url in reading.next_pages}
-            # Links and list rows by executemany (a page holds hundreds; ORM objects cost more than the SQL).
-            links = [dict(run_id=run_id, from_url=fetched.url, to_url=target, text=link.text[:500], tag=link.tag,
-                          on_site=_host(target) in site_hosts, is_click=link.tag == "a" and target not in next_pages,
-                          region=str(link.region))
-                     for link, target in ((link, canonical_url(link.url)) for link in reading.links)]
-            if page.redirect_to:
-                links.append(dict(run_id=run_id, from_url=fetched.url, to_url=page.redirect_to, text="",
-                                  tag="redirect", on_site=_host(page.redirect_to) in site_hosts, is_click=False,
-                                  region=None))
-            if links:
-                session.execute(insert(Link), links)
-            rows = [dict(run_id=run_id, page_url=fetched.url, position=position, main_list=main_list,
-                         title=entry.title[:1000], url=canonical_url(entry.url), date=entry.date,
-                         date_source=entry.date_source)
-                    for main_list, entries in ((True, reading.list_items), (False, reading.dated_links))
-                    for position, entry in enumerate(entries)]
-            if rows:
-                session.execute(insert(ListItem), rows)
-            session.add_all(HiddenLinkRecord(run_id=run_id, page_url=fetched.url, url=link.url[:2048], text=link.text[:500],
-                                             how=link.how[:64]) for link in reading.hidden_links)
+            if (run_id, fetched.url) in self._rows.urls:
+                self._write_rows(session)  # refetched within the batch: the earlier rows go in to be replaced
+            # One lookup instead of four deletes: most URLs are stored once.
+            if session.scalar(select(Page.id).where(Page.run_id == run_id, Page.url == fetched.url)) is not None:
+                # Not matched against the objects of a batch's session (that cost grows with the batch).
+                unsynchronised = {"synchronize_session": False}
+                for table, url_column in ((Page, Page.url), (Link, Link.from_url), (ListItem, ListItem.page_url),
+                                          (HiddenLinkRecord, HiddenLinkRecord.page_url)):
+                    session.execute(delete(table).where(table.run_id == run_id, url_column == fetched.url),
+                                    execution_options=unsynchronised)
+            self._rows.add_page(run_id, fetched, site_hosts)
+            if self._batch is None:
+                self._write_rows(session)
+
+    def _write_rows(self, session: Session) -> None:
+        """The pages, links, list rows and hidden links waiting to be written, by executemany
+        (a page holds hundreds of links; ORM objects cost more than the SQL)."""
+        for table, rows in self._rows.take():
+            session.execute(insert(table), rows)
 
     def save_check(self, run_id: int, checked: CheckedLink) -> None:
         with self.unit_of_work() as session:
@@ -447,6 +409,68 @@ class Store:
             self._site_urls[run_id] = self.run(run_id).site_url
             self._site_hosts[run_id] = {_host(self._site_urls[run_id])}
         return self._site_hosts[run_id]
+
+
+class _PageRows:
+    """Rows of fetched pages not yet written: one list per table, in the order they came."""
+
+    def __init__(self):
+        self.urls: set[tuple[int, str]] = set()
+        self._tables: dict[type[Base], list[dict]] = {Page: [], Link: [], ListItem: [], HiddenLinkRecord: []}
+
+    def take(self) -> list[tuple[type[Base], list[dict]]]:
+        """The rows waiting, table by table (pages first); the buffer is left empty."""
+        waiting = [(table, rows) for table, rows in self._tables.items() if rows]
+        self.urls.clear()
+        self._tables = {table: [] for table in self._tables}
+        return waiting
+
+    def add_page(self, run_id: int, fetched: FetchedPage, site_hosts: set[str]) -> None:
+        self.urls.add((run_id, fetched.url))
+        page = dict(run_id=run_id, url=fetched.url, final_url=fetched.final_url, status=fetched.status,
+                    error=fetched.error, content_type=fetched.content_type, fetched_at=_now(), labels=[],
+                    meta_tags={}, text=fetched.attachment_text, truncated=fetched.truncated, unread=fetched.unread,
+                    is_list=False, empty_notice=False, **dict.fromkeys(_READING_COLUMNS))
+        self._tables[Page].append(page)
+        reading = fetched.reading
+        if reading is None:
+            return
+        redirect_to = canonical_url(reading.redirect_to) if reading.redirect_to else None
+        page.update(
+            cms=reading.cms, encoding=reading.encoding, title=reading.title,
+            publish_date=reading.publish_date.value if reading.publish_date is not None else None,
+            publish_date_source=reading.publish_date.source if reading.publish_date is not None else None,
+            written_date=reading.written_date, doc_number=reading.doc_number, publisher=reading.publisher,
+            index_number=reading.index_number, topic=reading.topic, validity=reading.validity,
+            disclosure_mode=reading.disclosure_mode, labels=list(reading.labels), is_list=bool(reading.list_items),
+            empty_notice=reading.empty_notice, total_pages=reading.total_pages, total_records=reading.total_records,
+            redirect_to=redirect_to, meta_tags=dict(reading.meta_tags), text=reading.text,
+            breadcrumb=[{"text": crumb.text, "url": crumb.url} for crumb in reading.breadcrumb],
+            more_requests=[{"url": more.url, "formdata": dict(more.formdata)} for more in reading.more_requests])
+        next_pages = {canonical_url(url) for url in reading.next_pages}
+        links = self._tables[Link]
+        for link in reading.links:
+            target = canonical_url(link.url)
+            links.append(dict(run_id=run_id, from_url=fetched.url, to_url=target, text=link.text[:500], tag=link.tag,
+                              on_site=_host(target) in site_hosts, is_click=link.tag == "a" and target not in next_pages,
+                              region=str(link.region)))
+        if redirect_to:
+            links.append(dict(run_id=run_id, from_url=fetched.url, to_url=redirect_to, text="", tag="redirect",
+                              on_site=_host(redirect_to) in site_hosts, is_click=False, region=None))
+        self._tables[ListItem].extend(
+            dict(run_id=run_id, page_url=fetched.url, position=position, main_list=main_list,
+                 title=entry.title[:1000], url=canonical_url(entry.url), date=entry.date, date_source=entry.date_source)
+            for main_list, entries in ((True, reading.list_items), (False, reading.dated_links))
+            for position, entry in enumerate(entries))
+        self._tables[HiddenLinkRecord].extend(
+            dict(run_id=run_id, page_url=fetched.url, url=link.url[:2048], text=link.text[:500], how=link.how[:64])
+            for link in reading.hidden_links)
+
+
+# Page columns only a reading fills (None for an error or a document).
+_READING_COLUMNS = ("cms", "encoding", "title", "publish_date", "publish_date_source", "written_date", "doc_number",
+                    "publisher", "index_number", "topic", "validity", "disclosure_mode", "total_pages", "total_records",
+                    "redirect_to", "breadcrumb", "more_requests")
 
 
 @dataclass(frozen=True)
