@@ -197,6 +197,10 @@ def _report(outcome: AuditOutcome) -> int:
         counts[finding.severity.value] = counts.get(finding.severity.value, 0) + 1
     summary = "，".join(f"{name} {n}" for name, n in counts.items()) or "无"
     click.echo(f"检查完成：页面 {outcome.pages} 个，问题 {len(outcome.findings)} 个（{summary}）")
+    received = f"下载 {outcome.bytes_received / 1_000_000:.1f} MB"
+    if outcome.pages_not_modified:
+        received += f"，其中 {outcome.pages_not_modified} 个页面自上次检查以来未改变（服务器答复 304），沿用上次读取的内容"
+    click.echo(received)
     for column in outcome.columns:
         where = for_terminal(column.url) or "未找到"
         newest = column.newest_date.isoformat() if column.newest_date else "—"

@@ -1,6 +1,7 @@
 """Between the crawl and the store: the pipeline writes what the spider reads into the store as the
 crawl goes, so page bodies never pile up in memory and an interrupted crawl keeps everything it
-already fetched; ResumedRun hands a resumed crawl what the interrupted one stored."""
+already fetched; ResumedRun hands a resumed crawl what the interrupted one stored, EarlierRun hands a
+re-audit the copies the site's last audit stored (for conditional requests)."""
 from __future__ import annotations
 
 import time
@@ -11,8 +12,10 @@ from scrapy.utils.defer import deferred_from_coro
 
 from audit.judge import conclude_run
 from audit.store import Store, StoreError, default_db_url
-from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage, RobotsRefusal
+from crawler.items import (CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage, RobotsRefusal,
+                           UnchangedPage)
 from crawler.reading import PageReading
+from crawler.revalidate import StoredCopy
 
 # The finish reason of a crawl stopped because the store could not be written.
 STORE_FAILED = "store_failed"
@@ -35,6 +38,8 @@ class StorePipeline:
         self.closing = False
         self._pending: list = []
         self._since = time.monotonic()
+        # Bytes received so far that the run's row already counts.
+        self._bytes_counted = 0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -57,12 +62,15 @@ class StorePipeline:
 
     def _flush(self) -> None:
         pending, self._pending, self._since = self._pending, [], time.monotonic()
-        if not pending:
-            return
+        # The bytes received since the last batch are added to the run with the pages they brought.
+        received = self.crawler.stats.get_value("downloader/response_bytes", 0)
         try:
             with self.store.batch():
                 for item in pending:
                     self._save(item)
+                if received > self._bytes_counted:
+                    self.store.add_bytes_received(self.run_id, received - self._bytes_counted)
+            self._bytes_counted = received
         except StoreError:
             # The batch did not fit (a full disk): keep what does, one item a transaction, up to
             # the first that fails, so a stopped crawl loses no more than it must.
@@ -85,6 +93,8 @@ class StorePipeline:
     def _save(self, item) -> None:
         if isinstance(item, FetchedPage):
             self.store.save_page(self.run_id, item)
+        elif isinstance(item, UnchangedPage):
+            self.store.copy_page(self.run_id, item.run_id, item.url)
         elif isinstance(item, CheckedLink):
             self.store.save_check(self.run_id, item)
         elif isinstance(item, CertificateCheck):
@@ -128,3 +138,19 @@ class ResumedRun:
 
     def reading(self, url: str) -> PageReading:
         return self._store.load_reading(self._run_id, url)
+
+
+class EarlierRun:
+    """The last audit of the same site, read by the same page reader: the copies it stored are asked
+    for again conditionally (the spider's StoredCopies)."""
+
+    def __init__(self, store: Store, run_id: int):
+        self._store = store
+        self.run_id = run_id
+        self._copies = store.stored_copies(run_id)
+
+    def copy(self, url: str) -> StoredCopy | None:
+        return self._copies.get(url)
+
+    def reading(self, url: str) -> PageReading:
+        return self._store.load_reading(self.run_id, url)

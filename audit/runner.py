@@ -15,12 +15,13 @@ from scrapy.settings import Settings
 
 from audit.config import AuditConfig
 from audit.judge import conclude_run
-from audit.pipeline import STORE_FAILED, ResumedRun
+from audit.pipeline import STORE_FAILED, EarlierRun, ResumedRun
 from audit.progress import CrawlProgress
 from audit.quarters import Quarter
 from audit.store import Store, StoreError
 from audit.store.history import quarter_of, rows_of, same_series
 from audit.store.models import AuditRun
+from crawler.revalidate import reader_version
 from crawler.spiders.portal import PortalSpider
 from crawler.urls import canonical_url
 from reports.config import ReportConfig, load_report_config
@@ -115,6 +116,10 @@ class AuditOutcome:
     bulletin_path: Path | None
     # Every file written, by format (html, json, xlsx, csv).
     outputs: dict[str, Path] = field(default_factory=dict)
+    # What the crawl received, and how many pages the server said had not changed since the site's
+    # last audit (their stored copies were reused).
+    bytes_received: int = 0
+    pages_not_modified: int = 0
 
 
 def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: AuditConfig,
@@ -144,8 +149,12 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     crawler = process.create_crawler(PortalSpider)
     if progress is not None:
         progress.attach(crawler)
+    # A re-audit asks for what the site's last audit stored conditionally: unchanged pages are not sent again.
+    store.set_reader_version(run_id, reader_version())
+    earlier = store.copies_source(run_id)
     process.crawl(crawler, url=site_url, column=column, config=config,
-                  resumed_run=ResumedRun(store, run_id) if resume else None)
+                  resumed_run=ResumedRun(store, run_id) if resume else None,
+                  stored_copies=EarlierRun(store, earlier) if earlier is not None else None)
     process.start()
     if process.received is not None:
         store.finish_run(run_id, INTERRUPTED)
@@ -247,9 +256,9 @@ def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, c
             raise
         columns = summarise_columns(site)
         outputs = write_outputs(store, run_id, site, config, report_config, out_dir, formats)
-    status = store.run(run_id).status
-    return AuditOutcome(run_id, status, findings, columns, len(site.pages), outputs.get("json"), outputs.get("html"),
-                        outputs)
+    run = store.run(run_id)
+    return AuditOutcome(run_id, run.status, findings, columns, len(site.pages), outputs.get("json"),
+                        outputs.get("html"), outputs, run.bytes_received or 0, store.not_modified_count(run_id))
 
 
 def _rival(store: Store, run_id: int) -> int | None:

@@ -22,6 +22,18 @@ class FetchedPage:
     truncated: bool = False
     # Why the page or attachment was not read: over its time or memory budget (crawler.budget).
     unread: str | None = None
+    # The answer's validators, for the next audit's conditional requests (crawler.revalidate).
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class UnchangedPage:
+    """The server answered 304 Not Modified for `url`: the copy run `run_id` stored stands, and is
+    taken into this run as fetched now."""
+
+    url: str
+    run_id: int
 
 
 @dataclass(frozen=True)

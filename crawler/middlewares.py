@@ -11,6 +11,7 @@ from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import HtmlResponse
 from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.asyncio import run_in_thread, sleep
@@ -181,3 +182,15 @@ def retry_after_seconds(value: str) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class RevalidationThrottle(AutoThrottle):
+    """Scrapy's AutoThrottle, counting a 304 Not Modified as a full answer like a 200. Scrapy never
+    lets a non-200 answer shorten the delay (small error pages would make a struggling server look
+    fast); but a 304 is the server's whole answer to a re-audit's conditional request, and a re-audit
+    of an unchanged portal is almost all 304s: it would crawl at the start delay throughout."""
+
+    def _adjust_delay(self, slot, latency: float, response) -> None:
+        if response.status == 304:
+            response = response.replace(status=200)
+        super()._adjust_delay(slot, latency, response)

@@ -19,6 +19,10 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.2
 AUTOTHROTTLE_MAX_DELAY = 10
 AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.middlewares.RevalidationThrottle": 0,
+}
 
 # 15 s is the national probe's limit for "cannot be opened".
 DOWNLOAD_TIMEOUT = 15

@@ -16,8 +16,13 @@ Static behaviour
   listings).
 * Missing files are a real ``404 Not Found``.  Query strings are ignored for static files.
 * Content-Type comes from the extension (``.html`` → ``text/html; charset=utf-8``).
-* No ``Last-Modified``/``ETag`` is sent: file mtimes depend on the checkout, and a crawler that reads
-  dates from headers must not see them unless a portal asks for them in ``_headers.json``.
+* No ``Last-Modified``/``ETag`` is sent by default: file mtimes depend on the checkout, and a crawler
+  that reads dates from headers must not see them unless a portal asks for them in ``_headers.json``.
+  ``PortalServer(root, validators=True)`` sends both for files (ETag: a hash of the bytes,
+  Last-Modified: the file's mtime) and answers a conditional GET/HEAD whose validator still matches
+  with ``304 Not Modified`` (If-None-Match wins over If-Modified-Since, RFC 9110 13.2.2), as web
+  servers in front of real portals do; ``honour_conditional=False`` sends the validators but always
+  answers in full, like a server that ignores conditional requests.
 * Requests that would leave the root (``..`` segments, encoded or not, symlinks pointing out of
   the root) are refused with 403.  Dotfiles and ``_headers.json`` are never served (404).
 * Only GET and HEAD are served; other methods get 405 unless a route was registered for them
@@ -45,6 +50,7 @@ otherwise); if the file exists its bytes are served with that status.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import posixpath
@@ -52,6 +58,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.utils import formatdate, mktime_tz, parsedate_tz
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -158,10 +165,13 @@ class _PortalHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address, root: Path, headers_map: dict[str, dict],
-                 routes: dict[tuple[str, str], RouteHandler]):
+                 routes: dict[tuple[str, str], RouteHandler], validators: bool = False,
+                 honour_conditional: bool = True):
         self.root = root
         self.headers_map = headers_map
         self.routes = routes
+        self.validators = validators
+        self.honour_conditional = honour_conditional
         super().__init__(address, _PortalHandler)
 
     def handle_error(self, request, client_address):  # quiet: clients hanging up are normal
@@ -254,6 +264,8 @@ class _PortalHandler(BaseHTTPRequestHandler):
 
         if exists:
             response = PortalResponse(200, {"Content-Type": content_type_for(target)}, target.read_bytes())
+            if self.server.validators:
+                response = self._validated(target, response)
         elif override is not None and "status" in override:
             status = override["status"]
             no_body = status < 200 or status == 204 or 300 <= status < 400
@@ -272,13 +284,30 @@ class _PortalHandler(BaseHTTPRequestHandler):
                 response.headers[name] = str(value)
         return response
 
+    def _validated(self, target: Path, response: PortalResponse) -> PortalResponse:
+        """A file's answer with its ETag and Last-Modified, or 304 when the request's validator matches."""
+        etag = '"' + hashlib.sha1(response.body).hexdigest()[:20] + '"'
+        modified = int(target.stat().st_mtime)
+        validators = {"ETag": etag, "Last-Modified": formatdate(modified, usegmt=True)}
+        response.headers.update(validators)
+        if not self.server.honour_conditional:
+            return response
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+            unchanged = "*" in tags or etag in tags
+        else:
+            unchanged = _not_modified_since(self.headers.get("If-Modified-Since"), modified)
+        return PortalResponse(304, validators, b"") if unchanged else response
+
     # -- output -----------------------------------------------------------------------------
     def _send(self, method: str, response: PortalResponse) -> None:
         self.send_response(response.status)
         for name, value in response.headers.items():
             if name.lower() != "content-length":
                 self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        if response.status != 304:  # a 304's length would be the unsent body's (RFC 9110 8.6)
+            self.send_header("Content-Length", str(len(response.body)))
         # HTTP/1.0 closes every connection; saying so keeps clients from pooling it and then
         # sending a POST (which they never retry) down a socket that is already closed.
         self.send_header("Connection", "close")
@@ -290,15 +319,24 @@ class _PortalHandler(BaseHTTPRequestHandler):
         log.debug("%s - %s", self.address_string(), format % args)
 
 
+def _not_modified_since(value: str | None, modified: int) -> bool:
+    """If-Modified-Since holds: the file has not changed since the date given (an HTTP date, GMT)."""
+    since = parsedate_tz(value or "")
+    return since is not None and mktime_tz(since) >= modified
+
+
 class PortalServer:
     """Serves a portal directory in a background thread (daemon threads, quiet logging)."""
 
-    def __init__(self, root: Path | str, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, root: Path | str, host: str = "127.0.0.1", port: int = 0, *, validators: bool = False,
+                 honour_conditional: bool = True):
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise FileNotFoundError(f"portal root is not a directory: {self.root}")
         self.host = host
         self.port = port
+        self.validators = validators
+        self.honour_conditional = honour_conditional
         self.routes: dict[tuple[str, str], RouteHandler] = {}
         self._httpd: _PortalHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -321,7 +359,8 @@ class PortalServer:
         if self._httpd is not None:
             return self
         headers_map = _load_headers_map(self.root)
-        self._httpd = _PortalHTTPServer((self.host, self.port), self.root, headers_map, self.routes)
+        self._httpd = _PortalHTTPServer((self.host, self.port), self.root, headers_map, self.routes,
+                                        self.validators, self.honour_conditional)
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 URL = String(2048)
@@ -40,6 +40,15 @@ class AuditRun(Base):
     unjudged_rules: Mapped[list | None] = mapped_column(JSON)
     # robots.txt forbade the auditor the whole site (the crawl went on); None on rows stored before.
     robots_forbidden: Mapped[bool | None]
+    # Bytes the crawl received (status lines, headers and bodies as sent), over all its sessions.
+    bytes_received: Mapped[int | None] = mapped_column(BigInteger)
+    # Which page reader read the pages (crawler.revalidate.reader_version): a later run reuses a
+    # stored reading of an unchanged page only when the same reader made it.
+    reader_version: Mapped[str | None] = mapped_column(String(16))
+    # --max-pages stopped the crawl at this many pages, with pages_left requests still queued
+    # (both None when the crawl ran to its end).
+    page_cap: Mapped[int | None]
+    pages_left: Mapped[int | None]
 
 
 class Page(Base):
@@ -85,6 +94,11 @@ class Page(Base):
     unread: Mapped[str | None] = mapped_column(String(32))
     # The 当前位置 trail, home first: [{"text", "url"}] (url None for the current page).
     breadcrumb: Mapped[list | None] = mapped_column(JSON)
+    # The answer's validators, sent back on the site's next audit (If-None-Match, If-Modified-Since).
+    etag: Mapped[str | None] = mapped_column(String(256))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    # True: the server answered 304 Not Modified and the copy an earlier run stored was reused.
+    not_modified: Mapped[bool | None]
 
 
 class LinkCheck(Base):

@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, create_engine, delete, event, insert, select, update
+from sqlalchemy import Engine, case, create_engine, delete, event, func, insert, literal, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +29,7 @@ from audit.store.models import (AuditRun, Base, CertificateRecord, ColumnPage, F
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
 from crawler.reading import Crumb, DatedValue, FormRequest, LinkRef, ListEntry, PageReading
 from crawler.reading.model import HiddenLink
+from crawler.revalidate import StoredCopy
 from crawler.urls import canonical_url
 from rules.base import Finding
 from rules.snapshot import Anchor, CheckView, ItemView, LinkView, MemberStep, PageView, SiteSnapshot
@@ -222,25 +223,86 @@ class Store:
             # A home page that redirects to another host (http → https://www.) moves the site there.
             site_hosts.add(_host(fetched.final_url))
         with self.unit_of_work() as session:
-            if (run_id, fetched.url) in self._rows.urls:
-                self._write_rows(session)  # refetched within the batch: the earlier rows go in to be replaced
-            # One lookup instead of four deletes: most URLs are stored once.
-            if session.scalar(select(Page.id).where(Page.run_id == run_id, Page.url == fetched.url)) is not None:
-                # Not matched against the objects of a batch's session (that cost grows with the batch).
-                unsynchronised = {"synchronize_session": False}
-                for table, url_column in ((Page, Page.url), (Link, Link.from_url), (ListItem, ListItem.page_url),
-                                          (HiddenLinkRecord, HiddenLinkRecord.page_url)):
-                    session.execute(delete(table).where(table.run_id == run_id, url_column == fetched.url),
-                                    execution_options=unsynchronised)
+            self._make_way(session, run_id, fetched.url)
             self._rows.add_page(run_id, fetched, site_hosts)
             if self._batch is None:
                 self._write_rows(session)
+
+    def _make_way(self, session: Session, run_id: int, url: str) -> None:
+        """Remove what the run stored of `url` before it is stored again."""
+        if (run_id, url) in self._rows.urls:
+            self._write_rows(session)  # refetched within the batch: the earlier rows go in to be replaced
+        # One lookup instead of four deletes: most URLs are stored once.
+        if session.scalar(select(Page.id).where(Page.run_id == run_id, Page.url == url)) is not None:
+            # Not matched against the objects of a batch's session (that cost grows with the batch).
+            unsynchronised = {"synchronize_session": False}
+            for table, url_column in _PAGE_TABLES:
+                session.execute(delete(table).where(table.run_id == run_id, url_column == url),
+                                execution_options=unsynchronised)
 
     def _write_rows(self, session: Session) -> None:
         """The pages, links, list rows and hidden links waiting to be written, by executemany
         (a page holds hundreds of links; ORM objects cost more than the SQL)."""
         for table, rows in self._rows.take():
             session.execute(insert(table), rows)
+
+    def copy_page(self, run_id: int, from_run: int, url: str) -> None:
+        """Take the copy run `from_run` stored of `url` (page, links, list rows, hidden links) into run
+        `run_id`, as fetched now and marked not modified: the server said it has not changed."""
+        overrides = {"run_id": literal(run_id), "fetched_at": literal(_now(), Page.fetched_at.type),
+                     "not_modified": literal(True, Page.not_modified.type)}
+        with self.unit_of_work() as session:
+            self._make_way(session, run_id, url)
+            for model, url_column in _PAGE_TABLES:
+                columns = [column for column in model.__table__.columns if column.name != "id"]
+                rows = select(*(overrides.get(column.name, column) for column in columns)).where(
+                    model.run_id == from_run, url_column == url).order_by(model.id)
+                session.execute(insert(model).from_select([column.name for column in columns], rows))
+
+    def stored_copies(self, run_id: int) -> dict[str, StoredCopy]:
+        """The pages and documents run `run_id` fetched whole and read, with the validators they came
+        with: what a later audit of the site may ask for conditionally."""
+        with self.reading() as session:
+            rows = session.execute(
+                select(Page.url, Page.final_url, Page.etag, Page.last_modified, Page.content_type)
+                .where(Page.run_id == run_id, Page.error.is_(None), Page.status >= 200, Page.status < 300,
+                       Page.unread.is_(None), (Page.etag.is_not(None)) | (Page.last_modified.is_not(None))))
+            return {url: StoredCopy(etag, last_modified, final_url if final_url != url else None,
+                                    _is_html(content_type))
+                    for url, final_url, etag, last_modified, content_type in rows}
+
+    def copies_source(self, run_id: int) -> int | None:
+        """The run whose stored copies run `run_id` may reuse: the latest finished audit of the same
+        site read by the same page reader, one of the same scope first."""
+        run = self.run(run_id)
+        same_scope = AuditRun.scope.is_(None) if run.scope is None else AuditRun.scope == run.scope
+        with self.reading() as session:
+            return session.scalar(
+                select(AuditRun.id).where(AuditRun.site_url == run.site_url, AuditRun.status == "done",
+                                          AuditRun.reader_version == run.reader_version, AuditRun.id != run_id)
+                .order_by(case((same_scope, 0), else_=1), AuditRun.id.desc()).limit(1))
+
+    def not_modified_count(self, run_id: int) -> int:
+        """How many of the run's pages were copies an earlier run stored, the server saying unchanged."""
+        with self.reading() as session:
+            return session.scalar(select(func.count()).select_from(Page)
+                                  .where(Page.run_id == run_id, Page.not_modified.is_(True)))
+
+    def set_reader_version(self, run_id: int, version: str) -> None:
+        with self.unit_of_work() as session:
+            session.get(AuditRun, run_id).reader_version = version
+
+    def add_bytes_received(self, run_id: int, received: int) -> None:
+        with self.unit_of_work() as session:
+            session.execute(update(AuditRun).where(AuditRun.id == run_id)
+                            .values(bytes_received=func.coalesce(AuditRun.bytes_received, 0) + received)
+                            .execution_options(synchronize_session=False))
+
+    def record_page_cap(self, run_id: int, cap: int, left: int) -> None:
+        """--max-pages stopped the crawl at `cap` pages with `left` requests still queued."""
+        with self.unit_of_work() as session:
+            run = session.get(AuditRun, run_id)
+            run.page_cap, run.pages_left = cap, left
 
     def save_check(self, run_id: int, checked: CheckedLink) -> None:
         with self.unit_of_work() as session:
@@ -430,7 +492,7 @@ class _PageRows:
         page = dict(run_id=run_id, url=fetched.url, final_url=fetched.final_url, status=fetched.status,
                     error=fetched.error, content_type=fetched.content_type, fetched_at=_now(), labels=[],
                     meta_tags={}, text=fetched.attachment_text, truncated=fetched.truncated, unread=fetched.unread,
-                    is_list=False, empty_notice=False, **dict.fromkeys(_READING_COLUMNS))
+                    etag=fetched.etag, last_modified=fetched.last_modified, is_list=False, empty_notice=False, **dict.fromkeys(_READING_COLUMNS))
         self._tables[Page].append(page)
         reading = fetched.reading
         if reading is None:
@@ -466,6 +528,10 @@ class _PageRows:
             dict(run_id=run_id, page_url=fetched.url, url=link.url[:2048], text=link.text[:500], how=link.how[:64])
             for link in reading.hidden_links)
 
+
+# The tables holding what was stored of a page, each with the column naming the page.
+_PAGE_TABLES = ((Page, Page.url), (Link, Link.from_url), (ListItem, ListItem.page_url),
+                (HiddenLinkRecord, HiddenLinkRecord.page_url))
 
 # Page columns only a reading fills (None for an error or a document).
 _READING_COLUMNS = ("cms", "encoding", "title", "publish_date", "publish_date_source", "written_date", "doc_number",

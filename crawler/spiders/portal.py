@@ -29,10 +29,11 @@ from crawler.attachments import attachment_text, inflated_size
 from crawler.budget import TOO_BIG, Outcome, ReaderPool
 from crawler.columns import LIST_ROLES, MemberReason, PageRole, normalise_anchor
 from crawler.coverage import ListTracker, failed_reason, limit_reason, nothing_new_reason
-from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, RobotsRefusal
+from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, RobotsRefusal, UnchangedPage
 from crawler.reading import FormRequest, LinkRegion, PageReading, read_page
 from crawler.reading.regions import page_form
 from crawler.middlewares import InternalAddressRefused, site_is_internal
+from crawler.revalidate import StoredCopies, conditional_headers
 from crawler.tls import certificate_problem
 from crawler.urls import canonical_url
 
@@ -59,6 +60,8 @@ _CHECK_PRIORITY = -1000
 _PAGES_AHEAD = 4
 USAGE = ("用法 / usage: scrapy crawl portal -a url=http://网站首页/ [-a column=栏目代码] [-a config=配置.yaml]"
          "（须为 http:// 或 https:// 网址 / an http(s) URL is required）")
+# What an answer leaves in its request's meta: asking again starts without it.
+_ANSWER_META = frozenset({"received_bytes", "truncated", "stored_copy"})
 
 
 def page_key(url: str) -> str:
@@ -89,7 +92,7 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
 
     def __init__(self, url: str, column: str | None = None, config: object | None = None,
-                 resumed_run: ReplaySource | None = None, **kwargs):
+                 resumed_run: ReplaySource | None = None, stored_copies: StoredCopies | None = None, **kwargs):
         super().__init__(**kwargs)
         # The audit's settings (columns, crawl limits) come from whoever runs the crawl: the
         # govaudit run passes them, `scrapy crawl` loads them through GOVAUDIT_CONFIG_LOADER.
@@ -126,6 +129,8 @@ class PortalSpider(scrapy.Spider):
         self.lists = ListTracker()
         # Resuming an interrupted run: what it already stored is read back, not fetched again.
         self.resumed_run = resumed_run
+        # An earlier audit's copies: pages are asked for conditionally, a 304 reuses the copy.
+        self.stored_copies = stored_copies
         # Reader processes, started with the crawl (crawler.budget).
         self.readers: ReaderPool | None = None
         self._inflated_left = limits.attachments_inflated_mb * 1024 * 1024
@@ -192,8 +197,35 @@ class PortalSpider(scrapy.Spider):
         replay = self.resumed_run is not None and self.resumed_run.has_read(url)
         if self.resumed_run is not None and not replay and self.resumed_run.has_stored(url):
             return None  # an error or a document the interrupted run already stored
+        options = _page_request(clicks, column, role, via, exclude, sub_level, replay, list_root)
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, dont_filter=True,
-                              **_page_request(clicks, column, role, via, exclude, sub_level, replay, list_root))
+                              **(options if replay else self._conditional(url, options)))
+
+    def _conditional(self, url: str, options: dict) -> dict:
+        """Request options carrying the validators of the copy an earlier audit stored of `url`, if any;
+        its 304 answer then reaches the callback."""
+        copy = self.stored_copies.copy(url) if self.stored_copies is not None else None
+        if copy is None:
+            return options
+        meta = {**options["meta"], "stored_copy": copy,
+                "handle_httpstatus_list": [*options["meta"]["handle_httpstatus_list"], 304]}
+        return {**options, "meta": meta, "headers": conditional_headers(copy)}
+
+    def _unchanged(self, url: str, response: Response) -> UnchangedPage | scrapy.Request:
+        """A 304 answer: the stored copy stands when it is of the URL that answered. A 304 from
+        elsewhere (the page now redirects to another one) does not vouch for it: the page is asked
+        for again, unconditionally."""
+        copy = response.meta["stored_copy"]
+        if page_key(response.url) == page_key(copy.final_url or url):
+            return UnchangedPage(url, self.stored_copies.run_id)
+        request = response.request
+        meta = {key: value for key, value in request.meta.items()
+                if key not in _ANSWER_META and not key.startswith(("redirect_", "download_"))}
+        meta["handle_httpstatus_list"] = ERROR_STATUSES
+        headers = request.headers.copy()
+        for name in conditional_headers(copy):
+            headers.pop(name, None)
+        return request.replace(url=url, headers=headers, meta=meta, dont_filter=True)
 
     def _post(self, more: FormRequest, *, clicks: int, column: str | None, via: str, meta: dict,
               list_root: str) -> scrapy.Request | None:
@@ -235,6 +267,16 @@ class PortalSpider(scrapy.Spider):
             self.site_ports.add(_port(response.url))
         if meta.get("replay"):
             reading = await run_in_thread(self.resumed_run.reading, url)
+        elif response.status == 304:
+            unchanged = self._unchanged(url, response)
+            yield unchanged
+            if isinstance(unchanged, scrapy.Request):
+                return
+            if not meta["stored_copy"].html:
+                for coverage in self._list_page_failed(meta, url, "返回的不是网页"):
+                    yield coverage
+                return
+            reading = await run_in_thread(self.stored_copies.reading, url)
         elif (response.status >= 400 or not isinstance(response, TextResponse) or _looks_binary(response.body)
               or looks_like_document(url)):
             resource = await self._resource(url, response, content_type)
@@ -248,7 +290,7 @@ class PortalSpider(scrapy.Spider):
                                           content_type=content_type)
             reading = outcome.value
             yield FetchedPage(url, response.url, response.status, content_type, None, reading,
-                              truncated=bool(meta.get("truncated")), unread=outcome.unread)
+                              truncated=bool(meta.get("truncated")), unread=outcome.unread, **_validators(response))
             if reading is None:
                 return
         if meta["role"] == PageRole.HOME:
@@ -258,6 +300,9 @@ class PortalSpider(scrapy.Spider):
 
     async def parse_attachment(self, response: Response) -> AsyncIterator[FetchedPage]:
         url = page_key(response.meta.get("redirect_urls", [response.url])[0])
+        if response.status == 304:
+            yield self._unchanged(url, response)
+            return
         yield await self._resource(url, response, response.headers.get(b"Content-Type", b"").decode("latin-1") or None)
 
     async def _resource(self, url: str, response: Response, content_type: str | None) -> FetchedPage:
@@ -267,7 +312,7 @@ class PortalSpider(scrapy.Spider):
             return FetchedPage(url, response.url, response.status, content_type, None, None, truncated=truncated)
         outcome = await run_in_thread(self._read_attachment, response.body, response.url, content_type)
         return FetchedPage(url, response.url, response.status, content_type, None, None, outcome.value, truncated,
-                           unread=outcome.unread)
+                           unread=outcome.unread, **_validators(response))
 
     def _read_attachment(self, body: bytes, url: str, content_type: str | None) -> Outcome:
         """An attachment's text, while the site's allowance of unpacked bytes lasts (runs in a thread)."""
@@ -289,9 +334,10 @@ class PortalSpider(scrapy.Spider):
             return None
         if self._on_site(target) and looks_like_document(target):
             self._fetched.add(target)
-            return scrapy.Request(
-                target, callback=self.parse_attachment, errback=self.on_error, priority=_CHECK_PRIORITY,
-                dont_filter=True, meta={"handle_httpstatus_list": ERROR_STATUSES, "body_cap": DOCUMENT_CAP})
+            options = self._conditional(target, {"meta": {"handle_httpstatus_list": ERROR_STATUSES,
+                                                          "body_cap": DOCUMENT_CAP}})
+            return scrapy.Request(target, callback=self.parse_attachment, errback=self.on_error,
+                                  priority=_CHECK_PRIORITY, dont_filter=True, **options)
         self._checked.add(target)
         return self._check_request(target, "HEAD")
 
@@ -544,6 +590,16 @@ def _port(url: str) -> int | None:
         return parts.port or {"http": 80, "https": 443}.get(parts.scheme)
     except ValueError:
         return None
+
+
+def _validators(response: Response) -> dict[str, str | None]:
+    """The answer's ETag and Last-Modified, as the next audit sends them back (None when absent or
+    too long to store whole: a cut validator would never match)."""
+    found = {}
+    for field, header, longest in (("etag", b"ETag", 256), ("last_modified", b"Last-Modified", 64)):
+        value = response.headers.get(header, b"").decode("latin-1").strip()
+        found[field] = value if value and len(value) <= longest else None
+    return found
 
 
 def _looks_binary(body: bytes) -> bool:

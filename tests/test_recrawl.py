@@ -1,0 +1,133 @@
+"""A re-audit asks for what the site's last audit stored with its validators (If-None-Match,
+If-Modified-Since): an unchanged portal answers 304 and sends almost nothing, and the findings are
+those of a full audit. Through the real path: portals served on 127.0.0.1, audited by the CLI."""
+import json
+import os
+import sqlite3
+
+from audit.demo.server import SAMPLE_PORTAL, PortalServer
+from portal_kit import doc_page, govaudit, list_page, page, write_portal
+
+
+def _audit(server, work, name, *args, as_of="2022-10-15"):
+    out = work / name
+    done = govaudit("audit", server.base_url, "--as-of", as_of, "--out", str(out),
+                    "--db", f"sqlite:///{work / 'audit.sqlite'}", "--quiet", *args)
+    assert done.returncode == 0, done.stderr
+    return done, json.loads((out / "findings.json").read_text("utf-8"))
+
+
+def _runs(work):
+    with sqlite3.connect(work / "audit.sqlite") as conn:
+        return conn.execute("select id, bytes_received from audit_run order by id").fetchall()
+
+
+def _pages(work, run_id):
+    """url → (not_modified, title) of the run's pages."""
+    with sqlite3.connect(work / "audit.sqlite") as conn:
+        return {url: (bool(unchanged), title) for url, unchanged, title in conn.execute(
+            "select url, not_modified, title from page where run_id = ?", (run_id,))}
+
+
+def _judged(findings):
+    return sorted((f["fingerprint"], f["state"], f["rule"], f["message"]) for f in findings)
+
+
+def test_a_re_audit_of_an_unchanged_portal_transfers_little_and_finds_the_same(tmp_path):
+    with PortalServer(SAMPLE_PORTAL, validators=True) as server:
+        first, first_findings = _audit(server, tmp_path, "q3")
+        second, second_findings = _audit(server, tmp_path, "again")
+        _, next_quarter = _audit(server, tmp_path, "q4", as_of="2023-01-10")
+    (first_run, first_bytes), (second_run, second_bytes), _ = _runs(tmp_path)
+    assert second_bytes <= 0.3 * first_bytes, (first_bytes, second_bytes)
+    assert len(first_findings) > 10 and _judged(second_findings) == _judged(first_findings)
+    # Every page and document came back 304 and was taken over from the first audit, as read then.
+    first_pages, second_pages = _pages(tmp_path, first_run), _pages(tmp_path, second_run)
+    assert {url: title for url, (_, title) in second_pages.items()} == \
+        {url: title for url, (_, title) in first_pages.items()}
+    assert all(unchanged for unchanged, _ in second_pages.values())
+    assert "未改变" in second.stdout and "未改变" not in first.stdout
+    # A quarter later the unchanged pages still hold their problems: 未整改, never 已整改 or 未检查.
+    assert {f["fingerprint"] for f in first_findings} <= {f["fingerprint"] for f in next_quarter}
+    assert {f["state"] for f in next_quarter if f["fingerprint"] in {g["fingerprint"] for g in first_findings}} \
+        == {"未整改"}
+
+
+def _small_portal(root):
+    return write_portal(root, {
+        "/index.html": page("首页", '<a href="/xxgk/">政府信息公开</a><a href="/a.html">通知公告</a>'),
+        "/xxgk/index.html": list_page("政府信息公开", [("关于加强管理的通知", "/xxgk/t1.html", "2022-09-01"),
+                                                       ("关于开展检查的通知", "/xxgk/t2.html", "2022-09-05")]),
+        "/xxgk/t1.html": doc_page("关于加强管理的通知", doc_number="测政发〔2022〕1号",
+                                  label_line="（此件公开发布）"),
+        "/xxgk/t2.html": doc_page("关于开展检查的通知", doc_number="测政发〔2022〕2号",
+                                  label_line="（此件公开发布）"),
+        "/a.html": page("通知公告", "<p>通知公告正文。</p>"),
+    })
+
+
+def test_a_page_changed_between_audits_is_read_again(tmp_path):
+    root = _small_portal(tmp_path / "site")
+    with PortalServer(root, validators=True) as server:
+        _, before = _audit(server, tmp_path, "first")
+        # The page now carries a label that must never be on the site: its new content is judged.
+        write_portal(root, {"/xxgk/t2.html": doc_page("关于开展检查的通知", doc_number="测政发〔2022〕2号",
+                                                      label_line="（此件不公开）")})
+        _, after = _audit(server, tmp_path, "second")
+        changed = server.base_url + "xxgk/t2.html"
+    assert not any(f["rule"] == "label.not_public" for f in before)
+    assert [f["url"] for f in after if f["rule"] == "label.not_public"] == [changed]
+    [(_, _), (second_run, _)] = _runs(tmp_path)
+    pages = _pages(tmp_path, second_run)
+    assert pages[changed][0] is False
+    assert all(unchanged for url, (unchanged, _) in pages.items() if url != changed)
+
+
+def test_a_server_that_ignores_conditional_requests_is_audited_in_full(tmp_path):
+    root = _small_portal(tmp_path / "site")
+    with PortalServer(root, validators=True, honour_conditional=False) as server:
+        _, before = _audit(server, tmp_path, "first")
+        _, after = _audit(server, tmp_path, "second")
+    (_, first_bytes), (second_run, second_bytes) = _runs(tmp_path)
+    assert _judged(after) == _judged(before)
+    assert second_bytes >= 0.9 * first_bytes
+    assert not any(unchanged for unchanged, _ in _pages(tmp_path, second_run).values())
+
+
+def test_a_304_from_a_page_with_no_stored_copy_is_not_taken_for_the_stored_one(tmp_path):
+    """/a.html now redirects to /b.html, which the first audit never read. The redirect carries the
+    If-Modified-Since of /a.html; /b.html is older, so it answers 304 — about itself. The page is
+    asked for again without validators and what /b.html holds is read."""
+    root = _small_portal(tmp_path / "site")
+    write_portal(root, {"/b.html": page("新的通知公告", "<p>迁移后的通知公告。</p>")})
+    os.utime(root / "b.html", (1_500_000_000, 1_500_000_000))
+    # Only Last-Modified (no ETag) for /a.html: If-Modified-Since alone decides on /b.html.
+    (root / "_headers.json").write_text(json.dumps({"/a.html": {"ETag": ""}}), "utf-8")
+    server = PortalServer(root, validators=True).start()
+    port = server.port
+    try:
+        _audit(server, tmp_path, "first")
+    finally:
+        server.stop()
+    (root / "_headers.json").write_text(json.dumps({"/a.html": {"status": 301, "Location": "/b.html", "ETag": ""}}),
+                                        "utf-8")
+    with PortalServer(root, port=port, validators=True) as server:
+        _audit(server, tmp_path, "second")
+        moved = server.base_url + "a.html"
+    [(first_run, _), (second_run, _)] = _runs(tmp_path)
+    assert _pages(tmp_path, first_run)[moved] == (False, "通知公告")
+    assert _pages(tmp_path, second_run)[moved] == (False, "新的通知公告")
+
+
+def test_a_copy_from_another_page_reader_is_not_reused(tmp_path):
+    """Stored readings are reused only when the same reader made them: an improved reader reads
+    every page afresh."""
+    root = _small_portal(tmp_path / "site")
+    with PortalServer(root, validators=True) as server:
+        _audit(server, tmp_path, "first")
+        with sqlite3.connect(tmp_path / "audit.sqlite") as conn:
+            conn.execute("update audit_run set reader_version = 'older'")
+        _audit(server, tmp_path, "second")
+    [(_, first_bytes), (second_run, second_bytes)] = _runs(tmp_path)
+    assert not any(unchanged for unchanged, _ in _pages(tmp_path, second_run).values())
+    assert second_bytes >= 0.9 * first_bytes
