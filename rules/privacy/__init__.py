@@ -11,10 +11,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 # Full-width digits and X, one character for one, so positions in the folded text are positions in
 # the original.
 _FOLD = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
+_FOLDED = re.compile("[０-９Ｘｘ]")
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})([ -]?)(\d{8})\2(\d{3}[0-9Xx])(?![0-9A-Za-z])", re.ASCII)
 _MOBILE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[ -]?)?(1[3-9]\d)([ -]?)(\d{4})\2(\d{4})(?![0-9A-Za-z])", re.ASCII)
 # A phone number someone already masked (138****1234): it ends a table row like an unmasked one.
@@ -38,9 +40,12 @@ class Match:
     masked: str
 
 
+# Each detector folds the page it is given, and the rules run several over the same text.
+@lru_cache(maxsize=4)
 def fold(text: str) -> str:
     """Full-width digits and X as ASCII, same length as `text`."""
-    return text.translate(_FOLD)
+    # translate() goes character by character through a dict; most pages have nothing to fold.
+    return text.translate(_FOLD) if _FOLDED.search(text) else text
 
 
 def is_id_number(digits: str, as_of: date) -> bool:

@@ -1,21 +1,21 @@
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import tempfile
+from collections import ChainMap
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Annotated
 
-import jieba
 import yaml
 from ahocorasick_rs import AhoCorasick, MatchKind
 from pydantic import Field, StringConstraints
-from pypinyin import Style, lazy_pinyin
-from pypinyin.pinyin_dict import pinyin_dict
 
 from rules.settings import ConfigError
 from rules.base import Problem, RuleOptions, Severity, rule
@@ -36,7 +36,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _OPEN_QUOTES, _CLOSE_QUOTES = "「“‘《\"'", "」”’》\"'"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # some 37k of them, the fixed phrases' misspellings
 class Expression:
     wrong: str
     right: str
@@ -147,11 +147,21 @@ class Matcher:
         # pyahocorasick's trie, scanning each node's branches one by one, made every line 3x slower.
         self._keys = list(self._by_wrong)
         self._automaton = AhoCorasick(self._keys, matchkind=MatchKind.Standard) if self._keys else None
-        self._tokenizer = _tokenizer()
         # Misspelt phrases are not made words: a typo is found where the line's own words end.
         listed = [wrong for wrong, expr in self._by_wrong.items() if expr.kind != PHRASE_KIND]
-        for word in (*listed, *words):
-            self._tokenizer.add_word(word)
+        self._words = (*listed, *words)
+        self._loaded_tokenizer = None
+
+    @property
+    def _tokenizer(self):
+        """jieba with the dictionary's words, loaded for the first line that holds a candidate
+        (its dictionary is some 85 MB; most sites' pages hold none)."""
+        if self._loaded_tokenizer is None:
+            tokenizer = _tokenizer()
+            for word in self._words:
+                tokenizer.add_word(word)
+            self._loaded_tokenizer = tokenizer
+        return self._loaded_tokenizer
 
     def _candidates(self, line: str) -> list[tuple[int, str]]:
         """Every start position in the line with the longest expression starting there."""
@@ -236,6 +246,9 @@ def _phrase_data() -> tuple[tuple[str, ...], dict[str, frozenset[str]], tuple[st
 def _homophones() -> dict[str, frozenset[str]]:
     """Toneless pinyin -> the common characters (GB2312 level 1) read that way by default: the
     characters a pinyin input method offers for what the writer typed."""
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.pinyin_dict import pinyin_dict
+
     common = [chr(code) for code in pinyin_dict if _is_common(chr(code))]
     by_sound: dict[str, set[str]] = {}
     for char, sound in zip(common, lazy_pinyin(common, style=Style.NORMAL)):
@@ -253,7 +266,43 @@ def _is_common(char: str) -> bool:
 
 @lru_cache(maxsize=4)
 def _phrase_variants(words: frozenset[str]) -> tuple[Expression, ...]:
-    """Every one-character misspelling of a fixed phrase worth looking for (see fixed_phrases.yaml)."""
+    """Every one-character misspelling of a fixed phrase worth looking for (see fixed_phrases.yaml).
+    Worked out once and kept in the cache folder, under a key of everything it depends on: working
+    it out loads pypinyin's and jieba's dictionaries (some 140 MB and a second), which an audit
+    then does not need."""
+    path = Path(_cache_dir()) / f"phrase-variants-{_variants_key(words)}.json"
+    try:
+        pairs = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        pairs = _worked_out_variants(words)
+        _write_cache(path, json.dumps(pairs, ensure_ascii=False))
+    return tuple(Expression(variant, phrase, None, PHRASE_KIND) for variant, phrase in pairs)
+
+
+def _variants_key(words: frozenset[str]) -> str:
+    """The variants' inputs: this module (how they are made), the data files, the words, and the
+    versions of the dictionaries' libraries."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name in ("fixed_phrases.yaml", "wrong_expressions.yaml"):
+        digest.update(resources.files("rules").joinpath(f"data/{name}").read_bytes())
+    digest.update("\n".join(sorted(words)).encode("utf-8"))
+    digest.update(f"{metadata.version('pypinyin')} {metadata.version('jieba')}".encode())
+    return digest.hexdigest()[:24]
+
+
+def _write_cache(path: Path, text: str) -> None:
+    """Written whole or not at all: audits running side by side may write the same file."""
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as file:
+            file.write(text)
+        os.replace(file.name, path)
+    except OSError:
+        return
+
+
+def _worked_out_variants(words: frozenset[str]) -> list[tuple[str, str]]:
+    from pypinyin import Style, lazy_pinyin
+
     phrases, look_alike, _ = _phrase_data()
     homophones = _homophones()
     freq = _word_frequencies()[0]
@@ -270,7 +319,7 @@ def _phrase_variants(words: frozenset[str]) -> tuple[Expression, ...]:
                     continue
                 # Two phrases one character from the same text: which one was meant is unknown.
                 found[variant] = phrase if found.get(variant, phrase) == phrase else None
-    return tuple(Expression(variant, phrase, None, PHRASE_KIND) for variant, phrase in found.items() if phrase)
+    return [(variant, phrase) for variant, phrase in found.items() if phrase]
 
 
 def _makes_common_word(text: str, index: int, freq: dict[str, int]) -> bool:
@@ -283,6 +332,8 @@ def _makes_common_word(text: str, index: int, freq: dict[str, int]) -> bool:
 @lru_cache(maxsize=1)
 def _word_frequencies() -> tuple[dict[str, int], int]:
     """jieba's word counts and their total, loaded once (loading is most of the rule's start-up)."""
+    import jieba
+
     tokenizer = jieba.Tokenizer()
     tokenizer.tmp_dir = _cache_dir()
     jieba.setLogLevel(logging.WARNING)
@@ -290,11 +341,14 @@ def _word_frequencies() -> tuple[dict[str, int], int]:
     return tokenizer.FREQ, tokenizer.total
 
 
-def _tokenizer() -> jieba.Tokenizer:
-    """A tokenizer of its own (words get added to it) on a copy of the loaded dictionary."""
+def _tokenizer():
+    """A tokenizer of its own: words added to it go into a layer over the loaded dictionary's
+    counts (a copy of them was 20 MB)."""
+    import jieba
+
     freq, total = _word_frequencies()
     tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(freq), total, True
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = ChainMap({}, freq), total, True
     return tokenizer
 
 
