@@ -24,8 +24,8 @@ from reports.pdf import find_chromium
 from audit.progress import CrawlProgress
 from audit.quarters import BadQuarter, Quarter
 from reports.config import ReportConfig, load_report_config
-from audit.runner import (AuditInterrupted, AuditOutcome, BadSiteURL, QuarterTaken, check_site_url, find_finding,
-                          quarterly_as_of, render_stored, run_audit)
+from audit.runner import (AuditInterrupted, AuditOutcome, BadSiteURL, QuarterTaken, SharedCrawl, check_site_url,
+                          find_finding, quarterly_as_of, render_stored, run_audit)
 from audit.store import Store, StoreError, default_db_url
 from rules import registered_rules
 from rules.catalogue import markdown_table, option_lines
@@ -150,7 +150,8 @@ def _with_overrides(config: AuditConfig, timeout: float | None, max_pages: int |
 
 def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: Store, out_dir: Path,
          quiet: bool, report_config: ReportConfig | None = None,
-         formats: tuple[str, ...] = ("html", "json"), once_per_quarter: bool = False) -> AuditOutcome:
+         formats: tuple[str, ...] = ("html", "json"), once_per_quarter: bool = False,
+         shared: SharedCrawl | None = None) -> AuditOutcome:
     audited = [spec.key for spec in config.columns if spec.required]
     if column is not None and column not in audited:
         keys = ", ".join(audited)
@@ -165,7 +166,7 @@ def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: 
     try:
         return run_audit(url, as_of=as_of, column=column, store=store, config=config, out_dir=out_dir,
                          progress=progress, report_config=report_config, formats=formats,
-                         once_per_quarter=once_per_quarter)
+                         once_per_quarter=once_per_quarter, shared=shared)
     except QuarterTaken as exc:
         click.echo(f"该季度已由检查 {exc.run_id} 检查或正在检查，本次不重复检查 / "
                    f"run {exc.run_id} has audited or is auditing this quarter")
@@ -212,12 +213,37 @@ def _report(outcome: AuditOutcome) -> int:
     return EXIT_OK
 
 
+def _redis_options(func):
+    func = click.option("--redis", "redis_url", metavar="URL",
+                        help="Redis 地址（redis://主机:端口/库号），多个工作进程共享抓取队列 / the shared Redis.")(func)
+    func = click.option("--redis-prefix", envvar="GOVAUDIT_REDIS_PREFIX", default="govaudit", show_default=True,
+                        metavar="NAME", help="Redis 键名前缀，一个 Redis 上的多套检查互不干扰 / Redis key prefix.")(func)
+    return func
+
+
+def _queue(redis_url: str, prefix: str, lease: float | None = None):
+    """The job queue in Redis, or one line and exit 2 when it cannot be had."""
+    try:
+        from audit.cluster import LEASE_SECONDS, ClusterError, JobQueue, connect
+    except ImportError as exc:
+        _fail_usage(f"缺少 {exc.name}，请 pip install 'govaudit[cluster]' / missing {exc.name}: "
+                    "pip install 'govaudit[cluster]'")
+    try:
+        return JobQueue(connect(redis_url), prefix, lease or LEASE_SECONDS)
+    except ClusterError as exc:
+        _fail_usage(str(exc))
+
+
 @main.command()
 @click.argument("url")
 @_audit_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="输出目录（findings.json, bulletin.html）/ output directory.")
-def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurrency, delay, quiet, formats, out_dir):
+@_redis_options
+# Set by `govaudit worker` for the audits it runs: recorded on the run as a worker that took part.
+@click.option("--worker", "worker", hidden=True)
+def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurrency, delay, quiet, formats, out_dir,
+          redis_url, redis_prefix, worker):
     """检查一个政府网站 / audit the portal at URL (its host only).
 
     Exit status: 0 audit done (with or without findings), 1 database write failure, 2 bad arguments
@@ -228,7 +254,12 @@ def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurren
     config, store = _open(config_path, db_url)
     report_config = _report_config(config_path)
     config = _with_overrides(config, timeout, max_pages, concurrency, delay)
-    outcome = _run(url, as_of or date.today(), column, config, store, out_dir, quiet, report_config, formats)
+    shared = None
+    if redis_url is not None:
+        _queue(redis_url, redis_prefix)
+        shared = SharedCrawl(redis_url, redis_prefix, worker)
+    outcome = _run(url, as_of or date.today(), column, config, store, out_dir, quiet, report_config, formats,
+                   shared=shared)
     sys.exit(_report(outcome))
 
 
@@ -642,12 +673,14 @@ def sites_list(db_url):
 @click.option("--max-pages", type=click.IntRange(min=1), metavar="N", help="每个网站最多抓取页面数.")
 @click.option("--format", "formats", metavar="LIST", help="输出格式 / output formats.")
 @click.option("--force", is_flag=True, help="本季度已检查完成的网站也重新检查 / audit sites already done again.")
-def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats, force):
-    """检查全部登记的网站 / audit every registered site, one after another.
+@_redis_options
+def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats, force, redis_url, redis_prefix):
+    """检查全部登记的网站 / audit every registered site, one after another — or, with --redis,
+    put every site in the queue the `govaudit worker` processes take from.
 
-    A site whose quarter is already done is skipped (unless --force); one that cannot be reached
-    does not stop the others. Exit 0 when every site was audited, 3 when some could not be reached,
-    1 when an audit failed.
+    A site whose quarter is already done is skipped (unless --force), so is one already queued or
+    being audited; one that cannot be reached does not stop the others. Exit 0 when every site was
+    audited (or queued), 3 when some could not be reached, 1 when an audit failed.
     """
     from audit.sites import audit_site
     from audit.store.history import find_run
@@ -659,11 +692,12 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
     found = registered_sites(store)
     if not found:
         _fail_usage("没有登记的网站，请先 govaudit sites add sites.yaml / no sites registered")
-    options = ["--as-of", as_of.isoformat(), "--db", store.db_url]
+    options = ["--as-of", as_of.isoformat()]
     for flag, value in (("--config", config_path), ("--timeout", timeout), ("--max-pages", max_pages),
                         ("--format", formats)):
         if value is not None:
-            options += [flag, str(value)]
+            options += [flag, str(Path(value).resolve()) if flag == "--config" else str(value)]
+    queue = _queue(redis_url, redis_prefix) if redis_url is not None else None
     codes = []
     for site in found:
         folder = out_root / (site.site_id or str(site.id))
@@ -671,13 +705,65 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
         if done is not None and not force:
             click.echo(f"{site.name}：{quarter.label} 已检查（检查 {done.id}），跳过 / already done, skipped")
             continue
+        if queue is not None:
+            _enqueue(queue, site, quarter, options + ["--out", str(folder.resolve()), "--quiet"], as_of, force)
+            continue
         click.echo(f"{site.name}：检查 {site.url} / auditing")
-        code = audit_site(site.url, folder, options)
+        code = audit_site(site.url, folder, options + ["--db", store.db_url])
         status = {EXIT_OK: "完成", EXIT_UNREACHABLE: "网站无法访问"}.get(code, f"失败（退出码 {code}）")
         click.echo(f"{site.name}：{status}，输出 {folder}")
         codes.append(code)
     failed = any(code not in (EXIT_OK, EXIT_UNREACHABLE) for code in codes)
     sys.exit(1 if failed else EXIT_UNREACHABLE if EXIT_UNREACHABLE in codes else EXIT_OK)
+
+
+def _enqueue(queue, site, quarter: Quarter, args: list[str], as_of: date, force: bool) -> None:
+    """Put one site's audit in the queue: once per site and quarter (--force: once more)."""
+    import time
+
+    from audit.cluster import Job, patiently
+
+    key = f"{site.url}|{quarter.label}" + (f"|{time.time_ns()}" if force else "")
+    job = Job(key, site.url, site.name, as_of, args)
+    if patiently("Redis", lambda: queue.enqueue(job), err.print):
+        click.echo(f"{site.name}：已加入队列 / queued")
+    else:
+        click.echo(f"{site.name}：{quarter.label} 已在队列中或正在检查，跳过 / already queued or being audited, skipped")
+
+
+@main.command()
+@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+@_redis_options
+@click.option("--until-idle", is_flag=True, help="队列空且没有网站在检查时退出 / exit once no job waits or runs.")
+@click.option("--name", metavar="NAME", help="工作进程名称，记入检查记录（默认 主机名:进程号）/ worker name.")
+@click.option("--lease", type=click.FloatRange(min=1), default=30, show_default=True, metavar="SECONDS",
+              help="租约秒数：工作进程失联这么久后，它正在检查的网站由其他工作进程接手 / lease on a taken site.")
+def worker(db_url, redis_url, redis_prefix, until_idle, name, lease):
+    """从 Redis 队列取出网站逐个检查 / audit the sites `audit-all --redis` queued, one at a time.
+
+    Run it on each machine, as many times as the machine carries. Redis or the database briefly
+    unavailable: the worker waits and retries. SIGINT/SIGTERM: the site being audited is left to be
+    resumed (by this or another worker once the lease expires).
+    """
+    from audit.cluster import Worker, worker_name
+
+    if redis_url is None:
+        _fail_usage("worker 需要 --redis / worker needs --redis redis://…")
+    queue = _queue(redis_url, redis_prefix, lease)
+    db_url = db_url or default_db_url()
+    stopped_by = [signal.SIGINT]
+
+    def stop(signum, _frame):
+        stopped_by[0] = signum
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        Worker(queue, db_url, redis_url, name or worker_name(), lambda line: err.print(line)).run(until_idle)
+    except KeyboardInterrupt:
+        err.print("工作进程已中断；正在检查的网站由其他工作进程在租约到期后接手 / worker interrupted; its site is "
+                  "resumed by another worker once the lease expires")
+        sys.exit(128 + stopped_by[0])
 
 
 @main.command()

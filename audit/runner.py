@@ -87,6 +87,20 @@ def _interruptible() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+@dataclass(frozen=True)
+class SharedCrawl:
+    """A crawl that shares Redis with other processes (`--redis`): its frontier lives there
+    (scrapy-redis, keyed by run), per-host politeness holds across processes, and one process at
+    a time concludes a run. `worker` names the govaudit worker running it, recorded on the run."""
+
+    redis_url: str
+    prefix: str = "govaudit"
+    worker: str | None = None
+
+    def run_key(self, run_id: int, name: str) -> str:
+        return f"{self.prefix}:run:{run_id}:{name}"
+
+
 class BadSiteURL(ValueError):
     """The address to audit is not an http(s) URL with a host."""
 
@@ -123,7 +137,7 @@ class AuditOutcome:
 
 
 def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: AuditConfig,
-          progress: CrawlProgress | None = None, resume: bool = False) -> None:
+          progress: CrawlProgress | None = None, resume: bool = False, shared: SharedCrawl | None = None) -> None:
     """Run the portal spider into `run_id`; blocks until the crawl ends (once per process).
 
     Raises StoreError when the store could not be written (a full disk): the crawl stops at
@@ -143,6 +157,8 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
         settings.set("CONCURRENT_REQUESTS", config.crawl.concurrency)
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", config.crawl.concurrency)
     settings.set("DOWNLOAD_DELAY", config.crawl.delay)
+    if shared is not None:
+        _share(settings, shared, run_id)
     # Fetch failures are stored and reported as findings; Scrapy's own log would only repeat them.
     settings.set("LOG_LEVEL", "CRITICAL")
     process = _AuditProcess(settings)
@@ -166,6 +182,45 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
             pass  # the store that failed the crawl may refuse this too; the run stays "running"
         raise StoreError("数据库写入失败，检查已停止（已保存的内容不受影响）/ the database could not be written; "
                          "the audit stopped and everything stored before is kept")
+
+
+def _share(settings: Settings, shared: SharedCrawl, run_id: int) -> None:
+    """The run's frontier in Redis through scrapy-redis, and per-host politeness across processes.
+    A resumed run replays what the store holds and so rebuilds its frontier: it starts empty."""
+    settings.set("REDIS_URL", shared.redis_url)
+    settings.set("GOVAUDIT_REDIS_PREFIX", shared.prefix)
+    settings.set("SCHEDULER", "crawler.shared.SharedFrontier")
+    settings.set("SCHEDULER_QUEUE_KEY", shared.run_key(run_id, "requests"))
+    settings.set("SCHEDULER_DUPEFILTER_KEY", shared.run_key(run_id, "dupefilter"))
+    settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter")
+    settings.set("SCHEDULER_FLUSH_ON_START", True)
+    settings.set("SCHEDULER_PERSIST", False)
+    middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    # Next to the download itself: redirects and retries take a slot again, replayed pages none.
+    middlewares["crawler.shared.SharedHostSlots"] = 950
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares)
+
+
+@contextmanager
+def _concluding(store: Store, run_id: int, shared: SharedCrawl | None) -> Iterator[bool]:
+    """Whether this process concludes the run: it still owns it, and (when sharing Redis) holds the
+    run's conclusion lock, so two processes never judge one run."""
+    if shared is None:
+        yield True
+        return
+    import redis
+
+    lock = redis.Redis.from_url(shared.redis_url).lock(shared.run_key(run_id, "conclude"), timeout=3600)
+    if not lock.acquire(blocking=False):
+        yield False
+        return
+    try:
+        yield store.owns_run(run_id) and store.run(run_id).status == "running"
+    finally:
+        try:
+            lock.release()
+        except redis.exceptions.RedisError:
+            pass  # expired or Redis gone: the lock frees itself
 
 
 def write_outputs(store: Store, run_id: int, site: SiteSnapshot, config: AuditConfig,
@@ -225,9 +280,11 @@ def render_stored(store: Store, run_id: int, config: AuditConfig, report_config:
 
 def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, config: AuditConfig,
               out_dir: Path, progress: CrawlProgress | None = None, report_config: ReportConfig | None = None,
-              formats: tuple[str, ...] = DEFAULT_FORMATS, once_per_quarter: bool = False) -> AuditOutcome:
+              formats: tuple[str, ...] = DEFAULT_FORMATS, once_per_quarter: bool = False,
+              shared: SharedCrawl | None = None) -> AuditOutcome:
     """Crawl, judge and write the outputs. With once_per_quarter (run-quarterly), QuarterTaken when
-    another process audits or audited the same site for the same quarter."""
+    another process audits or audited the same site for the same quarter; with `shared`, also when
+    another process took the run over and concludes it."""
     site_url = check_site_url(site_url)
     if column is not None:
         config.column(column)
@@ -247,8 +304,12 @@ def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, c
             if interrupted is None:
                 store.discard_run(run_id)
             raise QuarterTaken(rival)
-    crawl(store, run_id, site_url, column, config, progress, resume=interrupted is not None)
-    with _interruptible():
+    if shared is not None and shared.worker is not None:
+        store.join_run(run_id, shared.worker)
+    crawl(store, run_id, site_url, column, config, progress, resume=interrupted is not None, shared=shared)
+    with _interruptible(), _concluding(store, run_id, shared) as concludes:
+        if not concludes:
+            raise QuarterTaken(run_id)
         try:
             findings, site = conclude_run(store, run_id, config, report_config)
         except AuditInterrupted:

@@ -49,6 +49,9 @@ class AuditRun(Base):
     # (both None when the crawl ran to its end).
     page_cap: Mapped[int | None]
     pages_left: Mapped[int | None]
+    # The workers (govaudit worker, by name) that crawled or concluded the run, in the order they
+    # joined it; None for a run of a single `govaudit audit`.
+    workers: Mapped[list | None] = mapped_column(JSON)
 
 
 class Page(Base):

@@ -157,6 +157,30 @@ class Store:
                 .execution_options(synchronize_session=False))
             return claimed.rowcount == 1
 
+    def join_run(self, run_id: int, worker: str) -> None:
+        """Record that `worker` takes part in the run (crawls it, resumes it or concludes it)."""
+        with self.unit_of_work() as session:
+            run = session.get(AuditRun, run_id)
+            if worker not in (run.workers or []):
+                run.workers = [*(run.workers or []), worker]
+
+    def release_abandoned(self, site_url: str, as_of: date, worker: str) -> list[int]:
+        """Hand over the unfinished runs of a site that `worker` was crawling when its lease ran out
+        (the worker is gone, possibly with its machine): they become resumable by any process. The
+        lease, not the owner's pid, says the owner is gone: a pid on another machine cannot be checked."""
+        with self.unit_of_work() as session:
+            runs = session.scalars(select(AuditRun).where(AuditRun.site_url == site_url, AuditRun.as_of == as_of,
+                                                          AuditRun.status.in_(("running", "interrupted")))).all()
+            released = [run for run in runs if (run.workers or [None])[-1] == worker]
+            for run in released:
+                run.status, run.owner_host, run.owner_pid = "interrupted", None, None
+            return [run.id for run in released]
+
+    def owns_run(self, run_id: int) -> bool:
+        """Whether this process still owns the run (no other process took it over)."""
+        run = self.run(run_id)
+        return run.owner_host == socket.gethostname() and run.owner_pid == os.getpid()
+
     def owner_alive(self, run: AuditRun) -> bool:
         """Whether the process that owns `run` still runs (an owner on another machine counts as alive)."""
         return _process_alive(run.owner_host, run.owner_pid)

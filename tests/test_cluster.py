@@ -1,0 +1,213 @@
+"""Many sites, many workers: `audit-all --redis` queues the registered sites, `govaudit worker`
+processes audit them (frontier in Redis through scrapy-redis, one PostgreSQL store), and the
+results equal single-process audits — also when a worker is SIGKILLed mid-crawl and another takes
+over once its lease expires. Real Redis, real PostgreSQL, real HTTP on loopback."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import ExitStack
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from audit.demo.server import SAMPLE_PORTAL, PortalServer, serve_portal
+from audit.store.store import engine_url
+from databases import fresh_database
+from portal_kit import govaudit
+from sites.hanweb_jpage import HANWEB_PORTAL, install_dataproxy
+from test_bulletin import _chromium, _headless
+
+TRS_PORTAL = HANWEB_PORTAL.parent / "trs"
+AS_OF = "2022-10-15"
+
+
+def _redis() -> str:
+    url = os.environ.get("GOVAUDIT_TEST_REDIS")
+    if not url:
+        pytest.skip("Redis not started: run the tests through scripts/test.sh (scripts/services.sh)")
+    return url
+
+
+@pytest.fixture(scope="module")
+def portals():
+    """The three sample portals, told apart by host as history tells sites apart (ports do not count)."""
+    with ExitStack() as stack:
+        demo = stack.enter_context(serve_portal(SAMPLE_PORTAL))
+        trs = stack.enter_context(serve_portal(TRS_PORTAL))
+        hanweb = PortalServer(HANWEB_PORTAL, host="127.0.0.2")
+        install_dataproxy(hanweb)
+        stack.enter_context(hanweb)
+        yield {"5326250001": ("马关县人民政府", demo.base_url),
+               "5326250002": ("天保县人民政府", trs.base_url.replace("127.0.0.1", "localhost")),
+               "5326250003": ("大汉县人民政府", hanweb.base_url)}
+
+
+def _register(folder, sites: dict, db_url: str) -> None:
+    lines = ["sites:"] + [f'  - {{name: {name}, url: "{url}", unit: {name}办公室, site_id: "{site_id}", level: 县级}}'
+                          for site_id, (name, url) in sites.items()]
+    (folder / "sites.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    added = govaudit("sites", "add", str(folder / "sites.yaml"), "--db", db_url)
+    assert added.returncode == 0, added.stderr
+
+
+def _fingerprints(path) -> set[str]:
+    return {finding["fingerprint"] for finding in json.loads(path.read_text("utf-8"))}
+
+
+def _worker(db_url: str, redis_url: str, prefix: str, name: str, *args: str, log=None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "audit.cli", "worker", "--db", db_url, "--redis", redis_url,
+                             "--redis-prefix", prefix, "--name", name, *args],
+                            stdout=subprocess.PIPE, stderr=log or subprocess.PIPE, text=True)
+
+
+def _runs(db_url: str) -> list[tuple]:
+    engine = create_engine(engine_url(db_url))
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(text("select id, site_url, status, workers from audit_run order by id")))
+    finally:
+        engine.dispose()
+
+
+def _stored_pages(db_url: str) -> int:
+    engine = create_engine(engine_url(db_url))
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("select count(*) from page")).scalar_one()
+    except Exception:  # the schema is not there yet
+        return 0
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def single(portals, tmp_path_factory):
+    """Each portal audited alone by `govaudit audit` (one process, SQLite): the reference."""
+    work = tmp_path_factory.mktemp("single")
+    found = {}
+    for site_id, (_name, url) in portals.items():
+        done = govaudit("audit", url, "--as-of", AS_OF, "--db", f"sqlite:///{work / site_id}.sqlite",
+                        "--out", str(work / site_id), "--quiet")
+        assert done.returncode == 0, done.stderr
+        found[site_id] = _fingerprints(work / site_id / "findings.json")
+    return found
+
+
+@pytest.fixture(scope="module")
+def cluster(portals, tmp_path_factory):
+    """The three portals queued twice (the second audit-all adds nothing) and audited by two workers."""
+    redis_url = _redis()
+    work = tmp_path_factory.mktemp("cluster")
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    with fresh_database("postgresql", work) as db_url:
+        _register(work, portals, db_url)
+        first = govaudit("audit-all", "--as-of", AS_OF, "--db", db_url, "--redis", redis_url, "--redis-prefix", prefix,
+                         "--out", str(work / "runs"))
+        again = govaudit("audit-all", "--as-of", AS_OF, "--db", db_url, "--redis", redis_url, "--redis-prefix", prefix,
+                         "--out", str(work / "runs"))
+        workers = [_worker(db_url, redis_url, prefix, name, "--until-idle") for name in ("w1", "w2")]
+        logs = [worker.communicate(timeout=600) for worker in workers]
+        codes = [worker.returncode for worker in workers]
+        report = govaudit("report", "--all", "--quarter", "2022Q3", "--db", db_url, "--out", str(work / "report"),
+                          "--format", "html,json")
+        yield work, first, again, codes, logs, report, _runs(db_url)
+
+
+def test_two_workers_find_exactly_what_single_audits_find(single, cluster):
+    work, first, again, codes, logs, report, runs = cluster
+    assert first.returncode == 0 and first.stdout.count("已加入队列") == 3, first.stderr
+    assert codes == [0, 0], logs
+    assert report.returncode == 0, report.stderr
+    for site_id, expected in single.items():
+        assert expected, site_id
+        assert _fingerprints(work / "report" / site_id / "findings.json") == expected, site_id
+
+
+def test_the_same_quarter_queued_twice_is_audited_once(cluster):
+    _, _, again, _, _, _, runs = cluster
+    assert again.returncode == 0 and again.stdout.count("跳过") == 3
+    assert [status for _, _, status, _ in runs] == ["done"] * 3
+
+
+def test_the_work_is_shared_and_each_run_names_its_worker(cluster):
+    *_, runs = cluster
+    assert all(len(workers) == 1 for *_, workers in runs)
+    assert {workers[0] for *_, workers in runs} == {"w1", "w2"}
+
+
+def test_the_combined_bulletin_renders_in_the_real_browser(cluster, tmp_path):
+    work, *_, report, _ = cluster
+    dumped = _headless(_chromium(), tmp_path / "profile", "--dump-dom", (work / "report" / "combined.html").as_uri())
+    assert dumped.returncode == 0, dumped.stderr
+    table = dumped.stdout[dumped.stdout.index("<table>"):dumped.stdout.index("</table>")]
+    assert all(name in table for name in ("马关县人民政府", "天保县人民政府", "大汉县人民政府"))
+
+
+def test_a_worker_killed_mid_crawl_is_taken_over_with_the_same_result(portals, single, tmp_path):
+    redis_url = _redis()
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    demo = {"5326250001": portals["5326250001"]}
+    with fresh_database("postgresql", tmp_path) as db_url:
+        _register(tmp_path, demo, db_url)
+        queued = govaudit("audit-all", "--as-of", AS_OF, "--db", db_url, "--redis", redis_url,
+                          "--redis-prefix", prefix, "--out", str(tmp_path / "runs"))
+        assert queued.returncode == 0, queued.stderr
+        doomed = _worker(db_url, redis_url, prefix, "doomed", "--lease", "4", log=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while _stored_pages(db_url) < 25 and doomed.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait()
+        [(_, _, status, workers)] = _runs(db_url)
+        assert status == "running" and workers == ["doomed"], "the crawl ended before the worker could be killed"
+        # The killed worker's audit died with it: nothing renews the lease, nothing writes any more.
+        stored = _stored_pages(db_url)
+        time.sleep(1)
+        assert _stored_pages(db_url) == stored
+
+        heir = _worker(db_url, redis_url, prefix, "heir", "--until-idle", "--lease", "4")
+        _, log = heir.communicate(timeout=600)
+        assert heir.returncode == 0, log
+        assert "接手" in log and "doomed" in log
+        [(run_id, _, status, workers)] = _runs(db_url)
+        assert status == "done" and workers == ["doomed", "heir"]
+        report = govaudit("report", "--all", "--quarter", "2022Q3", "--db", db_url, "--out", str(tmp_path / "report"))
+        assert report.returncode == 0, report.stderr
+        assert _fingerprints(tmp_path / "report" / "5326250001" / "findings.json") == single["5326250001"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_worker_waits_for_redis_and_says_so_once(tmp_path):
+    _redis()
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server not installed: cannot start a Redis late")
+    port = _free_port()
+    worker = _worker(f"sqlite:///{tmp_path / 'db.sqlite'}", f"redis://127.0.0.1:{port}/0", "late", "w",
+                     "--until-idle")
+    waiting = [worker.stderr.readline() for _ in range(2)]
+    assert "Redis 暂时无法访问" in waiting[1], waiting
+    time.sleep(3)  # a few retries, each silent
+    redis_server = subprocess.Popen([server, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                                     "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    try:
+        _, log = worker.communicate(timeout=60)
+    finally:
+        redis_server.terminate()
+        redis_server.wait()
+    assert worker.returncode == 0, log
+    assert "暂时无法访问" not in log and "Redis 已恢复" in log
+    assert "Traceback" not in log
