@@ -27,8 +27,8 @@ What it does:
    - `govaudit audit` with the polite defaults (`--delay S` to add a delay);
    - `govaudit audit --concurrency 16` (politeness off, for one's own site);
    - the re-audit: the polite audit again on the unchanged portal with the same DB. The bytes the
-     server sent for run 2 against run 1 show what conditional requests (ETag / Last-Modified → 304;
-     nginx sends both) save, and the findings of the two runs must be identical.
+     server sent for run 2 against run 1 (headers included) show what conditional requests (ETag /
+     Last-Modified → 304; nginx sends both) save, and the findings of the two runs must be identical.
    A row whose tool cannot be had is skipped with the reason. The govaudit rows run the real CLI
    (`audit.cli:main audit URL --max-pages >N --quiet --db sqlite:///...`) through a thin wrapper that
    times the phases of audit.runner.run_audit (crawl, snapshot, rules, outputs) and notes the RSS after
@@ -40,7 +40,8 @@ What it does:
 5. Prints the machine (CPUs, load average at start and end), the rows, the phases of the polite audit,
    politeness and re-audit; `--json FILE` writes all of it. With --check exits 1 when a govaudit row's
    peak RSS > --max-rss-mb, the polite audit's pages/s < --min-rate, the polite crawl exceeded its
-   limits, the re-audit's findings differ, or a row failed.
+   limits, the re-audit's findings differ or it cost more than --max-reaudit-ratio of the first
+   audit's bytes, or a row failed.
 
 Usage::
 
@@ -91,6 +92,8 @@ DEAD_HOST = "http://localhost:1"
 # only catches a large regression (15 pages/s is a 20k audit of about 25 minutes).
 DEFAULT_MIN_RATE = 15.0
 DEFAULT_MAX_RSS_MB = 500.0
+# Issue 11: a quarterly re-audit of an unchanged portal costs at most 30% of the first audit's bytes.
+DEFAULT_MAX_REAUDIT_RATIO = 0.3
 
 # -- text -------------------------------------------------------------------------------------
 
@@ -613,6 +616,7 @@ class Row:
         if self.served:
             figures.update(pages_fetched=self.served.pages, pages_per_second=round(self.pages_per_second, 1),
                            requests=self.served.requests, bytes_sent=self.served.bytes_sent,
+                           body_bytes_sent=self.served.body_bytes,
                            not_modified=self.served.not_modified, max_connections=self.served.max_connections,
                            max_in_progress=self.served.max_in_progress,
                            max_requests_per_second=self.served.max_per_second)
@@ -806,6 +810,7 @@ def run_rows(args: argparse.Namespace, selected: list[str], work: Path, tools: P
         sample = [p.relative_to(portal).as_posix() for p in sorted(portal.glob("zwdt/zwyw/*/*.html"))[:200]]
         server_rate = probe_server(server.base_url, sample)
         figures["server"] = {"kind": server.kind, "version": server.version, "how": served_by,
+                             "validators": server.validators,
                              "probe_requests_per_second": round(server_rate)}
         print(f"server: {served_by}; probe {server_rate:.0f} req/s at {server.base_url}", file=sys.stderr)
 
@@ -879,20 +884,27 @@ def report_politeness(limits: PoliteLimits, rows: list[Row], figures: dict) -> l
     return missed_all
 
 
-def report_reaudit(first: Row, second: Row, figures: dict) -> list[str]:
-    """Prints the bytes the re-audit of the unchanged portal cost against the first audit; returns a
-    failure when its findings differ."""
+def report_reaudit(first: Row, second: Row, max_ratio: float | None, figures: dict) -> list[str]:
+    """Prints the bytes the re-audit of the unchanged portal cost against the first audit (responses
+    with their headers: a 304 is not free); returns failures when its findings differ or it cost more
+    than `max_ratio` of the first (None: the server sends no validators, so there is nothing to save)."""
     ratio = second.served.bytes_sent / max(first.served.bytes_sent, 1)
     same = first.findings == second.findings
     figures["reaudit"] = {"bytes_run1": first.served.bytes_sent, "bytes_run2": second.served.bytes_sent,
+                          "body_bytes_run1": first.served.body_bytes, "body_bytes_run2": second.served.body_bytes,
                           "ratio": round(ratio, 3), "not_modified_run2": second.served.not_modified,
                           "requests_run2": second.served.requests, "findings_run1": len(first.findings),
                           "findings_run2": len(second.findings), "same_findings": same}
-    print(f"\nre-audit: {first.served.bytes_sent / 1e6:.1f} MB sent for run 1, "
-          f"{second.served.bytes_sent / 1e6:.1f} MB for run 2 (ratio {ratio:.2f}; "
+    print(f"\nre-audit: {first.served.bytes_sent / 1e6:.2f} MB sent for run 1, "
+          f"{second.served.bytes_sent / 1e6:.2f} MB for run 2, headers included (ratio {ratio:.3f}; "
           f"{second.served.not_modified} of {second.served.requests} answered 304); findings "
           f"{len(first.findings)} → {len(second.findings)}, {'identical' if same else 'DIFFERENT'}")
-    return [] if same else ["re-audit of the unchanged portal found different findings"]
+    failures = [] if same else ["re-audit of the unchanged portal found different findings"]
+    if max_ratio is None:
+        print("  (the server sends no ETag or Last-Modified: the ratio is not checked)")
+    elif ratio > max_ratio:
+        failures.append(f"re-audit sent {ratio:.2f} of the first audit's bytes > {max_ratio:.2f}")
+    return failures
 
 
 def report_targets(rows: list[Row], fast: Row | None, figures: dict) -> None:
@@ -921,6 +933,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-rss-mb", type=float, default=DEFAULT_MAX_RSS_MB)
     parser.add_argument("--min-rate", type=float, default=DEFAULT_MIN_RATE,
                         help="minimum pages/s over the whole polite audit")
+    parser.add_argument("--max-reaudit-ratio", type=float, default=DEFAULT_MAX_REAUDIT_RATIO,
+                        help="most bytes the re-audit may cost, as a share of the first audit's (default 0.3)")
     parser.add_argument("--plain", action="store_true", help="run the installed govaudit executable (no phase timing)")
     parser.add_argument("--nice", type=int, default=0, help="run every row under nice -n N")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (portal/, DBs, outputs, logs)")
@@ -984,7 +998,8 @@ def main(argv: list[str] | None = None) -> int:
         if polite_rows:
             failures += report_politeness(limits, polite_rows, figures)
         if "polite" in audits and "reaudit" in audits:
-            failures += report_reaudit(audits["polite"], audits["reaudit"], figures)
+            failures += report_reaudit(audits["polite"], audits["reaudit"],
+                                       args.max_reaudit_ratio if server["validators"] else None, figures)
         report_targets(rows, audits.get("fast"), figures)
         figures["rows"] = [row.figures() for row in rows]
         figures["failures"] = failures

@@ -31,7 +31,7 @@ from audit.demo.server import CONTENT_TYPES, PortalServer, _PortalHandler  # noq
 
 # The access log line: $msec is the time of logging (the end of the request), $request_time the
 # seconds since its first byte was read, both to the millisecond.
-LOG_FORMAT = "$msec $request_time $connection $status $body_bytes_sent $request_method $request_uri"
+LOG_FORMAT = "$msec $request_time $connection $status $bytes_sent $body_bytes_sent $request_method $request_uri"
 # LinkChecker caps itself at 10 requests a second per host unless the host answers with this header.
 LINKCHECKER_HEADER = ("LinkChecker", "benchmark")
 
@@ -42,6 +42,7 @@ class ServedRequest:
     end: float
     connection: int     # requests on one kept-alive connection share it
     status: int
+    sent_bytes: int     # the whole response, headers included
     body_bytes: int
     method: str
     path: str
@@ -94,7 +95,8 @@ def max_requests_per_second(requests: list[ServedRequest]) -> int:
 class RequestStats:
     requests: int
     pages: int              # distinct paths requested
-    bytes_sent: int         # response bodies
+    bytes_sent: int         # whole responses: what a re-audit answered 304 still costs is in here
+    body_bytes: int
     not_modified: int       # 304 answers
     max_connections: int
     max_in_progress: int
@@ -102,7 +104,8 @@ class RequestStats:
 
     @classmethod
     def of(cls, requests: list[ServedRequest]) -> "RequestStats":
-        return cls(len(requests), len({r.path for r in requests}), sum(r.body_bytes for r in requests),
+        return cls(len(requests), len({r.path for r in requests}), sum(r.sent_bytes for r in requests),
+                   sum(r.body_bytes for r in requests),
                    sum(1 for r in requests if r.status == 304), max_concurrent_connections(requests),
                    max_concurrent_requests(requests), max_requests_per_second(requests))
 
@@ -161,6 +164,7 @@ class NginxServer:
     """nginx serving `root` on 127.0.0.1 (one worker, keep-alive, sendfile), logging every request."""
 
     kind = "nginx"
+    validators = True   # ETag and Last-Modified on static files
 
     def __init__(self, binary: Path, root: Path, folder: Path):
         self.binary, self.root, self.folder = binary, root.resolve(), folder
@@ -254,12 +258,12 @@ http {{
             lines = log.read().decode("utf-8", errors="replace").splitlines()
         requests = []
         for line in lines:
-            parts = line.split(" ", 6)
-            if len(parts) != 7:
+            parts = line.split(" ", 7)
+            if len(parts) != 8:
                 continue
             end, took = float(parts[0]), float(parts[1])
-            requests.append(ServedRequest(end - took, end, int(parts[2]), int(parts[3]), int(parts[4]), parts[5],
-                                          parts[6].split("?")[0]))
+            requests.append(ServedRequest(end - took, end, int(parts[2]), int(parts[3]), int(parts[4]), int(parts[5]),
+                                          parts[6], parts[7].split("?")[0]))
         return requests
 
     def __enter__(self) -> "NginxServer":
@@ -278,19 +282,23 @@ class _RecordingHandler(_PortalHandler):
     _connections = itertools.count(1)
 
     def _dispatch(self, method: str) -> None:
-        self._answer = (0, 0)
+        self._answer, self._header_bytes = (0, 0), 0
         start = time.time()
         try:
             super()._dispatch(method)
         finally:
             status, body = self._answer
-            self.server.requests.append(ServedRequest(start, time.time(), next(self._connections), status, body, method,
-                                                      self.path.split("?")[0]))
+            self.server.requests.append(ServedRequest(start, time.time(), next(self._connections), status,
+                                                      self._header_bytes + body, body, method, self.path.split("?")[0]))
 
     def _send(self, method, response) -> None:
         response.headers.setdefault(*LINKCHECKER_HEADER)
         self._answer = (response.status, 0 if method == "HEAD" else len(response.body))
         super()._send(method, response)
+
+    def flush_headers(self) -> None:
+        self._header_bytes += sum(len(chunk) for chunk in getattr(self, "_headers_buffer", []))
+        super().flush_headers()
 
 
 class RecordingPythonServer:
@@ -298,6 +306,7 @@ class RecordingPythonServer:
 
     kind = "python"
     version = "audit.demo.server"
+    validators = False  # no ETag or Last-Modified: nothing for a re-audit to ask with
 
     def __init__(self, root: Path):
         self._server = PortalServer(root)
