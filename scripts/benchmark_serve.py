@@ -2,7 +2,7 @@
 
 nginx serves the generated portal so the server is never the bottleneck of a comparison row; when
 nginx cannot be had the project's Python server (audit.demo.server) is the fallback. Both record,
-per request: start and end time, connection, status and body bytes sent — what the benchmark needs
+per request: start and end time, connection, status and bytes sent — what the benchmark needs
 to show a polite crawl's load on the site (connections at once, requests a second) and the bytes a
 re-audit transfers. nginx sends ETag and Last-Modified for static files (its defaults) and answers
 If-None-Match / If-Modified-Since with 304; the Python server sends neither.
@@ -13,13 +13,13 @@ needs no root and starts no system nginx on port 80 (the package's postinst woul
 """
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import itertools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -223,15 +223,17 @@ http {{
         config = self.folder / "nginx.conf"
         config.write_text(self._config())
         self.log.touch()
-        self.process = subprocess.Popen([str(self.binary), "-p", str(self.folder), "-c", str(config),
-                                         "-e", str(self.folder / "error.log")],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        errors = self.folder / "error.log"
+        with (self.folder / "stderr").open("wb") as stderr:
+            self.process = subprocess.Popen([str(self.binary), "-p", str(self.folder), "-c", str(config),
+                                             "-e", str(errors)], stdout=subprocess.DEVNULL, stderr=stderr)
         try:
             _wait_for_port(self.port, self.process)
         except RuntimeError as error:
-            detail = self.process.stderr.read().decode(errors="replace").strip() if self.process.poll() is not None else ""
             self.stop()
-            raise RuntimeError(f"{error}: {detail[-300:]}") from None
+            said = [(self.folder / name).read_text(errors="replace").strip() for name in ("stderr", "error.log")
+                    if (self.folder / name).exists()]
+            raise RuntimeError(f"{error}: {' '.join(said)[-300:]}") from None
         return self
 
     def stop(self) -> None:
@@ -265,12 +267,6 @@ http {{
             requests.append(ServedRequest(end - took, end, int(parts[2]), int(parts[3]), int(parts[4]), int(parts[5]),
                                           parts[6], parts[7].split("?")[0]))
         return requests
-
-    def __enter__(self) -> "NginxServer":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 # -- the Python server ------------------------------------------------------------------------
@@ -330,12 +326,6 @@ class RecordingPythonServer:
 
     def requests_since(self, mark: int) -> list[ServedRequest]:
         return list(self._server._httpd.requests[mark:])
-
-    def __enter__(self) -> "RecordingPythonServer":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def serve(kind: str, root: Path, folder: Path, tools: Path) -> tuple[NginxServer | RecordingPythonServer, str]:
