@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crawler.items import ListCoverage
-from crawler.reading import PageReading
+from crawler.reading import PageList, PageReading
 from crawler.urls import canonical_url
 
 
@@ -31,8 +31,9 @@ class ListProgress:
     # Pages known to exist were left unread (a page failed, or the page limit was reached).
     cut_short: bool = False
 
-    def read(self, reading: PageReading) -> int:
-        """Count a page of the list that was read; the number of items it listed for the first time."""
+    def read(self, reading: PageReading | PageList) -> int:
+        """Count a page of the list that was read (the page, or this list's part of a page that
+        carries several); the number of items it listed for the first time."""
         self.pages_read += 1
         # A later page may state a larger total than the first (the list grew during the crawl).
         if reading.total_records is not None:

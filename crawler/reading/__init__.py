@@ -9,10 +9,10 @@ import logging
 from datetime import date
 
 from .adapters import choose_adapter
-from .model import Crumb, DatedValue, FormRequest, LinkRef, LinkRegion, ListEntry, PageReading
+from .model import Crumb, DatedValue, FormRequest, LinkRef, LinkRegion, ListEntry, PageList, PageReading
 from .page import parse_page
 
-__all__ = ["read_page", "PageReading", "ListEntry", "LinkRef", "LinkRegion", "Crumb", "DatedValue", "FormRequest"]
+__all__ = ["read_page", "PageReading", "ListEntry", "PageList", "LinkRef", "LinkRegion", "Crumb", "DatedValue", "FormRequest"]
 
 log = logging.getLogger(__name__)
 

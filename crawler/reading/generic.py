@@ -4,6 +4,7 @@ CMS adapters subclass GenericReader and override single steps.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -15,9 +16,10 @@ from .heading import Heading, date_under, find_heading
 from .hidden import hidden_links
 from .labels import find_labels
 from .links import page_links, redirect_target
-from .lists import dated_links, has_empty_notice, main_list
+from .dom import text_blocks
+from .lists import MainList, dated_links, has_empty_notice, main_lists
 from .metadata import extract_metadata
-from .model import DatedValue, PageReading
+from .model import DatedValue, PageList, PageReading
 from .page import ParsedPage
 from .pagination import Pagination, find_pagination
 from .regions import Regions, breadcrumb
@@ -37,6 +39,13 @@ _TITLE_SEPARATOR_RE = re.compile(r"\s*(?:_{1,2}|\||｜|\s[-—–－]{1,2}\s)\s*
 _ANY_SEPARATOR_RE = re.compile(r"(\s*[-—–－_|｜]+\s*|\s+)")
 _SITE_NAME_RE = re.compile(r"(人民政府|政府网|门户网|网站|官网|信息公开|人民政府办公室)$")
 _SITE_PART_MAX_CHARS = 30
+
+
+def _within(page: ParsedPage, container) -> ParsedPage:
+    """The page as far as one of its lists' containers goes (its pager, its scripts; hidden tab
+    panels included)."""
+    return dataclasses.replace(page, root=container, lines=text_blocks(container, skip_hidden=False),
+                               scripts="\n".join(s.text or "" for s in container.iter("script")))
 
 
 def _safely(step: Callable[[], T], default: T, what: str) -> T:
@@ -99,17 +108,23 @@ class GenericReader:
         )
         pagination = _safely(lambda: self.pagination(page), Pagination([], None), "pagination")
         has_pager = bool(pagination.next_pages or pagination.total_pages)
+        lists: list[PageList] = []
         if not strong_detail:
-            reading.list_items = _safely(lambda: self.list_items(page, has_pager), [], "list")
+            lists = _safely(lambda: self.lists(page, pagination, has_pager), [], "list")
+            reading.list_items = [entry for part in lists for entry in part.list_items]
             reading.dated_links = _safely(
                 lambda: dated_links(page.root, page.base, reference=page.reference), [], "dated links")
         is_list = bool(reading.list_items) or (has_pager and not strong_detail)
         is_detail = strong_detail or (not is_list and self._has_prose(page))
-        if is_list:
+        if is_list and len(lists) > 1:
+            reading.lists = lists
+            reading.next_pages = list(dict.fromkeys(url for part in lists for url in part.next_pages))
+            reading.total_pages, reading.total_records = lists[0].total_pages, lists[0].total_records
+            reading.more_requests = [more for part in lists for more in part.more_requests]
+        elif is_list:
             reading.next_pages, reading.total_pages = pagination.next_pages, pagination.total_pages
             reading.total_records = pagination.total_records
             reading.more_requests = list(pagination.more_requests)
-            reading.empty_notice = False
         elif not is_detail:
             reading.empty_notice = _safely(lambda: has_empty_notice(page.lines), False, "empty notice")
 
@@ -145,9 +160,30 @@ class GenericReader:
 
     # Steps a CMS adapter may override.
 
-    def list_items(self, page: ParsedPage, has_pager: bool):
-        """The main list of the page."""
-        return main_list(page.root, page.base, reference=page.reference, has_pager=has_pager)
+    def lists(self, page: ParsedPage, pagination: Pagination, has_pager: bool) -> list[PageList]:
+        """The main lists of the page: one (its paging is the page's), or several each paged by
+        what stands in its own tab panel or box."""
+        found = main_lists(page.root, page.base, reference=page.reference, has_pager=has_pager)
+        if len(found) <= 1:
+            return [PageList(main.entries) for main in found]
+        return self._paged_lists(page, pagination, found)
+
+    def _paged_lists(self, page: ParsedPage, pagination: Pagination, found: list[MainList]) -> list[PageList]:
+        """Each list with the pager of its own container. A pager standing outside every container
+        pages the first (main) list, as on a page with one list."""
+        parts = []
+        for main in found:
+            own = self.pagination(_within(page, main.container))
+            parts.append(PageList(main.entries, own.next_pages, own.total_pages, own.total_records,
+                                  list(own.more_requests)))
+        if not (parts[0].next_pages or parts[0].more_requests or parts[0].total_pages):
+            claimed = {url for part in parts[1:] for url in part.next_pages}
+            parts[0].next_pages = [url for url in pagination.next_pages if url not in claimed]
+            parts[0].more_requests = [more for more in pagination.more_requests
+                                      if all(more not in part.more_requests for part in parts[1:])]
+            if not claimed and not any(part.total_pages or part.more_requests for part in parts[1:]):
+                parts[0].total_pages, parts[0].total_records = pagination.total_pages, pagination.total_records
+        return parts
 
     def pagination(self, page: ParsedPage) -> Pagination:
         """Next pages and the stated page count."""

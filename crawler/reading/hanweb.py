@@ -11,6 +11,7 @@ same <datastore> XML back with <totalrecord>. Both the page and that answer are 
 """
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import re
@@ -25,7 +26,7 @@ from .dom import absolute_url
 from .generic import GenericReader
 from .links import collect_links
 from .lists import Row, link_title, row_date
-from .model import FormRequest, ListEntry
+from .model import FormRequest, ListEntry, PageList
 from .page import ParsedPage
 from .pagination import Pagination, stated_count
 from .regions import Regions
@@ -120,6 +121,27 @@ def datastore_rows(raw_text: str, base: str, reference: date) -> list[ListEntry]
     """The list rows of the page's datastore records, in order."""
     rows = (_record_row(record, base, reference) for record in _records(raw_text))
     return [row.entry() for row in rows if row is not None]
+
+
+def _datastore_units(page: ParsedPage) -> list[ParsedPage]:
+    """The page cut into one part per datastore that holds records, each with the jpage call that
+    loads it: the calls stand in page order like their datastores (when there are as many), else
+    each datastore's call follows it."""
+    raw = page.raw_text
+    starts = [tag.start() for tag in _DATASTORE_TAG_RE.finditer(raw) if not tag.group(1)]
+    blocks = [(start, block) for start, block in zip(starts, _datastores(raw)) if _cdata_records(block)]
+    if len(blocks) <= 1:
+        return []
+    calls = [call.start() for call in _JPAGE_UNIT_RE.finditer(page.scripts)]
+    units = []
+    for n, (start, block) in enumerate(blocks):
+        following = raw[start:blocks[n + 1][0] if n + 1 < len(blocks) else len(raw)]
+        if len(calls) == len(blocks):
+            scripts = page.scripts[calls[n]:calls[n + 1] if n + 1 < len(calls) else len(page.scripts)]
+        else:
+            scripts = following
+        units.append(dataclasses.replace(page, raw_text=f"<datastore>{block}</datastore>", scripts=scripts))
+    return units
 
 
 def datastore_anchors(raw_text: str) -> list[etree._Element]:
@@ -260,8 +282,19 @@ class HanwebReader(GenericReader):
             or path.lower().endswith("/dataproxy.jsp")
         )
 
-    def list_items(self, page: ParsedPage, has_pager: bool) -> list[ListEntry]:
-        return datastore_rows(page.raw_text, page.base, page.reference) or super().list_items(page, has_pager)
+    def lists(self, page: ParsedPage, pagination: Pagination, has_pager: bool) -> list[PageList]:
+        """The datastore list, or one list per datastore when the page holds several (each loaded
+        by its own jpage call); a page without records is read as any page."""
+        units = _datastore_units(page)
+        parts = []
+        for unit in units:
+            own = self.pagination(unit)
+            parts.append(PageList(datastore_rows(unit.raw_text, page.base, page.reference), own.next_pages,
+                                  own.total_pages, own.total_records, list(own.more_requests)))
+        if parts:
+            return parts
+        rows = datastore_rows(page.raw_text, page.base, page.reference)
+        return [PageList(rows)] if rows else super().lists(page, pagination, has_pager)
 
     def pagination(self, page: ParsedPage) -> Pagination:
         shown = len(_records(page.raw_text))

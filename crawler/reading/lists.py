@@ -5,9 +5,16 @@ among its siblings (<li>, <tr>, <div>, ...). Rows sharing a parent form a group,
 and the group with most shown dates wins; marquees, <nav>/<header>/<footer> are
 never the main list, nor are hidden tab panels. An undated group is taken only when it clearly looks like a
 column list (titles of article length, pointing at articles or with a pager).
+
+A column page may carry several lists (利企惠民: a 惠企政策 tab and a 惠民政策 tab, or two boxes side by
+side). Such a list stands in the page as the main list's peer: it is built the same way down from
+their common ancestor (tab panel beside tab panel, box beside box: same tags, a shared class), so a
+sidebar box (另一栏 of the layout), a header or footer box is not one; nor is a box titled 相关文章,
+热点 or 最新动态, which lists other pages, not the column's. A hidden peer is a tab panel.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,6 +41,9 @@ _EMPTY_NOTICE_RE = re.compile(
     r"|无相关(?:信息|数据|记录|内容)|查询结果为空"
 )
 _EMPTY_NOTICE_MAX_CHARS = 30
+# Box titles of lists that point elsewhere on the site: navigation, never a list of the column.
+_NAVIGATION_TITLE_RE = re.compile(r"^(?:相关|热点|热门|最新|推荐|延伸|猜你|点击|阅读|排行|友情|专题)")
+_TITLE_MAX_CHARS = 10
 
 
 @dataclass
@@ -131,7 +141,7 @@ def row_date(row: etree._Element, anchor: etree._Element, title: str, url: str, 
 
 @lru_cache(maxsize=1)
 def _page_rows(root: etree._Element, base: str, reference: date) -> tuple[Group, ...]:
-    """The row groups of a page, read once for both main_list and dated_links (the last page's
+    """The row groups of a page, read once for both main_lists and dated_links (the last page's
     groups are kept; nothing mutates them afterwards)."""
     return tuple(_rows_from(list(root.iter("a")), base, reference))
 
@@ -195,25 +205,113 @@ def _looks_like_column_list(group: Group, has_pager: bool) -> bool:
     return average_title >= 8 and (has_pager or article_links >= max(3, len(rows) * 0.6))
 
 
-def main_list(
+@dataclass
+class MainList:
+    """One main list of a page: its entries and the element that holds it and nothing of the others
+    (its tab panel or box, where its own pager stands)."""
+
+    entries: list[ListEntry]
+    container: etree._Element
+
+
+def main_lists(
     root: etree._Element | None, base: str, *, reference: date, has_pager: bool
-) -> list[ListEntry]:
-    """Entries of the page's main list (empty for detail, home-navigation and empty pages)."""
+) -> list[MainList]:
+    """The page's main list, then its peers in page order (see the module docstring); empty for
+    detail, home-navigation and empty pages. A row listed twice (an 全部 tab repeating the others)
+    counts in the first list that shows it."""
     if root is None:
         return []
-    groups = [
-        g for g in _merge_sibling_groups(_page_rows(root, base, reference))
-        if not _in_non_content(g.parent) and not is_hidden_in_tree(g.parent)
-    ]
-    dated = [g for g in groups if g.shown_dates >= 1 and g.shown_dates * 2 >= len(g.rows)]
+    groups = [g for g in _merge_sibling_groups(_page_rows(root, base, reference)) if not _in_non_content(g.parent)]
+    shown = [g for g in groups if not is_hidden_in_tree(g.parent)]
+    dated = [g for g in shown if _is_dated(g)]
     if dated:
         best = max(dated, key=lambda g: (g.shown_dates, len(g.rows)))
-        return [row.entry() for row in best.rows]
-    undated = [g for g in groups if _looks_like_column_list(g, has_pager)]
-    if undated:
+        alike = _is_dated
+    else:
+        undated = [g for g in shown if _looks_like_column_list(g, has_pager)]
+        if not undated:
+            return []
         best = max(undated, key=lambda g: len(g.rows))
-        return [row.entry() for row in best.rows]
-    return []
+        alike = functools.partial(_looks_like_column_list, has_pager=has_pager)
+    peers = [g for g in groups if g is not best and alike(g) and _is_peer(best.parent, g.parent)
+             and not _in_layout_block(g.parent)]
+    if peers:
+        boxes = _containers([best.parent] + [g.parent for g in peers])[1:]
+        peers = [g for g, box in zip(peers, boxes) if not _titled_as_navigation(box, g.parent)]
+    if not peers:
+        return [MainList([row.entry() for row in best.rows], best.parent)]
+    order = {element: n for n, element in enumerate(root.iter())}
+    peers = [best] + sorted(peers, key=lambda g: order.get(g.parent, 0))
+    found: list[MainList] = []
+    seen: set[str] = set()
+    for group, container in zip(peers, _containers([g.parent for g in peers])):
+        entries = [row.entry() for row in group.rows if row.url not in seen]
+        seen.update(entry.url for entry in entries)
+        if entries:
+            found.append(MainList(entries, container))
+    return found
+
+
+def _is_dated(group: Group) -> bool:
+    return group.shown_dates >= 1 and group.shown_dates * 2 >= len(group.rows)
+
+
+def _path_from(ancestor: etree._Element, element: etree._Element) -> list[etree._Element]:
+    """The elements from below `ancestor` down to `element`."""
+    path: list[etree._Element] = []
+    node = element
+    while node is not None and node is not ancestor:
+        path.append(node)
+        node = node.getparent()
+    return path[::-1] if node is ancestor else []
+
+
+def _is_peer(main: etree._Element, other: etree._Element) -> bool:
+    """Whether `other` stands beside `main` as its equal: below their common ancestor both are built
+    of the same tags, and the two elements that branch off it share a class (tab-con / tab-con,
+    box fl / box fr) or both have none."""
+    ancestors = set(main.iterancestors())
+    common = next((node for node in other.iterancestors() if node in ancestors), None)
+    if common is None:
+        return False
+    main_path, other_path = _path_from(common, main), _path_from(common, other)
+    if not main_path or len(main_path) != len(other_path):
+        return False
+    if any(a.tag != b.tag for a, b in zip(main_path, other_path)):
+        return False
+    main_classes, other_classes = set((main_path[0].get("class") or "").split()), set((other_path[0].get("class") or "").split())
+    return bool(main_classes & other_classes) or not (main_classes or other_classes)
+
+
+def _containers(parents: list[etree._Element]) -> list[etree._Element]:
+    """For each list, the highest element above it that holds none of the other lists."""
+    containers = []
+    for parent in parents:
+        others = [other for other in parents if other is not parent]
+        node = parent
+        while (up := node.getparent()) is not None and not any(_holds(up, other) for other in others):
+            node = up
+        containers.append(node)
+    return containers
+
+
+def _holds(ancestor: etree._Element, element: etree._Element) -> bool:
+    return any(node is ancestor for node in element.iterancestors())
+
+
+def _titled_as_navigation(container: etree._Element, list_parent: etree._Element) -> bool:
+    """Whether the box of a list is titled 相关文章, 热点, 最新动态 ...: a short text of the box
+    outside the list itself."""
+    for element in container.iter():
+        if element is list_parent:
+            break
+        if not is_element(element) or element.tag in ("script", "style"):
+            continue
+        text = (element.text or "").strip()
+        if text and len(text) <= _TITLE_MAX_CHARS and _NAVIGATION_TITLE_RE.match(text):
+            return True
+    return False
 
 
 def dated_links(root: etree._Element | None, base: str, *, reference: date) -> list[ListEntry]:

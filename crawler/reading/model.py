@@ -66,6 +66,18 @@ class FormRequest:
     formdata: dict[str, str]
 
 
+@dataclass
+class PageList:
+    """One of the lists of a page that carries several (tabs, side-by-side boxes, a Hanweb
+    datastore each): its rows and its own paging, named like the PageReading fields they feed."""
+
+    list_items: list[ListEntry]
+    next_pages: list[str] = field(default_factory=list)
+    total_pages: int | None = None
+    total_records: int | None = None
+    more_requests: list[FormRequest] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class HiddenLink:
     """A link a reader of the page cannot see, and how it hides (display:none, 字号为0, 脚本写入 …)."""
@@ -93,8 +105,13 @@ class PageReading:
     labels: list[str] = field(default_factory=list)
     # The 公开方式/公开形式 field (主动公开 / 依申请公开 ...), which is not a label.
     disclosure_mode: str | None = None
-    # The page's main list (a column list page), not navigation or side boxes.
+    # The page's main list (a column list page), not navigation or side boxes; on a page with
+    # several lists (see `lists`) the rows of all of them.
     list_items: list[ListEntry] = field(default_factory=list)
+    # Each list of a page that carries two or more (惠企政策 / 惠民政策 tabs), with its own paging;
+    # empty for a page with one list. The fields below then hold all lists' further pages and
+    # requests, and the first list's stated counts.
+    lists: list[PageList] = field(default_factory=list)
     # Every link on the page shown with a date in the same row, in any box (home-page news
     # boxes, side lists), not only the main list: the freshness of a home page is read here.
     dated_links: list[ListEntry] = field(default_factory=list)
@@ -151,6 +168,8 @@ class PageReading:
                 {"title": item.title, "url": item.url, "date": item.date.isoformat() if item.date else None}
                 for item in self.dated_links
             ],
+            "lists": [{"list_items": len(part.list_items), "next_pages": list(part.next_pages),
+                       "total_pages": part.total_pages, "total_records": part.total_records} for part in self.lists],
             "next_pages": list(self.next_pages),
             "total_pages": self.total_pages,
             "total_records": self.total_records,

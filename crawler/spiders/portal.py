@@ -30,7 +30,7 @@ from crawler.budget import TOO_BIG, Outcome, ReaderPool
 from crawler.columns import LIST_ROLES, MemberReason, PageRole, normalise_anchor
 from crawler.coverage import ListTracker, failed_reason, limit_reason, nothing_new_reason
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, RobotsRefusal, UnchangedPage
-from crawler.reading import FormRequest, LinkRegion, PageReading, read_page
+from crawler.reading import FormRequest, LinkRegion, PageList, PageReading, read_page
 from crawler.reading.regions import page_form
 from crawler.middlewares import InternalAddressRefused, site_is_internal
 from crawler.revalidate import StoredCopies, conditional_headers
@@ -62,6 +62,14 @@ USAGE = ("用法 / usage: scrapy crawl portal -a url=http://网站首页/ [-a co
          "（须为 http:// 或 https:// 网址 / an http(s) URL is required）")
 # What an answer leaves in its request's meta: asking again starts without it.
 _ANSWER_META = frozenset({"received_bytes", "truncated", "stored_copy"})
+# The first page of the n-th list of a page that carries several: "…/lqhm/#list2" (the first list
+# keeps the page's own URL, as a page with one list does).
+_LIST_MARK = "#list"
+
+
+def list_key(first_page: str, number: int) -> str:
+    """What the n-th list of a page is tracked and recorded under."""
+    return first_page if number == 1 else f"{first_page}{_LIST_MARK}{number}"
 
 
 def page_key(url: str) -> str:
@@ -461,18 +469,33 @@ class PortalSpider(scrapy.Spider):
                 exclude=meta["exclude"] | page_links, sub_level=meta["sub_level"] + 1))
 
     def _follow_list_pages(self, url: str, reading: PageReading, meta: dict) -> Iterator[object]:
-        """The further pages of the list this page belongs to, a few ahead of those read, asked for
-        from what was actually received: until the list is read as it declares, a page brings no
-        new item, or the crawl's max_list_pages is reached. For a required column's list, how much
-        of it was read is handed to the store after every page."""
-        column: str | None = meta["column"]
+        """The further pages of the lists this page belongs to. A page that carries several lists
+        (惠企政策 / 惠民政策 tabs) starts one list each, keyed by the page and the list's place on it;
+        a further page that carries several feeds each of those lists that asked for it."""
         root = meta.get("list") or url
-        if column is None and root == url and not (reading.next_pages or reading.more_requests):
+        first_page = root.split(_LIST_MARK, 1)[0]
+        if not reading.lists:
+            yield from self._follow_list(url, reading, meta, root)
+            return
+        for number, part in enumerate(reading.lists, 1):
+            key = list_key(first_page, number)
+            progress = self.lists.get(meta["column"], key)
+            if root == url or key == root or (progress is not None and url in progress.requested):
+                yield from self._follow_list(url, part, meta, key)
+
+    def _follow_list(self, url: str, reading: PageReading | PageList, meta: dict, root: str) -> Iterator[object]:
+        """The further pages of one list, a few ahead of those read, asked for from what was
+        actually received: until the list is read as it declares, a page brings no new item, or the
+        crawl's max_list_pages is reached. For a required column's list, how much of it was read is
+        handed to the store after every page."""
+        column: str | None = meta["column"]
+        further = root.split(_LIST_MARK, 1)[0] != url
+        if column is None and not further and not (reading.next_pages or reading.more_requests):
             return  # not a list that pages: nothing to follow or to account for
         progress = self.lists.progress(column, root)
         new_items = progress.read(reading)
         limit = self.audit_config.crawl.max_list_pages
-        if root != url and new_items == 0:
+        if further and new_items == 0:
             progress.stop(nothing_new_reason(progress.page_number(url), url))
         else:
             posts = [(page_key(more.url), more) for more in reading.more_requests if self._on_site(more.url)]

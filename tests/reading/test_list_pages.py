@@ -96,3 +96,35 @@ def test_a_record_count_on_the_pager_line_is_the_list_declaration():
     r = read_page(f'<html><body><ul class="list">{rows}</ul><p>征求意见共3条</p></body></html>'.encode(),
                   "http://x.gov.cn/xw/list.html")
     assert r.total_records is None
+
+
+def _box(title: str, kind: str, month: str, css: str = "box", count: int = 5) -> str:
+    rows = "".join(f'<li><a href="/lqhm/{kind}/{n}.html">测试县{title}第{n}号实施办法的通知</a><span>{month}-{20 - n:02d}</span></li>'
+                   for n in range(1, count + 1))
+    return f'<div class="{css}"><div class="box-tit"><h3>{title}</h3><a href="/lqhm/{kind}/">更多</a></div><ul>{rows}</ul></div>'
+
+
+def _column_page(main: str, beside: str = "", top: str = "") -> bytes:
+    return (f'<html><head><meta charset="utf-8"><title>利企惠民政策专区</title></head><body><div class="header">{top}</div>'
+            f'<div class="wrap"><div class="con">{main}</div>{beside}</div></body></html>').encode()
+
+
+def test_two_peer_boxes_are_two_lists_each_with_its_rows():
+    r = read_page(_column_page(_box("惠企政策", "hq", "2021-06", "box fl") + _box("惠民政策", "hm", "2022-09", "box fr")),
+                  "http://x.test/lqhm/", reference_date=date(2022, 10, 15))
+    assert [len(part.list_items) for part in r.lists] == [5, 5]
+    assert max(item.date for item in r.list_items) == date(2022, 9, 19)
+
+
+def test_a_peer_box_titled_as_navigation_is_not_a_list_of_the_column():
+    for title in ("最新动态", "相关文章", "热点信息"):
+        r = read_page(_column_page(_box("惠企政策", "hq", "2021-06") + _box(title, "zx", "2022-09")),
+                      "http://x.test/lqhm/", reference_date=date(2022, 10, 15))
+        assert r.lists == [] and {item.url.split("/")[-2] for item in r.list_items} == {"hq"}, title
+
+
+def test_sidebar_and_header_boxes_are_not_peers_of_the_main_list():
+    r = read_page(_column_page(_box("惠企政策", "hq", "2021-06"), beside=_box("惠民服务", "zx", "2022-09", "r-box"),
+                               top=_box("通知公告", "gg", "2022-09", count=3)),
+                  "http://x.test/lqhm/", reference_date=date(2022, 10, 15))
+    assert r.lists == [] and {item.url.split("/")[-2] for item in r.list_items} == {"hq"}
