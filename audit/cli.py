@@ -19,6 +19,7 @@ from audit.config import AuditConfig, ConfigError, load_config
 from reports.exports import FORMATS, BadFormat, parse_formats
 from reports.files import OutputError, check_writable
 from reports.masking import clean, for_terminal
+from reports.summary import page_cap_note
 from reports.verdicts import COLUMN_CHECK
 from reports.pdf import find_chromium
 from audit.progress import CrawlProgress
@@ -122,7 +123,7 @@ def _audit_options(func):
     func = click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS",
                         help="每个请求的超时秒数（默认15）/ per-request timeout (default 15).")(func)
     func = click.option("--max-pages", type=click.IntRange(min=1), metavar="N",
-                        help="最多抓取页面数（默认20000）/ stop after this many pages (default 20000).")(func)
+                        help="最多抓取页面数（默认200000）/ stop after this many pages (default 200000).")(func)
     func = click.option("--concurrency", type=click.IntRange(min=1), metavar="N",
                         help="同时请求数，关闭自动调速，只用于检查自己的网站 / fixed concurrent requests "
                              "(own site only; default adapts to the site).")(func)
@@ -202,6 +203,8 @@ def _report(outcome: AuditOutcome) -> int:
     if outcome.pages_not_modified:
         received += f"，其中 {outcome.pages_not_modified} 个页面自上次检查以来未改变（服务器答复 304），沿用上次读取的内容"
     click.echo(received)
+    if outcome.page_cap is not None:
+        click.echo(page_cap_note(outcome.page_cap, outcome.pages_left, outcome.pages))
     for column in outcome.columns:
         where = for_terminal(column.url) or "未找到"
         newest = column.newest_date.isoformat() if column.newest_date else "—"
@@ -493,7 +496,7 @@ def diff(run_a, run_b, db_url):
 @click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE", help="YAML 配置文件.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS", help="每个请求的超时秒数（默认15）.")
-@click.option("--max-pages", type=click.IntRange(min=1), metavar="N", help="最多抓取页面数（默认20000）.")
+@click.option("--max-pages", type=click.IntRange(min=1), metavar="N", help="最多抓取页面数（默认200000）.")
 @click.option("--format", "formats", metavar="LIST", default="html,json,xlsx,csv", show_default=True,
               help="输出格式 / output formats.")
 @click.option("--quiet", is_flag=True, help="不显示进度 / no progress display.")

@@ -1,6 +1,9 @@
 """One audit from start to end: crawl into the store, judge the stored run, write the outputs."""
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +24,7 @@ from audit.quarters import Quarter
 from audit.store import Store, StoreError
 from audit.store.history import quarter_of, rows_of, same_series
 from audit.store.models import AuditRun
+from crawler.frontier import LEFT_STAT
 from crawler.revalidate import reader_version
 from crawler.spiders.portal import PortalSpider
 from crawler.urls import canonical_url
@@ -134,6 +138,9 @@ class AuditOutcome:
     # last audit (their stored copies were reused).
     bytes_received: int = 0
     pages_not_modified: int = 0
+    # --max-pages stopped the crawl at page_cap with pages_left requests queued (None: it ran to the end).
+    page_cap: int | None = None
+    pages_left: int | None = None
 
 
 def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: AuditConfig,
@@ -161,6 +168,14 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
         _share(settings, shared, run_id)
     # Fetch failures are stored and reported as findings; Scrapy's own log would only repeat them.
     settings.set("LOG_LEVEL", "CRITICAL")
+    # Unless it is in Redis, the queue of requests lives on disk (Scrapy's JOBDIR), one folder per run:
+    # what a killed crawl left there is removed when the run resumes (it resumes from the store).
+    frontier = None
+    if shared is None:
+        frontier = Path(tempfile.gettempdir()) / ("govaudit-frontier-" + hashlib.sha256(
+            f"{os.getcwd()}#{store.db_url}#{run_id}".encode()).hexdigest()[:16])
+        shutil.rmtree(frontier, ignore_errors=True)
+        settings.set("JOBDIR", str(frontier))
     process = _AuditProcess(settings)
     crawler = process.create_crawler(PortalSpider)
     if progress is not None:
@@ -171,10 +186,16 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     process.crawl(crawler, url=site_url, column=column, config=config,
                   resumed_run=ResumedRun(store, run_id) if resume else None,
                   stored_copies=EarlierRun(store, earlier) if earlier is not None else None)
-    process.start()
+    try:
+        process.start()
+    finally:
+        if frontier is not None:
+            shutil.rmtree(frontier, ignore_errors=True)
     if process.received is not None:
         store.finish_run(run_id, INTERRUPTED)
         raise AuditInterrupted(process.received)
+    if crawler.stats.get_value("finish_reason") == "closespider_pagecount":
+        store.record_page_cap(run_id, config.crawl.max_pages, crawler.stats.get_value(LEFT_STAT))
     if STORE_FAILED in (crawler.stats.get_value("finish_reason"), crawler.stats.get_value(STORE_FAILED)):
         try:
             store.finish_run(run_id, "failed")
@@ -319,7 +340,8 @@ def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, c
         outputs = write_outputs(store, run_id, site, config, report_config, out_dir, formats)
     run = store.run(run_id)
     return AuditOutcome(run_id, run.status, findings, columns, len(site.pages), outputs.get("json"),
-                        outputs.get("html"), outputs, run.bytes_received or 0, store.not_modified_count(run_id))
+                        outputs.get("html"), outputs, run.bytes_received or 0, store.not_modified_count(run_id),
+                        run.page_cap, run.pages_left)
 
 
 def _rival(store: Store, run_id: int) -> int | None:

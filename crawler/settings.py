@@ -41,6 +41,8 @@ COOKIES_ENABLED = False
 DEPTH_LIMIT = 0
 DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+# The disk queue is used when a JOBDIR is set (the govaudit run sets a fresh one per crawl).
+SCHEDULER = "crawler.frontier.FrontierScheduler"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 DOWNLOADER_MIDDLEWARES = {

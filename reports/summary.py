@@ -26,6 +26,13 @@ class ColumnSummary:
     deep_clicks: int | None = None
 
 
+def page_cap_note(cap: int, left: int | None, pages: int) -> str:
+    """The sentence saying --max-pages stopped the crawl: what was read and what was left (None: the
+    queue was shared with other processes, its length is not known)."""
+    remaining = "仍有网址" if left is None else f"尚有{left}个网址"
+    return f"本次检查达到抓取上限（{cap}个网址）后停止，{remaining}未抓取或检查，结论只依据已读取的{pages}个页面。"
+
+
 # What a support column's pages are read for, by the evidence it supplies.
 _PURPOSES = {Evidence.INTERPRETATIONS: "判断文件有无政策解读及是否与解读双向关联"}
 

@@ -322,8 +322,9 @@ class Store:
                             .values(bytes_received=func.coalesce(AuditRun.bytes_received, 0) + received)
                             .execution_options(synchronize_session=False))
 
-    def record_page_cap(self, run_id: int, cap: int, left: int) -> None:
-        """--max-pages stopped the crawl at `cap` pages with `left` requests still queued."""
+    def record_page_cap(self, run_id: int, cap: int, left: int | None) -> None:
+        """--max-pages stopped the crawl at `cap` pages with `left` requests still queued (None: not known,
+        the queue being shared with other processes)."""
         with self.unit_of_work() as session:
             run = session.get(AuditRun, run_id)
             run.page_cap, run.pages_left = cap, left
