@@ -31,7 +31,7 @@ ERROR_PAGE = re.compile(
 ERROR_PAGE_MAX_CHARS = 400
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per stored page / row / anchor
 class PageView:
     url: str
     final_url: str | None
@@ -67,7 +67,7 @@ class PageView:
         return _failure(self.status, self.error)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per stored page / row / anchor
 class ItemView:
     """A list row: where it is listed, its title, target and the date the list shows."""
 
@@ -136,7 +136,7 @@ class StoredContent(Protocol):
     def links_to(self, url: str) -> list[LinkView]: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per stored page / row / anchor
 class Anchor:
     from_url: str
     to_url: str

@@ -437,22 +437,30 @@ class Store:
             pages = session.execute(
                 select(*(getattr(Page, name) for name in _PAGE_VIEW_COLUMNS)).where(Page.run_id == run_id)
                 .execution_options(yield_per=1000))
+            # A 20k-page run holds half a million links and thousands of pages: each URL, each meta
+            # tag name and repeated value, and each (target, click) edge is kept once, not per row.
+            shared: dict = {}
             for page in pages:
-                snap.pages[page.url] = PageView(
-                    url=page.url, final_url=page.final_url, status=page.status, error=page.error,
+                url = sys.intern(page.url)
+                snap.pages[url] = PageView(
+                    url=url, final_url=_shared(shared, page.final_url), status=page.status, error=page.error,
                     content_type=page.content_type, title=page.title, publish_date=page.publish_date,
                     doc_number=page.doc_number, publisher=page.publisher, labels=tuple(page.labels or ()),
                     is_list=page.is_list, empty_notice=page.empty_notice, redirect_to=page.redirect_to,
                     written_date=page.written_date, index_number=page.index_number, topic=page.topic,
                     validity=page.validity, disclosure_mode=page.disclosure_mode,
                     publish_date_source=page.publish_date_source,
-                    is_html=_is_html(page.content_type), meta_tags=dict(page.meta_tags or {}))
+                    is_html=_is_html(page.content_type),
+                    meta_tags={_shared(shared, name): _shared(shared, value) if len(str(value)) <= _SHARED_VALUE_CHARS else value
+                               for name, value in (page.meta_tags or {}).items()})
             links = session.execute(
                 select(Link.from_url, Link.to_url, Link.text, Link.on_site, Link.is_click)
-                .where(Link.run_id == run_id, Link.tag.in_(("a", "redirect", "iframe"))).distinct())
+                .where(Link.run_id == run_id, Link.tag.in_(("a", "redirect", "iframe"))).distinct()
+                .execution_options(yield_per=5000))
             for from_url, to_url, text, on_site, is_click in links:
                 if on_site:
-                    snap.edges[sys.intern(from_url)].add((sys.intern(to_url), is_click))
+                    edge = (sys.intern(to_url), is_click)
+                    snap.edges[sys.intern(from_url)].add(shared.setdefault(edge, edge))
                 spec = config.column_for_anchor(text) if text else None
                 if spec is not None:
                     snap.anchors[spec.key].append(Anchor(from_url, to_url, text, on_site))
@@ -475,10 +483,11 @@ class Store:
                     read.pages_read, read.complete, read.shortfall))
             rows = session.execute(
                 select(ListItem.page_url, ListItem.title, ListItem.url, ListItem.date, ListItem.main_list)
-                .where(ListItem.run_id == run_id).order_by(ListItem.page_url, ListItem.main_list, ListItem.position))
+                .where(ListItem.run_id == run_id).order_by(ListItem.page_url, ListItem.main_list, ListItem.position)
+                .execution_options(yield_per=5000))
             for page_url, title, url, item_date, main_list in rows:
                 target = snap.main_items if main_list else snap.dated_links
-                target[page_url].append(ItemView(page_url, title, url, item_date))
+                target[page_url].append(ItemView(sys.intern(page_url), title, sys.intern(url), item_date))
             for page_url, url, text, how in session.execute(
                     select(HiddenLinkRecord.page_url, HiddenLinkRecord.url, HiddenLinkRecord.text, HiddenLinkRecord.how)
                     .where(HiddenLinkRecord.run_id == run_id).order_by(HiddenLinkRecord.id)):
@@ -562,6 +571,16 @@ _PAGE_TABLES = ((Page, Page.url), (Link, Link.from_url), (ListItem, ListItem.pag
 _READING_COLUMNS = ("cms", "encoding", "title", "publish_date", "publish_date_source", "written_date", "doc_number",
                     "publisher", "index_number", "topic", "validity", "disclosure_mode", "total_pages", "total_records",
                     "redirect_to", "breadcrumb", "more_requests")
+
+
+# Meta tag values up to this long are kept once per run (site name, column, type); longer ones
+# (titles, descriptions) differ from page to page.
+_SHARED_VALUE_CHARS = 64
+
+
+def _shared(shared: dict, value):
+    """One object for equal values across the snapshot's rows."""
+    return shared.setdefault(value, value) if value is not None else None
 
 
 @dataclass(frozen=True)
