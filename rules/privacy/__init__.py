@@ -18,6 +18,7 @@ from functools import lru_cache
 _FOLD = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 _FOLDED = re.compile("[０-９Ｘｘ]")
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})([ -]?)(\d{8})\2(\d{3}[0-9Xx])(?![0-9A-Za-z])", re.ASCII)
+_MOBILE_HINT = re.compile(r"1[3-9]\d", re.ASCII)
 _MOBILE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[ -]?)?(1[3-9]\d)([ -]?)(\d{4})\2(\d{4})(?![0-9A-Za-z])", re.ASCII)
 # A phone number someone already masked (138****1234): it ends a table row like an unmasked one.
 _MASKED_PHONE = re.compile(r"(?<!\d)1[3-9]\d[*＊xX×]{4}\d{4}(?!\d)", re.ASCII)
@@ -73,7 +74,12 @@ def id_numbers(text: str, as_of: date) -> Iterator[Match]:
 
 def mobiles(text: str) -> Iterator[Match]:
     """Every unmasked mobile number in `text`, masked as 138****5678 (first 3, last 4)."""
-    for m in _MOBILE.finditer(fold(text)):
+    folded = fold(text)
+    # Every mobile holds 1[3-9]\d: a literal-led search skips most pages at a fraction of the cost
+    # of the full pattern, whose look-behind is tried at every character.
+    if not _MOBILE_HINT.search(folded):
+        return
+    for m in _MOBILE.finditer(folded):
         yield Match(m.start(1), m.end(), f"{m.group(1)}****{m.group(4)}")
 
 
@@ -151,9 +157,12 @@ def mobiles_beside_people(text: str) -> list[Match]:
     is a name. In a table of people that is the name on the mobile's row; in prose it is
     "张三 13812345678，李四：13912345678"; "咨询电话：13812345678" has no name beside it. A mobile
     whose cells name a post (社区书记, 村委会主任, 网格员) is a published work contact, not counted."""
+    found = list(mobiles(text))
+    if not found:
+        return []
     folded = fold(text)
     stops = sorted([(m.start(), m.end(), None) for m in _MASKED_PHONE.finditer(folded)]
-                   + [(m.start, m.end, m) for m in mobiles(text)], key=lambda stop: stop[0])
+                   + [(m.start, m.end, m) for m in found], key=lambda stop: stop[0])
     beside: list[Match] = []
     last = 0
     for start, end, match in stops:
