@@ -10,7 +10,7 @@ import pytest
 
 from audit.demo.server import PortalServer
 from multi_list_portals import FRESH, OLD, boxes_portal, hanweb_portal, tables_portal, tabs_portal, trs_portal
-from portal_kit import AuditResult, audit_pages, audit_server, write_portal
+from portal_kit import AuditResult, audit_pages, audit_server, govaudit, write_portal
 from sites.hanweb_jpage import install_dataproxy
 
 FORMS = {"tabs": tabs_portal, "boxes": boxes_portal, "trs": trs_portal, "tables": tables_portal, "hanweb": hanweb_portal}
@@ -95,3 +95,22 @@ def test_a_column_is_read_whole_only_when_each_of_its_lists_is(tmp_path):
     assert reads["/lqhm/#list2"][:4] == (None, 2, 6, 1) and reads["/lqhm/#list2"][4] is False
     assert _stale(result) == []
     assert "以下1个列表未能完整读取" in (result.out_dir / "bulletin.html").read_text("utf-8")
+
+
+def test_a_re_audit_of_an_unchanged_page_follows_each_list_as_the_first_audit_did(tmp_path):
+    """The second audit takes the page over from the first (304) with its lists, not as one list."""
+    pages = tabs_portal(OLD, FRESH)
+    del pages["/lqhm/hm_2.html"]
+    db_url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
+    with PortalServer(write_portal(tmp_path / "site", pages), validators=True) as portal:
+        runs = [govaudit("audit", portal.base_url, "--as-of", "2022-10-15", "--out", str(tmp_path / name),
+                         "--db", db_url, "--quiet") for name in ("first", "again")]
+        base = portal.base_url.rstrip("/")
+    assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr
+    db = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+    assert db.execute("SELECT count(*) FROM page WHERE run_id = 2 AND not_modified").fetchone()[0] > 0
+    reads = [db.execute("SELECT url, items_read, pages_read, complete FROM list_read WHERE run_id = ? "
+                        "AND column = 'lqhm' ORDER BY url", (run,)).fetchall() for run in (1, 2)]
+    assert [(url.removeprefix(base), *rest) for url, *rest in reads[1]] == [
+        ("/lqhm/", 9, 2, 1), ("/lqhm/#list2", 6, 1, 0)]
+    assert reads[1] == reads[0]

@@ -89,6 +89,10 @@ class Page(Base):
     redirect_to: Mapped[str | None] = mapped_column(URL)
     # POSTs that load further rows of this list (Hanweb dataproxy.jsp): [{"url", "formdata"}].
     more_requests: Mapped[list | None] = mapped_column(JSON)
+    # A page that carries several lists (tabs, boxes): each list's row count (its rows follow one
+    # another in list_item) and paging, [{"rows", "next_pages", "total_pages", "total_records",
+    # "more_requests"}], so that a resumed or re-audited run follows each list as a fetch does.
+    lists: Mapped[list | None] = mapped_column(JSON)
     meta_tags: Mapped[dict] = mapped_column(JSON, default=dict)
     text: Mapped[str | None] = mapped_column(Text)
     # The body was cut at the crawler's size cap.

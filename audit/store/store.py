@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,7 +28,7 @@ from audit.store.schema import upgrade as upgrade_schema
 from audit.store.models import (AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, HiddenLinkRecord, Link,
                                 LinkCheck, ListItem, ListRead, Page)
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
-from crawler.reading import Crumb, DatedValue, FormRequest, LinkRef, ListEntry, PageReading
+from crawler.reading import Crumb, DatedValue, FormRequest, LinkRef, ListEntry, PageList, PageReading
 from crawler.reading.model import HiddenLink
 from crawler.revalidate import StoredCopy
 from crawler.urls import canonical_url
@@ -219,7 +220,11 @@ class Store:
         reading.next_pages = [to_url for to_url, _, tag, is_click, _ in links if tag == "a" and not is_click]
         reading.breadcrumb = [Crumb(crumb["text"], crumb["url"]) for crumb in page.breadcrumb or ()]
         reading.list_items = [ListEntry(title, item_url, item_date, source) for title, item_url, item_date, source in items]
-        reading.more_requests = [FormRequest(more["url"], dict(more["formdata"])) for more in page.more_requests or ()]
+        reading.more_requests = _form_requests(page.more_requests)
+        rows = iter(reading.list_items)
+        reading.lists = [PageList(list(islice(rows, part["rows"])), list(part["next_pages"]), part["total_pages"],
+                                  part["total_records"], _form_requests(part["more_requests"]))
+                         for part in page.lists or ()]
         return reading
 
     def finish_run(self, run_id: int, status: str, unjudged_rules: list[str] | None = None) -> None:
@@ -542,7 +547,10 @@ class _PageRows:
             empty_notice=reading.empty_notice, total_pages=reading.total_pages, total_records=reading.total_records,
             redirect_to=redirect_to, meta_tags=dict(reading.meta_tags), text=reading.text,
             breadcrumb=[{"text": crumb.text, "url": crumb.url} for crumb in reading.breadcrumb],
-            more_requests=[{"url": more.url, "formdata": dict(more.formdata)} for more in reading.more_requests])
+            more_requests=_form_records(reading.more_requests),
+            lists=[{"rows": len(part.list_items), "next_pages": [canonical_url(url) for url in part.next_pages],
+                    "total_pages": part.total_pages, "total_records": part.total_records,
+                    "more_requests": _form_records(part.more_requests)} for part in reading.lists] or None)
         next_pages = {canonical_url(url) for url in reading.next_pages}
         links = self._tables[Link]
         for link in reading.links:
@@ -570,7 +578,15 @@ _PAGE_TABLES = ((Page, Page.url), (Link, Link.from_url), (ListItem, ListItem.pag
 # Page columns only a reading fills (None for an error or a document).
 _READING_COLUMNS = ("cms", "encoding", "title", "publish_date", "publish_date_source", "written_date", "doc_number",
                     "publisher", "index_number", "topic", "validity", "disclosure_mode", "total_pages", "total_records",
-                    "redirect_to", "breadcrumb", "more_requests")
+                    "redirect_to", "breadcrumb", "more_requests", "lists")
+
+
+def _form_records(requests: list[FormRequest]) -> list[dict]:
+    return [{"url": more.url, "formdata": dict(more.formdata)} for more in requests]
+
+
+def _form_requests(records: list[dict] | None) -> list[FormRequest]:
+    return [FormRequest(more["url"], dict(more["formdata"])) for more in records or ()]
 
 
 # Meta tag values up to this long are kept once per run (site name, column, type); longer ones
