@@ -19,9 +19,10 @@ from crawler.reading import PageReading
 _READER_SOURCES = ("reading", "attachments.py", "urls.py")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoredCopy:
-    """What an earlier run stored of one URL, as far as asking for it again needs."""
+    """What an earlier run stored of one URL, as far as asking for it again needs (one per page of
+    the earlier run is held for the whole crawl: slots keep it small)."""
 
     etag: str | None
     last_modified: str | None
