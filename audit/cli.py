@@ -1,12 +1,15 @@
 """The `govaudit` command: audit a portal, run the bundled demo, list rules, read one page."""
 from __future__ import annotations
 
+import functools
 import json
 import signal
 import sys
 import threading
+import traceback
 import urllib.error
 import urllib.request
+from contextlib import ExitStack
 from dataclasses import replace
 from datetime import date
 from importlib import resources
@@ -15,7 +18,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from audit.config import AuditConfig, ConfigError, load_config
+from audit.config import AuditConfig, ConfigError, check_notify, load_config
+from audit.logfile import command_log, write_line
+from audit.notify import RunNote, configured, send
 from reports.exports import FORMATS, BadFormat, parse_formats
 from reports.files import OutputError, check_writable
 from reports.masking import clean, for_terminal
@@ -135,6 +140,71 @@ def _audit_options(func):
     return func
 
 
+def _notify_option(_ctx, _param, value: str | None) -> str | None:
+    try:
+        return None if value is None else check_notify(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+# Where the notify hook finds what the command learnt (click's per-invocation meta).
+_NOTE = "govaudit.note"
+
+
+def _note(**fields) -> None:
+    """Record facts for the notify hook (nothing outside the unattended commands)."""
+    ctx = click.get_current_context(silent=True)
+    note = ctx.meta.get(_NOTE) if ctx is not None else None
+    if note is not None:
+        for name, value in fields.items():
+            setattr(note, name, value)
+
+
+def _unattended(command):
+    """--log-file, --verbose and --notify for the commands cron and systemd run: the log gets every
+    line printed (timed, masked), and the hook runs once the command's exit code is known."""
+    @click.option("--log-file", "log_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                  help="把输出和警告（带时间）追加到此文件，目录不存在时建立 / append output and warnings, "
+                       "time-stamped, to FILE.")
+    @click.option("--verbose", is_flag=True,
+                  help="更多细节：Scrapy 的 INFO 日志、每个抓取的页面（写入 --log-file，否则显示在终端）/ "
+                       "more detail: Scrapy INFO and every page fetched.")
+    @click.option("--notify", metavar="CMD|URL", callback=_notify_option,
+                  help="结束后运行的命令（环境变量 GOVAUDIT_EXIT 等）或接收 JSON 的 http(s) 地址；"
+                       "默认取配置 notify / command or webhook run after the audit.")
+    @click.option("--no-notify", is_flag=True, help="不运行配置中的通知 / skip the configured notify hook.")
+    @functools.wraps(command)
+    def run(*args, log_file, verbose, notify, no_notify, **kwargs):
+        note = RunNote(click.get_current_context().info_name)
+        click.get_current_context().meta[_NOTE] = note
+        with ExitStack() as stack:
+            try:
+                log = stack.enter_context(command_log(log_file, verbose))
+            except OSError as exc:
+                _fail_usage(f"无法写入日志文件 / cannot write the log file {log_file}: {exc.strerror or exc}")
+            write_line(log, f"—— govaudit {' '.join(sys.argv[1:])}")
+            code = 1  # what Python exits with on an error nothing caught
+            try:
+                command(*args, **kwargs)
+                code = EXIT_OK
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else EXIT_OK if exc.code is None else EXIT_DATABASE
+                raise
+            except KeyboardInterrupt:
+                code = 128 + signal.SIGINT
+                raise
+            except Exception:
+                write_line(log, f"内部错误 / internal error:\n{traceback.format_exc()}")
+                raise
+            finally:
+                write_line(log, f"—— 结束 / finished: 退出码 exit {code}")
+                target = None if no_notify else notify or configured(kwargs.get("config_path"))
+                if target is not None:
+                    for line in send(target, note.payload(code, log_file)):
+                        err.print(line)
+    return run
+
+
 def _with_overrides(config: AuditConfig, timeout: float | None, max_pages: int | None,
                     concurrency: int | None = None, delay: float | None = None) -> AuditConfig:
     crawl = config.crawl
@@ -162,6 +232,7 @@ def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: 
     except BadSiteURL as exc:
         _fail_usage(str(exc))
     _check_out(out_dir)
+    _note(url=url, out=str(out_dir.resolve()), quarter=Quarter.reported(as_of).label)
     err.print(f"开始检查 / auditing {url}（基准日 as-of {as_of.isoformat()}）")
     progress = None if quiet else CrawlProgress(err)
     try:
@@ -169,6 +240,7 @@ def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: 
                          progress=progress, report_config=report_config, formats=formats,
                          once_per_quarter=once_per_quarter, shared=shared)
     except QuarterTaken as exc:
+        _note(run_id=exc.run_id, summary=f"该季度已由检查 {exc.run_id} 检查或正在检查，本次未重复检查")
         click.echo(f"该季度已由检查 {exc.run_id} 检查或正在检查，本次不重复检查 / "
                    f"run {exc.run_id} has audited or is auditing this quarter")
         sys.exit(EXIT_OK)
@@ -198,7 +270,10 @@ def _report(outcome: AuditOutcome) -> int:
     for finding in outcome.findings:
         counts[finding.severity.value] = counts.get(finding.severity.value, 0) + 1
     summary = "，".join(f"{name} {n}" for name, n in counts.items()) or "无"
-    click.echo(f"检查完成：页面 {outcome.pages} 个，问题 {len(outcome.findings)} 个（{summary}）")
+    done = f"检查完成：页面 {outcome.pages} 个，问题 {len(outcome.findings)} 个（{summary}）"
+    click.echo(done)
+    _note(run_id=outcome.run_id, status=outcome.status, pages=outcome.pages, findings=len(outcome.findings),
+          severities=counts, summary=done if outcome.status != "unreachable" else f"网站无法访问；{done}")
     received = f"下载 {outcome.bytes_received / 1_000_000:.1f} MB"
     if outcome.pages_not_modified:
         received += f"，其中 {outcome.pages_not_modified} 个页面自上次检查以来未改变（服务器答复 304），沿用上次读取的内容"
@@ -245,6 +320,7 @@ def _queue(redis_url: str, prefix: str, lease: float | None = None):
 @_redis_options
 # Set by `govaudit worker` for the audits it runs: recorded on the run as a worker that took part.
 @click.option("--worker", "worker", hidden=True)
+@_unattended
 def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurrency, delay, quiet, formats, out_dir,
           redis_url, redis_prefix, worker):
     """检查一个政府网站 / audit the portal at URL (its host only).
@@ -500,6 +576,7 @@ def diff(run_a, run_b, db_url):
 @click.option("--format", "formats", metavar="LIST", default="html,json,xlsx,csv", show_default=True,
               help="输出格式 / output formats.")
 @click.option("--quiet", is_flag=True, help="不显示进度 / no progress display.")
+@_unattended
 def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, timeout, max_pages, formats, quiet):
     """季度检查 / audit the whole portal for a quarter into OUT/YYYYQn/, once.
 
@@ -526,6 +603,8 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
     out_dir = out_root / target.label
     done = find_run(store, url, None, target)
     if done is not None and not force:
+        _note(url=url, out=str(out_dir.resolve()), quarter=target.label, run_id=done.id, status=done.status,
+              summary=f"{target.label} 已检查完成（检查 {done.id}），本次未重复检查")
         click.echo(f"{target.label} 已检查完成（检查 {done.id}，基准日 {done.as_of}），不再重复检查；"
                    f"如需重新检查请加 --force / already done, use --force to audit again")
         expected = {"html": "bulletin.html", "json": "findings.json", "xlsx": "findings.xlsx", "csv": "findings.csv",
@@ -549,11 +628,16 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=False), metavar="FILE",
               help="YAML 配置文件.")
 @click.option("--at", "at", default="02:30", show_default=True, metavar="HH:MM", help="每天运行的时间 / time of day.")
-def schedule(url, print_units, out_root, db_url, config_path, at):
+@click.option("--log-file", "log_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="运行日志（默认 OUT/run-quarterly.log）/ the runs' log (default OUT/run-quarterly.log).")
+@click.option("--notify", metavar="CMD|URL", callback=_notify_option,
+              help="每次运行后的通知命令或 http(s) 地址 / command or webhook run after each run.")
+def schedule(url, print_units, out_root, db_url, config_path, at, log_file, notify):
     """定时季度检查 / print a crontab line and systemd units that run `run-quarterly` for URL.
 
     They fire daily on days 1-15 of January, April, July and October; run-quarterly does nothing
-    once the quarter is done, so a portal that was down is retried the next day.
+    once the quarter is done, so a portal that was down is retried the next day. The output and
+    log folders are created now, so the first run finds them.
     """
     import shutil
 
@@ -575,7 +659,13 @@ def schedule(url, print_units, out_root, db_url, config_path, at):
     program = str(executable) if executable.exists() else (shutil.which("govaudit") or "govaudit")
     db = db_url or f"sqlite:///{(workdir / 'govaudit.sqlite').resolve()}"
     config = Path(config_path).resolve() if config_path else None
-    plan = Schedule(program, url, out_root.resolve(), db, workdir, hour, minute, config)
+    log_file = (log_file or out_root / "run-quarterly.log").resolve()
+    for folder in (out_root, log_file.parent):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail_usage(f"无法建立目录 / cannot create {folder}: {exc.strerror or exc}")
+    plan = Schedule(program, url, out_root.resolve(), db, workdir, hour, minute, log_file, config, notify=notify)
     click.echo("# crontab -e")
     click.echo(plan.crontab())
     click.echo()
@@ -677,6 +767,7 @@ def sites_list(db_url):
 @click.option("--format", "formats", metavar="LIST", help="输出格式 / output formats.")
 @click.option("--force", is_flag=True, help="本季度已检查完成的网站也重新检查 / audit sites already done again.")
 @_redis_options
+@_unattended
 def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats, force, redis_url, redis_prefix):
     """检查全部登记的网站 / audit every registered site, one after another — or, with --redis,
     put every site in the queue the `govaudit worker` processes take from.
@@ -701,6 +792,13 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
         if value is not None:
             options += [flag, str(Path(value).resolve()) if flag == "--config" else str(value)]
     queue = _queue(redis_url, redis_prefix) if redis_url is not None else None
+    # The hook runs once, for all the sites; each site audited here logs into the same file.
+    options.append("--no-notify")
+    unattended = click.get_current_context().params
+    log_options = ["--verbose"] if unattended["verbose"] else []
+    if unattended["log_file"] is not None:
+        log_options += ["--log-file", str(unattended["log_file"].resolve())]
+    _note(out=str(out_root.resolve()), quarter=quarter.label)
     codes = []
     for site in found:
         folder = out_root / (site.site_id or str(site.id))
@@ -712,11 +810,13 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
             _enqueue(queue, site, quarter, options + ["--out", str(folder.resolve()), "--quiet"], as_of, force)
             continue
         click.echo(f"{site.name}：检查 {site.url} / auditing")
-        code = audit_site(site.url, folder, options + ["--db", store.db_url])
+        code = audit_site(site.url, folder, options + log_options + ["--db", store.db_url])
         status = {EXIT_OK: "完成", EXIT_UNREACHABLE: "网站无法访问"}.get(code, f"失败（退出码 {code}）")
         click.echo(f"{site.name}：{status}，输出 {folder}")
         codes.append(code)
     failed = any(code not in (EXIT_OK, EXIT_UNREACHABLE) for code in codes)
+    _note(summary=f"检查网站 {len(codes)} 个（共 {len(found)} 个）：完成 {codes.count(EXIT_OK)}，"
+                  f"无法访问 {codes.count(EXIT_UNREACHABLE)}，失败 {len(codes) - codes.count(EXIT_OK) - codes.count(EXIT_UNREACHABLE)}")
     sys.exit(1 if failed else EXIT_UNREACHABLE if EXIT_UNREACHABLE in codes else EXIT_OK)
 
 

@@ -8,16 +8,18 @@ import typing
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from crawler.columns import ColumnSpec, CrawlLimits, Evidence, normalise_anchor
 from rules import registered_rules
 from rules.base import RuleOptions
 from rules.settings import AuditConfig, ConfigError
 
-__all__ = ["AuditConfig", "ColumnSpec", "ConfigError", "CrawlLimits", "load_config", "normalise_anchor", "raw_config"]
+__all__ = ["AuditConfig", "ColumnSpec", "ConfigError", "CrawlLimits", "check_notify", "is_webhook", "load_config",
+           "normalise_anchor", "raw_config"]
 
 
 def _merge(base: dict, override: dict) -> dict:
@@ -99,6 +101,29 @@ class _Document(_Section):
     units: dict
     scoring: dict
     bulletin: dict
+    notify: str | None = None
+
+    @field_validator("notify")
+    @classmethod
+    def _notify(cls, value: str | None) -> str | None:
+        return None if value is None else check_notify(value)
+
+
+def is_webhook(target: str) -> bool:
+    return "://" in target.split(None, 1)[0]
+
+
+def check_notify(target: str) -> str:
+    """A notify hook (--notify, `notify:`): an http(s) URL to POST to, or a shell command; ValueError
+    for an empty one or a URL that is not http(s) with a host."""
+    target = target.strip()
+    if not target:
+        raise ValueError("通知不能为空 / the notify hook is empty")
+    if is_webhook(target):
+        parts = urlsplit(target)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"通知地址须为 http(s):// 网址 / a notify URL must be http(s) with a host: {target!r}")
+    return target
 
 
 def load_config(path: str | Path | None = None) -> AuditConfig:
@@ -128,7 +153,8 @@ def load_config(path: str | Path | None = None) -> AuditConfig:
                                required=spec.required, supplies=spec.supplies) for key, spec in document.columns.items())
     # What the run is judged by, rule options with their defaults included: a resumed run must
     # have been started under the same settings.
-    effective = {**document.model_dump(mode="json", exclude={"rules"}),
+    # The notify hook changes nothing judged: editing it does not make an interrupted run a new one.
+    effective = {**document.model_dump(mode="json", exclude={"rules", "notify"}),
                  "rules": {rule_id: (rule_settings.get(kind) or kind()).model_dump(mode="json")
                            for rule_id, kind in declared.items()}}
     fingerprint = hashlib.sha256(json.dumps(effective, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]

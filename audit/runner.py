@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import signal
@@ -13,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -25,6 +27,7 @@ from audit.store import Store, StoreError
 from audit.store.history import quarter_of, rows_of, same_series
 from audit.store.models import AuditRun
 from crawler.frontier import LEFT_STAT
+from crawler.items import FetchedPage
 from crawler.revalidate import reader_version
 from crawler.spiders.portal import PortalSpider
 from crawler.urls import canonical_url
@@ -40,6 +43,8 @@ from rules import Finding
 from rules.snapshot import SiteSnapshot
 
 INTERRUPTED = "interrupted"
+# One INFO line per page fetched: what `--verbose` shows (audit.logfile).
+pages_log = logging.getLogger("govaudit.crawl")
 
 
 class AuditInterrupted(Exception):
@@ -166,7 +171,8 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     settings.set("DOWNLOAD_DELAY", config.crawl.delay)
     if shared is not None:
         _share(settings, shared, run_id)
-    # Fetch failures are stored and reported as findings; Scrapy's own log would only repeat them.
+    # Fetch failures are stored and reported as findings; Scrapy's own log would only repeat them on the
+    # terminal. Its WARNING+ (INFO with --verbose) still reach a --log-file (audit.logfile).
     settings.set("LOG_LEVEL", "CRITICAL")
     # Unless it is in Redis, the queue of requests lives on disk (Scrapy's JOBDIR), one folder per run:
     # what a killed crawl left there is removed when the run resumes (it resumes from the store).
@@ -180,6 +186,7 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     crawler = process.create_crawler(PortalSpider)
     if progress is not None:
         progress.attach(crawler)
+    crawler.signals.connect(_log_page, signal=signals.item_scraped)
     # A re-audit asks for what the site's last audit stored conditionally: unchanged pages are not sent again.
     store.set_reader_version(run_id, reader_version())
     earlier = store.copies_source(run_id)
@@ -242,6 +249,11 @@ def _concluding(store: Store, run_id: int, shared: SharedCrawl | None) -> Iterat
             lock.release()
         except redis.exceptions.RedisError:
             pass  # expired or Redis gone: the lock frees itself
+
+
+def _log_page(item, response, spider) -> None:
+    if isinstance(item, FetchedPage):
+        pages_log.info("%s %s", item.error or item.status, item.url)
 
 
 def write_outputs(store: Store, run_id: int, site: SiteSnapshot, config: AuditConfig,

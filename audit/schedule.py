@@ -25,21 +25,25 @@ class Schedule:
     workdir: Path
     hour: int
     minute: int
+    log_file: Path
     config_path: Path | None = None
     formats: str = "html,json,xlsx,csv"
+    notify: str | None = None
 
     def command(self) -> list[str]:
         args = [self.executable, "run-quarterly", self.url, "--out", str(self.out_dir), "--db", self.db_url,
-                "--format", self.formats, "--quiet"]
+                "--format", self.formats, "--quiet", "--log-file", str(self.log_file)]
         if self.config_path is not None:
             args += ["--config", str(self.config_path)]
+        if self.notify is not None:
+            args += ["--notify", self.notify]
         return args
 
     def crontab(self) -> str:
-        """One crontab line; % is special in crontab and is escaped."""
+        """One crontab line; % is special in crontab and is escaped. Everything printed is in the
+        --log-file; stderr (errors, 网站无法访问) is left to cron, which mails it to MAILTO."""
         command = " ".join(shlex.quote(arg) for arg in self.command())
-        log = shlex.quote(str(self.out_dir / "run-quarterly.log"))
-        line = f"cd {shlex.quote(str(self.workdir))} && {command} >> {log} 2>&1"
+        line = f"cd {shlex.quote(str(self.workdir))} && {command} > /dev/null"
         return f"{self.minute} {self.hour} {CRON_DAYS} {CRON_MONTHS} * {line.replace('%', chr(92) + '%')}"
 
     def service(self) -> str:
@@ -49,13 +53,14 @@ class Schedule:
             "[Unit]\n"
             "Description=govaudit 季度政府网站检查 (quarterly portal audit)\n"
             "Wants=network-online.target\n"
-            "After=network-online.target\n\n"
+            "After=network-online.target\n"
+            # Exit 3 (unreachable; its bulletin is still written) fails the unit like any other error.
+            "# 检查失败（含网站无法访问，退出码 3）时报警 / alert on failure:\n"
+            "# OnFailure=alert-mail@%n.service\n\n"
             "[Service]\n"
             "Type=oneshot\n"
             f"WorkingDirectory={_systemd_quote(str(self.workdir))}\n"
             f"ExecStart={command}\n"
-            # Exit 3 (portal unreachable) is recorded in the bulletin; the timer retries the next day.
-            "SuccessExitStatus=3\n"
         )
 
     def timer(self) -> str:
