@@ -205,6 +205,12 @@ def _unattended(command):
     return run
 
 
+def _screenshots_option(func):
+    return click.option("--screenshots", is_flag=True,
+                        help="为每个问题页面生成截图放在附件1中（需要 Chromium，渲染保存的页面副本，不联网）/ "
+                             "a thumbnail of each problem page, rendered offline from its kept copy.")(func)
+
+
 def _with_overrides(config: AuditConfig, timeout: float | None, max_pages: int | None,
                     concurrency: int | None = None, delay: float | None = None) -> AuditConfig:
     crawl = config.crawl
@@ -222,7 +228,7 @@ def _with_overrides(config: AuditConfig, timeout: float | None, max_pages: int |
 def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: Store, out_dir: Path,
          quiet: bool, report_config: ReportConfig | None = None,
          formats: tuple[str, ...] = ("html", "json"), once_per_quarter: bool = False,
-         shared: SharedCrawl | None = None) -> AuditOutcome:
+         shared: SharedCrawl | None = None, screenshots: bool = False) -> AuditOutcome:
     audited = [spec.key for spec in config.columns if spec.required]
     if column is not None and column not in audited:
         keys = ", ".join(audited)
@@ -238,7 +244,7 @@ def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: 
     try:
         return run_audit(url, as_of=as_of, column=column, store=store, config=config, out_dir=out_dir,
                          progress=progress, report_config=report_config, formats=formats,
-                         once_per_quarter=once_per_quarter, shared=shared)
+                         once_per_quarter=once_per_quarter, shared=shared, screenshots=screenshots)
     except QuarterTaken as exc:
         _note(run_id=exc.run_id, summary=f"该季度已由检查 {exc.run_id} 检查或正在检查，本次未重复检查")
         click.echo(f"该季度已由检查 {exc.run_id} 检查或正在检查，本次不重复检查 / "
@@ -321,8 +327,9 @@ def _queue(redis_url: str, prefix: str, lease: float | None = None):
 # Set by `govaudit worker` for the audits it runs: recorded on the run as a worker that took part.
 @click.option("--worker", "worker", hidden=True)
 @_unattended
+@_screenshots_option
 def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurrency, delay, quiet, formats, out_dir,
-          redis_url, redis_prefix, worker):
+          redis_url, redis_prefix, worker, screenshots):
     """检查一个政府网站 / audit the portal at URL (its host only).
 
     Exit status: 0 audit done (with or without findings), 1 database write failure, 2 bad arguments
@@ -338,7 +345,7 @@ def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurren
         _queue(redis_url, redis_prefix)
         shared = SharedCrawl(redis_url, redis_prefix, worker)
     outcome = _run(url, as_of or date.today(), column, config, store, out_dir, quiet, report_config, formats,
-                   shared=shared)
+                   shared=shared, screenshots=screenshots)
     sys.exit(_report(outcome))
 
 
@@ -577,7 +584,9 @@ def diff(run_a, run_b, db_url):
               help="输出格式 / output formats.")
 @click.option("--quiet", is_flag=True, help="不显示进度 / no progress display.")
 @_unattended
-def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, timeout, max_pages, formats, quiet):
+@_screenshots_option
+def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, timeout, max_pages, formats, quiet,
+                  screenshots):
     """季度检查 / audit the whole portal for a quarter into OUT/YYYYQn/, once.
 
     A quarter with a finished run is not audited again unless --force (its outputs are written
@@ -611,11 +620,12 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
                     "pdf": "bulletin.pdf", "docx": "bulletin.docx"}
         if any(not (out_dir / expected[kind]).exists() for kind in formats):
             try:
-                _print_outputs(render_stored(store, done.id, config, report_config, out_dir, formats))
+                _print_outputs(render_stored(store, done.id, config, report_config, out_dir, formats, screenshots))
             except OutputError as exc:
                 _fail_output(exc)
         sys.exit(EXIT_OK)
-    outcome = _run(url, as_of, None, config, store, out_dir, quiet, report_config, formats, once_per_quarter=not force)
+    outcome = _run(url, as_of, None, config, store, out_dir, quiet, report_config, formats, once_per_quarter=not force,
+                   screenshots=screenshots)
     sys.exit(_report(outcome))
 
 
@@ -878,7 +888,8 @@ def worker(db_url, redis_url, redis_prefix, until_idle, name, lease):
 @click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE", help="YAML 配置文件.")
 @click.option("--format", "formats", metavar="LIST", help="输出格式（html,json…）/ output formats.")
-def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, formats):
+@_screenshots_option
+def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, formats, screenshots):
     """从数据库生成报告 / write the outputs of a stored run (RUN_ID), or the combined bulletin (--all).
 
     --all writes combined.html (every registered site: score, 合格/不合格, 单项否决 reasons,
@@ -895,7 +906,7 @@ def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, forma
             store.run(run_id)
         except StoreError as exc:
             _fail_usage(str(exc))
-        _print_outputs(render_stored(store, run_id, config, report_config, out_dir, formats))
+        _print_outputs(render_stored(store, run_id, config, report_config, out_dir, formats, screenshots))
         return
     from audit.store.sites import registered_sites
     from reports.combined import build_combined

@@ -33,10 +33,12 @@ from crawler.spiders.portal import PortalSpider
 from crawler.urls import canonical_url
 from reports.config import ReportConfig, load_report_config
 from reports.data import ReportRow, build_bulletin
+from reports.evidence import write_copies
 from reports.exports import DEFAULT_FORMATS, write_csv, write_json, write_xlsx
 from reports.files import check_writable, write_text
 from reports.pdf import print_pdf
 from reports.render import render_bulletin
+from reports.screenshots import with_thumbnails
 from reports.word import write_docx
 from reports.summary import ColumnSummary, summarise_columns
 from rules import Finding
@@ -258,12 +260,15 @@ def _log_page(item, response, spider) -> None:
 
 def write_outputs(store: Store, run_id: int, site: SiteSnapshot, config: AuditConfig,
                   report_config: ReportConfig, out_dir: Path,
-                  formats: tuple[str, ...] = DEFAULT_FORMATS) -> dict[str, Path]:
+                  formats: tuple[str, ...] = DEFAULT_FORMATS, screenshots: bool = False) -> dict[str, Path]:
     """Write the run's bulletin and 问题清单 in each of `formats` into `out_dir`, each file whole or not
-    at all (reports.files); OutputError when one cannot be written."""
+    at all (reports.files), with the kept copy of every problem page in out_dir/evidence/ (and its
+    thumbnail in the annex with `screenshots`); OutputError when one cannot be written."""
     check_writable(out_dir)
     run = store.run(run_id)
-    data = build_bulletin(store, run, site, config, report_config)
+    data = write_copies(store, build_bulletin(store, run, site, config, report_config), out_dir)
+    if screenshots:
+        data = with_thumbnails(data, out_dir)
     written: dict[str, Path] = {}
     if "json" in formats:
         written["json"] = write_json(out_dir / "findings.json", list(data.findings))
@@ -306,15 +311,16 @@ def find_finding(store: Store, fingerprint: str, config: AuditConfig,
 
 
 def render_stored(store: Store, run_id: int, config: AuditConfig, report_config: ReportConfig, out_dir: Path,
-                  formats: tuple[str, ...] = DEFAULT_FORMATS) -> dict[str, Path]:
+                  formats: tuple[str, ...] = DEFAULT_FORMATS, screenshots: bool = False) -> dict[str, Path]:
     """Write the outputs of a run already in the store (no crawl)."""
-    return write_outputs(store, run_id, store.snapshot(run_id, config), config, report_config, out_dir, formats)
+    return write_outputs(store, run_id, store.snapshot(run_id, config), config, report_config, out_dir, formats,
+                         screenshots)
 
 
 def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, config: AuditConfig,
               out_dir: Path, progress: CrawlProgress | None = None, report_config: ReportConfig | None = None,
               formats: tuple[str, ...] = DEFAULT_FORMATS, once_per_quarter: bool = False,
-              shared: SharedCrawl | None = None) -> AuditOutcome:
+              shared: SharedCrawl | None = None, screenshots: bool = False) -> AuditOutcome:
     """Crawl, judge and write the outputs. With once_per_quarter (run-quarterly), QuarterTaken when
     another process audits or audited the same site for the same quarter; with `shared`, also when
     another process took the run over and concludes it."""
@@ -349,7 +355,7 @@ def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, c
             store.finish_run(run_id, INTERRUPTED)
             raise
         columns = summarise_columns(site)
-        outputs = write_outputs(store, run_id, site, config, report_config, out_dir, formats)
+        outputs = write_outputs(store, run_id, site, config, report_config, out_dir, formats, screenshots)
     run = store.run(run_id)
     return AuditOutcome(run_id, run.status, findings, columns, len(site.pages), outputs.get("json"),
                         outputs.get("html"), outputs, run.bytes_received or 0, store.not_modified_count(run_id),

@@ -25,6 +25,8 @@ class FetchedPage:
     # The answer's validators, for the next audit's conditional requests (crawler.revalidate).
     etag: str | None = None
     last_modified: str | None = None
+    # An HTML page's body as received, zlib-compressed (the kept copy of the page; None otherwise).
+    body: bytes | None = None
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,10 @@ class ReportRow:
     fetched_at: str = ""      # when the run fetched (or checked) the page, YYYY-MM-DD HH:MM
     page_title: str = ""
     fingerprint: str = ""
+    # The kept copy of the page, relative to the bulletin (evidence/page-….html), "" when none was
+    # stored; the page's thumbnail as a PNG data: URI with --screenshots (reports.evidence).
+    kept_copy: str = ""
+    thumbnail: str = ""
 
     @property
     def units_text(self) -> str:

@@ -39,9 +39,10 @@ def parse_formats(value: str | None) -> tuple[str, ...]:
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("序号", 6), ("责任单位", 22), ("归属依据", 12), ("栏目", 22), ("页面地址", 48), ("问题", 20),
     ("问题描述", 50), ("证据", 50), ("指标", 16), ("性质", 10), ("整改状态", 10), ("首次发现", 10), ("规则", 18),
-    ("整改期限", 12), ("抓取时间", 17), ("页面标题", 36), ("问题指纹", 18),
+    ("整改期限", 12), ("抓取时间", 17), ("页面标题", 36), ("问题指纹", 18), ("页面副本", 34),
 )
 _URL_COLUMN = 5
+_COPY_COLUMN = len(COLUMNS)
 _LINK_FONT = Font(color="0563C1", underline="single")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,7 +51,8 @@ def _values(row: ReportRow) -> list:
     """A row's cells as exported: personal data masked, control characters gone (reports.masking)."""
     return clean([row.number, row.units_text, row.unit_source, row.column_name, row.url, row.problem, row.message,
                   row.evidence, row.indicator, row.severity, row.state, row.first_seen, row.rule,
-                  row.deadline.isoformat() if row.deadline else "", row.fetched_at, row.page_title, row.fingerprint])
+                  row.deadline.isoformat() if row.deadline else "", row.fetched_at, row.page_title, row.fingerprint,
+                  row.kept_copy])
 
 
 def write_json(path: Path, rows: list[FindingRow]) -> Path:
@@ -121,6 +123,11 @@ def _fill_sheet(sheet, rows: list[ReportRow], title: str) -> None:
         if isinstance(link.value, str) and urlsplit(link.value).scheme in ("http", "https"):
             link.hyperlink = link.value
             link.font = _LINK_FONT
+        kept = sheet.cell(row=sheet.max_row, column=_COPY_COLUMN)
+        if kept.value:
+            # Relative to the workbook: the evidence folder is written beside it.
+            kept.hyperlink = kept.value
+            kept.font = _LINK_FONT
     for index, (_, width) in enumerate(COLUMNS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"

@@ -27,6 +27,15 @@ def find_chromium() -> str | None:
     return next((found for found in map(shutil.which, BROWSERS) if found), None)
 
 
+def headless_flags(profile: str) -> list[str]:
+    """Chromium without a window, a profile of its own, and none of its background fetching."""
+    flags = ["--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--disable-extensions", f"--user-data-dir={profile}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox
+    return flags
+
+
 def print_pdf(html_path: Path, pdf_path: Path) -> Path:
     """Print `html_path` to `pdf_path` (written beside and renamed, so a failed print leaves no
     half-written PDF)."""
@@ -36,11 +45,7 @@ def print_pdf(html_path: Path, pdf_path: Path) -> Path:
                        "Chromium is needed for --format pdf")
     partial = pdf_path.with_name(f".{pdf_path.name}.partial")
     with tempfile.TemporaryDirectory(prefix="govaudit-chromium-") as profile:
-        flags = ["--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-extensions",
-                 f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={partial}"]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            flags.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox
+        flags = [*headless_flags(profile), "--no-pdf-header-footer", f"--print-to-pdf={partial}"]
         try:
             done = subprocess.run([chromium, *flags, html_path.resolve().as_uri()], capture_output=True,
                                   text=True, timeout=PRINT_TIMEOUT)

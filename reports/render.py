@@ -62,9 +62,16 @@ def points(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+class ImageData(str):
+    """A data: URI of an image govaudit made itself (a page thumbnail): printed as it is, since its
+    base64 is no crawled text and masking could only break it."""
+
+
 def _shown(value):
     """Every value a template prints — text or attribute, a href included — cleaned on its way out
     (reports.masking), whether or not the template remembered the mask filter."""
+    if isinstance(value, ImageData):
+        return value
     if isinstance(value, Markup):
         return Markup(clean(str(value)))
     return clean(value) if isinstance(value, str) else value
@@ -89,6 +96,12 @@ def render_bulletin(data: BulletinData) -> str:
     """The 季度通报 of a whole-portal run, or the column report of a one-column run."""
     template = "column_report.html" if data.scope else "bulletin.html"
     return _environment().get_template(template).render(d=data)
+
+
+def render_kept_copy(view) -> str:
+    """The kept copy of a page a finding points at (a reports.evidence.CopyView): its sanitised, masked
+    body under a banner saying what it is."""
+    return _environment().get_template("kept_copy.html").render(c=view, body=Markup(view.body))
 
 
 def render_combined(data: CombinedBulletin) -> str:

@@ -52,6 +52,10 @@ def _cell_text(element) -> str:
     """A table cell's text with its <br> as line breaks."""
     parts = [element.text or ""]
     for child in element:
+        if "kept" in (child.get("class") or "").split():
+            # The kept copy lives beside bulletin.html; a Word draft has no folder to link it in.
+            parts.append(child.tail or "")
+            continue
         parts.append("\n" if child.tag == "br" else _cell_text(child))
         parts.append(child.tail or "")
     return "".join(parts).strip()

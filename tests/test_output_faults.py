@@ -2,6 +2,7 @@
 disk on the output folder (a real 1 MB tmpfs) gives one line and exit 4 — not the database's exit 1 —
 and leaves the previous outputs byte for byte; a write cut short never leaves a partial file."""
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -53,7 +54,7 @@ def test_a_full_output_disk_keeps_the_previous_outputs(tmp_path):
                   'cmp -s "$DISK/out/findings.json" "$SAVED/findings.json" && '
                   'cmp -s "$DISK/out/findings.xlsx" "$SAVED/findings.xlsx" && '
                   'cmp -s "$DISK/out/findings.csv" "$SAVED/findings.csv" && echo same > "$DISK/../same"; '
-                  'ls -A "$DISK/out" > "$DISK/../listing"')
+                  'ls -A "$DISK/out" > "$DISK/../listing"; ls -A "$DISK/out/evidence" > "$DISK/../kept"')
         done = subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", *audit], capture_output=True, text=True,
                               timeout=600, env={"DISK": str(mount), "SAVED": str(saved), "PATH": "/usr/bin:/bin",
                                                 "PYTHONPATH": os.environ.get("PYTHONPATH", "")})
@@ -63,7 +64,10 @@ def test_a_full_output_disk_keeps_the_previous_outputs(tmp_path):
     stderr = (tmp_path / "stderr").read_text()
     assert "磁盘空间不足" in stderr and "Traceback" not in stderr
     assert (tmp_path / "same").exists(), "the earlier outputs were changed"
-    assert sorted((tmp_path / "listing").read_text().split()) == sorted(OUTPUTS)  # no temporary file left
+    # No temporary file left, beside the outputs or among the kept copies of the pages (evidence/).
+    assert sorted((tmp_path / "listing").read_text().split()) == sorted((*OUTPUTS, "evidence"))
+    kept = (tmp_path / "kept").read_text().split()
+    assert kept and all(re.fullmatch(r"page-[0-9a-f]{12}\.html", name) for name in kept)
 
 
 def test_a_write_cut_short_leaves_the_old_file(tmp_path):

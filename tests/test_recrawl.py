@@ -41,6 +41,10 @@ def test_a_re_audit_of_an_unchanged_portal_transfers_little_and_finds_the_same(t
     (first_run, first_bytes), (second_run, second_bytes), _ = _runs(tmp_path)
     assert second_bytes <= 0.3 * first_bytes, (first_bytes, second_bytes)
     assert len(first_findings) > 10 and _judged(second_findings) == _judged(first_findings)
+    # The kept bodies came over with the pages: each problem page has its offline copy again.
+    kept = {f["fingerprint"]: f["kept_copy"] for f in first_findings}
+    assert sum(map(bool, kept.values())) > 10 and {f["fingerprint"]: f["kept_copy"] for f in second_findings} == kept
+    assert all((tmp_path / "again" / f["kept_copy"]).is_file() for f in second_findings if f["kept_copy"])
     # Every page and document came back 304 and was taken over from the first audit, as read then.
     first_pages, second_pages = _pages(tmp_path, first_run), _pages(tmp_path, second_run)
     assert {url: title for url, (_, title) in second_pages.items()} == \

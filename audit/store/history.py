@@ -100,6 +100,8 @@ class FindingRow:
     fetched_at: str = ""
     title: str = ""
     deadline: str = ""
+    # The kept copy of the page (evidence/page-….html beside the bulletin), set by the reports.
+    kept_copy: str = ""
 
     def to_json(self) -> dict:
         """The findings.json contract ({rule, url, column, severity, message, evidence}) plus history."""
@@ -107,7 +109,7 @@ class FindingRow:
                 "message": self.message, "evidence": self.evidence, "fingerprint": self.fingerprint,
                 "units": list(self.units), "indicator": self.indicator, "state": self.state,
                 "first_seen": self.first_seen, "membership": self.membership, "fetched_at": self.fetched_at,
-                "title": self.title, "deadline": self.deadline}
+                "title": self.title, "deadline": self.deadline, "kept_copy": self.kept_copy or None}
 
 
 def rows_of(store: Store, run: AuditRun) -> list[FindingRow]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 URL = String(2048)
@@ -106,6 +106,20 @@ class Page(Base):
     last_modified: Mapped[str | None] = mapped_column(String(64))
     # True: the server answered 304 Not Modified and the copy an earlier run stored was reused.
     not_modified: Mapped[bool | None]
+
+
+class PageBody(Base):
+    """An HTML page's body as fetched (zlib-compressed bytes), kept so that the page a finding points
+    at can be shown as it was (reports.evidence) when the site has changed or denies it. A table of its
+    own, so reading pages never loads bodies."""
+
+    __tablename__ = "page_body"
+    __table_args__ = (UniqueConstraint("run_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"), index=True)
+    url: Mapped[str] = mapped_column(URL)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class LinkCheck(Base):

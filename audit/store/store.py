@@ -6,6 +6,7 @@ import os
 import re
 import socket
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from audit.store.registers import load_registers
 from audit.store.schema import SchemaError
 from audit.store.schema import upgrade as upgrade_schema
 from audit.store.models import (AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, HiddenLinkRecord, Link,
-                                LinkCheck, ListItem, ListRead, Page)
+                                LinkCheck, ListItem, ListRead, Page, PageBody)
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
 from crawler.reading import Crumb, DatedValue, FormRequest, LinkRef, ListEntry, PageList, PageReading
 from crawler.reading.model import HiddenLink
@@ -261,7 +262,7 @@ class Store:
         """Remove what the run stored of `url` before it is stored again."""
         if (run_id, url) in self._rows.urls:
             self._write_rows(session)  # refetched within the batch: the earlier rows go in to be replaced
-        # One lookup instead of four deletes: most URLs are stored once.
+        # One lookup instead of five deletes: most URLs are stored once.
         if session.scalar(select(Page.id).where(Page.run_id == run_id, Page.url == url)) is not None:
             # Not matched against the objects of a batch's session (that cost grows with the batch).
             unsynchronised = {"synchronize_session": False}
@@ -421,6 +422,26 @@ class Store:
                 select(Page.url, Page.fetched_at, Page.title).where(Page.run_id == run_id)))
             return seen
 
+    def kept_pages(self, run_id: int, urls: Iterable[str]) -> dict[str, KeptPage]:
+        """What the run stored of each of `urls` that it fetched: the body as fetched (decompressed)
+        for HTML pages, the text read out of attachments, with the fetch's time, title and encoding."""
+        wanted = list(dict.fromkeys(urls))
+        kept: dict[str, KeptPage] = {}
+        with self._sessions() as session:
+            for start in range(0, len(wanted), 500):
+                batch = wanted[start:start + 500]
+                bodies = dict(session.execute(select(PageBody.url, PageBody.body)
+                                              .where(PageBody.run_id == run_id, PageBody.url.in_(batch))).all())
+                for url, fetched_at, title, encoding, content_type, text, truncated in session.execute(
+                        select(Page.url, Page.fetched_at, Page.title, Page.encoding, Page.content_type, Page.text,
+                               Page.truncated).where(Page.run_id == run_id, Page.url.in_(batch))):
+                    body = zlib.decompress(bodies[url]) if url in bodies else None
+                    if body is None and (text is None or _is_html(content_type)):
+                        continue  # an error page, or an HTML page stored before bodies were kept
+                    kept[url] = KeptPage(url, fetched_at, title, encoding, body, None if body else text,
+                                         truncated)
+        return kept
+
     def finding_counts(self) -> dict[int, int]:
         """Number of stored findings of every run."""
         counts: dict[int, int] = {}
@@ -517,7 +538,8 @@ class _PageRows:
 
     def __init__(self):
         self.urls: set[tuple[int, str]] = set()
-        self._tables: dict[type[Base], list[dict]] = {Page: [], Link: [], ListItem: [], HiddenLinkRecord: []}
+        self._tables: dict[type[Base], list[dict]] = {Page: [], PageBody: [], Link: [], ListItem: [],
+                                                      HiddenLinkRecord: []}
 
     def take(self) -> list[tuple[type[Base], list[dict]]]:
         """The rows waiting, table by table (pages first); the buffer is left empty."""
@@ -533,6 +555,8 @@ class _PageRows:
                     meta_tags={}, text=fetched.attachment_text, truncated=fetched.truncated, unread=fetched.unread,
                     etag=fetched.etag, last_modified=fetched.last_modified, is_list=False, empty_notice=False, **dict.fromkeys(_READING_COLUMNS))
         self._tables[Page].append(page)
+        if fetched.body is not None:
+            self._tables[PageBody].append(dict(run_id=run_id, url=fetched.url, body=fetched.body))
         reading = fetched.reading
         if reading is None:
             return
@@ -572,7 +596,7 @@ class _PageRows:
 
 
 # The tables holding what was stored of a page, each with the column naming the page.
-_PAGE_TABLES = ((Page, Page.url), (Link, Link.from_url), (ListItem, ListItem.page_url),
+_PAGE_TABLES = ((Page, Page.url), (PageBody, PageBody.url), (Link, Link.from_url), (ListItem, ListItem.page_url),
                 (HiddenLinkRecord, HiddenLinkRecord.page_url))
 
 # Page columns only a reading fills (None for an error or a document).
@@ -597,6 +621,19 @@ _SHARED_VALUE_CHARS = 64
 def _shared(shared: dict, value):
     """One object for equal values across the snapshot's rows."""
     return shared.setdefault(value, value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A page as the run fetched it: the HTML body, or the text read out of an attachment."""
+
+    url: str
+    fetched_at: datetime
+    title: str | None
+    encoding: str | None
+    body: bytes | None
+    text: str | None
+    truncated: bool
 
 
 @dataclass(frozen=True)

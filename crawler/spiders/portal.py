@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import threading
+import zlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from typing import Protocol
@@ -297,8 +298,11 @@ class PortalSpider(scrapy.Spider):
             outcome = await run_in_thread(self.readers.run, read_page, response.body, response.url,
                                           content_type=content_type)
             reading = outcome.value
+            # The body is kept (compressed) for the copy of the page a report shows as evidence.
+            kept = await run_in_thread(zlib.compress, response.body)
             yield FetchedPage(url, response.url, response.status, content_type, None, reading,
-                              truncated=bool(meta.get("truncated")), unread=outcome.unread, **_validators(response))
+                              truncated=bool(meta.get("truncated")), unread=outcome.unread, body=kept,
+                              **_validators(response))
             if reading is None:
                 return
         if meta["role"] == PageRole.HOME:

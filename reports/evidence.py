@@ -1,0 +1,130 @@
+"""The kept copy of each page a finding points at (issue 12 "evidence a clerk can defend"): the body
+the run stored, written beside the bulletin as evidence/page-<hash>.html so the page can be opened
+offline as it was when a unit replies "we never had that problem".
+
+A copy is as safe as every other output: crawled markup goes through an allowlist sanitiser (nh3:
+no script, style, iframe, object, form, image or event handler survives; links are made absolute to
+the original site and carry no referrer), every text node and attribute is masked (reports.masking),
+and the document forbids everything else by its Content-Security-Policy, so opening it runs nothing
+and fetches nothing. Attachments keep only the text read out of them, never the file itself.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import lxml.html
+import nh3
+
+from audit.store import Store
+from audit.store.store import KeptPage
+from reports.data import BulletinData, ReportRow
+from reports.files import OutputError, describe, write_text
+from reports.masking import clean, mask_personal
+from reports.render import render_kept_copy
+
+FOLDER = "evidence"
+# The names govaudit writes into the folder (a stale one of these is removed, nothing else).
+_OWN_FILE = re.compile(r"page-[0-9a-f]{12}\.(?:html|png)")
+
+# What may stay of a crawled page: text structure, tables and links. Images, frames, embeds,
+# forms and media would fetch something or run something, so they go, with their content where
+# the content is code (script, style) or a fallback (noscript, iframe, object).
+_TAGS = frozenset(nh3.ALLOWED_TAGS) - {"img", "area", "map"}
+_DROPPED_WITH_CONTENT = frozenset({"script", "style", "title", "head", "noscript", "template", "iframe", "object",
+                                   "embed", "svg", "math", "textarea", "select", "button", "video", "audio",
+                                   "canvas", "applet", "frameset", "frame"})
+_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"},
+               "ol": {"start"}, "col": {"span"}, "colgroup": {"span"}}
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+
+
+@dataclass(frozen=True)
+class CopyView:
+    """What the kept-copy template shows."""
+
+    url: str
+    fetched_at: str
+    title: str
+    body: str               # sanitised, masked HTML (empty for an attachment)
+    text: str               # an attachment's text, or a page's text when its markup could not be kept
+    attachment: bool
+    truncated: bool
+    problems: tuple[ReportRow, ...]
+
+
+def copy_name(url: str) -> str:
+    """evidence/page-<12 hex>.html: one copy per page, whatever number of findings point at it."""
+    return f"{FOLDER}/page-{hashlib.sha1(url.encode('utf-8')).hexdigest()[:12]}.html"
+
+
+def _decode(page: KeptPage) -> str:
+    try:
+        return page.body.decode(page.encoding or "utf-8", errors="replace")
+    except LookupError:
+        return page.body.decode("utf-8", errors="replace")
+
+
+def _mask_tree(tree) -> None:
+    for element in tree.iter():
+        if isinstance(element.tag, str):
+            element.text = clean(element.text) if element.text else element.text
+            for name, value in element.attrib.items():
+                element.set(name, clean(value))
+        element.tail = clean(element.tail) if element.tail else element.tail
+
+
+def sanitise(html: str, base_url: str) -> tuple[str, str]:
+    """A crawled page's markup as a copy may show it: (sanitised, masked HTML, ""), or ("", the page's
+    masked text) when a number survives the masking of single text nodes (split by tags: 5326<b>25…)."""
+    cleaned = nh3.clean(html, tags=set(_TAGS), clean_content_tags=set(_DROPPED_WITH_CONTENT),
+                        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+                        url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow",
+                        url_relative=("rewrite_with_base", base_url), strip_comments=True)
+    if not cleaned.strip():
+        return "", ""
+    tree = lxml.html.fragment_fromstring(cleaned, create_parent="div", parser=_PARSER)
+    _mask_tree(tree)
+    text = tree.text_content()
+    if mask_personal(text) != text:
+        return "", mask_personal(text)
+    return lxml.html.tostring(tree, encoding="unicode", method="html"), ""
+
+
+def copy_view(page: KeptPage, problems: tuple[ReportRow, ...]) -> CopyView:
+    body, text = (sanitise(_decode(page), page.url) if page.body is not None else ("", page.text or ""))
+    return CopyView(url=page.url, fetched_at=page.fetched_at.isoformat(sep=" ", timespec="seconds"),
+                    title=page.title or "", body=body, text=text, attachment=page.body is None,
+                    truncated=page.truncated, problems=problems)
+
+
+def write_copies(store: Store, data: BulletinData, out_dir: Path) -> BulletinData:
+    """Write the kept copy of every page a finding of `data` points at into out_dir/evidence/, and
+    return `data` with each finding's copy (relative path) set; stale copies of earlier runs written to
+    the same folder are removed."""
+    rows_by_url: dict[str, list[ReportRow]] = {}
+    for row in data.rows:
+        rows_by_url.setdefault(row.url, []).append(row)
+    kept = store.kept_pages(data.run_id, [*rows_by_url, *(row.url for row in data.findings)])
+    folder = out_dir / FOLDER
+    names = {url: copy_name(url) for url in kept}
+    if names:
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"无法写入 / cannot write {folder}: {describe(exc)}") from exc
+    for url, page in kept.items():
+        write_text(out_dir / names[url], render_kept_copy(copy_view(page, tuple(rows_by_url.get(url, ())))))
+    _remove_stale(folder, {Path(name).name for name in names.values()})
+    return replace(data, rows=tuple(replace(row, kept_copy=names.get(row.url, "")) for row in data.rows),
+                   findings=tuple(replace(row, kept_copy=names.get(row.url, "")) for row in data.findings))
+
+
+def _remove_stale(folder: Path, current: set[str]) -> None:
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if _OWN_FILE.fullmatch(path.name) and path.stem + ".html" not in current:
+            path.unlink(missing_ok=True)
