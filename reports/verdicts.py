@@ -125,6 +125,8 @@ def _column_verdict(site: SiteSnapshot, spec: RuleSpec, facts: _ColumnFacts, fai
     if not home_ok:
         return UNCHECKED, _HOME_FAILED
     if spec.id == "column.missing":
+        if not facts.found and site.unread_near_home(site.config.crawl.max_clicks):
+            return INCOMPLETE, "首页附近的页面未能全部读取（达到抓取上限等），无法确认栏目是否存在"
         return PASS, ""
     if not facts.found:
         return UNCHECKED, "未找到该栏目"

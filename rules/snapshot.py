@@ -264,6 +264,13 @@ class SiteSnapshot:
             self._clicks = dist
         return self._clicks
 
+    def unread_near_home(self, max_clicks: int) -> list[str]:
+        """On-site pages fewer than `max_clicks` clicks from home that the run neither fetched nor
+        checked (the page cap stopped the crawl, robots.txt kept it out): a column they link to
+        could lie within reach unseen."""
+        return sorted(url for url, clicks in self.clicks().items()
+                      if clicks < max_clicks and url not in self.pages and url not in self.checks)
+
     def target_failure(self, url: str) -> str | None:
         """Why a link target did not work ("" when it did; None when it was neither fetched nor checked)."""
         page = self.pages.get(url)

@@ -42,6 +42,10 @@ def test_a_capped_crawl_says_what_it_read_and_what_it_left(tmp_path):
     bulletin = (result.out_dir / "bulletin.html").read_text("utf-8")
     overview = re.search(r"<h2>一、总体情况</h2>(.*?)<h3>", bulletin, re.S).group(1)
     assert note in overview
+    # The columns may be linked from the news pages left unread: not 缺失, but 未能完整检查.
+    assert result.of("column.missing") == []
+    matrix = bulletin[bulletin.index("必设栏目缺失"):]
+    assert "未能完整检查" in matrix[:matrix.index("</tr>")]
 
 
 def test_a_crawl_that_ran_to_its_end_says_nothing_of_a_cap(tmp_path):
@@ -53,6 +57,8 @@ def test_a_crawl_that_ran_to_its_end_says_nothing_of_a_cap(tmp_path):
         assert conn.execute("select count(*) from page").fetchone()[0] == 41
     assert "抓取上限" not in result.stdout
     assert "抓取上限" not in (result.out_dir / "bulletin.html").read_text("utf-8")
+    # Every page near home was read and none links a required column: all five are missing.
+    assert len(result.of("column.missing")) == 5
 
 
 def test_every_request_the_spider_makes_can_wait_on_disk():
