@@ -85,6 +85,15 @@ class MaskedScrapyLog:
             handler.addFilter(MASKING)
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes: the live progress display redirects it
+    and prints the record above itself."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 class _Tee(io.TextIOBase):
     """A stream that also copies each complete line written to it into the log, with its time."""
 
@@ -132,7 +141,7 @@ def command_log(log_file: Path | None, verbose: bool) -> Iterator[TextIO | None]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         log = open(log_file, "a", encoding="utf-8", buffering=1)
-    handler = logging.StreamHandler(log if log is not None else sys.stderr)
+    handler = logging.StreamHandler(log) if log is not None else _Stderr()
     handler.setLevel(detail)
     handler.setFormatter(_LogFormatter())
     handler.addFilter(MASKING)

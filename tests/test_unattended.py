@@ -17,7 +17,8 @@ import pytest
 
 from audit.demo.server import SAMPLE_PORTAL, serve_portal
 from audit.logfile import redact
-from portal_kit import govaudit, page, write_portal
+from portal_kit import govaudit, page, signal_when_stored, write_portal
+from test_resume import slow_portal  # noqa: F401 — the sample portal, each answer a little late
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -287,3 +288,17 @@ def test_scrapy_crawl_by_hand_masks_its_own_log(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Gave up retrying" in done.stderr and "532625********2010" in done.stderr
     assert ID_NUMBER not in done.stderr
+
+
+def test_notify_says_a_run_stopped_by_sigterm_was_interrupted(slow_portal, tmp_path):  # noqa: F811
+    db = tmp_path / "i.sqlite"
+    command = [sys.executable, "-m", "audit.cli", "run-quarterly", slow_portal, "--quarter", "2022Q3", "--as-of",
+               "2022-10-15", "--out", str(tmp_path / "q"), "--db", f"sqlite:///{db}", "--quiet",
+               "--log-file", str(tmp_path / "run.log"), "--notify", _env_hook(tmp_path / "env.txt")]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    signal_when_stored(run, db, 15, signal.SIGTERM)
+    run.communicate(timeout=60)
+    assert run.returncode == 143
+    exit_code, quarter, _, result, _ = (tmp_path / "env.txt").read_text("utf-8").strip().split("|")
+    assert (exit_code, quarter, result) == ("143", "2022Q3", "检查被中断（SIGTERM）")
+    assert "退出码 exit 143" in _log_lines(tmp_path / "run.log")[-1]
