@@ -59,6 +59,9 @@ DOWNLOADER_MIDDLEWARES = {
 GOVAUDIT_CONFIG_LOADER = None
 
 LOG_LEVEL = "INFO"
+# No console into a crawl of someone else's site: Scrapy's telnet console and its remote-control
+# server (code execution over HTTP on localhost, job files in the user's state folder) stay off.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -57,3 +57,14 @@ def test_jieba_caches_in_the_users_cache_folder(tmp_path):
     assert done.returncode == 0, done.stderr
     assert list((tmp_path / "cache" / "govaudit").glob("jieba*.cache"))
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_crawl_opens_no_remote_control_into_itself(tmp_path):
+    """Scrapy 2.19 starts a code-executing control server for every crawl and leaves its job file in
+    the user's state folder; an audit of someone else's site runs with it off."""
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
+    done = govaudit("demo", "--out", str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path / 'demo.sqlite'}",
+                    "--quiet", env=env)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "bulletin.html").exists()
+    assert not (tmp_path / "state" / "scrapy").exists()
