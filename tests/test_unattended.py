@@ -65,7 +65,8 @@ def test_demo_port_without_serve_is_a_usage_error():
     assert done.returncode == 2 and "--serve" in done.stderr
 
 
-@pytest.mark.parametrize("args", [[], ["-a", "url=ftp://www.example.gov.cn/"], ["-a", "url=http://127.0.0.1:99999/"]])
+@pytest.mark.parametrize("args", [[], ["-a", "url=ftp://www.example.gov.cn/"], ["-a", "url=http://127.0.0.1:99999/"],
+                                  ["-a", "url=http://127.0.0.1:9/", "-a", "column=nosuch"]])
 def test_scrapy_crawl_without_a_usable_url_prints_usage(args, tmp_path):
     env = {**os.environ, "GOVAUDIT_DB": f"sqlite:///{tmp_path / 'unused.sqlite'}"}
     done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "portal", *args], cwd=REPO, env=env,

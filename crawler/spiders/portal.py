@@ -158,6 +158,11 @@ class PortalSpider(scrapy.Spider):
             if not loader:
                 raise ValueError("GOVAUDIT_CONFIG_LOADER is not set: run the spider from the govaudit project")
             kwargs["config"] = load_object(loader)(config)
+        column = kwargs.get("column")
+        known = [spec.key for spec in kwargs["config"].columns]
+        if column is not None and column not in known:
+            sys.stderr.write(f"{USAGE}（未知栏目 / unknown column: {column!r}；可用 / known: {'、'.join(known)}）\n")
+            raise SystemExit(2)
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._bound_body, signal=signals.headers_received)
         crawler.signals.connect(spider._cap_body, signal=signals.bytes_received)
