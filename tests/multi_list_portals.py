@@ -137,23 +137,25 @@ def tables_portal(hq: str, hm: str) -> dict[str, str]:
     return _portal(_shell("利企惠民政策专区", panels), lists, extra)
 
 
-HANWEB_COLUMNS = {"hq": "3001", "hm": "3002"}
+HANWEB_COLUMNS = {"hq": "3001", "hm": "3002", "zx": "3003"}
 
 
 def _record(href: str, title: str, day: str) -> str:
     return f'<record><![CDATA[<li><a href="{href}" title="{escape(title)}">{escape(title)}</a><span>{day}</span></li>]]></record>'
 
 
-def hanweb_portal(hq: str, hm: str) -> dict[str, str]:
+def hanweb_portal(hq: str, hm: str, *, hot: str | None = None) -> dict[str, str]:
     """Hanweb: /col/col3000/ with a <datastore> and a jpage call per list (惠企 columnid 3001 of 9
-    records embedding 4, 惠民 3002 of 7 embedding 4); the dataproxy answers from _jpage/<id>.xml."""
+    records embedding 4, 惠民 3002 of 7 embedding 4); the dataproxy answers from _jpage/<id>.xml.
+    `hot`: a third datastore box, 热点信息 (3003), with rows of that month."""
     art = "/art/{day}/art_{n}.html"
+    shown = (("hq", hq, 9, "惠企政策"), ("hm", hm, 7, "惠民政策")) + ((("zx", hot, 5, "热点信息"),) if hot else ())
     lists = {kind: [(art.format(day=d.replace("-", "/"), n=int(HANWEB_COLUMNS[kind]) * 100 + n), t, d)
                     for n, (_, t, d) in enumerate(docs(kind, month, 1, 4) + docs(kind, ARCHIVE, 5, count - 4), 1)]
-             for kind, month, count in (("hq", hq, 9), ("hm", hm, 7))}
+             for kind, month, count, _ in shown}
     units = []
     extra = {}
-    for kind, name in (("hq", "惠企政策"), ("hm", "惠民政策")):
+    for kind, _, _, name in shown:
         column, unit = HANWEB_COLUMNS[kind], str(int(HANWEB_COLUMNS[kind]) + 1000)
         records = "".join(_record(*row) for row in lists[kind])
         embedded = "".join(_record(*row) for row in lists[kind][:4])

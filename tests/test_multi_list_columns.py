@@ -79,9 +79,10 @@ def test_both_lists_old_fires_once_naming_the_column(form, tmp_path):
     assert "「利企惠民政策专区」栏目最新信息发布于2021-06-27" in stale[0]["message"]
 
 
-def test_a_fresh_sidebar_or_header_box_does_not_make_an_old_column_fresh(tmp_path):
-    result = _audit(tmp_path, tabs_portal(OLD, OLD, sidebar=FRESH, header=FRESH))
-    stale = _stale(result)
+@pytest.mark.parametrize("form", ["tabs", "hanweb"])
+def test_a_fresh_sidebar_or_header_box_does_not_make_an_old_column_fresh(form, tmp_path):
+    pages = tabs_portal(OLD, OLD, sidebar=FRESH, header=FRESH) if form == "tabs" else hanweb_portal(OLD, OLD, hot=FRESH)
+    stale = _stale(_audit(tmp_path, pages))
     assert len(stale) == 1 and "2021-06-27" in stale[0]["message"], stale
 
 

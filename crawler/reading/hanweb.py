@@ -25,7 +25,7 @@ from lxml import etree
 from .dom import absolute_url
 from .generic import GenericReader
 from .links import collect_links
-from .lists import Row, link_title, row_date
+from .lists import Row, in_navigation, link_title, row_date
 from .model import FormRequest, ListEntry, PageList
 from .page import ParsedPage
 from .pagination import Pagination, stated_count
@@ -126,12 +126,20 @@ def datastore_rows(raw_text: str, base: str, reference: date) -> list[ListEntry]
 def _datastore_units(page: ParsedPage) -> list[ParsedPage]:
     """The page cut into one part per datastore that holds records, each with the jpage call that
     loads it: the calls stand in page order like their datastores (when there are as many), else
-    each datastore's call follows it."""
+    each datastore's call follows it. Empty when fewer than two hold records; datastores that
+    stand in navigation are left out, unless all of them do."""
     raw = page.raw_text
     starts = [tag.start() for tag in _DATASTORE_TAG_RE.finditer(raw) if not tag.group(1)]
-    blocks = [(start, block) for start, block in zip(starts, _datastores(raw)) if _cdata_records(block)]
-    if len(blocks) <= 1:
+    blocks = list(zip(starts, _datastores(raw)))
+    holders = [script for script in page.root.iter("script") if _DATASTORE_TAG_RE.search(script.text or "")] \
+        if page.root is not None else []
+    if sum(1 for _, block in blocks if _cdata_records(block)) <= 1:
         return []
+    if len(holders) == len(blocks):
+        navigation = in_navigation(holders)
+        if not all(navigation):
+            blocks = [block for block, aside in zip(blocks, navigation) if not aside]
+    blocks = [(start, block) for start, block in blocks if _cdata_records(block)]
     calls = [call.start() for call in _JPAGE_UNIT_RE.finditer(page.scripts)]
     units = []
     for n, (start, block) in enumerate(blocks):
@@ -284,8 +292,11 @@ class HanwebReader(GenericReader):
 
     def lists(self, page: ParsedPage, pagination: Pagination, has_pager: bool) -> list[PageList]:
         """The datastore list, or one list per datastore when the page holds several (each loaded
-        by its own jpage call); a page without records is read as any page."""
+        by its own jpage call), leaving out datastores in navigation (a 热点信息 box); a page
+        without records is read as any page."""
         units = _datastore_units(page)
+        if len(units) == 1:
+            return [PageList(datastore_rows(units[0].raw_text, page.base, page.reference))]
         parts = []
         for unit in units:
             own = self.pagination(unit)

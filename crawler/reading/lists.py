@@ -300,6 +300,14 @@ def _holds(ancestor: etree._Element, element: etree._Element) -> bool:
     return any(node is ancestor for node in element.iterancestors())
 
 
+def in_navigation(holders: list[etree._Element]) -> list[bool]:
+    """For lists held by these elements (in page order, one list each), whether each stands in
+    navigation: a header, nav or scroller block, or a box titled 相关, 热点, 最新 ..."""
+    boxes = _containers(holders)
+    return [_in_non_content(holder) or _in_layout_block(holder) or _titled_as_navigation(box, holder)
+            for holder, box in zip(holders, boxes)]
+
+
 def _titled_as_navigation(container: etree._Element, list_parent: etree._Element) -> bool:
     """Whether the box of a list is titled 相关文章, 热点, 最新动态 ...: a short text of the box
     outside the list itself."""

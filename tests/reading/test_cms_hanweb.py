@@ -126,3 +126,25 @@ def test_an_unclosed_datastore_repeated_over_a_megabyte_is_read_in_linear_time()
     # Quadratic reading took over 60 s on the smaller page and nine times as long on the larger.
     assert timings[0] < 10 and timings[1] < 5 * max(timings[0], 0.2)
 
+
+
+def _unit(unit: str, column: str, title: str, month: str) -> str:
+    records = "".join(f'<record><![CDATA[<li><a href="/art/{month.replace("-", "/")}/{n}/art_{column}_{n}.html">'
+                      f'测试县{title}第{n}号通知</a><span>{month}-{n:02d}</span></li>]]></record>' for n in range(1, 5))
+    return (f'<div class="box"><div class="box-tit">{title}</div><div id="{unit}"><script type="text/xml"><datastore>'
+            f"<recordset>{records}</recordset></datastore></script><script>$('#{unit}').jpage({{perPage:4,"
+            f"totalRecord:8,ajaxParam:{{columnid:{column},unitid:'{unit}'}}}});</script></div></div>")
+
+
+def test_each_datastore_of_a_page_is_a_list_with_its_own_jpage_request():
+    body = f'<html><body>{_unit("4001", "3001", "惠企政策", "2021-06")}{_unit("4002", "3002", "惠民政策", "2022-09")}</body></html>'
+    r = read_page(body.encode(), "http://x.test/col/col3000/index.html")
+    assert [len(part.list_items) for part in r.lists] == [4, 4]
+    assert [part.more_requests[0].formdata["columnid"] for part in r.lists] == ["3001", "3002"]
+    assert len(r.list_items) == 8
+
+
+def test_a_datastore_box_titled_as_navigation_is_not_a_list_of_the_column():
+    body = f'<html><body>{_unit("4001", "3001", "惠企政策", "2021-06")}{_unit("4003", "3003", "热点信息", "2022-09")}</body></html>'
+    r = read_page(body.encode(), "http://x.test/col/col3000/index.html")
+    assert r.lists == [] and {item.url.split("_")[1] for item in r.list_items} == {"3001"}
