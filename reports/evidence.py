@@ -103,23 +103,31 @@ def copy_view(page: KeptPage, problems: tuple[ReportRow, ...]) -> CopyView:
 def write_copies(store: Store, data: BulletinData, out_dir: Path) -> BulletinData:
     """Write the kept copy of every page a finding of `data` points at into out_dir/evidence/, and
     return `data` with each finding's copy (relative path) set; stale copies of earlier runs written to
-    the same folder are removed."""
-    rows_by_url: dict[str, list[ReportRow]] = {}
+    the same folder are removed. A finding on a link target (a broken link) gets the copy of a page
+    that links to it, the page its unit has to correct."""
+    urls = list(dict.fromkeys([*(row.url for row in data.rows), *(row.url for row in data.findings)]))
+    kept = store.kept_pages(data.run_id, urls)
+    referrers = store.referring_pages(data.run_id, [url for url in urls if url not in kept])
+    kept.update(store.kept_pages(data.run_id, set(referrers.values()) - kept.keys()))
+    page_of = {url: url for url in urls if url in kept}
+    page_of.update((url, page) for url, page in referrers.items() if page in kept)
+    problems: dict[str, list[ReportRow]] = {}
     for row in data.rows:
-        rows_by_url.setdefault(row.url, []).append(row)
-    kept = store.kept_pages(data.run_id, [*rows_by_url, *(row.url for row in data.findings)])
+        if row.url in page_of:
+            problems.setdefault(page_of[row.url], []).append(row)
+    names = {page: copy_name(page) for page in set(page_of.values())}
     folder = out_dir / FOLDER
-    names = {url: copy_name(url) for url in kept}
     if names:
         try:
             folder.mkdir(exist_ok=True)
         except OSError as exc:
             raise OutputError(f"无法写入 / cannot write {folder}: {describe(exc)}") from exc
-    for url, page in kept.items():
-        write_text(out_dir / names[url], render_kept_copy(copy_view(page, tuple(rows_by_url.get(url, ())))))
+    for page, name in names.items():
+        write_text(out_dir / name, render_kept_copy(copy_view(kept[page], tuple(problems.get(page, ())))))
     _remove_stale(folder, {Path(name).name for name in names.values()})
-    return replace(data, rows=tuple(replace(row, kept_copy=names.get(row.url, "")) for row in data.rows),
-                   findings=tuple(replace(row, kept_copy=names.get(row.url, "")) for row in data.findings))
+    copy_of = {url: names[page] for url, page in page_of.items()}
+    return replace(data, rows=tuple(replace(row, kept_copy=copy_of.get(row.url, "")) for row in data.rows),
+                   findings=tuple(replace(row, kept_copy=copy_of.get(row.url, "")) for row in data.findings))
 
 
 def _remove_stale(folder: Path, current: set[str]) -> None:

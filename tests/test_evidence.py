@@ -147,6 +147,15 @@ def test_every_export_names_the_copy(audited):
     assert PERSON not in (result.out_dir / "findings.json").read_text("utf-8")
 
 
+def test_a_broken_link_is_kept_with_the_page_that_links_to_it(audited):
+    result, *_ = audited
+    [page] = {f["kept_copy"] for f in result.findings if f["url"].endswith("/xxgk/gsgg/1.html")}
+    broken = [f for f in result.findings if f["rule"] == "link.broken" and "/beacon/" in f["url"]]
+    assert broken and {f["kept_copy"] for f in broken} == {page}
+    banner = lxml.html.parse(str(result.out_dir / page)).xpath("//header")[0].text_content()
+    assert "不可用链接" in banner and "身份证" in banner
+
+
 def test_screenshots_put_a_thumbnail_of_each_problem_page_in_the_annex(audited, tmp_path):
     result, *_ = audited
     dom = _dom(_chromium(), result.out_dir / "bulletin.html", tmp_path / "p3")

@@ -442,6 +442,19 @@ class Store:
                                          truncated)
         return kept
 
+    def referring_pages(self, run_id: int, urls: Iterable[str]) -> dict[str, str]:
+        """For each of `urls` some page of the run links to, the first such page the crawl stored."""
+        wanted = list(dict.fromkeys(urls))
+        referring: dict[str, str] = {}
+        with self._sessions() as session:
+            for start in range(0, len(wanted), 500):
+                for to_url, from_url in session.execute(
+                        select(Link.to_url, Link.from_url)
+                        .where(Link.run_id == run_id, Link.to_url.in_(wanted[start:start + 500]))
+                        .order_by(Link.id)):
+                    referring.setdefault(to_url, from_url)
+        return referring
+
     def finding_counts(self) -> dict[int, int]:
         """Number of stored findings of every run."""
         counts: dict[int, int] = {}
