@@ -4,6 +4,7 @@ results equal single-process audits — also when a worker is SIGKILLed mid-craw
 over once its lease expires. Real Redis, real PostgreSQL, real HTTP on loopback."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -11,9 +12,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from contextlib import ExitStack
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -103,12 +106,13 @@ def single(portals, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def cluster(portals, tmp_path_factory):
-    """The three portals queued twice (the second audit-all adds nothing) and audited by two workers."""
+    """The three portals and a dead one queued twice (the second audit-all adds nothing) and audited by
+    two workers."""
     redis_url = _redis()
     work = tmp_path_factory.mktemp("cluster")
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     with fresh_database("postgresql", work) as db_url:
-        _register(work, portals, db_url)
+        _register(work, {**portals, "5326250004": ("停用县人民政府", "http://127.0.0.4:9/")}, db_url)
         first = govaudit("audit-all", "--as-of", AS_OF, "--db", db_url, "--redis", redis_url, "--redis-prefix", prefix,
                          "--out", str(work / "runs"))
         again = govaudit("audit-all", "--as-of", AS_OF, "--db", db_url, "--redis", redis_url, "--redis-prefix", prefix,
@@ -123,7 +127,7 @@ def cluster(portals, tmp_path_factory):
 
 def test_two_workers_find_exactly_what_single_audits_find(single, cluster):
     work, first, again, codes, logs, report, runs = cluster
-    assert first.returncode == 0 and first.stdout.count("已加入队列") == 3, first.stderr
+    assert first.returncode == 0 and first.stdout.count("已加入队列") == 4, first.stderr
     assert codes == [0, 0], logs
     assert report.returncode == 0, report.stderr
     for site_id, expected in single.items():
@@ -133,8 +137,8 @@ def test_two_workers_find_exactly_what_single_audits_find(single, cluster):
 
 def test_the_same_quarter_queued_twice_is_audited_once(cluster):
     _, _, again, _, _, _, runs = cluster
-    assert again.returncode == 0 and again.stdout.count("跳过") == 3
-    assert [status for _, _, status, _ in runs] == ["done"] * 3
+    assert again.returncode == 0 and again.stdout.count("跳过") == 4
+    assert [status for _, _, status, _ in runs] == ["done"] * 3 + ["unreachable"]
 
 
 def test_the_work_is_shared_and_each_run_names_its_worker(cluster):
@@ -143,12 +147,19 @@ def test_the_work_is_shared_and_each_run_names_its_worker(cluster):
     assert {workers[0] for *_, workers in runs} == {"w1", "w2"}
 
 
+def test_an_unreachable_site_holds_up_no_other(cluster):
+    work, *_, runs = cluster
+    unreachable = json.loads((work / "report" / "5326250004" / "findings.json").read_text("utf-8"))
+    assert [finding["rule"] for finding in unreachable] == ["site.unreachable"]
+
+
 def test_the_combined_bulletin_renders_in_the_real_browser(cluster, tmp_path):
     work, *_, report, _ = cluster
     dumped = _headless(_chromium(), tmp_path / "profile", "--dump-dom", (work / "report" / "combined.html").as_uri())
     assert dumped.returncode == 0, dumped.stderr
     table = dumped.stdout[dumped.stdout.index("<table>"):dumped.stdout.index("</table>")]
-    assert all(name in table for name in ("马关县人民政府", "天保县人民政府", "大汉县人民政府"))
+    assert all(name in table for name in ("马关县人民政府", "天保县人民政府", "大汉县人民政府", "停用县人民政府"))
+    assert "不合格（无法访问）" in table
 
 
 def test_a_worker_killed_mid_crawl_is_taken_over_with_the_same_result(portals, single, tmp_path):
@@ -211,3 +222,57 @@ def test_a_worker_waits_for_redis_and_says_so_once(tmp_path):
     assert worker.returncode == 0, log
     assert "暂时无法访问" not in log and "Redis 已恢复" in log
     assert "Traceback" not in log
+
+
+class _CountingHandler(SimpleHTTPRequestHandler):
+    """The sample portal, each answer a little late, counting the requests waiting at once."""
+
+    lock = threading.Lock()
+    active = most = served = 0
+
+    def log_message(self, *args):
+        pass
+
+    def _counted(self, answer):
+        # Counted while the request waits, before any byte of the answer: the client holds its slot
+        # at least that long, however early it drops the connection or however late this thread
+        # runs again after the last byte.
+        cls = type(self)
+        with cls.lock:
+            cls.active += 1
+            cls.served += 1
+            cls.most = max(cls.most, cls.active)
+        time.sleep(0.05)
+        with cls.lock:
+            cls.active -= 1
+        answer()
+
+    def do_GET(self):
+        self._counted(super().do_GET)
+
+    def do_HEAD(self):
+        self._counted(super().do_HEAD)
+
+
+def test_per_host_concurrency_holds_across_processes(tmp_path):
+    """Two audits of one server at once, each allowed 2 requests at a time: the server never sees
+    more than 2 in progress (each process alone would allow 2, together 4)."""
+    redis_url = _redis()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_CountingHandler, directory=str(SAMPLE_PORTAL)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    try:
+        audits = [subprocess.Popen([sys.executable, "-m", "audit.cli", "audit", url, "--as-of", AS_OF, "--quiet",
+                                    "--db", f"sqlite:///{tmp_path / f'{number}.sqlite'}", "--out", str(tmp_path / str(number)),
+                                    "--concurrency", "2", "--redis", redis_url, "--redis-prefix", prefix],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for number in (1, 2)]
+        for audit in audits:
+            _, log = audit.communicate(timeout=300)
+            assert audit.returncode == 0, log
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert _CountingHandler.served >= 100
+    assert _CountingHandler.most == 2
