@@ -21,6 +21,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutErr
 from scrapy.utils.asyncio import run_in_thread, sleep
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.frontier import LEFT_STAT
+
 logger = logging.getLogger(__name__)
 # Redis restarting or out of reach: the errors that are waited out, not failures of the crawl.
 REDIS_DOWN = (RedisConnectionError, RedisTimeout)
@@ -65,6 +67,14 @@ class SharedFrontier(Scheduler):
         except REDIS_DOWN as exc:
             self._redis_down(exc)
             return None
+
+    def close(self, reason):
+        # As crawler.frontier does: a crawl stopped by --max-pages says how much it left unread.
+        try:
+            self.stats.set_value(LEFT_STAT, len(self) + len(self._held))
+        except REDIS_DOWN as exc:
+            self._redis_down(exc)
+        return super().close(reason)
 
     def has_pending_requests(self):
         try:
