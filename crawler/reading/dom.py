@@ -46,7 +46,26 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
         if root is None or not root[1]:
             break
         root = _parse(flatten(text))
-    return root[0] if root is not None else None
+    if root is None:
+        return None
+    _empty_void_embeds(root[0])
+    return root[0]
+
+
+def _empty_void_embeds(root: lxml.html.HtmlElement) -> None:
+    """libxml2 takes <embed> (void in HTML) for a container: the rest of its parent became its
+    content and would be skipped as invisible. Put that content back after the tag."""
+    for embed in list(root.iter("embed")):
+        children = list(embed)
+        if not children and not embed.text:
+            continue
+        parent, after = embed.getparent(), embed.tail
+        embed.tail, embed.text = embed.text, None
+        position = parent.index(embed)
+        for offset, child in enumerate(children, 1):
+            parent.insert(position + offset, child)
+        last = children[-1] if children else embed
+        last.tail = (last.tail or "") + (after or "")
 
 
 def _parse(text: str) -> tuple[lxml.html.HtmlElement, bool] | None:

@@ -103,3 +103,13 @@ def test_label_lines(line, label):
 def test_labels_are_canonical_deduplicated_in_page_order():
     assert find_labels(["（此件依申请公开）", "正文", "(此件公开发布)", "此件依申请公开"]) == ["此件依申请公开", "此件公开发布"]
     assert label_from_field("主动公开") is None and label_from_field("此件公开发布") == "此件公开发布"
+
+
+def test_text_after_an_embed_is_read():
+    # libxml2 takes <embed> for a container; the ID number after a Flash player is page text all the same.
+    html = ('<html><body><div class="content"><p>前文</p><embed src="/v/1.swf" width="400">'
+            '<p>名单：张三 532625198503122010</p><embed src="/v/2.swf"></div><p>页脚</p></body></html>')
+    r = read_page(html.encode(), DETAIL_URL)
+    assert "532625198503122010" in r.text and "前文" in r.text
+    assert [link.url for link in r.links if link.tag == "embed"] == [
+        "http://www.maguan.gov.cn/v/1.swf", "http://www.maguan.gov.cn/v/2.swf"]
