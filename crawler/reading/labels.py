@@ -1,6 +1,7 @@
 """公文公开属性 labels: （此件公开发布） and its three siblings, only where they stand as labels.
 
-A label is a short line of its own — usually bracketed, at the end of the body —
+A label is a short line of its own — usually bracketed (some templates quote it: “此件删减后公开”),
+at the end of the body, sometimes ahead of the page's 【打印本页】【关闭窗口】 tools on one line —
 or the value of a 公开属性 field. The same words inside prose ("可以依申请公开获取"),
 公开方式/公开形式 fields and gov.cn's （本文有删减） are not labels.
 """
@@ -11,10 +12,13 @@ import re
 CANONICAL_LABELS = ("此件公开发布", "此件删减后公开", "此件依申请公开", "此件不公开")
 
 _KIND = r"(公开发布|删减后公开|依申请公开|不公开)"
-# The whole line is the label, brackets optional: "（此件公开发布）", "此件依申请公开。"
-_STANDALONE_RE = re.compile(rf"^[（(【\[]?此件{_KIND}[）)】\]]?[。．.]?$")
+# The whole line is the label, brackets or quotes optional: "（此件公开发布）", "此件依申请公开。",
+# "“此件删减后公开”". Quotes count only around a whole line: in prose they cite the label's words.
+_STANDALONE_RE = re.compile(rf"^[（(【\[“「\"]?此件{_KIND}[）)】\]”」\"]?[。．.]?$")
 # A bracketed label closing a longer line: "……特此通知。（此件公开发布）"
 _TRAILING_RE = re.compile(rf"[（(【\[]此件{_KIND}[）)】\]][。．.]?$")
+# A bracketed label leading a line of only short bracketed page tools: "【此件公开发布】【打印本页】【关闭窗口】".
+_BEFORE_TOOLS_RE = re.compile(rf"^[（(【\[]此件{_KIND}[）)】\]](?:[【\[][^【】\[\]]{{2,6}}[】\]])+$")
 # The value of a 公开属性 field.
 _FIELD_VALUE_RE = re.compile(rf"^(?:此件)?{_KIND}[。．.]?$")
 
@@ -26,7 +30,7 @@ def _squeezed(text: str) -> str:
 def label_in_line(line: str) -> str | None:
     """The canonical label a text line states, or None."""
     text = _squeezed(line)
-    match = _STANDALONE_RE.match(text) or _TRAILING_RE.search(text)
+    match = _STANDALONE_RE.match(text) or _TRAILING_RE.search(text) or _BEFORE_TOOLS_RE.match(text)
     return f"此件{match.group(1)}" if match else None
 
 
