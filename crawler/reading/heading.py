@@ -27,9 +27,10 @@ _CHROME_WORDS_RE = re.compile(
 )
 # A class or id that names the element a title: title, art-title, detailTitle, bt, xl_bt, tit.
 _TITLE_WORDS_RE = re.compile(r"(?<!sub)title|(?:^|[\s_-])(?:x?l?bt|tit|biaoti)(?:$|[\s_\d-])")
-# Heading texts of boxes, never of an article.
+# Heading texts of boxes, never of an article: also the head of a 信息公开 side tree
+# (主动公开目录, 信息公开目录), which an empty column page would otherwise be named after.
 _BOX_HEADING_RE = re.compile(
-    r"^(?:(?:相关|热点|热门|最新|推荐|精彩|延伸|猜你喜欢)\S{0,6}|\S{0,6}(?:链接|导航|排行|专题专栏))$"
+    r"^(?:(?:相关|热点|热门|最新|推荐|精彩|延伸|猜你喜欢)\S{0,6}|\S{0,6}(?:链接|导航|排行|专题专栏|公开目录))$"
 )
 _RANK = {"h1": 0, "title-class": 1, "h2": 2}
 # Lines under the heading read for a date before the article body starts.
