@@ -30,8 +30,8 @@ from reports.pdf import find_chromium
 from audit.progress import CrawlProgress
 from audit.quarters import BadQuarter, Quarter
 from reports.config import ReportConfig, load_report_config
-from audit.runner import (AuditInterrupted, AuditOutcome, BadSiteURL, QuarterTaken, SharedCrawl, check_site_url,
-                          find_finding, quarterly_as_of, render_stored, run_audit)
+from audit.runner import (AuditInterrupted, AuditOutcome, BadSiteURL, FrontierLost, QuarterTaken, SharedCrawl,
+                          check_site_url, find_finding, quarterly_as_of, render_stored, run_audit)
 from audit.store import Store, StoreError, default_db_url
 from rules import registered_rules
 from rules.catalogue import markdown_table, option_lines
@@ -252,6 +252,10 @@ def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: 
         sys.exit(EXIT_OK)
     except StoreError as exc:
         err.print(f"错误 / error: {exc}")
+        sys.exit(EXIT_DATABASE)
+    except FrontierLost:
+        err.print("错误 / error: Redis 重启后丢失了待抓取队列，检查已标记为中断；再次运行同一命令即从数据库补全 / "
+                  "Redis lost the frontier; run the same command again to resume from the store")
         sys.exit(EXIT_DATABASE)
     except OutputError as exc:
         _fail_output(exc)

@@ -26,7 +26,7 @@ from audit.quarters import Quarter
 from audit.store import Store, StoreError
 from audit.store.history import quarter_of, rows_of, same_series
 from audit.store.models import AuditRun
-from crawler.frontier import LEFT_STAT
+from crawler.frontier import FRONTIER_LOST, LEFT_STAT
 from crawler.items import FetchedPage
 from crawler.revalidate import reader_version
 from crawler.spiders.portal import PortalSpider
@@ -110,6 +110,11 @@ class SharedCrawl:
 
     def run_key(self, run_id: int, name: str) -> str:
         return f"{self.prefix}:run:{run_id}:{name}"
+
+
+class FrontierLost(Exception):
+    """Redis lost the crawl's frontier (it restarted without its data): the run is marked
+    interrupted, and running the audit again resumes it from the store, which rebuilds the frontier."""
 
 
 class BadSiteURL(ValueError):
@@ -203,6 +208,9 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     if process.received is not None:
         store.finish_run(run_id, INTERRUPTED)
         raise AuditInterrupted(process.received)
+    if crawler.stats.get_value(FRONTIER_LOST):
+        store.finish_run(run_id, INTERRUPTED)
+        raise FrontierLost()
     if crawler.stats.get_value("finish_reason") == "closespider_pagecount":
         store.record_page_cap(run_id, config.crawl.max_pages, crawler.stats.get_value(LEFT_STAT))
     if STORE_FAILED in (crawler.stats.get_value("finish_reason"), crawler.stats.get_value(STORE_FAILED)):

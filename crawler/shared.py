@@ -21,7 +21,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutErr
 from scrapy.utils.asyncio import run_in_thread, sleep
 from scrapy_redis.scheduler import Scheduler
 
-from crawler.frontier import LEFT_STAT
+from crawler.frontier import FRONTIER_LOST, LEFT_STAT
 
 logger = logging.getLogger(__name__)
 # Redis restarting or out of reach: the errors that are waited out, not failures of the crawl.
@@ -31,12 +31,19 @@ _REDIS_DOWN_LINE = "Redis 暂时无法访问，等待后重试 / Redis unavailab
 
 class SharedFrontier(Scheduler):
     """scrapy-redis's scheduler, patient with Redis: a request that cannot be pushed is held here
-    until Redis answers again, and while Redis is away the crawl is not idle (so not over)."""
+    until Redis answers again, and while Redis is away the crawl is not idle (so not over). A mark
+    set beside the queue tells an empty queue from one Redis lost: a crawl never ends on the latter."""
 
     def open(self, spider):
         self._held: list = []
         self._down = False
-        return super().open(spider)
+        opened = super().open(spider)
+        self.server.set(self._mark, 1)
+        return opened
+
+    @property
+    def _mark(self) -> str:
+        return f"{self.queue.key}:open"
 
     def _redis_down(self, exc: Exception) -> None:
         if not self._down:
@@ -72,13 +79,19 @@ class SharedFrontier(Scheduler):
         # As crawler.frontier does: a crawl stopped by --max-pages says how much it left unread.
         try:
             self.stats.set_value(LEFT_STAT, len(self) + len(self._held))
+            self.server.delete(self._mark)
+            return super().close(reason)
         except REDIS_DOWN as exc:
-            self._redis_down(exc)
-        return super().close(reason)
+            self._redis_down(exc)  # the run's keys are flushed when it resumes or ends next time
 
     def has_pending_requests(self):
         try:
-            return bool(self._held) or super().has_pending_requests()
+            if self._held or super().has_pending_requests():
+                return True
+            if not self.server.exists(self._mark):
+                logger.warning("Redis 丢失了待抓取队列（重启且未保存数据）/ Redis lost the frontier")
+                self.stats.set_value(FRONTIER_LOST, True)
+            return False
         except REDIS_DOWN as exc:
             self._redis_down(exc)
             return True

@@ -276,3 +276,45 @@ def test_per_host_concurrency_holds_across_processes(tmp_path):
         server.server_close()
     assert _CountingHandler.served >= 100
     assert _CountingHandler.most == 2
+
+
+def _stored_sqlite(db) -> int:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(db) as connection:
+            return connection.execute("select count(*) from page").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_redis_restarted_without_its_data_mid_crawl_loses_nothing(portals, single, tmp_path):
+    """Redis restarts empty while a site is crawled: the audit does not end as if the site were read
+    whole; it stops resumable, and the same command again completes it with the same findings."""
+    _redis()
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server not installed: cannot restart a Redis of the test's own")
+    port = _free_port()
+    start = [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    db = tmp_path / "audit.sqlite"
+    command = [sys.executable, "-m", "audit.cli", "audit", portals["5326250001"][1], "--as-of", AS_OF, "--quiet",
+               "--db", f"sqlite:///{db}", "--out", str(tmp_path / "out"), "--redis", f"redis://127.0.0.1:{port}/0"]
+    redis_server = subprocess.Popen(start, stdout=subprocess.DEVNULL)
+    try:
+        audit = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while _stored_sqlite(db) < 25 and audit.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        redis_server.kill()
+        redis_server.wait()
+        redis_server = subprocess.Popen(start, stdout=subprocess.DEVNULL)
+        _, log = audit.communicate(timeout=300)
+        assert audit.returncode == 1 and "丢失了待抓取队列" in log, log
+        assert not (tmp_path / "out" / "findings.json").exists()
+        again = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, again.stderr
+    finally:
+        redis_server.kill()
+        redis_server.wait()
+    assert _fingerprints(tmp_path / "out" / "findings.json") == single["5326250001"]
