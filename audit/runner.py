@@ -108,8 +108,10 @@ class SharedCrawl:
     prefix: str = "govaudit"
     worker: str | None = None
 
-    def run_key(self, run_id: int, name: str) -> str:
-        return f"{self.prefix}:run:{run_id}:{name}"
+    def run_key(self, db_url: str, run_id: int, name: str) -> str:
+        """A run's key: run ids are numbered per database, and two databases may share one Redis."""
+        database = hashlib.sha256(db_url.encode()).hexdigest()[:12]
+        return f"{self.prefix}:run:{database}-{run_id}:{name}"
 
 
 class FrontierLost(Exception):
@@ -177,7 +179,7 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", config.crawl.concurrency)
     settings.set("DOWNLOAD_DELAY", config.crawl.delay)
     if shared is not None:
-        _share(settings, shared, run_id)
+        _share(settings, shared, store.db_url, run_id)
     # Fetch failures are stored and reported as findings; Scrapy's own log would only repeat them on the
     # terminal. Its WARNING+ (INFO with --verbose) still reach a --log-file (audit.logfile).
     settings.set("LOG_LEVEL", "CRITICAL")
@@ -222,14 +224,14 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
                          "the audit stopped and everything stored before is kept")
 
 
-def _share(settings: Settings, shared: SharedCrawl, run_id: int) -> None:
+def _share(settings: Settings, shared: SharedCrawl, db_url: str, run_id: int) -> None:
     """The run's frontier in Redis through scrapy-redis, and per-host politeness across processes.
     A resumed run replays what the store holds and so rebuilds its frontier: it starts empty."""
     settings.set("REDIS_URL", shared.redis_url)
     settings.set("GOVAUDIT_REDIS_PREFIX", shared.prefix)
     settings.set("SCHEDULER", "crawler.shared.SharedFrontier")
-    settings.set("SCHEDULER_QUEUE_KEY", shared.run_key(run_id, "requests"))
-    settings.set("SCHEDULER_DUPEFILTER_KEY", shared.run_key(run_id, "dupefilter"))
+    settings.set("SCHEDULER_QUEUE_KEY", shared.run_key(db_url, run_id, "requests"))
+    settings.set("SCHEDULER_DUPEFILTER_KEY", shared.run_key(db_url, run_id, "dupefilter"))
     settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter")
     settings.set("SCHEDULER_FLUSH_ON_START", True)
     settings.set("SCHEDULER_PERSIST", False)
@@ -248,7 +250,7 @@ def _concluding(store: Store, run_id: int, shared: SharedCrawl | None) -> Iterat
         return
     import redis
 
-    lock = redis.Redis.from_url(shared.redis_url).lock(shared.run_key(run_id, "conclude"), timeout=3600)
+    lock = redis.Redis.from_url(shared.redis_url).lock(shared.run_key(store.db_url, run_id, "conclude"), timeout=3600)
     if not lock.acquire(blocking=False):
         yield False
         return
