@@ -65,6 +65,13 @@ def _pages(db_url: str) -> int:
     return count
 
 
+def _drop(server: str, db_url: str) -> None:
+    admin = create_engine(engine_url(server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(db_url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def measure(workers: int, sites_yaml: Path, server: str, redis_url: str, work: Path) -> dict:
     db_url = _database(server)
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
@@ -80,6 +87,7 @@ def measure(workers: int, sites_yaml: Path, server: str, redis_url: str, work: P
     codes = [process.wait() for process in processes]
     wall = time.monotonic() - started
     pages = _pages(db_url)
+    _drop(server, db_url)
     return {"workers": workers, "wall": wall, "pages": pages, "rate": pages / wall, "codes": codes,
             "load_before": load, "load_after": os.getloadavg()[0]}
 
