@@ -77,6 +77,14 @@ class ItemView:
     date: date | None
 
 
+# Link texts naming a 政府信息公开 platform (not one of its columns): 政府信息公开, 丁县政务公开平台.
+_PLATFORM_ANCHOR_RE = re.compile(r"^\S{0,8}(?:政府信息公开|信息公开|政务公开)(?:平台|网|专栏|专题)?$")
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[\s\u3000【】\[\]（）()]+", "", text or "")
+
+
 @dataclass(frozen=True)
 class LinkView:
     """A link as stored: the page it is on, its absolute target, text and tag (a, img, script…)."""
@@ -270,6 +278,20 @@ class SiteSnapshot:
         could lie within reach unseen."""
         return sorted(url for url, clicks in self.clicks().items()
                       if clicks < max_clicks and url not in self.pages and url not in self.checks)
+
+    def offsite_platforms_near_home(self, max_clicks: int) -> list[str]:
+        """Pages on another host, linked fewer than `max_clicks` clicks from home under a 政府信息公开
+        platform's name (政府信息公开, 信息公开平台, 政务公开…): counties often run it as its own
+        sub-site (xxgk.x.gov.cn), whose columns the crawler, staying on the site, does not see."""
+        clicks = self.clicks()
+        found: dict[str, None] = {}
+        for url, depth in clicks.items():
+            if depth >= max_clicks or url not in self.pages:
+                continue
+            for link in self.links_from(url):
+                if not link.on_site and link.tag == "a" and _PLATFORM_ANCHOR_RE.match(_squeezed(link.text)):
+                    found.setdefault(link.to_url, None)
+        return list(found)
 
     def target_failure(self, url: str) -> str | None:
         """Why a link target did not work ("" when it did; None when it was neither fetched nor checked)."""

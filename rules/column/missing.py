@@ -17,8 +17,9 @@ def check(site, config):
 
     Quiet: the 基本目录 link is on the 政府信息公开 page (column at 2 clicks); a news title
     containing 行政许可事项清单（2023年版） is not the column, and neither counts for or against;
-    the page cap stopped the crawl before every page within reach of home was read (the column
-    may be linked from one of them: 未能完整检查, not 缺失).
+    the page cap stopped the crawl before every page within reach of home was read, or home links
+    a 政府信息公开 platform on another host (the column may be linked from one of them: 未能完整检查,
+    not 缺失; adding the platform's host to crawl.site_hosts checks it).
     """
     if site.home_failure() is not None:
         return
@@ -29,7 +30,7 @@ def check(site, config):
             continue
         entries = site.column_entries(spec.key)
         near = [e for e in entries if e.clicks is not None and e.clicks <= limit]
-        if not near and near_home_unread:
+        if not near and (near_home_unread or site.offsite_platforms_near_home(limit)):
             continue
         if near:
             failures = "；".join(f"{e.url}（{_failure(site, e.url)}）" for e in near)
