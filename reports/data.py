@@ -312,7 +312,7 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
 def _site_name(site: SiteSnapshot) -> str:
     """The portal's name from its home page's SiteName tag (网页标签规范), else a plain description."""
     for page in site.home_chain():
-        for name, value in page.meta_tags.items():
+        for name, value in site.meta_tags_of(page.url).items():
             if name.lower() == "sitename" and value.strip():
                 return value.strip()
     return DEFAULT_SITE_NAME

@@ -6,6 +6,7 @@ The store builds a SiteSnapshot; rules judge from it and never fetch. Facts seve
 from __future__ import annotations
 
 import re
+from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -55,7 +56,6 @@ class PageView:
     publish_date_source: str | None = None
     # False for a fetched attachment or other non-HTML resource.
     is_html: bool = True
-    meta_tags: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def fetched_ok(self) -> bool:
@@ -139,6 +139,8 @@ class StoredContent(Protocol):
 
     def text_of(self, url: str) -> str: ...
 
+    def meta_tags_of(self, url: str) -> dict[str, str]: ...
+
     def links_from(self, url: str) -> list[LinkView]: ...
 
     def links_to(self, url: str) -> list[LinkView]: ...
@@ -152,7 +154,7 @@ class Anchor:
     on_site: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per column page
 class MemberStep:
     """How the crawler reached a column's page: in which role, from which page, and why it belongs
     (crawler.columns.MemberReason; None on rows stored before reasons were kept)."""
@@ -192,6 +194,46 @@ class HomeCopy:
     outbound_hosts: frozenset[str]
 
 
+class LinkGraph:
+    """The stored on-site links that make the click graph, as integer ids.
+
+    A 20k-page portal holds half a million of them (nav and footer repeat on every page): a set of
+    (target, is_click) tuples per page cost ~17 MB there, one int per edge in an array a fraction.
+    An edge is coded as target id * 2 + is_click; duplicates are dropped when the graph is first read.
+    """
+
+    __slots__ = ("_ids", "_urls", "_out", "_deduped")
+
+    def __init__(self):
+        self._ids: dict[str, int] = {}
+        self._urls: list[str] = []
+        self._out: dict[int, array] = {}
+        self._deduped = True
+
+    def add(self, from_url: str, to_url: str, is_click: bool) -> None:
+        out = self._out.get(source := self._id(from_url))
+        if out is None:
+            out = self._out[source] = array("i")
+        out.append(self._id(to_url) << 1 | bool(is_click))
+        self._deduped = False
+
+    def targets(self, url: str) -> Iterator[tuple[str, bool]]:
+        """(target, is_click) of each distinct link on the page at `url`."""
+        if not self._deduped:
+            self._out = {source: array("i", sorted(set(out))) for source, out in self._out.items()}
+            self._deduped = True
+        source = self._ids.get(url)
+        for code in self._out.get(source, ()) if source is not None else ():
+            yield self._urls[code >> 1], bool(code & 1)
+
+    def _id(self, url: str) -> int:
+        known = self._ids.get(url)
+        if known is None:
+            known = self._ids[url] = len(self._urls)
+            self._urls.append(url)
+        return known
+
+
 @dataclass
 class SiteSnapshot:
     site_url: str
@@ -200,7 +242,7 @@ class SiteSnapshot:
     config: AuditConfig
     pages: dict[str, PageView] = field(default_factory=dict)
     # Stored links that cost a click (a href) and those that do not (paging, client redirects).
-    edges: dict[str, set[tuple[str, bool]]] = field(default_factory=lambda: defaultdict(set))
+    edges: LinkGraph = field(default_factory=LinkGraph)
     anchors: dict[str, list[Anchor]] = field(default_factory=lambda: defaultdict(list))
     members: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     # (column key, url) → the pages the crawler was on when it followed `url` for that column.
@@ -263,7 +305,7 @@ class SiteSnapshot:
             queue: deque[str] = deque([self.site_url])
             while queue:
                 url = queue.popleft()
-                for target, is_click in self.edges.get(url, ()):
+                for target, is_click in self.edges.targets(url):
                     step = dist[url] + (1 if is_click else 0)
                     if step < dist.get(target, step + 1):
                         dist[target] = step
@@ -304,6 +346,11 @@ class SiteSnapshot:
     def text_of(self, url: str) -> str:
         """The stored visible text of a page, or of an attachment's contents ("" when none)."""
         return self.content.text_of(url) if self.content is not None else ""
+
+    def meta_tags_of(self, url: str) -> dict[str, str]:
+        """The page's <meta name=… content=…> tags as stored (read on demand: a dict per page held
+        for a 20k-page run costs ~8 MB)."""
+        return self.content.meta_tags_of(url) if self.content is not None else {}
 
     def links_from(self, url: str) -> list[LinkView]:
         """Every link stored for the page at `url` (on-site and off-site, any tag), in page order."""

@@ -476,33 +476,33 @@ class Store:
             pages = session.execute(
                 select(*(getattr(Page, name) for name in _PAGE_VIEW_COLUMNS)).where(Page.run_id == run_id)
                 .execution_options(yield_per=1000))
-            # A 20k-page run holds half a million links and thousands of pages: each URL, each meta
-            # tag name and repeated value, and each (target, click) edge is kept once, not per row.
+            # A 20k-page run holds half a million links and thousands of pages: each URL and each
+            # repeated value (content type, publisher, labels…) is kept once, not per row; edges are
+            # integer ids; meta tags are read on demand (StoredRunContent).
             shared: dict = {}
             for page in pages:
                 url = sys.intern(page.url)
                 snap.pages[url] = PageView(
-                    url=url, final_url=_shared(shared, page.final_url), status=page.status, error=page.error,
-                    content_type=page.content_type, title=page.title, publish_date=page.publish_date,
-                    doc_number=page.doc_number, publisher=page.publisher, labels=tuple(page.labels or ()),
+                    url=url, final_url=url if page.final_url == url else _shared(shared, page.final_url),
+                    status=page.status, error=page.error, content_type=_shared(shared, page.content_type),
+                    title=page.title, publish_date=page.publish_date, doc_number=page.doc_number,
+                    publisher=_shared(shared, page.publisher), labels=_shared(shared, tuple(page.labels or ())),
                     is_list=page.is_list, empty_notice=page.empty_notice, redirect_to=page.redirect_to,
-                    written_date=page.written_date, index_number=page.index_number, topic=page.topic,
-                    validity=page.validity, disclosure_mode=page.disclosure_mode,
-                    publish_date_source=page.publish_date_source,
-                    is_html=_is_html(page.content_type),
-                    meta_tags={_shared(shared, name): _shared(shared, value) if len(str(value)) <= _SHARED_VALUE_CHARS else value
-                               for name, value in (page.meta_tags or {}).items()})
+                    written_date=page.written_date, index_number=page.index_number, topic=_shared(shared, page.topic),
+                    validity=_shared(shared, page.validity), disclosure_mode=_shared(shared, page.disclosure_mode),
+                    publish_date_source=_shared(shared, page.publish_date_source),
+                    is_html=_is_html(page.content_type))
             links = session.execute(
                 select(Link.from_url, Link.to_url, Link.text, Link.on_site, Link.is_click)
                 .where(Link.run_id == run_id, Link.tag.in_(("a", "redirect", "iframe"))).distinct()
                 .execution_options(yield_per=5000))
             for from_url, to_url, text, on_site, is_click in links:
+                from_url, to_url = sys.intern(from_url), sys.intern(to_url)
                 if on_site:
-                    edge = (sys.intern(to_url), is_click)
-                    snap.edges[sys.intern(from_url)].add(shared.setdefault(edge, edge))
+                    snap.edges.add(from_url, to_url, is_click)
                 spec = config.column_for_anchor(text) if text else None
                 if spec is not None:
-                    snap.anchors[spec.key].append(Anchor(from_url, to_url, text, on_site))
+                    snap.anchors[spec.key].append(Anchor(from_url, to_url, _shared(shared, text), on_site))
             content.follow_order(list(snap.pages))
             snap.certificate_problem = session.scalar(
                 select(CertificateRecord.problem).where(CertificateRecord.run_id == run_id))
@@ -512,8 +512,9 @@ class Store:
             for column, url, role, via, reason in session.execute(
                     select(ColumnPage.column, ColumnPage.url, ColumnPage.role, ColumnPage.via, ColumnPage.reason)
                     .where(ColumnPage.run_id == run_id).order_by(ColumnPage.id)):
+                url, role, via = sys.intern(url), _shared(shared, role), via and sys.intern(via)
                 snap.members[column].append((url, role))
-                snap.member_how.setdefault((column, url), MemberStep(role, via, reason))
+                snap.member_how.setdefault((column, url), MemberStep(role, via, _shared(shared, reason)))
                 if via is not None:
                     snap.member_via[(column, url)].add(via)
             for read in session.scalars(select(ListRead).where(ListRead.run_id == run_id).order_by(ListRead.id)):
@@ -626,11 +627,6 @@ def _form_requests(records: list[dict] | None) -> list[FormRequest]:
     return [FormRequest(more["url"], dict(more["formdata"])) for more in records or ()]
 
 
-# Meta tag values up to this long are kept once per run (site name, column, type); longer ones
-# (titles, descriptions) differ from page to page.
-_SHARED_VALUE_CHARS = 64
-
-
 def _shared(shared: dict, value):
     """One object for equal values across the snapshot's rows."""
     return shared.setdefault(value, value) if value is not None else None
@@ -671,17 +667,17 @@ def _process_alive(host: str | None, pid: int | None) -> bool:
     return True
 
 
-# The page columns a PageView shows (everything but the text, which is read on demand).
+# The page columns a PageView shows (everything but the text and meta tags, read on demand).
 _PAGE_VIEW_COLUMNS = ("url", "final_url", "status", "error", "content_type", "title", "publish_date", "doc_number",
                       "publisher", "labels", "is_list", "empty_notice", "redirect_to", "written_date", "index_number",
-                      "topic", "validity", "disclosure_mode", "publish_date_source", "meta_tags")
+                      "topic", "validity", "disclosure_mode", "publish_date_source")
 
 
 class StoredRunContent:
     """Page text and links of one stored run, read when a rule asks for them.
 
-    Rules walk the pages in the snapshot's order, so text is read a batch of pages ahead: one
-    query per batch instead of one per page, and only one batch held in memory.
+    Rules walk the pages in the snapshot's order, so text (and meta tags) are read a batch of pages
+    ahead: one query per batch instead of one per page, and only one batch held in memory.
     """
 
     TEXT_BATCH = 500
@@ -692,6 +688,7 @@ class StoredRunContent:
         self._order: dict[str, int] = {}
         self._urls: list[str] = []
         self._texts: dict[str, str | None] = {}
+        self._meta_tags: dict[str, dict[str, str] | None] = {}
 
     def follow_order(self, urls: list[str]) -> None:
         """The order rules walk the pages in (the snapshot's)."""
@@ -700,14 +697,23 @@ class StoredRunContent:
 
     def text_of(self, url: str) -> str:
         if url not in self._texts:
-            start = self._order.get(url)
-            batch = [url] if start is None else self._urls[start:start + self.TEXT_BATCH]
-            with self._store.reading() as session:
-                rows = session.execute(select(Page.url, Page.text)
-                                       .where(Page.run_id == self._run_id, Page.url.in_(batch))).all()
-            self._texts = dict.fromkeys(batch)
-            self._texts.update(rows)
+            self._texts = self._batch(Page.text, url)
         return self._texts.get(url) or ""
+
+    def meta_tags_of(self, url: str) -> dict[str, str]:
+        if url not in self._meta_tags:
+            self._meta_tags = self._batch(Page.meta_tags, url)
+        return self._meta_tags.get(url) or {}
+
+    def _batch(self, column, url: str) -> dict:
+        """`column` of the pages from `url` on in the snapshot's order, one batch of them."""
+        start = self._order.get(url)
+        batch = [url] if start is None else self._urls[start:start + self.TEXT_BATCH]
+        with self._store.reading() as session:
+            rows = session.execute(select(Page.url, column).where(Page.run_id == self._run_id, Page.url.in_(batch)))
+            found = dict.fromkeys(batch)
+            found.update(rows.all())
+        return found
 
     def links_from(self, url: str) -> list[LinkView]:
         return self._links(Link.from_url == url)

@@ -33,7 +33,7 @@ def check(site, config):
     for page in site.audited_pages():
         if (home is not None and page.url == home.url) or page.publish_date is None or not is_article(site, page):
             continue
-        present = {name.lower() for name, content in page.meta_tags.items() if content.strip()}
+        present = {name.lower() for name, content in site.meta_tags_of(page.url).items() if content.strip()}
         missing = [name for name in required if name.lower() not in present]
         if missing:
             yield Problem(page.url, f"文章页缺少网页标签：{'、'.join(missing)}，请在页面<head>中按规范补充",

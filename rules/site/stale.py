@@ -26,7 +26,7 @@ def check(site, config):
         return
     home = site.home_chain()[-1]
     candidates = list(site.dated_links.get(home.url, ())) + list(site.main_items.get(home.url, ()))
-    linked = [target for target, is_click in site.edges.get(home.url, ()) if is_click]
+    linked = [target for target, is_click in site.edges.targets(home.url) if is_click]
     newest = site.newest(candidates)
     newest_date = newest[1] if newest else None
     evidence_title = newest[0].title if newest else ""

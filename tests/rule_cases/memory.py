@@ -20,7 +20,7 @@ A case:
 
 A page takes the PageView fields (status, error, content_type, title, date → publish_date, date_source,
 written_date, doc_number, publisher, labels, list → is_list, empty → empty_notice, redirect_to,
-validity, disclosure_mode, index_number, meta → meta_tags), its text, its links ([to, text] or
+validity, disclosure_mode, index_number), its meta tags (meta), its text, its links ([to, text] or
 {to, text, tag, click}), its main-list `items` and other `dated` links ([title, to, date]), and the
 columns it was followed for (`in`: key/role).
 """
@@ -59,10 +59,14 @@ class MemoryContent:
     """The bulky parts of a run (text, links) held in memory: rules.snapshot.StoredContent."""
 
     texts: dict[str, str] = field(default_factory=dict)
+    meta_tags: dict[str, dict[str, str]] = field(default_factory=dict)
     links: list[LinkView] = field(default_factory=list)
 
     def text_of(self, url: str) -> str:
         return self.texts.get(url, "")
+
+    def meta_tags_of(self, url: str) -> dict[str, str]:
+        return self.meta_tags.get(url, {})
 
     def links_from(self, url: str) -> list[LinkView]:
         return [link for link in self.links if link.from_url == url]
@@ -91,6 +95,7 @@ def build_site(case: dict) -> SiteSnapshot:
         page = _page(url(path), spec)
         site.pages[page.url] = page
         content.texts[page.url] = str(spec.get("text", ""))
+        content.meta_tags[page.url] = dict(spec.get("meta") or {})
         links = [_link(page.url, raw) for raw in spec.get("links", ())]
         if page.redirect_to:
             links.append((LinkView(page.url, page.redirect_to, "", "redirect", _on_site(page.redirect_to)), False))
@@ -110,7 +115,7 @@ def build_site(case: dict) -> SiteSnapshot:
         if link.tag not in _GRAPH_TAGS:
             continue
         if link.on_site:
-            site.edges[link.from_url].add((link.to_url, click))
+            site.edges.add(link.from_url, link.to_url, click)
         spec = config.column_for_anchor(link.text) if link.text else None
         if spec is not None:
             site.anchors[spec.key].append(Anchor(link.from_url, link.to_url, link.text, link.on_site))
@@ -159,7 +164,7 @@ def _page(address: str, spec: dict) -> PageView:
         written_date=spec.get("written_date"), index_number=spec.get("index_number"), topic=spec.get("topic"),
         validity=spec.get("validity"), disclosure_mode=spec.get("disclosure_mode"),
         publish_date_source=spec.get("date_source", "meta" if spec.get("date") else None),
-        is_html=spec.get("content_type", "text/html").startswith("text/html"), meta_tags=dict(spec.get("meta") or {}))
+        is_html=spec.get("content_type", "text/html").startswith("text/html"))
 
 
 def _link(from_url: str, raw) -> tuple[LinkView, bool]:
