@@ -198,7 +198,7 @@ class LinkGraph:
     """The stored on-site links that make the click graph, as integer ids.
 
     A 20k-page portal holds half a million of them (nav and footer repeat on every page): a set of
-    (target, is_click) tuples per page cost ~17 MB there, one int per edge in an array a fraction.
+    (target, is_click) tuples per page cost ~17 MB there, ids and one int array per page ~5 MB.
     An edge is coded as target id * 2 + is_click; duplicates are dropped when the graph is first read.
     """
 
