@@ -135,3 +135,18 @@ def test_a_copy_from_another_page_reader_is_not_reused(tmp_path):
     [(_, first_bytes), (second_run, second_bytes)] = _runs(tmp_path)
     assert not any(unchanged for unchanged, _ in _pages(tmp_path, second_run).values())
     assert second_bytes >= 0.9 * first_bytes
+
+
+def test_the_audit_crawl_paces_a_304_like_a_200():
+    """The project settings extend the crawler's extensions, never replace them: with Scrapy's own
+    AutoThrottle back in place of RevalidationThrottle, an all-304 re-audit crawled at the 0.2 s start
+    delay (5 requests a second: a 20k-page re-audit took over an hour)."""
+    from scrapy.settings import Settings
+    from scrapy.utils.conf import build_component_list
+
+    settings = Settings()
+    settings.setmodule("audit.scrapy_settings", priority="project")
+    extensions = build_component_list(settings.getwithbase("EXTENSIONS"))
+    assert "crawler.middlewares.RevalidationThrottle" in extensions
+    assert "scrapy.extensions.throttle.AutoThrottle" not in extensions
+    assert "audit.logfile.MaskedScrapyLog" in extensions
