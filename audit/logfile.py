@@ -19,12 +19,13 @@ from typing import TextIO
 
 from scrapy import signals
 
+from audit.store.store import SECRET_KEYS
 from reports.masking import for_terminal, mask_personal
 
 # user:password@ in any URL (a --db postgresql://govaudit:secret@host/db on the command line) and
 # secret-looking query parameters (?password=…, &token=…).
 _CREDENTIALS = re.compile(r"(://[^/\s:@]*:)[^/\s@]+@")
-_SECRET_QUERY = re.compile(r"([?&][^=&\s]*(?:pass|pwd|secret|token|key)[^=&\s]*=)[^&\s]+", re.I)
+_SECRET_QUERY = re.compile(rf"([?&][^=&\s]*(?:{SECRET_KEYS.pattern})[^=&\s]*=)[^&\s]+", re.I)
 # Carriage return redraws a terminal line (a progress display): only the last drawing is a line.
 _REDRAWN = re.compile(r"^.*\r(?!\n|$)", re.S)
 STAMP = "%Y-%m-%d %H:%M:%S"

@@ -771,14 +771,15 @@ def _prepare_sqlite(engine: Engine) -> None:
         cursor.close()
 
 
-_SECRET_KEYS = re.compile(r"pass|pwd|secret|token|key", re.I)
+# Names of URL query parameters that carry a secret (also hidden in log lines: audit.logfile).
+SECRET_KEYS = re.compile(r"pass|pwd|secret|token|key", re.I)
 
 
 def _safe(db_url: str) -> str:
     """The database URL as shown to people: never with its password (also not one in the query)."""
     try:
         url = make_url(db_url)
-        hidden = {key: "***" for key in url.query if _SECRET_KEYS.search(key)}
+        hidden = {key: "***" for key in url.query if SECRET_KEYS.search(key)}
         return repr(url.update_query_dict(hidden).render_as_string(hide_password=True))
     except (ArgumentError, ValueError):
         return "(无效的数据库地址 / invalid database URL)"
@@ -789,7 +790,7 @@ def _without_secrets(message: str, db_url: str) -> str:
     secrets = re.findall(r"://[^:/@]*:([^@]+)@", db_url)
     try:
         for key, value in make_url(db_url).query.items():
-            if _SECRET_KEYS.search(key):
+            if SECRET_KEYS.search(key):
                 secrets += [value] if isinstance(value, str) else list(value)
     except (ArgumentError, ValueError):
         pass
