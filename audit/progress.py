@@ -55,6 +55,9 @@ class CrawlProgress:
             self.console.print(self.line())
 
     def _on_close(self, spider, reason) -> None:
+        # The crawler holds the spider and all it learnt of the site: let it go before the rules
+        # phase builds its snapshot (a 20k-page crawl's sets are tens of MB).
+        self._crawler = None
         if self._live is not None:
             self._live.stop()
             self._live = None
