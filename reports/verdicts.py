@@ -127,8 +127,8 @@ def _column_verdict(site: SiteSnapshot, spec: RuleSpec, facts: _ColumnFacts, fai
     if spec.id == "column.missing":
         if not facts.found and site.unread_near_home(site.config.crawl.max_clicks):
             return INCOMPLETE, "首页附近的页面未能全部读取（达到抓取上限等），无法确认栏目是否存在"
-        platforms = site.offsite_platforms_near_home(site.config.crawl.max_clicks)
-        if not facts.found and platforms:
+        platforms = [] if facts.found else site.offsite_platforms_near_home(site.config.crawl.max_clicks)
+        if platforms:
             return INCOMPLETE, (f"首页链接的政府信息公开平台位于其他网站（{platforms[0]}），未抓取，无法确认栏目是否存在；"
                                 "如属本网站，请在配置 crawl.site_hosts 中加入其主机名")
         return PASS, ""

@@ -129,14 +129,6 @@ def _failure(status: int | None, error: str | None) -> str:
 class StoredContent(Protocol):
     """Reads the bulky parts of a stored run on demand, so a snapshot of a big portal stays small."""
 
-    def target_failure(self, url: str) -> str | None:
-        """Why a link target did not work ("" when it did; None when it was neither fetched nor checked)."""
-        page = self.pages.get(url)
-        if page is not None:
-            return page.failure
-        check = self.checks.get(url)
-        return check.failure if check is not None else None
-
     def text_of(self, url: str) -> str: ...
 
     def meta_tags_of(self, url: str) -> dict[str, str]: ...
@@ -144,6 +136,10 @@ class StoredContent(Protocol):
     def links_from(self, url: str) -> list[LinkView]: ...
 
     def links_to(self, url: str) -> list[LinkView]: ...
+
+    def offsite_links(self) -> list[LinkView]:
+        """Every stored link to another host (few beside the on-site ones: read at once)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)  # one per stored page / row / anchor
@@ -268,6 +264,7 @@ class SiteSnapshot:
     _clicks: dict[str, int] | None = None
     _memberships: dict[str, frozenset[tuple[str, str]]] | None = None
     _page_numbers: dict[str, dict[str, int]] = field(default_factory=dict)
+    _platforms: dict[int, list[str]] = field(default_factory=dict)
 
     # -- the site -------------------------------------------------------------------------
 
@@ -325,15 +322,18 @@ class SiteSnapshot:
         """Pages on another host, linked fewer than `max_clicks` clicks from home under a 政府信息公开
         platform's name (政府信息公开, 信息公开平台, 政务公开…): counties often run it as its own
         sub-site (xxgk.x.gov.cn), whose columns the crawler, staying on the site, does not see."""
-        clicks = self.clicks()
-        found: dict[str, None] = {}
-        for url, depth in clicks.items():
-            if depth >= max_clicks or url not in self.pages:
-                continue
-            for link in self.links_from(url):
-                if not link.on_site and link.tag == "a" and _PLATFORM_ANCHOR_RE.match(_squeezed(link.text)):
+        if max_clicks not in self._platforms:
+            # Asked for each column of the bulletin's table: walked once, from the off-site links alone
+            # (a page-by-page walk of the pages near home read thousands of link lists every time).
+            clicks = self.clicks()
+            found: dict[str, None] = {}
+            offsite = self.content.offsite_links() if self.content is not None else []
+            for link in offsite:
+                if (link.tag == "a" and clicks.get(link.from_url, max_clicks) < max_clicks
+                        and link.from_url in self.pages and _PLATFORM_ANCHOR_RE.match(_squeezed(link.text))):
                     found.setdefault(link.to_url, None)
-        return list(found)
+            self._platforms[max_clicks] = list(found)
+        return self._platforms[max_clicks]
 
     def target_failure(self, url: str) -> str | None:
         """Why a link target did not work ("" when it did; None when it was neither fetched nor checked)."""

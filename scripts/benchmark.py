@@ -24,6 +24,8 @@ What it does:
    pages/s, peak RSS and CPU seconds of the process tree (GNU time), requests and bytes sent:
    - `wget --spider -r`: fetching plus link extraction, the floor;
    - LinkChecker (pip-installed into a venv in the tools folder) with its rate limit lifted;
+   - Scrapy alone (scripts/bare_scrapy_spider.py: every on-site link followed, nothing read, judged or
+     stored; 16 at once): the ceiling of any crawler built on Scrapy on this machine;
    - `govaudit audit` with the polite defaults (`--delay S` to add a delay);
    - `govaudit audit --concurrency 16` (politeness off, for one's own site);
    - the re-audit: the polite audit again on the unchanged portal with the same DB. The bytes the
@@ -76,7 +78,7 @@ sys.path.insert(0, str(REPO))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchmark_rows import (LINKCHECKER_OK, WGET_OK, Measured, linkchecker_command, linkchecker_version,  # noqa: E402
+from benchmark_rows import (LINKCHECKER_OK, WGET_OK, Measured, linkchecker_command, linkchecker_version, scrapy_command,  # noqa: E402
                             machine, run_measured, wget_command)
 from benchmark_serve import RequestStats, serve  # noqa: E402
 
@@ -793,7 +795,7 @@ def _print_rows(rows: list[Row]) -> None:
 
 
 AUDITS = ("polite", "fast", "reaudit")
-ROWS = ("wget", "linkchecker", *AUDITS)
+ROWS = ("wget", "linkchecker", "scrapy", *AUDITS)
 
 
 def run_rows(args: argparse.Namespace, selected: list[str], work: Path, tools: Path, figures: dict) -> list[Row]:
@@ -840,6 +842,9 @@ def run_rows(args: argparse.Namespace, selected: list[str], work: Path, tools: P
             else:
                 measure(Row(f"{linkchecker_version(command)} (no rate limit)", key="linkchecker"), command,
                         LINKCHECKER_OK)
+        if "scrapy" in selected:
+            measure(Row("Scrapy alone (links followed, nothing read)", key="scrapy"), scrapy_command(server.base_url),
+                    (0,))
         max_pages = max(args.pages * 2, args.pages + 1000)
         polite = ["--delay", str(args.delay)] if args.delay is not None else []
         audits = [("polite", "govaudit audit (polite defaults" + (f", --delay {args.delay:g})" if polite else ")"),

@@ -68,6 +68,16 @@ def wget_command(base_url: str) -> list[str] | str:
 WGET_OK = (0, 8)
 
 
+# -- Scrapy alone ----------------------------------------------------------------------------
+
+
+def scrapy_command(base_url: str) -> list[str]:
+    """Scrapy with a spider that only follows links (scripts/bare_scrapy_spider.py): the ceiling of a
+    Scrapy-based crawler on this machine."""
+    spider = Path(__file__).resolve().with_name("bare_scrapy_spider.py")
+    return [sys.executable, "-m", "scrapy", "runspider", str(spider), "-a", f"url={base_url}"]
+
+
 # -- LinkChecker ------------------------------------------------------------------------------
 
 

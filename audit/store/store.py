@@ -721,6 +721,9 @@ class StoredRunContent:
     def links_to(self, url: str) -> list[LinkView]:
         return self._links(Link.to_url == url)
 
+    def offsite_links(self) -> list[LinkView]:
+        return self._links(Link.on_site.is_(False))
+
     def _links(self, condition) -> list[LinkView]:
         with self._store.reading() as session:
             rows = session.execute(

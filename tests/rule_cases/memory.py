@@ -74,6 +74,9 @@ class MemoryContent:
     def links_to(self, url: str) -> list[LinkView]:
         return [link for link in self.links if link.to_url == url]
 
+    def offsite_links(self) -> list[LinkView]:
+        return [link for link in self.links if not link.on_site]
+
 
 def url(path: str) -> str:
     return urljoin(BASE, path)
