@@ -78,8 +78,8 @@ sys.path.insert(0, str(REPO))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchmark_rows import (LINKCHECKER_OK, WGET_OK, Measured, linkchecker_command, linkchecker_version, scrapy_command,  # noqa: E402
-                            machine, run_measured, wget_command)
+from benchmark_rows import (LINKCHECKER_OK, WGET_OK, Measured, linkchecker_command, linkchecker_version,  # noqa: E402
+                            machine, run_measured, scrapy_command, wget_command)
 from benchmark_serve import RequestStats, serve  # noqa: E402
 
 AS_OF = date(2024, 6, 30)

@@ -5,40 +5,69 @@ import json
 import os
 import sqlite3
 
+import pytest
+from sqlalchemy import create_engine, text
+
 from audit.demo.server import SAMPLE_PORTAL, PortalServer
+from audit.store.store import engine_url
+from databases import BACKENDS, fresh_database
 from portal_kit import doc_page, govaudit, list_page, page, write_portal
 
 
-def _audit(server, work, name, *args, as_of="2022-10-15"):
+def _db(work):
+    return f"sqlite:///{work / 'audit.sqlite'}"
+
+
+def _audit(server, work, name, *args, as_of="2022-10-15", db=None):
     out = work / name
     done = govaudit("audit", server.base_url, "--as-of", as_of, "--out", str(out),
-                    "--db", f"sqlite:///{work / 'audit.sqlite'}", "--quiet", *args)
+                    "--db", db or _db(work), "--quiet", *args)
     assert done.returncode == 0, done.stderr
     return done, json.loads((out / "findings.json").read_text("utf-8"))
 
 
-def _runs(work):
-    with sqlite3.connect(work / "audit.sqlite") as conn:
-        return conn.execute("select id, bytes_received from audit_run order by id").fetchall()
+def _query(db, sql, **params):
+    engine = create_engine(engine_url(db))
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql), params)]
+    finally:
+        engine.dispose()
 
 
-def _pages(work, run_id):
+def _runs(work, db=None):
+    return _query(db or _db(work), "select id, bytes_received from audit_run order by id")
+
+
+def _pages(work, run_id, db=None):
     """url → (not_modified, title) of the run's pages."""
-    with sqlite3.connect(work / "audit.sqlite") as conn:
-        return {url: (bool(unchanged), title) for url, unchanged, title in conn.execute(
-            "select url, not_modified, title from page where run_id = ?", (run_id,))}
+    return {url: (bool(unchanged), title) for url, unchanged, title in _query(
+        db or _db(work), "select url, not_modified, title from page where run_id = :run", run=run_id)}
+
+
+def _links(db, run_id):
+    """url → the links stored of the page, in page order."""
+    links = {}
+    for from_url, to_url, link_text, tag in _query(
+            db, "select from_url, to_url, text, tag from link where run_id = :run order by id", run=run_id):
+        links.setdefault(from_url, []).append((to_url, link_text, tag))
+    return links
 
 
 def _judged(findings):
     return sorted((f["fingerprint"], f["state"], f["rule"], f["message"]) for f in findings)
 
 
-def test_a_re_audit_of_an_unchanged_portal_transfers_little_and_finds_the_same(tmp_path):
-    with PortalServer(SAMPLE_PORTAL, validators=True) as server:
-        first, first_findings = _audit(server, tmp_path, "q3")
-        second, second_findings = _audit(server, tmp_path, "again")
-        _, next_quarter = _audit(server, tmp_path, "q4", as_of="2023-01-10")
-    (first_run, first_bytes), (second_run, second_bytes), _ = _runs(tmp_path)
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_re_audit_of_an_unchanged_portal_transfers_little_and_finds_the_same(tmp_path, backend):
+    with fresh_database(backend, tmp_path) as db, PortalServer(SAMPLE_PORTAL, validators=True) as server:
+        first, first_findings = _audit(server, tmp_path, "q3", db=db)
+        second, second_findings = _audit(server, tmp_path, "again", db=db)
+        _, next_quarter = _audit(server, tmp_path, "q4", as_of="2023-01-10", db=db)
+        (first_run, first_bytes), (second_run, second_bytes), _ = _runs(tmp_path, db)
+        first_pages, second_pages = _pages(tmp_path, first_run, db), _pages(tmp_path, second_run, db)
+        # The copies came over whole: every page's links, in page order.
+        assert _links(db, second_run) == _links(db, first_run)
     assert second_bytes <= 0.3 * first_bytes, (first_bytes, second_bytes)
     assert len(first_findings) > 10 and _judged(second_findings) == _judged(first_findings)
     # The kept bodies came over with the pages: each problem page has its offline copy again.
@@ -46,7 +75,6 @@ def test_a_re_audit_of_an_unchanged_portal_transfers_little_and_finds_the_same(t
     assert sum(map(bool, kept.values())) > 10 and {f["fingerprint"]: f["kept_copy"] for f in second_findings} == kept
     assert all((tmp_path / "again" / f["kept_copy"]).is_file() for f in second_findings if f["kept_copy"])
     # Every page and document came back 304 and was taken over from the first audit, as read then.
-    first_pages, second_pages = _pages(tmp_path, first_run), _pages(tmp_path, second_run)
     assert {url: title for url, (_, title) in second_pages.items()} == \
         {url: title for url, (_, title) in first_pages.items()}
     assert all(unchanged for unchanged, _ in second_pages.values())
