@@ -260,22 +260,34 @@ class Store:
                 self._write_rows(session)
 
     def _make_way(self, session: Session, run_id: int, url: str) -> None:
-        """Remove what the run stored of `url` before it is stored again."""
+        """A URL stored again within one batch: the earlier rows go in now, to be replaced when the
+        batch is written (_write_rows replaces whatever the run stored of the URLs it writes)."""
         if (run_id, url) in self._rows.urls:
-            self._write_rows(session)  # refetched within the batch: the earlier rows go in to be replaced
-        # One lookup instead of five deletes: most URLs are stored once.
-        if session.scalar(select(Page.id).where(Page.run_id == run_id, Page.url == url)) is not None:
-            # Not matched against the objects of a batch's session (that cost grows with the batch).
-            unsynchronised = {"synchronize_session": False}
-            for table, url_column in _PAGE_TABLES:
-                session.execute(delete(table).where(table.run_id == run_id, url_column == url),
-                                execution_options=unsynchronised)
+            self._write_rows(session)
+
+    def _clear(self, session: Session, urls: set[tuple[int, str]]) -> None:
+        """Remove what the runs stored of `urls` before they are stored again: one lookup for a batch
+        (most URLs are stored once), deletes only for those found."""
+        by_run: dict[int, list[str]] = defaultdict(list)
+        for run_id, url in urls:
+            by_run[run_id].append(url)
+        # Not matched against the objects of a batch's session (that cost grows with the batch).
+        unsynchronised = {"synchronize_session": False}
+        for run_id, run_urls in by_run.items():
+            run_urls.sort()
+            for start in range(0, len(run_urls), _URLS_PER_STATEMENT):
+                chunk = run_urls[start:start + _URLS_PER_STATEMENT]
+                stored = session.scalars(select(Page.url).where(Page.run_id == run_id, Page.url.in_(chunk))).all()
+                for table, url_column in _PAGE_TABLES if stored else ():
+                    session.execute(delete(table).where(table.run_id == run_id, url_column.in_(stored)),
+                                    execution_options=unsynchronised)
 
     def _write_rows(self, session: Session) -> None:
         """The pages, links, list rows and hidden links waiting to be written, by executemany
         (a page holds hundreds of links; ORM objects cost more than the SQL), then the copies
         waiting, a few hundred pages to one INSERT … SELECT per table."""
-        tables, copies = self._rows.take()
+        tables, copies, urls = self._rows.take()
+        self._clear(session, urls)
         for table, rows in tables:
             session.execute(insert(table), rows)
         for (run_id, from_run), urls in copies.items():
@@ -283,9 +295,9 @@ class Store:
                          "not_modified": literal(True, Page.not_modified.type)}
             for model, url_column in _PAGE_TABLES:
                 columns = [column for column in model.__table__.columns if column.name != "id"]
-                for start in range(0, len(urls), _COPIES_PER_STATEMENT):
+                for start in range(0, len(urls), _URLS_PER_STATEMENT):
                     rows = select(*(overrides.get(column.name, column) for column in columns)).where(
-                        model.run_id == from_run, url_column.in_(urls[start:start + _COPIES_PER_STATEMENT])
+                        model.run_id == from_run, url_column.in_(urls[start:start + _URLS_PER_STATEMENT])
                     ).order_by(model.id)
                     session.execute(insert(model).from_select([column.name for column in columns], rows))
 
@@ -568,13 +580,15 @@ class _PageRows:
         # (run, earlier run) → the URLs whose copy the earlier run stored are to be taken over.
         self._copies: dict[tuple[int, int], list[str]] = defaultdict(list)
 
-    def take(self) -> tuple[list[tuple[type[Base], list[dict]]], dict[tuple[int, int], list[str]]]:
-        """The rows waiting, table by table (pages first), and the copies waiting; the buffer is left empty."""
+    def take(self) -> tuple[list[tuple[type[Base], list[dict]]], dict[tuple[int, int], list[str]],
+                            set[tuple[int, str]]]:
+        """The rows waiting, table by table (pages first), the copies waiting and the (run, URL) of
+        them all; the buffer is left empty."""
         waiting = [(table, rows) for table, rows in self._tables.items() if rows]
         copies, self._copies = self._copies, defaultdict(list)
-        self.urls.clear()
+        urls, self.urls = self.urls, set()
         self._tables = {table: [] for table in self._tables}
-        return waiting, copies
+        return waiting, copies, urls
 
     def add_copy(self, run_id: int, from_run: int, url: str) -> None:
         self.urls.add((run_id, url))
@@ -627,8 +641,8 @@ class _PageRows:
             for link in reading.hidden_links)
 
 
-# Copies taken over by one INSERT … SELECT (SQLite allows 32766 bound parameters, PostgreSQL 65535).
-_COPIES_PER_STATEMENT = 500
+# URLs named in one statement (SQLite allows 32766 bound parameters, PostgreSQL 65535).
+_URLS_PER_STATEMENT = 500
 # The tables holding what was stored of a page, each with the column naming the page.
 _PAGE_TABLES = ((Page, Page.url), (PageBody, PageBody.url), (Link, Link.from_url), (ListItem, ListItem.page_url),
                 (HiddenLinkRecord, HiddenLinkRecord.page_url))

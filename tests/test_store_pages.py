@@ -1,0 +1,79 @@
+"""A page stored again in the same run replaces what was stored of it, whether the two writes fall in
+one batch of the crawl's pipeline or in two, and whether the earlier one was a copy taken over from
+the site's last audit (a re-audit's 304) — on SQLite and on PostgreSQL. Only the latest reading
+counts: two page rows for one URL would double its findings in the bulletin."""
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from audit.store import Store
+from audit.store.models import Link, Page
+from crawler.items import FetchedPage
+from crawler.reading import LinkRef, PageReading
+from databases import BACKENDS, fresh_database
+
+SITE = "http://portal.example/"
+NOTICE = SITE + "tzgg/1.html"
+
+
+def _fetched(title: str, *targets: str) -> FetchedPage:
+    reading = PageReading(url=NOTICE, title=title)
+    reading.links = [LinkRef(SITE + target, target, "a") for target in targets]
+    return FetchedPage(NOTICE, NOTICE, 200, "text/html", None, reading, etag=f'"{title}"')
+
+
+def _stored(store: Store, run_id: int) -> tuple[int, str, list[str]]:
+    """How many page rows the run holds for the notice, its title, and its links' targets in order."""
+    with store.reading() as session:
+        rows = session.scalar(select(func.count()).select_from(Page).where(Page.run_id == run_id,
+                                                                          Page.url == NOTICE))
+        title = session.scalar(select(Page.title).where(Page.run_id == run_id, Page.url == NOTICE))
+        links = session.scalars(select(Link.to_url).where(Link.run_id == run_id, Link.from_url == NOTICE)
+                                .order_by(Link.id)).all()
+    return rows, title, [target.removeprefix(SITE) for target in links]
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    with fresh_database(request.param, tmp_path) as db:
+        store = Store(db)
+        yield store
+        store.engine.dispose()
+
+
+def _run(store: Store) -> int:
+    return store.start_run(SITE, date(2022, 9, 30), None, "fingerprint")
+
+
+def test_a_page_stored_twice_in_one_batch_keeps_the_second(store):
+    run_id = _run(store)
+    with store.batch():
+        store.save_page(run_id, _fetched("旧标题", "a.html", "b.html"))
+        store.save_page(run_id, _fetched("新标题", "c.html"))
+    assert _stored(store, run_id) == (1, "新标题", ["c.html"])
+
+
+def test_a_page_stored_again_in_a_later_batch_replaces_the_first(store):
+    run_id = _run(store)
+    with store.batch():
+        store.save_page(run_id, _fetched("旧标题", "a.html", "b.html"))
+    with store.batch():
+        store.save_page(run_id, _fetched("新标题", "c.html", "d.html"))
+    assert _stored(store, run_id) == (1, "新标题", ["c.html", "d.html"])
+
+
+def test_a_copy_taken_over_and_then_fetched_anew_keeps_the_fetch(store):
+    earlier = _run(store)
+    store.save_page(earlier, _fetched("上次的标题", "a.html", "b.html"))
+    store.finish_run(earlier, "done")
+    run_id = _run(store)
+    with store.batch():
+        store.copy_page(run_id, earlier, NOTICE)
+    assert _stored(store, run_id) == (1, "上次的标题", ["a.html", "b.html"])
+    with store.batch():
+        store.copy_page(run_id, earlier, NOTICE)
+        store.save_page(run_id, _fetched("这次的标题", "c.html"))
+    assert _stored(store, run_id) == (1, "这次的标题", ["c.html"])
+    # The earlier run keeps its own copy.
+    assert _stored(store, earlier) == (1, "上次的标题", ["a.html", "b.html"])
