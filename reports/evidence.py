@@ -106,9 +106,9 @@ def write_copies(store: Store, data: BulletinData, out_dir: Path) -> BulletinDat
     the same folder are removed. A finding on a link target (a broken link) gets the copy of a page
     that links to it, the page its unit has to correct."""
     urls = list(dict.fromkeys([*(row.url for row in data.rows), *(row.url for row in data.findings)]))
-    kept = store.kept_pages(data.run_id, urls)
+    kept = store.kept_urls(data.run_id, urls)
     referrers = store.referring_pages(data.run_id, [url for url in urls if url not in kept])
-    kept.update(store.kept_pages(data.run_id, set(referrers.values()) - kept.keys()))
+    kept |= store.kept_urls(data.run_id, set(referrers.values()) - kept)
     page_of = {url: url for url in urls if url in kept}
     page_of.update((url, page) for url, page in referrers.items() if page in kept)
     problems: dict[str, list[ReportRow]] = {}
@@ -122,8 +122,8 @@ def write_copies(store: Store, data: BulletinData, out_dir: Path) -> BulletinDat
             folder.mkdir(exist_ok=True)
         except OSError as exc:
             raise OutputError(f"无法写入 / cannot write {folder}: {describe(exc)}") from exc
-    for page, name in names.items():
-        write_text(out_dir / name, render_kept_copy(copy_view(kept[page], tuple(problems.get(page, ())))))
+    for copy in store.kept_pages(data.run_id, names):
+        write_text(out_dir / names[copy.url], render_kept_copy(copy_view(copy, tuple(problems.get(copy.url, ())))))
     _remove_stale(folder, {Path(name).name for name in names.values()})
     copy_of = {url: names[page] for url, page in page_of.items()}
     return replace(data, rows=tuple(replace(row, kept_copy=copy_of.get(row.url, "")) for row in data.rows),

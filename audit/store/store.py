@@ -445,25 +445,37 @@ class Store:
                 select(Page.url, Page.fetched_at, Page.title).where(Page.run_id == run_id)))
             return seen
 
-    def kept_pages(self, run_id: int, urls: Iterable[str]) -> dict[str, KeptPage]:
-        """What the run stored of each of `urls` that it fetched: the body as fetched (decompressed)
-        for HTML pages, the text read out of attachments, with the fetch's time, title and encoding."""
+    def kept_urls(self, run_id: int, urls: Iterable[str]) -> set[str]:
+        """Which of `urls` the run keeps a copy of (kept_pages gives them), without reading the copies."""
         wanted = list(dict.fromkeys(urls))
-        kept: dict[str, KeptPage] = {}
+        kept: set[str] = set()
         with self._sessions() as session:
             for start in range(0, len(wanted), 500):
-                batch = wanted[start:start + 500]
+                rows = session.execute(
+                    select(Page.url, Page.content_type, Page.text.is_not(None), PageBody.url.is_not(None))
+                    .outerjoin(PageBody, (PageBody.run_id == Page.run_id) & (PageBody.url == Page.url))
+                    .where(Page.run_id == run_id, Page.url.in_(wanted[start:start + 500])))
+                kept.update(url for url, content_type, has_text, has_body in rows
+                            if has_body or (has_text and not _is_html(content_type)))
+        return kept
+
+    def kept_pages(self, run_id: int, urls: Iterable[str]) -> Iterator[KeptPage]:
+        """What the run stored of each of `urls` that it fetched: the body as fetched (decompressed)
+        for HTML pages, the text read out of attachments, with the fetch's time, title and encoding.
+        A few at a time: a bulletin of a big portal keeps hundreds of copies."""
+        wanted = list(dict.fromkeys(urls))
+        with self._sessions() as session:
+            for start in range(0, len(wanted), _KEPT_PER_QUERY):
+                batch = wanted[start:start + _KEPT_PER_QUERY]
                 bodies = dict(session.execute(select(PageBody.url, PageBody.body)
                                               .where(PageBody.run_id == run_id, PageBody.url.in_(batch))).all())
                 for url, fetched_at, title, encoding, content_type, text, truncated in session.execute(
                         select(Page.url, Page.fetched_at, Page.title, Page.encoding, Page.content_type, Page.text,
-                               Page.truncated).where(Page.run_id == run_id, Page.url.in_(batch))):
-                    body = zlib.decompress(bodies[url]) if url in bodies else None
+                               Page.truncated).where(Page.run_id == run_id, Page.url.in_(batch))).all():
+                    body = zlib.decompress(bodies.pop(url)) if url in bodies else None
                     if body is None and (text is None or _is_html(content_type)):
                         continue  # an error page, or an HTML page stored before bodies were kept
-                    kept[url] = KeptPage(url, fetched_at, title, encoding, body, None if body else text,
-                                         truncated)
-        return kept
+                    yield KeptPage(url, fetched_at, title, encoding, body, None if body else text, truncated)
 
     def referring_pages(self, run_id: int, urls: Iterable[str]) -> dict[str, str]:
         """For each of `urls` some page of the run links to, the first such page the crawl stored."""
@@ -471,11 +483,11 @@ class Store:
         referring: dict[str, str] = {}
         with self._sessions() as session:
             for start in range(0, len(wanted), 500):
-                for to_url, from_url in session.execute(
-                        select(Link.to_url, Link.from_url)
-                        .where(Link.run_id == run_id, Link.to_url.in_(wanted[start:start + 500]))
-                        .order_by(Link.id)):
-                    referring.setdefault(to_url, from_url)
+                # The first link to each (a broken link in the footer is on every page: not all of them).
+                first = (select(func.min(Link.id))
+                         .where(Link.run_id == run_id, Link.to_url.in_(wanted[start:start + 500]))
+                         .group_by(Link.to_url))
+                referring.update(session.execute(select(Link.to_url, Link.from_url).where(Link.id.in_(first))).all())
         return referring
 
     def finding_counts(self) -> dict[int, int]:
@@ -641,6 +653,8 @@ class _PageRows:
             for link in reading.hidden_links)
 
 
+# Kept copies read at once when a bulletin writes them.
+_KEPT_PER_QUERY = 50
 # URLs named in one statement (SQLite allows 32766 bound parameters, PostgreSQL 65535).
 _URLS_PER_STATEMENT = 500
 # The tables holding what was stored of a page, each with the column naming the page.
