@@ -31,7 +31,7 @@ from audit.progress import CrawlProgress
 from audit.quarters import BadQuarter, Quarter
 from reports.config import ReportConfig, load_report_config
 from audit.runner import (AuditInterrupted, AuditOutcome, BadSiteURL, FrontierLost, QuarterTaken, SharedCrawl,
-                          check_site_url, find_finding, quarterly_as_of, render_stored, run_audit)
+                          check_site_url, find_finding, help_crawl, quarterly_as_of, render_stored, run_audit)
 from audit.store import Store, StoreError, default_db_url
 from rules import registered_rules
 from rules.catalogue import markdown_table, option_lines
@@ -265,6 +265,19 @@ def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: 
         sys.exit(128 + exc.signum)
 
 
+def _help_crawl(store: Store, shared: SharedCrawl, joined: str, config: AuditConfig) -> int:
+    """Help another worker crawl its site (`--join`): one line of what this process fetched."""
+    try:
+        helped = help_crawl(store, shared, joined, config)
+    except StoreError as exc:
+        err.print(f"错误 / error: {exc}")
+        return EXIT_DATABASE
+    if helped is not None:
+        site, fetched = helped
+        err.print(f"协助检查 {for_terminal(site)}：抓取 {fetched} 个页面 / helped crawl {site}: {fetched} fetched")
+    return EXIT_OK
+
+
 _OUTPUT_NAMES = {"json": "问题清单 / findings", "html": "通报 / bulletin", "xlsx": "问题清单 / findings (xlsx)",
                  "pdf": "通报 / bulletin (pdf)", "docx": "通报 / bulletin (docx)",
                  "csv": "问题清单 / findings (csv)"}
@@ -328,12 +341,16 @@ def _queue(redis_url: str, prefix: str, lease: float | None = None):
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="输出目录（findings.json, bulletin.html）/ output directory.")
 @_redis_options
-# Set by `govaudit worker` for the audits it runs: recorded on the run as a worker that took part.
+# Set by `govaudit worker` for the audits it runs: recorded on the run as a worker that took part;
+# the worker's job, with which the run is offered to other workers to help; or (--join) the run this
+# process helps another worker crawl.
 @click.option("--worker", "worker", hidden=True)
+@click.option("--job", "job", hidden=True)
+@click.option("--join", "joined", hidden=True)
 @_unattended
 @_screenshots_option
 def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurrency, delay, quiet, formats, out_dir,
-          redis_url, redis_prefix, worker, screenshots):
+          redis_url, redis_prefix, worker, job, joined, screenshots):
     """检查一个政府网站 / audit the portal at URL (its host only).
 
     Exit status: 0 audit done (with or without findings), 1 database write failure, 2 bad arguments
@@ -347,7 +364,11 @@ def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurren
     shared = None
     if redis_url is not None:
         _queue(redis_url, redis_prefix)
-        shared = SharedCrawl(redis_url, redis_prefix, worker)
+        shared = SharedCrawl(redis_url, redis_prefix, worker, job)
+    if joined is not None:
+        if shared is None:
+            _fail_usage("--join 需要 --redis / --join needs --redis")
+        sys.exit(_help_crawl(store, shared, joined, config))
     outcome = _run(url, as_of or date.today(), column, config, store, out_dir, quiet, report_config, formats,
                    shared=shared, screenshots=screenshots)
     sys.exit(_report(outcome))

@@ -8,9 +8,13 @@ child runs. A worker SIGKILLed mid-crawl takes its child with it and stops renew
 expires, the next worker to look re-queues the job and resumes the run from what the store holds
 (pages stored are replayed, the rest fetched), so the site's results equal an uninterrupted run.
 
-A site's pages are crawled by one worker at a time: the spider keeps what it has learnt of the
-site in memory (list progress, column folders, home-page links), rebuilt from the store only by
-replaying the run from its home page. Workers share out the sites, not one site's pages.
+Workers share one site's pages too. The worker holding a site's job owns its run: its spider keeps
+what it has learnt of the site in memory (list progress, column folders, home-page links) and makes
+every decision of the crawl. A worker that finds no job waiting helps the busiest run advertised as
+joinable: its child (`audit --join`) takes the run's queued requests under a lease, fetches, reads
+and stores them into the same run and leaves the owner a notice for each; the owner follows them as
+it follows a replayed page (crawler.shared). A helper stops when the owner's crawl ends, or gives
+way as soon as a job is queued: jobs come first.
 """
 from __future__ import annotations
 
@@ -36,6 +40,8 @@ from audit.store import Store, StoreError
 LEASE_SECONDS = 30.0
 # A job whose worker died this many times (a site that kills its crawler) is given up.
 MAX_TAKES = 5
+# A run is worth helping while this many requests of it are queued (a helper costs a process start).
+HELP_FROM_QUEUED = 10
 # Child exit codes worth another try after a pause: the database could not be opened or written.
 _RETRIED_EXITS = (1, 2)
 _CHILD_TRIES = 5
@@ -162,6 +168,25 @@ class JobQueue:
         self._finish(keys=[self._key(name) for name in ("leased", "holders", "jobs", "abandoned", "takes")],
                      args=[worker, job.key])
 
+    def joinable(self) -> tuple[str, Job] | None:
+        """The run most worth helping (most requests queued) and its job, when one is."""
+        best = None
+        for run, text in self.client.hgetall(self._key("joinable")).items():
+            advert = json.loads(text)
+            keys = advert["keys"]
+            alive, queued = self.client.exists(f"{keys}:alive"), self.client.zcard(f"{keys}:requests")
+            if not alive:
+                self.client.hdel(self._key("joinable"), run)  # its owner is gone: taken over, or resumed later
+                continue
+            job = self.client.hget(self._key("jobs"), advert["job"])
+            if job is not None and queued >= HELP_FROM_QUEUED and (best is None or queued > best[0]):
+                best = (queued, run.decode(), Job.loads(job.decode()))
+        return None if best is None else best[1:]
+
+    def waiting(self) -> bool:
+        """A job is queued (a helper gives way to it)."""
+        return self.client.llen(self._key("queue")) > 0
+
     def idle(self) -> bool:
         """No job waiting and none being audited (an expired lease counts until it is re-queued)."""
         return self.client.llen(self._key("queue")) == 0 and self.client.zcard(self._key("leased")) == 0
@@ -218,6 +243,10 @@ class Worker:
             if job is not None:
                 self.audit(job)
                 continue
+            joinable = patiently("Redis", self.queue.joinable, self.say)
+            if joinable is not None:
+                self.help(*joinable)
+                continue
             if until_idle and patiently("Redis", self.queue.idle, self.say):
                 self.say(f"队列已空，工作进程 {self.name} 退出 / queue idle, worker exits")
                 return
@@ -252,13 +281,41 @@ class Worker:
     def _child(self, job: Job) -> int | None:
         """Audit the job's site in a child process, renewing the lease meanwhile. The child's exit
         code, or None when the lease was lost to another worker (the child is stopped)."""
-        command = [sys.executable, "-m", "audit.cli", "audit", job.url, *job.args, "--db", self.db_url,
-                   "--redis", self.redis_url, "--redis-prefix", self.queue.prefix, "--worker", self.name]
-        child = subprocess.Popen(command, preexec_fn=_die_with_parent)
+        child = self._start(job, "--job", job.key)
         try:
             return self._watch(child, job)
         except BaseException:
             # The worker is stopped (Ctrl-C, SIGTERM): the audit is stopped resumable, not killed.
+            child.terminate()
+            child.wait()
+            raise
+
+    def _start(self, job: Job, *options: str) -> subprocess.Popen:
+        command = [sys.executable, "-m", "audit.cli", "audit", job.url, *job.args, "--db", self.db_url,
+                   "--redis", self.redis_url, "--redis-prefix", self.queue.prefix, "--worker", self.name, *options]
+        return subprocess.Popen(command, preexec_fn=_die_with_parent)
+
+    def help(self, run: str, job: Job) -> None:
+        """Help crawl the run another worker audits for `job`, in a child process, until its crawl
+        ends or a job is queued (what the helper took and did not answer goes back to the run's queue)."""
+        self.say(f"{job.name}：协助检查 / helping")
+        child = self._start(job, "--join", run)
+        try:
+            while True:
+                try:
+                    child.wait(timeout=1)
+                    return
+                except subprocess.TimeoutExpired:
+                    pass
+                try:
+                    waiting = self.queue.waiting()
+                except (RedisConnectionError, RedisTimeout):
+                    continue
+                if waiting:
+                    child.terminate()
+                    child.wait()
+                    return
+        except BaseException:
             child.terminate()
             child.wait()
             raise

@@ -9,11 +9,12 @@ from datetime import date
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 
 from audit.judge import conclude_run
 from audit.store import Store, StoreError, default_db_url
-from crawler.items import (CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage, RobotsRefusal,
-                           UnchangedPage)
+from crawler.items import (Answered, CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage,
+                           RobotsRefusal, UnchangedPage, answers_stored)
 from crawler.reading import PageReading
 from crawler.revalidate import StoredCopy
 
@@ -40,6 +41,8 @@ class StorePipeline:
         self._since = time.monotonic()
         # Bytes received so far that the run's row already counts.
         self._bytes_counted = 0
+        # A batch is also written when no item comes to fill it: a helper's answers wait on it.
+        self._timer = task.LoopingCall(self._flush_due)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -51,6 +54,7 @@ class StorePipeline:
             as_of = self.crawler.settings.get("GOVAUDIT_AS_OF") or date.today().isoformat()
             self.run_id = self.store.start_run(spider.start_url, date.fromisoformat(as_of), spider.scope,
                                                spider.audit_config.fingerprint)
+        self._timer.start(BATCH_SECONDS, now=False)
 
     def process_item(self, item):
         if self.failure is not None:
@@ -59,6 +63,13 @@ class StorePipeline:
         if len(self._pending) >= BATCH_ITEMS or time.monotonic() - self._since >= BATCH_SECONDS:
             self._flush()
         return item
+
+    def _flush_due(self) -> None:
+        if self._pending and self.failure is None and time.monotonic() - self._since >= BATCH_SECONDS:
+            try:
+                self._flush()
+            except DropItem:
+                pass  # the crawl is being stopped (_fail)
 
     def _flush(self) -> None:
         pending, self._pending, self._since = self._pending, [], time.monotonic()
@@ -79,6 +90,9 @@ class StorePipeline:
                     self._save(item)
             except StoreError as exc:
                 self._fail(exc)
+        answers = [item for item in pending if isinstance(item, Answered)]
+        if answers:
+            self.crawler.signals.send_catch_log(answers_stored, answers=answers)
 
     def _fail(self, exc: StoreError) -> None:
         """A full disk or a lost database: stop cleanly; what was committed stays committed."""
@@ -107,6 +121,8 @@ class StorePipeline:
             self.store.save_list_read(self.run_id, item)
 
     def close_spider(self) -> None:
+        if self._timer.running:
+            self._timer.stop()
         if self.failure is None:
             try:
                 self._flush()
@@ -117,15 +133,26 @@ class StorePipeline:
             conclude_run(self.store, self.run_id, spider.audit_config)
 
 
-class ResumedRun:
-    """An interrupted run being resumed: the pages it read are replayed from the store
-    (the spider's ReplaySource)."""
+class StoredRun:
+    """The run being crawled, as stored so far: a page another process fetched into it (a helper,
+    or the interrupted run being resumed) is read back from here."""
 
     def __init__(self, store: Store, run_id: int):
         self._store = store
         self._run_id = run_id
-        self._index = store.replay_index(run_id)
         self.robots_forbidden = bool(store.run(run_id).robots_forbidden)
+
+    def reading(self, url: str) -> PageReading:
+        return self._store.load_reading(self._run_id, url)
+
+
+class ResumedRun(StoredRun):
+    """An interrupted run being resumed: the pages it read are replayed from the store
+    (the spider's ReplaySource)."""
+
+    def __init__(self, store: Store, run_id: int):
+        super().__init__(store, run_id)
+        self._index = store.replay_index(run_id)
 
     def has_read(self, url: str) -> bool:
         return url in self._index.read
@@ -135,9 +162,6 @@ class ResumedRun:
 
     def has_answer(self, url: str) -> bool:
         return url in self._index.stored or url in self._index.checked
-
-    def reading(self, url: str) -> PageReading:
-        return self._store.load_reading(self._run_id, url)
 
 
 class EarlierRun:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -20,7 +21,7 @@ from scrapy.settings import Settings
 
 from audit.config import AuditConfig
 from audit.judge import conclude_run
-from audit.pipeline import STORE_FAILED, EarlierRun, ResumedRun
+from audit.pipeline import STORE_FAILED, EarlierRun, ResumedRun, StoredRun
 from audit.progress import CrawlProgress
 from audit.quarters import Quarter
 from audit.store import Store, StoreError
@@ -102,16 +103,22 @@ def _interruptible() -> Iterator[None]:
 class SharedCrawl:
     """A crawl that shares Redis with other processes (`--redis`): its frontier lives there
     (scrapy-redis, keyed by run), per-host politeness holds across processes, and one process at
-    a time concludes a run. `worker` names the govaudit worker running it, recorded on the run."""
+    a time concludes a run. `worker` names the govaudit worker running it, recorded on the run;
+    `job` the worker's job, with which the run is advertised to helpers (crawler.shared)."""
 
     redis_url: str
     prefix: str = "govaudit"
     worker: str | None = None
+    job: str | None = None
+
+    def run_base(self, db_url: str, run_id: int) -> str:
+        """What a run's keys begin with: run ids are numbered per database, and two databases may
+        share one Redis."""
+        database = hashlib.sha256(db_url.encode()).hexdigest()[:12]
+        return f"{self.prefix}:run:{database}-{run_id}"
 
     def run_key(self, db_url: str, run_id: int, name: str) -> str:
-        """A run's key: run ids are numbered per database, and two databases may share one Redis."""
-        database = hashlib.sha256(db_url.encode()).hexdigest()[:12]
-        return f"{self.prefix}:run:{database}-{run_id}:{name}"
+        return f"{self.run_base(db_url, run_id)}:{name}"
 
 
 class FrontierLost(Exception):
@@ -165,24 +172,12 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     once, everything committed before stays, and the run is marked failed where possible.
     Raises AuditInterrupted when SIGINT/SIGTERM stopped the crawl; the run is marked interrupted.
     """
-    settings = Settings()
-    settings.setmodule("audit.scrapy_settings", priority="project")
-    settings.set("GOVAUDIT_DB", store.db_url)
-    settings.set("GOVAUDIT_RUN_ID", run_id)
-    settings.set("DOWNLOAD_TIMEOUT", config.crawl.timeout)
-    settings.set("DNS_TIMEOUT", config.crawl.timeout)
-    settings.set("CLOSESPIDER_PAGECOUNT", config.crawl.max_pages)
-    settings.set("ROBOTSTXT_OBEY", config.crawl.obey_robots)
-    if config.crawl.concurrency is not None:
-        settings.set("AUTOTHROTTLE_ENABLED", False)
-        settings.set("CONCURRENT_REQUESTS", config.crawl.concurrency)
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", config.crawl.concurrency)
-    settings.set("DOWNLOAD_DELAY", config.crawl.delay)
+    settings = _settings(store, run_id, config)
     if shared is not None:
-        _share(settings, shared, store.db_url, run_id)
-    # Fetch failures are stored and reported as findings; Scrapy's own log would only repeat them on the
-    # terminal. Its WARNING+ (INFO with --verbose) still reach a --log-file (audit.logfile).
-    settings.set("LOG_LEVEL", "CRITICAL")
+        share = None
+        if shared.job is not None:
+            share = json.dumps({"run_id": run_id, "url": site_url, "job": shared.job}, ensure_ascii=False)
+        _share(settings, shared, shared.run_base(store.db_url, run_id), share)
     # Unless it is in Redis, the queue of requests lives on disk (Scrapy's JOBDIR), one folder per run:
     # what a killed crawl left there is removed when the run resumes (it resumes from the store).
     frontier = None
@@ -201,7 +196,8 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     earlier = store.copies_source(run_id)
     process.crawl(crawler, url=site_url, column=column, config=config,
                   resumed_run=ResumedRun(store, run_id) if resume else None,
-                  stored_copies=EarlierRun(store, earlier) if earlier is not None else None)
+                  stored_copies=EarlierRun(store, earlier) if earlier is not None else None,
+                  stored_run=StoredRun(store, run_id))
     try:
         process.start()
     finally:
@@ -215,26 +211,89 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
         raise FrontierLost()
     if crawler.stats.get_value("finish_reason") == "closespider_pagecount":
         store.record_page_cap(run_id, config.crawl.max_pages, crawler.stats.get_value(LEFT_STAT))
-    if STORE_FAILED in (crawler.stats.get_value("finish_reason"), crawler.stats.get_value(STORE_FAILED)):
+    if _store_failed(crawler):
         try:
             store.finish_run(run_id, "failed")
         except StoreError:
             pass  # the store that failed the crawl may refuse this too; the run stays "running"
-        raise StoreError("数据库写入失败，检查已停止（已保存的内容不受影响）/ the database could not be written; "
-                         "the audit stopped and everything stored before is kept")
+        raise StoreError(_STORE_FAILED_LINE)
 
 
-def _share(settings: Settings, shared: SharedCrawl, db_url: str, run_id: int) -> None:
-    """The run's frontier in Redis through scrapy-redis, and per-host politeness across processes.
-    A resumed run replays what the store holds and so rebuilds its frontier: it starts empty."""
+_STORE_FAILED_LINE = ("数据库写入失败，检查已停止（已保存的内容不受影响）/ the database could not be written; "
+                      "the audit stopped and everything stored before is kept")
+
+
+def _store_failed(crawler) -> bool:
+    return STORE_FAILED in (crawler.stats.get_value("finish_reason"), crawler.stats.get_value(STORE_FAILED))
+
+
+def help_crawl(store: Store, shared: SharedCrawl, joined: str, config: AuditConfig) -> tuple[str, int] | None:
+    """Help crawl the run another process owns and advertised as `joined` (crawler.shared): take its
+    queued requests, fetch and store them into the run, until its owner's crawl ends. Neither owns
+    nor concludes the run. The site and how many answers this process fetched; None when the run
+    is no longer joinable. Raises StoreError when the store could not be written."""
+    import redis
+
+    from crawler.shared import joinable_key
+
+    advert = redis.Redis.from_url(shared.redis_url).hget(joinable_key(shared.prefix), joined)
+    if advert is None:
+        return None
+    advert = json.loads(advert)
+    run_id = advert["run_id"]
+    if shared.worker is not None:
+        store.join_run(run_id, shared.worker)
+    settings = _settings(store, run_id, config)
+    _share(settings, shared, advert["keys"], None, helping=True)
+    process = _AuditProcess(settings)
+    crawler = process.create_crawler(PortalSpider)
+    crawler.signals.connect(_log_page, signal=signals.item_scraped)
+    earlier = store.copies_source(run_id)
+    process.crawl(crawler, url=advert["url"], column=store.run(run_id).scope, config=config, helping=True,
+                  stored_copies=EarlierRun(store, earlier) if earlier is not None else None,
+                  stored_run=StoredRun(store, run_id))
+    process.start()
+    if _store_failed(crawler):
+        raise StoreError(_STORE_FAILED_LINE)
+    return advert["url"], crawler.stats.get_value("response_received_count", 0)
+
+
+def _settings(store: Store, run_id: int, config: AuditConfig) -> Settings:
+    """The crawl's Scrapy settings: the project's, with the audit's limits, into `run_id`."""
+    settings = Settings()
+    settings.setmodule("audit.scrapy_settings", priority="project")
+    settings.set("GOVAUDIT_DB", store.db_url)
+    settings.set("GOVAUDIT_RUN_ID", run_id)
+    settings.set("DOWNLOAD_TIMEOUT", config.crawl.timeout)
+    settings.set("DNS_TIMEOUT", config.crawl.timeout)
+    settings.set("CLOSESPIDER_PAGECOUNT", config.crawl.max_pages)
+    settings.set("ROBOTSTXT_OBEY", config.crawl.obey_robots)
+    if config.crawl.concurrency is not None:
+        settings.set("AUTOTHROTTLE_ENABLED", False)
+        settings.set("CONCURRENT_REQUESTS", config.crawl.concurrency)
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", config.crawl.concurrency)
+    settings.set("DOWNLOAD_DELAY", config.crawl.delay)
+    # Fetch failures are stored and reported as findings; Scrapy's own log would only repeat them on the
+    # terminal. Its WARNING+ (INFO with --verbose) still reach a --log-file (audit.logfile).
+    settings.set("LOG_LEVEL", "CRITICAL")
+    return settings
+
+
+def _share(settings: Settings, shared: SharedCrawl, base: str, share: str | None, helping: bool = False) -> None:
+    """The run's frontier in Redis through scrapy-redis (its keys begin with `base`), and per-host
+    politeness across processes. The owner's resumed run replays what the store holds and so rebuilds
+    its frontier: it starts empty; it is advertised to helpers with `share` (JSON). A helper's
+    frontier takes from the owner's queue and leaves it as it is."""
     settings.set("REDIS_URL", shared.redis_url)
     settings.set("GOVAUDIT_REDIS_PREFIX", shared.prefix)
-    settings.set("SCHEDULER", "crawler.shared.SharedFrontier")
-    settings.set("SCHEDULER_QUEUE_KEY", shared.run_key(db_url, run_id, "requests"))
-    settings.set("SCHEDULER_DUPEFILTER_KEY", shared.run_key(db_url, run_id, "dupefilter"))
+    settings.set("GOVAUDIT_RUN_KEYS", base)
+    settings.set("GOVAUDIT_SHARE", share)
+    settings.set("SCHEDULER", "crawler.shared.HelpingFrontier" if helping else "crawler.shared.SharedFrontier")
+    settings.set("SCHEDULER_QUEUE_KEY", f"{base}:requests")
+    settings.set("SCHEDULER_DUPEFILTER_KEY", f"{base}:dupefilter")
     settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter")
-    settings.set("SCHEDULER_FLUSH_ON_START", True)
-    settings.set("SCHEDULER_PERSIST", False)
+    settings.set("SCHEDULER_FLUSH_ON_START", not helping)
+    settings.set("SCHEDULER_PERSIST", helping)
     middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     # Next to the download itself: redirects and retries take a slot again, replayed pages none.
     middlewares["crawler.shared.SharedHostSlots"] = 950

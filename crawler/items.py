@@ -90,3 +90,26 @@ class ListCoverage:
     pages_read: int
     complete: bool
     shortfall: str | None
+
+
+# What a helper's spider says it did with a request of a run another process crawls (crawler.shared):
+# READ the page is stored and read (the owner follows it), FAILED a further page of a list did not
+# answer (the owner reads the list short), REFUSED robots.txt kept the helper out (the owner decides
+# what to check instead), DONE nothing is left to decide.
+READ, FAILED, REFUSED, DONE = "read", "failed", "refused", "done"
+
+
+@dataclass
+class Answered:
+    """A helper answered a request it took from a shared run: published to the run's owner once
+    what the answer brought is stored (so the owner can read it back from the store)."""
+
+    outcome: str
+    reason: str | None = None
+    final_url: str | None = None
+    # The request's lease (crawler.shared), set by the helper's frontier.
+    lease: str | None = None
+
+
+# Sent by the store pipeline with the Answered items of a batch once the batch is committed.
+answers_stored = object()

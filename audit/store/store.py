@@ -174,7 +174,8 @@ class Store:
         with self.unit_of_work() as session:
             runs = session.scalars(select(AuditRun).where(AuditRun.site_url == site_url, AuditRun.as_of == as_of,
                                                           AuditRun.status.in_(("running", "interrupted")))).all()
-            released = [run for run in runs if (run.workers or [None])[-1] == worker]
+            # The worker owned the run or helped it (helpers join a run after its owner).
+            released = [run for run in runs if worker in (run.workers or [])]
             for run in released:
                 run.status, run.owner_host, run.owner_pid = "interrupted", None, None
             return [run.id for run in released]

@@ -30,7 +30,8 @@ from crawler.attachments import attachment_text, inflated_size
 from crawler.budget import TOO_BIG, Outcome, ReaderPool
 from crawler.columns import LIST_ROLES, MemberReason, PageRole, normalise_anchor
 from crawler.coverage import ListTracker, failed_reason, limit_reason, nothing_new_reason
-from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, RobotsRefusal, UnchangedPage
+from crawler.items import (FAILED, READ, REFUSED, Answered, CertificateCheck, CheckedLink, ColumnMembership,
+                           FetchedPage, RobotsRefusal, UnchangedPage)
 from crawler.reading import FormRequest, LinkRegion, PageList, PageReading, read_page
 from crawler.reading.regions import page_form
 from crawler.middlewares import InternalAddressRefused, site_is_internal
@@ -101,7 +102,8 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
 
     def __init__(self, url: str, column: str | None = None, config: object | None = None,
-                 resumed_run: ReplaySource | None = None, stored_copies: StoredCopies | None = None, **kwargs):
+                 resumed_run: ReplaySource | None = None, stored_copies: StoredCopies | None = None,
+                 stored_run: StoredReadings | None = None, helping: bool = False, **kwargs):
         super().__init__(**kwargs)
         # The audit's settings (columns, crawl limits) come from whoever runs the crawl: the
         # govaudit run passes them, `scrapy crawl` loads them through GOVAUDIT_CONFIG_LOADER.
@@ -120,8 +122,12 @@ class PortalSpider(scrapy.Spider):
         self.site_ports = {80, 443} if start_port in (80, 443) else {start_port}
         # A site on an internal address (a test portal, an intranet) may link internal targets.
         self.internal_allowed = site_is_internal(self.start_url)
+        # Helping another process crawl the site (crawler.shared): fetch, read and store the requests
+        # taken from the shared frontier, and leave what to follow to the process that owns the run.
+        self.helping = helping
         # robots.txt forbids the home page: the site is audited anyway (see on_error).
-        self.robots_forbid_site = resumed_run is not None and resumed_run.robots_forbidden
+        self.robots_forbid_site = ((resumed_run is not None and resumed_run.robots_forbidden)
+                                   or (helping and stored_run is not None and stored_run.robots_forbidden))
         self.home_links: frozenset[str] = frozenset()
         self._requested: set[tuple[str, str | None, str]] = set()
         # Every URL fetched (or to be fetched) for itself: it needs no separate link check.
@@ -138,6 +144,8 @@ class PortalSpider(scrapy.Spider):
         self.lists = ListTracker()
         # Resuming an interrupted run: what it already stored is read back, not fetched again.
         self.resumed_run = resumed_run
+        # The run as stored so far: a replayed page is read back from it.
+        self.stored_run = stored_run if stored_run is not None else resumed_run
         # An earlier audit's copies: pages are asked for conditionally, a 304 reuses the copy.
         self.stored_copies = stored_copies
         # Reader processes, started with the crawl (crawler.budget).
@@ -188,6 +196,8 @@ class PortalSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[object]:
         limits = self.audit_config.crawl
         self.readers = ReaderPool(limits.readers, limits.read_seconds, limits.read_memory_mb)
+        if self.helping:
+            return  # a helper only takes what the run's owner asked for
         request = self._request(self.start_url, clicks=0, column=None, role=PageRole.HOME)
         if request is not None:
             yield request
@@ -277,10 +287,11 @@ class PortalSpider(scrapy.Spider):
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
         if meta["role"] == PageRole.HOME:
             # A home page that redirects (http → https://www.) moves the site to the new host.
-            self.site_hosts.add((urlsplit(response.url).hostname or "").lower())
-            self.site_ports.add(_port(response.url))
+            answered_at = meta["answered"][1] if meta.get("answered") else response.url
+            self.site_hosts.add((urlsplit(answered_at).hostname or "").lower())
+            self.site_ports.add(_port(answered_at))
         if meta.get("replay"):
-            reading = await run_in_thread(self.resumed_run.reading, url)
+            reading = await run_in_thread(self.stored_run.reading, url)
         elif response.status == 304:
             unchanged = self._unchanged(url, response)
             yield unchanged
@@ -310,10 +321,45 @@ class PortalSpider(scrapy.Spider):
                               **_validators(response))
             if reading is None:
                 return
+        if self.helping:
+            yield Answered(READ, final_url=response.url)
+            return
         if meta["role"] == PageRole.HOME:
             self.home_links = frozenset(page_key(link.url) for link in reading.links if link.tag == "a")
         for followed in self._follow(url, reading, meta):
             yield followed
+
+    @property
+    def shareable(self) -> bool:
+        """Whether other processes may help crawl the site now: its home page is read (so robots.txt
+        and the site's hosts are settled) and there is more to fetch."""
+        return bool(self.home_links)
+
+    def answered_elsewhere(self, request: scrapy.Request, outcome: str, reason: str | None,
+                           final_url: str | None) -> scrapy.Request | None:
+        """A helper answered `request` (as this spider made it) and stored what it brought: the
+        request that carries on from there without the network (the replay middleware answers it),
+        or None when nothing is left to decide."""
+        if outcome == READ:
+            callback = self.parse
+        elif outcome == FAILED and request.meta.get("list"):
+            callback = self._failed_elsewhere
+        elif outcome == REFUSED:
+            callback = self._refused_elsewhere
+        else:
+            return None
+        meta = {**request.meta, "replay": True, "answered": (reason, final_url)}
+        # Stored under the URL first asked for (parse), also when the answer came after a redirect.
+        stored_as = page_key(request.meta.get("redirect_urls", [request.url])[0])
+        return scrapy.Request(stored_as, callback=callback, errback=self.on_error, meta=meta,
+                              priority=request.priority, dont_filter=True)
+
+    def _failed_elsewhere(self, response: Response) -> Iterator[object]:
+        yield from self._list_page_failed(response.meta, page_key(response.url), response.meta["answered"][0])
+
+    def _refused_elsewhere(self, response: Response) -> Iterator[object]:
+        meta = {key: value for key, value in response.meta.items() if key not in ("replay", "answered")}
+        yield from self._refused(response.request.replace(callback=self.parse, meta=meta))
 
     async def parse_attachment(self, response: Response) -> AsyncIterator[FetchedPage]:
         url = page_key(response.meta.get("redirect_urls", [response.url])[0])
@@ -384,26 +430,32 @@ class PortalSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[object]:
         request = failure.request
-        refused_by_robots = failure.check(IgnoreRequest) and str(failure.value) == ROBOTS_REFUSAL
-        if refused_by_robots and request.meta.get("role") == PageRole.HOME:
-            # A robots.txt that forbids the home page forbids the whole site to the auditor. The office
-            # must audit it all the same, as the national monitor does: it is reported (提示), not obeyed.
-            self.robots_forbid_site = True
-            yield RobotsRefusal(page_key(request.url))
-            yield request.replace(dont_filter=True)
-            return
-        if refused_by_robots:
-            # robots.txt keeps the crawler out; whether the link works is still checked, once.
-            target = page_key(request.url)
-            if target not in self._checked:
-                self._checked.add(target)
-                yield self._check_request(target, "HEAD")
+        if failure.check(IgnoreRequest) and str(failure.value) == ROBOTS_REFUSAL:
+            if self.helping:
+                yield Answered(REFUSED)
+            else:
+                yield from self._refused(request)
             return
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
         message = _failure_text(failure)
         yield FetchedPage(page_key(request.url), None, status, None, message, None)
         yield from self._list_page_failed(request.meta, page_key(request.url), message)
+
+    def _refused(self, request: scrapy.Request) -> Iterator[object]:
+        """robots.txt refused `request`."""
+        if request.meta.get("role") == PageRole.HOME:
+            # A robots.txt that forbids the home page forbids the whole site to the auditor. The office
+            # must audit it all the same, as the national monitor does: it is reported (提示), not obeyed.
+            self.robots_forbid_site = True
+            yield RobotsRefusal(page_key(request.url))
+            yield request.replace(dont_filter=True)
+            return
+        # robots.txt keeps the crawler out; whether the link works is still checked, once.
+        target = page_key(request.url)
+        if target not in self._checked:
+            self._checked.add(target)
+            yield self._check_request(target, "HEAD")
 
     # -- what to follow ----------------------------------------------------------------------
 
@@ -541,6 +593,9 @@ class PortalSpider(scrapy.Spider):
 
     def _list_page_failed(self, meta: dict, url: str, failure: str) -> Iterator[object]:
         """A further page of a list did not answer: the list is read short from there."""
+        if self.helping:
+            yield Answered(FAILED, failure)
+            return
         progress = self.lists.get(meta.get("column"), meta["list"]) if meta.get("list") else None
         if progress is None:
             return
@@ -602,6 +657,14 @@ def _page_request(clicks: int, column: str | None, role: str, via: str | None, e
                  # The first page of the list this page is a further page of (None: not a further page).
                  "list": list_root},
     }
+
+
+class StoredReadings(Protocol):
+    """The run being crawled, as stored so far (audit.pipeline.StoredRun)."""
+
+    robots_forbidden: bool
+
+    def reading(self, url: str) -> PageReading: ...
 
 
 class ReplaySource(Protocol):
