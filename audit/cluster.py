@@ -42,6 +42,8 @@ LEASE_SECONDS = 30.0
 MAX_TAKES = 5
 # A run is worth helping while this many requests of it are queued (a helper costs a process start).
 HELP_FROM_QUEUED = 10
+# A helper that failed is not started again before this many seconds.
+HELP_PAUSE = 10.0
 # Child exit codes worth another try after a pause: the database could not be opened or written.
 _RETRIED_EXITS = (1, 2)
 _CHILD_TRIES = 5
@@ -303,10 +305,15 @@ class Worker:
         try:
             while True:
                 try:
-                    child.wait(timeout=1)
-                    return
+                    code = child.wait(timeout=1)
                 except subprocess.TimeoutExpired:
-                    pass
+                    code = None
+                if code is not None:
+                    if code != 0:
+                        # The database or the site's config failed the helper: not at once again.
+                        self.say(f"{job.name}：协助未完成（退出码 {code}）/ helping failed, exit {code}")
+                        time.sleep(HELP_PAUSE)
+                    return
                 try:
                     waiting = self.queue.waiting()
                 except (RedisConnectionError, RedisTimeout):

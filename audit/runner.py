@@ -244,6 +244,8 @@ def help_crawl(store: Store, shared: SharedCrawl, joined: str, config: AuditConf
     if shared.worker is not None:
         store.join_run(run_id, shared.worker)
     settings = _settings(store, run_id, config)
+    # --max-pages counts what the owner reads (a helper's pages too): the owner stops, its helpers with it.
+    settings.set("CLOSESPIDER_PAGECOUNT", 0)
     _share(settings, shared, advert["keys"], None, helping=True)
     process = _AuditProcess(settings)
     crawler = process.create_crawler(PortalSpider)

@@ -46,7 +46,7 @@ _REDIS_DOWN_LINE = "Redis 暂时无法访问，等待后重试 / Redis unavailab
 REQUEST_LEASE = 15.0
 # The owner says it is alive (and the run joinable) this often; it is presumed gone after OWNER_ALIVE.
 KEEP_UP_SECONDS = 2.0
-OWNER_ALIVE = 30
+OWNER_ALIVE = 10
 # Scrapy asks a scheduler that has pending requests but gives none only on its 5 s heartbeat; requests
 # away at a helper come back sooner.
 _POLL_SECONDS = 0.3

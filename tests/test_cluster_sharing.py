@@ -153,3 +153,34 @@ def test_a_helper_killed_holding_requests_loses_none(portal, single, tmp_path):
         assert status == "done" and workers == ["w1", "doomed"], log
         assert _pages(db_url) == single[1]
         assert _report(tmp_path, db_url) == single[0]
+
+
+def test_an_owner_killed_while_helped_is_taken_over_with_what_the_helper_stored(portal, single, tmp_path):
+    redis_url = _redis()
+    client = redis.Redis.from_url(redis_url)
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    with fresh_database("postgresql", tmp_path) as db_url:
+        _audit(portal, tmp_path, db_url, redis_url, prefix)
+        doomed = subprocess.Popen([sys.executable, "-m", "audit.cli", "worker", "--db", db_url, "--redis", redis_url,
+                                   "--redis-prefix", prefix, "--name", "doomed", "--lease", "4"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(1)
+        heir = _worker(db_url, redis_url, prefix, "heir", "--until-idle", "--lease", "4")
+        deadline, leased = time.monotonic() + 120, 0
+        while time.monotonic() < deadline and doomed.poll() is None:
+            runs = [json.loads(advert)["keys"] for advert in client.hgetall(f"{prefix}:joinable").values()]
+            leased = client.zcard(f"{runs[0]}:leases") if runs else 0
+            if leased:
+                break
+            time.sleep(0.02)
+        os.killpg(doomed.pid, signal.SIGKILL)
+        doomed.wait()
+        assert leased, "the crawl ended before the helper took a request"
+        # The helper stops once the owner is presumed gone; its worker then takes the site over.
+        _, log = heir.communicate(timeout=600)
+        assert heir.returncode == 0, log
+        assert "协助检查" in log and "接手" in log
+        [(_, _, status, workers)] = _runs(db_url)
+        assert status == "done" and workers == ["doomed", "heir"], log
+        assert _pages(db_url) == single[1]
+        assert _report(tmp_path, db_url) == single[0]

@@ -332,7 +332,7 @@ class PortalSpider(scrapy.Spider):
     @property
     def shareable(self) -> bool:
         """Whether other processes may help crawl the site now: its home page is read (so robots.txt
-        and the site's hosts are settled) and there is more to fetch."""
+        and the site's hosts are settled)."""
         return bool(self.home_links)
 
     def answered_elsewhere(self, request: scrapy.Request, outcome: str, reason: str | None,
