@@ -104,83 +104,82 @@ def _report(work: Path, db_url: str) -> set[str]:
     return _fingerprints(work / "report" / "5326250101" / "findings.json")
 
 
+def _done_as_single(db_url: str, work: Path, single, workers: list[str], log: str) -> None:
+    [(_, _, status, run_workers)] = _runs(db_url)
+    assert status == "done" and run_workers == workers, log
+    assert _pages(db_url) == single[1]
+    assert _report(work, db_url) == single[0]
+
+
+def _holding_the_job(worker: subprocess.Popen, redis_url: str, prefix: str) -> subprocess.Popen:
+    """The worker started first, once it holds the site's job (so the next one, finding none, helps)."""
+    client, deadline = redis.Redis.from_url(redis_url), time.monotonic() + 60
+    while not client.zcard(f"{prefix}:leased") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return worker
+
+
 def test_two_workers_share_one_site_and_find_what_one_audit_finds(portal, single, tmp_path):
     redis_url = _redis()
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     with fresh_database("postgresql", tmp_path) as db_url:
         _audit(portal, tmp_path, db_url, redis_url, prefix)
-        owner = _worker(db_url, redis_url, prefix, "w1", "--until-idle")
-        time.sleep(1)  # w1 takes the site's job; w2, finding none, helps
+        owner = _holding_the_job(_worker(db_url, redis_url, prefix, "w1", "--until-idle"), redis_url, prefix)
         helper = _worker(db_url, redis_url, prefix, "w2", "--until-idle")
         logs = [worker.communicate(timeout=600)[1] for worker in (owner, helper)]
         assert [owner.returncode, helper.returncode] == [0, 0], logs
-        [(_, _, status, workers)] = _runs(db_url)
-        assert status == "done" and workers == ["w1", "w2"], logs
         assert _helped(logs[1]) > 0, logs[1]
-        assert _pages(db_url) == single[1]
-        assert _report(tmp_path, db_url) == single[0]
+        _done_as_single(db_url, tmp_path, single, ["w1", "w2"], "\n".join(logs))
         # Nothing of the run is left in Redis: queue, leases, notices, the advertisement.
         assert not redis.Redis.from_url(redis_url).keys(f"{prefix}:run:*")
         assert not redis.Redis.from_url(redis_url).hgetall(f"{prefix}:joinable")
 
 
+def _killable_worker(db_url: str, redis_url: str, prefix: str, name: str, *args: str) -> subprocess.Popen:
+    """A worker in a process group of its own, so that it and its child can be SIGKILLed at once."""
+    return subprocess.Popen([sys.executable, "-m", "audit.cli", "worker", "--db", db_url, "--redis", redis_url,
+                             "--redis-prefix", prefix, "--name", name, *args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _kill_once_leased(doomed: subprocess.Popen, client: redis.Redis, prefix: str) -> None:
+    """SIGKILL the doomed worker and its child once the run's helper holds requests (the owner takes
+    requests without a lease: leases are a helper's)."""
+    deadline, leased = time.monotonic() + 120, 0
+    while time.monotonic() < deadline and doomed.poll() is None and not leased:
+        runs = [json.loads(advert)["keys"] for advert in client.hgetall(f"{prefix}:joinable").values()]
+        leased = client.zcard(f"{runs[0]}:leases") if runs else 0
+        time.sleep(0.02)
+    os.killpg(doomed.pid, signal.SIGKILL)
+    doomed.wait()
+    assert leased, "the crawl ended before the helper took a request"
+
+
 def test_a_helper_killed_holding_requests_loses_none(portal, single, tmp_path):
     redis_url = _redis()
-    client = redis.Redis.from_url(redis_url)
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     with fresh_database("postgresql", tmp_path) as db_url:
         _audit(portal, tmp_path, db_url, redis_url, prefix)
-        owner = _worker(db_url, redis_url, prefix, "w1", "--until-idle")
-        time.sleep(1)
-        doomed = subprocess.Popen([sys.executable, "-m", "audit.cli", "worker", "--db", db_url, "--redis", redis_url,
-                                   "--redis-prefix", prefix, "--name", "doomed"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline, leased = time.monotonic() + 120, 0
-        while time.monotonic() < deadline and owner.poll() is None:
-            runs = [json.loads(advert)["keys"] for advert in client.hgetall(f"{prefix}:joinable").values()]
-            # Held by the helper: the owner takes requests without a lease.
-            leased = client.zcard(f"{runs[0]}:leases") if runs else 0
-            if leased:
-                break
-            time.sleep(0.02)
-        # The worker and its helper child, at once.
-        os.killpg(doomed.pid, signal.SIGKILL)
-        doomed.wait()
-        assert leased, "the crawl ended before the helper took a request"
+        owner = _holding_the_job(_worker(db_url, redis_url, prefix, "w1", "--until-idle"), redis_url, prefix)
+        _kill_once_leased(_killable_worker(db_url, redis_url, prefix, "doomed"), redis.Redis.from_url(redis_url),
+                          prefix)
+        # The helper's leases expire and the owner puts their requests back in the queue.
         _, log = owner.communicate(timeout=600)
         assert owner.returncode == 0, log
-        [(_, _, status, workers)] = _runs(db_url)
-        assert status == "done" and workers == ["w1", "doomed"], log
-        assert _pages(db_url) == single[1]
-        assert _report(tmp_path, db_url) == single[0]
+        _done_as_single(db_url, tmp_path, single, ["w1", "doomed"], log)
 
 
 def test_an_owner_killed_while_helped_is_taken_over_with_what_the_helper_stored(portal, single, tmp_path):
     redis_url = _redis()
-    client = redis.Redis.from_url(redis_url)
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     with fresh_database("postgresql", tmp_path) as db_url:
         _audit(portal, tmp_path, db_url, redis_url, prefix)
-        doomed = subprocess.Popen([sys.executable, "-m", "audit.cli", "worker", "--db", db_url, "--redis", redis_url,
-                                   "--redis-prefix", prefix, "--name", "doomed", "--lease", "4"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        time.sleep(1)
+        doomed = _holding_the_job(_killable_worker(db_url, redis_url, prefix, "doomed", "--lease", "4"), redis_url,
+                                  prefix)
         heir = _worker(db_url, redis_url, prefix, "heir", "--until-idle", "--lease", "4")
-        deadline, leased = time.monotonic() + 120, 0
-        while time.monotonic() < deadline and doomed.poll() is None:
-            runs = [json.loads(advert)["keys"] for advert in client.hgetall(f"{prefix}:joinable").values()]
-            leased = client.zcard(f"{runs[0]}:leases") if runs else 0
-            if leased:
-                break
-            time.sleep(0.02)
-        os.killpg(doomed.pid, signal.SIGKILL)
-        doomed.wait()
-        assert leased, "the crawl ended before the helper took a request"
+        _kill_once_leased(doomed, redis.Redis.from_url(redis_url), prefix)
         # The helper stops once the owner is presumed gone; its worker then takes the site over.
         _, log = heir.communicate(timeout=600)
         assert heir.returncode == 0, log
         assert "协助检查" in log and "接手" in log
-        [(_, _, status, workers)] = _runs(db_url)
-        assert status == "done" and workers == ["doomed", "heir"], log
-        assert _pages(db_url) == single[1]
-        assert _report(tmp_path, db_url) == single[0]
+        _done_as_single(db_url, tmp_path, single, ["doomed", "heir"], log)
