@@ -73,7 +73,9 @@ def single(portal, tmp_path_factory):
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(work / "single.sqlite") as connection:
         pages = connection.execute("select count(*) from page").fetchone()[0]
-    return _fingerprints(work / "out" / "findings.json"), pages
+    found = _fingerprints(work / "out" / "findings.json")
+    assert found and pages > PAGES
+    return found, pages
 
 
 def _pages(db_url: str) -> int:
@@ -183,3 +185,36 @@ def test_an_owner_killed_while_helped_is_taken_over_with_what_the_helper_stored(
         assert heir.returncode == 0, log
         assert "协助检查" in log and "接手" in log
         _done_as_single(db_url, tmp_path, single, ["doomed", "heir"], log)
+
+
+def test_a_re_audit_shared_between_workers_reuses_unchanged_pages_as_one_process_does(portal, tmp_path):
+    """The next quarter's audit asks for the pages conditionally: what the helper gets answered 304
+    is taken over from the last audit and followed by the owner as a page it read."""
+    redis_url = _redis()
+    [(_name, url)] = portal.values()
+    reference = f"sqlite:///{tmp_path / 'single.sqlite'}"
+    for as_of in (AS_OF, "2023-01-10"):
+        done = govaudit("audit", url, "--as-of", as_of, "--db", reference, "--out", str(tmp_path / as_of), "--quiet")
+        assert done.returncode == 0, done.stderr
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    with fresh_database("postgresql", tmp_path) as db_url:
+        _register(tmp_path, portal, db_url)
+        done = govaudit("audit", url, "--as-of", AS_OF, "--db", db_url, "--out", str(tmp_path / "q3"), "--quiet")
+        assert done.returncode == 0, done.stderr
+        queued = govaudit("audit-all", "--as-of", "2023-01-10", "--db", db_url, "--redis", redis_url,
+                          "--redis-prefix", prefix, "--out", str(tmp_path / "runs"))
+        assert queued.returncode == 0, queued.stderr
+        owner = _holding_the_job(_worker(db_url, redis_url, prefix, "w1", "--until-idle"), redis_url, prefix)
+        helper = _worker(db_url, redis_url, prefix, "w2", "--until-idle")
+        logs = [worker.communicate(timeout=600)[1] for worker in (owner, helper)]
+        assert [owner.returncode, helper.returncode] == [0, 0], logs
+        assert _helped(logs[1]) > 0, logs[1]
+        engine = create_engine(engine_url(db_url))
+        with engine.connect() as connection:
+            reused = connection.execute(text("select count(*) from page where run_id = 2 and not_modified")).scalar()
+        engine.dispose()
+        assert reused > PAGES / 2
+        report = govaudit("report", "--all", "--quarter", "2022Q4", "--db", db_url, "--out", str(tmp_path / "report"))
+        assert report.returncode == 0, report.stderr
+        expected = _fingerprints(tmp_path / "2023-01-10" / "findings.json")
+        assert expected and _fingerprints(tmp_path / "report" / "5326250101" / "findings.json") == expected
