@@ -131,6 +131,7 @@ class StorePipeline:
         if self.owns_run and self.failure is None:
             spider = self.crawler.spider
             conclude_run(self.store, self.run_id, spider.audit_config)
+        self.store.engine.dispose()  # the run's own store goes on without this one's connections
 
 
 class StoredRun:

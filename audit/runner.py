@@ -203,6 +203,11 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     finally:
         if frontier is not None:
             shutil.rmtree(frontier, ignore_errors=True)
+        # Neither the crawl's URL cache (16k entries on a big portal) nor the connections its threads
+        # opened (each with its own SQLite page cache) are needed by the rules: their memory goes to
+        # the snapshot instead of adding to the peak.
+        canonical_url.cache_clear()
+        store.engine.dispose()
     if process.received is not None:
         store.finish_run(run_id, INTERRUPTED)
         raise AuditInterrupted(process.received)
