@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from audit.config import AuditConfig, ConfigError, check_notify, load_config
 from audit.logfile import command_log, write_line
@@ -193,6 +194,14 @@ def _unattended(command):
             except KeyboardInterrupt:
                 code = 128 + signal.SIGINT
                 raise
+            except SQLAlchemyError as exc:
+                # The database went away after it was opened (restarted, connection lost): one line and the
+                # database's exit code; run again (a worker does, with pauses), the audit resumes its run.
+                code = EXIT_DATABASE
+                err.print(f"错误 / error: 数据库暂时无法访问，已保存的内容不受影响，重新运行即从中断处继续 / "
+                          f"the database became unavailable; what was stored is kept and a new run resumes: "
+                          f"{str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}")
+                sys.exit(code)
             except Exception:
                 write_line(log, f"内部错误 / internal error:\n{traceback.format_exc()}")
                 raise

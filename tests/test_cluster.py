@@ -5,13 +5,17 @@ over once its lease expires. Real Redis, real PostgreSQL, real HTTP on loopback.
 from __future__ import annotations
 
 import functools
+import glob
 import json
 import os
+import pathlib
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -319,3 +323,72 @@ def test_redis_restarted_without_its_data_mid_crawl_loses_nothing(portals, singl
         redis_server.kill()
         redis_server.wait()
     assert _fingerprints(tmp_path / "out" / "findings.json") == single["5326250001"]
+
+
+def _pg_bin() -> str:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: [int(part) for part in
+                                                                          re.findall(r"\d+", path)])
+    if not found:
+        pytest.skip("PostgreSQL's programs are not installed: cannot restart a PostgreSQL of the test's own")
+    return found[-1]
+
+
+def _as_owner(command: list[str]) -> list[str]:
+    # PostgreSQL refuses to run as root: the cluster belongs to the postgres user then.
+    return ["runuser", "-u", "postgres", "--", *command] if os.getuid() == 0 else command
+
+
+def test_a_worker_waits_out_a_postgresql_restart_mid_crawl(portals, single):
+    """PostgreSQL stops mid-crawl (an immediate shutdown, as a crash) and is back a few seconds later:
+    the worker retries with growing pauses, resumes the run from what was committed, and the site's
+    findings equal a single audit's."""
+    redis_url = _redis()
+    pg_bin = _pg_bin()
+    folder = tempfile.mkdtemp(prefix="govaudit-pg-restart-")
+    if os.getuid() == 0:
+        shutil.chown(folder, "postgres")
+    data, port = os.path.join(folder, "data"), _free_port()
+    control = [f"{pg_bin}/pg_ctl", "-D", data, "-l", os.path.join(folder, "server.log"), "-w",
+               "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"]
+    subprocess.run(_as_owner([f"{pg_bin}/initdb", "-D", data, "-U", "govaudit", "--auth=trust", "-E", "UTF8",
+                              "--locale=C.UTF-8"]), check=True, capture_output=True)
+    subprocess.run(_as_owner([*control, "start"]), check=True, capture_output=True)
+    try:
+        admin = create_engine(engine_url(f"postgresql://govaudit@127.0.0.1:{port}/postgres"),
+                              isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text('CREATE DATABASE "audit"'))
+        admin.dispose()
+        db_url = f"postgresql://govaudit@127.0.0.1:{port}/audit"
+        prefix = f"test-{uuid.uuid4().hex[:8]}"
+        work = pathlib.Path(folder)
+        _register(work, {"5326250001": portals["5326250001"]}, db_url)
+        queued = govaudit("audit-all", "--as-of", AS_OF, "--db", db_url, "--redis", redis_url,
+                          "--redis-prefix", prefix, "--out", str(work / "runs"))
+        assert queued.returncode == 0, queued.stderr
+        worker = _worker(db_url, redis_url, prefix, "w", "--until-idle", "--lease", "4")
+        deadline = time.monotonic() + 120
+        while _stored_pages(db_url) < 25 and worker.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        subprocess.run(_as_owner([*control, "-m", "immediate", "stop"]), check=True, capture_output=True)
+        [(_, _, status, _)] = _runs_when_up(db_url, control)
+        assert status == "running", "the crawl ended before PostgreSQL could be stopped"
+        _, log = worker.communicate(timeout=600)
+        assert worker.returncode == 0, log
+        # Whichever store call met the outage says so in one line (no traceback); the worker tries again.
+        assert "Traceback" not in log and "重试" in log, log
+        runs = _runs(db_url)
+        assert [status for _, _, status, _ in runs] == ["done"], runs
+        report = govaudit("report", "--all", "--quarter", "2022Q3", "--db", db_url, "--out", str(work / "report"))
+        assert report.returncode == 0, report.stderr
+        assert _fingerprints(work / "report" / "5326250001" / "findings.json") == single["5326250001"]
+    finally:
+        subprocess.run(_as_owner([*control, "-m", "immediate", "stop"]), capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _runs_when_up(db_url: str, control: list[str]) -> list[tuple]:
+    """PostgreSQL started again after three seconds down; the runs it holds then."""
+    time.sleep(3)
+    subprocess.run(_as_owner([*control, "start"]), check=True, capture_output=True)
+    return _runs(db_url)
