@@ -26,10 +26,12 @@ import json
 import logging
 import pickle
 import uuid
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import redis
 from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
+from scrapy.utils.asyncgen import as_async_generator
 from scrapy.utils.asyncio import run_in_thread, sleep
 from scrapy.utils.request import request_from_dict
 from scrapy_redis.scheduler import Scheduler
@@ -288,36 +290,26 @@ class HelpingFrontier(SharedFrontier):
     async def _answering(self, response):
         """The request's own callback, then the answer (DONE unless the spider says otherwise)."""
         token = response.meta[LEASE_META]
-        answer = Answered(DONE)
-        outputs = self._taken[token][1](response)
+        answer = Answered(DONE, lease=token)
         try:
-            if hasattr(outputs, "__aiter__"):
-                async for output in outputs:
-                    if isinstance(output, Answered):
-                        answer = output
-                    else:
-                        yield output
-            else:
-                for output in outputs or ():
-                    if isinstance(output, Answered):
-                        answer = output
-                    else:
-                        yield output
+            async for output in as_async_generator(self._taken[token][1](response) or ()):
+                if isinstance(output, Answered):
+                    answer = replace(output, lease=token)
+                else:
+                    yield output
         except Exception:
             logger.exception("读取 %s 出错 / reading %s failed", response.url, response.url)
-        answer.lease = token
         yield answer
 
     def _answering_failure(self, failure):
         token = failure.request.meta[LEASE_META]
-        answer = Answered(DONE)
+        answer = Answered(DONE, lease=token)
         errback = self._taken[token][2]
         for output in (errback(failure) if errback is not None else None) or ():
             if isinstance(output, Answered):
-                answer = output
+                answer = replace(output, lease=token)
             else:
                 yield output
-        answer.lease = token
         yield answer
 
     def _publish(self, answers: list[Answered]) -> None:

@@ -662,20 +662,17 @@ def _page_request(clicks: int, column: str | None, role: str, via: str | None, e
 class StoredReadings(Protocol):
     """The run being crawled, as stored so far (audit.pipeline.StoredRun)."""
 
-    robots_forbidden: bool
+    robots_forbidden: bool  # robots.txt forbade the run the whole site
 
     def reading(self, url: str) -> PageReading: ...
 
 
-class ReplaySource(Protocol):
+class ReplaySource(StoredReadings, Protocol):
     """What an interrupted run already stored, so resuming it reads it back instead of fetching."""
-
-    robots_forbidden: bool  # robots.txt forbade the interrupted run the whole site
 
     def has_read(self, url: str) -> bool: ...
     def has_stored(self, url: str) -> bool: ...
     def has_answer(self, url: str) -> bool: ...
-    def reading(self, url: str) -> PageReading: ...
 
 
 def _port(url: str) -> int | None:
