@@ -34,6 +34,10 @@ RETRY_TIMES = 1
 DOWNLOAD_MAXSIZE = 0
 DOWNLOAD_WARNSIZE = 0
 REDIRECT_MAX_TIMES = 10
+# A <meta http-equiv=refresh> never replaces the page: the page is judged as served (a news home
+# page refreshing itself every minute is not unreachable; an article sending readers home after
+# 8 s still shows its label). The reader decides which refreshes are also followed.
+METAREFRESH_ENABLED = False
 COOKIES_ENABLED = False
 
 # The spider keeps its own record of what it requested (a URL can be needed for a second

@@ -41,7 +41,9 @@ def canonical_url(url: str) -> str:
     host = (parts.hostname or "").lower()
     if ":" in host:
         host = f"[{host}]"
-    netloc = host if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
+    # Without a host the port stays: "http:///a" would turn its path into a host the next time.
+    default_port = port is None or (port == _DEFAULT_PORTS.get(scheme) and host)
+    netloc = host if default_port else f"{host}:{port}"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
     path = _PATH_SESSION.sub("", parts.path) or ("/" if netloc else "")

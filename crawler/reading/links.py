@@ -6,6 +6,8 @@ import re
 from lxml import etree
 from w3lib.html import get_meta_refresh
 
+from crawler.urls import canonical_url
+
 from .dom import absolute_url, clean_space, element_text
 from .model import LinkRef
 from .regions import Regions
@@ -25,6 +27,9 @@ _JS_REDIRECT_RE = re.compile(
     r"""|location\.(?:replace|assign)\(\s*(['"])(?P<b>[^'"]+)\3\s*\)"""
 )
 _REDIRECT_PAGE_MAX_TEXT = 80
+# A refresh this soon stands for a redirect (the visitor never reads the page); a later one is the
+# page's own timer (a rotating home page, "returning home in 10 s") and leads nowhere by itself.
+REDIRECT_REFRESH_MAX_DELAY = 3.0
 
 
 def anchor_text(anchor: etree._Element) -> str:
@@ -77,13 +82,17 @@ def meta_tags(root: etree._Element | None) -> dict[str, str]:
 
 
 def redirect_target(raw_text: str, root: etree._Element | None, visible_text: str, base: str) -> str | None:
-    """Target of <meta http-equiv=refresh> or of a page that is only a location script."""
+    """Where the page sends its visitor at once: a <meta http-equiv=refresh> to another page within
+    REDIRECT_REFRESH_MAX_DELAY seconds, or a page that is only a location script."""
     try:
-        _, refresh = get_meta_refresh(raw_text[:20_000], base)
+        delay, refresh = get_meta_refresh(raw_text[:20_000], base)
     except (ValueError, TypeError):
-        refresh = None
+        delay, refresh = None, None
     if refresh:
-        return absolute_url(refresh, base)
+        target = absolute_url(refresh, base)
+        if delay is not None and delay <= REDIRECT_REFRESH_MAX_DELAY and not _same_page(target, base):
+            return target
+        return None
     if root is None or len(visible_text) > _REDIRECT_PAGE_MAX_TEXT:
         return None
     targets = []
@@ -93,3 +102,8 @@ def redirect_target(raw_text: str, root: etree._Element | None, visible_text: st
     if len(set(targets)) == 1:
         return absolute_url(targets[0], base)
     return None
+
+
+def _same_page(target: str, base: str) -> bool:
+    """A refresh to the page itself (a reload), however the URL is spelt (a fragment, index.html)."""
+    return canonical_url(target) == canonical_url(base)

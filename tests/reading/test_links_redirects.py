@@ -73,3 +73,18 @@ def test_huge_page_is_read_and_text_bounded():
     r = read_page(body, DETAIL_URL)
     assert len(r.text) <= 2_000_000
     assert r.labels == ["此件公开发布"]
+
+
+@pytest.mark.parametrize("refresh", [
+    '<meta http-equiv="refresh" content="60">',  # a news home page reloading itself
+    '<meta http-equiv="refresh" content="0; url=t20220815_123456.html#top">',  # itself, spelt otherwise
+    '<meta http-equiv="refresh" content="8;url=/index.html">',  # "returning home in 8 s": the page is read
+])
+def test_refreshes_that_are_not_redirects(refresh):
+    html = f"<html><head>{refresh}</head><body><p>此件不公开</p></body></html>"
+    assert read_page(html.encode(), DETAIL_URL).redirect_to is None
+
+
+def test_a_prompt_refresh_to_another_page_is_a_redirect():
+    html = '<html><head><meta http-equiv="refresh" content="3;url=/index.html"></head><body></body></html>'
+    assert read_page(html.encode(), DETAIL_URL).redirect_to == "http://www.maguan.gov.cn/index.html"
