@@ -82,18 +82,19 @@ def meta_tags(root: etree._Element | None) -> dict[str, str]:
 
 
 def redirect_target(raw_text: str, root: etree._Element | None, visible_text: str, base: str) -> str | None:
-    """Where the page sends its visitor at once: a <meta http-equiv=refresh> to another page within
-    REDIRECT_REFRESH_MAX_DELAY seconds, or a page that is only a location script."""
+    """Where the page sends its visitor: a <meta http-equiv=refresh> to another page within
+    REDIRECT_REFRESH_MAX_DELAY seconds or from a page with nothing else to read ("正在跳转…"), or a
+    page that is only a location script."""
+    stub = len(visible_text) <= _REDIRECT_PAGE_MAX_TEXT
     try:
         delay, refresh = get_meta_refresh(raw_text[:20_000], base)
     except (ValueError, TypeError):
         delay, refresh = None, None
     if refresh:
         target = absolute_url(refresh, base)
-        if delay is not None and delay <= REDIRECT_REFRESH_MAX_DELAY and not _same_page(target, base):
-            return target
-        return None
-    if root is None or len(visible_text) > _REDIRECT_PAGE_MAX_TEXT:
+        soon = delay is not None and delay <= REDIRECT_REFRESH_MAX_DELAY
+        return target if (soon or stub) and not _same_page(target, base) else None
+    if root is None or not stub:
         return None
     targets = []
     for script in root.iter("script"):
@@ -105,5 +106,5 @@ def redirect_target(raw_text: str, root: etree._Element | None, visible_text: st
 
 
 def _same_page(target: str, base: str) -> bool:
-    """A refresh to the page itself (a reload), however the URL is spelt (a fragment, index.html)."""
+    """A refresh to the page itself (a reload), however the URL is spelt (a fragment, a port)."""
     return canonical_url(target) == canonical_url(base)

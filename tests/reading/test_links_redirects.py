@@ -81,10 +81,15 @@ def test_huge_page_is_read_and_text_bounded():
     '<meta http-equiv="refresh" content="8;url=/index.html">',  # "returning home in 8 s": the page is read
 ])
 def test_refreshes_that_are_not_redirects(refresh):
-    html = f"<html><head>{refresh}</head><body><p>此件不公开</p></body></html>"
+    body = "<p>" + "各乡（镇）人民政府，县直各部门：现将有关事项通知如下。" * 4 + "</p><p>（此件不公开）</p>"
+    html = f"<html><head>{refresh}</head><body>{body}</body></html>"
     assert read_page(html.encode(), DETAIL_URL).redirect_to is None
 
 
-def test_a_prompt_refresh_to_another_page_is_a_redirect():
-    html = '<html><head><meta http-equiv="refresh" content="3;url=/index.html"></head><body></body></html>'
+@pytest.mark.parametrize("refresh, body", [
+    ("3;url=/index.html", "<p>" + "正文内容" * 40 + "</p>"),  # soon: the visitor never reads the page
+    ("10;url=/index.html", "<p>页面正在跳转，请稍候……</p>"),  # later, but there is nothing else to read
+])
+def test_refreshes_that_are_redirects(refresh, body):
+    html = f'<html><head><meta http-equiv="refresh" content="{refresh}"></head><body>{body}</body></html>'
     assert read_page(html.encode(), DETAIL_URL).redirect_to == "http://www.maguan.gov.cn/index.html"
