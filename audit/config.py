@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from crawler.columns import ColumnSpec, CrawlLimits, Evidence, normalise_anchor
+from crawler.safe_yaml import YAMLRefused, load_yaml
 from rules import registered_rules
 from rules.base import RuleOptions
 from rules.settings import AuditConfig, ConfigError
@@ -34,10 +35,12 @@ def _merge(base: dict, override: dict) -> dict:
 
 def _read_yaml(text: str, origin: str) -> dict:
     try:
-        data = yaml.safe_load(text) or {}
+        data = load_yaml(text, origin) or {}
+    except YAMLRefused as exc:
+        raise ConfigError(f"配置文件不予读取 / config refused: {exc}") from None
     # PyYAML builds dates itself: 2020-13-01 unquoted is a ValueError, not a YAMLError.
     except (yaml.YAMLError, ValueError) as exc:
-        raise ConfigError(f"配置文件不是有效的 YAML / config is not valid YAML: {origin}: {exc}") from exc
+        raise ConfigError(f"配置文件不是有效的 YAML / config is not valid YAML: {origin}: {' '.join(str(exc).split())}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"配置文件顶层必须是映射 / config top level must be a mapping: {origin}")
     return data

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from audit.runner import BadSiteURL, check_site_url
+from crawler.safe_yaml import YAMLRefused, load_yaml
 
 
 class SitesError(ValueError):
@@ -23,11 +24,13 @@ class SitesError(ValueError):
 def read_sites(path: Path) -> list[dict]:
     """The sites of a sites.yaml, validated: each needs a name, an http(s) URL and a unit."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), path.name)
+    except YAMLRefused as exc:
+        raise SitesError(str(exc)) from None
     except OSError as exc:
         raise SitesError(f"无法读取 / cannot read {path}: {exc.strerror or exc}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SitesError(f"{path.name} 不是有效的 YAML / not valid YAML: {exc}") from None
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: UnicodeDecodeError, an impossible date
+        raise SitesError(f"{path.name} 不是有效的 YAML / not valid YAML: {' '.join(str(exc).split())}") from None
     entries = data.get("sites") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise SitesError(f"{path.name} 须有 sites: 列表 / needs a non-empty `sites:` list")

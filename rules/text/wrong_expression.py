@@ -13,10 +13,10 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from ahocorasick_rs import AhoCorasick, MatchKind
 from pydantic import Field, StringConstraints
 
+from crawler.safe_yaml import load_yaml
 from rules.settings import ConfigError
 from rules.base import Problem, RuleOptions, Severity, rule
 
@@ -32,7 +32,6 @@ _MIN_PHRASE_CHARS = 4
 # ordinary text, not a typo (人民之上: 之上 3503), so that replacement is not looked for.
 _COMMON_WORD_FREQ = 100
 _WORD_SPAN = 4  # the longest word looked up around a replaced character
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _OPEN_QUOTES, _CLOSE_QUOTES = "「“‘《\"'", "」”’》\"'"
 
 
@@ -361,7 +360,7 @@ def _dictionary() -> tuple[tuple[Expression, ...], tuple[str, ...]]:
 
 
 def _load_data(name: str):
-    return yaml.load(resources.files("rules").joinpath(f"data/{name}").read_text("utf-8"), Loader=_YAML_LOADER)
+    return load_yaml(resources.files("rules").joinpath(f"data/{name}").read_text("utf-8"), name)
 
 
 def _expression(raw, origin: str) -> Expression:
