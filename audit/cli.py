@@ -23,7 +23,7 @@ from audit.config import AuditConfig, ConfigError, check_notify, load_config
 from audit.logfile import command_log, write_line
 from audit.notify import RunNote, configured, send
 from reports.exports import FORMATS, BadFormat, parse_formats
-from reports.files import OutputError, check_writable
+from reports.files import OutputError, check_writable, output_path
 from reports.masking import clean, for_terminal
 from reports.summary import page_cap_note
 from reports.verdicts import COLUMN_CHECK
@@ -844,8 +844,9 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
         log_options += ["--log-file", str(unattended["log_file"].resolve())]
     _note(out=str(out_root.resolve()), quarter=quarter.label)
     codes = []
+    folders = _site_folders(out_root, found)
     for site in found:
-        folder = out_root / (site.site_id or str(site.id))
+        folder = folders[site.url]
         done = find_run(store, site.url, None, quarter)
         if done is not None and not force:
             click.echo(f"{site.name}：{quarter.label} 已检查（检查 {done.id}），跳过 / already done, skipped")
@@ -862,6 +863,15 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
     _note(summary=f"检查网站 {len(codes)} 个（共 {len(found)} 个）：完成 {codes.count(EXIT_OK)}，"
                   f"无法访问 {codes.count(EXIT_UNREACHABLE)}，失败 {len(codes) - codes.count(EXIT_OK) - codes.count(EXIT_UNREACHABLE)}")
     sys.exit(1 if failed else EXIT_UNREACHABLE if EXIT_UNREACHABLE in codes else EXIT_OK)
+
+
+def _site_folders(out_root: Path, found) -> dict:
+    """Each registered site's output folder, OUT/<site_id or number>, all checked before any is
+    written: a site_id stored before ids were checked that is not a plain name stops the command."""
+    try:
+        return {site.url: output_path(out_root, site.site_id or str(site.id)) for site in found}
+    except OutputError as exc:
+        _fail_usage(f"{exc}（请改正 sites.yaml 后重新 govaudit sites add / correct sites.yaml and add it again）")
 
 
 def _enqueue(queue, site, quarter: Quarter, args: list[str], as_of: date, force: bool) -> None:
@@ -961,10 +971,10 @@ def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, forma
         written["html"] = out_dir / "combined.html"
         written["html"].write_text(render_combined(data), encoding="utf-8")
     if "json" in formats:
-        records = {record.url: record for record in found}
+        folders = _site_folders(out_dir, found)
         for site in data.sites:
             if site.run_id is not None:
-                folder = out_dir / (site.site_id or str(records[site.url].id))
+                folder = folders[site.url]
                 folder.mkdir(exist_ok=True)
                 write_json(folder / "findings.json", list(site.findings))
         written["json"] = out_dir

@@ -15,6 +15,7 @@ import yaml
 
 from audit.runner import BadSiteURL, check_site_url
 from crawler.safe_yaml import YAMLRefused, load_yaml
+from reports.files import PLAIN_NAME
 
 
 class SitesError(ValueError):
@@ -51,8 +52,13 @@ def read_sites(path: Path) -> list[dict]:
         if url in seen:
             raise SitesError(f"{path.name} 第{number}个网站与前面的重复 / site {number} repeats {url}")
         seen.add(url)
+        site_id = str(entry["site_id"]).strip() if entry.get("site_id") else None
+        # It names the site's output folder (audit-all, report --all): never a path.
+        if site_id is not None and not (PLAIN_NAME.fullmatch(site_id) and len(site_id) <= 32):
+            raise SitesError(f"{path.name} 第{number}个网站的 site_id {site_id!r} 只能由字母、数字、汉字、-、_ 组成，"
+                             f"至多32个字符 / site {number}: site_id must be letters, digits, - or _ (at most 32)")
         sites.append({"url": url, "name": str(entry["name"]).strip(), "unit": str(entry["unit"]).strip(),
-                      "site_id": str(entry["site_id"]).strip() if entry.get("site_id") else None,
+                      "site_id": site_id,
                       "level": str(entry["level"]).strip() if entry.get("level") else None})
     return sites
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,3 +68,19 @@ def check_writable(folder: Path) -> None:
             pass
     except OSError as exc:
         raise OutputError(f"输出目录不可写 / output folder not writable: {folder}: {describe(exc)}") from exc
+
+
+# A name taken from data (a site's 网站标识码 in sites.yaml) that becomes a folder or file name:
+# letters (汉字 included), digits, - and _, nothing that could leave the output folder.
+PLAIN_NAME = re.compile(r"[\w-]{1,64}")
+
+
+def output_path(root: Path, name: str) -> Path:
+    """`root`/`name` for a name that comes from data, checked where it is written: OutputError unless
+    the name is plain (PLAIN_NAME: no separator, no `..`, not absolute) and the path, resolved
+    (symbolic links followed), lies directly inside `root` resolved."""
+    path = root / name
+    if not PLAIN_NAME.fullmatch(name) or path.resolve().parent != root.resolve():
+        raise OutputError(f"{name!r} 不能用作输出目录 {root} 中的文件名（只能由字母、数字、汉字、-、_ 组成）/ "
+                          f"{name!r} is not a plain name inside the output folder {root}")
+    return path

@@ -5,6 +5,7 @@ process stays small: every bomb runs under an address-space cap, so a regression
 instead of eating the machine's memory."""
 from __future__ import annotations
 
+import json
 import os
 import resource
 import sqlite3
@@ -130,3 +131,43 @@ def test_python_tags_stay_refused(tmp_path):
                               cwd=tmp_path)
     result.refused("not valid YAML", "python/object/apply")
     assert not marker.exists()
+
+
+# --- site_id is a folder name, never a path -------------------------------------------------------
+
+@pytest.mark.parametrize("site_id", ["../escaped", "/tmp/abs-site", "a/b", "..", "5326\n250001", "a" * 33])
+def test_a_site_id_that_is_a_path_is_refused_by_sites_add(tmp_path, site_id):
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(f"sites:\n  - {{name: 甲县, url: 'http://127.0.0.1:9/', unit: 办公室, site_id: {json.dumps(site_id)}}}\n",
+                     encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    result = govaudit_bounded("sites", "add", str(sites), "--db", db, cwd=tmp_path)
+    result.refused("site_id", "letters, digits, - or _")
+    listed = govaudit_bounded("sites", "list", "--db", db, cwd=tmp_path)
+    assert "没有登记的网站" in listed.stdout
+
+
+def test_a_stored_site_id_that_is_a_path_writes_nothing_outside_out(tmp_path):
+    """A register added before site_ids were checked: audit-all and report --all refuse it before
+    auditing or writing anything; a plain site_id (the trap) is a folder under --out."""
+    sites = tmp_path / "sites.yaml"
+    sites.write_text("sites:\n  - {name: 甲县, url: 'http://127.0.0.1:9/', unit: 办公室, site_id: '5326250009'}\n",
+                     encoding="utf-8")
+    db_file = tmp_path / "x.sqlite"
+    db = f"sqlite:///{db_file}"
+    assert govaudit_bounded("sites", "add", str(sites), "--db", db, cwd=tmp_path).returncode == 0
+    with sqlite3.connect(db_file) as conn:
+        conn.execute("update site set site_id = '../escaped'")
+    out = tmp_path / "out" / "runs"
+    result = govaudit_bounded("audit-all", "--db", db, "--out", str(out), "--as-of", "2022-10-15", cwd=tmp_path)
+    result.refused("'../escaped'", "not a plain name inside the output folder", "sites add")
+    report = govaudit_bounded("report", "--all", "--quarter", "2022Q3", "--db", db, "--out", str(out), cwd=tmp_path)
+    report.refused("'../escaped'")
+    assert not (tmp_path / "out" / "escaped").exists()
+    assert not any(path.name in ("findings.json", "bulletin.html") for path in tmp_path.rglob("*"))
+
+    with sqlite3.connect(db_file) as conn:
+        conn.execute("update site set site_id = '5326250009'")
+    plain = govaudit_bounded("audit-all", "--db", db, "--out", str(out), "--as-of", "2022-10-15", cwd=tmp_path)
+    assert plain.returncode == 3, plain.stderr  # the site cannot be reached: site.unreachable
+    assert (out / "5326250009" / "findings.json").exists()
