@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
+import zlib
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
@@ -10,11 +13,15 @@ from urllib.parse import urlsplit
 from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
 
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.extensions.throttle import AutoThrottle
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.responsetypes import responsetypes
 from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.asyncio import run_in_thread, sleep
+
+log = logging.getLogger(__name__)
 
 
 class InternalAddressRefused(IgnoreRequest):
@@ -194,3 +201,143 @@ class RevalidationThrottle(AutoThrottle):
         if response.status == 304:
             response = response.replace(status=200)
         super()._adjust_delay(slot, latency, response)
+
+
+# -- bounded decompression ------------------------------------------------------------------------
+
+# A body is decoded at most this many times (a misconfigured server may compress twice; more layers
+# than that are only ever a way to multiply the decoding work).
+MAX_CONTENT_ENCODINGS = 2
+# Decoded bytes of an answer when its request names no cap of its own (meta "body_cap"), as the
+# spider's page cap (crawler.spiders.portal.PAGE_CAP).
+DECODED_CAP = 5 * 1024 * 1024
+# What the spider records for a page or attachment that is not read because of its decoded size.
+TOO_BIG_DECODED = "未能读取（过大）"
+_CHUNK = 64 * 1024
+
+
+class Undecodable(IgnoreRequest):
+    """A compressed answer none of whose bytes decode."""
+
+
+def _zlib_chunks(body: bytes, wbits: int, members: bool) -> Iterator[bytes]:
+    """The decoded chunks of a zlib, gzip or raw deflate stream, `_CHUNK` at most each; a gzip body's
+    further members too (`members`). A stream cut short gives what it holds."""
+    while body:
+        decoder = zlib.decompressobj(wbits)
+        chunk = decoder.decompress(body, _CHUNK)
+        while chunk:
+            yield chunk
+            if decoder.eof:
+                break
+            chunk = decoder.decompress(decoder.unconsumed_tail, _CHUNK)
+        if not (members and decoder.eof):
+            return
+        body = decoder.unused_data
+
+
+def _deflate_chunks(body: bytes) -> Iterator[bytes]:
+    """"deflate" as servers send it: zlib-wrapped (or gzip), or raw deflate (older IIS)."""
+    try:
+        zlib.decompressobj(32 + zlib.MAX_WBITS).decompress(body[:1024], 1)
+    except zlib.error:
+        return _zlib_chunks(body, -zlib.MAX_WBITS, members=False)
+    return _zlib_chunks(body, 32 + zlib.MAX_WBITS, members=False)
+
+
+def _brotli_chunks(body: bytes) -> Iterator[bytes]:
+    try:
+        import brotli
+    except ImportError:
+        import brotlicffi as brotli
+    decoder = brotli.Decompressor()
+    chunk = decoder.process(body, output_buffer_limit=_CHUNK)
+    while chunk:
+        yield chunk
+        if decoder.is_finished():
+            return
+        chunk = decoder.process(b"", output_buffer_limit=_CHUNK)
+
+
+def _zstd_chunks(body: bytes) -> Iterator[bytes]:
+    import io
+    import sys
+
+    if sys.version_info >= (3, 14):
+        from compression import zstd
+    else:
+        from backports import zstd
+    reader = zstd.ZstdFile(io.BytesIO(body))
+    while chunk := reader.read(_CHUNK):
+        yield chunk
+
+
+_DECODERS = {b"gzip": lambda body: _zlib_chunks(body, 16 + zlib.MAX_WBITS, members=True),
+             b"x-gzip": lambda body: _zlib_chunks(body, 16 + zlib.MAX_WBITS, members=True),
+             b"deflate": _deflate_chunks, b"br": _brotli_chunks, b"zstd": _zstd_chunks}
+
+
+def _decode_layer(body: bytes, encoding: bytes, cap: int) -> tuple[bytes, bool]:
+    out = bytearray()
+    try:
+        for chunk in _DECODERS[encoding](body):
+            out += chunk
+            if len(out) > cap:
+                return bytes(out[:cap]), True
+    except Exception as error:  # noqa: BLE001 — each decoder raises its own error on a corrupt stream
+        if not out:
+            raise Undecodable(f"内容无法解压（{encoding.decode()}：{type(error).__name__}）") from error
+    return bytes(out), False
+
+
+def decode_bounded(body: bytes, encodings: list[bytes], cap: int) -> tuple[bytes, bool]:
+    """`body` decoded from `encodings` (in the order they are undone), each layer's output stopped at
+    `cap` bytes; whether there was more than `cap`. Memory and work stay within a few times `cap`
+    whatever the body inflates to. Raises Undecodable when a layer yields nothing at all."""
+    more = False
+    for encoding in encodings:
+        body, cut = _decode_layer(body, encoding, cap)
+        more = more or cut
+    return body, more
+
+
+class BoundedDecompressionMiddleware(HttpCompressionMiddleware):
+    """Scrapy's HttpCompressionMiddleware, with decoding on a bound of decoded bytes (the request's
+    meta "body_cap", as the spider cuts a body it downloads; DECODED_CAP otherwise).
+
+    Scrapy's own bound is DOWNLOAD_MAXSIZE, which is also the download's: an answer over it fails
+    whole, where the spider keeps what it read of a big page. So the download is unbounded there (the
+    spider stops it at its cap) and decoding is bounded here. An answer encoded once that decodes
+    beyond the cap is cut there, as an uncompressed one is cut by the spider (meta "truncated"); one
+    encoded twice or more that does is a decompression bomb — nested encodings give a billion to one
+    — and its body is dropped, the page recorded as not read (meta "unread"); more than
+    MAX_CONTENT_ENCODINGS layers are not decoded at all."""
+
+    def process_response(self, request, response, spider=None):
+        if request.method == "HEAD" or not response.headers.getlist("Content-Encoding"):
+            return response
+        encodings, kept = self._split_encodings(response.headers.getlist("Content-Encoding"))
+        if kept:
+            # An encoding Scrapy does not know: left as it is (Scrapy's warning).
+            return super().process_response(request, response)
+        cap = request.meta.get("body_cap", DECODED_CAP)
+        if len(encodings) > MAX_CONTENT_ENCODINGS:
+            body, more = b"", True
+        else:
+            body, more = decode_bounded(response.body, encodings, cap)
+        if more and len(encodings) > 1:
+            log.warning("未读取：解压后超过%d字节（%s 层编码）/ not read: over %d bytes decoded (%s): %s",
+                        cap, len(encodings), cap, b", ".join(encodings).decode(), response.url)
+            request.meta["unread"] = TOO_BIG_DECODED
+            body = b""
+        elif more:
+            request.meta["truncated"] = True
+        if self.stats:
+            self.stats.inc_value("httpcompression/response_bytes", len(body))
+            self.stats.inc_value("httpcompression/response_count")
+        del response.headers["Content-Encoding"]
+        respcls = responsetypes.from_args(headers=response.headers, url=response.url, body=body)
+        kwargs = {"body": body}
+        if issubclass(respcls, TextResponse):
+            kwargs["encoding"] = None
+        return response.replace(cls=respcls, **kwargs)

@@ -30,7 +30,10 @@ DNS_TIMEOUT = 15
 # Connect to the address the guard checked, never to a second lookup's answer.
 TWISTED_DNS_RESOLVER = "crawler.middlewares.GuardedResolver"
 RETRY_TIMES = 1
-# The spider caps bodies itself and keeps what it read (crawler.spiders.portal.BODY_CAP).
+# The spider caps bodies itself and keeps what it read (crawler.spiders.portal.PAGE_CAP): Scrapy's
+# DOWNLOAD_MAXSIZE would fail a big page whole. It is also Scrapy's bound on decoded bytes, so
+# decoding (gzip, deflate, br, zstd, and nested encodings) is bounded by our own middleware instead,
+# at the same caps, counted in decoded bytes (crawler.middlewares.BoundedDecompressionMiddleware).
 DOWNLOAD_MAXSIZE = 0
 DOWNLOAD_WARNSIZE = 0
 REDIRECT_MAX_TIMES = 10
@@ -57,6 +60,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.WholeSiteRobotsMiddleware": 90,
     # Above RetryMiddleware (550) so a Retry-After answer is honoured before a blind retry.
     "crawler.middlewares.RetryAfterMiddleware": 560,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.BoundedDecompressionMiddleware": 590,
 }
 
 # Who loads the audit's settings when none are passed to the spider (a dotted path).

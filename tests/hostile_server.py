@@ -127,6 +127,9 @@ HOME_LINKS = [("/links.html", "一万条链接"), ("/many-links.html", "二十�
 
 
 class HostileHandler(BaseHTTPRequestHandler):
+    """Serves the server's `routes` (path → (Content-Type, body) or (Content-Type, Content-Encoding,
+    body)) under a home page linking its `links`."""
+
     protocol_version = "HTTP/1.1"
 
     def log_message(self, *args) -> None:  # quiet
@@ -137,15 +140,19 @@ class HostileHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
+        status, encoding = 200, ""
         if path in ("/", "/index.html"):
-            links = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in HOME_LINKS)
-            content_type, body = HTML, _page("对抗测试县人民政府", f"<ul>{links}</ul>")
-        elif path in ROUTES:
-            content_type, body = ROUTES[path]()
+            links = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in self.server.links)
+            content_type, body = HTML, _page(self.server.title, f"<ul>{links}</ul>")
+        elif path in self.server.routes:
+            content_type, *encoded, body = self.server.routes[path]()
+            encoding = encoded[0] if encoded else ""
         else:
-            content_type, body = HTML, _page("404", "<p>页面不存在</p>")
-        self.send_response(200 if path in ROUTES or path in ("/", "/index.html") else 404)
+            status, content_type, body = 404, HTML, _page("404", "<p>页面不存在</p>")
+        self.send_response(status)
         self.send_header("Content-Type", content_type)
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
@@ -153,9 +160,74 @@ class HostileHandler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def hostile_portal():
+def _portal(title: str, routes: dict, links: list[tuple[str, str]]):
     server = ThreadingHTTPServer(("127.0.0.1", 0), HostileHandler)
     server.daemon_threads = True
+    server.title, server.routes, server.links = title, routes, links
     server.base_url = f"http://127.0.0.1:{server.server_address[1]}/"
     with serving(server):
+        yield server
+
+
+@contextmanager
+def hostile_portal():
+    with _portal("对抗测试县人民政府", ROUTES, HOME_LINKS) as server:
+        yield server
+
+
+# -- decompression bombs (issue 27) ---------------------------------------------------------------
+
+def repeated_gzip(unit: bytes, count: int) -> bytes:
+    """A valid gzip stream of `unit` repeated `count` times, built without compressing it all: after a
+    full flush the deflate blocks of every repetition are the same bytes."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    block = deflate.compress(unit) + deflate.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(count):
+        crc = zlib.crc32(unit, crc)
+    trailer = crc.to_bytes(4, "little") + (len(unit) * count & 0xFFFFFFFF).to_bytes(4, "little")
+    return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + block * count + deflate.flush() + trailer
+
+
+def _gzip(body: bytes) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return packer.compress(body) + packer.flush()
+
+
+@cache
+def bomb_layer(inflated_mb: int) -> bytes:
+    """An HTML page of `inflated_mb` MB (mostly spaces), gzipped once: about 1 KB per MB."""
+    head = _page("通知", "<p>开头</p>")[:-len("</body></html>")]
+    return _gzip(head) + repeated_gzip(b" " * 65536, inflated_mb * 16)
+
+
+@cache
+def big_ordinary_page(mb: int = 8) -> bytes:
+    """A real page of `mb` MB of numbered paragraphs (a long report published as one page)."""
+    row = "<p>第{n}段：示例县人民政府关于2022年度财政预算执行情况和2023年度财政预算草案的报告。</p>"
+    rows, size, n = [], 0, 0
+    while size < mb * 1024 * 1024:
+        rows.append(row.format(n=n))
+        size += len(rows[-1].encode("utf-8"))
+        n += 1
+    return _page("预算报告", "".join(rows))
+
+
+BOMB_MB = 1024
+BOMB_ROUTES = {
+    "/gzip-gzip.html": lambda: (HTML, "gzip, gzip", _gzip(bomb_layer(BOMB_MB))),
+    "/gzip-deflate.html": lambda: (HTML, "gzip, deflate", zlib.compress(bomb_layer(BOMB_MB), 9)),
+    "/files/bomb.pdf": lambda: ("application/pdf", "gzip, gzip", _gzip(bomb_layer(BOMB_MB))),
+    "/big-gzip.html": lambda: (HTML, "gzip", _gzip(big_ordinary_page())),
+    "/small-gzip-gzip.html": lambda: (HTML, "gzip, gzip", _gzip(_gzip(_page("双重压缩的正常页面", "<p>内容正常</p>")))),
+    "/ok.html": lambda: (HTML, _page("正常页面", "<p>内容</p>")),
+}
+BOMB_LINKS = [("/gzip-gzip.html", "双重gzip"), ("/gzip-deflate.html", "gzip加deflate"), ("/files/bomb.pdf", "压缩炸弹附件"),
+              ("/big-gzip.html", "压缩传输的大页面"), ("/small-gzip-gzip.html", "双重压缩的小页面"), ("/ok.html", "正常页面")]
+
+
+@contextmanager
+def bomb_portal():
+    """A portal whose pages inflate: a ~5 KB page is 1 GB after two layers of decoding."""
+    with _portal("压缩炸弹测试县人民政府", BOMB_ROUTES, BOMB_LINKS) as server:
         yield server

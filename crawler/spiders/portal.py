@@ -63,7 +63,7 @@ _PAGES_AHEAD = 4
 USAGE = ("用法 / usage: scrapy crawl portal -a url=http://网站首页/ [-a column=栏目代码] [-a config=配置.yaml]"
          "（须为 http:// 或 https:// 网址 / an http(s) URL is required）")
 # What an answer leaves in its request's meta: asking again starts without it.
-_ANSWER_META = frozenset({"received_bytes", "truncated", "stored_copy"})
+_ANSWER_META = frozenset({"received_bytes", "truncated", "unread", "stored_copy"})
 # The first page of the n-th list of a page that carries several: "…/lqhm/#list2" (the first list
 # keeps the page's own URL, as a page with one list does).
 _LIST_MARK = "#list"
@@ -302,12 +302,12 @@ class PortalSpider(scrapy.Spider):
                     yield coverage
                 return
             reading = await run_in_thread(self.stored_copies.reading, url)
-        elif (response.status >= 400 or not isinstance(response, TextResponse) or _looks_binary(response.body)
-              or looks_like_document(url)):
+        elif (response.status >= 400 or meta.get("unread") or not isinstance(response, TextResponse)
+              or _looks_binary(response.body) or looks_like_document(url)):
             resource = await self._resource(url, response, content_type)
             yield resource
             for coverage in self._list_page_failed(
-                    meta, url, f"HTTP {response.status}" if response.status >= 400 else "返回的不是网页"):
+                    meta, url, f"HTTP {response.status}" if response.status >= 400 else meta.get("unread", "返回的不是网页")):
                 yield coverage
             return
         else:
@@ -373,6 +373,10 @@ class PortalSpider(scrapy.Spider):
         truncated = bool(response.meta.get("truncated"))
         if response.status >= 400:
             return FetchedPage(url, response.url, response.status, content_type, None, None, truncated=truncated)
+        if response.meta.get("unread"):
+            # Decoded beyond its cap through nested encodings (crawler.middlewares): nothing is kept.
+            return FetchedPage(url, response.url, response.status, content_type, None, None, truncated=True,
+                               unread=response.meta["unread"], **_validators(response))
         outcome = await run_in_thread(self._read_attachment, response.body, response.url, content_type)
         return FetchedPage(url, response.url, response.status, content_type, None, None, outcome.value, truncated,
                            unread=outcome.unread, **_validators(response))
