@@ -14,7 +14,7 @@ from audit.store.sites import SiteRecord
 from reports.config import ReportConfig
 from reports.scoring import PASS, score
 from rules import Severity, registered_rules
-from rules.registers import is_register_rule
+from rules.base import judges_register
 
 NOT_CHECKED = "未检查"
 UNREACHABLE = "不合格（无法访问）"
@@ -86,7 +86,7 @@ def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter,
                                   NOT_CHECKED, NOT_CHECKED, (), (0, 0, 0), (), ()))
             continue
         # The registers (政务新媒体, 12345, 网民留言) belong to the office, not to one portal.
-        rows = tuple(row for row in with_history(store, run).rows if not is_register_rule(row.rule))
+        rows = tuple(row for row in with_history(store, run).rows if not judges_register(row.rule))
         result = score(rows, report_config.scoring, titles)
         if run.status == "unreachable":
             text, verdict = UNREACHABLE, "不合格"

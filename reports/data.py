@@ -22,7 +22,7 @@ from reports.verdicts import VerdictTable, rule_table, verdict_table
 from reports.charts import BarChart, TrendChart, bar_chart, trend_chart
 from reports.registers import RegisterSection, register_sections
 from rules import Severity, registered_rules
-from rules.registers import is_register_rule
+from rules.base import judges_register
 from rules.snapshot import SiteSnapshot
 
 SEVERITY_ORDER = [s.value for s in Severity]
@@ -218,14 +218,14 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
 
     # Website problems first (numbered for the annex), then the registers' (in their own sections).
     current = [evidenced(row) for row in comparison.rows]
-    ordered = sorted(current, key=lambda r: (is_register_rule(r.rule),
+    ordered = sorted(current, key=lambda r: (judges_register(r.rule),
                                              SEVERITY_ORDER.index(r.severity) if r.severity in SEVERITY_ORDER
                                              else 9, r.rule, r.column or "", r.url))
     viewed = tuple(view(row, i) for i, row in enumerate(ordered, 1))
     by_fingerprint = {row.fingerprint: view_row for row, view_row in zip(ordered, viewed)}
-    rows = tuple(row for row in viewed if not is_register_rule(row.rule))
+    rows = tuple(row for row in viewed if not judges_register(row.rule))
     gone = [view(row, 0) for row in sorted(comparison.gone, key=lambda r: (r.rule, r.url))
-            if not is_register_rule(row.rule)]
+            if not judges_register(row.rule)]
 
     result = score(comparison.rows, report_config.scoring, titles)
     groups = []

@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from rules.registers import Registers, is_register_rule
+from rules.base import judges_register
+from rules.registers import Registers
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def register_sections(registers: Registers, sources: dict[str, str], rows, as_of
     taken from them); `sources` the imported file name by kind."""
     by_kind: dict[str, dict[str, list[RegisterProblem]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
-        if not is_register_rule(row.rule):
+        if not judges_register(row.rule):
             continue
         kind = row.rule.split(".", 1)[0]
         for unit in row.units or ("未登记单位",):

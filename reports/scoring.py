@@ -11,8 +11,7 @@ from fnmatch import fnmatchcase
 from typing import Protocol
 
 from reports.config import Figure, Indicator, ScoringTable
-from rules.base import Finding, Severity
-from rules.registers import is_register_rule
+from rules.base import Finding, Severity, is_scored
 from rules.snapshot import SiteSnapshot
 
 PASS = "合格"
@@ -73,7 +72,7 @@ class Score:
 def score(findings: Iterable[Scored], table: ScoringTable, rule_titles: dict[str, str]) -> Score:
     """Score one run's findings; `rule_titles` (rule id → title) are the registered rules. Register
     findings (政务新媒体, 12345, 网民留言) have their own sections and do not score the website."""
-    findings = [f for f in findings if not is_register_rule(f.rule)]
+    findings = [f for f in findings if is_scored(f.rule)]
     by_rule = Counter(f.rule for f in findings)
     vetoes = [rule_titles.get(rule, rule) for rule in sorted({f.rule for f in findings
                                                               if f.severity == Severity.VETO.value})]

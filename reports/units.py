@@ -15,7 +15,6 @@ import re
 
 from rules.base import Finding
 from rules.documents import own_doc_number
-from rules.entity.sector_missing import missing_sectors
 from rules.snapshot import SiteSnapshot
 
 from reports.config import UnitMap
@@ -30,7 +29,7 @@ def attribute(finding: Finding, site: SiteSnapshot, units: UnitMap) -> tuple[tup
     page = site.pages.get(finding.url)
     if spec is not None:
         if spec.sectors:
-            missing = missing_sectors(finding)
+            missing = finding.facts.get("sectors", ())
             found = tuple(dict.fromkeys(spec.sectors[name] for name in missing if name in spec.sectors)) \
                 if missing else _sector_units(finding, site, spec.sectors)
             if found:

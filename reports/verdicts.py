@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from crawler.columns import ColumnSpec, Evidence
-from rules.base import RuleSpec
+from rules.base import RuleSpec, Subject
 from rules.documents import NORMATIVE_COLUMN
-from rules.registers import is_register_rule
 from rules.settings import AuditConfig
 from rules.snapshot import SiteSnapshot
 
@@ -166,7 +165,7 @@ def verdict_table(site: SiteSnapshot, findings, specs: list[RuleSpec]) -> tuple[
     failed_rules = {f.rule for f in findings}
     chain = site.home_chain()
     home_ok = bool(chain) and chain[-1].fetched_ok
-    specs = [spec for spec in specs if not is_register_rule(spec.id)]
+    specs = [spec for spec in specs if spec.subject is not Subject.REGISTER]
     site_rules = [spec for spec in specs if _is_site_rule(spec)]
     column_rules = [spec for spec in specs if not _is_site_rule(spec)]
     columns = list(site.audited_columns())

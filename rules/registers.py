@@ -109,15 +109,6 @@ class Registers:
         return urls
 
 
-# Rule families that judge the registers rather than the website: they have their own bulletin
-# sections and do not count towards the website's score.
-REGISTER_FAMILIES = ("media", "hotline", "messages")
-
-
-def is_register_rule(rule_id: str) -> bool:
-    return rule_id.split(".", 1)[0] in REGISTER_FAMILIES
-
-
 def audited_register(site, kind: str) -> tuple:
     """The quarter's register of `kind`; empty when it was not imported. (The register rules need
     Evidence.SITE: a one-column check does not judge them.)"""

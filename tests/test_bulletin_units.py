@@ -1,5 +1,7 @@
 """The right unit and deadline per problem, on the real path: a portal served on 127.0.0.1, crawled
 by the CLI with a --config, findings.json and the bulletin read back."""
+import json
+import sqlite3
 from datetime import date
 
 import pytest
@@ -85,7 +87,12 @@ def test_one_unit_is_named_once_in_the_bulletin(audited):
 
 
 def test_missing_sectors_name_their_own_units(audited):
+    """The units come from the sectors the rule states as facts (stored beside the finding), not
+    from its message; without them the titles' 教育 would make 县教育体育局 answer."""
     [finding] = audited.of("entity.sector_missing")
+    with sqlite3.connect(audited.db_url.removeprefix("sqlite:///")) as conn:
+        [(facts,)] = conn.execute("select facts from finding where rule = 'entity.sector_missing'").fetchall()
+    assert set(json.loads(facts)["sectors"]) == {"卫生健康", "供水", "供电", "供气", "环境保护", "公共交通"}
     # 教育 exists: its unit does not answer for the sectors that are missing.
     assert "县教育体育局" not in finding["units"]
     assert {"县住房和城乡建设局", "县发展和改革局", "县生态环境分局", "县交通运输局"} <= set(finding["units"])

@@ -9,12 +9,13 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from audit.store import Store
 from audit.store.models import Base
 from audit.store.schema import _config, current_revision, head_revision
 from audit.store.store import engine_url
+from rules.base import Finding, Severity
 from databases import BACKENDS, fresh_database
 from portal_kit import govaudit
 
@@ -72,3 +73,26 @@ def test_a_database_at_an_earlier_revision_is_migrated_when_opened(kind, tmp_pat
         store.engine.dispose()
     assert done.returncode == 0, done.stderr
     assert "robots_forbidden" in columns and revision == head_revision() != "0001"
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_findings_stored_before_facts_state_none_after_the_upgrade(kind, tmp_path):
+    """0007 adds finding.facts: a finding stored at 0006 reads {} afterwards, and a new one keeps its own."""
+    with fresh_database(kind, tmp_path) as db_url:
+        engine = create_engine(engine_url(db_url))
+        with engine.begin() as connection:
+            command.upgrade(_config(connection), "0006")
+            connection.execute(text("insert into audit_run (id, site_url, as_of, config_fingerprint, started_at, status) "
+                                    "values (1, 'http://x/', '2022-10-15', 'f', '2022-10-15 00:00:00', 'done')"))
+            connection.execute(text("insert into finding (run_id, rule, url, severity, message, evidence) "
+                                    "values (1, 'entity.sector_missing', 'http://x/', '扣分', '缺少：供电', '')"))
+        engine.dispose()
+        done = govaudit("db", "upgrade", "--db", db_url)
+        store = Store(db_url)
+        before = [record.facts for record in store.findings(1)]
+        store.save_findings(1, [Finding("entity.sector_missing", "http://x/b", None, Severity.DEDUCT, "m", "",
+                                        {"sectors": ("供水",)})])
+        facts = [record.facts for record in store.findings(1)]
+        store.engine.dispose()
+    assert done.returncode == 0, done.stderr
+    assert before == [{}] and facts == [{"sectors": ["供水"]}]

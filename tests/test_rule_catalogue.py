@@ -1,10 +1,13 @@
-"""Every rule documents itself in the house shape and lives where its id says."""
+"""Every rule documents itself in the house shape, lives where its id says and declares what it
+judges; nothing reads a finding's facts back out of its words."""
+import ast
 import inspect
 from pathlib import Path
 
 import pytest
 
 from rules import Severity, registered_rules
+from rules.base import NoOptions, Subject, rule
 from rules.catalogue import README_BEGIN, README_END, markdown_table
 
 RULES = list(registered_rules())
@@ -25,6 +28,54 @@ def test_rule_metadata_and_docstring_shape(spec):
     family, name = spec.id.split(".")
     module_path = Path(inspect.getfile(spec.check))
     assert (module_path.parent.name, module_path.stem) == (family, name)
+
+
+@pytest.mark.parametrize("spec", RULES, ids=lambda spec: spec.id)
+def test_each_rule_declares_what_it_judges(spec):
+    assert isinstance(spec.subject, Subject)
+    # A register rule has its register's section in the bulletin and never scores the website.
+    assert spec.scored is (spec.subject is not Subject.REGISTER)
+
+
+def test_a_rule_without_a_subject_or_a_scored_register_rule_is_refused():
+    def check(site, config):
+        """Checks nothing."""
+        return ()
+
+    with pytest.raises(TypeError):
+        rule(id="test.no_subject", title="t", severity=Severity.HINT, summary="s", clause="c")(check)
+    with pytest.raises(ValueError, match="subject must be a Subject"):
+        rule(id="test.bad_subject", title="t", severity=Severity.HINT, summary="s", clause="c", subject="page")(check)
+    with pytest.raises(ValueError, match="never scored"):
+        rule(id="test.scored_register", title="t", severity=Severity.HINT, summary="s", clause="c",
+             subject=Subject.REGISTER, scored=True, options=NoOptions)(check)
+    assert not any(spec.id.startswith("test.") for spec in registered_rules())
+
+
+_PRODUCT = [Path(__file__).resolve().parents[1] / name for name in ("crawler", "rules", "audit", "reports")]
+_MATCHERS = {"search", "match", "fullmatch", "findall", "finditer", "split", "sub", "subn"}
+
+
+def _regexes_over_messages(source: str) -> list[int]:
+    """Lines calling a regular expression (re.search(…, x.message) or pattern.search(x.message))
+    on some object's .message."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MATCHERS:
+            if any(isinstance(sub, ast.Attribute) and sub.attr == "message"
+                   for arg in node.args for sub in ast.walk(arg)):
+                found.append(node.lineno)
+    return found
+
+
+def test_no_layer_parses_a_finding_message():
+    """Facts travel as facts (Problem.facts, stored beside the finding), not as words to parse."""
+    offenders = [f"{path}:{line}" for folder in _PRODUCT for path in folder.rglob("*.py")
+                 for line in _regexes_over_messages(path.read_text("utf-8"))]
+    assert offenders == []
+    # The check itself sees the shapes it forbids.
+    assert _regexes_over_messages("import re\nre.search(r'x', finding.message)\n_LIST.search(f.message)\n") == [2, 3]
+    assert _regexes_over_messages("re.search(r'x', finding.evidence)\nf.message.startswith('x')\n") == []
 
 
 @pytest.mark.parametrize("spec", RULES, ids=lambda spec: spec.id)

@@ -102,6 +102,8 @@ class FindingRow:
     deadline: str = ""
     # The kept copy of the page (evidence/page-….html beside the bulletin), set by the reports.
     kept_copy: str = ""
+    # What the rule stated beyond its words (rules/base.py Facts); not part of findings.json.
+    facts: dict = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict:
         """The findings.json contract ({rule, url, column, severity, message, evidence}) plus history."""
@@ -117,7 +119,8 @@ def rows_of(store: Store, run: AuditRun) -> list[FindingRow]:
     computed = fingerprints(records, run.site_url)
     return [FindingRow(rule=r.rule, url=r.url, column=r.column, severity=r.severity, message=r.message,
                        evidence=r.evidence, fingerprint=r.fingerprint or fp, units=tuple(r.units or ("未确定",)),
-                       unit_source=r.unit_source or "unknown", indicator=r.indicator, membership=r.membership)
+                       unit_source=r.unit_source or "unknown", indicator=r.indicator, membership=r.membership,
+                       facts={name: tuple(values) for name, values in (r.facts or {}).items()})
             for r, fp in zip(records, computed)]
 
 

@@ -242,6 +242,8 @@ class FindingRecord(Base):
     indicator: Mapped[str | None] = mapped_column(String(32))
     # Why the page was judged part of its column (所属栏目：… › …), None for pages of no column.
     membership: Mapped[str | None] = mapped_column(Text)
+    # What the rule stated beyond its words ({"sectors": ["供电"]}; rules/base.py Facts), {} if nothing.
+    facts: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class HiddenLinkRecord(Base):

@@ -398,7 +398,7 @@ class Store:
             session.execute(delete(FindingRecord).where(FindingRecord.run_id == run_id))
             session.add_all(
                 FindingRecord(run_id=run_id, rule=f.rule, url=f.url, column=f.column, severity=f.severity.value,
-                              message=f.message, evidence=f.evidence)
+                              message=f.message, evidence=f.evidence, facts=_facts(f))
                 for f in findings
             )
 
@@ -410,7 +410,7 @@ class Store:
                 FindingRecord(run_id=run_id, rule=f.rule, url=f.url, column=f.column, severity=f.severity.value,
                               message=f.message, evidence=f.evidence, fingerprint=notes.fingerprint,
                               units=list(notes.units), unit_source=notes.unit_source, indicator=notes.indicator,
-                              membership=notes.membership)
+                              membership=notes.membership, facts=_facts(f))
                 for f, notes in rows
             )
 
@@ -779,6 +779,10 @@ class StoredRunContent:
                 select(Link.from_url, Link.to_url, Link.text, Link.tag, Link.on_site)
                 .where(Link.run_id == self._run_id, condition).order_by(Link.id))
             return [LinkView(*row) for row in rows]
+
+
+def _facts(finding: Finding) -> dict:
+    return {name: list(values) for name, values in finding.facts.items()}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ import re
 from pydantic import Field
 
 from crawler.columns import PageRole
-from rules.base import Problem, RuleOptions, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, Subject, rule
 
 # Explanations offices write in their own words: the unit has no such duty (本单位无行政处罚职能),
 # or the information is published elsewhere (统一在…平台集中发布，请点击前往查看). "暂无信息" alone
@@ -24,7 +24,7 @@ class Options(RuleOptions):
         description="Phrases that explain an empty node wherever they stand.")
 
 
-@rule(id="catalog.blank_node", title="基本目录空白节点", severity=Severity.DEDUCT,
+@rule(id="catalog.blank_node", title="基本目录空白节点", severity=Severity.DEDUCT, subject=Subject.SITE,
       summary="基本目录中没有信息又没有备注说明的节点（整枝都空时只报最上层节点一次）",
       clause="国办秘函〔2019〕19号 单项否决·空白栏目；政府信息公开基本目录编制要求（无信息的目录节点应备注说明原因）",
       needs_whole_list=True, options=Options)

@@ -2,14 +2,14 @@ from datetime import timedelta
 
 from pydantic import Field
 
-from rules.base import Problem, RuleOptions, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, Subject, rule
 
 
 class Options(RuleOptions):
     warn_days: int = Field(14, ge=0, description="Warn this many days before a column passes its stale_days.")
 
 
-@rule(id="column.due_soon", title="栏目即将超期未更新", severity=Severity.HINT,
+@rule(id="column.due_soon", title="栏目即将超期未更新", severity=Severity.HINT, subject=Subject.SITE,
       summary="栏目将在 14 天内超过更新期限",
       clause="国办秘函〔2019〕19号 单项否决·栏目不更新（预警）；马关县2022年政务公开工作任务清单",
       options=Options)

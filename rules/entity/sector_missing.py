@@ -1,13 +1,10 @@
-import re
-
 from pydantic import Field, field_validator
 
 from crawler.columns import PageRole
-from rules.base import Finding, Problem, RuleOptions, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, Subject, rule
 
 RULE_ID = "entity.sector_missing"
 _MISSING = "缺少以下领域的子栏目或信息："
-_MISSING_LIST = re.compile(re.escape(_MISSING) + r"([^，。]+)")
 
 
 class Options(RuleOptions):
@@ -35,7 +32,7 @@ class Options(RuleOptions):
         return value
 
 
-@rule(id=RULE_ID, title="公共企事业单位信息公开领域缺失", severity=Severity.DEDUCT,
+@rule(id=RULE_ID, title="公共企事业单位信息公开领域缺失", severity=Severity.DEDUCT, subject=Subject.SITE,
       summary="公共企事业单位信息公开专栏缺少教育、卫生健康、供水、供电、供气、环境保护、公共交通等领域（可配置）",
       clause="《公共企事业单位信息公开规定制定办法》（国办发〔2020〕50号）；马关县2022年政务公开工作任务清单",
       options=Options)
@@ -67,7 +64,7 @@ def check(site, config):
     if missing:
         subs = "、".join(dict.fromkeys(_sub_column_names(site, key))) or "无子栏目"
         yield Problem(entry.url, f"「{spec.name}」{_MISSING}{'、'.join(missing)}，请按领域设置子栏目并发布信息",
-                      f"现有子栏目：{subs}", key)
+                      f"现有子栏目：{subs}", key, facts={"sectors": tuple(missing)})
 
 
 def _sub_column_names(site, key: str) -> list[str]:
@@ -82,8 +79,3 @@ def _sub_column_names(site, key: str) -> list[str]:
         names.extend(link.text for link in site.links_to(url) if link.text)
     return names
 
-
-def missing_sectors(finding: Finding) -> list[str]:
-    """The sectors a finding of this rule names as missing (the units of those sectors must act)."""
-    match = _MISSING_LIST.search(finding.message) if finding.rule == RULE_ID else None
-    return match.group(1).split("、") if match else []

@@ -1,4 +1,4 @@
-from rules.base import Evidence, Problem, Severity, rule
+from rules.base import Evidence, Problem, Severity, Subject, rule
 from rules.documents import describe
 from rules.policy import (InterpretationOptions, is_article, is_interpretation, max_related, normative_documents,
                           policy_document, related_links, title_words)
@@ -8,7 +8,7 @@ class Options(InterpretationOptions):
     """What a 解读 is and when related links are a shared box (shared with interpretation.unlinked)."""
 
 
-@rule(id="interpretation.missing", title="规范性文件未关联政策解读", severity=Severity.DEDUCT,
+@rule(id="interpretation.missing", title="规范性文件未关联政策解读", severity=Severity.DEDUCT, subject=Subject.PAGE,
       summary="规范性文件没有链接到任何解读页面",
       clause="《关于全面推进政务公开工作的意见》实施细则（国办发〔2016〕80号）政策解读与文件同步发布；国办秘函〔2019〕19号 解读回应",
       needs=Evidence.INTERPRETATIONS, options=Options)

@@ -1,4 +1,4 @@
-from rules.base import Evidence, Problem, Severity, rule
+from rules.base import Evidence, Problem, Severity, Subject, rule
 from rules.documents import describe
 from rules.policy import (InterpretationOptions, is_interpretation, max_related, policy_document, related_links,
                           title_words)
@@ -8,7 +8,7 @@ class Options(InterpretationOptions):
     """What a 解读 is and when related links are a shared box (shared with interpretation.missing)."""
 
 
-@rule(id="interpretation.unlinked", title="政策解读与文件未双向关联", severity=Severity.DEDUCT,
+@rule(id="interpretation.unlinked", title="政策解读与文件未双向关联", severity=Severity.DEDUCT, subject=Subject.PAGE,
       summary="解读与文件未双向关联（问题记在缺少链接的一方）",
       clause="《关于全面推进政务公开工作的意见》实施细则（国办发〔2016〕80号）；国办秘函〔2019〕19号 解读回应·政策文件与解读相互关联",
       needs=Evidence.INTERPRETATIONS, options=Options)

@@ -1,8 +1,8 @@
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, Severity, Subject, rule
 from rules.documents import describe, is_document
 
 
-@rule(id="label.conflict", title="公开属性标注矛盾", severity=Severity.DEDUCT,
+@rule(id="label.conflict", title="公开属性标注矛盾", severity=Severity.DEDUCT, subject=Subject.PAGE,
       summary="同一公文标注了两种以上不同的公开属性",
       clause="公文公开属性源头认定制度（每件公文只认定一种公开属性）")
 def check(site, config):

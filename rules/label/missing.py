@@ -1,11 +1,11 @@
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, Severity, Subject, rule
 from rules.documents import describe, is_document
 
 # The wording many counties used before the four labels were fixed: a label, but not a valid one.
 OLD_WORDING = "此件主动公开"
 
 
-@rule(id="label.missing", title="公文未标注公开属性", severity=Severity.DEDUCT,
+@rule(id="label.missing", title="公文未标注公开属性", severity=Severity.DEDUCT, subject=Subject.PAGE,
       summary="公文（有文号的详情页，或规范性文件库中的文件）没有标注四种公开属性之一",
       clause="公文公开属性源头认定制度；马关县2022年政务公开工作任务清单")
 def check(site, config):

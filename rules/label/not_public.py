@@ -1,9 +1,9 @@
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, Severity, Subject, rule
 
 NOT_FOR_PORTAL = ("此件依申请公开", "此件不公开")
 
 
-@rule(id="label.not_public", title="不应公开的公文上网", severity=Severity.VETO,
+@rule(id="label.not_public", title="不应公开的公文上网", severity=Severity.VETO, subject=Subject.PAGE,
       summary="标注\"此件依申请公开\"或\"此件不公开\"的公文出现在网站上",
       clause="公文公开属性源头认定制度；国办秘函〔2019〕19号 单项否决·安全、泄密事故等严重问题")
 def check(site, config):

@@ -1,10 +1,10 @@
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, Severity, Subject, rule
 
 # Tags whose targets the crawler checks: links, images, scripts, stylesheets, frames, embeds.
 CHECKED_TAGS = frozenset({"a", "img", "script", "link", "iframe", "embed"})
 
 
-@rule(id="link.broken", title="不可用链接", severity=Severity.DEDUCT,
+@rule(id="link.broken", title="不可用链接", severity=Severity.DEDUCT, subject=Subject.PAGE,
       summary="页面上的链接、图片、脚本、附件（站内和站外）返回 4xx/5xx、超时、拒绝连接或域名解析失败；每个目标一条，列出引用它的页面并标明是否在首页",
       clause="国办秘函〔2019〕19号 扣分指标·首页不可用链接、其他页面不可用链接")
 def check(site, config):

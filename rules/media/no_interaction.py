@@ -1,9 +1,9 @@
 from crawler.columns import Evidence
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, Severity, Subject, rule
 from rules.registers import audited_register
 
 
-@rule(id="media.no_interaction", title="政务新媒体未提供有效互动功能", severity=Severity.VETO,
+@rule(id="media.no_interaction", title="政务新媒体未提供有效互动功能", severity=Severity.VETO, subject=Subject.REGISTER,
       summary="在运营的政务新媒体账号没有留言、评论等互动渠道",
       clause="国办秘函〔2019〕19号 政务新媒体单项否决：未提供有效互动功能",
       needs=Evidence.SITE)

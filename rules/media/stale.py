@@ -3,7 +3,7 @@ from datetime import timedelta
 from pydantic import Field
 
 from crawler.columns import Evidence
-from rules.base import Problem, RuleOptions, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, Subject, rule
 from rules.registers import audited_register
 
 
@@ -14,7 +14,7 @@ class Options(RuleOptions):
                     "(confirmed: 国办秘函〔2019〕19号 新媒体单项否决「2周内无更新」).")
 
 
-@rule(id="media.stale", title="政务新媒体两周内无更新", severity=Severity.VETO,
+@rule(id="media.stale", title="政务新媒体两周内无更新", severity=Severity.VETO, subject=Subject.REGISTER,
       summary="政务新媒体账号（导入的登记表）检查基准日前 14 天内没有发布",
       clause="国办秘函〔2019〕19号 政务新媒体单项否决：监测时间点前2周内无更新",
       needs=Evidence.SITE, options=Options)

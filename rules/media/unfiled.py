@@ -1,9 +1,9 @@
 from crawler.columns import Evidence
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, Severity, Subject, rule
 from rules.registers import audited_register
 
 
-@rule(id="media.unfiled", title="政务新媒体备案与开设情况不符", severity=Severity.DEDUCT,
+@rule(id="media.unfiled", title="政务新媒体备案与开设情况不符", severity=Severity.DEDUCT, subject=Subject.REGISTER,
       summary="在运营但未备案，或已关停仍在备案",
       clause="国办发〔2018〕123号：政务新媒体开设、变更、关停、注销须报备",
       needs=Evidence.SITE)

@@ -3,7 +3,7 @@ from datetime import timedelta
 from pydantic import Field
 
 from crawler.columns import Evidence
-from rules.base import Problem, RuleOptions, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, Subject, rule
 from rules.registers import audited_register
 
 
@@ -14,7 +14,7 @@ class Options(RuleOptions):
                     "(assumed: 国办发〔2018〕123号 names 僵尸 accounts but sets no number).")
 
 
-@rule(id="media.zombie", title="“僵尸”政务新媒体，建议关停或整合", severity=Severity.HINT,
+@rule(id="media.zombie", title="“僵尸”政务新媒体，建议关停或整合", severity=Severity.HINT, subject=Subject.REGISTER,
       summary="超过 90 天未发布的\"僵尸\"账号，建议关停或整合",
       clause="国办发〔2018〕123号《关于推进政务新媒体健康有序发展的意见》：清理“僵尸”“睡眠”账号",
       needs=Evidence.SITE, options=Options)

@@ -3,7 +3,7 @@ from datetime import timedelta
 from pydantic import Field
 
 from crawler.columns import Evidence
-from rules.base import Problem, RuleOptions, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, Subject, rule
 from rules.registers import audited_register
 
 
@@ -14,7 +14,7 @@ class Options(RuleOptions):
                     "(assumed: 年度考核指标 deducts for 留言 settled after more than 1 month).")
 
 
-@rule(id="messages.overdue", title="网民留言超期未答复", severity=Severity.DEDUCT,
+@rule(id="messages.overdue", title="网民留言超期未答复", severity=Severity.DEDUCT, subject=Subject.REGISTER,
       summary="网民留言（我为政府网站找错等）超过 30 天未答复或答复超时",
       clause="《政府网站与政务新媒体监管工作年度考核指标》：“我为政府网站找错”留言未办结、超过1个月办结扣分",
       needs=Evidence.SITE, options=Options)

@@ -4,7 +4,7 @@ from datetime import date
 from pydantic import Field
 
 from crawler.reading.dates import FULL_DATE_RE, make_date
-from rules.base import Problem, RuleOptions, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, Subject, rule
 from rules.documents import DOC_NUMBER, describe
 from rules.policy import normative_documents
 
@@ -17,7 +17,7 @@ class Options(RuleOptions):
         description="有效性 values that count as stated (the value must begin with one of them).")
 
 
-@rule(id="normative.metadata_missing", title="规范性文件要素不全", severity=Severity.DEDUCT,
+@rule(id="normative.metadata_missing", title="规范性文件要素不全", severity=Severity.DEDUCT, subject=Subject.PAGE,
       summary="规范性文件缺少文号、成文/发布日期或有效性",
       clause="《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕37号）；行政规范性文件库建设要求（文号、成文日期、发布日期、有效性）",
       options=Options)

@@ -3,7 +3,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pydantic import Field
 
-from rules.base import Problem, RuleOptions, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, Subject, rule
 from rules.documents import describe
 from rules.policy import normative_documents
 
@@ -19,7 +19,7 @@ class Options(RuleOptions):
         description="Extensions of a downloadable official version (.xlsx, .csv and images do not count).")
 
 
-@rule(id="normative.no_download", title="规范性文件未提供下载版本", severity=Severity.DEDUCT,
+@rule(id="normative.no_download", title="规范性文件未提供下载版本", severity=Severity.DEDUCT, subject=Subject.PAGE,
       summary="规范性文件没有可下载版本（.pdf .ofd .doc .docx .wps）",
       clause="行政规范性文件库建设要求（提供PDF、OFD或Word等格式文件下载）；国办秘函〔2019〕19号",
       options=Options)

@@ -1,6 +1,6 @@
 from pydantic import Field
 
-from rules.base import Problem, RuleOptions, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, Subject, rule
 from rules.policy import is_article
 
 
@@ -10,7 +10,7 @@ class Options(RuleOptions):
         description="网页标签 every article page must carry (names match case-insensitively).")
 
 
-@rule(id="page.meta_missing", title="文章页网页标签缺失", severity=Severity.HINT,
+@rule(id="page.meta_missing", title="文章页网页标签缺失", severity=Severity.HINT, subject=Subject.PAGE,
       summary="文章页缺少网页标签 SiteName、SiteIDCode、ColumnName、ArticleTitle、PubDate",
       clause="《政府网站发展指引》（国办发〔2017〕47号）附件 政府网站网页标签规范", options=Options)
 def check(site, config):

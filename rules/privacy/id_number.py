@@ -1,11 +1,11 @@
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, Severity, Subject, rule
 from rules.privacy import context, id_numbers
 
 CLAUSE = ("《中华人民共和国政府信息公开条例》第十五条（涉及个人隐私的政府信息不得公开）；"
           "《2018年政务公开工作要点》：涉及个人隐私的政府信息公开时要去标识化处理")
 
 
-@rule(id="privacy.id_number", title="公开了未隐藏的居民身份证号码", severity=Severity.DEDUCT,
+@rule(id="privacy.id_number", title="公开了未隐藏的居民身份证号码", severity=Severity.DEDUCT, subject=Subject.PAGE,
       summary="页面或附件（xlsx/xls/csv/docx/pdf/txt）中有未隐藏的身份证号（校验码、地区码、出生日期均有效）",
       clause=CLAUSE)
 def check(site, config):

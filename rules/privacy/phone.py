@@ -1,4 +1,4 @@
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, Severity, Subject, rule
 from rules.privacy import context, mobiles_beside_people
 
 CLAUSE = ("《中华人民共和国政府信息公开条例》第十五条（涉及个人隐私的政府信息不得公开）；"
@@ -7,7 +7,7 @@ CLAUSE = ("《中华人民共和国政府信息公开条例》第十五条（涉
 MIN_PEOPLE = 2
 
 
-@rule(id="privacy.phone", title="名单中公开了未隐藏的个人手机号码", severity=Severity.DEDUCT,
+@rule(id="privacy.phone", title="名单中公开了未隐藏的个人手机号码", severity=Severity.DEDUCT, subject=Subject.PAGE,
       summary="人员名单（公示表格、附件）中有未隐藏的个人手机号；办公固话不算",
       clause=CLAUSE)
 def check(site, config):

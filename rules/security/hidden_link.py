@@ -1,7 +1,7 @@
 from pydantic import Field
 
 from crawler.columns import Evidence
-from rules.base import Problem, RuleOptions, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, Subject, rule
 from rules.security.hosts import host_of, is_expected_host
 
 # Words of the gambling and porn SEO links injected into hijacked government pages: unmistakable
@@ -28,7 +28,7 @@ class Options(RuleOptions):
                         "and government sites.")
 
 
-@rule(id="security.hidden_link", title="疑似暗链", severity=Severity.DEDUCT,
+@rule(id="security.hidden_link", title="疑似暗链", severity=Severity.DEDUCT, subject=Subject.PAGE,
       summary="疑似暗链：以移出页面、尺寸或字号为 0、与背景同色、零高滚动框、脚本写入等方式隐藏的站外非政府网站链接；"
               "或含博彩、色情等垃圾信息词的链接（无论怎样隐藏，首页上显示的也算）。选项卡、弹出层等以 display:none "
               "收起的正常链接、本站和 .gov.cn 等政府网站的链接不算（可用 `allowed_hosts` 增补）；同一目标只报一次",

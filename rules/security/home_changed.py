@@ -1,7 +1,7 @@
 from pydantic import Field
 
 from crawler.columns import Evidence
-from rules.base import Problem, RuleOptions, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, Subject, rule
 from rules.security.hosts import host_of, is_expected_host
 
 
@@ -14,7 +14,7 @@ class Options(RuleOptions):
         description="Less than this share of the previous home page's text lines left is a change to confirm.")
 
 
-@rule(id="security.home_changed", title="首页较上季度有待核实的变化", severity=Severity.HINT,
+@rule(id="security.home_changed", title="首页较上季度有待核实的变化", severity=Severity.HINT, subject=Subject.SITE,
       summary="与上季度检查保存的首页相比，新增指向站外非政府网站的链接，或原有文字保留不到 30%，请人工核实是否被篡改",
       clause="国办发〔2017〕47号《政府网站发展指引》安全防护：防范网页篡改",
       needs=Evidence.SITE, options=Options)

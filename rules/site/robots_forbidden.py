@@ -1,7 +1,7 @@
-from rules.base import Problem, Severity, rule
+from rules.base import Problem, Severity, Subject, rule
 
 
-@rule(id="site.robots_forbidden", title="网站禁止检查工具访问", severity=Severity.HINT,
+@rule(id="site.robots_forbidden", title="网站禁止检查工具访问", severity=Severity.HINT, subject=Subject.SITE,
       summary="robots.txt 禁止检查工具访问整个网站（首页）；检查照常读取全站（国家监测同样不受 robots.txt 限制），不算无法访问",
       clause="国办秘函〔2019〕19号 政府网站监测（监测不受 robots.txt 限制）；《政府网站发展指引》（国办发〔2017〕47号）便于公众检索获取信息")
 def check(site, config):

@@ -1,9 +1,9 @@
 from datetime import timedelta
 
-from rules.base import Evidence, Problem, Severity, rule
+from rules.base import Evidence, Problem, Severity, Subject, rule
 
 
-@rule(id="site.stale", title="首页不更新", severity=Severity.VETO,
+@rule(id="site.stale", title="首页不更新", severity=Severity.VETO, subject=Subject.SITE,
       summary="首页链接的最新带日期信息早于基准日前 14 天（只在全站检查中检查）",
       clause="国办秘函〔2019〕19号 单项否决·首页不更新（监测2周首页无信息更新）",
       needs=Evidence.SITE)

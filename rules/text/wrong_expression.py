@@ -21,7 +21,7 @@ from pydantic import Field, StringConstraints
 
 from crawler.safe_yaml import load_yaml
 from rules.settings import ConfigError
-from rules.base import Problem, RuleOptions, Severity, rule
+from rules.base import Problem, RuleOptions, Severity, Subject, rule
 
 # A leading level character belongs to the place name before it: 马关县 + 国土资源局.
 _LEVELS = frozenset("省市州县区")
@@ -67,7 +67,7 @@ class Options(RuleOptions):
         (), description="Correct words that contain a wrong expression (环境保护部门), so a match inside them is no hit.")
 
 
-@rule(id="text.wrong_expression", title="错误或过时表述", severity=Severity.DEDUCT,
+@rule(id="text.wrong_expression", title="错误或过时表述", severity=Severity.DEDUCT, subject=Subject.PAGE,
       summary=("严重错别字、机构改革前的旧名称（按词典中的生效日期，页面早于该日期不报）；"
                "词典 `rules/data/wrong_expressions.yaml` 可在配置中增补；"
                "另有约 450 条固定政治、行政表述（`rules/data/fixed_phrases.yaml`：艰苦奋斗、实事求是、两个维护……），"

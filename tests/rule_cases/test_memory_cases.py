@@ -28,10 +28,15 @@ def test_case(rule_id, name, case):
 
 
 def _differences(finding, wanted: dict) -> list[str]:
-    """What the finding lacks of the expectation: its column, words of its message and evidence."""
+    """What the finding lacks of the expectation: its column, words of its message and evidence,
+    and (when the case names them) exactly its facts."""
     lacking = []
     if "column" in wanted and finding.column != wanted["column"]:
         lacking.append(f"column {finding.column!r} is not {wanted['column']!r}")
+    if "facts" in wanted:
+        facts = {name: list(values) for name, values in finding.facts.items()}
+        if facts != wanted["facts"]:
+            lacking.append(f"facts {facts!r} are not {wanted['facts']!r}")
     for part in ("message", "evidence"):
         text = getattr(finding, part)
         words = wanted.get(part, [])
