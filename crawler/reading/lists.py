@@ -11,6 +11,10 @@ side). Such a list stands in the page as the main list's peer: it is built the s
 their common ancestor (tab panel beside tab panel, box beside box: same tags, a shared class), so a
 sidebar box (另一栏 of the layout), a header or footer box is not one; nor is a box titled 相关文章,
 热点 or 最新动态, which lists other pages, not the column's. A hidden peer is a tab panel.
+
+A box titled so (最新信息, 热点信息, 最新文件) that stands beside the column's own list, or beside its
+暂无信息 notice, is never the column's list even when it is the only dated one: otherwise a blank or
+stale column would pass as current on the strength of its side box.
 """
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ _EMPTY_NOTICE_MAX_CHARS = 30
 # Box titles of lists that point elsewhere on the site: navigation, never a list of the column.
 _NAVIGATION_TITLE_RE = re.compile(r"^(?:相关|热点|热门|最新|推荐|延伸|猜你|点击|阅读|排行|友情|专题)")
 _TITLE_MAX_CHARS = 10
+_SIDEBAR_WORDS_RE = re.compile(r"side|aside|left|right|(^|[\s_-])(?:fl|fr|l|r|lf|rt)(?:[\s_-]|$)|col-\w+-[1-4](?:\s|$)")
 
 
 @dataclass
@@ -224,6 +229,11 @@ def main_lists(
         return []
     groups = [g for g in _merge_sibling_groups(_page_rows(root, base, reference)) if not _in_non_content(g.parent)]
     shown = [g for g in groups if not is_hidden_in_tree(g.parent)]
+    side = _side_boxes(root, [g for g in shown if _is_dated(g) or _looks_like_column_list(g, has_pager)])
+    if side is None:
+        return []
+    groups = [g for g in groups if g.parent not in side]
+    shown = [g for g in shown if g.parent not in side]
     dated = [g for g in shown if _is_dated(g)]
     if dated:
         best = max(dated, key=lambda g: (g.shown_dates, len(g.rows)))
@@ -251,6 +261,47 @@ def main_lists(
         if entries:
             found.append(MainList(entries, container))
     return found
+
+
+def _side_boxes(root: etree._Element, candidates: list[Group]) -> set[etree._Element] | None:
+    """The elements holding the candidate lists that are side boxes of the layout (最新信息, 热点信息, 最新文件 beside the
+    column's own list, in the same row markup): titled as navigation, beside another list or an
+    暂无信息 notice. None when every list of the page is such a box beside the column's notice: the
+    column itself lists nothing. A lone list is never a side box (a column may be called 最新动态)."""
+    notices = _notice_elements(root)
+    if len(candidates) + len(notices) < 2:
+        return set()
+    holders = [group.parent for group in candidates] + notices
+    boxes = _containers(holders)
+    side = {group.parent for group, box in zip(candidates, boxes) if _titled_as_navigation(box, group.parent)}
+    if side and len(side) == len(candidates):
+        if notices and all(_in_sidebar(holder) for holder in side):
+            return None
+        return set()
+    return side
+
+
+def _notice_elements(root: etree._Element) -> list[etree._Element]:
+    """Shown elements whose own short text says the list is empty (暂无信息)."""
+    found = []
+    for element in root.iter():
+        if not is_element(element) or element.tag in ("script", "style", "title"):
+            continue
+        text = (element.text or "").strip()
+        if text and len(text) <= _EMPTY_NOTICE_MAX_CHARS and _EMPTY_NOTICE_RE.search(text) \
+                and not is_hidden_in_tree(element) and not _in_non_content(element):
+            found.append(element)
+    return found
+
+
+def _in_sidebar(element: etree._Element) -> bool:
+    """Whether the element stands in a side column of the layout (<aside>, class left/right/side…)."""
+    node = element
+    while node is not None and is_element(node):
+        if node.tag == "aside" or _SIDEBAR_WORDS_RE.search(css_words(node)):
+            return True
+        node = node.getparent()
+    return False
 
 
 def _is_dated(group: Group) -> bool:
