@@ -15,8 +15,10 @@ _KIND = r"(公开发布|删减后公开|依申请公开|不公开)"
 # The whole line is the label, brackets or quotes optional: "（此件公开发布）", "此件依申请公开。",
 # "“此件删减后公开”". Quotes count only around a whole line: in prose they cite the label's words.
 _STANDALONE_RE = re.compile(rf"^[（(【\[“「\"]?此件{_KIND}[）)】\]”」\"]?[。．.]?$")
-# A bracketed label closing a longer line: "……特此通知。（此件公开发布）"
-_TRAILING_RE = re.compile(rf"[（(【\[]此件{_KIND}[）)】\]][。．.]?$")
+# Bracketed labels closing a longer line: "……特此通知。（此件公开发布）", and a date line carrying two
+# ("2022年8月21日（此件删减后公开）（此件公开发布）": a contradiction the office must see, not one label).
+_BRACKETED = rf"[（(【\[]此件{_KIND}[）)】\]]"
+_TRAILING_RE = re.compile(rf"(?:{_BRACKETED})+[。．.]?$")
 # A bracketed label leading a line of only short bracketed page tools: "【此件公开发布】【打印本页】【关闭窗口】".
 _BEFORE_TOOLS_RE = re.compile(rf"^[（(【\[]此件{_KIND}[）)】\]](?:[【\[][^【】\[\]]{{2,6}}[】\]])+$")
 # The value of a 公开属性 field.
@@ -27,11 +29,19 @@ def _squeezed(text: str) -> str:
     return re.sub(r"[\s\u200b\ufeff]+", "", text)
 
 
-def label_in_line(line: str) -> str | None:
-    """The canonical label a text line states, or None."""
+def labels_in_line(line: str) -> list[str]:
+    """The canonical labels a text line states, in order (usually none or one)."""
     text = _squeezed(line)
-    match = _STANDALONE_RE.match(text) or _TRAILING_RE.search(text) or _BEFORE_TOOLS_RE.match(text)
-    return f"此件{match.group(1)}" if match else None
+    match = _STANDALONE_RE.match(text) or _BEFORE_TOOLS_RE.match(text)
+    if match:
+        return [f"此件{match.group(1)}"]
+    trailing = _TRAILING_RE.search(text)
+    return [f"此件{kind}" for kind in re.findall(_BRACKETED, trailing.group(0))] if trailing else []
+
+
+def label_in_line(line: str) -> str | None:
+    """The first canonical label a text line states, or None."""
+    return next(iter(labels_in_line(line)), None)
 
 
 def label_from_field(value: str | None) -> str | None:
@@ -43,7 +53,7 @@ def label_from_field(value: str | None) -> str | None:
 def find_labels(lines: list[str], attribute_field: str | None = None) -> list[str]:
     """Labels in page order, de-duplicated; the 公开属性 field counts first."""
     found: list[str] = []
-    candidates = [label_from_field(attribute_field)] + [label_in_line(line) for line in lines]
+    candidates = [label_from_field(attribute_field)] + [label for line in lines for label in labels_in_line(line)]
     for label in candidates:
         if label and label not in found:
             found.append(label)

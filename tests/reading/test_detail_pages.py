@@ -100,6 +100,13 @@ def test_label_lines(line, label):
     assert label_in_line(line) == label
 
 
+def test_two_labels_on_one_date_line_are_both_read():
+    assert find_labels(["2022年8月21日（此件删减后公开）（此件公开发布）"]) == ["此件删减后公开", "此件公开发布"]
+    assert find_labels(["马关县人民政府办公室", "2022年8月21日", "（此件公开发布）（此件公开发布）"]) == ["此件公开发布"]
+    # Cited in prose, two labels are still no label.
+    assert find_labels(["公文应标注（此件公开发布）（此件不公开）等属性，并按规定办理。"]) == []
+
+
 def test_labels_are_canonical_deduplicated_in_page_order():
     assert find_labels(["（此件依申请公开）", "正文", "(此件公开发布)", "此件依申请公开"]) == ["此件依申请公开", "此件公开发布"]
     assert label_from_field("主动公开") is None and label_from_field("此件公开发布") == "此件公开发布"
