@@ -8,6 +8,7 @@ import pytest
 
 from audit.quarters import add_working_days
 from portal_kit import audit_pages, doc_page, page
+from rule_cases.portals_privacy import ID_A, ID_B, ID_C, people_table
 
 CONFIG = """
 units:
@@ -25,8 +26,15 @@ def _doc_without_publisher(title: str, number: str) -> str:
                        f"<tr><th>发布日期：</th><td>2022-09-01</td></tr></table><h1>{title}</h1><p>正文。</p>")
 
 
+def _people_info(source: str) -> str:
+    rows = [("1", "张某", ID_A, "甲村"), ("2", "李某", ID_B, "乙村"), ("3", "王某", ID_C, "丙村")]
+    return (f'<div class="info"><span>发布时间：2022-09-30 10:00</span> <span>来源：{source}</span> '
+            f'<span>字号：大 中 小</span></div><p>现予公示。</p>{people_table(rows, ("序号", "户主", "身份证号码", "村"))}')
+
+
 PORTAL = {
     "/index.html": page("首页", '<a href="/xxgk/gfxwj/">规范性文件</a><a href="/xxgk/ggqsy/">公共企事业单位信息公开</a>'
+                        '<a href="/gsgg/">公示公告</a>'
                         '<ul><li><a href="/d/1.html">新闻</a><span>2022-10-10</span></li></ul>'),
     "/d/1.html": page("新闻", "<p>内容</p>"),
     "/xxgk/gfxwj/": page("规范性文件", '<ul class="list">'
@@ -51,6 +59,13 @@ PORTAL = {
     "/xxgk/ggqsy/jy/": page("教育", '<ul class="list"><li><a href="/xxgk/ggqsy/jy/1.html">测试县第一中学招生简章</a>'
                                     "<span>2022-09-01</span></li></ul>"),
     "/xxgk/ggqsy/jy/1.html": page("测试县第一中学招生简章", "<p>简章。</p>"),
+    # 公示 pages outside the task list's columns: the unit the page's 来源 names publishes them; a
+    # newspaper named as 来源 publishes nothing for the county (the portal's office answers).
+    "/gsgg/": page("公示公告", '<ul class="list"><li><a href="/gsgg/1.html">测试县2022年9月低保新增对象公示</a>'
+                               '<span>2022-09-30</span></li><li><a href="/gsgg/2.html">测试县危房改造对象公示</a>'
+                               "<span>2022-09-29</span></li></ul>"),
+    "/gsgg/1.html": page("测试县2022年9月低保新增对象公示", _people_info("测试县民政局")),
+    "/gsgg/2.html": page("测试县危房改造对象公示", _people_info("云南日报")),
 }
 
 
@@ -77,6 +92,12 @@ def test_a_normative_document_goes_to_its_issuer_alone(audited):
     assert labels["/xxgk/gfxwj/1004.html"]["units"] == ["测试县农业农村局"]       # 发文机关 in the title
     assert labels["/xxgk/gfxwj/1005.html"]["units"] == ["县政府办公室"]           # the county government's own
     assert labels["/xxgk/gfxwj/1006.html"]["units"] == ["县政府办公室"]           # joint issuers: no single one
+
+
+def test_a_page_goes_to_the_unit_its_source_names(audited):
+    leaks = _by_path(audited, "privacy.id_number")
+    assert leaks["/gsgg/1.html"]["units"] == ["测试县民政局"]
+    assert leaks["/gsgg/2.html"]["units"] == ["县政府办公室"]   # 来源：云南日报 names no unit of the county
 
 
 def test_one_unit_is_named_once_in_the_bulletin(audited):

@@ -18,7 +18,7 @@ from .labels import find_labels
 from .links import page_links, redirect_target
 from .dom import text_blocks
 from .lists import MainList, dated_links, has_empty_notice, main_lists
-from .metadata import extract_metadata
+from .metadata import extract_metadata, organ_name
 from .model import DatedValue, PageList, PageReading
 from .page import ParsedPage
 from .pagination import Pagination, find_pagination
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_TEXT_CHARS = 2_000_000
+_SOURCE_RE = re.compile(r"(?:^|\s)(?:信息|文章|稿件)?来源\s*[：:]\s*(\S+)")
+_INFO_LINE_MAX_CHARS = 120
 _DETAIL_FIELDS = ("index_number", "publisher", "doc_number", "written_date", "publish_date", "topic", "validity")
 _BODY_DATE_RE = re.compile(r"(?:发布时间|发布日期|发表时间|更新时间|时间|日期)\s*[：:]\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})")
 _BODY_DATE_MAX_LINE = 150
@@ -46,6 +48,29 @@ def _within(page: ParsedPage, container) -> ParsedPage:
     panels included)."""
     return dataclasses.replace(page, root=container, lines=text_blocks(container, skip_hidden=False),
                                scripts="\n".join(s.text or "" for s in container.iter("script")))
+
+
+def _publisher(page: ParsedPage, metadata: dict[str, str]) -> tuple[str | None, str | None]:
+    """The unit that published the page and where the page says so: its 发布机构 field, else a 来源
+    or <meta name=ContentSource> that names a government organ (not a newspaper)."""
+    if metadata.get("publisher"):
+        return metadata["publisher"], "发布机构"
+    for found, where in ((metadata.get("source") or _source_in_line(page.lines), "来源"),
+                         (page.meta_value("ContentSource"), "ContentSource")):
+        organ = organ_name(found)
+        if organ:
+            return organ, where
+    return None, None
+
+
+def _source_in_line(lines: list[str]) -> str | None:
+    """The 来源 of an article's info line ("发布时间：2022-09-30 10:00 来源：马关县民政局 字号：大 中 小")."""
+    for line in lines:
+        if len(line) <= _INFO_LINE_MAX_CHARS:
+            match = _SOURCE_RE.search(line)
+            if match:
+                return match.group(1)
+    return None
 
 
 def _safely(step: Callable[[], T], default: T, what: str) -> T:
@@ -136,7 +161,7 @@ class GenericReader:
         reading.title = _safely(lambda: self.title(page, metadata, is_list, heading), None, "title")
         reading.index_number = metadata.get("index_number")
         reading.topic = metadata.get("topic")
-        reading.publisher = metadata.get("publisher")
+        reading.publisher, reading.publisher_from = _publisher(page, metadata)
         reading.validity = metadata.get("validity")
         reading.written_date = parse_date(metadata.get("written_date"))
         reading.doc_number = metadata.get("doc_number") or self._doc_number_in_title(reading.title, metadata)

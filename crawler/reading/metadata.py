@@ -16,6 +16,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "index_number": ("索引号", "信息索引号"),
     "topic": ("主题分类",),
     "publisher": ("发布机构", "发文机关", "发文单位", "发布单位", "发文机构"),
+    # Who put the page up, on article pages ("发布时间：… 来源：马关县民政局"); news pages name a paper here.
+    "source": ("来源", "信息来源", "文章来源", "稿件来源"),
     "written_date": ("成文日期", "成文时间"),
     "publish_date": ("发布日期", "发文日期", "公开日期"),
     "doc_number": ("发文字号", "发文文号", "文号"),
@@ -119,3 +121,16 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
         if _corroborated(pair, pairs):
             values.setdefault(pair.field, []).append(pair.value)
     return {field: found[0] for field, found in values.items() if len(set(found)) < 3}
+
+
+# The endings of a government organ's name (县民政局, 县人民政府办公室, 县融媒体中心); a newspaper, a
+# news agency or 本站 named as 来源 ends otherwise and publishes nothing for the county.
+_ORGAN_RE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,40}?(?:人民政府办公室|政府办公室|人民政府|办公室|委员会|管委会|分局|局|委|办|"
+    r"中心|院|所|站|队|厅|署|办事处|政府)$")
+
+
+def organ_name(value: str | None) -> str | None:
+    """`value` when it is the name of one government organ (the first word of it), else None."""
+    name = re.split(r"\s+", (value or "").strip(), maxsplit=1)[0]
+    return name if _ORGAN_RE.match(name) else None

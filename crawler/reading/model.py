@@ -124,6 +124,8 @@ class PageReading:
     more_requests: list[FormRequest] = field(default_factory=list)
     # The page states it has nothing to show (暂无信息 / 暂无数据 / 没有找到相关信息 ...).
     empty_notice: bool = False
+    # Where the publisher was read: 发布机构 (the metadata field), 来源, ContentSource (a <meta>).
+    publisher_from: str | None = None
     # Client-side redirect target (<meta http-equiv=refresh> or a one-line window.location).
     redirect_to: str | None = None
     # Every link on the page (a href, img/script/iframe src, link href), absolute, in order.
@@ -150,6 +152,7 @@ class PageReading:
             "written_date": self.written_date.isoformat() if self.written_date else None,
             "doc_number": self.doc_number,
             "publisher": self.publisher,
+            "publisher_from": self.publisher_from,
             "index_number": self.index_number,
             "topic": self.topic,
             "validity": self.validity,

@@ -120,3 +120,25 @@ def test_text_after_an_embed_is_read():
     assert "532625198503122010" in r.text and "前文" in r.text
     assert [link.url for link in r.links if link.tag == "embed"] == [
         "http://www.maguan.gov.cn/v/1.swf", "http://www.maguan.gov.cn/v/2.swf"]
+
+
+@pytest.mark.parametrize("info, meta, publisher, where", [
+    ("<span>发布时间：2022-09-30 10:00</span> <span>来源：马关县民政局</span> <span>字号：大 中 小</span>", "",
+     "马关县民政局", "来源"),
+    ("<span>信息来源：云溪县融媒体中心</span>", "", "云溪县融媒体中心", "来源"),
+    ("<span>来源：新华社</span>", '<meta name="ContentSource" content="马关县卫生健康局">', "马关县卫生健康局", "ContentSource"),
+    # Traps: a newspaper, the site itself, a 资金来源 line of the body name no publisher.
+    ("<span>来源：云南日报</span>", "", None, None),
+    ("<span>来源：本网</span>", "", None, None),
+    ("<p>资金来源：县财政局</p>", "", None, None),
+])
+def test_publisher_from_source_line_or_meta(info, meta, publisher, where):
+    html = (f"<html><head>{meta}</head><body><h1>马关县2022年9月城乡居民最低生活保障新增对象公示</h1>"
+            f"<div class='info'>{info}</div><p>{'根据有关规定，现予公示。' * 10}</p></body></html>")
+    reading = read_page(html.encode(), DETAIL_URL)
+    assert (reading.publisher, reading.publisher_from) == (publisher, where)
+
+
+def test_the_metadata_block_names_the_publisher_first(read):
+    reading = read("detail_table_gb2312.html", DETAIL_URL)
+    assert reading.publisher_from == "发布机构" and reading.publisher
