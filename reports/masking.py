@@ -15,10 +15,12 @@ from datetime import date
 from typing import Any
 from urllib.parse import unquote
 
-from rules.privacy import mask
+from rules.privacy import INVISIBLE, mask
 
-# Invisible characters a page can put inside a number so that it no longer reads as one.
-_ZERO_WIDTH = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+# Invisible characters a page can put inside a number so that it no longer reads as one: the
+# privacy rules' own list (zero-width, soft hyphen, bidirectional controls), so that whatever they
+# find split that way is masked too.
+_ZERO_WIDTH = INVISIBLE
 # C0 and C1 control characters except tab, line feed and carriage return: illegal in XML (xlsx), and
 # a terminal would act on them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

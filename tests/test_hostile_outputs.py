@@ -71,8 +71,10 @@ def test_every_run_finishes_and_the_findings_name_the_hostile_places(hostile):
     # The broken links are reported (masked), and the leak on the detail page names its publisher.
     assert any(f"/files/{MASKED}.pdf" in url for url in urls)
     assert any(f"sfz={MASKED}" in url for url in urls)
-    leak = [f for f in findings if f["rule"] == "privacy.id_number"]
-    assert leak and any("测试县农业农村局" in unit for unit in leak[0]["units"])
+    leaks = {f["url"].split("/", 3)[3]: f for f in findings if f["rule"] == "privacy.id_number"}
+    assert any("测试县农业农村局" in unit for unit in leaks["bm/2001.html"]["units"])
+    # The home page links to a file named by the number and passes it in a query (issue 27 item 10).
+    assert "见于链接网址" in leaks[""]["evidence"]
 
 
 def test_findings_json_every_field(hostile):

@@ -19,6 +19,7 @@ BLOCK_TAGS = frozenset(
 INVISIBLE_TAGS = frozenset("script style noscript template head object embed iframe select".split())
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_ZERO_WIDTH_RE = re.compile("[\u200b\ufeff]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # libxml2 stops at 2,048 open elements and drops the rest of the page (<font> x 2100 before a table
 # of ID numbers read as empty). Such a page is parsed again without inline formatting tags and, if
@@ -112,10 +113,13 @@ def is_hidden_in_tree(element: etree._Element) -> bool:
 
 
 def clean_space(text: str | None) -> str:
-    """Collapse runs of (full-width, non-breaking) spaces and trim."""
+    """Collapse runs of (full-width, non-breaking) spaces and trim. A zero-width space or BOM is no
+    space to a reader (an ID number with one inside reads as one number), so they go."""
     if not text:
         return ""
-    return re.sub(r"[\s\u200b\ufeff]+", " ", text).strip()
+    if "\u200b" in text or "\ufeff" in text:
+        text = _ZERO_WIDTH_RE.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def squeeze(text: str | None) -> str:

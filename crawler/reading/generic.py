@@ -19,7 +19,7 @@ from .links import page_links, redirect_target
 from .dom import text_blocks
 from .lists import MainList, dated_links, has_empty_notice, main_lists
 from .metadata import extract_metadata, organ_name
-from .model import DatedValue, PageList, PageReading
+from .model import TITLE_TAG, TITLE_TAG_MAX_CHARS, DatedValue, PageList, PageReading
 from .page import ParsedPage
 from .pagination import Pagination, find_pagination
 from .regions import Regions, breadcrumb
@@ -181,6 +181,9 @@ class GenericReader:
         reading.breadcrumb = _safely(lambda: breadcrumb(regions, page.base), [], "breadcrumb")
         reading.hidden_links = _safely(lambda: hidden_links(page.root, page.base), [], "hidden links")
         reading.meta_tags = dict(page.meta)
+        head_title = _safely(lambda: self._title_text(page), None, "title element")
+        if head_title:
+            reading.meta_tags[TITLE_TAG] = head_title[:TITLE_TAG_MAX_CHARS]
         return reading
 
     # Steps a CMS adapter may override.
@@ -273,10 +276,16 @@ class GenericReader:
 
     @staticmethod
     def _title_element(page: ParsedPage) -> str | None:
+        text = GenericReader._title_text(page)
+        return strip_site_suffix(text, page.meta_value("SiteName")) if text else None
+
+    @staticmethod
+    def _title_text(page: ParsedPage) -> str | None:
+        """The first non-empty <title> element as written, whitespace collapsed."""
         if page.root is None:
             return None
         for element in page.root.iter("title"):
             text = re.sub(r"\s+", " ", element.text_content() or "").strip()
             if text:
-                return strip_site_suffix(text, page.meta_value("SiteName"))
+                return text
         return None

@@ -9,6 +9,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 
+# The page's <title> element as written (whitespace collapsed), kept among its meta tags under a name
+# no <meta name> can clash with in practice: the stored title of an article is its heading, and the
+# privacy rules read what the browser's tab shows too.
+TITLE_TAG = "<title>"
+# Characters of a <title> kept (a hostile page's title may be megabytes).
+TITLE_TAG_MAX_CHARS = 2000
+
+
 class LinkRegion(str, enum.Enum):
     """Where on the page a link stands: what the column's own content lists, or the page's chrome."""
 
@@ -134,7 +142,8 @@ class PageReading:
     hidden_links: list[HiddenLink] = field(default_factory=list)
     # The 当前位置 / 您的位置 trail, home first (empty when the page shows none).
     breadcrumb: list[Crumb] = field(default_factory=list)
-    # <meta name=... content=...> tags, names as written (SiteName, ColumnName, PubDate, ...).
+    # <meta name=... content=...> tags, names as written (SiteName, ColumnName, PubDate, ...), and
+    # the <title> element under TITLE_TAG.
     meta_tags: dict[str, str] = field(default_factory=dict)
     # Visible text of the page's main content (scripts/styles/comments removed).
     text: str = ""

@@ -2,8 +2,14 @@
 
 The detectors live here so that the rules and the report masking (reports/masking.py) agree on what
 an ID number or a mobile number is. Text is read as a person reads it: full-width digits count as
-digits; an ID may be grouped 6-8-4 and a mobile 3-4-4 by single spaces or hyphens; a number that is
-part of a longer run of letters and digits (an order number, a 统一社会信用代码, a 索引号) is not one.
+digits; characters no one sees (zero-width, soft hyphen, bidirectional controls) are not there; an ID
+may be grouped 6-8-4 and a mobile 3-4-4 by single spaces or hyphens; a number that is part of a
+longer run of letters and digits (an order number, a 统一社会信用代码, a 索引号) is not one.
+
+A page publishes more than its visible text: its title (the browser's tab), its <meta> tags, its
+images' alt text and link texts, and the URLs it links to (`published`). In a URL only a whole path
+segment or query value is read as a number (?sfz=…, /files/<ID>.pdf): CMS article ids and dates run
+into longer digit strings there (/t20220815_13812345678.html).
 """
 from __future__ import annotations
 
@@ -12,6 +18,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from crawler.reading.model import TITLE_TAG
+
+if TYPE_CHECKING:
+    from rules.snapshot import PageView, SiteSnapshot
 
 # Full-width digits and X, one character for one, so positions in the folded text are positions in
 # the original.
@@ -22,6 +35,13 @@ _MOBILE_HINT = re.compile(r"1[3-9]\d", re.ASCII)
 _MOBILE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[ -]?)?(1[3-9]\d)([ -]?)(\d{4})\2(\d{4})(?![0-9A-Za-z])", re.ASCII)
 # A phone number someone already masked (138****1234): it ends a table row like an unmasked one.
 _MASKED_PHONE = re.compile(r"(?<!\d)1[3-9]\d[*＊xX×]{4}\d{4}(?!\d)", re.ASCII)
+# Characters no reader sees, which a page can put inside a number so that a search no longer reads it
+# as one: the soft hyphen, zero-width spaces, joiners and the word joiner, invisible operators, the
+# BOM, and the bidirectional marks, embeddings, overrides and isolates.
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# A URL's path segment or query value that is an ID number and nothing else (a file may be named by one).
+_URL_ID_NUMBER = re.compile(r"(\d{17}[\dXx])(?:\.[0-9A-Za-z]{1,8})?", re.ASCII)
+_URL_MAY_HOLD_ID = re.compile(r"\d{17}|%", re.ASCII)
 # Characters a number (or a masked one) is written with, for cutting context around it.
 _NUMBER_CHAR = re.compile(r"[0-9A-Za-z０-９Ｘｘ*＊ -]")
 
@@ -49,6 +69,11 @@ def fold(text: str) -> str:
     return text.translate(_FOLD) if _FOLDED.search(text) else text
 
 
+def readable(text: str) -> str:
+    """`text` as a reader sees it: without the characters no one sees (INVISIBLE)."""
+    return INVISIBLE.sub("", text) if INVISIBLE.search(text) else text
+
+
 def is_id_number(digits: str, as_of: date) -> bool:
     """A resident ID number: 17 digits and a check character valid under GB 11643, a province code
     that exists, and a birth date that is a real day from 1900 up to `as_of`."""
@@ -70,6 +95,59 @@ def id_numbers(text: str, as_of: date) -> Iterator[Match]:
         digits = m.group(1) + m.group(3) + m.group(4)
         if is_id_number(digits, as_of):
             yield Match(m.start(), m.end(), f"{digits[:6]}********{digits[14:].upper()}")
+
+
+def url_id_numbers(url: str, as_of: date) -> list[str]:
+    """The ID numbers a URL carries, masked: a path segment or query value that is exactly one (after
+    percent-decoding, full-width folding and dropping invisible characters), with an optional file
+    extension: /files/532625198503122010.pdf, ?sfz=532625198503122010. A number with anything else in
+    its segment or value (t20220815_13812345678.html, 2022-00001, a longer digit run) is not one."""
+    if not _URL_MAY_HOLD_ID.search(url):
+        return []
+    try:
+        parts = urlsplit(url)
+        pieces = [unquote(segment) for segment in parts.path.split("/")]
+        pieces += [value for _, value in parse_qsl(parts.query, keep_blank_values=True)]
+    except ValueError:
+        return []
+    found = []
+    for piece in pieces:
+        match = _URL_ID_NUMBER.fullmatch(readable(piece).translate(_FOLD).strip())
+        if match and is_id_number(match.group(1), as_of):
+            digits = match.group(1)
+            found.append(f"{digits[:6]}********{digits[14:].upper()}")
+    return found
+
+
+def masked_url(url: str, as_of: date, width: int = 200) -> str:
+    """A URL as evidence: decoded, every number in it masked, cut to `width` characters."""
+    shown = mask(readable(unquote(url)), as_of)
+    return shown if len(shown) <= width else shown[:width] + "…"
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a page publishes, as a reader (or anyone who opens its source) can see it: its texts by
+    where they stand (正文, 标题, 网页标签, 链接文字或图片说明), invisible characters dropped, and
+    the URLs it links to."""
+
+    texts: tuple[tuple[str, str], ...]
+    urls: tuple[str, ...]
+
+
+def published(site: SiteSnapshot, page: PageView) -> Published:
+    """The texts and link URLs of a page or attachment (an attachment has only its text)."""
+    body = site.text_of(page.url)
+    if not page.is_html:
+        return Published((("附件内容", readable(body)),) if body else (), ())
+    tags = site.meta_tags_of(page.url)
+    links = site.links_from(page.url)
+    texts = (("正文", body),
+             ("网页标题", "\n".join(dict.fromkeys(title for title in (page.title, tags.get(TITLE_TAG)) if title))),
+             ("网页标签", "\n".join(content for name, content in tags.items() if name != TITLE_TAG and content)),
+             ("链接文字或图片说明", "\n".join(dict.fromkeys(link.text for link in links if link.text))))
+    return Published(tuple((place, readable(text)) for place, text in texts if text),
+                     tuple(dict.fromkeys(link.to_url for link in links)))
 
 
 def mobiles(text: str) -> Iterator[Match]:

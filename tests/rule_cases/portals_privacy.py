@@ -128,6 +128,12 @@ PRIVACY_PORTAL = {
         ("号码辨析公示", "/gsgg/traps.html", "2022-09-01"),
         ("村组联络员名单（座机）", "/gsgg/landline.html", "2022-08-20"),
         ("危房改造对象名单（附件）", "/gsgg/attachments.html", "2022-08-10"),
+        ("2022年10月临时救助公示", "/gsgg/tab.html", "2022-10-12"),
+        ("医疗救助对象公示", "/gsgg/invisible.html", "2022-10-11"),
+        ("走访慰问图片", "/gsgg/photo.html", "2022-10-10"),
+        ("救助对象公示（摘要）", "/gsgg/meta.html", "2022-10-09"),
+        ("救助信息查询", "/gsgg/lookup.html", "2022-10-08"),
+        ("工作简报", "/gsgg/t20220815_13812345678.html", "2022-08-15"),
     ]),
     # Fires both: a 低保 table with full ID numbers and mobiles; a fourth row repeats a person.
     "/gsgg/dibao.html": _gs("2022年9月城乡低保对象公示", "<p>经审核，下列对象符合条件，现予公示：</p>"
@@ -149,7 +155,12 @@ PRIVACY_PORTAL = {
         f"<p>地区码不存在：{with_check('99262519850312201')}；出生日期在基准日之后："
         f"{with_check('53262520230101123')}；日期不存在：{with_check('53262519850230123')}；"
         f"1900年以前：{with_check('53262518990101123')}</p>"
-        f'<p><a href="/gsgg/view.html?sfz={ID_C}" title="{ID_C}">查看详情</a></p>'
+        # In URLs: a CMS article id with its date, an ID inside a longer digit run, a wrong check
+        # character, a 索引号 — none is a whole segment or value that is an ID number.
+        '<p><a href="/gsgg/t20220815_13812345678.html">工作简报</a>'
+        f'<a href="/gsgg/view.html?no=2022{ID_A}">查看</a>'
+        f'<a href="/gsgg/view.html?id={bad_check(ID_B[:17])}">查看</a>'
+        '<a href="/gsgg/view.html?syh=11532625MB0000000X/2022-00001">查看</a></p>'
         f"<p>张三 订单 2022101513812345678；李四 流水 1398765432100</p>")),
     # Quiet: a list of people with office landlines.
     "/gsgg/landline.html": _gs("村组联络员名单", people_table(
@@ -163,6 +174,22 @@ PRIVACY_PORTAL = {
         '<p><a href="/downfile.jsp?filename=%E8%A1%A5%E5%8A%A9%E5%90%8D%E5%8D%95.xlsx">补助名单.xlsx</a></p>'
         '<p><a href="/gsgg/tuomin.xlsx">危房改造对象名单（脱敏）.xlsx</a></p>')),
     "/gsgg/view.html": _gs("详情", "<p>详情。</p>"),
+    "/gsgg/t20220815_13812345678.html": _gs("工作简报", "<p>县民政局召开专题会议。</p>"),
+    # Issue 27 item 10. Fires: an ID number only in the <title> (the tab), not in the heading or text.
+    "/gsgg/tab.html": _gs("2022年10月临时救助公示", "<p>经审核，下列对象符合条件，现予公示，公示期七天。</p>").replace(
+        "<title>2022年10月临时救助公示_", f"<title>临时救助 {ID_B}_"),
+    # Fires: numbers split by a zero-width space, a word joiner, and bidirectional override marks.
+    "/gsgg/invisible.html": _gs("医疗救助对象公示", (
+        f"<p>张三，身份证号 {ID_A[:4]}&#8203;{ID_A[4:]}；李四，身份证号 {ID_B[:6]}&#8288;{ID_B[6:]}；"
+        f"王五，身份证号 {ID_C[:6]}&#x202E;{ID_C[6:14]}&#x202C;{ID_C[14:]}。</p>")),
+    # Fires: a photo's alt text.
+    "/gsgg/photo.html": _gs("走访慰问图片", f'<p><img src="/gsgg/photo.png" alt="慰问对象张三 身份证{ID_A}"></p>'),
+    # Fires: a <meta name="description">.
+    "/gsgg/meta.html": page("救助对象公示", "<h1>救助对象公示</h1><p>详见附件。</p>",
+                            meta=f'<meta name="description" content="救助对象李四，身份证号{ID_B}">'),
+    # Fires: a query value and a file named by an ID number.
+    "/gsgg/lookup.html": _gs("救助信息查询", (f'<p><a href="/gsgg/view.html?sfz={ID_C}">查看详情</a>'
+                                          f'<a href="/gsgg/{ID_A}.pdf">申请表</a></p>')),
     # Quiet: one mobile in a 办事指南's 联系电话 line, one beside a name in a news article.
     "/bszn/": list_page("办事指南", [("城乡居民最低生活保障审批办事指南", "/bszn/1.html", "2022-06-01")]),
     "/bszn/1.html": _gs("城乡居民最低生活保障审批办事指南", people_table(
@@ -185,6 +212,9 @@ def write_privacy_attachments(root: Path) -> None:
         "gsgg/mingdan.csv": "\r\n".join(",".join(row) for row in _SHEET).encode("gbk"),
         "downfile.jsp": xlsx_bytes(_SHEET, sheet="补助名单"),
         "gsgg/tuomin.xlsx": xlsx_bytes([HEADER, *_MASKED_ROWS]),
+        f"gsgg/{ID_A}.pdf": pdf_bytes(["救助申请表"]),
+        "gsgg/photo.png": bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                                        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"),
     }
     for path, body in files.items():
         (root / path).write_bytes(body)

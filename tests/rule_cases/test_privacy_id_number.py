@@ -50,15 +50,42 @@ def test_attachments_are_called_attachments(privacy_audit):
 
 @pytest.mark.parametrize("quiet", ["/gsgg/masked.html", "/gsgg/traps.html", "/gsgg/tuomin.xlsx", "/gsgg/",
                                    "/gsgg/landline.html", "/bszn/1.html", "/news/1.html", "/gsgg/attachments.html",
-                                   "/gsgg/view.html"])
+                                   "/gsgg/view.html", "/gsgg/t20220815_13812345678.html", f"/gsgg/{ID_A}.pdf"])
 def test_quiet(privacy_audit, quiet):
     """Masked numbers, failing checksums, unknown area codes, impossible or future birth dates,
-    统一社会信用代码, 索引号, bank accounts, longer digit runs and IDs in attributes."""
+    统一社会信用代码, 索引号, bank accounts, longer digit runs; in URLs an article id with its date,
+    an ID inside a longer digit run, a wrong check character and a 索引号. A document whose own URL
+    holds a number is reported on the page that links to it, not again."""
     assert quiet not in privacy_audit.paths(RULE)
 
 
+# Issue 27 item 10: what a page publishes besides its text, and numbers split by characters no one sees.
+BEYOND_TEXT = {"/gsgg/tab.html": "网页标题", "/gsgg/photo.html": "链接文字或图片说明", "/gsgg/meta.html": "网页标签",
+               "/gsgg/lookup.html": "链接网址"}
+
+
 def test_nothing_else_fires(privacy_audit):
-    assert privacy_audit.paths(RULE) == {"/gsgg/dibao.html", "/gsgg/fullwidth.html"} | ATTACHMENTS
+    assert privacy_audit.paths(RULE) == ({"/gsgg/dibao.html", "/gsgg/fullwidth.html", "/gsgg/invisible.html"}
+                                         | set(BEYOND_TEXT) | ATTACHMENTS)
+
+
+@pytest.mark.parametrize("path, place", BEYOND_TEXT.items())
+def test_fires_for_the_title_alt_text_meta_tags_and_urls_saying_where(privacy_audit, path, place):
+    finding = _by_path(privacy_audit)[path]
+    assert finding["message"].startswith("页面公开了") and f"见于{place}" in finding["evidence"]
+
+
+def test_fires_for_numbers_split_by_invisible_characters(privacy_audit):
+    finding = _by_path(privacy_audit)["/gsgg/invisible.html"]
+    assert "3个" in finding["message"]
+    for masked in ("532625********2010", "532625********1235", "532625********151X"):
+        assert masked in finding["evidence"]
+    assert "见于" not in finding["evidence"] and "\u200b" not in finding["evidence"]
+
+
+def test_a_query_value_and_a_file_name_are_both_counted(privacy_audit):
+    finding = _by_path(privacy_audit)["/gsgg/lookup.html"]
+    assert "2个" in finding["message"] and "sfz=532625********151X" in finding["evidence"]
 
 
 # -- the detector, and the report masking that must agree with it --------------------------------
