@@ -8,7 +8,7 @@ import zlib
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
@@ -128,6 +128,32 @@ class AddressGuardMiddleware:
         if self._refused[host] and not getattr(self.crawler.spider, "internal_allowed", False):
             raise InternalAddressRefused(f"指向内网地址，未访问（{host}）")
         return None
+
+
+class SitePortRedirectMiddleware:
+    """A redirect the spider says leaves the site by another port of the audited host (its
+    redirect_leaves_site) is not followed: a page linking :8080 or :6379 of the host makes that a link
+    to check, not a site to crawl, and a 302 there is the same link. The 3xx answer reaches the
+    spider as it is, the target in meta "left_site". Runs before RedirectMiddleware (600)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        location = response.headers.get(b"Location")
+        leaves = getattr(self.crawler.spider, "redirect_leaves_site", None)
+        if not (300 <= response.status < 400 and location) or leaves is None:
+            return response
+        target = urljoin(request.url, location.decode("latin-1"))
+        if leaves(request, target):
+            request.meta["dont_redirect"] = True
+            request.meta["left_site"] = target
+            request.meta["handle_httpstatus_list"] = [*request.meta.get("handle_httpstatus_list", ()), response.status]
+        return response
 
 
 class WholeSiteRobotsMiddleware:

@@ -60,6 +60,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.WholeSiteRobotsMiddleware": 90,
     # Above RetryMiddleware (550) so a Retry-After answer is honoured before a blind retry.
     "crawler.middlewares.RetryAfterMiddleware": 560,
+    # Sees a 3xx before RedirectMiddleware (600) follows it.
+    "crawler.middlewares.SitePortRedirectMiddleware": 610,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.middlewares.BoundedDecompressionMiddleware": 590,
 }

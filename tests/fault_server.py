@@ -248,6 +248,8 @@ INTERNAL_TARGETS = {
     "/loopback-name": "http://localhost/admin/",                                   # a name for 127.0.0.1
 }
 OTHER_PORT = f"http://{PUBLIC_HOST}:8080/admin.html"
+# Redirects to another port of the public host (not the site: checked, never crawled).
+PORT_REDIRECTS = {"/other-port": OTHER_PORT, "/files/other-port.pdf": f"http://{PUBLIC_HOST}:8080/report.pdf"}
 UNRESOLVABLE = "http://metadata.internal.invalid/computeMetadata/v1/"
 
 
@@ -268,10 +270,10 @@ class ProxyHandler(BaseHTTPRequestHandler):
         self.server.requests.append((self.command, parts.netloc, parts.path))
         if parts.netloc != PUBLIC_HOST:
             self._send(200, _page("内部机密", "<p>INTERNAL SECRET</p>"))
-        elif parts.path in INTERNAL_TARGETS:
-            self._send(302, b"", {"Location": INTERNAL_TARGETS[parts.path]})
+        elif parts.path in INTERNAL_TARGETS or parts.path in PORT_REDIRECTS:
+            self._send(302, b"", {"Location": {**INTERNAL_TARGETS, **PORT_REDIRECTS}[parts.path]})
         elif parts.path == "/":
-            links = [*INTERNAL_TARGETS.values(), *INTERNAL_TARGETS, OTHER_PORT, UNRESOLVABLE, "/ok.html"]
+            links = [*INTERNAL_TARGETS.values(), *INTERNAL_TARGETS, OTHER_PORT, *PORT_REDIRECTS, UNRESOLVABLE, "/ok.html"]
             self._send(200, _page("公网测试县人民政府", "".join(f'<a href="{href}">链接</a>' for href in links)))
         elif parts.path == "/robots.txt":
             self._send(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})

@@ -155,11 +155,12 @@ def test_a_name_is_resolved_once_and_connected_to_as_checked(monkeypatch):
 def test_a_public_portal_cannot_redirect_or_link_the_auditor_inside(tmp_path):
     """A public portal (202.96.128.86, reached through an HTTP proxy on 127.0.0.1 as on a locked-down
     office network) redirects and links to cloud metadata and other internal addresses in several
-    spellings, to another port of its own host and to a name that does not resolve locally. None of
-    these reaches the proxy as a fetch; each is reported as a link that cannot be opened."""
+    spellings, to another port of its own host (by a link and by a 302 from a page and from an
+    attachment) and to a name that does not resolve locally. None of these reaches the proxy as a
+    fetch; each internal one is reported as a link that cannot be opened."""
     import os
 
-    from fault_server import INTERNAL_TARGETS, OTHER_PORT, PUBLIC_HOST, UNRESOLVABLE, public_portal_proxy
+    from fault_server import INTERNAL_TARGETS, OTHER_PORT, PORT_REDIRECTS, PUBLIC_HOST, UNRESOLVABLE, public_portal_proxy
 
     env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
     with public_portal_proxy() as proxy:
@@ -180,6 +181,34 @@ def test_a_public_portal_cannot_redirect_or_link_the_auditor_inside(tmp_path):
         assert "指向内网地址" in broken[canonical_url(target)], target
     assert "域名解析失败" in broken[canonical_url(UNRESOLVABLE)]
     assert canonical_url(OTHER_PORT) not in broken
+    # A 302 to the other port is stored as the redirect it answered, its target checked like the link.
+    with sqlite3.connect(tmp_path / "p.sqlite") as db:
+        redirects = dict(db.execute("select url, final_url from page where url like '%other-port%'").fetchall())
+        checked = {url for url, in db.execute("select url from link_check where url like '%:8080%'")}
+    assert redirects == {canonical_url(f"http://{PUBLIC_HOST}{path}"): canonical_url(target)
+                         for path, target in PORT_REDIRECTS.items()}
+    assert {canonical_url(target) for target in PORT_REDIRECTS.values()} <= checked
+
+
+def test_only_a_redirect_to_another_port_of_the_audited_host_is_held_back():
+    from audit.config import load_config
+    from crawler.columns import PageRole
+    from crawler.spiders.portal import PortalSpider
+
+    site = "http://202.96.128.86"
+    spider = PortalSpider(url=f"{site}/", config=load_config(None))
+    page = spider._request(f"{site}/a.html", clicks=1, column=None, role=PageRole.PAGE)
+    document = spider._check(f"{site}/files/a.pdf")
+    assert spider.redirect_leaves_site(page, f"{site}:8080/admin.html")
+    assert spider.redirect_leaves_site(document, f"{site}:6379/")
+    # Traps: the site's other web port, another host, the home page (its redirect says where the
+    # site is) and a link check (it only asks for the headers) follow their redirects as before.
+    assert not spider.redirect_leaves_site(page, "https://202.96.128.86/a.html")
+    assert not spider.redirect_leaves_site(page, "http://www.example.gov.cn:8080/a.html")
+    home = spider._request(f"{site}/", clicks=0, column=None, role=PageRole.HOME)
+    assert not spider.redirect_leaves_site(home, f"{site}:8080/")
+    check = spider._check("http://www.example.gov.cn/")
+    assert not spider.redirect_leaves_site(check, f"{site}:8080/")
 
 
 def test_an_internal_site_may_be_audited():

@@ -63,7 +63,7 @@ _PAGES_AHEAD = 4
 USAGE = ("用法 / usage: scrapy crawl portal -a url=http://网站首页/ [-a column=栏目代码] [-a config=配置.yaml]"
          "（须为 http:// 或 https:// 网址 / an http(s) URL is required）")
 # What an answer leaves in its request's meta: asking again starts without it.
-_ANSWER_META = frozenset({"received_bytes", "truncated", "unread", "stored_copy"})
+_ANSWER_META = frozenset({"received_bytes", "truncated", "unread", "stored_copy", "left_site", "dont_redirect"})
 # The first page of the n-th list of a page that carries several: "…/lqhm/#list2" (the first list
 # keeps the page's own URL, as a page with one list does).
 _LIST_MARK = "#list"
@@ -276,6 +276,21 @@ class PortalSpider(scrapy.Spider):
     def _on_site(self, url: str) -> bool:
         return (urlsplit(url).hostname or "").lower() in self.site_hosts and _port(url) in self.site_ports
 
+    def redirect_leaves_site(self, request: scrapy.Request, target: str) -> bool:
+        """Whether a page's or attachment's redirect to `target` leads to another port of the audited
+        host: not followed, the target checked like a link (crawler.middlewares.SitePortRedirectMiddleware).
+        The home page's redirects are followed: they say where the site is."""
+        if request.callback not in (self.parse, self.parse_attachment) or request.meta.get("role") == PageRole.HOME:
+            return False
+        return (urlsplit(target).hostname or "").lower() in self.site_hosts and _port(target) not in self.site_ports
+
+    def _left_site(self, url: str, response: Response) -> Iterator[object]:
+        """A redirect to another port of the audited host: stored as the redirect it is, its target checked."""
+        target = page_key(response.meta["left_site"])
+        yield FetchedPage(url, target, response.status, None, None, None)
+        yield from self._emit(self._check(target))
+        yield from self._list_page_failed(response.meta, url, f"重定向到本网站以外的端口（{target}）")
+
     # -- responses -------------------------------------------------------------------------
 
     # Reading a page or a document runs in a reader process (crawler.budget), waited for in a
@@ -290,6 +305,10 @@ class PortalSpider(scrapy.Spider):
             answered_at = meta["answered"][1] if meta.get("answered") else response.url
             self.site_hosts.add((urlsplit(answered_at).hostname or "").lower())
             self.site_ports.add(_port(answered_at))
+        if meta.get("left_site"):
+            for item in self._left_site(url, response):
+                yield item
+            return
         if meta.get("replay"):
             reading = await run_in_thread(self.stored_run.reading, url)
         elif response.status == 304:
@@ -363,6 +382,10 @@ class PortalSpider(scrapy.Spider):
 
     async def parse_attachment(self, response: Response) -> AsyncIterator[FetchedPage]:
         url = page_key(response.meta.get("redirect_urls", [response.url])[0])
+        if response.meta.get("left_site"):
+            for item in self._left_site(url, response):
+                yield item
+            return
         if response.status == 304:
             yield self._unchanged(url, response)
             return
