@@ -10,7 +10,6 @@ import traceback
 import urllib.error
 import urllib.request
 from contextlib import ExitStack
-from dataclasses import replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -19,10 +18,12 @@ import click
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
-from audit.config import AuditConfig, ConfigError, check_notify, load_config
+from audit.config import ConfigError, check_notify, load_settings
 from audit.logfile import command_log, write_line
-from audit.notify import RunNote, configured, send
-from reports.exports import FORMATS, BadFormat, parse_formats
+from audit.notify import RunNote, send
+from audit.options import (as_of_option, column_option, config_option, crawl_options, db_option, format_option,
+                           politeness_options, quiet_option)
+from reports.exports import BadFormat, parse_formats
 from reports.files import OutputError, check_writable, output_path
 from reports.masking import clean, for_terminal
 from reports.summary import page_cap_note
@@ -30,12 +31,12 @@ from reports.verdicts import COLUMN_CHECK
 from reports.pdf import find_chromium
 from audit.progress import CrawlProgress
 from audit.quarters import BadQuarter, Quarter
-from reports.config import ReportConfig, load_report_config
 from audit.runner import (AuditInterrupted, AuditOutcome, BadSiteURL, FrontierLost, QuarterTaken, SharedCrawl,
                           check_site_url, find_finding, help_crawl, quarterly_as_of, render_stored, run_audit)
-from audit.store import Store, StoreError, default_db_url
+from audit.store import FINISHED, RunStatus, Store, StoreError, default_db_url
 from rules import registered_rules
 from rules.catalogue import markdown_table, option_lines
+from rules.settings import Settings
 
 EXIT_OK = 0
 EXIT_DATABASE = 1
@@ -57,29 +58,21 @@ def _fail_usage(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
-def _parse_date(_ctx, _param, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD: {value!r}") from None
+# Where the command's settings are kept for the notify hook (click's per-invocation meta).
+_SETTINGS = "govaudit.settings"
 
 
-def _open(config_path: str | None, db_url: str | None) -> tuple[AuditConfig, Store]:
+def _open(config_path: str | None, db_url: str | None) -> tuple[Settings, Store]:
+    """The command's settings (loaded and checked once) and its store, or one line and exit 2."""
     try:
-        config = load_config(config_path)
+        settings = load_settings(config_path)
         store = Store(db_url or default_db_url())
     except (ConfigError, StoreError) as exc:
         _fail_usage(str(exc))
-    return config, store
-
-
-def _report_config(config_path: str | None) -> ReportConfig:
-    try:
-        return load_report_config(config_path)
-    except ConfigError as exc:
-        _fail_usage(str(exc))
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[_SETTINGS] = settings
+    return settings, store
 
 
 def _check_out(out_dir: Path) -> None:
@@ -118,26 +111,9 @@ def main() -> None:
 
 
 def _audit_options(func):
-    func = click.option("--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
-                        help="检查基准日（默认今天）/ the date freshness is judged against (default: today).")(func)
-    func = click.option("--column", metavar="KEY",
-                        help="只检查一个栏目（lqhm, jbml, gfxwj, ggqsy, xzxk）/ audit one column only.")(func)
-    func = click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL",
-                        help="SQLAlchemy 数据库地址（默认当前目录 govaudit.sqlite；也可用 GOVAUDIT_DB）.")(func)
-    func = click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
-                        help="YAML 配置文件，覆盖默认栏目表和阈值 / YAML file overriding columns and thresholds.")(func)
-    func = click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS",
-                        help="每个请求的超时秒数（默认15）/ per-request timeout (default 15).")(func)
-    func = click.option("--max-pages", type=click.IntRange(min=1), metavar="N",
-                        help="最多抓取页面数（默认200000）/ stop after this many pages (default 200000).")(func)
-    func = click.option("--concurrency", type=click.IntRange(min=1), metavar="N",
-                        help="同时请求数，关闭自动调速，只用于检查自己的网站 / fixed concurrent requests "
-                             "(own site only; default adapts to the site).")(func)
-    func = click.option("--delay", type=click.FloatRange(min=0), metavar="SECONDS",
-                        help="两次请求之间至少间隔的秒数（默认0）/ seconds between requests (default 0).")(func)
-    func = click.option("--quiet", is_flag=True, help="不显示进度 / no progress display.")(func)
-    func = click.option("--format", "formats", metavar="LIST",
-                        help=f"输出格式，逗号分隔（{','.join(FORMATS)}；默认 html,json）/ output formats.")(func)
+    for option in reversed((as_of_option(), column_option, db_option(), config_option(), crawl_options,
+                            politeness_options, quiet_option, format_option())):
+        func = option(func)
     return func
 
 
@@ -207,7 +183,8 @@ def _unattended(command):
                 raise
             finally:
                 write_line(log, f"—— 结束 / finished: 退出码 exit {code}")
-                target = None if no_notify else notify or configured(kwargs.get("config_path"))
+                settings = click.get_current_context().meta.get(_SETTINGS)
+                target = None if no_notify else notify or (settings.notify if settings is not None else None)
                 if target is not None:
                     for line in send(target, note.payload(code, log_file)):
                         err.print(line)
@@ -220,23 +197,17 @@ def _screenshots_option(func):
                              "a thumbnail of each problem page, rendered offline from its kept copy.")(func)
 
 
-def _with_overrides(config: AuditConfig, timeout: float | None, max_pages: int | None,
-                    concurrency: int | None = None, delay: float | None = None) -> AuditConfig:
-    crawl = config.crawl
-    if timeout is not None:
-        crawl = replace(crawl, timeout=timeout)
-    if max_pages is not None:
-        crawl = replace(crawl, max_pages=max_pages)
-    if concurrency is not None:
-        crawl = replace(crawl, concurrency=concurrency)
-    if delay is not None:
-        crawl = replace(crawl, delay=delay)
-    return replace(config, crawl=crawl)
+def _with_overrides(settings: Settings, timeout: float | None, max_pages: int | None,
+                    concurrency: int | None = None, delay: float | None = None) -> Settings:
+    """The settings with the crawl limits given on the command line (the fingerprint stays: as before,
+    a run resumed with another --timeout is the same run)."""
+    given = {"timeout": timeout, "max_pages": max_pages, "concurrency": concurrency, "delay": delay}
+    crawl = settings.crawl.model_copy(update={name: value for name, value in given.items() if value is not None})
+    return settings.model_copy(update={"crawl": crawl})
 
 
-def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: Store, out_dir: Path,
-         quiet: bool, report_config: ReportConfig | None = None,
-         formats: tuple[str, ...] = ("html", "json"), once_per_quarter: bool = False,
+def _run(url: str, as_of: date, column: str | None, config: Settings, store: Store, out_dir: Path,
+         quiet: bool, formats: tuple[str, ...] = ("html", "json"), once_per_quarter: bool = False,
          shared: SharedCrawl | None = None, screenshots: bool = False) -> AuditOutcome:
     audited = [spec.key for spec in config.columns if spec.required]
     if column is not None and column not in audited:
@@ -252,7 +223,7 @@ def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: 
     progress = None if quiet else CrawlProgress(err)
     try:
         return run_audit(url, as_of=as_of, column=column, store=store, config=config, out_dir=out_dir,
-                         progress=progress, report_config=report_config, formats=formats,
+                         progress=progress, formats=formats,
                          once_per_quarter=once_per_quarter, shared=shared, screenshots=screenshots)
     except QuarterTaken as exc:
         _note(run_id=exc.run_id, summary=f"该季度已由检查 {exc.run_id} 检查或正在检查，本次未重复检查")
@@ -274,7 +245,7 @@ def _run(url: str, as_of: date, column: str | None, config: AuditConfig, store: 
         sys.exit(128 + exc.signum)
 
 
-def _help_crawl(store: Store, shared: SharedCrawl, joined: str, config: AuditConfig) -> int:
+def _help_crawl(store: Store, shared: SharedCrawl, joined: str, config: Settings) -> int:
     """Help another worker crawl its site (`--join`): one line of what this process fetched."""
     try:
         helped = help_crawl(store, shared, joined, config)
@@ -305,7 +276,7 @@ def _report(outcome: AuditOutcome) -> int:
     done = f"检查完成：页面 {outcome.pages} 个，问题 {len(outcome.findings)} 个（{summary}）"
     click.echo(done)
     _note(run_id=outcome.run_id, status=outcome.status, pages=outcome.pages, findings=len(outcome.findings),
-          severities=counts, summary=done if outcome.status != "unreachable" else f"网站无法访问；{done}")
+          severities=counts, summary=done if outcome.status != RunStatus.UNREACHABLE else f"网站无法访问；{done}")
     received = f"下载 {outcome.bytes_received / 1_000_000:.1f} MB"
     if outcome.pages_not_modified:
         received += f"，其中 {outcome.pages_not_modified} 个页面自上次检查以来未改变（服务器答复 304），沿用上次读取的内容"
@@ -317,7 +288,7 @@ def _report(outcome: AuditOutcome) -> int:
         newest = column.newest_date.isoformat() if column.newest_date else "—"
         click.echo(f"  {for_terminal(column.name)}（{column.key}）：{where}　条目 {column.item_count}　最新 {newest}")
     _print_outputs(outcome.outputs)
-    if outcome.status == "unreachable":
+    if outcome.status == RunStatus.UNREACHABLE:
         err.print("网站无法访问 / site unreachable")
         return EXIT_UNREACHABLE
     return EXIT_OK
@@ -368,7 +339,6 @@ def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurren
     """
     formats = _formats(formats)
     config, store = _open(config_path, db_url)
-    report_config = _report_config(config_path)
     config = _with_overrides(config, timeout, max_pages, concurrency, delay)
     shared = None
     if redis_url is not None:
@@ -378,7 +348,7 @@ def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurren
         if shared is None:
             _fail_usage("--join 需要 --redis / --join needs --redis")
         sys.exit(_help_crawl(store, shared, joined, config))
-    outcome = _run(url, as_of or date.today(), column, config, store, out_dir, quiet, report_config, formats,
+    outcome = _run(url, as_of or date.today(), column, config, store, out_dir, quiet, formats,
                    shared=shared, screenshots=screenshots)
     sys.exit(_report(outcome))
 
@@ -386,10 +356,9 @@ def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurren
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-report"),
               show_default=True, help="输出目录 / output directory.")
-@click.option("--db", "db_url", metavar="URL", help="数据库地址（默认输出目录下 govaudit.sqlite）.")
-@click.option("--quiet", is_flag=True, help="不显示进度 / no progress display.")
-@click.option("--format", "formats", metavar="LIST",
-              help=f"输出格式，逗号分隔（{','.join(FORMATS)}；默认 html,json）/ output formats.")
+@db_option("数据库地址（默认输出目录下 govaudit.sqlite）/ database URL (default: govaudit.sqlite in --out).", envvar=None)
+@quiet_option
+@format_option()
 @click.option("--serve", is_flag=True, help="只启动示例网站，直到 Ctrl-C / only serve the sample portal until Ctrl-C.")
 @click.option("--port", type=click.IntRange(1, 65535), metavar="PORT",
               help=f"--serve 的端口（默认 {DEMO_PORT}）/ port for --serve (default {DEMO_PORT}).")
@@ -508,9 +477,8 @@ def _run_line(run, findings: int, result: str) -> str:
 
 
 @main.command()
-@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
-              help="YAML 配置文件（评分表）/ YAML config (scoring table).")
+@db_option()
+@config_option("YAML 配置文件（评分表）/ YAML config (scoring table).")
 @click.option("--site", "site_url", metavar="URL", help="只列出这个网站的检查 / only runs of this site.")
 def history(db_url, config_path, site_url):
     """列出历次检查 / list the stored audit runs with quarter, scope, status, findings and result."""
@@ -518,8 +486,7 @@ def history(db_url, config_path, site_url):
     from reports.scoring import score
     from rules import registered_rules
 
-    _, store = _open(config_path, db_url)
-    report_config = _report_config(config_path)
+    config, store = _open(config_path, db_url)
     titles = {spec.id: spec.title for spec in registered_rules()}
     runs = store.runs()
     if site_url:
@@ -529,22 +496,21 @@ def history(db_url, config_path, site_url):
         return
     click.echo(f"{'编号':>2}  {'季度':<5} {'基准日':<8}    {'范围':<4} {'状态':<9} {'问题':>2}  {'结果':<14} 网站")
     for run in runs:
-        if run.status in ("done", "unreachable"):
+        if run.status in FINISHED:
             rows = rows_of(store, run)
-            result = score(rows, report_config.scoring, titles)
+            result = score(rows, config.scoring, titles)
             text = "不合格（否决）" if result.vetoed else f"{result.points:g}分 {result.verdict}"
-            if run.status == "unreachable":
+            if run.status == RunStatus.UNREACHABLE:
                 text = "不合格（无法访问）"
             click.echo(_run_line(run, len(rows), text))
         else:
-            click.echo(_run_line(run, 0, "检查未完成" if run.status == "interrupted" else "—"))
+            click.echo(_run_line(run, 0, "检查未完成" if run.status == RunStatus.INTERRUPTED else "—"))
 
 
 @main.command()
 @click.argument("fingerprint")
-@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
-              help="YAML 配置文件（责任单位、整改期限）/ YAML file (units, deadlines).")
+@db_option()
+@config_option("YAML 配置文件（责任单位、整改期限）/ YAML file (units, deadlines).")
 def show(fingerprint, db_url, config_path):
     """显示一个问题及其证据 / print one finding with its evidence.
 
@@ -554,7 +520,7 @@ def show(fingerprint, db_url, config_path):
     if len(fingerprint.strip()) < 6:
         _fail_usage(f"指纹至少6位 / give at least 6 characters of the fingerprint: {fingerprint!r}")
     config, store = _open(config_path, db_url)
-    found = find_finding(store, fingerprint.strip().lower(), config, _report_config(config_path))
+    found = find_finding(store, fingerprint.strip().lower(), config)
     if found is None:
         _fail_usage(f"没有指纹为 {fingerprint} 的问题 / no stored finding has fingerprint {fingerprint!r}")
     run, row = found
@@ -577,7 +543,7 @@ def show(fingerprint, db_url, config_path):
 @main.command()
 @click.argument("run_a", type=int)
 @click.argument("run_b", type=int)
-@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+@db_option()
 def diff(run_a, run_b, db_url):
     """比较两次检查 / print how findings changed from RUN_A to RUN_B (新增, 未整改, 已整改, 未检查).
 
@@ -608,15 +574,12 @@ def diff(run_a, run_b, db_url):
 @click.option("--force", is_flag=True, help="已完成的季度也重新检查 / audit again even if the quarter is done.")
 @click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path), default=Path("quarterly"),
               show_default=True, help="输出根目录，每季度一个子目录 / root of the per-quarter folders.")
-@click.option("--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="检查基准日（须落在该季度的报告期内）/ as-of date (must report on the quarter).")
-@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE", help="YAML 配置文件.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS", help="每个请求的超时秒数（默认15）.")
-@click.option("--max-pages", type=click.IntRange(min=1), metavar="N", help="最多抓取页面数（默认200000）.")
-@click.option("--format", "formats", metavar="LIST", default="html,json,xlsx,csv", show_default=True,
-              help="输出格式 / output formats.")
-@click.option("--quiet", is_flag=True, help="不显示进度 / no progress display.")
+@as_of_option("检查基准日（须落在该季度的报告期内）/ as-of date (must report on the quarter).")
+@db_option()
+@config_option()
+@crawl_options
+@format_option("html,json,xlsx,csv")
+@quiet_option
 @_unattended
 @_screenshots_option
 def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, timeout, max_pages, formats, quiet,
@@ -641,7 +604,6 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
     except (BadQuarter, BadSiteURL, ValueError) as exc:
         _fail_usage(str(exc))
     config, store = _open(config_path, db_url)
-    report_config = _report_config(config_path)
     config = _with_overrides(config, timeout, max_pages)
     out_dir = out_root / target.label
     done = find_run(store, url, None, target)
@@ -654,11 +616,11 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
                     "pdf": "bulletin.pdf", "docx": "bulletin.docx"}
         if any(not (out_dir / expected[kind]).exists() for kind in formats):
             try:
-                _print_outputs(render_stored(store, done.id, config, report_config, out_dir, formats, screenshots))
+                _print_outputs(render_stored(store, done.id, config, out_dir, formats, screenshots))
             except OutputError as exc:
                 _fail_output(exc)
         sys.exit(EXIT_OK)
-    outcome = _run(url, as_of, None, config, store, out_dir, quiet, report_config, formats, once_per_quarter=not force,
+    outcome = _run(url, as_of, None, config, store, out_dir, quiet, formats, once_per_quarter=not force,
                    screenshots=screenshots)
     sys.exit(_report(outcome))
 
@@ -668,9 +630,8 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
 @click.option("--print", "print_units", is_flag=True, help="打印 crontab 行和 systemd 单元 / print the schedule.")
 @click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path), default=Path("quarterly"),
               show_default=True, help="季度输出根目录 / root of the per-quarter folders.")
-@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认当前目录 govaudit.sqlite）.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=False), metavar="FILE",
-              help="YAML 配置文件.")
+@db_option()
+@config_option()
 @click.option("--at", "at", default="02:30", show_default=True, metavar="HH:MM", help="每天运行的时间 / time of day.")
 @click.option("--log-file", "log_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="运行日志（默认 OUT/run-quarterly.log）/ the runs' log (default OUT/run-quarterly.log).")
@@ -750,7 +711,7 @@ def _register_group(kind: str, help_text: str) -> click.Group:
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--quarter", "quarter_label", metavar="YYYYQn",
                   help="登记表所属季度（默认刚结束的季度）/ the quarter the file covers (default: the one just ended).")
-    @click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+    @db_option()
     def import_file(path, quarter_label, db_url):
         """导入 .xlsx 或 .csv 登记表（列名见 docs/registers.md）/ import an .xlsx or .csv register."""
         _import_register(kind, path, quarter_label, db_url)
@@ -770,7 +731,7 @@ def sites():
 
 @sites.command(name="add")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+@db_option()
 def sites_add(path, db_url):
     """登记 sites.yaml 中的网站（已登记的更新名称和单位）/ register the sites of a sites.yaml."""
     from audit.sites import SitesError, read_sites
@@ -786,7 +747,7 @@ def sites_add(path, db_url):
 
 
 @sites.command(name="list")
-@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+@db_option()
 def sites_list(db_url):
     """列出登记的网站 / list the registered sites."""
     from audit.store.sites import registered_sites
@@ -801,14 +762,13 @@ def sites_list(db_url):
 
 
 @main.command(name="audit-all")
-@click.option("--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD", help="检查基准日（默认今天）.")
+@as_of_option()
 @click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path), default=Path("sites-out"),
               show_default=True, help="输出根目录，每个网站一个子目录 / root of the per-site folders.")
-@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE", help="YAML 配置文件.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS", help="每个请求的超时秒数（默认15）.")
-@click.option("--max-pages", type=click.IntRange(min=1), metavar="N", help="每个网站最多抓取页面数.")
-@click.option("--format", "formats", metavar="LIST", help="输出格式 / output formats.")
+@db_option()
+@config_option()
+@crawl_options
+@format_option()
 @click.option("--force", is_flag=True, help="本季度已检查完成的网站也重新检查 / audit sites already done again.")
 @_redis_options
 @_unattended
@@ -889,7 +849,7 @@ def _enqueue(queue, site, quarter: Quarter, args: list[str], as_of: date, force:
 
 
 @main.command()
-@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+@db_option()
 @_redis_options
 @click.option("--until-idle", is_flag=True, help="队列空且没有网站在检查时退出 / exit once no job waits or runs.")
 @click.option("--name", metavar="NAME", help="工作进程名称，记入检查记录（默认 主机名:进程号）/ worker name.")
@@ -929,9 +889,9 @@ def worker(db_url, redis_url, redis_prefix, until_idle, name, lease):
 @click.option("--quarter", "quarter_label", metavar="YYYYQn", help="合并通报的季度（默认刚结束的季度）.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="输出目录 / output directory.")
-@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE", help="YAML 配置文件.")
-@click.option("--format", "formats", metavar="LIST", help="输出格式（html,json…）/ output formats.")
+@db_option()
+@config_option()
+@format_option()
 @_screenshots_option
 def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, formats, screenshots):
     """从数据库生成报告 / write the outputs of a stored run (RUN_ID), or the combined bulletin (--all).
@@ -944,13 +904,12 @@ def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, forma
         _fail_usage("请给出检查编号 RUN_ID 或 --all（二者之一）/ give RUN_ID or --all, not both")
     formats = _formats(formats)
     config, store = _open(config_path, db_url)
-    report_config = _report_config(config_path)
     if run_id is not None:
         try:
             store.run(run_id)
         except StoreError as exc:
             _fail_usage(str(exc))
-        _print_outputs(render_stored(store, run_id, config, report_config, out_dir, formats, screenshots))
+        _print_outputs(render_stored(store, run_id, config, out_dir, formats, screenshots))
         return
     from audit.store.sites import registered_sites
     from reports.combined import build_combined
@@ -964,7 +923,7 @@ def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, forma
     found = registered_sites(store)
     if not found:
         _fail_usage("没有登记的网站，请先 govaudit sites add sites.yaml / no sites registered")
-    data = build_combined(store, found, quarter, report_config)
+    data = build_combined(store, found, quarter, config)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     if "html" in formats:
@@ -987,7 +946,7 @@ def db():
 
 
 @db.command(name="upgrade")
-@click.option("--db", "db_url", envvar="GOVAUDIT_DB", metavar="URL", help="数据库地址（默认 govaudit.sqlite）.")
+@db_option()
 def db_upgrade(db_url):
     """把数据库升级到当前版本 / bring the database to the current schema (SQLite and PostgreSQL)."""
     from audit.store.schema import current_revision

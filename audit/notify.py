@@ -12,7 +12,7 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from audit.config import ConfigError, check_notify, is_webhook, raw_config
+from audit.config import is_webhook
 from reports.masking import clean, for_terminal
 
 # A hook may send mail or call a chat bot; one that hangs must not hold the next scheduled run.
@@ -41,16 +41,6 @@ class RunNote:
         result = RESULTS.get(exit_code, f"退出码 {exit_code}")
         return clean({**asdict(self), "exit": exit_code, "result": result,
                       "summary": self.summary or result, "log_file": str(log_file) if log_file else None})
-
-
-def configured(config_path: str | None) -> str | None:
-    """The config file's `notify:` hook; None when there is none or the file is unusable (the
-    command has then already stopped with exit 2 and said why)."""
-    try:
-        value = raw_config(config_path).get("notify")
-        return check_notify(value) if isinstance(value, str) else None
-    except (ConfigError, ValueError):
-        return None
 
 
 def environment(payload: dict) -> dict[str, str]:

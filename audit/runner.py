@@ -17,14 +17,13 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from scrapy.settings import Settings as ScrapySettings
 
-from audit.config import AuditConfig
 from audit.judge import conclude_run
 from audit.pipeline import STORE_FAILED, EarlierRun, ResumedRun, StoredRun
 from audit.progress import CrawlProgress
 from audit.quarters import Quarter
-from audit.store import Store, StoreError
+from audit.store import RunStatus, Store, StoreError
 from audit.store.history import quarter_of, rows_of, same_series
 from audit.store.models import AuditRun
 from crawler.frontier import FRONTIER_LOST, LEFT_STAT
@@ -32,7 +31,6 @@ from crawler.items import FetchedPage
 from crawler.revalidate import reader_version
 from crawler.spiders.portal import PortalSpider
 from crawler.urls import canonical_url
-from reports.config import ReportConfig, load_report_config
 from reports.data import ReportRow, build_bulletin
 from reports.evidence import write_copies
 from reports.exports import DEFAULT_FORMATS, write_csv, write_json, write_xlsx
@@ -43,9 +41,9 @@ from reports.screenshots import with_thumbnails
 from reports.word import write_docx
 from reports.summary import ColumnSummary, summarise_columns
 from rules import Finding
+from rules.settings import Settings
 from rules.snapshot import SiteSnapshot
 
-INTERRUPTED = "interrupted"
 # One INFO line per page fetched: what `--verbose` shows (audit.logfile).
 pages_log = logging.getLogger("govaudit.crawl")
 
@@ -164,7 +162,7 @@ class AuditOutcome:
     pages_left: int | None = None
 
 
-def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: AuditConfig,
+def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: Settings,
           progress: CrawlProgress | None = None, resume: bool = False, shared: SharedCrawl | None = None) -> None:
     """Run the portal spider into `run_id`; blocks until the crawl ends (once per process).
 
@@ -209,16 +207,16 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
         canonical_url.cache_clear()
         store.engine.dispose()
     if process.received is not None:
-        store.finish_run(run_id, INTERRUPTED)
+        store.finish_run(run_id, RunStatus.INTERRUPTED)
         raise AuditInterrupted(process.received)
     if crawler.stats.get_value(FRONTIER_LOST):
-        store.finish_run(run_id, INTERRUPTED)
+        store.finish_run(run_id, RunStatus.INTERRUPTED)
         raise FrontierLost()
     if crawler.stats.get_value("finish_reason") == "closespider_pagecount":
         store.record_page_cap(run_id, config.crawl.max_pages, crawler.stats.get_value(LEFT_STAT))
     if _store_failed(crawler):
         try:
-            store.finish_run(run_id, "failed")
+            store.finish_run(run_id, RunStatus.FAILED)
         except StoreError:
             pass  # the store that failed the crawl may refuse this too; the run stays "running"
         raise StoreError(_STORE_FAILED_LINE)
@@ -232,7 +230,7 @@ def _store_failed(crawler) -> bool:
     return STORE_FAILED in (crawler.stats.get_value("finish_reason"), crawler.stats.get_value(STORE_FAILED))
 
 
-def help_crawl(store: Store, shared: SharedCrawl, joined: str, config: AuditConfig) -> tuple[str, int] | None:
+def help_crawl(store: Store, shared: SharedCrawl, joined: str, config: Settings) -> tuple[str, int] | None:
     """Help crawl the run another process owns and advertised as `joined` (crawler.shared): take its
     queued requests, fetch and store them into the run, until its owner's crawl ends. Neither owns
     nor concludes the run. The site and how many answers this process fetched; None when the run
@@ -265,9 +263,9 @@ def help_crawl(store: Store, shared: SharedCrawl, joined: str, config: AuditConf
     return advert["url"], crawler.stats.get_value("response_received_count", 0)
 
 
-def _settings(store: Store, run_id: int, config: AuditConfig) -> Settings:
+def _settings(store: Store, run_id: int, config: Settings) -> ScrapySettings:
     """The crawl's Scrapy settings: the project's, with the audit's limits, into `run_id`."""
-    settings = Settings()
+    settings = ScrapySettings()
     settings.setmodule("audit.scrapy_settings", priority="project")
     settings.set("GOVAUDIT_DB", store.db_url)
     settings.set("GOVAUDIT_RUN_ID", run_id)
@@ -286,7 +284,7 @@ def _settings(store: Store, run_id: int, config: AuditConfig) -> Settings:
     return settings
 
 
-def _share(settings: Settings, shared: SharedCrawl, base: str, share: str | None, helping: bool = False) -> None:
+def _share(settings: ScrapySettings, shared: SharedCrawl, base: str, share: str | None, helping: bool = False) -> None:
     """The run's frontier in Redis through scrapy-redis (its keys begin with `base`), and per-host
     politeness across processes. The owner's resumed run replays what the store holds and so rebuilds
     its frontier: it starts empty; it is advertised to helpers with `share` (JSON). A helper's
@@ -321,7 +319,7 @@ def _concluding(store: Store, run_id: int, shared: SharedCrawl | None) -> Iterat
         yield False
         return
     try:
-        yield store.owns_run(run_id) and store.run(run_id).status == "running"
+        yield store.owns_run(run_id) and store.run(run_id).status == RunStatus.RUNNING
     finally:
         try:
             lock.release()
@@ -334,15 +332,14 @@ def _log_page(item, response, spider) -> None:
         pages_log.info("%s %s", item.error or item.status, item.url)
 
 
-def write_outputs(store: Store, run_id: int, site: SiteSnapshot, config: AuditConfig,
-                  report_config: ReportConfig, out_dir: Path,
+def write_outputs(store: Store, run_id: int, site: SiteSnapshot, config: Settings, out_dir: Path,
                   formats: tuple[str, ...] = DEFAULT_FORMATS, screenshots: bool = False) -> dict[str, Path]:
     """Write the run's bulletin and 问题清单 in each of `formats` into `out_dir`, each file whole or not
     at all (reports.files), with the kept copy of every problem page in out_dir/evidence/ (and its
     thumbnail in the annex with `screenshots`); OutputError when one cannot be written."""
     check_writable(out_dir)
     run = store.run(run_id)
-    data = write_copies(store, build_bulletin(store, run, site, config, report_config), out_dir)
+    data = write_copies(store, build_bulletin(store, run, site, config), out_dir)
     if screenshots:
         data = with_thumbnails(data, out_dir)
     written: dict[str, Path] = {}
@@ -356,7 +353,7 @@ def write_outputs(store: Store, run_id: int, site: SiteSnapshot, config: AuditCo
     if "csv" in formats:
         written["csv"] = write_csv(out_dir / "findings.csv", data)
     if "docx" in formats:
-        written["docx"] = write_docx(out_dir / "bulletin.docx", html, data.title, report_config.bulletin.fonts)
+        written["docx"] = write_docx(out_dir / "bulletin.docx", html, data.title, config.bulletin.fonts)
     if "pdf" in formats:
         written["pdf"] = _write_pdf(out_dir, html, written.get("html"))
     return written
@@ -372,29 +369,28 @@ def _write_pdf(out_dir: Path, html: str, html_path: Path | None) -> Path:
         return print_pdf(source, out_dir / "bulletin.pdf")
 
 
-def find_finding(store: Store, fingerprint: str, config: AuditConfig,
-                 report_config: ReportConfig) -> tuple[AuditRun, ReportRow] | None:
+def find_finding(store: Store, fingerprint: str, config: Settings) -> tuple[AuditRun, ReportRow] | None:
     """The latest stored run with a finding whose fingerprint begins with `fingerprint`, and that
     finding as the run's bulletin shows it (state, unit, deadline, page as fetched)."""
     for run in sorted(store.runs(), key=lambda r: r.id, reverse=True):
         if not any(row.fingerprint.startswith(fingerprint) for row in rows_of(store, run)):
             continue
-        data = build_bulletin(store, run, store.snapshot(run.id, config), config, report_config)
+        data = build_bulletin(store, run, store.snapshot(run.id, config), config)
         found = next((row for row in data.rows if row.fingerprint.startswith(fingerprint)), None)
         if found is not None:
             return run, found
     return None
 
 
-def render_stored(store: Store, run_id: int, config: AuditConfig, report_config: ReportConfig, out_dir: Path,
+def render_stored(store: Store, run_id: int, config: Settings, out_dir: Path,
                   formats: tuple[str, ...] = DEFAULT_FORMATS, screenshots: bool = False) -> dict[str, Path]:
     """Write the outputs of a run already in the store (no crawl)."""
-    return write_outputs(store, run_id, store.snapshot(run_id, config), config, report_config, out_dir, formats,
+    return write_outputs(store, run_id, store.snapshot(run_id, config), config, out_dir, formats,
                          screenshots)
 
 
-def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, config: AuditConfig,
-              out_dir: Path, progress: CrawlProgress | None = None, report_config: ReportConfig | None = None,
+def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, config: Settings,
+              out_dir: Path, progress: CrawlProgress | None = None,
               formats: tuple[str, ...] = DEFAULT_FORMATS, once_per_quarter: bool = False,
               shared: SharedCrawl | None = None, screenshots: bool = False) -> AuditOutcome:
     """Crawl, judge and write the outputs. With once_per_quarter (run-quarterly), QuarterTaken when
@@ -403,7 +399,6 @@ def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, c
     site_url = check_site_url(site_url)
     if column is not None:
         config.column(column)
-    report_config = report_config or load_report_config()
     # The same audit killed before it finished is resumed, not started over.
     interrupted = store.interrupted_run(site_url, as_of, column, config.fingerprint)
     if interrupted is not None and store.claim_run(interrupted):
@@ -426,12 +421,12 @@ def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, c
         if not concludes:
             raise QuarterTaken(run_id)
         try:
-            findings, site = conclude_run(store, run_id, config, report_config)
+            findings, site = conclude_run(store, run_id, config)
         except AuditInterrupted:
-            store.finish_run(run_id, INTERRUPTED)
+            store.finish_run(run_id, RunStatus.INTERRUPTED)
             raise
         columns = summarise_columns(site)
-        outputs = write_outputs(store, run_id, site, config, report_config, out_dir, formats, screenshots)
+        outputs = write_outputs(store, run_id, site, config, out_dir, formats, screenshots)
     run = store.run(run_id)
     return AuditOutcome(run_id, run.status, findings, columns, len(site.pages), outputs.get("json"),
                         outputs.get("html"), outputs, run.bytes_received or 0, store.not_modified_count(run_id),
@@ -446,7 +441,7 @@ def _rival(store: Store, run_id: int) -> int | None:
     for other in store.runs():
         if other.id == run_id or not same_series(other, run) or quarter_of(other) != quarter_of(run):
             continue
-        if other.status == "done" or (other.status == "running" and other.id < run_id and store.owner_alive(other)):
+        if other.status == RunStatus.DONE or (other.status == RunStatus.RUNNING and other.id < run_id and store.owner_alive(other)):
             return other.id
     return None
 

@@ -7,7 +7,7 @@ from crawler.settings import *  # noqa: F401,F403 — this module extends the cr
 ITEM_PIPELINES = {"audit.pipeline.StorePipeline": 300}
 # What Scrapy logs of crawled pages (URLs, text) is masked like every other output.
 EXTENSIONS = {**EXTENSIONS, "audit.logfile.MaskedScrapyLog": 0}  # noqa: F405 — the crawler's throttle kept
-GOVAUDIT_CONFIG_LOADER = "audit.config.load_config"
+GOVAUDIT_CONFIG_LOADER = "audit.config.load_settings"
 GOVAUDIT_DB = os.environ.get("GOVAUDIT_DB")
 GOVAUDIT_RUN_ID = None
 GOVAUDIT_AS_OF = None

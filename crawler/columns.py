@@ -6,8 +6,9 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class PageRole(str, enum.Enum):
@@ -69,15 +70,22 @@ class Evidence(str, enum.Enum):
     __hash__ = str.__hash__
 
 
-@dataclass(frozen=True)
-class ColumnSpec:
+class _Shape(BaseModel):
+    """A part of the settings tree (rules.settings.Settings): frozen, an unknown key an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class ColumnSpec(_Shape):
     """A column of the portal, found by the link texts that point to it: a required column, which
-    is audited, or a support column (not required), which is crawled for what it `supplies`."""
+    is audited, or a support column (not required), which is crawled for what it `supplies`.
+    A required column needs its `stale_days`; a support column says what it supplies (e.g.
+    `supplies: interpretations`) and needs no update deadline. `key` is its key under `columns:`."""
 
     key: str
     name: str
-    anchors: tuple[str, ...]
-    stale_days: int | None
+    anchors: tuple[str, ...] = Field(min_length=1)
+    stale_days: int | None = Field(None, ge=1)
     required: bool = True
     supplies: Evidence | None = None
 
@@ -92,25 +100,41 @@ class ColumnSpec:
         return frozenset(normalise_anchor(a) for a in self.anchors)
 
 
-@dataclass(frozen=True)
-class CrawlLimits:
-    max_clicks: int
-    max_depth: int
-    max_pages: int
-    max_list_pages: int
-    timeout: float
-    site_hosts: tuple[str, ...] = ()
-    obey_robots: bool = True
+class CrawlLimits(_Shape):
+    """The `crawl:` settings; their values, defaults included, are in audit/defaults.yaml only."""
+
+    max_clicks: int = Field(ge=1)
+    max_depth: int = Field(ge=0)
+    max_pages: int = Field(ge=1)
+    max_list_pages: int = Field(ge=1)
+    timeout: float = Field(gt=0)
+    site_hosts: tuple[str, ...]
+    obey_robots: bool
     # Reading on a budget (crawler.budget): reader processes, CPU seconds and memory per page or
     # attachment, and what a site's attachments may unpack in total.
-    readers: int = 2
-    read_seconds: float = 20.0
-    read_memory_mb: int = 768
-    attachments_inflated_mb: int = 4096
+    readers: int
+    read_seconds: float
+    read_memory_mb: int
+    attachments_inflated_mb: int
     # Politeness: None keeps the adaptive default (AutoThrottle, 4 at a time); a number fixes the
     # concurrent requests to the site (for one's own site). `delay`: seconds between requests.
-    concurrency: int | None = None
-    delay: float = 0.0
+    concurrency: int | None
+    delay: float | None
+
+    @field_validator("site_hosts")
+    @classmethod
+    def _lower(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(host.lower() for host in hosts)
+
+    @field_validator("readers", "concurrency")
+    @classmethod
+    def _at_least_one(cls, value: int | None) -> int | None:
+        return None if value is None else max(1, value)
+
+    @field_validator("delay")
+    @classmethod
+    def _not_negative(cls, value: float | None) -> float:
+        return max(0.0, value or 0.0)
 
 
 _ANCHOR_NOISE = re.compile(r"[\s\u200b\ufeff·•»>《》「」【】\[\]()（）:：、,，.。\-—_|]+")

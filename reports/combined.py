@@ -8,13 +8,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from audit.quarters import Quarter
-from audit.store import Store
+from audit.store import RunStatus, Store
 from audit.store.history import FindingRow, find_run, with_history
 from audit.store.sites import SiteRecord
-from reports.config import ReportConfig
 from reports.scoring import PASS, score
 from rules import Severity, registered_rules
 from rules.base import judges_register
+from rules.settings import Settings
 
 NOT_CHECKED = "未检查"
 UNREACHABLE = "不合格（无法访问）"
@@ -73,22 +73,21 @@ class CombinedBulletin:
         return f"{self.passed / self.checked * 100:.1f}%" if self.checked else "—"
 
 
-def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter,
-                   report_config: ReportConfig) -> CombinedBulletin:
+def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter, config: Settings) -> CombinedBulletin:
     specs = {spec.id: spec for spec in registered_rules()}
     titles = {rule_id: spec.title for rule_id, spec in specs.items()}
     lines = []
     for site in sites:
         # A site that could not be reached has a finished run too (status unreachable).
-        run = find_run(store, site.url, None, quarter) or find_run(store, site.url, None, quarter, ("unreachable",))
+        run = find_run(store, site.url, None, quarter) or find_run(store, site.url, None, quarter, (RunStatus.UNREACHABLE,))
         if run is None:
             lines.append(SiteLine(None, site.name, site.unit, site.url, site.site_id or "", site.level or "", None,
                                   NOT_CHECKED, NOT_CHECKED, (), (0, 0, 0), (), ()))
             continue
         # The registers (政务新媒体, 12345, 网民留言) belong to the office, not to one portal.
         rows = tuple(row for row in with_history(store, run).rows if not judges_register(row.rule))
-        result = score(rows, report_config.scoring, titles)
-        if run.status == "unreachable":
+        result = score(rows, config.scoring, titles)
+        if run.status == RunStatus.UNREACHABLE:
             text, verdict = UNREACHABLE, "不合格"
         elif result.vetoed:
             text, verdict = "不合格（单项否决）", "不合格"
@@ -102,7 +101,7 @@ def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter,
     ranked = sorted((line for line in lines if line.run_id is not None), key=_rank_key)
     ranks = {id(line): number for number, line in enumerate(ranked, 1)}
     ordered = [_with_rank(line, ranks.get(id(line))) for line in ranked] + [line for line in lines if line.run_id is None]
-    settings = report_config.bulletin
+    settings = config.bulletin
     return CombinedBulletin(f"关于{quarter.chinese}政府网站监测情况的通报", quarter, settings.issuer, settings.office,
                             date.today(), tuple(ordered))
 

@@ -7,12 +7,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from rules.settings import AuditConfig
+from rules.settings import Settings
 from audit.store.history import (FIXED, OPEN, STATES, UNCHECKED, Comparison, FindingRow, interview_list, quarter_of,
                            quarterly_runs, rows_of, with_history)
-from audit.store.models import AuditRun
+from audit.store.models import AuditRun, RunStatus
 from audit.quarters import Quarter, add_working_days
-from reports.config import ReportConfig
 from reports.scoring import Score, score
 from audit.store import Store
 from audit.store.registers import register_imports
@@ -176,23 +175,22 @@ class BulletinData:
 
 
 def _result_text(result: Score, status: str) -> str:
-    if status == "unreachable":
+    if status == RunStatus.UNREACHABLE:
         return "不合格（无法访问）"
     if result.vetoed:
         return "不合格（单项否决）"
     return f"{result.points:g}分（{result.verdict}）"
 
 
-def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: AuditConfig,
-                   report_config: ReportConfig) -> BulletinData:
+def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Settings) -> BulletinData:
     specs = {spec.id: spec for spec in registered_rules()}
     titles = {rule_id: spec.title for rule_id, spec in specs.items()}
     column_names = {spec.key: spec.name for spec in config.columns}
-    indicator_names = {ind.key: ind.name for ind in report_config.scoring.indicators}
+    indicator_names = {ind.key: ind.name for ind in config.scoring.indicators}
     quarter = quarter_of(run)
     comparison: Comparison = with_history(store, run)
 
-    settings = report_config.bulletin
+    settings = config.bulletin
     seen = store.page_evidence(run.id)
     deadline_of = {severity: add_working_days(run.as_of, settings.deadline_days(severity), settings.holidays,
                                               settings.workdays) for severity in SEVERITY_ORDER}
@@ -227,7 +225,7 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
     gone = [view(row, 0) for row in sorted(comparison.gone, key=lambda r: (r.rule, r.url))
             if not judges_register(row.rule)]
 
-    result = score(comparison.rows, report_config.scoring, titles)
+    result = score(comparison.rows, config.scoring, titles)
     groups = []
     for rule_id in dict.fromkeys(row.rule for row in rows):
         members = tuple(row for row in rows if row.rule == rule_id)
@@ -254,12 +252,12 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
             continue
         other_rows = comparison.rows if other.id == run.id else rows_of(store, other)
         trend.append(QuarterPoint(q.label, other.id, len(other_rows),
-                                  _result_text(score(other_rows, report_config.scoring, titles), other.status)))
+                                  _result_text(score(other_rows, config.scoring, titles), other.status)))
     previous = None
     if comparison.old is not None:
         old_rows = rows_of(store, comparison.old)
         previous = QuarterPoint(quarter_of(comparison.old).label, comparison.old.id, len(old_rows),
-                                _result_text(score(old_rows, report_config.scoring, titles), comparison.old.status))
+                                _result_text(score(old_rows, config.scoring, titles), comparison.old.status))
 
     interviews = tuple(
         InterviewView(item.unit, tuple(by_fingerprint[r.fingerprint] for r in item.rows))
@@ -304,7 +302,7 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Audi
             site.registers, {kind: found.source for kind, found in register_imports(store, quarter.label).items()},
             viewed, run.as_of),
         site_name=settings.site_name or _site_name(site), doc_number=settings.doc_number,
-        score_source=report_config.scoring.source,
+        score_source=config.scoring.source,
         max_clicks=config.crawl.max_clicks,
     )
 

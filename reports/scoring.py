@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Protocol
 
-from reports.config import Figure, Indicator, ScoringTable
 from rules.base import Finding, Severity, is_scored
+from rules.settings import Figure, Indicator, ScoringTable
 from rules.snapshot import SiteSnapshot
 
 PASS = "合格"

@@ -17,7 +17,7 @@ from rules.base import Finding
 from rules.documents import own_doc_number
 from rules.snapshot import SiteSnapshot
 
-from reports.config import UnitMap
+from rules.settings import UnitMap
 
 
 def attribute(finding: Finding, site: SiteSnapshot, units: UnitMap) -> tuple[tuple[str, ...], str]:

@@ -18,7 +18,7 @@ from datetime import timedelta
 from crawler.columns import ColumnSpec, Evidence
 from rules.base import RuleSpec, Subject
 from rules.documents import NORMATIVE_COLUMN
-from rules.settings import AuditConfig
+from rules.settings import Settings
 from rules.snapshot import SiteSnapshot
 
 PASS = "合格"
@@ -30,7 +30,7 @@ NOT_APPLICABLE = "不适用"
 _NORMATIVE_RULES = ("normative.", "interpretation.")
 
 
-def applies(spec: RuleSpec, column: str, config: AuditConfig) -> bool:
+def applies(spec: RuleSpec, column: str, config: Settings) -> bool:
     """Whether the rule judges the column: a rule set to one column (its `column` setting) judges
     that one only; the 规范性文件 rules judge the 规范性文件库; every other rule judges every column."""
     own = getattr(config.options(spec.options), "column", None)

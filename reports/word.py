@@ -15,7 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from reports.config import DocxFonts
+from rules.settings import DocxFonts
 from reports.files import atomic_path
 
 BODY_SIZE = Pt(16)       # 三号

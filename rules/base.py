@@ -9,18 +9,11 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from crawler.columns import Evidence
+from rules.severity import Severity
 
 if TYPE_CHECKING:
-    from rules.settings import AuditConfig
+    from rules.settings import Settings
     from rules.snapshot import SiteSnapshot
-
-
-class Severity(str, enum.Enum):
-    """国办秘函〔2019〕19号 classes: a veto item fails the site; deductions cost points; hints are advice."""
-
-    VETO = "单项否决"
-    DEDUCT = "扣分"
-    HINT = "提示"
 
 
 class Subject(str, enum.Enum):
@@ -85,7 +78,7 @@ class NoOptions(RuleOptions):
     """A rule without options: any key under its id in the config is a mistake."""
 
 
-CheckFunction = Callable[["SiteSnapshot", "AuditConfig"], Iterable[Problem]]
+CheckFunction = Callable[["SiteSnapshot", "Settings"], Iterable[Problem]]
 
 
 @dataclass(frozen=True)
@@ -108,7 +101,7 @@ class RuleSpec:
     # Whether its findings count towards the website's score (register rules never do).
     scored: bool = True
 
-    def findings(self, site: "SiteSnapshot", config: "AuditConfig") -> Iterator[Finding]:
+    def findings(self, site: "SiteSnapshot", config: "Settings") -> Iterator[Finding]:
         for problem in self.check(site, config):
             yield Finding(self.id, problem.url, problem.column, self.severity, problem.message, problem.evidence,
                           {name: tuple(values) for name, values in problem.facts.items()})

@@ -16,7 +16,7 @@ from pydantic import Field
 from rules.base import RuleOptions, registered_rules
 from rules.documents import NORMATIVE_COLUMN, is_document
 from crawler.columns import LIST_ROLES, Evidence, PageRole
-from rules.settings import AuditConfig
+from rules.settings import Settings
 from rules.snapshot import PageView, SiteSnapshot
 
 # Both judge the same pairs, so an option set on either holds for both (interpretation.missing first).
@@ -36,7 +36,7 @@ class InterpretationOptions(RuleOptions):
                             "(set on either interpretation rule, it holds for both).")
 
 
-def interpretation_options(config: AuditConfig) -> InterpretationOptions:
+def interpretation_options(config: Settings) -> InterpretationOptions:
     """The interpretation options as set on either rule, else their defaults."""
     declared = {spec.id: spec.options for spec in registered_rules()}
     chosen: dict = {}

@@ -1,14 +1,19 @@
-"""The settings an audit runs with, as the rules and the crawl see them. Loading them from YAML is
-the CLI's job (audit/config.py); here is only their shape."""
+"""The one settings tree an audit runs with: the site, the crawl, the columns, each rule's options,
+the 责任单位 map, the scoring table, the bulletin and the notify hook. Frozen, loaded and checked
+once per command (audit/config.py `load_settings`) and handed down as one argument. The values,
+defaults included, live only in audit/defaults.yaml: a field here has a default only where an
+entry a user adds may leave it out (a new column's `required`, an indicator's `where`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
-from typing import TypeVar
+from typing import Literal, TypeVar
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, field_validator, model_validator
 
-from crawler.columns import ColumnSpec, CrawlLimits, normalise_anchor
+from crawler.columns import ColumnSpec, CrawlLimits, _Shape, normalise_anchor
+from rules.severity import Severity
 
 # A rule's options class (rules.base.RuleOptions, which imports this module for its type hints).
 Options = TypeVar("Options", bound=BaseModel)
@@ -18,14 +23,207 @@ class ConfigError(ValueError):
     """The configuration file cannot be read or does not have the expected shape."""
 
 
-@dataclass(frozen=True)
-class AuditConfig:
-    site_stale_days: int
+def _keyed(entries, field: str):
+    """A mapping of entries (`columns:`, `indicators:`, `veto_counts:`) with each entry's key put
+    in the entry as `field`, so the entry knows its own name."""
+    if not isinstance(entries, dict):
+        return entries
+    return {key: {**entry, field: str(key)} if isinstance(entry, dict) else entry for key, entry in entries.items()}
+
+
+class Site(_Shape):
+    # 国办秘函〔2019〕19号 单项否决「首页不更新」.
+    stale_days: int = Field(ge=1)
+
+
+class Figure(_Shape):
+    """A number of the scoring table and whether the published text confirms it."""
+
+    value: float = Field(ge=0)
+    status: Literal["confirmed", "assumed"] = "assumed"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == "confirmed"
+
+
+class Indicator(_Shape):
+    key: str
+    name: str
+    # Rule ids, shell patterns allowed (privacy.*); each must match a registered rule.
+    rules: tuple[str, ...] = Field(min_length=1)
+    per_item: Figure
+    points: Figure
+    # None: every finding of the rules; "home": only targets the home page links; "other": the rest.
+    where: Literal["home", "other"] | None = None
+
+
+class VetoCount(_Shape):
+    rule: str
+    count: int = Field(ge=1)
+    status: Literal["confirmed", "assumed"] = "assumed"
+    # What the 通报 calls it (the rule id when not given).
+    name: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named(cls, data):
+        return {"name": data.get("rule"), **data} if isinstance(data, dict) else data
+
+
+class ScoringTable(_Shape):
+    source: str
+    full_marks: Figure
+    pass_mark: Figure
+    indicator_table: dict[str, Indicator] = Field(alias="indicators")
+    veto_table: dict[str, VetoCount] = Field(alias="veto_counts")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys(cls, data):
+        if isinstance(data, dict):
+            data = {**data, "indicators": _keyed(data.get("indicators"), "key"),
+                    "veto_counts": _keyed(data.get("veto_counts"), "rule")}
+        return data
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return tuple(self.indicator_table.values())
+
+    @property
+    def veto_counts(self) -> tuple[VetoCount, ...]:
+        return tuple(self.veto_table.values())
+
+    def patterns(self) -> dict[str, tuple[str, ...]]:
+        """Where each rule pattern is set (`scoring.indicators.<key>.rules`, `scoring.veto_counts.<rule>`)."""
+        found = {f"scoring.indicators.{key}.rules": ind.rules for key, ind in self.indicator_table.items()}
+        return found | {f"scoring.veto_counts.{rule}": (rule,) for rule in self.veto_table}
+
+
+class ColumnUnits(_Shape):
+    units: tuple[str, ...] = ()
+    sectors: dict[str, str] = {}
+    # A document of the column goes to the unit that issued it (发布机构, 发文机关 or 文号 prefix) when
+    # its page names one; `units` only otherwise.
+    by_issuer: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_forms(cls, data):
+        """`lqhm: 县政府办公室` and `lqhm: [县政府办公室]` are short for `lqhm: {units: …}`."""
+        data = {"units": data} if isinstance(data, (list, str)) else data
+        if isinstance(data, dict) and isinstance(data.get("units"), str):
+            data = {**data, "units": [data["units"]]}
+        return data
+
+
+class UnitMap(_Shape):
+    site: str
+    columns: dict[str, ColumnUnits]
+    # 文号 prefix (the issuer's abbreviation, 马政办) → unit, for documents that name no 发布机构.
+    doc_prefixes: dict[str, str]
+
+    def known_names(self) -> tuple[str, ...]:
+        """Every unit name the configuration gives, the portal's 主办单位 first."""
+        names = [self.site, *self.doc_prefixes.values()]
+        for spec in self.columns.values():
+            names += [*spec.units, *spec.sectors.values()]
+        return tuple(dict.fromkeys(names))
+
+
+class DocxFonts(_Shape):
+    """Fonts of the Word draft (公文: title, body, heading 一、, subheading （一）)."""
+
+    title: str
+    body: str
+    heading: str
+    subheading: str
+
+
+SEVERITY_NAMES = tuple(severity.value for severity in Severity)
+
+
+class BulletinSettings(_Shape):
+    issuer: str
+    office: str
+    addressees: str
+    doc_number: str
+    site_name: str
+    # 整改期限 in working days after the as-of date, by severity (单项否决 / 扣分 / 提示), or one number for all.
+    deadline_working_days: dict[str, int]
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    interview_after_quarters: int = Field(ge=1)
+    fonts: DocxFonts
+
+    @field_validator("deadline_working_days", mode="before")
+    @classmethod
+    def _per_severity(cls, value):
+        if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+            return {name: value for name in SEVERITY_NAMES}
+        return value
+
+    @field_validator("deadline_working_days")
+    @classmethod
+    def _severities(cls, days: dict[str, int]) -> dict[str, int]:
+        unknown = sorted(set(days) - set(SEVERITY_NAMES))
+        if unknown or not days:
+            raise ValueError(f"键只能是 {'、'.join(SEVERITY_NAMES)} / keys must be severities: {unknown}")
+        if min(days.values()) < 1:
+            raise ValueError("须为正整数 / must be positive")
+        return days
+
+    def deadline_days(self, severity: str) -> int:
+        return self.deadline_working_days.get(severity, max(self.deadline_working_days.values()))
+
+
+def is_webhook(target: str) -> bool:
+    return "://" in target.split(None, 1)[0]
+
+
+def check_notify(target: str) -> str:
+    """A notify hook (--notify, `notify:`): an http(s) URL to POST to, or a shell command; ValueError
+    for an empty one or a URL that is not http(s) with a host."""
+    target = target.strip()
+    if not target:
+        raise ValueError("通知不能为空 / the notify hook is empty")
+    if is_webhook(target):
+        parts = urlsplit(target)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"通知地址须为 http(s):// 网址 / a notify URL must be http(s) with a host: {target!r}")
+    return target
+
+
+class Settings(_Shape):
+    site: Site
     crawl: CrawlLimits
-    columns: tuple[ColumnSpec, ...]
-    fingerprint: str
-    # The validated `rules:` section: each rule's options, keyed by the options class it declares.
-    rule_settings: dict[type[BaseModel], BaseModel] = field(default_factory=dict, hash=False, compare=False)
+    column_table: dict[str, ColumnSpec] = Field(alias="columns")
+    units: UnitMap
+    scoring: ScoringTable
+    bulletin: BulletinSettings
+    # After each unattended run: a shell command or an http(s) URL (audit/notify.py); None: no hook.
+    notify: str | None
+    # The validated `rules:` section: each rule's options, keyed by the options class it declares
+    # (filled by the loader, which knows the registered rules).
+    rule_settings: dict[type[BaseModel], BaseModel] = {}
+    # What the run is judged by, in 12 hex digits (the loader's): a resumed run must match it.
+    fingerprint: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys(cls, data):
+        if isinstance(data, dict):
+            data = {**data, "columns": _keyed(data.get("columns"), "key")}
+        return data
+
+    @field_validator("notify")
+    @classmethod
+    def _notify(cls, value: str | None) -> str | None:
+        return None if value is None else check_notify(value)
+
+    @cached_property
+    def columns(self) -> tuple[ColumnSpec, ...]:
+        return tuple(self.column_table.values())
 
     def options(self, kind: type[Options]) -> Options:
         """The options of the rule that declares `kind`: as the config sets them, else their defaults."""
@@ -33,10 +231,7 @@ class AuditConfig:
         return found if isinstance(found, kind) else kind()
 
     def column(self, key: str) -> ColumnSpec:
-        for spec in self.columns:
-            if spec.key == key:
-                return spec
-        raise KeyError(key)
+        return self.column_table[key]
 
     def column_for_anchor(self, link_text: str) -> ColumnSpec | None:
         """The first column whose anchor texts include `link_text` (asked for every link: a lookup)."""

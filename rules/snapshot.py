@@ -19,7 +19,7 @@ from crawler.columns import LIST_ROLES, ColumnSpec, Evidence, MemberReason, Page
 from crawler.items import ListCoverage
 from crawler.reading.model import HiddenLink
 from rules.registers import Registers
-from rules.settings import AuditConfig
+from rules.settings import Settings
 
 
 # What an error page says when a server answers 200 anyway (a "soft" error).
@@ -235,7 +235,7 @@ class SiteSnapshot:
     site_url: str
     as_of: date
     scope: str | None
-    config: AuditConfig
+    config: Settings
     pages: dict[str, PageView] = field(default_factory=dict)
     # Stored links that cost a click (a href) and those that do not (paging, client redirects).
     edges: LinkGraph = field(default_factory=LinkGraph)

@@ -720,10 +720,10 @@ class PoliteLimits:
 
     @classmethod
     def configured(cls, delay: float | None) -> "PoliteLimits":
-        from audit.config import load_config
+        from audit.config import load_settings
         from crawler import settings
 
-        crawl = load_config().crawl
+        crawl = load_settings().crawl
         concurrent = crawl.concurrency or settings.CONCURRENT_REQUESTS_PER_DOMAIN
         delay = crawl.delay if delay is None else delay
         # Scrapy waits 0.5-1.5 x the delay between a site's requests (RANDOMIZE_DOWNLOAD_DELAY).

@@ -50,6 +50,12 @@ def test_bad_config_file(tmp_path):
     ("rules:\n  column.due_soon:\n    warn_days: abc\n", ["wrong type", "rules.column.due_soon.warn_days", "'abc'"]),
     ("rules:\n  column.stael:\n    warn_days: 3\n", ["unknown rule: rules.column.stael", "did you mean: column.stale"]),
     ("colums:\n  lqhm: {stale_days: 90}\n", ["unknown config key: colums", "did you mean: columns"]),
+    ("rule:\n  column.stale: {}\n", ["unknown config key: rule", "did you mean: rules"]),
+    # The scoring table names rules by pattern: one that matches no rule is named.
+    ("scoring:\n  indicators:\n    attachments:\n      rules: [attachment.*, normative.no_download]\n",
+     ["no rule matches scoring.indicators.attachments.rules: 'attachment.*'"]),
+    ("scoring:\n  veto_counts:\n    column.emtpy: {count: 5}\n",
+     ["no rule matches scoring.veto_counts.column.emtpy", "did you mean: column.empty"]),
 ])
 def test_bad_settings_stop_before_the_crawl_naming_the_key(tmp_path, settings, words):
     # More shapes of bad settings are in tests/test_config.py.

@@ -15,7 +15,7 @@ _AUDIT_WITH_PROGRESS = textwrap.dedent("""
     from pathlib import Path
     from rich.console import Console
     from audit import runner
-    from audit.config import load_config
+    from audit.config import load_settings
     from audit.demo.server import SAMPLE_PORTAL, PortalServer
     from audit.progress import CrawlProgress
     from audit.store import Store
@@ -34,7 +34,7 @@ _AUDIT_WITH_PROGRESS = textwrap.dedent("""
     shown = io.StringIO()
     server = PortalServer(SAMPLE_PORTAL).start()
     outcome = runner.run_audit(server.base_url, as_of=date(2022, 9, 30), column=None,
-                               store=Store(f"sqlite:///{work / 'audit.db'}"), config=load_config(None),
+                               store=Store(f"sqlite:///{work / 'audit.db'}"), config=load_settings(None),
                                out_dir=work / "out", progress=CrawlProgress(Console(file=shown)),
                                formats=("json",))
     print(f"pages {outcome.pages} findings {len(outcome.findings)}")

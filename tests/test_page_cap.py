@@ -13,7 +13,7 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 
-from audit.config import load_config
+from audit.config import load_settings
 from crawler.columns import PageRole
 from crawler.reading import FormRequest
 from crawler.revalidate import StoredCopy
@@ -64,7 +64,7 @@ def test_a_crawl_that_ran_to_its_end_says_nothing_of_a_cap(tmp_path):
 def test_every_request_the_spider_makes_can_wait_on_disk():
     """Scrapy keeps a request it cannot serialise in memory instead, silently: every kind the spider
     makes must survive the disk queue's pickling."""
-    spider = PortalSpider(url="http://127.0.0.1:8000/", config=load_config(None))
+    spider = PortalSpider(url="http://127.0.0.1:8000/", config=load_settings(None))
     copy = StoredCopy('"abc"', "Tue, 01 Dec 2026 00:00:00 GMT", None, True)
     spider.stored_copies = type("Copies", (), {"run_id": 1, "copy": staticmethod(lambda url: copy)})()
     meta = {"exclude": frozenset({"http://127.0.0.1:8000/a.html"}), "sub_level": 1, "formdata": {"page": "2"}}

@@ -4,14 +4,13 @@ from datetime import date
 
 import pytest
 
-from audit.config import ConfigError, load_config
-from reports.config import load_report_config
+from audit.config import ConfigError, load_settings
 from reports.scoring import FAIL, PASS, indicator_for, score
 from rules import registered_rules
 from rules.base import Finding, Severity
 from rules.snapshot import LinkView, PageView, SiteSnapshot
 
-TABLE = load_report_config().scoring
+TABLE = load_settings().scoring
 TITLES = {spec.id: spec.title for spec in registered_rules()}
 INDICATORS = {ind.key: ind for ind in TABLE.indicators}
 
@@ -101,14 +100,14 @@ def test_hints_and_unmapped_rules_do_not_deduct():
 def test_point_table_is_configurable(tmp_path):
     config = tmp_path / "points.yaml"
     config.write_text("scoring:\n  indicators:\n    labels:\n      per_item: {value: 3, status: confirmed}\n", "utf-8")
-    table = load_report_config(config).scoring
+    table = load_settings(config).scoring
     labels = next(ind for ind in table.indicators if ind.key == "labels")
     assert labels.per_item.value == 3 and labels.per_item.confirmed
     assert score(rows("label.missing", "labels", 1), table, TITLES).points == 97
     bad = tmp_path / "bad.yaml"
     bad.write_text("scoring:\n  pass_mark: {value: 60, status: maybe}\n", "utf-8")
     with pytest.raises(ConfigError):
-        load_report_config(bad)
+        load_settings(bad)
 
 
 class _Links:
@@ -125,7 +124,7 @@ def _page(url):
 
 def test_broken_links_split_by_home_page():
     home, inner = "http://h/", "http://h/a.html"
-    site = SiteSnapshot(site_url=home, as_of=date(2022, 10, 15), scope=None, config=load_config(),
+    site = SiteSnapshot(site_url=home, as_of=date(2022, 10, 15), scope=None, config=load_settings(),
                         pages={home: _page(home), inner: _page(inner)},
                         content=_Links([LinkView(home, "http://h/dead1", "x", "a", True),
                                         LinkView(inner, "http://h/dead2", "y", "a", True)]))

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from audit.store.models import AuditRun, FindingRecord, Link, Page
+from audit.store.models import FINISHED, AuditRun, FindingRecord, Link, Page, RunStatus
 from audit.quarters import BadQuarter, Quarter
 from audit.store import Store
 from rules.base import Finding, registered_rules
@@ -27,7 +27,6 @@ FIXED = "已整改"
 UNCHECKED = "未检查"
 STATES = (NEW, OPEN, FIXED, UNCHECKED)
 
-FINISHED = ("done", "unreachable")
 _INDEX_FILES = ("index.html", "index.htm", "index.shtml", "index.jsp", "index.php", "default.html", "default.htm")
 
 
@@ -187,7 +186,7 @@ def _host(url: str) -> str:
 
 
 def find_run(store: Store, site_url: str, scope: str | None, quarter: Quarter,
-             statuses: tuple[str, ...] = ("done",)) -> AuditRun | None:
+             statuses: tuple[str, ...] = (RunStatus.DONE,)) -> AuditRun | None:
     """The latest run of a site and scope for a quarter that ended in one of `statuses`."""
     key = site_key(site_url)
     matches = [r for r in store.runs() if site_key(r.site_url) == key and r.scope == scope

@@ -5,6 +5,7 @@ as it goes, before the pages they point to have been fetched.
 """
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
@@ -15,6 +16,29 @@ URL = String(2048)
 
 class Base(DeclarativeBase):
     pass
+
+
+class RunStatus(str, enum.Enum):
+    """Where an audit run stands: running → done | unreachable (finished, judged) | interrupted
+    (to be resumed) | failed (the crawl broke)."""
+
+    RUNNING = "running"
+    DONE = "done"
+    UNREACHABLE = "unreachable"
+    INTERRUPTED = "interrupted"
+    FAILED = "failed"
+
+    def __str__(self) -> str:
+        return self.value
+
+    # Statuses come back from the database as plain strings: hash as the string they equal.
+    __hash__ = str.__hash__
+
+
+# A finished run: judged, with findings (a site that could not be reached is judged too).
+FINISHED = (RunStatus.DONE, RunStatus.UNREACHABLE)
+# A run that is not finished: resumable once its process is gone.
+UNFINISHED = (RunStatus.RUNNING, RunStatus.INTERRUPTED)
 
 
 class AuditRun(Base):
@@ -28,8 +52,8 @@ class AuditRun(Base):
     config_fingerprint: Mapped[str] = mapped_column(String(32))
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    # running → done | unreachable | failed
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    # A RunStatus.
+    status: Mapped[str] = mapped_column(String(16), default=RunStatus.RUNNING.value)
     # The quarter the run reports on (2022Q3), from as_of; None on rows stored before it existed.
     quarter: Mapped[str | None] = mapped_column(String(8), index=True)
     # The process crawling the run: an unfinished run whose process is gone can be resumed.

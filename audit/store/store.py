@@ -21,14 +21,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from rules.settings import AuditConfig
+from rules.settings import Settings
 from audit.quarters import Quarter
 from audit.store import sites as _sites  # noqa: F401  (its table is part of the schema)
 from audit.store.registers import load_registers
 from audit.store.schema import SchemaError
 from audit.store.schema import upgrade as upgrade_schema
-from audit.store.models import (AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, HiddenLinkRecord, Link,
-                                LinkCheck, ListItem, ListRead, Page, PageBody)
+from audit.store.models import (UNFINISHED, AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, HiddenLinkRecord,
+                                Link, LinkCheck, ListItem, ListRead, Page, PageBody, RunStatus)
 from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
 from crawler.reading import Crumb, DatedValue, FormRequest, LinkRef, ListEntry, PageList, PageReading
 from crawler.reading.model import HiddenLink
@@ -123,7 +123,7 @@ class Store:
     def start_run(self, site_url: str, as_of: date, scope: str | None, config_fingerprint: str) -> int:
         with self.unit_of_work() as session:
             run = AuditRun(site_url=site_url, as_of=as_of, scope=scope,
-                           config_fingerprint=config_fingerprint, started_at=_now(), status="running",
+                           config_fingerprint=config_fingerprint, started_at=_now(), status=RunStatus.RUNNING.value,
                            quarter=Quarter.reported(as_of).label, owner_host=socket.gethostname(),
                            owner_pid=os.getpid())
             session.add(run)
@@ -138,7 +138,7 @@ class Store:
             runs = session.scalars(
                 select(AuditRun).where(AuditRun.site_url == site_url, AuditRun.as_of == as_of,
                                        AuditRun.config_fingerprint == config_fingerprint,
-                                       AuditRun.status.in_(("running", "interrupted")),
+                                       AuditRun.status.in_([status.value for status in UNFINISHED]),
                                        AuditRun.scope.is_(None) if scope is None else AuditRun.scope == scope)
                 .order_by(AuditRun.id.desc())).all()
         for run in runs:
@@ -156,7 +156,7 @@ class Store:
                                        else AuditRun.owner_host == run.owner_host,
                                        AuditRun.owner_pid.is_(None) if run.owner_pid is None
                                        else AuditRun.owner_pid == run.owner_pid)
-                .values(owner_host=socket.gethostname(), owner_pid=os.getpid(), status="running")
+                .values(owner_host=socket.gethostname(), owner_pid=os.getpid(), status=RunStatus.RUNNING.value)
                 .execution_options(synchronize_session=False))
             return claimed.rowcount == 1
 
@@ -173,11 +173,11 @@ class Store:
         lease, not the owner's pid, says the owner is gone: a pid on another machine cannot be checked."""
         with self.unit_of_work() as session:
             runs = session.scalars(select(AuditRun).where(AuditRun.site_url == site_url, AuditRun.as_of == as_of,
-                                                          AuditRun.status.in_(("running", "interrupted")))).all()
+                                                          AuditRun.status.in_([status.value for status in UNFINISHED]))).all()
             # The worker owned the run or helped it (helpers join a run after its owner).
             released = [run for run in runs if worker in (run.workers or [])]
             for run in released:
-                run.status, run.owner_host, run.owner_pid = "interrupted", None, None
+                run.status, run.owner_host, run.owner_pid = RunStatus.INTERRUPTED.value, None, None
             return [run.id for run in released]
 
     def owns_run(self, run_id: int) -> bool:
@@ -230,10 +230,10 @@ class Store:
                          for part in page.lists or ()]
         return reading
 
-    def finish_run(self, run_id: int, status: str, unjudged_rules: list[str] | None = None) -> None:
+    def finish_run(self, run_id: int, status: RunStatus, unjudged_rules: list[str] | None = None) -> None:
         with self.unit_of_work() as session:
             run = session.get(AuditRun, run_id)
-            run.status = status
+            run.status = RunStatus(status).value
             run.finished_at = _now()
             if unjudged_rules is not None:
                 run.unjudged_rules = unjudged_rules
@@ -332,7 +332,7 @@ class Store:
         same_scope = AuditRun.scope.is_(None) if run.scope is None else AuditRun.scope == run.scope
         with self.reading() as session:
             return session.scalar(
-                select(AuditRun.id).where(AuditRun.site_url == run.site_url, AuditRun.status == "done",
+                select(AuditRun.id).where(AuditRun.site_url == run.site_url, AuditRun.status == RunStatus.DONE.value,
                                           AuditRun.reader_version == run.reader_version, AuditRun.id != run_id)
                 .order_by(case((same_scope, 0), else_=1), AuditRun.id.desc()).limit(1))
 
@@ -501,7 +501,7 @@ class Store:
 
     # -- what the rules read --------------------------------------------------------------------
 
-    def snapshot(self, run_id: int, config: AuditConfig) -> SiteSnapshot:
+    def snapshot(self, run_id: int, config: Settings) -> SiteSnapshot:
         run = self.run(run_id)
         content = StoredRunContent(self, run_id)
         snap = SiteSnapshot(site_url=run.site_url, as_of=run.as_of, scope=run.scope, config=config, content=content,

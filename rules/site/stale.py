@@ -35,9 +35,9 @@ def check(site, config):
         published = page.publish_date if page is not None else None
         if published and published <= site.as_of and (newest_date is None or published > newest_date):
             newest_date, evidence_title = published, page.title or target
-    limit = site.as_of - timedelta(days=config.site_stale_days)
+    limit = site.as_of - timedelta(days=config.site.stale_days)
     # No date anywhere on or behind the home page: nothing to judge by, so no verdict.
     if newest_date is not None and newest_date < limit:
         days = (site.as_of - newest_date).days
-        yield Problem(site.site_url, f"首页最新信息发布于{newest_date.isoformat()}，已{days}天未更新（要求{config.site_stale_days}天内）",
+        yield Problem(site.site_url, f"首页最新信息发布于{newest_date.isoformat()}，已{days}天未更新（要求{config.site.stale_days}天内）",
                       f"{newest_date.isoformat()} {evidence_title}")

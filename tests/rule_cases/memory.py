@@ -35,11 +35,11 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
-from audit.config import load_config
+from audit.config import load_settings
 from crawler.columns import PageRole
 from crawler.reading.model import HiddenLink
 from rules.registers import HotlineTicket, MediaAccount, PublicMessage, Registers
-from rules.settings import AuditConfig
+from rules.settings import Settings
 from rules.snapshot import Anchor, CheckView, HomeCopy, ItemView, LinkView, PageView, SiteSnapshot
 
 BASE = "http://www.cs.gov.cn/"
@@ -134,12 +134,12 @@ def build_site(case: dict) -> SiteSnapshot:
 
 
 @lru_cache(maxsize=None)
-def case_config(text: str) -> AuditConfig:
+def case_config(text: str) -> Settings:
     """The case's config file, read and validated by the real loader."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "govaudit.yaml"
         path.write_text(text, encoding="utf-8")
-        return load_config(path)
+        return load_settings(path)
 
 
 _REGISTER_ROWS = {
