@@ -116,6 +116,8 @@ class CrawlLimits(_Shape):
     read_seconds: float
     read_memory_mb: int
     attachments_inflated_mb: int
+    # The rules phase: CPU seconds one rule may spend on one page (audit.judge.PageBudget).
+    rule_seconds: float = Field(gt=0)
     # Politeness: None keeps the adaptive default (AutoThrottle, 4 at a time); a number fixes the
     # concurrent requests to the site (for one's own site). `delay`: seconds between requests.
     concurrency: int | None

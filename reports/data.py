@@ -15,8 +15,8 @@ from audit.quarters import Quarter, add_working_days
 from reports.scoring import Score, score
 from audit.store import Store
 from audit.store.registers import register_imports
-from reports.summary import (ColumnSummary, ListCoverageSummary, SupportSummary, page_cap_note, summarise_columns,
-                             summarise_list_reads, summarise_support_columns)
+from reports.summary import (ColumnSummary, ListCoverageSummary, SupportSummary, page_cap_note, rule_overrun_note,
+                             summarise_columns, summarise_list_reads, summarise_support_columns)
 from reports.verdicts import VerdictTable, rule_table, verdict_table
 from reports.charts import BarChart, TrendChart, bar_chart, trend_chart
 from reports.registers import RegisterSection, register_sections
@@ -128,6 +128,8 @@ class BulletinData:
     pages_failed: int
     # --max-pages stopped the crawl: the sentence saying what was read and what was left ("" when not).
     page_cap_note: str
+    # Pages a rule could not judge within its time budget: the sentence naming them ("" when none).
+    rule_overrun_note: str
     columns: tuple[ColumnSummary, ...]
     columns_found: int
     list_coverage: ListCoverageSummary
@@ -278,6 +280,7 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Sett
         pages_checked=sum(1 for p in site.pages.values() if p.fetched_ok),
         pages_failed=sum(1 for p in site.pages.values() if not p.fetched_ok),
         page_cap_note=page_cap_note(run.page_cap, run.pages_left, len(site.pages)) if run.page_cap else "",
+        rule_overrun_note=rule_overrun_note(run.rule_overruns, titles, config.crawl.rule_seconds),
         columns=columns, columns_found=sum(1 for c in columns if c.url), list_coverage=summarise_list_reads(site),
         score=result,
         severities=tuple((name, sum(1 for r in rows if r.severity == name)) for name in SEVERITY_ORDER),

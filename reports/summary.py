@@ -33,6 +33,17 @@ def page_cap_note(cap: int, left: int | None, pages: int) -> str:
     return f"本次检查达到抓取上限（{cap}个网址）后停止，{remaining}未抓取或检查，结论只依据已读取的{pages}个页面。"
 
 
+def rule_overrun_note(overruns: list | None, titles: dict[str, str], seconds: float, shown: int = 10) -> str:
+    """The sentence naming the pages a rule could not judge within its time budget (audit.judge.PageBudget),
+    "" when none: [rule id, page URL] pairs as the run stored them."""
+    if not overruns:
+        return ""
+    listed = "；".join(f"{titles.get(rule, rule)}（{rule}）：{url}" for rule, url in overruns[:shown])
+    more = f"等{len(overruns)}处" if len(overruns) > shown else ""
+    return (f"以下检查项在个别页面上超过每页{seconds:g}秒的检查时间限额，该页面的该项检查未能完整检查，"
+            f"不据部分内容下结论，其余页面照常检查：{listed}{more}。")
+
+
 # What a support column's pages are read for, by the evidence it supplies.
 _PURPOSES = {Evidence.INTERPRETATIONS: "判断文件有无政策解读及是否与解读双向关联"}
 

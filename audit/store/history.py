@@ -212,8 +212,8 @@ class Comparison:
 
 def compare(store: Store, old: AuditRun | None, new: AuditRun) -> Comparison:
     """States of the new run's findings against the old run's. A finding of the old run that the new
-    run does not report is 已整改 only when the new run judged its rule and fetched its page again and
-    the page answered (for a broken-link finding: the link target answered), and, for a rule that
+    run does not report is 已整改 only when the new run judged its rule (on that page, within its time
+    budget) and fetched its page again and the page answered (for a broken-link finding: the link target answered), and, for a rule that
     needs the whole list, read the column's lists whole; otherwise it is 未检查."""
     new_rows = rows_of(store, new)
     if old is None:
@@ -225,9 +225,12 @@ def compare(store: Store, old: AuditRun | None, new: AuditRun) -> Comparison:
     unjudged = set(new.unjudged_rules or ())
     read_short = store.read_short_columns(new.id)
     whole_list = {spec.id for spec in registered_rules() if spec.needs_whole_list}
+    # Pages a rule could not judge within its time budget (audit.judge.PageBudget).
+    overrun = {(rule, comparable_url(url, new.site_url)) for rule, url in new.rule_overruns or ()}
 
     def judged(row: FindingRow) -> bool:
-        return row.rule not in unjudged and not (row.rule in whole_list and row.column in read_short)
+        return (row.rule not in unjudged and not (row.rule in whole_list and row.column in read_short)
+                and (row.rule, comparable_url(row.url, old.site_url)) not in overrun)
 
     rows = [replace(row, state=OPEN if row.fingerprint in old_prints else NEW) for row in new_rows]
     gone = [replace(row, state=FIXED if judged(row) and comparable_url(row.url, old.site_url) in answered

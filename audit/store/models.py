@@ -62,6 +62,9 @@ class AuditRun(Base):
     # Rules the run did not judge because what they need lies in pages it did not read (a
     # one-column check without the site's 政策解读 column); None on rows stored before it existed.
     unjudged_rules: Mapped[list | None] = mapped_column(JSON)
+    # [rule id, page URL] of each page a rule could not judge within its time budget
+    # (audit.judge.PageBudget): 未能完整检查 there. None on rows stored before it existed.
+    rule_overruns: Mapped[list | None] = mapped_column(JSON)
     # robots.txt forbade the auditor the whole site (the crawl went on); None on rows stored before.
     robots_forbidden: Mapped[bool | None]
     # Bytes the crawl received (status lines, headers and bodies as sent), over all its sessions.

@@ -230,13 +230,16 @@ class Store:
                          for part in page.lists or ()]
         return reading
 
-    def finish_run(self, run_id: int, status: RunStatus, unjudged_rules: list[str] | None = None) -> None:
+    def finish_run(self, run_id: int, status: RunStatus, unjudged_rules: list[str] | None = None,
+                   rule_overruns: list[list[str]] | None = None) -> None:
         with self.unit_of_work() as session:
             run = session.get(AuditRun, run_id)
             run.status = RunStatus(status).value
             run.finished_at = _now()
             if unjudged_rules is not None:
                 run.unjudged_rules = unjudged_rules
+            if rule_overruns is not None:
+                run.rule_overruns = rule_overruns
 
     def run(self, run_id: int) -> AuditRun:
         with self._sessions() as session:
