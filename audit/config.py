@@ -2,12 +2,14 @@
 merged with a user's YAML file, checked once into the frozen rules.settings.Settings tree."""
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import json
 import typing
 from importlib import resources
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -47,9 +49,15 @@ def _read_yaml(text: str, origin: str) -> dict:
     return data
 
 
+@lru_cache(maxsize=1)
+def _defaults() -> dict:
+    """defaults.yaml as plain data, read once per process (the help texts and the command share it)."""
+    return _read_yaml(resources.files("audit").joinpath("defaults.yaml").read_text("utf-8"), "defaults")
+
+
 def _raw(path: str | Path | None = None) -> dict:
     """The built-in defaults.yaml merged with the user's YAML file at `path`, as plain data."""
-    raw = _read_yaml(resources.files("audit").joinpath("defaults.yaml").read_text("utf-8"), "defaults")
+    raw = copy.deepcopy(_defaults())
     if path is not None:
         try:
             text = Path(path).read_text(encoding="utf-8")

@@ -3,7 +3,6 @@ Their help text reads the defaults from the one place they are written, audit/de
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import click
 
@@ -78,11 +77,6 @@ def politeness_options(func):
 def column_option(func):
     keys = ", ".join(spec.key for spec in defaults().columns if spec.required)
     return click.option("--column", metavar="KEY", help=f"只检查一个栏目（{keys}）/ audit one column only.")(func)
-
-
-def out_option(default: str, help: str):
-    return click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(default),
-                        show_default=True, help=help)
 
 
 def _parse_date(_ctx, _param, value: str | None):

@@ -160,3 +160,16 @@ def test_a_command_reads_its_config_once(tmp_path, monkeypatch):
     done = CliRunner().invoke(main, ["history", "--db", f"sqlite:///{tmp_path / 'a.db'}", "--config", str(config)])
     assert done.exit_code == 0, done.output
     assert reads == [str(config)]
+
+
+def test_defaults_yaml_is_read_once_per_process(tmp_path):
+    # The help texts (audit.options) and the command's settings share one reading of defaults.yaml.
+    import audit.config
+    import audit.options  # noqa: F401  (reads the defaults for its help texts)
+
+    audit.config._defaults.cache_clear()
+    first, second = load_settings(), load_settings()
+    assert audit.config._defaults.cache_info().misses == 1 and first == second
+    # Each load gets its own copy: one command's merge never leaks into the next.
+    _load(tmp_path, "site:\n  stale_days: 3\n")
+    assert load_settings().site.stale_days == 14
