@@ -1,7 +1,8 @@
 """Personal data in crawled text is masked before it reaches any output, and crawled text is made
-inert there: every output (HTML text and attributes, JSON, xlsx/csv cells, the terminal) passes what
-it shows through `clean` or `for_terminal` at its boundary, so no report, export or command prints a
-number the privacy rules would flag, or a control character a crawled page slipped in.
+inert there: every output (HTML text and attributes, the kept copies, JSON, xlsx/csv cells, docx, the
+PDF printed from the HTML, the terminal) passes what it shows through `clean` or `for_terminal` at its
+boundary, so no report, export or command prints a number the privacy rules would flag, or a control,
+noncharacter or bidirectional override a crawled page slipped in.
 
 What counts as an ID number or a mobile number is what the privacy rules detect (rules/privacy), so a
 report never shows in full a number the rules would flag, and leaves other numbers (索引号, order
@@ -15,15 +16,13 @@ from datetime import date
 from typing import Any
 from urllib.parse import unquote
 
+from crawler.characters import printable
 from rules.privacy import INVISIBLE, mask
 
 # Invisible characters a page can put inside a number so that it no longer reads as one: the
 # privacy rules' own list (zero-width, soft hyphen, bidirectional controls), so that whatever they
 # find split that way is masked too.
 _ZERO_WIDTH = INVISIBLE
-# C0 and C1 control characters except tab, line feed and carriage return: illegal in XML (xlsx), and
-# a terminal would act on them.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # What a terminal interprets: escape sequences (CSI colours and cursor moves, OSC 8 hyperlinks and
 # window titles, DCS/APC strings), lone escapes, every control character, and bidirectional
 # overrides that would reorder the printed line.
@@ -43,7 +42,8 @@ def mask_personal(text: str | None) -> str:
     if "%" in masked:
         # A number percent-encoded (or next to an encoded character, %E5%90%8D5326…) is masked in the
         # decoded form; a URL holding none is left encoded, byte for byte.
-        decoded = _ZERO_WIDTH.sub("", unquote(masked))
+        # Decoding may bring back what was cleaned (%00, %EF%BF%BE, %E2%80%AE): cleaned again.
+        decoded = printable(_ZERO_WIDTH.sub("", unquote(masked)))
         decoded_masked = mask(decoded, today)
         if decoded_masked != decoded:
             return decoded_masked
@@ -51,10 +51,12 @@ def mask_personal(text: str | None) -> str:
 
 
 def clean(value: Any) -> Any:
-    """A value as a document may show it: text without control characters, personal data masked;
-    lists and dicts cleaned through, anything else (numbers, dates, None) unchanged."""
+    """A value as a document may show it: text without the characters a format refuses or a reader's
+    display would act on (controls, noncharacters, bidirectional overrides: crawler.characters),
+    personal data masked; lists and dicts cleaned through, anything else (numbers, dates, None)
+    unchanged."""
     if isinstance(value, str):
-        return mask_personal(_CONTROL.sub("", value))
+        return mask_personal(printable(value))
     if isinstance(value, dict):
         return {key: clean(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

@@ -17,6 +17,7 @@ from docx.shared import Mm, Pt
 
 from rules.settings import DocxFonts
 from reports.files import atomic_path
+from reports.masking import clean
 
 BODY_SIZE = Pt(16)       # 三号
 TITLE_SIZE = Pt(22)      # 二号
@@ -109,7 +110,7 @@ def write_docx(path: Path, bulletin_html: str, title: str, fonts: DocxFonts) -> 
     """The rendered bulletin (its HTML) as a 公文 draft; charts stay in the HTML/PDF only."""
     body = lxml.html.document_fromstring(bulletin_html).body
     doc = Document()
-    doc.core_properties.title = title
+    doc.core_properties.title = clean(title)
     doc.core_properties.author = "govaudit"
     _portrait(doc.sections[0])
     _page_numbers(doc.sections[0], fonts.body)

@@ -8,6 +8,8 @@ from urllib.parse import urljoin, urldefrag, urlsplit
 import lxml.html
 from lxml import etree
 
+from crawler.characters import xml_safe
+
 # Big enough for any real page; beyond it we read a prefix rather than stall a crawl.
 MAX_PARSE_CHARS = 12_000_000
 
@@ -20,7 +22,6 @@ INVISIBLE_TAGS = frozenset("script style noscript template head object embed ifr
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _ZERO_WIDTH_RE = re.compile("[\u200b\ufeff]")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # libxml2 stops at 2,048 open elements and drops the rest of the page (<font> x 2100 before a table
 # of ID numbers read as empty). Such a page is parsed again without inline formatting tags and, if
 # still too deep, with only self-contained tags kept, block tags turned into line breaks. "[^<>]*"
@@ -39,7 +40,7 @@ _C0_OR_SPACE = "".join(map(chr, range(0x21)))
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
     """Parse page text into an lxml tree with comments and processing instructions dropped."""
-    text = _CONTROL_RE.sub("", _XML_DECL_RE.sub("", text[:MAX_PARSE_CHARS]))
+    text = xml_safe(_XML_DECL_RE.sub("", text[:MAX_PARSE_CHARS]))
     if not text.strip():
         return None
     root = _parse(text)
@@ -61,12 +62,13 @@ def _empty_void_embeds(root: lxml.html.HtmlElement) -> None:
         if not children and not embed.text:
             continue
         parent, after = embed.getparent(), embed.tail
-        embed.tail, embed.text = embed.text, None
+        # Text from a character reference (&#1;, &#xFFFE;) is in the tree but lxml refuses it back.
+        embed.tail, embed.text = xml_safe(embed.text or ""), None
         position = parent.index(embed)
         for offset, child in enumerate(children, 1):
             parent.insert(position + offset, child)
         last = children[-1] if children else embed
-        last.tail = (last.tail or "") + (after or "")
+        last.tail = xml_safe((last.tail or "") + (after or ""))
 
 
 def _parse(text: str) -> tuple[lxml.html.HtmlElement, bool] | None:

@@ -17,6 +17,8 @@ from w3lib.encoding import (
     resolve_encoding,
 )
 
+from crawler.characters import xml_safe
+
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936", "euc_cn"}
 # Single-byte codecs decode any bytes, so a declaration of one proves nothing.
 _SINGLE_BYTE = {"ascii", "latin_1", "iso8859_1", "cp1252", "iso8859_15"}
@@ -84,11 +86,12 @@ def choose_codec(body: bytes, content_type: str | None = None, encoding: str | N
 
 
 def decode_body(body: bytes, content_type: str | None = None, encoding: str | None = None) -> tuple[str, str]:
-    """Decode page bytes; returns (text, codec). Undecodable bytes become U+FFFD."""
+    """Decode page bytes; returns (text, codec). Undecodable bytes become U+FFFD, and characters no
+    reader or output accepts (controls, noncharacters: crawler.characters) are dropped."""
     codec = choose_codec(body, content_type, encoding)
     bom_codec, bom = read_bom(body)
     payload = body[len(bom):] if bom_codec else body
     try:
-        return payload.decode(codec, errors="replace"), codec
+        return xml_safe(payload.decode(codec, errors="replace")), codec
     except LookupError:
-        return payload.decode("gb18030", errors="replace"), "gb18030"
+        return xml_safe(payload.decode("gb18030", errors="replace")), "gb18030"
