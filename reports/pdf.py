@@ -27,10 +27,31 @@ def find_chromium() -> str | None:
     return next((found for found in map(shutil.which, BROWSERS) if found), None)
 
 
+# Everything Chromium would fetch on its own while it prints or takes a screenshot: component and
+# safe-browsing updates, the connectivity and DNS-over-HTTPS probes (www.google.com,
+# clients2.google.com), sync, metrics, translation, optimisation hints, media routing, link and DNS
+# prediction, hyperlink-auditing pings.
+_BACKGROUND_FEATURES = ("SafeBrowsing,SafeBrowsingEnhancedProtection,OptimizationHints,OptimizationHintsFetching,"
+                        "OptimizationGuideModelDownloading,MediaRouter,DialMediaRouteProvider,Translate,"
+                        "AutofillServerCommunication,NetworkPrediction,NetworkTimeServiceQuerying,DnsOverHttps,"
+                        "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,"
+                        "PrivacySandboxSettings4,ComponentUpdaterCloud")
+_NO_NETWORK = [
+    "--disable-background-networking", "--disable-component-update", "--disable-domain-reliability",
+    "--disable-sync", "--no-pings", "--dns-prefetch-disable", "--metrics-recording-only",
+    "--safebrowsing-disable-auto-update", "--disable-client-side-phishing-detection", "--disable-default-apps",
+    "--disable-breakpad", "--no-default-browser-check", "--disable-extensions",
+    f"--disable-features={_BACKGROUND_FEATURES}",
+    # Only files are rendered: every name resolves to nothing, and any request that still goes out
+    # (to an address, loopback included) is sent to a closed local port.
+    "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+]
+
+
 def headless_flags(profile: str) -> list[str]:
-    """Chromium without a window, a profile of its own, and none of its background fetching."""
-    flags = ["--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--disable-extensions", f"--user-data-dir={profile}"]
+    """Chromium without a window, a profile of its own, and no network at all: it renders local
+    files only (the bulletin, the kept copies), so nothing it does may look up a name or connect."""
+    flags = ["--headless", "--disable-gpu", "--no-first-run", *_NO_NETWORK, f"--user-data-dir={profile}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         flags.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox
     return flags

@@ -2,7 +2,8 @@
 into a small PNG, embedded in the annex next to the problem — the 截图 the commercial monitors attach.
 
 Only the sanitised copy on disk is rendered, never the live site, and the browser is given no way out
-(every host resolves to nothing, every request goes to a closed local proxy). Time is bounded per page
+(reports.pdf.headless_flags: every host resolves to nothing, every request goes to a closed local
+proxy, no background service runs). Time is bounded per page
 and in total; a page that fails or runs over leaves its row without a thumbnail and one log line.
 """
 from __future__ import annotations
@@ -36,10 +37,7 @@ def _warn(line: str) -> None:
 
 def _isolated_flags(profile: str, shot: Path) -> list[str]:
     return [*headless_flags(profile), "--hide-scrollbars", f"--window-size={WINDOW}",
-            f"--force-device-scale-factor={SCALE}",
-            # No network: names resolve to nothing, and every request (loopback too) goes to a closed port.
-            "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-            f"--screenshot={shot}"]
+            f"--force-device-scale-factor={SCALE}", f"--screenshot={shot}"]
 
 
 def screenshot(chromium: str, page: Path, seconds: float) -> bytes | None:
