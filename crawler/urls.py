@@ -51,7 +51,15 @@ def canonical_url(url: str) -> str:
         # Without a host, urlunsplit would read a leading "//x" of the path as the host next time.
         path = "/" + path.lstrip("/")
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(key, value) for key, value in pairs if not _NOISE_KEYS.match(key)]
+    kept = [(key, value) for key, value in pairs if not _is_noise(key, value)]
     # Re-encode only when something was dropped: a query left alone stays byte-for-byte.
     query = parts.query if len(kept) == len(pairs) else urlencode(kept)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _is_noise(key: str, value: str) -> bool:
+    """A tracking or session parameter. A short number under sid names a site (gkmlpt's list API
+    /gkmlpt/api/all/7?page=1&sid=755), not a session: it stays."""
+    if key.lower() == "sid" and value.isdigit() and len(value) <= 8:
+        return False
+    return bool(_NOISE_KEYS.match(key))

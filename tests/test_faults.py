@@ -221,7 +221,9 @@ def test_an_internal_site_may_be_audited():
 
 @pytest.mark.parametrize("spelling, canonical", [
     ("HTTP://WWW.Example.GOV.cn:80/a/B.html#frag", "http://www.example.gov.cn/a/B.html"),
-    ("http://x.gov.cn/a.jsp;jsessionid=0A1B?page=2&sid=9&utm_source=wx", "http://x.gov.cn/a.jsp?page=2"),
+    ("http://x.gov.cn/a.jsp;jsessionid=0A1B?page=2&sid=9F3A0C2E71BD44A8&utm_source=wx", "http://x.gov.cn/a.jsp?page=2"),
+    # A short number under sid names the site (gkmlpt's list API), not a session.
+    ("http://x.gov.cn/gkmlpt/api/all/7?page=2&sid=755", "http://x.gov.cn/gkmlpt/api/all/7?page=2&sid=755"),
     ("https://x.gov.cn:443/p?b=2&a=1", "https://x.gov.cn/p?b=2&a=1"),
     ("http://x.gov.cn", "http://x.gov.cn/"),
 ])

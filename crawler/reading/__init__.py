@@ -11,6 +11,7 @@ from datetime import date
 from .adapters import choose_adapter
 from .model import Crumb, DatedValue, FormRequest, LinkRef, LinkRegion, ListEntry, PageList, PageReading
 from .page import parse_page
+from .scripted import looks_like_json, read_json_list
 
 __all__ = ["read_page", "PageReading", "ListEntry", "PageList", "LinkRef", "LinkRegion", "Crumb", "DatedValue", "FormRequest"]
 
@@ -25,15 +26,20 @@ def read_page(
     encoding: str | None = None,
     reference_date: date | None = None,
 ) -> PageReading:
-    """Read one fetched HTML page.
+    """Read one fetched HTML page (or the JSON answer a list page's script asks for).
 
     content_type is the HTTP Content-Type header (its charset is a hint), encoding an
     explicit charset hint. reference_date ("today") bounds years guessed for month-day
     dates; it defaults to the current date.
     """
     try:
+        body = body if isinstance(body, bytes) else bytes(body or b"")
+        if looks_like_json(body, content_type):
+            listed = read_json_list(body, url)
+            if listed is not None:
+                return listed
         page = parse_page(
-            body if isinstance(body, bytes) else bytes(body or b""),
+            body,
             url,
             content_type=content_type,
             encoding=encoding,

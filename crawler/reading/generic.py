@@ -21,6 +21,7 @@ from .lists import MainList, dated_links, has_empty_notice, main_lists
 from .metadata import extract_metadata, organ_name
 from .model import TITLE_TAG, TITLE_TAG_MAX_CHARS, DatedValue, PageList, PageReading
 from .page import ParsedPage
+from .scripted import data_sources, has_empty_container
 from .pagination import Pagination, find_pagination
 from .regions import Regions, breadcrumb
 
@@ -139,13 +140,19 @@ class GenericReader:
             reading.list_items = [entry for part in lists for entry in part.list_items]
             reading.dated_links = _safely(
                 lambda: dated_links(page.root, page.base, reference=page.reference), [], "dated links")
-        is_list = bool(reading.list_items) or (has_pager and not strong_detail)
+        scripted: list[str] = []
+        if not strong_detail and not reading.list_items and not has_pager and has_empty_container(page.root):
+            # An empty container filled by a script: the JSON it asks for is the list's first page.
+            scripted = _safely(lambda: data_sources(page.scripts, page.url, page.base), [], "scripted list")
+        is_list = bool(reading.list_items) or (has_pager and not strong_detail) or bool(scripted)
         is_detail = strong_detail or (not is_list and self._has_prose(page))
         if is_list and len(lists) > 1:
             reading.lists = lists
             reading.next_pages = list(dict.fromkeys(url for part in lists for url in part.next_pages))
             reading.total_pages, reading.total_records = lists[0].total_pages, lists[0].total_records
             reading.more_requests = [more for part in lists for more in part.more_requests]
+        elif scripted:
+            reading.next_pages = scripted
         elif is_list:
             reading.next_pages, reading.total_pages = pagination.next_pages, pagination.total_pages
             reading.total_records = pagination.total_records

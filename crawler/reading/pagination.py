@@ -80,9 +80,15 @@ def _is_page_number(text: str) -> bool:
 
 
 def _page_param(url: str) -> int | None:
+    name = page_param_name(url)
+    return int(parse_qs(urlsplit(url).query)[name][0]) if name else None
+
+
+def page_param_name(url: str) -> str | None:
+    """The query parameter that numbers the URL's page (page=2, pageNo=2, pageIndex=2 …), if any."""
     for key, values in parse_qs(urlsplit(url).query).items():
         if _PAGE_PARAM_RE.match(key) and values and _is_page_number(values[0]):
-            return int(values[0])
+            return key
     return None
 
 
