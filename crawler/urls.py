@@ -36,7 +36,9 @@ def canonical_url(url: str) -> str:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return url
+        # Malformed ("//:80?x", a port without a host): left as written, less its tracking keys.
+        address, mark, query = url.partition("?")
+        return address + mark + _kept_query(query) if mark else url
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if ":" in host:
@@ -50,11 +52,15 @@ def canonical_url(url: str) -> str:
     if not netloc and path.startswith("//"):
         # Without a host, urlunsplit would read a leading "//x" of the path as the host next time.
         path = "/" + path.lstrip("/")
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    return urlunsplit((scheme, netloc, path, _kept_query(parts.query), ""))
+
+
+def _kept_query(query: str) -> str:
+    """The query without tracking and session keys; re-encoded only when something was dropped, so
+    a query left alone stays byte-for-byte."""
+    pairs = parse_qsl(query, keep_blank_values=True)
     kept = [(key, value) for key, value in pairs if not _is_noise(key, value)]
-    # Re-encode only when something was dropped: a query left alone stays byte-for-byte.
-    query = parts.query if len(kept) == len(pairs) else urlencode(kept)
-    return urlunsplit((scheme, netloc, path, query, ""))
+    return query if len(kept) == len(pairs) else urlencode(kept)
 
 
 def _is_noise(key: str, value: str) -> bool:

@@ -511,6 +511,7 @@ def urls(draw) -> str:
 @example(" http://[::1 #x")
 @example("http:////x%20y")  # was "http://x%20y" once (path became host) and "http://x%20y/" twice
 @example("http://:80/A/B.html")  # was "http:///A/B.html" once and "http://a/B.html" twice
+@example("//:80?utm_source=")  # a port without a host: kept as written, but its utm_source was kept too
 def test_canonical_url_is_idempotent_and_drops_fragments_and_tracking(url):
     once = canonical_url(url)
     assert canonical_url(once) == once
