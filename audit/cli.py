@@ -36,6 +36,7 @@ from audit.runner import (AuditInterrupted, AuditOutcome, BadSiteURL, FrontierLo
 from audit.store import FINISHED, RunStatus, Store, StoreError, default_db_url
 from rules import registered_rules
 from rules.catalogue import markdown_table, option_lines
+from rules.registers import KINDS, RegisterKind, kind_named
 from rules.settings import Settings
 
 EXIT_OK = 0
@@ -100,7 +101,20 @@ def _formats(value: str | None) -> tuple[str, ...]:
     return formats
 
 
-@click.group(epilog="示例 / example: govaudit audit http://127.0.0.1:8000/ --as-of 2022-10-15 --out out/")
+class _Commands(click.Group):
+    """The commands, and one `<kind> import` group per register kind, read from rules.registers.KINDS
+    when asked (so the list of kinds is the only place a kind is named)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | {kind.name for kind in KINDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        kind = kind_named(name)
+        return _register_group(kind) if kind is not None else super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands,
+             epilog="示例 / example: govaudit audit http://127.0.0.1:8000/ --as-of 2022-10-15 --out out/")
 @click.version_option(package_name="govaudit")
 def main() -> None:
     """govaudit — 县级政府门户网站政务公开检查工具。
@@ -679,9 +693,9 @@ def schedule(url, print_units, out_root, db_url, config_path, at, log_file, noti
     click.echo("# systemctl daemon-reload && systemctl enable --now govaudit-quarterly.timer")
 
 
-def _import_register(kind: str, path: Path, quarter_label: str | None, db_url: str | None) -> None:
+def _import_register(kind: RegisterKind, path: Path, quarter_label: str | None, db_url: str | None) -> None:
     """Read one register file and store it for its quarter (replacing an earlier import of it)."""
-    from audit.registers import KIND_NAMES, RegisterError, read_register
+    from audit.registers import RegisterError, read_register
     from audit.store.registers import save_register
 
     try:
@@ -700,12 +714,13 @@ def _import_register(kind: str, path: Path, quarter_label: str | None, db_url: s
     except StoreError as exc:
         err.print(f"错误 / error: {exc}")
         sys.exit(1)
-    click.echo(f"已导入{KIND_NAMES[kind]} {len(rows)}行，{quarter.label}（{quarter.chinese}）/ "
+    click.echo(f"已导入{kind.file_title} {len(rows)}行，{quarter.label}（{quarter.chinese}）/ "
                f"imported {len(rows)} rows for {quarter.label}")
 
 
-def _register_group(kind: str, help_text: str) -> click.Group:
-    group = click.Group(kind, help=help_text)
+def _register_group(kind: RegisterKind) -> click.Group:
+    """`govaudit <kind> import FILE`: one group per register kind (rules.registers.KINDS)."""
+    group = click.Group(kind.name, help=kind.help)
 
     @group.command(name="import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -719,9 +734,6 @@ def _register_group(kind: str, help_text: str) -> click.Group:
     return group
 
 
-main.add_command(_register_group("media", "政务新媒体账号登记表 / the 政务新媒体 account register."))
-main.add_command(_register_group("hotline", "12345热线工单 / 12345 hotline tickets."))
-main.add_command(_register_group("messages", "网民留言（我为政府网站找错、曝光台）/ 网民留言 messages."))
 
 
 @main.group()

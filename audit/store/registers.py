@@ -1,16 +1,15 @@
 """The office's registers in the database: one import per kind and quarter (a new import of the
-same quarter replaces the old one), and their rows as typed models."""
+same quarter replaces the old one), and its rows, whatever the kind, as one JSON object each
+(RegisterKind.to_data / from_data), so a new kind needs no table of its own."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, delete, select
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from audit.store.models import Base
-from rules.registers import HotlineTicket, MediaAccount, PublicMessage, Registers
-
-KINDS = ("media", "hotline", "messages")
+from rules.registers import KINDS, RegisterKind, Registers
 
 
 class RegisterImport(Base):
@@ -18,94 +17,53 @@ class RegisterImport(Base):
     __table_args__ = (UniqueConstraint("kind", "quarter"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))       # media | hotline | messages
+    kind: Mapped[str] = mapped_column(String(16))       # a RegisterKind's name: media | hotline | messages …
     quarter: Mapped[str] = mapped_column(String(8), index=True)
     source: Mapped[str] = mapped_column(String(512))    # the file's name, for the bulletin
     imported_at: Mapped[datetime]
     rows: Mapped[int]
 
 
-class MediaAccountRecord(Base):
-    __tablename__ = "media_account"
+class RegisterRow(Base):
+    """One row of an imported register, its fields as the kind's row has them (dates as ISO text)."""
+
+    __tablename__ = "register_row"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("register_import.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(255))
-    platform: Mapped[str] = mapped_column(String(64))
-    unit: Mapped[str] = mapped_column(String(255))
-    filed: Mapped[bool]
-    opened: Mapped[date | None]
-    closed: Mapped[date | None]
-    last_post: Mapped[date | None]
-    posts: Mapped[int | None]
-    interaction: Mapped[bool | None]
+    data: Mapped[dict] = mapped_column(JSON)
 
 
-class HotlineTicketRecord(Base):
-    __tablename__ = "hotline_ticket"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    import_id: Mapped[int] = mapped_column(ForeignKey("register_import.id", ondelete="CASCADE"), index=True)
-    ticket_id: Mapped[str] = mapped_column(String(128))
-    received: Mapped[date]
-    unit: Mapped[str] = mapped_column(String(255))
-    deadline: Mapped[date | None]
-    closed: Mapped[date | None]
-    satisfied: Mapped[bool | None]
-
-
-class PublicMessageRecord(Base):
-    __tablename__ = "public_message"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    import_id: Mapped[int] = mapped_column(ForeignKey("register_import.id", ondelete="CASCADE"), index=True)
-    message_id: Mapped[str] = mapped_column(String(128))
-    received: Mapped[date]
-    unit: Mapped[str] = mapped_column(String(255))
-    forwarded: Mapped[date | None]
-    answered: Mapped[date | None]
-    title: Mapped[str] = mapped_column(Text)
-
-
-_RECORDS = {"media": (MediaAccountRecord, MediaAccount), "hotline": (HotlineTicketRecord, HotlineTicket),
-            "messages": (PublicMessageRecord, PublicMessage)}
-
-
-def save_register(store, kind: str, quarter: str, source: str,
-                  rows: list[MediaAccount] | list[HotlineTicket] | list[PublicMessage]) -> int:
+def save_register(store, kind: RegisterKind, quarter: str, source: str, rows: list) -> int:
     """Store one register for `quarter`, replacing an earlier import of the same kind and quarter
     in one transaction (a failed import leaves the earlier one in place). Returns the import id."""
-    record_type, _ = _RECORDS[kind]
     with store.unit_of_work() as session:
-        old = session.scalar(select(RegisterImport.id).where(RegisterImport.kind == kind,
+        old = session.scalar(select(RegisterImport.id).where(RegisterImport.kind == kind.name,
                                                              RegisterImport.quarter == quarter))
         if old is not None:
-            session.execute(delete(record_type).where(record_type.import_id == old))
+            session.execute(delete(RegisterRow).where(RegisterRow.import_id == old))
             session.execute(delete(RegisterImport).where(RegisterImport.id == old))
-        batch = RegisterImport(kind=kind, quarter=quarter, source=source, rows=len(rows),
+        batch = RegisterImport(kind=kind.name, quarter=quarter, source=source, rows=len(rows),
                                imported_at=datetime.now(timezone.utc).replace(tzinfo=None))
         session.add(batch)
         session.flush()
-        session.add_all(record_type(import_id=batch.id, **vars(row)) for row in rows)
+        session.add_all(RegisterRow(import_id=batch.id, data=kind.to_data(row)) for row in rows)
         return batch.id
 
 
 def load_registers(store, quarter: str | None) -> Registers:
-    """The registers imported for `quarter` (None for a kind not imported)."""
+    """The registers imported for `quarter` (a kind not imported is absent)."""
     if quarter is None:
         return Registers()
     found: dict[str, tuple] = {}
+    imports = register_imports(store, quarter)
     with store.reading() as session:
-        for kind, (record_type, view_type) in _RECORDS.items():
-            import_id = session.scalar(select(RegisterImport.id).where(RegisterImport.kind == kind,
-                                                                       RegisterImport.quarter == quarter))
-            if import_id is None:
-                continue
-            fields = [name for name in view_type.__dataclass_fields__]
-            records = session.scalars(select(record_type).where(record_type.import_id == import_id)
-                                      .order_by(record_type.id))
-            found[kind] = tuple(view_type(**{name: getattr(r, name) for name in fields}) for r in records)
-    return Registers(**found)
+        for kind in KINDS:
+            if kind.name in imports:
+                data = session.scalars(select(RegisterRow.data).where(RegisterRow.import_id == imports[kind.name].id)
+                                       .order_by(RegisterRow.id))
+                found[kind.name] = tuple(kind.from_data(row) for row in data)
+    return Registers(found)
 
 
 def register_imports(store, quarter: str) -> dict[str, RegisterImport]:

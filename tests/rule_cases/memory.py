@@ -26,6 +26,7 @@ columns it was followed for (`in`: key/role).
 """
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,7 +39,7 @@ import yaml
 from audit.config import load_settings
 from crawler.columns import PageRole
 from crawler.reading.model import HiddenLink
-from rules.registers import HotlineTicket, MediaAccount, PublicMessage, Registers
+from rules.registers import KINDS, Registers
 from rules.settings import Settings
 from rules.snapshot import Anchor, CheckView, HomeCopy, ItemView, LinkView, PageView, SiteSnapshot
 
@@ -142,18 +143,27 @@ def case_config(text: str) -> Settings:
         return load_settings(path)
 
 
-_REGISTER_ROWS = {
-    "media": (MediaAccount, {"unit": "县政府办公室", "filed": True, "opened": None, "closed": None, "last_post": None,
-                             "posts": None, "interaction": True}),
-    "hotline": (HotlineTicket, {"unit": "县住房和城乡建设局", "deadline": None, "closed": None, "satisfied": None}),
-    "messages": (PublicMessage, {"unit": "县政府办公室", "forwarded": None, "answered": None, "title": ""}),
+# What the cases of these kinds leave out; any other field a case leaves out is None.
+_CASE_DEFAULTS = {
+    "media": {"unit": "县政府办公室", "filed": True, "interaction": True},
+    "hotline": {"unit": "县住房和城乡建设局"},
+    "messages": {"unit": "县政府办公室", "title": ""},
 }
 
 
 def _registers(raw: dict) -> Registers:
-    """The imported registers: a kind left out was not imported (None), `[]` was imported empty."""
-    return Registers(**{kind: tuple(row_type(**{**defaults, **row}) for row in raw[kind])
-                        for kind, (row_type, defaults) in _REGISTER_ROWS.items() if kind in raw})
+    """The imported registers, of every kind of rules.registers.KINDS: a kind left out was not
+    imported (None), `[]` was imported empty."""
+    kinds = {kind.name: kind for kind in KINDS}
+    unknown = set(raw) - set(kinds)
+    if unknown:
+        raise ValueError(f"registers of no kind: {sorted(unknown)} (kinds: {sorted(kinds)})")
+    return Registers({name: tuple(_row(kinds[name], row) for row in rows) for name, rows in raw.items()})
+
+
+def _row(kind, row: dict):
+    blank = {field.name: None for field in dataclasses.fields(kind.row)}
+    return kind.row(**{**blank, **_CASE_DEFAULTS.get(kind.name, {}), **row})
 
 
 def _page(address: str, spec: dict) -> PageView:
