@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import socket
 import zlib
 from collections.abc import Iterator
@@ -21,11 +22,14 @@ from scrapy.responsetypes import responsetypes
 from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.asyncio import run_in_thread, sleep
 
+from crawler.urls import url_port
+
 log = logging.getLogger(__name__)
 
 
 class InternalAddressRefused(IgnoreRequest):
-    """A target on a private, loopback or link-local address, refused for a public portal."""
+    """A target on a private, loopback or link-local address other than the audited site's own, or a
+    cloud metadata address."""
 
 
 # Not global, yet not flagged by every ipaddress property in every Python version: shared address
@@ -77,10 +81,32 @@ def resolve(host: str) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
-def site_is_internal(url: str) -> bool:
-    """True when the audited site itself lives on an internal address (a test portal, an intranet)."""
-    host = urlsplit(url).hostname or ""
-    return any(is_internal(address) for address in resolve(host))
+# Cloud metadata services, refused whatever the audited site is: link-local 169.254.0.0/16 (AWS,
+# Azure, Google, Huawei 169.254.169.254; Tencent 169.254.0.23; ECS 169.254.170.2), Alibaba Cloud
+# 100.100.100.200, Oracle Cloud 192.0.0.192, AWS over IPv6 fd00:ec2::254, and IPv6 link-local.
+_METADATA = tuple(ipaddress.ip_network(net) for net in
+                  ("169.254.0.0/16", "100.100.100.200/32", "192.0.0.192/32", "fd00:ec2::254/128", "fe80::/10"))
+# Names only an intranet resolver answers (RFC 6762, 6761, 8375 and common private suffixes): through a
+# proxy, which resolves names itself, such a name is refused even when it resolves here to a public address.
+_INTERNAL_NAME = re.compile(r"(?:^|\.)(?:localhost|local|localdomain|internal|intranet|lan|corp|home|home\.arpa|"
+                            r"private)$|^[^.]+$")
+
+
+def is_metadata(address: str) -> bool:
+    """True for a cloud metadata address, in any IPv6 spelling that embeds one."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if any(ip.version == net.version and ip in net for net in _METADATA):
+        return True
+    return ip.version == 6 and any(is_metadata(str(embedded)) for embedded in _embedded_ipv4(ip))
+
+
+def looks_internal(host: str) -> bool:
+    """A host name that only an intranet's resolver would answer (oa.local, metadata.google.internal,
+    a single label such as `intranet`)."""
+    return _literal(host) is None and bool(_INTERNAL_NAME.search(host))
 
 
 # Host name → the address it was checked as. The downloader connects to this address (GuardedResolver),
@@ -101,33 +127,68 @@ class GuardedResolver(CachingThreadedResolver):
 
 
 class AddressGuardMiddleware:
-    """Refuses requests to internal addresses unless the audited site is internal itself, so a
-    crawled page cannot make the auditor probe 169.254.169.254 or an intranet host. Every request
-    passes here — each hop of a redirect and robots.txt included — before anything is sent; a name
-    is resolved here once and the downloader connects to the address checked. Through a proxy the
-    proxy would resolve the name: it is checked here all the same, and one that does not resolve
-    locally is not requested."""
+    """Refuses requests to internal addresses other than the audited site's own, so a crawled page —
+    on a public portal or on an intranet one — cannot make the auditor probe 169.254.169.254, an
+    intranet host or another service of the machine the site runs on.
+
+    Every request passes here — each hop of a redirect and robots.txt included — before anything is
+    sent. A name is resolved here once per crawl and the downloader connects to the first address
+    found (GuardedResolver). The site's own endpoints are its hosts (the spider's site_hosts) at its
+    ports (site_ports), and the addresses those hosts were pinned to at those ports: an internal site
+    is audited as usual, and what it links or redirects to on any other internal address or port is
+    refused, however its name resolved before or resolves besides (split-horizon DNS). Cloud metadata
+    addresses are refused always, the audited host's included.
+
+    Through a proxy (http_proxy / https_proxy) the proxy resolves names itself, so the address checked
+    here cannot be pinned for it: names are checked here all the same (one that does not resolve
+    locally is not requested), and names that only an intranet resolves (looks_internal) are refused.
+    A public name the proxy's own DNS answers with an internal address is the proxy's to refuse."""
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self._refused: dict[str, bool] = {}
+        self._addresses: dict[str, list[str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    async def process_request(self, request):
-        host = (urlsplit(request.url).hostname or "").lower().rstrip(".")
-        if host not in self._refused:
+    async def _resolve(self, host: str) -> list[str]:
+        if host not in self._addresses:
             addresses = await run_in_thread(resolve, host)
             if not addresses:
                 raise DNSLookupError(f"域名解析失败（{host}）")
-            self._refused[host] = any(is_internal(address) for address in addresses)
+            self._addresses[host] = addresses
             if _literal(host) is None:
                 _CHECKED_ADDRESSES[host] = addresses[0]
-        if self._refused[host] and not getattr(self.crawler.spider, "internal_allowed", False):
-            raise InternalAddressRefused(f"指向内网地址，未访问（{host}）")
-        return None
+        return self._addresses[host]
+
+    async def process_request(self, request):
+        host = (urlsplit(request.url).hostname or "").lower().rstrip(".")
+        port = url_port(request.url)
+        addresses = await self._resolve(host)
+        if any(is_metadata(address) for address in addresses):
+            raise InternalAddressRefused(f"指向内网地址（云平台元数据），未访问（{host}）")
+        spider = self.crawler.spider
+        site_hosts, site_ports = getattr(spider, "site_hosts", ()), getattr(spider, "site_ports", ())
+        if port in site_ports and host in site_hosts:
+            return None  # the audited site itself, as its operator named it
+        if not any(is_internal(address) for address in addresses) and not looks_internal(host):
+            return None
+        if port in site_ports and _literal(host) in await self._own_addresses(site_hosts):
+            # The site's own server and port written as its address (http://127.0.0.1:8000/ on a site
+            # named localhost:8000).
+            return None
+        raise InternalAddressRefused(f"指向内网地址，未访问（{host}）")
+
+    async def _own_addresses(self, site_hosts) -> set[str]:
+        """The addresses the site's hosts were pinned to."""
+        own = set()
+        for site_host in site_hosts:
+            try:
+                own.add((await self._resolve(site_host))[0])
+            except DNSLookupError:
+                continue
+        return own
 
 
 class SitePortRedirectMiddleware:

@@ -69,3 +69,12 @@ def _is_noise(key: str, value: str) -> bool:
     if key.lower() == "sid" and value.isdigit() and len(value) <= 8:
         return False
     return bool(_NOISE_KEYS.match(key))
+
+
+def url_port(url: str) -> int | None:
+    """The port a URL connects to (its scheme's default when none is written); None when invalid."""
+    parts = urlsplit(url)
+    try:
+        return parts.port or _DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:
+        return None

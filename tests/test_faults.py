@@ -116,7 +116,8 @@ def test_a_public_site_cannot_make_the_auditor_probe_internal_addresses(target, 
 
     from crawler.middlewares import AddressGuardMiddleware, InternalAddressRefused
 
-    guard = AddressGuardMiddleware(SimpleNamespace(spider=SimpleNamespace(internal_allowed=False)))
+    guard = AddressGuardMiddleware(SimpleNamespace(spider=SimpleNamespace(site_hosts={"www.example.gov.cn"},
+                                                                          site_ports={80, 443})))
     if refused:
         with pytest.raises(InternalAddressRefused):
             asyncio.run(guard.process_request(Request(target)))
@@ -144,7 +145,8 @@ def test_a_name_is_resolved_once_and_connected_to_as_checked(monkeypatch):
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), 0))]
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding)
-    guard = AddressGuardMiddleware(SimpleNamespace(spider=SimpleNamespace(internal_allowed=False)))
+    guard = AddressGuardMiddleware(SimpleNamespace(spider=SimpleNamespace(site_hosts={"www.example.gov.cn"},
+                                                                          site_ports={80, 443})))
     assert asyncio.run(guard.process_request(Request("http://rebind.example.gov.cn/a.html"))) is None
     assert asyncio.run(guard.process_request(Request("http://REBIND.example.gov.cn/b.html"))) is None
     connected = []
@@ -209,14 +211,6 @@ def test_only_a_redirect_to_another_port_of_the_audited_host_is_held_back():
     assert not spider.redirect_leaves_site(home, f"{site}:8080/")
     check = spider._check("http://www.example.gov.cn/")
     assert not spider.redirect_leaves_site(check, f"{site}:8080/")
-
-
-def test_an_internal_site_may_be_audited():
-    from crawler.middlewares import site_is_internal
-
-    # A portal on an intranet or loopback address (like every test portal) is audited as usual.
-    assert site_is_internal("http://127.0.0.1:8000/") and site_is_internal("http://10.0.0.8/")
-    assert not site_is_internal("http://202.96.128.86/")
 
 
 @pytest.mark.parametrize("spelling, canonical", [

@@ -34,10 +34,10 @@ from crawler.items import (FAILED, READ, REFUSED, Answered, CertificateCheck, Ch
                            FetchedPage, RobotsRefusal, UnchangedPage)
 from crawler.reading import FormRequest, LinkRegion, PageList, PageReading, read_page
 from crawler.reading.regions import page_form
-from crawler.middlewares import InternalAddressRefused, site_is_internal
+from crawler.middlewares import InternalAddressRefused
 from crawler.revalidate import StoredCopies, conditional_headers
 from crawler.tls import certificate_problem
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, url_port as _port
 
 # Links to files the spider records but does not fetch as pages.
 _NOT_PAGES = frozenset(f".{ext}" for ext in IGNORED_EXTENSIONS) | {".ofd", ".wps", ".et", ".dps", ".ceb"}
@@ -120,8 +120,6 @@ class PortalSpider(scrapy.Spider):
         # linking :8080 or :6379 of the same host makes that a link to check, not a site to crawl.
         start_port = _port(self.start_url)
         self.site_ports = {80, 443} if start_port in (80, 443) else {start_port}
-        # A site on an internal address (a test portal, an intranet) may link internal targets.
-        self.internal_allowed = site_is_internal(self.start_url)
         # Helping another process crawl the site (crawler.shared): fetch, read and store the requests
         # taken from the shared frontier, and leave what to follow to the process that owns the run.
         self.helping = helping
@@ -700,15 +698,6 @@ class ReplaySource(StoredReadings, Protocol):
     def has_read(self, url: str) -> bool: ...
     def has_stored(self, url: str) -> bool: ...
     def has_answer(self, url: str) -> bool: ...
-
-
-def _port(url: str) -> int | None:
-    """The port a URL connects to (its scheme's default when none is written); None when invalid."""
-    parts = urlsplit(url)
-    try:
-        return parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-    except ValueError:
-        return None
 
 
 def _validators(response: Response) -> dict[str, str | None]:
