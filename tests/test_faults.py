@@ -193,12 +193,12 @@ def test_a_public_portal_cannot_redirect_or_link_the_auditor_inside(tmp_path):
 
 
 def test_only_a_redirect_to_another_port_of_the_audited_host_is_held_back():
-    from audit.config import load_config
+    from audit.config import load_settings
     from crawler.columns import PageRole
     from crawler.spiders.portal import PortalSpider
 
     site = "http://202.96.128.86"
-    spider = PortalSpider(url=f"{site}/", config=load_config(None))
+    spider = PortalSpider(url=f"{site}/", config=load_settings(None))
     page = spider._request(f"{site}/a.html", clicks=1, column=None, role=PageRole.PAGE)
     document = spider._check(f"{site}/files/a.pdf")
     assert spider.redirect_leaves_site(page, f"{site}:8080/admin.html")
