@@ -77,3 +77,26 @@ def test_a_copy_taken_over_and_then_fetched_anew_keeps_the_fetch(store):
     assert _stored(store, run_id) == (1, "这次的标题", ["c.html"])
     # The earlier run keeps its own copy.
     assert _stored(store, earlier) == (1, "上次的标题", ["a.html", "b.html"])
+
+
+def test_links_read_page_after_page_are_the_links_read_one_by_one(store):
+    """StoredRunContent reads links a batch of pages ahead when a rule walks the pages in the
+    snapshot's order (the privacy rules read every page's); what each page gets is the same as a
+    lookup of that page alone, in page order, whatever the order of asking."""
+    from audit.config import load_settings
+
+    run_id = _run(store)
+    pages = [f"{SITE}n/{number}.html" for number in range(12)]
+    with store.batch():
+        for number, url in enumerate(pages):
+            reading = PageReading(url=url, title=str(number))
+            reading.links = [LinkRef(f"{SITE}t/{number}-{k}.html", f"{number}-{k}", "a") for k in range(number % 3)]
+            store.save_page(run_id, FetchedPage(url, url, 200, "text/html", None, reading))
+    site = store.snapshot(run_id, load_settings())
+    ordered = [page.url for page in site.audited_pages() if page.url in pages]
+    walked = {url: site.links_from(url) for url in ordered}
+    fresh = store.snapshot(run_id, load_settings())
+    for url in reversed(ordered):  # asked out of order: one page at a time
+        assert fresh.links_from(url) == walked[url]
+        assert [link.text for link in walked[url]] == [f"{url[len(SITE) + 2:-5]}-{k}" for k in range(len(walked[url]))]
+    assert sum(len(links) for links in walked.values()) == sum(number % 3 for number in range(12))

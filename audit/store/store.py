@@ -729,10 +729,14 @@ class StoredRunContent:
     """Page text and links of one stored run, read when a rule asks for them.
 
     Rules walk the pages in the snapshot's order, so text (and meta tags) are read a batch of pages
-    ahead: one query per batch instead of one per page, and only one batch held in memory.
+    ahead: one query per batch instead of one per page, and only one batch held in memory. Links
+    too, when asked for page after page in that order (the privacy rules read every page's: a query
+    per page cost them 0.7 ms a page); a rule asking for a page here and there reads that page's.
     """
 
     TEXT_BATCH = 500
+    # Pages skipped between two asks that still count as walking in order (attachments have no links).
+    LINK_WALK_GAP = 8
 
     def __init__(self, store: Store, run_id: int):
         self._store = store
@@ -741,6 +745,8 @@ class StoredRunContent:
         self._urls: list[str] = []
         self._texts: dict[str, str | None] = {}
         self._meta_tags: dict[str, dict[str, str] | None] = {}
+        self._links_ahead: dict[str, list[LinkView]] = {}
+        self._last_linked = -1
 
     def follow_order(self, urls: list[str]) -> None:
         """The order rules walk the pages in (the snapshot's)."""
@@ -768,7 +774,20 @@ class StoredRunContent:
         return found
 
     def links_from(self, url: str) -> list[LinkView]:
-        return self._links(Link.from_url == url)
+        position = self._order.get(url)
+        if position is None:
+            return self._links(Link.from_url == url)
+        walking = 0 < position - self._last_linked <= self.LINK_WALK_GAP
+        self._last_linked = position
+        if url not in self._links_ahead:
+            if not walking:
+                return self._links(Link.from_url == url)
+            batch = self._urls[position:position + self.TEXT_BATCH]
+            ahead: dict[str, list[LinkView]] = {page: [] for page in batch}
+            for link in self._links(Link.from_url.in_(batch)):
+                ahead[link.from_url].append(link)
+            self._links_ahead = ahead
+        return list(self._links_ahead[url])
 
     def links_to(self, url: str) -> list[LinkView]:
         return self._links(Link.to_url == url)
