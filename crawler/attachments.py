@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 MAX_ATTACHMENT_BYTES = 30 * 1024 * 1024
 # A zip container (xlsx, docx) whose members expand beyond this is treated as a zip bomb.
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+# Deflate expands at most 1032 to 1 (a 258-byte match coded in 2 bits).
+_DEFLATE_MAX_RATIO = 1032
 # python-docx holds a document's XML as one tree, several times its size: beyond this it is too big
 # for a reader process (real documents are a few MB of XML; a 0.85 MB file inflating to 290 MB is not).
 MAX_DOCX_XML_BYTES = 64 * 1024 * 1024
@@ -83,16 +85,30 @@ def attachment_text(body: bytes, url: str, content_type: str | None) -> str | No
         return None
 
 
-def inflated_size(body: bytes) -> int:
-    """What reading the attachment unpacks: the members' full size for a zip container (xlsx,
-    docx), the bytes themselves otherwise. A site's attachments share one allowance of it."""
+def allowance_charge(body: bytes) -> int | None:
+    """What reading the attachment can unpack, charged to the allowance a site's attachments share:
+    the bytes themselves, or for a zip container (xlsx, docx) what its members declare — but no more
+    than their compressed bytes can hold (a 141-byte archive may claim 4 GB). None when the archive
+    declares more than a reader unpacks (MAX_UNZIPPED_BYTES): it is not read, and spends nothing."""
     if not body.startswith(b"PK\x03\x04"):
         return len(body)
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            return max(len(body), sum(member.file_size for member in archive.infolist()))
+            members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         return len(body)
+    if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
+        return None
+    return max(len(body), sum(min(member.file_size, _can_hold(member)) for member in members))
+
+
+def _can_hold(member: zipfile.ZipInfo) -> int:
+    """The most a zip member's compressed bytes unpack to (zipfile never reads past the declared size)."""
+    if member.compress_type == zipfile.ZIP_STORED:
+        return member.compress_size
+    if member.compress_type == zipfile.ZIP_DEFLATED:
+        return member.compress_size * _DEFLATE_MAX_RATIO + 1024
+    return member.file_size
 
 
 def named_format(url: str, content_type: str | None = None) -> str | None:

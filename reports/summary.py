@@ -103,14 +103,24 @@ class ListGap:
 
 
 @dataclass(frozen=True)
+class UnreadPage:
+    """A page or attachment fetched but not read (over its reader's time or size limits)."""
+
+    url: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ListCoverageSummary:
-    """How completely the audited columns' lists were read: the bulletin states its own coverage."""
+    """How completely the audited columns' lists were read, and what the run fetched but could not
+    read: the bulletin states its own coverage."""
 
     lists: int
     complete: int
     declared_records: int
     records_read: int
     gaps: tuple[ListGap, ...]
+    unread: tuple[UnreadPage, ...] = ()
 
 
 def summarise_list_reads(site: SiteSnapshot) -> ListCoverageSummary:
@@ -125,4 +135,5 @@ def summarise_list_reads(site: SiteSnapshot) -> ListCoverageSummary:
     return ListCoverageSummary(
         lists=len(reads), complete=sum(1 for _, read in reads if read.complete),
         declared_records=sum(read.declared_records for read in declared),
-        records_read=sum(min(read.items_read, read.declared_records) for read in declared), gaps=gaps)
+        records_read=sum(min(read.items_read, read.declared_records) for read in declared), gaps=gaps,
+        unread=tuple(UnreadPage(url, reason) for url, reason in site.unread_pages()))

@@ -56,6 +56,8 @@ class PageView:
     publish_date_source: str | None = None
     # False for a fetched attachment or other non-HTML resource.
     is_html: bool = True
+    # Fetched but not read: 未能读取（超时） / 未能读取（过大） (crawler.budget).
+    unread: str | None = None
 
     @property
     def fetched_ok(self) -> bool:
@@ -310,6 +312,10 @@ class SiteSnapshot:
                         (queue.append if is_click else queue.appendleft)(target)
             self._clicks = dist
         return self._clicks
+
+    def unread_pages(self) -> list[tuple[str, str]]:
+        """(URL, why) of every page and attachment fetched but not read, in URL order."""
+        return sorted((url, page.unread) for url, page in self.pages.items() if page.unread)
 
     def unread_near_home(self, max_clicks: int) -> list[str]:
         """On-site pages fewer than `max_clicks` clicks from home that the run neither fetched nor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 import zlib
 from contextlib import contextmanager
 from functools import cache
@@ -230,4 +231,57 @@ BOMB_LINKS = [("/gzip-gzip.html", "双重gzip"), ("/gzip-deflate.html", "gzip加
 def bomb_portal():
     """A portal whose pages inflate: a ~5 KB page is 1 GB after two layers of decoding."""
     with _portal("压缩炸弹测试县人民政府", BOMB_ROUTES, BOMB_LINKS) as server:
+        yield server
+
+
+# -- attachments that lie about their size (issue 27, item 9) --------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@cache
+def lying_zip(claimed: int = 0xFFFFFFFE) -> bytes:
+    """A few hundred bytes of .xlsx whose one member claims `claimed` bytes unpacked (4 GB)."""
+    import struct
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"<workbook/>")
+    data = bytearray(out.getvalue())
+    central = data.index(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 24, claimed)
+    struct.pack_into("<I", data, 22, claimed)
+    return bytes(data)
+
+
+@cache
+def register_xlsx() -> bytes:
+    """An ordinary spreadsheet with a resident ID number in it."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["姓名", "身份证号"])
+    workbook.active.append(["张三", ID_NUMBER])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _late(seconds: float, route):
+    def late():
+        time.sleep(seconds)
+        return route()
+    return late
+
+
+# The honest spreadsheet answers late, so the liar has been judged (and, before, charged) first.
+LIAR_ROUTES = {"/files/liar.xlsx": lambda: (XLSX, lying_zip()),
+               "/files/list.xlsx": _late(2, lambda: (XLSX, register_xlsx()))}
+LIAR_LINKS = [("/files/liar.xlsx", "声称4GB的表格"), ("/files/list.xlsx", "补助名单")]
+
+
+@contextmanager
+def lying_attachments_portal():
+    with _portal("附件测试县人民政府", LIAR_ROUTES, LIAR_LINKS) as server:
         yield server

@@ -530,7 +530,7 @@ class Store:
                     written_date=page.written_date, index_number=page.index_number, topic=_shared(shared, page.topic),
                     validity=_shared(shared, page.validity), disclosure_mode=_shared(shared, page.disclosure_mode),
                     publish_date_source=_shared(shared, page.publish_date_source),
-                    is_html=_is_html(page.content_type))
+                    is_html=_is_html(page.content_type), unread=page.unread)
             links = session.execute(
                 select(Link.from_url, Link.to_url, Link.text, Link.on_site, Link.is_click)
                 .where(Link.run_id == run_id, Link.tag.in_(("a", "redirect", "iframe"))).distinct()
@@ -722,7 +722,7 @@ def _process_alive(host: str | None, pid: int | None) -> bool:
 # The page columns a PageView shows (everything but the text and meta tags, read on demand).
 _PAGE_VIEW_COLUMNS = ("url", "final_url", "status", "error", "content_type", "title", "publish_date", "doc_number",
                       "publisher", "labels", "is_list", "empty_notice", "redirect_to", "written_date", "index_number",
-                      "topic", "validity", "disclosure_mode", "publish_date_source")
+                      "topic", "validity", "disclosure_mode", "publish_date_source", "unread")
 
 
 class StoredRunContent:

@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 
 from scrapy.utils.misc import load_object
 
-from crawler.attachments import attachment_text, inflated_size
+from crawler.attachments import allowance_charge, attachment_text
 from crawler.budget import TOO_BIG, Outcome, ReaderPool
 from crawler.columns import LIST_ROLES, MemberReason, PageRole, normalise_anchor
 from crawler.coverage import ListTracker, failed_reason, limit_reason, nothing_new_reason
@@ -403,8 +403,12 @@ class PortalSpider(scrapy.Spider):
                            unread=outcome.unread, **_validators(response))
 
     def _read_attachment(self, body: bytes, url: str, content_type: str | None) -> Outcome:
-        """An attachment's text, while the site's allowance of unpacked bytes lasts (runs in a thread)."""
-        size = inflated_size(body)
+        """An attachment's text, while the site's allowance of unpacked bytes lasts (runs in a thread).
+        An archive is judged by its own size limits before it is charged: one that declares more than
+        a reader unpacks is not read and spends nothing of the allowance."""
+        size = allowance_charge(body)
+        if size is None:
+            return Outcome(unread=TOO_BIG)
         with self._inflated_lock:
             if size > self._inflated_left:
                 return Outcome(unread=TOO_BIG)
