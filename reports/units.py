@@ -2,8 +2,9 @@
 
 In order: for 公共企事业单位, the 主管部门 of the sector the page belongs to (of the missing sectors for
 entity.sector_missing); for a document of a column attributed by issuer (规范性文件), the unit its page
-names as issuer (发布机构 / 发文机关, else the 发文机关 heading its title, else its 文号 prefix); the units
-the county task list assigns to the finding's column; else the issuer the page states or its title
+names as issuer (发布机构 / 发文机关, else the 发文机关 heading its title, else its 文号 prefix); for any
+other page that names its publisher (发布机构, 来源, ContentSource), that publisher; the units the
+county task list assigns to the finding's column; else the issuer the page states or its title
 names; else the portal's 主办单位 (`units.site`).
 
 One unit has one name in a bulletin: a page's 马关县人民政府办公室 is the configured 县政府办公室, and a
@@ -38,6 +39,10 @@ def attribute(finding: Finding, site: SiteSnapshot, units: UnitMap) -> tuple[tup
             issuer = _stated_issuer(page) or _prefix_issuer(page, units.doc_prefixes)
             if issuer:
                 return (canonical_unit(issuer, units),), "issuer"
+        if page is not None and page.publisher and page.publisher.strip() and not page.is_list:
+            # A page that names its publisher (发布机构, 来源, ContentSource) answers through it: the
+            # task list's unit keeps the column, not what another unit published in it.
+            return (canonical_unit(page.publisher, units),), "publisher"
         if spec.units:
             return spec.units, "column"
     issuer = _stated_issuer(page) if page is not None else None

@@ -30,6 +30,11 @@ _CURRENT_PATTERNS = (
 _RECORDS_ON_PAGER_LINE_RE = re.compile(r"共\s*(\d{1,9})\s*条(?=.*页)")
 _MAX_PAGE_NUM_RE = re.compile(r"\bmaxPageNum\s*=\s*(\d+)")
 _PURL_RE = re.compile(r"\bpurl\s*=\s*['\"]([^'\"]+)['\"]")
+# var pageCount = 5; function goPage(n) { location.href = "index_" + n + ".html"; }: a pager that
+# exists only as a script stating both its page count and how it builds page n's URL.
+_PAGE_COUNT_RE = re.compile(r"\b(?:pageCount|totalPage|totalPages|pageTotal)\s*=\s*(\d+)\s*[;,\n]")
+_GO_PAGE_RE = re.compile(r"function\s+(?:goPage|gotoPage|goToPage|toPage|turnPage|jumpPage)\s*\(\s*([A-Za-z_$][\w$]*)\s*\)\s*\{")
+_GO_PAGE_BODY_CHARS = 600
 _LAST_PAGE = 10**6
 # Counts a page states are the page's word, not the server's: they are kept (clamped to this) for
 # the coverage record, but never listed further than MAX_LISTED_PAGES page URLs (the crawl's own
@@ -73,6 +78,27 @@ def _script_pager(scripts: str, base: str, page_url: str) -> Pagination | None:
         pages = [urljoin(base, f"{purl.group(1)}_{n}.html") for n in numbers]
         return Pagination([page for page in pages if page != page_url], total)
     return None
+
+
+def _go_page_pager(scripts: str, base: str, page_url: str) -> Pagination | None:
+    """Pages a goPage(n) script builds from a stated count: its location is a string, the page
+    number and a string ("index_" + n + ".html", "?pageIndex=" + n). Page 1 is never listed (the
+    function names it otherwise); nothing is guessed when either the count or the URL is missing."""
+    counts = [count for n in _PAGE_COUNT_RE.findall(scripts) if (count := stated_count(n)) > 0]
+    function = _GO_PAGE_RE.search(scripts)
+    if not counts or not function:
+        return None
+    param = re.escape(function.group(1))
+    body = scripts[function.end():function.end() + _GO_PAGE_BODY_CHARS].split("function ", 1)[0]
+    if not re.search(r"\blocation\b", body):
+        return None
+    built = re.search(rf"(['\"])([^'\"\s]*)\1\s*\+\s*\(?\s*{param}\s*\)?(?:\s*\+\s*(['\"])([^'\"\s]*)\3)?", body)
+    if not built or not built.group(2) or built.group(2).startswith(("javascript:", "#")):
+        return None
+    prefix, suffix = built.group(2), built.group(4) or ""
+    total = counts[0]
+    pages = [urljoin(base, f"{prefix}{n}{suffix}") for n in range(2, min(total, MAX_LISTED_PAGES + 1) + 1)]
+    return Pagination([page for page in pages if page != page_url], total)
 
 
 def _is_page_number(text: str) -> bool:
@@ -121,7 +147,7 @@ def _numbered_links(root: etree._Element, base: str, current: int, total: int | 
 
 def find_pagination(root: etree._Element | None, lines: list[str], scripts: str, page_url: str, base: str) -> Pagination:
     """Further pages of this list, page 2 first, without the current page or page 1."""
-    scripted = _script_pager(scripts, base, page_url)
+    scripted = _script_pager(scripts, base, page_url) or _go_page_pager(scripts, base, page_url)
     if scripted:
         return scripted
     text = "\n".join(lines)

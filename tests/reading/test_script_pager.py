@@ -1,0 +1,45 @@
+"""A pager that exists only as a script (var pageCount = N plus a goPage(n) that builds page n's
+URL) is read to its stated count; a script that states only one of the two makes no URL up."""
+from datetime import date
+
+from crawler.reading import read_page
+
+URL = "http://www.dongan.gov.cn/zwgk/gfxwj/index.html"
+ROWS = "".join(f'<li><a href="/zwgk/gfxwj/2022-09/0{n}/content_{n}.htm">东岸县第{n}号规范性文件</a><span>2022-09-0{n}</span></li>'
+               for n in range(1, 5))
+
+
+def _read(script: str, url: str = URL):
+    html = (f'<html><head><meta charset="utf-8"><title>规范性文件</title></head><body><h3>规范性文件</h3>'
+            f'<ul class="news-list">{ROWS}</ul><div id="page_bar"></div><script>{script}</script></body></html>')
+    return read_page(html.encode(), url, reference_date=date(2022, 10, 15))
+
+
+def test_go_page_building_index_n_html_is_read_to_the_stated_count():
+    reading = _read('var pageCount = 3; var pageIndex = 1;\nfunction goPage(n) {\n if (n < 1 || n > pageCount) return;\n'
+                    ' window.location.href = (n == 1) ? "index.html" : "index_" + n + ".html";\n}')
+    assert reading.next_pages == ["http://www.dongan.gov.cn/zwgk/gfxwj/index_2.html",
+                                  "http://www.dongan.gov.cn/zwgk/gfxwj/index_3.html"]
+    assert reading.total_pages == 3
+
+
+def test_go_page_with_a_page_index_query_and_the_current_page_left_out():
+    reading = _read("var totalPage = 3;\nfunction goPage(p){ location.href = '?pageIndex=' + p; }",
+                    url=URL + "?pageIndex=2")
+    assert reading.next_pages == [URL + "?pageIndex=3"]
+
+
+def test_a_count_without_a_url_pattern_guesses_nothing():
+    # goPage posts a form (no URL in the script), or no goPage at all: no page URL is made up.
+    assert _read("var pageCount = 3;\nfunction goPage(n){ document.forms[0].page.value = n; document.forms[0].submit(); }"
+                 ).next_pages == []
+    assert _read("var pageCount = 3; var visits = 120;").next_pages == []
+
+
+def test_a_url_pattern_without_a_count_guesses_nothing():
+    assert _read('function goPage(n){ window.location.href = "index_" + n + ".html"; }').next_pages == []
+
+
+def test_a_function_named_otherwise_or_a_javascript_url_is_not_a_pager():
+    assert _read('var pageCount = 4;\nfunction openWin(n){ window.location.href = "detail_" + n + ".html"; }').next_pages == []
+    assert _read('var pageCount = 4;\nfunction goPage(n){ location.href = "javascript:" + n; }').next_pages == []
