@@ -1,2 +1,3 @@
-"""The audit: the CLI, the run from crawl to report, the config, the register imports and the
-database (audit/store)."""
+"""The audit, one layer per folder, top to bottom: cli/ (commands and the demo portal), run/ (the run
+flow), judging/ (verdicts, units, scoring, history), store/ (the database), config/ (settings). The
+report rendering (reports/) sits between run/ and judging/; see [tool.importlinter] in pyproject.toml."""

@@ -1,2 +1,2 @@
-"""Fetching and reading a portal: the Scrapy spider, its middlewares and the page readers. It never
-judges and never writes to the database; the audit wires it to the store."""
+"""Fetching and reading a portal, one layer per folder: crawl/ (the Scrapy spider, middlewares,
+frontier), reading/ (page readers, no Scrapy) and vocabulary/ (the words every layer shares)."""

@@ -1,2 +1,2 @@
-"""Everything that turns stored results into documents: the bulletin and column report (HTML, PDF,
-docx), exports, scoring, units, verdicts and the combined bulletin of many sites."""
+"""Report rendering: turns what judging decided into documents — the bulletin and column report
+(HTML, PDF, docx), exports and the combined bulletin of many sites."""

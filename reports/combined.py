@@ -7,17 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from audit.quarters import Quarter
+from crawler.vocabulary.quarters import Quarter
 from audit.store import RunStatus, Store
-from audit.store.history import FindingRow, find_run, with_history
+from audit.judging.history import FindingRow, find_run, with_history
 from audit.store.sites import SiteRecord
-from reports.scoring import PASS, score
+from audit.judging.scoring import FAIL, PASS, UNREACHABLE, result_text, score
 from rules import Severity, registered_rules
 from rules.base import judges_register
 from rules.settings import Settings
 
 NOT_CHECKED = "未检查"
-UNREACHABLE = "不合格（无法访问）"
 
 
 @dataclass(frozen=True)
@@ -87,12 +86,8 @@ def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter, conf
         # The registers (政务新媒体, 12345, 网民留言) belong to the office, not to one portal.
         rows = tuple(row for row in with_history(store, run).rows if not judges_register(row.rule))
         result = score(rows, config.scoring, titles)
-        if run.status == RunStatus.UNREACHABLE:
-            text, verdict = UNREACHABLE, "不合格"
-        elif result.vetoed:
-            text, verdict = "不合格（单项否决）", "不合格"
-        else:
-            text, verdict = f"{result.points:g}分", result.verdict
+        text = result_text(result, run.status, verdict=False)
+        verdict = FAIL if run.status == RunStatus.UNREACHABLE else result.verdict
         counts = tuple(sum(1 for row in rows if row.severity == severity.value) for severity in Severity)
         problems = tuple(SiteProblem(specs[row.rule].title if row.rule in specs else row.rule, row.severity, row.url,
                                      row.message, "、".join(row.units), row.state) for row in rows)

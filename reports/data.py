@@ -8,16 +8,16 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from rules.settings import Settings
-from audit.store.history import (FIXED, OPEN, STATES, UNCHECKED, Comparison, FindingRow, interview_list, quarter_of,
+from audit.judging.history import (FIXED, OPEN, STATES, UNCHECKED, Comparison, FindingRow, interview_list, quarter_of,
                            quarterly_runs, rows_of, with_history)
 from audit.store.models import AuditRun, RunStatus
-from audit.quarters import Quarter, add_working_days
-from reports.scoring import Score, score
+from crawler.vocabulary.quarters import Quarter, add_working_days
+from audit.judging.scoring import Score, result_text, score
 from audit.store import Store
 from audit.store.registers import register_imports
 from reports.summary import (ColumnSummary, ListCoverageSummary, SupportSummary, page_cap_note, rule_overrun_note,
                              summarise_columns, summarise_list_reads, summarise_support_columns)
-from reports.verdicts import VerdictTable, rule_table, verdict_table
+from audit.judging.verdicts import VerdictTable, rule_table, verdict_table
 from reports.charts import BarChart, TrendChart, bar_chart, trend_chart
 from reports.registers import RegisterSection, register_sections
 from rules import Severity, registered_rules
@@ -176,14 +176,6 @@ class BulletinData:
         return self.site_name if self.site_name.endswith(("网站", "门户网")) else f"{self.site_name}网站"
 
 
-def _result_text(result: Score, status: str) -> str:
-    if status == RunStatus.UNREACHABLE:
-        return "不合格（无法访问）"
-    if result.vetoed:
-        return "不合格（单项否决）"
-    return f"{result.points:g}分（{result.verdict}）"
-
-
 def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Settings) -> BulletinData:
     specs = {spec.id: spec for spec in registered_rules()}
     titles = {rule_id: spec.title for rule_id, spec in specs.items()}
@@ -254,12 +246,12 @@ def build_bulletin(store: Store, run: AuditRun, site: SiteSnapshot, config: Sett
             continue
         other_rows = comparison.rows if other.id == run.id else rows_of(store, other)
         trend.append(QuarterPoint(q.label, other.id, len(other_rows),
-                                  _result_text(score(other_rows, config.scoring, titles), other.status)))
+                                  result_text(score(other_rows, config.scoring, titles), other.status)))
     previous = None
     if comparison.old is not None:
         old_rows = rows_of(store, comparison.old)
         previous = QuarterPoint(quarter_of(comparison.old).label, comparison.old.id, len(old_rows),
-                                _result_text(score(old_rows, config.scoring, titles), comparison.old.status))
+                                result_text(score(old_rows, config.scoring, titles), comparison.old.status))
 
     interviews = tuple(
         InterviewView(item.unit, tuple(by_fingerprint[r.fingerprint] for r in item.rows))

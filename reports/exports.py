@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from audit.store.history import FindingRow
+from audit.judging.history import FindingRow
 from reports.data import BulletinData, ReportRow
 from reports.files import atomic_path
 from reports.masking import clean

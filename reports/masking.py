@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import unquote
 
-from crawler.characters import printable
+from crawler.reading.characters import printable
 from rules.privacy import INVISIBLE, mask
 
 # Invisible characters a page can put inside a number so that it no longer reads as one: the
@@ -52,7 +52,7 @@ def mask_personal(text: str | None) -> str:
 
 def clean(value: Any) -> Any:
     """A value as a document may show it: text without the characters a format refuses or a reader's
-    display would act on (controls, noncharacters, bidirectional overrides: crawler.characters),
+    display would act on (controls, noncharacters, bidirectional overrides: crawler.reading.characters),
     personal data masked; lists and dicts cleaned through, anything else (numbers, dates, None)
     unchanged."""
     if isinstance(value, str):

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from audit.quarters import Quarter
+from crawler.vocabulary.quarters import Quarter
 from reports.combined import CombinedBulletin
 from reports.data import BulletinData
 from reports.masking import clean, mask_personal

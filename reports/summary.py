@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from crawler.columns import Evidence
+from crawler.vocabulary.columns import Evidence
 from rules.snapshot import SiteSnapshot
 
 
@@ -34,7 +34,7 @@ def page_cap_note(cap: int, left: int | None, pages: int) -> str:
 
 
 def rule_overrun_note(overruns: list | None, titles: dict[str, str], seconds: float, shown: int = 10) -> str:
-    """The sentence naming the pages a rule could not judge within its time budget (audit.judge.PageBudget),
+    """The sentence naming the pages a rule could not judge within its time budget (audit.judging.judge.PageBudget),
     "" when none: [rule id, page URL] pairs as the run stored them."""
     if not overruns:
         return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from crawler.columns import Evidence
+from crawler.vocabulary.columns import Evidence
 from rules.base import Finding, Problem, RuleSpec, Severity, registered_rules
 
 for _family in pkgutil.iter_modules(__path__):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from crawler.columns import Evidence
+from crawler.vocabulary.columns import Evidence
 from rules.severity import Severity
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.columns import PageRole
+from crawler.vocabulary.columns import PageRole
 from rules.snapshot import PageView, SiteSnapshot
 
 # 马政办发〔2022〕122号, 马农发[2022]18号, 国办函（2019）5号 ...: issuer, bracketed year, number.

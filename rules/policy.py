@@ -15,7 +15,7 @@ from pydantic import Field
 
 from rules.base import RuleOptions, registered_rules
 from rules.documents import NORMATIVE_COLUMN, is_document
-from crawler.columns import LIST_ROLES, Evidence, PageRole
+from crawler.vocabulary.columns import LIST_ROLES, Evidence, PageRole
 from rules.settings import Settings
 from rules.snapshot import PageView, SiteSnapshot
 

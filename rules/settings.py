@@ -1,7 +1,7 @@
 """The one settings tree an audit runs with: the site, the crawl, the columns, each rule's options,
 the 责任单位 map, the scoring table, the bulletin and the notify hook. Frozen, loaded and checked
-once per command (audit/config.py `load_settings`) and handed down as one argument. The values,
-defaults included, live only in audit/defaults.yaml: a field here has a default only where an
+once per command (audit/config/__init__.py `load_settings`) and handed down as one argument. The values,
+defaults included, live only in audit/config/defaults.yaml: a field here has a default only where an
 entry a user adds may leave it out (a new column's `required`, an indicator's `where`)."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from crawler.columns import ColumnSpec, CrawlLimits, _Shape, normalise_anchor
+from crawler.vocabulary.columns import ColumnSpec, CrawlLimits, _Shape, normalise_anchor
 from rules.severity import Severity
 
 # A rule's options class (rules.base.RuleOptions, which imports this module for its type hints).
@@ -201,7 +201,7 @@ class Settings(_Shape):
     units: UnitMap
     scoring: ScoringTable
     bulletin: BulletinSettings
-    # After each unattended run: a shell command or an http(s) URL (audit/notify.py); None: no hook.
+    # After each unattended run: a shell command or an http(s) URL (audit/run/notify.py); None: no hook.
     notify: str | None
     # The validated `rules:` section: each rule's options, keyed by the options class it declares
     # (filled by the loader, which knows the registered rules).

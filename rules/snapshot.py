@@ -15,9 +15,9 @@ from typing import Protocol
 
 from urllib.parse import parse_qsl, urlsplit
 
-from crawler.columns import LIST_ROLES, ColumnSpec, Evidence, MemberReason, PageRole
-from crawler.items import ListCoverage
-from crawler.reading.model import HiddenLink
+from crawler.vocabulary.columns import LIST_ROLES, ColumnSpec, Evidence, MemberReason, PageRole
+from crawler.vocabulary.items import ListCoverage
+from crawler.vocabulary.reading import HiddenLink
 from rules.registers import Registers
 from rules.settings import Settings
 
@@ -56,7 +56,7 @@ class PageView:
     publish_date_source: str | None = None
     # False for a fetched attachment or other non-HTML resource.
     is_html: bool = True
-    # Fetched but not read: 未能读取（超时） / 未能读取（过大） (crawler.budget).
+    # Fetched but not read: 未能读取（超时） / 未能读取（过大） (crawler.crawl.budget).
     unread: str | None = None
 
     @property
@@ -155,7 +155,7 @@ class Anchor:
 @dataclass(frozen=True, slots=True)  # one per column page
 class MemberStep:
     """How the crawler reached a column's page: in which role, from which page, and why it belongs
-    (crawler.columns.MemberReason; None on rows stored before reasons were kept)."""
+    (crawler.vocabulary.columns.MemberReason; None on rows stored before reasons were kept)."""
 
     role: str
     via: str | None

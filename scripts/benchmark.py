@@ -16,7 +16,7 @@ What it does:
    pages, missing attachments, a dead off-site host).
 2. Serves it on 127.0.0.1 with nginx (scripts/benchmark_serve.py: the system's, or unpacked from
    Debian's package), so the server is not the bottleneck; the project's Python server
-   (audit.demo.server) when nginx cannot be had or with `--server python`. A short probe measures how
+   (audit.cli.demo.server) when nginx cannot be had or with `--server python`. A short probe measures how
    many requests a second the server answers. The server records every request it answers (start,
    end, connection, status, body bytes).
 3. Runs the comparison rows over the same portal, one after the other (scripts/benchmark_rows.py),
@@ -33,7 +33,7 @@ What it does:
      Last-Modified → 304; nginx sends both) save, and the findings of the two runs must be identical.
    A row whose tool cannot be had is skipped with the reason. The govaudit rows run the real CLI
    (`audit.cli:main audit URL --max-pages >N --quiet --db sqlite:///...`) through a thin wrapper that
-   times the phases of audit.runner.run_audit (crawl, snapshot, rules, outputs) and notes the RSS after
+   times the phases of audit.run.runner.run_audit (crawl, snapshot, rules, outputs) and notes the RSS after
    each; project code is not changed. `--plain` runs the installed `govaudit` executable instead.
 4. Politeness as the site sees it: for the polite rows, the most connections in use at once (a
    kept-alive connection counts from its first request to its last) and the most requests started
@@ -628,12 +628,12 @@ class Row:
         return figures
 
 
-# Runs the real CLI (audit.cli:main) and times the phases of audit.runner.run_audit by wrapping
+# Runs the real CLI (audit.cli:main) and times the phases of audit.run.runner.run_audit by wrapping
 # the functions it calls; prints "BENCH <phase> <seconds> <rss_mb> <peak_mb>" lines on stderr.
 _WRAPPER = r"""
 import resource, sys, time
-import audit.judge as judge
-import audit.runner as runner
+import audit.judging.judge as judge
+import audit.run.runner as runner
 from audit.store import Store
 
 def _rss():
@@ -721,8 +721,7 @@ class PoliteLimits:
     @classmethod
     def configured(cls, delay: float | None) -> "PoliteLimits":
         from audit.config import load_settings
-        from crawler import settings
-
+        from crawler.crawl import settings
         crawl = load_settings().crawl
         concurrent = crawl.concurrency or settings.CONCURRENT_REQUESTS_PER_DOMAIN
         delay = crawl.delay if delay is None else delay

@@ -109,7 +109,7 @@ def main() -> int:
                 root = work / f"portal{number}"
                 generate(root, args.pages, 2024 + number)
                 host, port = f"127.0.0.{number}", _free_port()
-                process = subprocess.Popen([sys.executable, "-m", "audit.demo.server", str(root), "--host", host,
+                process = subprocess.Popen([sys.executable, "-m", "audit.cli.demo.server", str(root), "--host", host,
                                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 servers.append(process)
                 _wait_for(host, port, process)

@@ -1,7 +1,7 @@
 """Servers for scripts/benchmark.py, each recording every request it answers.
 
 nginx serves the generated portal so the server is never the bottleneck of a comparison row; when
-nginx cannot be had the project's Python server (audit.demo.server) is the fallback. Both record,
+nginx cannot be had the project's Python server (audit.cli.demo.server) is the fallback. Both record,
 per request: start and end time, connection, status and bytes sent — what the benchmark needs
 to show a polite crawl's load on the site (connections at once, requests a second) and the bytes a
 re-audit transfers. nginx sends ETag and Last-Modified for static files (its defaults) and answers
@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from audit.demo.server import CONTENT_TYPES, PortalServer, _PortalHandler  # noqa: E402
+from audit.cli.demo.server import CONTENT_TYPES, PortalServer, _PortalHandler  # noqa: E402
 
 # The access log line: $msec is the time of logging (the end of the request), $request_time the
 # seconds since its first byte was read, both to the millisecond.
@@ -298,10 +298,10 @@ class _RecordingHandler(_PortalHandler):
 
 
 class RecordingPythonServer:
-    """audit.demo.server.PortalServer with every answered request recorded."""
+    """audit.cli.demo.server.PortalServer with every answered request recorded."""
 
     kind = "python"
-    version = "audit.demo.server"
+    version = "audit.cli.demo.server"
     validators = False  # no ETag or Last-Modified: nothing for a re-audit to ask with
 
     def __init__(self, root: Path):
@@ -338,5 +338,5 @@ def serve(kind: str, root: Path, folder: Path, tools: Path) -> tuple[NginxServer
                 return server, f"{origin} (version {server.version})"
             except (OSError, RuntimeError) as error:
                 origin = f"nginx would not start: {error}"
-        return RecordingPythonServer(root).start(), f"Python server (audit.demo.server); {origin}"
-    return RecordingPythonServer(root).start(), "Python server (audit.demo.server), as asked"
+        return RecordingPythonServer(root).start(), f"Python server (audit.cli.demo.server); {origin}"
+    return RecordingPythonServer(root).start(), "Python server (audit.cli.demo.server), as asked"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from audit.demo.server import PortalServer, serve_portal
+from audit.cli.demo.server import PortalServer, serve_portal
 
 
 def page(title: str, body: str, *, meta: str = "") -> str:

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from crawler.budget import TOO_BIG
+from crawler.crawl.budget import TOO_BIG
 from hostile_server import ID_NUMBER, lying_attachments_portal, lying_zip, register_xlsx
 from portal_kit import govaudit
 
@@ -55,7 +55,7 @@ def test_an_archive_is_charged_what_it_can_unpack(body, charged):
     import io
     import zipfile
 
-    from crawler.attachments import allowance_charge
+    from crawler.crawl.attachments import allowance_charge
 
     if charged == "declared":
         charged = max(len(body), sum(m.file_size for m in zipfile.ZipFile(io.BytesIO(body)).infolist()))

@@ -1,11 +1,11 @@
-"""crawler.attachments: the text of real small attachments, chosen by content and name, never raising."""
+"""crawler.crawl.attachments: the text of real small attachments, chosen by content and name, never raising."""
 import io
 import zipfile
 
 import pytest
 
-from crawler import attachments
-from crawler.attachments import attachment_text, named_format
+from crawler.crawl import attachments
+from crawler.crawl.attachments import attachment_text, named_format
 from rule_cases.portals_privacy import ID_A, docx_bytes, pdf_bytes, xlsx_bytes
 
 ROWS = [("序号", "姓名", "身份证号码", "联系电话"), (1, "张三", ID_A, "13812345678"), (2, "李四", None, 13987654321)]
@@ -130,7 +130,7 @@ def test_bounded(monkeypatch):
 
 
 def test_too_big_or_a_zip_bomb_is_not_parsed(monkeypatch):
-    """Refused before parsing, as too big (crawler.budget records it as 未能读取（过大）)."""
+    """Refused before parsing, as too big (crawler.crawl.budget records it as 未能读取（过大）)."""
     body = xlsx_bytes(ROWS)
     monkeypatch.setattr(attachments, "MAX_UNZIPPED_BYTES", 1000)
     with pytest.raises(attachments.TooBigToRead):

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from crawler.budget import TOO_BIG, TOO_SLOW, ReaderPool
+from crawler.crawl.budget import TOO_BIG, TOO_SLOW, ReaderPool
 from crawler.reading import read_page
 from hostile_server import ID_NUMBER, deep_font_page, hostile_portal, many_links_page
 

@@ -10,7 +10,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from audit.demo.server import SAMPLE_PORTAL
+from audit.cli.demo.server import SAMPLE_PORTAL
 from portal_kit import audit_folder
 from rules import registered_rules
 from test_bulletin import _chromium

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from audit.quarters import add_working_days
+from crawler.vocabulary.quarters import add_working_days
 from portal_kit import audit_pages, doc_page, page
 from rule_cases.portals_privacy import ID_A, ID_B, ID_C, people_table
 

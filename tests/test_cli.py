@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.demo.server import SAMPLE_PORTAL, serve_portal
+from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
 from portal_kit import govaudit
 
 REPO = Path(__file__).resolve().parents[1]

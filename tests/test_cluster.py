@@ -25,7 +25,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import create_engine, text
 
-from audit.demo.server import SAMPLE_PORTAL, PortalServer, serve_portal
+from audit.cli.demo.server import SAMPLE_PORTAL, PortalServer, serve_portal
 from audit.store.store import engine_url
 from databases import fresh_database
 from portal_kit import govaudit

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from sites.hanweb_jpage import HANWEB_PORTAL, install_dataproxy
-from audit.demo.server import PortalServer
+from audit.cli.demo.server import PortalServer
 from portal_kit import AuditResult, audit_folder, audit_server
 
 TRS_PORTAL = HANWEB_PORTAL.parent / "trs"

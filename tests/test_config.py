@@ -122,7 +122,7 @@ def test_scoring_patterns_that_match_a_rule_load(tmp_path):
 
 def test_the_defaults_live_in_defaults_yaml_only():
     # No Python field of the crawl, site, bulletin or top level carries a default of its own.
-    from crawler.columns import CrawlLimits
+    from crawler.vocabulary.columns import CrawlLimits
     from rules.settings import BulletinSettings, DocxFonts, Settings, Site
 
     for model in (CrawlLimits, Site, BulletinSettings, DocxFonts):
@@ -163,9 +163,9 @@ def test_a_command_reads_its_config_once(tmp_path, monkeypatch):
 
 
 def test_defaults_yaml_is_read_once_per_process(tmp_path):
-    # The help texts (audit.options) and the command's settings share one reading of defaults.yaml.
+    # The help texts (audit.cli.options) and the command's settings share one reading of defaults.yaml.
     import audit.config
-    import audit.options  # noqa: F401  (reads the defaults for its help texts)
+    import audit.cli.options  # noqa: F401  (reads the defaults for its help texts)
 
     audit.config._defaults.cache_clear()
     first, second = load_settings(), load_settings()

@@ -14,12 +14,12 @@ _AUDIT_WITH_PROGRESS = textwrap.dedent("""
     from datetime import date
     from pathlib import Path
     from rich.console import Console
-    from audit import runner
+    from audit.run import runner
     from audit.config import load_settings
-    from audit.demo.server import SAMPLE_PORTAL, PortalServer
-    from audit.progress import CrawlProgress
+    from audit.cli.demo.server import SAMPLE_PORTAL, PortalServer
+    from audit.run.progress import CrawlProgress
     from audit.store import Store
-    from crawler.spiders.portal import PortalSpider
+    from crawler.crawl.spiders.portal import PortalSpider
 
     work = Path(sys.argv[1])
     judged = runner.conclude_run

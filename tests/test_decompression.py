@@ -86,7 +86,7 @@ def test_the_audit_of_a_bombed_portal_stays_small(tmp_path):
 
 
 def test_each_layer_is_decoded_on_a_bound():
-    from crawler.middlewares import decode_bounded
+    from crawler.crawl.middlewares import decode_bounded
     from hostile_server import _gzip, bomb_layer
 
     body, more = decode_bounded(_gzip(bomb_layer(64)), [b"gzip", b"gzip"], 1024 * 1024)

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from audit.demo.server import SAMPLE_PORTAL
+from audit.cli.demo.server import SAMPLE_PORTAL
 from portal_kit import audit_folder, govaudit
 
 EXPECTED = {

@@ -18,7 +18,7 @@ import lxml.html
 import pytest
 from openpyxl import load_workbook
 
-from audit.demo.server import PortalResponse, serve_portal
+from audit.cli.demo.server import PortalResponse, serve_portal
 from portal_kit import audit_server, govaudit, page, write_portal
 from reports.data import ReportRow
 from reports.evidence import sanitise

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from crawler.urls import canonical_url
+from crawler.vocabulary.urls import canonical_url
 from fault_server import fault_portal
 from portal_kit import govaudit
 
@@ -114,7 +114,7 @@ def test_a_public_site_cannot_make_the_auditor_probe_internal_addresses(target, 
 
     from scrapy import Request
 
-    from crawler.middlewares import AddressGuardMiddleware, InternalAddressRefused
+    from crawler.crawl.middlewares import AddressGuardMiddleware, InternalAddressRefused
 
     guard = AddressGuardMiddleware(SimpleNamespace(spider=SimpleNamespace(site_hosts={"www.example.gov.cn"},
                                                                           site_ports={80, 443})))
@@ -135,7 +135,7 @@ def test_a_name_is_resolved_once_and_connected_to_as_checked(monkeypatch):
     from scrapy import Request
     from twisted.internet import reactor
 
-    from crawler.middlewares import AddressGuardMiddleware, GuardedResolver
+    from crawler.crawl.middlewares import AddressGuardMiddleware, GuardedResolver
 
     answers = iter(["202.96.128.86", "127.0.0.1", "127.0.0.1"])
     lookups = []
@@ -194,8 +194,8 @@ def test_a_public_portal_cannot_redirect_or_link_the_auditor_inside(tmp_path):
 
 def test_only_a_redirect_to_another_port_of_the_audited_host_is_held_back():
     from audit.config import load_settings
-    from crawler.columns import PageRole
-    from crawler.spiders.portal import PortalSpider
+    from crawler.vocabulary.columns import PageRole
+    from crawler.crawl.spiders.portal import PortalSpider
 
     site = "http://202.96.128.86"
     spider = PortalSpider(url=f"{site}/", config=load_settings(None))
@@ -239,7 +239,7 @@ def test_a_full_disk_stops_the_run_cleanly_and_keeps_what_was_stored(tmp_path):
     import subprocess
     import sys
 
-    from audit.demo.server import SAMPLE_PORTAL, serve_portal
+    from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
 
     db = tmp_path / "full.sqlite"
     with serve_portal(SAMPLE_PORTAL) as portal:
@@ -268,7 +268,7 @@ def test_two_runs_at_once_on_one_database(tmp_path):
     import subprocess
     import sys
 
-    from audit.demo.server import SAMPLE_PORTAL, serve_portal
+    from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
 
     db_url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     with serve_portal(SAMPLE_PORTAL) as first, serve_portal(SAMPLE_PORTAL) as second:

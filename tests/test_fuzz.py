@@ -15,12 +15,12 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from crawler.attachments import attachment_text
+from crawler.crawl.attachments import attachment_text
 from crawler.reading import PageReading, read_page
-from crawler.reading.dates import parse_date, parse_row_date
+from crawler.vocabulary.dates import parse_date, parse_row_date
 from crawler.reading.dom import absolute_url
 from crawler.reading.labels import CANONICAL_LABELS, find_labels
-from crawler.urls import canonical_url
+from crawler.vocabulary.urls import canonical_url
 from reports.masking import mask_personal
 from rules.privacy import PROVINCE_CODES, id_numbers, mobiles
 

@@ -7,9 +7,9 @@ import sqlite3
 
 import pytest
 
-from audit.demo.server import SAMPLE_PORTAL, serve_portal
+from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
 from audit.store import Store
-from audit.store.history import comparable_url, fingerprints, site_key
+from audit.judging.history import comparable_url, fingerprints, site_key
 from databases import BACKENDS, fresh_database
 from portal_kit import govaudit
 from test_bulletin import ARTIFACTS, _chromium, _headless

@@ -13,8 +13,8 @@ from types import SimpleNamespace
 import pytest
 from scrapy import Request
 
-from crawler.middlewares import AddressGuardMiddleware, GuardedResolver, InternalAddressRefused
-from crawler.urls import canonical_url
+from crawler.crawl.middlewares import AddressGuardMiddleware, GuardedResolver, InternalAddressRefused
+from crawler.vocabulary.urls import canonical_url
 from fault_server import ProxyHandler, fault_portal, serving
 from portal_kit import govaudit
 
@@ -99,7 +99,7 @@ def test_an_audited_site_on_a_metadata_address_is_refused(dns):
     ("www.example.gov.cn", False), ("local.example.gov.cn", False), ("202.96.128.86", False), ("::1", False),
 ])
 def test_names_only_an_intranet_resolves(host, internal):
-    from crawler.middlewares import looks_internal
+    from crawler.crawl.middlewares import looks_internal
 
     assert looks_internal(host) == internal
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from audit.demo.server import PortalServer
+from audit.cli.demo.server import PortalServer
 from portal_kit import AuditResult, audit_pages, audit_server, list_page, page
 from sites.hanweb_jpage import ColumnLayout, column_records, hanweb_variant, install_dataproxy, older_record
 

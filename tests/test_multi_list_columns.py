@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from audit.demo.server import PortalServer
+from audit.cli.demo.server import PortalServer
 from multi_list_portals import FRESH, OLD, boxes_portal, hanweb_portal, tables_portal, tabs_portal, trs_portal
 from portal_kit import AuditResult, audit_pages, audit_server, govaudit, write_portal
 from sites.hanweb_jpage import install_dataproxy

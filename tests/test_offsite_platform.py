@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from audit.demo.server import serve_portal
+from audit.cli.demo.server import serve_portal
 from tests.portal_kit import govaudit, list_page, write_portal
 
 

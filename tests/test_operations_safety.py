@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from audit.demo.server import SAMPLE_PORTAL, serve_portal
+from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
 from portal_kit import govaudit
 
 SECRET = "Pa55-w0rd-secret"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.demo.server import SAMPLE_PORTAL, serve_portal
+from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
 from portal_kit import govaudit
 from reports.files import OutputError, atomic_path, write_text
 

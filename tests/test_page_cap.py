@@ -14,10 +14,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 
 from audit.config import load_settings
-from crawler.columns import PageRole
+from crawler.vocabulary.columns import PageRole
 from crawler.reading import FormRequest
-from crawler.revalidate import StoredCopy
-from crawler.spiders.portal import PortalSpider
+from crawler.crawl.revalidate import StoredCopy
+from crawler.crawl.spiders.portal import PortalSpider
 from portal_kit import audit_pages, page, signal_when_stored, write_portal
 
 _NEWS = {f"/news/{n}.html": page(f"新闻{n}", f"<p>第{n}条新闻。</p>") for n in range(40)}

@@ -1,4 +1,4 @@
-"""audit.demo.server: real HTTP against a temporary portal directory."""
+"""audit.cli.demo.server: real HTTP against a temporary portal directory."""
 from __future__ import annotations
 
 import http.client
@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from audit.demo.server import SAMPLE_PORTAL, PortalResponse, PortalServer, serve_portal
+from audit.cli.demo.server import SAMPLE_PORTAL, PortalResponse, PortalServer, serve_portal
 
 
 def fetch(url: str, method: str = "GET", data: bytes | None = None):

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from sqlalchemy import create_engine, text
 
-from audit.demo.server import SAMPLE_PORTAL, PortalServer
+from audit.cli.demo.server import SAMPLE_PORTAL, PortalServer
 from audit.store.store import engine_url
 from databases import BACKENDS, fresh_database
 from portal_kit import doc_page, govaudit, list_page, page, write_portal
@@ -173,8 +173,8 @@ def test_the_audit_crawl_paces_a_304_like_a_200():
     from scrapy.utils.conf import build_component_list
 
     settings = Settings()
-    settings.setmodule("audit.scrapy_settings", priority="project")
+    settings.setmodule("audit.run.scrapy_settings", priority="project")
     extensions = build_component_list(settings.getwithbase("EXTENSIONS"))
-    assert "crawler.middlewares.RevalidationThrottle" in extensions
+    assert "crawler.crawl.middlewares.RevalidationThrottle" in extensions
     assert "scrapy.extensions.throttle.AutoThrottle" not in extensions
-    assert "audit.logfile.MaskedScrapyLog" in extensions
+    assert "audit.run.logfile.MaskedScrapyLog" in extensions

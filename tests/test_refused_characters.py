@@ -18,7 +18,7 @@ from lxml import etree
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from crawler.characters import printable, xml_safe
+from crawler.reading.characters import printable, xml_safe
 from crawler.reading.dom import parse_html
 from crawler.reading.page import parse_page
 from portal_kit import audit_pages, doc_page, govaudit, page

@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "rule_cases"))
 
-from audit.demo.server import serve_portal  # noqa: E402
+from audit.cli.demo.server import serve_portal  # noqa: E402
 from portal_kit import govaudit, write_portal  # noqa: E402
 from registers_kit import (HOTLINE_CSV, MEDIA_CSV, MEDIA_XLSX, MESSAGES_CSV, SMALL_PORTAL,  # noqa: E402
                            audit_with_registers, import_register)

@@ -12,7 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from audit.demo.server import SAMPLE_PORTAL
+from audit.cli.demo.server import SAMPLE_PORTAL
 from portal_kit import signal_when_stored
 
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from audit.config import ConfigError, load_settings
-from reports.scoring import FAIL, PASS, indicator_for, score
+from audit.judging.scoring import FAIL, PASS, indicator_for, score
 from rules import registered_rules
 from rules.base import Finding, Severity
 from rules.snapshot import LinkView, PageView, SiteSnapshot

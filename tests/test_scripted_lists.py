@@ -5,7 +5,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from audit.demo.server import PortalResponse, PortalServer
+from audit.cli.demo.server import PortalResponse, PortalServer
 from portal_kit import audit_server, doc_page, page, write_portal
 
 SCRIPT = """<script src="/js/jquery.js"></script><script>

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from audit.demo.server import SAMPLE_PORTAL, serve_portal
+from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
 from databases import BACKENDS, fresh_database
 from portal_kit import govaudit, page, write_portal
 from test_bulletin import _chromium, _headless

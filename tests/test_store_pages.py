@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from audit.store import Store
 from audit.store.models import Link, Page
-from crawler.items import FetchedPage
+from crawler.vocabulary.items import FetchedPage
 from crawler.reading import LinkRef, PageReading
 from databases import BACKENDS, fresh_database
 

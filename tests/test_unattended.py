@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.demo.server import SAMPLE_PORTAL, serve_portal
-from audit.logfile import redact
+from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
+from audit.run.logfile import redact
 from portal_kit import govaudit, page, signal_when_stored, write_portal
 from test_resume import slow_portal  # noqa: F401 — the sample portal, each answer a little late
 

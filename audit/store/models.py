@@ -63,13 +63,13 @@ class AuditRun(Base):
     # one-column check without the site's 政策解读 column); None on rows stored before it existed.
     unjudged_rules: Mapped[list | None] = mapped_column(JSON)
     # [rule id, page URL] of each page a rule could not judge within its time budget
-    # (audit.judge.PageBudget): 未能完整检查 there. None on rows stored before it existed.
+    # (audit.judging.judge.PageBudget): 未能完整检查 there. None on rows stored before it existed.
     rule_overruns: Mapped[list | None] = mapped_column(JSON)
     # robots.txt forbade the auditor the whole site (the crawl went on); None on rows stored before.
     robots_forbidden: Mapped[bool | None]
     # Bytes the crawl received (status lines, headers and bodies as sent), over all its sessions.
     bytes_received: Mapped[int | None] = mapped_column(BigInteger)
-    # Which page reader read the pages (crawler.revalidate.reader_version): a later run reuses a
+    # Which page reader read the pages (crawler.crawl.revalidate.reader_version): a later run reuses a
     # stored reading of an unchanged page only when the same reader made it.
     reader_version: Mapped[str | None] = mapped_column(String(16))
     # --max-pages stopped the crawl at this many pages, with pages_left requests still queued
@@ -124,7 +124,7 @@ class Page(Base):
     text: Mapped[str | None] = mapped_column(Text)
     # The body was cut at the crawler's size cap.
     truncated: Mapped[bool] = mapped_column(default=False)
-    # 未能读取（超时） / 未能读取（过大）: the reader went over its budget (crawler.budget).
+    # 未能读取（超时） / 未能读取（过大）: the reader went over its budget (crawler.crawl.budget).
     unread: Mapped[str | None] = mapped_column(String(32))
     # The 当前位置 trail, home first: [{"text", "url"}] (url None for the current page).
     breadcrumb: Mapped[list | None] = mapped_column(JSON)
@@ -190,7 +190,7 @@ class ColumnPage(Base):
     url: Mapped[str] = mapped_column(URL)
     role: Mapped[str] = mapped_column(String(16))  # index | sub | paging | item
     via: Mapped[str | None] = mapped_column(URL)
-    # Why the page belongs to the column (crawler.columns.MemberReason); None on older rows.
+    # Why the page belongs to the column (crawler.vocabulary.columns.MemberReason); None on older rows.
     reason: Mapped[str | None] = mapped_column(String(16))
 
 

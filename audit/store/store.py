@@ -22,18 +22,18 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rules.settings import Settings
-from audit.quarters import Quarter
+from crawler.vocabulary.quarters import Quarter
 from audit.store import sites as _sites  # noqa: F401  (its table is part of the schema)
 from audit.store.registers import load_registers
 from audit.store.schema import SchemaError
 from audit.store.schema import upgrade as upgrade_schema
 from audit.store.models import (UNFINISHED, AuditRun, Base, CertificateRecord, ColumnPage, FindingRecord, HiddenLinkRecord,
                                 Link, LinkCheck, ListItem, ListRead, Page, PageBody, RunStatus)
-from crawler.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
+from crawler.vocabulary.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
 from crawler.reading import Crumb, DatedValue, FormRequest, LinkRef, ListEntry, PageList, PageReading
-from crawler.reading.model import HiddenLink
-from crawler.revalidate import StoredCopy
-from crawler.urls import canonical_url
+from crawler.vocabulary.reading import HiddenLink
+from crawler.crawl.revalidate import StoredCopy
+from crawler.vocabulary.urls import canonical_url
 from rules.base import Finding
 from rules.snapshot import Anchor, CheckView, ItemView, LinkView, MemberStep, PageView, SiteSnapshot
 
@@ -849,7 +849,7 @@ def _prepare_sqlite(engine: Engine) -> None:
         cursor.close()
 
 
-# Names of URL query parameters that carry a secret (also hidden in log lines: audit.logfile).
+# Names of URL query parameters that carry a secret (also hidden in log lines: audit.run.logfile).
 SECRET_KEYS = re.compile(r"pass|pwd|secret|token|key", re.I)
 
 

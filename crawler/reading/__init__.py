@@ -9,7 +9,7 @@ import logging
 from datetime import date
 
 from .adapters import choose_adapter
-from .model import Crumb, DatedValue, FormRequest, LinkRef, LinkRegion, ListEntry, PageList, PageReading
+from crawler.vocabulary.reading import Crumb, DatedValue, FormRequest, LinkRef, LinkRegion, ListEntry, PageList, PageReading
 from .page import parse_page
 from .scripted import looks_like_json, read_json_list
 
@@ -47,7 +47,7 @@ def read_page(
         )
         return choose_adapter(page).read(page)
     except MemoryError:
-        raise  # the reader process's memory cap: the page is recorded as too big (crawler.budget)
+        raise  # the reader process's memory cap: the page is recorded as too big (crawler.crawl.budget)
     except Exception:  # the contract: a crawl never dies on one page
         log.exception("page reader failed on %s", url)
         return PageReading(url=url)

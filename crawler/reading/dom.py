@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urldefrag, urlsplit
 import lxml.html
 from lxml import etree
 
-from crawler.characters import xml_safe
+from crawler.reading.characters import xml_safe
 
 # Big enough for any real page; beyond it we read a prefix rather than stall a crawl.
 MAX_PARSE_CHARS = 12_000_000

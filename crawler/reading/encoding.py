@@ -17,7 +17,7 @@ from w3lib.encoding import (
     resolve_encoding,
 )
 
-from crawler.characters import xml_safe
+from crawler.reading.characters import xml_safe
 
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936", "euc_cn"}
 # Single-byte codecs decode any bytes, so a declaration of one proves nothing.
@@ -87,7 +87,7 @@ def choose_codec(body: bytes, content_type: str | None = None, encoding: str | N
 
 def decode_body(body: bytes, content_type: str | None = None, encoding: str | None = None) -> tuple[str, str]:
     """Decode page bytes; returns (text, codec). Undecodable bytes become U+FFFD, and characters no
-    reader or output accepts (controls, noncharacters: crawler.characters) are dropped."""
+    reader or output accepts (controls, noncharacters: crawler.reading.characters) are dropped."""
     codec = choose_codec(body, content_type, encoding)
     bom_codec, bom = read_bom(body)
     payload = body[len(bom):] if bom_codec else body

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from .dates import date_from_url, parse_date
+from crawler.vocabulary.dates import date_from_url, parse_date
 from .heading import Heading, date_under, find_heading
 from .hidden import hidden_links
 from .labels import find_labels
@@ -19,7 +19,7 @@ from .links import page_links, redirect_target
 from .dom import text_blocks
 from .lists import MainList, dated_links, has_empty_notice, main_lists
 from .metadata import extract_metadata, organ_name
-from .model import TITLE_TAG, TITLE_TAG_MAX_CHARS, DatedValue, PageList, PageReading
+from crawler.vocabulary.reading import TITLE_TAG, TITLE_TAG_MAX_CHARS, DatedValue, PageList, PageReading
 from .page import ParsedPage
 from .scripted import data_sources, has_empty_container
 from .pagination import Pagination, find_pagination

@@ -26,7 +26,7 @@ from .dom import absolute_url
 from .generic import GenericReader
 from .links import collect_links
 from .lists import Row, in_navigation, link_title, row_date
-from .model import FormRequest, ListEntry, PageList
+from crawler.vocabulary.reading import FormRequest, ListEntry, PageList
 from .page import ParsedPage
 from .pagination import Pagination, stated_count
 from .regions import Regions

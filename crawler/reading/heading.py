@@ -15,7 +15,7 @@ from datetime import date
 
 from lxml import etree
 
-from .dates import FULL_DATE_RE, make_date
+from crawler.vocabulary.dates import FULL_DATE_RE, make_date
 from .dom import css_words, element_text, is_element, is_hidden_in_tree, squeeze, text_blocks
 
 _MIN_CHARS, _MAX_CHARS = 4, 150

@@ -9,7 +9,7 @@ import re
 from lxml import etree
 
 from .dom import absolute_url, clean_space, element_text
-from .model import HiddenLink
+from crawler.vocabulary.reading import HiddenLink
 
 # Bound the work on a hostile page: only this many link elements and style rules are looked at.
 _MAX_LINKS = 5_000

@@ -6,10 +6,10 @@ import re
 from lxml import etree
 from w3lib.html import get_meta_refresh
 
-from crawler.urls import canonical_url
+from crawler.vocabulary.urls import canonical_url
 
 from .dom import absolute_url, clean_space, element_text
-from .model import LinkRef
+from crawler.vocabulary.reading import LinkRef
 from .regions import Regions
 
 # tag -> attribute holding the URL

@@ -27,9 +27,9 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .dates import date_from_url, parse_row_date
+from crawler.vocabulary.dates import date_from_url, parse_row_date
 from .dom import absolute_url, css_words, element_text, is_element, is_hidden, is_hidden_in_tree
-from .model import ListEntry
+from crawler.vocabulary.reading import ListEntry
 
 ROW_TAGS = frozenset({"li", "tr", "dd", "div", "p", "a", "article", "section", "dl", "h3", "h4"})
 _LIST_CONTAINERS = frozenset({"ul", "ol", "tbody", "table", "dl"})

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from lxml import etree
 
 from .dom import absolute_url, element_text
-from .model import FormRequest
+from crawler.vocabulary.reading import FormRequest
 
 _NEXT_WORDS = frozenset({"下一页", "下页", "后一页", ">", "›", "»", ">>", "下一页>", "下一页>>"})
 _LAST_WORDS = frozenset({"尾页", "末页", "最后一页", "最末页", ">|"})

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from .dom import absolute_url, clean_space, css_words, element_text, is_element
-from .model import Crumb, LinkRegion
+from crawler.vocabulary.reading import Crumb, LinkRegion
 
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "marquee"})
 # Class/id words of chrome boxes, matched against each word (split at spaces, - and _).

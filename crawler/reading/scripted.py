@@ -15,9 +15,9 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from .dates import parse_date
+from crawler.vocabulary.dates import parse_date
 from .dom import css_words
-from .model import ListEntry, PageReading
+from crawler.vocabulary.reading import ListEntry, PageReading
 from .pagination import MAX_LISTED_PAGES, page_param_name
 
 # A URL handed to an AJAX call: $.ajax({url: "…"}), $.get("…"), $.getJSON, fetch("…"), axios.get("…").

@@ -2,7 +2,7 @@ import re
 
 from pydantic import Field
 
-from crawler.columns import PageRole
+from crawler.vocabulary.columns import PageRole
 from rules.base import Problem, RuleOptions, Severity, Subject, rule
 
 # Explanations offices write in their own words: the unit has no such duty (本单位无行政处罚职能),

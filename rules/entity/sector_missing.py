@@ -1,6 +1,6 @@
 from pydantic import Field, field_validator
 
-from crawler.columns import PageRole
+from crawler.vocabulary.columns import PageRole
 from rules.base import Problem, RuleOptions, Severity, Subject, rule
 
 RULE_ID = "entity.sector_missing"

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from crawler.columns import Evidence
+from crawler.vocabulary.columns import Evidence
 from rules.base import Problem, Severity, Subject, rule
 from rules.registers import audited_register, register_url
 

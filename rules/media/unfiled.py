@@ -1,4 +1,4 @@
-from crawler.columns import Evidence
+from crawler.vocabulary.columns import Evidence
 from rules.base import Problem, Severity, Subject, rule
 from rules.registers import audited_register
 

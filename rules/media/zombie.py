@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from pydantic import Field
 
-from crawler.columns import Evidence
+from crawler.vocabulary.columns import Evidence
 from rules.base import Problem, RuleOptions, Severity, Subject, rule
 from rules.registers import audited_register
 

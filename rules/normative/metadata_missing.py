@@ -3,7 +3,7 @@ from datetime import date
 
 from pydantic import Field
 
-from crawler.reading.dates import FULL_DATE_RE, make_date
+from crawler.vocabulary.dates import FULL_DATE_RE, make_date
 from rules.base import Problem, RuleOptions, Severity, Subject, rule
 from rules.documents import DOC_NUMBER, describe
 from rules.policy import normative_documents

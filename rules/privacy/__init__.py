@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from crawler.reading.model import TITLE_TAG
+from crawler.vocabulary.reading import TITLE_TAG
 
 if TYPE_CHECKING:
     from rules.snapshot import PageView, SiteSnapshot

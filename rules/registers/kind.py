@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from urllib.parse import quote, urlsplit
 
-from crawler.reading.dates import parse_date
+from crawler.vocabulary.dates import parse_date
 
 REGISTER_SCHEME = "register"
 

@@ -1,6 +1,6 @@
 from pydantic import Field
 
-from crawler.columns import Evidence
+from crawler.vocabulary.columns import Evidence
 from rules.base import Problem, RuleOptions, Severity, Subject, rule
 from rules.security.hosts import host_of, is_expected_host
 

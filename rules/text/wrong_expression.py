@@ -19,7 +19,7 @@ from typing import Annotated
 from ahocorasick_rs import AhoCorasick, MatchKind
 from pydantic import Field, StringConstraints
 
-from crawler.safe_yaml import load_yaml
+from crawler.reading.safe_yaml import load_yaml
 from rules.settings import ConfigError
 from rules.base import Problem, RuleOptions, Severity, Subject, rule
 

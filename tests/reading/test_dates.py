@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from crawler.reading.dates import date_from_url, parse_date, parse_row_date
+from crawler.vocabulary.dates import date_from_url, parse_date, parse_row_date
 
 REF = date(2022, 9, 30)
 

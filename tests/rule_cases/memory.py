@@ -37,8 +37,8 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 
 from audit.config import load_settings
-from crawler.columns import PageRole
-from crawler.reading.model import HiddenLink
+from crawler.vocabulary.columns import PageRole
+from crawler.vocabulary.reading import HiddenLink
 from rules.registers import KINDS, Registers
 from rules.settings import Settings
 from rules.snapshot import Anchor, CheckView, HomeCopy, ItemView, LinkView, PageView, SiteSnapshot

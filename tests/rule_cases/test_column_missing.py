@@ -18,7 +18,7 @@ def test_quiet_for_columns_at_one_and_two_clicks_and_for_item_titles(column_audi
 
 def test_quiet_for_a_column_whose_url_holds_chinese_characters_or_a_space(tmp_path):
     # The page is fetched under its percent-encoded URL; the link that named the column was raw. Both
-    # spellings are one URL (crawler.urls), so the column is found, not reported missing.
+    # spellings are one URL (crawler.vocabulary.urls), so the column is found, not reported missing.
     pages = {
         "/index.html": page("首页", '<a href="/xxgk/规范性文件/">规范性文件</a><a href="/xxgk/jb ml/index.html">基本目录</a>'
                             '<a href="/xxgk/%e6%94%bf%e7%ad%96%e8%a7%a3%e8%af%bb/">政策解读</a>'),

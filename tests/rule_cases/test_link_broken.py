@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from audit.demo.server import PortalResponse, PortalServer
+from audit.cli.demo.server import PortalResponse, PortalServer
 from portal_kit import govaudit, page, write_portal
 
 

@@ -13,7 +13,7 @@ CASES = load_cases()
 def test_case(rule_id, name, case):
     site = build_site(case)
     spec = RULES[rule_id]
-    # As audit.judge.evaluate: a rule whose evidence the run did not read does not run.
+    # As audit.judging.judge.evaluate: a rule whose evidence the run did not read does not run.
     findings = list(spec.findings(site, site.config)) if site.reads(spec.needs) else []
     expected = case.get("expect") or []
     assert sorted(f.url for f in findings) == sorted(url(e["url"]) for e in expected), \

@@ -19,7 +19,7 @@ def _site(config: dict | None = None):
 
 
 def test_a_rule_over_its_budget_on_one_page_is_stopped_there_and_goes_on():
-    from audit.judge import Overrun, judge
+    from audit.judging.judge import Overrun, judge
 
     # Everything a rule loads on its first page (jieba's dictionary) loaded under the default budget,
     # which the huge page stays well inside.

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from audit.demo.server import serve_portal
+from audit.cli.demo.server import serve_portal
 from portal_kit import govaudit, page, write_portal
 
 FRAME = "".join(f'<li><a href="/col{i}/">栏目{i}</a></li>' for i in range(14))

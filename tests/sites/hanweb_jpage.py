@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from audit.demo.server import PortalRequest, PortalResponse, PortalServer
+from audit.cli.demo.server import PortalRequest, PortalResponse, PortalServer
 
 HANWEB_PORTAL = Path(__file__).resolve().parent / "hanweb"
 DATAPROXY_PATH = "/module/web/jpage/dataproxy.jsp"

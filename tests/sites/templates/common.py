@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from audit.demo.server import PortalServer
+from audit.cli.demo.server import PortalServer
 from portal_kit import AuditResult, audit_server
 from rule_cases.portals_privacy import bad_check, pdf_bytes, people_table, with_check
 

@@ -16,8 +16,8 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from crawler.columns import ColumnSpec, CrawlLimits, normalise_anchor
-from crawler.safe_yaml import YAMLRefused, load_yaml
+from crawler.vocabulary.columns import ColumnSpec, CrawlLimits, normalise_anchor
+from crawler.reading.safe_yaml import YAMLRefused, load_yaml
 from rules import registered_rules
 from rules.base import RuleOptions
 from rules.settings import ConfigError, Settings, check_notify, is_webhook
@@ -52,7 +52,7 @@ def _read_yaml(text: str, origin: str) -> dict:
 @lru_cache(maxsize=1)
 def _defaults() -> dict:
     """defaults.yaml as plain data, read once per process (the help texts and the command share it)."""
-    return _read_yaml(resources.files("audit").joinpath("defaults.yaml").read_text("utf-8"), "defaults")
+    return _read_yaml(resources.files("audit.config").joinpath("defaults.yaml").read_text("utf-8"), "defaults")
 
 
 def _raw(path: str | Path | None = None) -> dict:

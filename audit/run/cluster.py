@@ -3,7 +3,7 @@
 `audit-all --redis` enqueues one job per registered site and quarter; `govaudit worker` takes a job
 under a lease and audits the site exactly as `govaudit audit --redis` does, in a child process
 (Scrapy runs one crawl per process): the crawl's frontier lives in Redis through scrapy-redis and
-per-host politeness holds across workers (crawler.shared). The worker renews its lease while the
+per-host politeness holds across workers (crawler.crawl.shared). The worker renews its lease while the
 child runs. A worker SIGKILLed mid-crawl takes its child with it and stops renewing; once the lease
 expires, the next worker to look re-queues the job and resumes the run from what the store holds
 (pages stored are replayed, the rest fetched), so the site's results equal an uninterrupted run.
@@ -13,7 +13,7 @@ what it has learnt of the site in memory (list progress, column folders, home-pa
 every decision of the crawl. A worker that finds no job waiting helps the busiest run advertised as
 joinable: its child (`audit --join`) takes the run's queued requests under a lease, fetches, reads
 and stores them into the same run and leaves the owner a notice for each; the owner follows them as
-it follows a replayed page (crawler.shared). A helper stops when the owner's crawl ends, or gives
+it follows a replayed page (crawler.crawl.shared). A helper stops when the owner's crawl ends, or gives
 way as soon as a job is queued: jobs come first.
 """
 from __future__ import annotations

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crawler.items import ListCoverage
+from crawler.vocabulary.items import ListCoverage
 from crawler.reading import PageList, PageReading
-from crawler.urls import canonical_url
+from crawler.vocabulary.urls import canonical_url
 
 
 @dataclass

@@ -79,7 +79,7 @@ def attachment_text(body: bytes, url: str, content_type: str | None) -> str | No
             raise TooBigToRead(f"{len(body)} bytes")
         return _READERS[kind](body[:MAX_ATTACHMENT_BYTES])
     except MemoryError:
-        raise  # the reader process's memory cap: the item is recorded as too big (crawler.budget)
+        raise  # the reader process's memory cap: the item is recorded as too big (crawler.crawl.budget)
     except Exception as error:  # noqa: BLE001 — third-party parsers raise anything on a broken file
         log.info("attachment not readable: %s (%s: %s)", url, type(error).__name__, error)
         return None

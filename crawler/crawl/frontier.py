@@ -6,7 +6,7 @@ from scrapy.core.scheduler import Scheduler
 
 # The stat holding how many requests were still queued when the crawl closed.
 LEFT_STAT = "scheduler/left"
-# The stat set when Redis lost a shared frontier (crawler.shared; it restarted without its data): the
+# The stat set when Redis lost a shared frontier (crawler.crawl.shared; it restarted without its data): the
 # crawl cannot know what it had queued, so the run is left to be resumed from the store, which rebuilds it.
 FRONTIER_LOST = "govaudit/frontier_lost"
 

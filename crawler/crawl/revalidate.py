@@ -16,7 +16,8 @@ from typing import Protocol
 from crawler.reading import PageReading
 
 # What turns a body into the stored reading: the readers, attachment text, URL canonicalisation.
-_READER_SOURCES = ("reading", "attachments.py", "urls.py")
+# Relative to crawler/: the readers, the words they read into, URL identity and the attachment reader.
+_READER_SOURCES = ("reading", "vocabulary/reading.py", "vocabulary/dates.py", "vocabulary/urls.py", "crawl/attachments.py")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ class StoredCopy:
 
 
 class StoredCopies(Protocol):
-    """The copies an earlier run of the same site stored (audit.pipeline.EarlierRun)."""
+    """The copies an earlier run of the same site stored (audit.run.pipeline.EarlierRun)."""
 
     run_id: int
 
@@ -53,7 +54,7 @@ def conditional_headers(copy: StoredCopy) -> dict[str, str]:
 @cache
 def reader_version() -> str:
     """A digest of the page reader's source: it changes with any change to how pages are read."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for name in _READER_SOURCES:
         path = root / name

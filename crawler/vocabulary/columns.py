@@ -101,7 +101,7 @@ class ColumnSpec(_Shape):
 
 
 class CrawlLimits(_Shape):
-    """The `crawl:` settings; their values, defaults included, are in audit/defaults.yaml only."""
+    """The `crawl:` settings; their values, defaults included, are in audit/config/defaults.yaml only."""
 
     max_clicks: int = Field(ge=1)
     max_depth: int = Field(ge=0)
@@ -110,13 +110,13 @@ class CrawlLimits(_Shape):
     timeout: float = Field(gt=0)
     site_hosts: tuple[str, ...]
     obey_robots: bool
-    # Reading on a budget (crawler.budget): reader processes, CPU seconds and memory per page or
+    # Reading on a budget (crawler.crawl.budget): reader processes, CPU seconds and memory per page or
     # attachment, and what a site's attachments may unpack in total.
     readers: int
     read_seconds: float
     read_memory_mb: int
     attachments_inflated_mb: int
-    # The rules phase: CPU seconds one rule may spend on one page (audit.judge.PageBudget).
+    # The rules phase: CPU seconds one rule may spend on one page (audit.judging.judge.PageBudget).
     rule_seconds: float = Field(gt=0)
     # Politeness: None keeps the adaptive default (AutoThrottle, 4 at a time); a number fixes the
     # concurrent requests to the site (for one's own site). `delay`: seconds between requests.

@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Protocol
 
+from audit.store import RunStatus
 from rules.base import Finding, Severity, is_scored
 from rules.settings import Figure, Indicator, ScoringTable
 from rules.snapshot import SiteSnapshot
 
 PASS = "合格"
 FAIL = "不合格"
+UNREACHABLE = "不合格（无法访问）"
+VETOED = "不合格（单项否决）"
 
 
 class Scored(Protocol):
@@ -90,3 +93,14 @@ def score(findings: Iterable[Scored], table: ScoringTable, rule_titles: dict[str
     points = round(max(table.full_marks.value - sum(line.deducted for line in lines), 0.0), 2)
     verdict = FAIL if points < table.pass_mark.value else PASS
     return Score(verdict, points, (), lines, unscored, table.full_marks, table.pass_mark)
+
+
+def result_text(result: Score, status: str, *, verdict: bool = True) -> str:
+    """A run's result in words, the one wording every report and the CLI use: 不合格（无法访问） for an
+    unreachable site, 不合格（单项否决） when a veto stops the scoring, else the points and — unless the
+    caller shows the verdict in a column of its own (`verdict=False`) — 合格 / 不合格 in brackets."""
+    if status == RunStatus.UNREACHABLE:
+        return UNREACHABLE
+    if result.vetoed:
+        return VETOED
+    return f"{result.points:g}分（{result.verdict}）" if verdict else f"{result.points:g}分"

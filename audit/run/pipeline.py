@@ -11,12 +11,12 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from audit.judge import conclude_run
+from audit.judging.judge import conclude_run
 from audit.store import Store, StoreError, default_db_url
-from crawler.items import (Answered, CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage,
+from crawler.vocabulary.items import (Answered, CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage,
                            RobotsRefusal, UnchangedPage, answers_stored)
 from crawler.reading import PageReading
-from crawler.revalidate import StoredCopy
+from crawler.crawl.revalidate import StoredCopy
 
 # The finish reason of a crawl stopped because the store could not be written.
 STORE_FAILED = "store_failed"

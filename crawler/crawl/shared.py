@@ -37,8 +37,8 @@ from scrapy.utils.request import request_from_dict
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from crawler.frontier import FRONTIER_LOST, LEFT_STAT
-from crawler.items import DONE, Answered, answers_stored
+from crawler.crawl.frontier import FRONTIER_LOST, LEFT_STAT
+from crawler.vocabulary.items import DONE, Answered, answers_stored
 
 logger = logging.getLogger(__name__)
 # Redis restarting or out of reach: the errors that are waited out, not failures of the crawl.
@@ -208,7 +208,7 @@ class SharedFrontier(Scheduler):
     def close(self, reason):
         if self._keeper.running:
             self._keeper.stop()
-        # As crawler.frontier does: a crawl stopped by --max-pages says how much it left unread.
+        # As crawler.crawl.frontier does: a crawl stopped by --max-pages says how much it left unread.
         try:
             self.stats.set_value(LEFT_STAT, len(self) + len(self._held))
             self.server.delete(self._mark, self.keys["alive"])
@@ -232,7 +232,7 @@ class SharedFrontier(Scheduler):
 class HelpingFrontier(SharedFrontier):
     """A helper's scheduler: takes the requests of a run another process owns from its queue, each
     under a lease renewed while the helper lives, and answers each to the owner once what it brought
-    is stored (audit.pipeline sends answers_stored). Requests the helper's spider makes (a link
+    is stored (audit.run.pipeline sends answers_stored). Requests the helper's spider makes (a link
     check's GET after a refused HEAD, a page asked for again unconditionally) join the shared queue.
     The crawl lasts as long as the owner says it is alive."""
 

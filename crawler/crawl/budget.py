@@ -47,14 +47,14 @@ class Outcome:
 
 
 class _Worker:
-    """One reader process. A plain `python -m crawler.budget` child rather than a multiprocessing
+    """One reader process. A plain `python -m crawler.crawl.budget` child rather than a multiprocessing
     one: spawning re-imports the caller's whole __main__ (the CLI, Scrapy, SQLAlchemy) per worker."""
 
     def __init__(self, cpu_seconds: float, memory_bytes: int):
         ours, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "crawler.budget", str(theirs.fileno()), str(cpu_seconds), str(memory_bytes)],
+                [sys.executable, "-m", "crawler.crawl.budget", str(theirs.fileno()), str(cpu_seconds), str(memory_bytes)],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         self.connection = Connection(ours.detach())
 
@@ -150,7 +150,7 @@ def _serve(connection: Connection, cpu_seconds: float, memory_bytes: int) -> Non
     # Ctrl-C is the crawler's to handle; a reader stops when the crawler closes the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Loaded before the cap and the first item, so no item's budget pays for the imports.
-    import crawler.attachments  # noqa: F401
+    import crawler.crawl.attachments  # noqa: F401
     import crawler.reading  # noqa: F401
 
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))

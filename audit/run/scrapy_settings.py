@@ -2,11 +2,11 @@
 the config loader, so `scrapy crawl portal -a url=…` audits into the same database as govaudit."""
 import os
 
-from crawler.settings import *  # noqa: F401,F403 — this module extends the crawler's settings
+from crawler.crawl.settings import *  # noqa: F401,F403 — this module extends the crawler's settings
 
-ITEM_PIPELINES = {"audit.pipeline.StorePipeline": 300}
+ITEM_PIPELINES = {"audit.run.pipeline.StorePipeline": 300}
 # What Scrapy logs of crawled pages (URLs, text) is masked like every other output.
-EXTENSIONS = {**EXTENSIONS, "audit.logfile.MaskedScrapyLog": 0}  # noqa: F405 — the crawler's throttle kept
+EXTENSIONS = {**EXTENSIONS, "audit.run.logfile.MaskedScrapyLog": 0}  # noqa: F405 — the crawler's throttle kept
 GOVAUDIT_CONFIG_LOADER = "audit.config.load_settings"
 GOVAUDIT_DB = os.environ.get("GOVAUDIT_DB")
 GOVAUDIT_RUN_ID = None

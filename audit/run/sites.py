@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from audit.runner import BadSiteURL, check_site_url
-from crawler.safe_yaml import YAMLRefused, load_yaml
+from audit.run.runner import BadSiteURL, check_site_url
+from crawler.reading.safe_yaml import YAMLRefused, load_yaml
 from reports.files import PLAIN_NAME
 
 

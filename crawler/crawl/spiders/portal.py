@@ -26,18 +26,18 @@ from twisted.python.failure import Failure
 
 from scrapy.utils.misc import load_object
 
-from crawler.attachments import allowance_charge, attachment_text
-from crawler.budget import TOO_BIG, Outcome, ReaderPool
-from crawler.columns import LIST_ROLES, MemberReason, PageRole, normalise_anchor
-from crawler.coverage import ListTracker, failed_reason, limit_reason, nothing_new_reason
-from crawler.items import (FAILED, READ, REFUSED, Answered, CertificateCheck, CheckedLink, ColumnMembership,
+from crawler.crawl.attachments import allowance_charge, attachment_text
+from crawler.crawl.budget import TOO_BIG, Outcome, ReaderPool
+from crawler.vocabulary.columns import LIST_ROLES, MemberReason, PageRole, normalise_anchor
+from crawler.crawl.coverage import ListTracker, failed_reason, limit_reason, nothing_new_reason
+from crawler.vocabulary.items import (FAILED, READ, REFUSED, Answered, CertificateCheck, CheckedLink, ColumnMembership,
                            FetchedPage, RobotsRefusal, UnchangedPage)
 from crawler.reading import FormRequest, LinkRegion, PageList, PageReading, read_page
 from crawler.reading.regions import page_form
-from crawler.middlewares import InternalAddressRefused
-from crawler.revalidate import StoredCopies, conditional_headers
-from crawler.tls import certificate_problem
-from crawler.urls import canonical_url, url_port as _port
+from crawler.crawl.middlewares import InternalAddressRefused
+from crawler.crawl.revalidate import StoredCopies, conditional_headers
+from crawler.crawl.tls import certificate_problem
+from crawler.vocabulary.urls import canonical_url, url_port as _port
 
 # Links to files the spider records but does not fetch as pages.
 _NOT_PAGES = frozenset(f".{ext}" for ext in IGNORED_EXTENSIONS) | {".ofd", ".wps", ".et", ".dps", ".ceb"}
@@ -75,7 +75,7 @@ def list_key(first_page: str, number: int) -> str:
 
 
 def page_key(url: str) -> str:
-    """The URL a page is stored and de-duplicated under (see crawler.urls)."""
+    """The URL a page is stored and de-duplicated under (see crawler.vocabulary.urls)."""
     return canonical_url(url)
 
 
@@ -120,7 +120,7 @@ class PortalSpider(scrapy.Spider):
         # linking :8080 or :6379 of the same host makes that a link to check, not a site to crawl.
         start_port = _port(self.start_url)
         self.site_ports = {80, 443} if start_port in (80, 443) else {start_port}
-        # Helping another process crawl the site (crawler.shared): fetch, read and store the requests
+        # Helping another process crawl the site (crawler.crawl.shared): fetch, read and store the requests
         # taken from the shared frontier, and leave what to follow to the process that owns the run.
         self.helping = helping
         # robots.txt forbids the home page: the site is audited anyway (see on_error).
@@ -146,7 +146,7 @@ class PortalSpider(scrapy.Spider):
         self.stored_run = stored_run if stored_run is not None else resumed_run
         # An earlier audit's copies: pages are asked for conditionally, a 304 reuses the copy.
         self.stored_copies = stored_copies
-        # Reader processes, started with the crawl (crawler.budget).
+        # Reader processes, started with the crawl (crawler.crawl.budget).
         self.readers: ReaderPool | None = None
         self._inflated_left = limits.attachments_inflated_mb * 1024 * 1024
         self._inflated_lock = threading.Lock()
@@ -276,7 +276,7 @@ class PortalSpider(scrapy.Spider):
 
     def redirect_leaves_site(self, request: scrapy.Request, target: str) -> bool:
         """Whether a page's or attachment's redirect to `target` leads to another port of the audited
-        host: not followed, the target checked like a link (crawler.middlewares.SitePortRedirectMiddleware).
+        host: not followed, the target checked like a link (crawler.crawl.middlewares.SitePortRedirectMiddleware).
         The home page's redirects are followed: they say where the site is."""
         if request.callback not in (self.parse, self.parse_attachment) or request.meta.get("role") == PageRole.HOME:
             return False
@@ -291,7 +291,7 @@ class PortalSpider(scrapy.Spider):
 
     # -- responses -------------------------------------------------------------------------
 
-    # Reading a page or a document runs in a reader process (crawler.budget), waited for in a
+    # Reading a page or a document runs in a reader process (crawler.crawl.budget), waited for in a
     # thread: a big one must not stall the reactor, or other requests' timeouts would not fire.
 
     async def parse(self, response: Response) -> AsyncIterator[object]:
@@ -395,7 +395,7 @@ class PortalSpider(scrapy.Spider):
         if response.status >= 400:
             return FetchedPage(url, response.url, response.status, content_type, None, None, truncated=truncated)
         if response.meta.get("unread"):
-            # Decoded beyond its cap through nested encodings (crawler.middlewares): nothing is kept.
+            # Decoded beyond its cap through nested encodings (crawler.crawl.middlewares): nothing is kept.
             return FetchedPage(url, response.url, response.status, content_type, None, None, truncated=True,
                                unread=response.meta["unread"], **_validators(response))
         outcome = await run_in_thread(self._read_attachment, response.body, response.url, content_type)
@@ -689,7 +689,7 @@ def _page_request(clicks: int, column: str | None, role: str, via: str | None, e
 
 
 class StoredReadings(Protocol):
-    """The run being crawled, as stored so far (audit.pipeline.StoredRun)."""
+    """The run being crawled, as stored so far (audit.run.pipeline.StoredRun)."""
 
     robots_forbidden: bool  # robots.txt forbade the run the whole site
 

@@ -22,7 +22,7 @@ from scrapy.responsetypes import responsetypes
 from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.asyncio import run_in_thread, sleep
 
-from crawler.urls import url_port
+from crawler.vocabulary.urls import url_port
 
 log = logging.getLogger(__name__)
 
@@ -296,7 +296,7 @@ class RevalidationThrottle(AutoThrottle):
 # than that are only ever a way to multiply the decoding work).
 MAX_CONTENT_ENCODINGS = 2
 # Decoded bytes of an answer when its request names no cap of its own (meta "body_cap"), as the
-# spider's page cap (crawler.spiders.portal.PAGE_CAP).
+# spider's page cap (crawler.crawl.spiders.portal.PAGE_CAP).
 DECODED_CAP = 5 * 1024 * 1024
 # What the spider records for a page or attachment that is not read because of its decoded size.
 TOO_BIG_DECODED = "未能读取（过大）"

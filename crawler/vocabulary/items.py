@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.reading import PageReading
+from crawler.vocabulary.reading import PageReading
 
 
 @dataclass
@@ -20,9 +20,9 @@ class FetchedPage:
     attachment_text: str | None = None
     # The body was cut at the size cap; what was read is kept.
     truncated: bool = False
-    # Why the page or attachment was not read: over its time or memory budget (crawler.budget).
+    # Why the page or attachment was not read: over its time or memory budget (crawler.crawl.budget).
     unread: str | None = None
-    # The answer's validators, for the next audit's conditional requests (crawler.revalidate).
+    # The answer's validators, for the next audit's conditional requests (crawler.crawl.revalidate).
     etag: str | None = None
     last_modified: str | None = None
     # An HTML page's body as received, zlib-compressed (the kept copy of the page; None otherwise).
@@ -52,7 +52,7 @@ class CheckedLink:
 @dataclass(frozen=True)
 class ColumnMembership:
     """The spider followed `url` as the `role` (index/sub/paging/item) of column `column` (required or
-    support), from the page `via`, for `reason` (a crawler.columns.MemberReason)."""
+    support), from the page `via`, for `reason` (a crawler.vocabulary.columns.MemberReason)."""
 
     column: str
     url: str
@@ -92,7 +92,7 @@ class ListCoverage:
     shortfall: str | None
 
 
-# What a helper's spider says it did with a request of a run another process crawls (crawler.shared):
+# What a helper's spider says it did with a request of a run another process crawls (crawler.crawl.shared):
 # READ the page is stored and read (the owner follows it), FAILED a further page of a list did not
 # answer (the owner reads the list short), REFUSED robots.txt kept the helper out (the owner decides
 # what to check instead), DONE nothing is left to decide.
@@ -107,7 +107,7 @@ class Answered:
     outcome: str
     reason: str | None = None
     final_url: str | None = None
-    # The request's lease (crawler.shared), set by the helper's frontier.
+    # The request's lease (crawler.crawl.shared), set by the helper's frontier.
     lease: str | None = None
 
 

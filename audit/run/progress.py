@@ -8,7 +8,7 @@ from rich.live import Live
 from rich.text import Text
 from scrapy import signals
 
-from crawler.items import FetchedPage
+from crawler.vocabulary.items import FetchedPage
 
 
 class CrawlProgress:

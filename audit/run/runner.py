@@ -19,18 +19,18 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
-from audit.judge import conclude_run
-from audit.pipeline import STORE_FAILED, EarlierRun, ResumedRun, StoredRun
-from audit.progress import CrawlProgress
-from audit.quarters import Quarter
+from audit.judging.judge import conclude_run
+from audit.run.pipeline import STORE_FAILED, EarlierRun, ResumedRun, StoredRun
+from audit.run.progress import CrawlProgress
+from crawler.vocabulary.quarters import Quarter
 from audit.store import RunStatus, Store, StoreError
-from audit.store.history import quarter_of, rows_of, same_series
+from audit.judging.history import quarter_of, rows_of, same_series
 from audit.store.models import AuditRun
-from crawler.frontier import FRONTIER_LOST, LEFT_STAT
-from crawler.items import FetchedPage
-from crawler.revalidate import reader_version
-from crawler.spiders.portal import PortalSpider
-from crawler.urls import canonical_url
+from crawler.crawl.frontier import FRONTIER_LOST, LEFT_STAT
+from crawler.vocabulary.items import FetchedPage
+from crawler.crawl.revalidate import reader_version
+from crawler.crawl.spiders.portal import PortalSpider
+from crawler.vocabulary.urls import canonical_url
 from reports.data import ReportRow, build_bulletin
 from reports.evidence import write_copies
 from reports.exports import DEFAULT_FORMATS, write_csv, write_json, write_xlsx
@@ -44,7 +44,7 @@ from rules import Finding
 from rules.settings import Settings
 from rules.snapshot import SiteSnapshot
 
-# One INFO line per page fetched: what `--verbose` shows (audit.logfile).
+# One INFO line per page fetched: what `--verbose` shows (audit.run.logfile).
 pages_log = logging.getLogger("govaudit.crawl")
 
 
@@ -102,7 +102,7 @@ class SharedCrawl:
     """A crawl that shares Redis with other processes (`--redis`): its frontier lives there
     (scrapy-redis, keyed by run), per-host politeness holds across processes, and one process at
     a time concludes a run. `worker` names the govaudit worker running it, recorded on the run;
-    `job` the worker's job, with which the run is advertised to helpers (crawler.shared)."""
+    `job` the worker's job, with which the run is advertised to helpers (crawler.crawl.shared)."""
 
     redis_url: str
     prefix: str = "govaudit"
@@ -231,13 +231,13 @@ def _store_failed(crawler) -> bool:
 
 
 def help_crawl(store: Store, shared: SharedCrawl, joined: str, config: Settings) -> tuple[str, int] | None:
-    """Help crawl the run another process owns and advertised as `joined` (crawler.shared): take its
+    """Help crawl the run another process owns and advertised as `joined` (crawler.crawl.shared): take its
     queued requests, fetch and store them into the run, until its owner's crawl ends. Neither owns
     nor concludes the run. The site and how many answers this process fetched; None when the run
     is no longer joinable. Raises StoreError when the store could not be written."""
     import redis
 
-    from crawler.shared import joinable_key
+    from crawler.crawl.shared import joinable_key
 
     advert = redis.Redis.from_url(shared.redis_url).hget(joinable_key(shared.prefix), joined)
     if advert is None:
@@ -266,7 +266,7 @@ def help_crawl(store: Store, shared: SharedCrawl, joined: str, config: Settings)
 def _settings(store: Store, run_id: int, config: Settings) -> ScrapySettings:
     """The crawl's Scrapy settings: the project's, with the audit's limits, into `run_id`."""
     settings = ScrapySettings()
-    settings.setmodule("audit.scrapy_settings", priority="project")
+    settings.setmodule("audit.run.scrapy_settings", priority="project")
     settings.set("GOVAUDIT_DB", store.db_url)
     settings.set("GOVAUDIT_RUN_ID", run_id)
     settings.set("DOWNLOAD_TIMEOUT", config.crawl.timeout)
@@ -279,7 +279,7 @@ def _settings(store: Store, run_id: int, config: Settings) -> ScrapySettings:
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", config.crawl.concurrency)
     settings.set("DOWNLOAD_DELAY", config.crawl.delay)
     # Fetch failures are stored and reported as findings; Scrapy's own log would only repeat them on the
-    # terminal. Its WARNING+ (INFO with --verbose) still reach a --log-file (audit.logfile).
+    # terminal. Its WARNING+ (INFO with --verbose) still reach a --log-file (audit.run.logfile).
     settings.set("LOG_LEVEL", "CRITICAL")
     return settings
 
@@ -293,7 +293,7 @@ def _share(settings: ScrapySettings, shared: SharedCrawl, base: str, share: str 
     settings.set("GOVAUDIT_REDIS_PREFIX", shared.prefix)
     settings.set("GOVAUDIT_RUN_KEYS", base)
     settings.set("GOVAUDIT_SHARE", share)
-    settings.set("SCHEDULER", "crawler.shared.HelpingFrontier" if helping else "crawler.shared.SharedFrontier")
+    settings.set("SCHEDULER", "crawler.crawl.shared.HelpingFrontier" if helping else "crawler.crawl.shared.SharedFrontier")
     settings.set("SCHEDULER_QUEUE_KEY", f"{base}:requests")
     settings.set("SCHEDULER_DUPEFILTER_KEY", f"{base}:dupefilter")
     settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter")
@@ -301,7 +301,7 @@ def _share(settings: ScrapySettings, shared: SharedCrawl, base: str, share: str 
     settings.set("SCHEDULER_PERSIST", helping)
     middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     # Next to the download itself: redirects and retries take a slot again, replayed pages none.
-    middlewares["crawler.shared.SharedHostSlots"] = 950
+    middlewares["crawler.crawl.shared.SharedHostSlots"] = 950
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares)
 
 

@@ -1,5 +1,5 @@
 """The options many `govaudit` commands take, each declared once (as sqlfluff's common_options).
-Their help text reads the defaults from the one place they are written, audit/defaults.yaml."""
+Their help text reads the defaults from the one place they are written, audit/config/defaults.yaml."""
 from __future__ import annotations
 
 from functools import lru_cache

@@ -19,19 +19,19 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit.config import ConfigError, check_notify, load_settings
-from audit.logfile import command_log, write_line
-from audit.notify import RunNote, send
-from audit.options import (as_of_option, column_option, config_option, crawl_options, db_option, format_option,
+from audit.run.logfile import command_log, write_line
+from audit.run.notify import RunNote, send
+from audit.cli.options import (as_of_option, column_option, config_option, crawl_options, db_option, format_option,
                            politeness_options, quiet_option)
 from reports.exports import BadFormat, parse_formats
 from reports.files import OutputError, check_writable, output_path
 from reports.masking import clean, for_terminal
 from reports.summary import page_cap_note
-from reports.verdicts import COLUMN_CHECK
+from audit.judging.verdicts import COLUMN_CHECK
 from reports.pdf import find_chromium
-from audit.progress import CrawlProgress
-from audit.quarters import BadQuarter, Quarter
-from audit.runner import (AuditInterrupted, AuditOutcome, BadSiteURL, FrontierLost, QuarterTaken, SharedCrawl,
+from audit.run.progress import CrawlProgress
+from crawler.vocabulary.quarters import BadQuarter, Quarter
+from audit.run.runner import (AuditInterrupted, AuditOutcome, BadSiteURL, FrontierLost, QuarterTaken, SharedCrawl,
                           check_site_url, find_finding, help_crawl, quarterly_as_of, render_stored, run_audit)
 from audit.store import FINISHED, RunStatus, Store, StoreError, default_db_url
 from rules import registered_rules
@@ -319,7 +319,7 @@ def _redis_options(func):
 def _queue(redis_url: str, prefix: str, lease: float | None = None):
     """The job queue in Redis, or one line and exit 2 when it cannot be had."""
     try:
-        from audit.cluster import LEASE_SECONDS, ClusterError, JobQueue, connect
+        from audit.run.cluster import LEASE_SECONDS, ClusterError, JobQueue, connect
     except ImportError as exc:
         _fail_usage(f"缺少 {exc.name}，请 pip install 'govaudit[cluster]' / missing {exc.name}: "
                     "pip install 'govaudit[cluster]'")
@@ -383,7 +383,7 @@ def demo(out_dir, db_url, quiet, formats, serve, port):
     traps that must not fire; it is audited as of 2022-10-15. With --serve it is only served, on
     127.0.0.1:PORT, for other commands (audit, run-quarterly, schedule) to be tried against it.
     """
-    from audit.demo.server import PortalServer
+    from audit.cli.demo.server import PortalServer
 
     if port is not None and not serve:
         _fail_usage("--port 只与 --serve 一起使用 / --port goes with --serve")
@@ -392,7 +392,7 @@ def demo(out_dir, db_url, quiet, formats, serve, port):
     formats = _formats(formats)
     out_dir.mkdir(parents=True, exist_ok=True)
     config, store = _open(None, db_url or f"sqlite:///{(out_dir / 'govaudit.sqlite').resolve()}")
-    root = Path(str(resources.files("audit.demo").joinpath("sample_portal")))
+    root = Path(str(resources.files("audit.cli.demo").joinpath("sample_portal")))
     server = PortalServer(root)
     server.start()
     try:
@@ -405,7 +405,7 @@ def demo(out_dir, db_url, quiet, formats, serve, port):
 
 def _serve_demo(port: int) -> int:
     """Serve the sample portal until SIGINT (exit 130) or SIGTERM (exit 0, a normal stop)."""
-    from audit.demo.server import PortalServer
+    from audit.cli.demo.server import PortalServer
 
     stopped: list[int] = []
     done = threading.Event()
@@ -414,7 +414,7 @@ def _serve_demo(port: int) -> int:
         stopped.append(signum)
         done.set()
 
-    root = Path(str(resources.files("audit.demo").joinpath("sample_portal")))
+    root = Path(str(resources.files("audit.cli.demo").joinpath("sample_portal")))
     try:
         server = PortalServer(root, port=port).start()
     except OSError as exc:
@@ -496,8 +496,8 @@ def _run_line(run, findings: int, result: str) -> str:
 @click.option("--site", "site_url", metavar="URL", help="只列出这个网站的检查 / only runs of this site.")
 def history(db_url, config_path, site_url):
     """列出历次检查 / list the stored audit runs with quarter, scope, status, findings and result."""
-    from audit.store.history import rows_of, site_key
-    from reports.scoring import score
+    from audit.judging.history import rows_of, site_key
+    from audit.judging.scoring import result_text, score
     from rules import registered_rules
 
     config, store = _open(config_path, db_url)
@@ -513,10 +513,7 @@ def history(db_url, config_path, site_url):
         if run.status in FINISHED:
             rows = rows_of(store, run)
             result = score(rows, config.scoring, titles)
-            text = "不合格（否决）" if result.vetoed else f"{result.points:g}分 {result.verdict}"
-            if run.status == RunStatus.UNREACHABLE:
-                text = "不合格（无法访问）"
-            click.echo(_run_line(run, len(rows), text))
+            click.echo(_run_line(run, len(rows), result_text(result, run.status)))
         else:
             click.echo(_run_line(run, 0, "检查未完成" if run.status == RunStatus.INTERRUPTED else "—"))
 
@@ -563,7 +560,7 @@ def diff(run_a, run_b, db_url):
 
     Both runs must be of the same site and scope. 已整改 only when RUN_B fetched the page again.
     """
-    from audit.store.history import FIXED, NEW, OPEN, UNCHECKED, comparable_url, compare, same_series
+    from audit.judging.history import FIXED, NEW, OPEN, UNCHECKED, comparable_url, compare, same_series
 
     _, store = _open(None, db_url)
     try:
@@ -603,7 +600,7 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
     A quarter with a finished run is not audited again unless --force (its outputs are written
     from the store if missing). Exit status as for `audit`.
     """
-    from audit.store.history import find_run
+    from audit.judging.history import find_run
 
     formats = _formats(formats)
     today = date.today()
@@ -660,7 +657,7 @@ def schedule(url, print_units, out_root, db_url, config_path, at, log_file, noti
     """
     import shutil
 
-    from audit.schedule import Schedule
+    from audit.run.schedule import Schedule
 
     if not print_units:
         _fail_usage("请使用 --print 输出定时任务，再自行安装 / use --print and install the printed lines yourself")
@@ -695,7 +692,7 @@ def schedule(url, print_units, out_root, db_url, config_path, at, log_file, noti
 
 def _import_register(kind: RegisterKind, path: Path, quarter_label: str | None, db_url: str | None) -> None:
     """Read one register file and store it for its quarter (replacing an earlier import of it)."""
-    from audit.registers import RegisterError, read_register
+    from audit.run.registers import RegisterError, read_register
     from audit.store.registers import save_register
 
     try:
@@ -746,7 +743,7 @@ def sites():
 @db_option()
 def sites_add(path, db_url):
     """登记 sites.yaml 中的网站（已登记的更新名称和单位）/ register the sites of a sites.yaml."""
-    from audit.sites import SitesError, read_sites
+    from audit.run.sites import SitesError, read_sites
     from audit.store.sites import save_sites
 
     try:
@@ -792,8 +789,8 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
     being audited; one that cannot be reached does not stop the others. Exit 0 when every site was
     audited (or queued), 3 when some could not be reached, 1 when an audit failed.
     """
-    from audit.sites import audit_site
-    from audit.store.history import find_run
+    from audit.run.sites import audit_site
+    from audit.judging.history import find_run
     from audit.store.sites import registered_sites
 
     _, store = _open(config_path, db_url)
@@ -850,7 +847,7 @@ def _enqueue(queue, site, quarter: Quarter, args: list[str], as_of: date, force:
     """Put one site's audit in the queue: once per site and quarter (--force: once more)."""
     import time
 
-    from audit.cluster import Job, patiently
+    from audit.run.cluster import Job, patiently
 
     key = f"{site.url}|{quarter.label}" + (f"|{time.time_ns()}" if force else "")
     job = Job(key, site.url, site.name, as_of, args)
@@ -874,7 +871,7 @@ def worker(db_url, redis_url, redis_prefix, until_idle, name, lease):
     unavailable: the worker waits and retries. SIGINT/SIGTERM: the site being audited is left to be
     resumed (by this or another worker once the lease expires).
     """
-    from audit.cluster import Worker, worker_name
+    from audit.run.cluster import Worker, worker_name
 
     if redis_url is None:
         _fail_usage("worker 需要 --redis / worker needs --redis redis://…")

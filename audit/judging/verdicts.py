@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from crawler.columns import ColumnSpec, Evidence
+from crawler.vocabulary.columns import ColumnSpec, Evidence
 from rules.base import RuleSpec, Subject
 from rules.documents import NORMATIVE_COLUMN
 from rules.settings import Settings

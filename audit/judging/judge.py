@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from audit.store import FindingNotes, RunStatus, Store
-from audit.store.history import fingerprints, previous_home
-from reports.scoring import indicator_for
-from reports.units import attribute
+from audit.judging.history import fingerprints, previous_home
+from audit.judging.scoring import indicator_for
+from audit.judging.units import attribute
 from rules import Finding, registered_rules
 from rules.base import RuleSpec
 from rules.settings import Settings

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from audit.store.models import FINISHED, AuditRun, FindingRecord, Link, Page, RunStatus
-from audit.quarters import BadQuarter, Quarter
+from crawler.vocabulary.quarters import BadQuarter, Quarter
 from audit.store import Store
 from rules.base import Finding, registered_rules
 from rules.snapshot import HomeCopy
@@ -225,7 +225,7 @@ def compare(store: Store, old: AuditRun | None, new: AuditRun) -> Comparison:
     unjudged = set(new.unjudged_rules or ())
     read_short = store.read_short_columns(new.id)
     whole_list = {spec.id for spec in registered_rules() if spec.needs_whole_list}
-    # Pages a rule could not judge within its time budget (audit.judge.PageBudget).
+    # Pages a rule could not judge within its time budget (audit.judging.judge.PageBudget).
     overrun = {(rule, comparable_url(url, new.site_url)) for rule, url in new.rule_overruns or ()}
 
     def judged(row: FindingRow) -> bool:
