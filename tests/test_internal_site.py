@@ -152,11 +152,13 @@ def test_an_intranet_portal_cannot_make_the_auditor_open_other_local_services(tm
         read = dict(db.execute("select url, status from page where error is null").fetchall())
     print(failures)
     direct = f"http://127.0.0.1:{other.server_address[1]}/direct"
-    for target in (direct, *redirects.values()):
+    for target in redirects.values():
         assert "指向内网地址" in failures.get(canonical_url(target), ""), target
     # The site itself was audited, and its own address and port written out is the site.
     assert read[base + "ok.html"] == 200
     assert canonical_url(f"http://127.0.0.1:{site.server_address[1]}/alias.html") not in failures
     findings = json.loads((tmp_path / "out" / "findings.json").read_text("utf-8"))
     broken = {f["url"] for f in findings if f["rule"] == "link.broken"}
-    assert canonical_url(direct) in broken
+    # Audited from inside, a link to another internal host was not checked: it is not reported broken
+    # (under split-horizon DNS every government host may have an internal address there).
+    assert canonical_url(direct) not in broken and canonical_url(direct) not in failures

@@ -29,7 +29,13 @@ log = logging.getLogger(__name__)
 
 class InternalAddressRefused(IgnoreRequest):
     """A target on a private, loopback or link-local address other than the audited site's own, or a
-    cloud metadata address."""
+    cloud metadata address. `inside` says the audited site is itself on an internal address: audited
+    from inside a government network, where split-horizon DNS gives other government hosts internal
+    addresses too, a refused link is one the auditor did not check, not one the public cannot open."""
+
+    def __init__(self, message: str, *, inside: bool = False):
+        super().__init__(message)
+        self.inside = inside
 
 
 # Not global, yet not flagged by every ipaddress property in every Python version: shared address
@@ -174,11 +180,12 @@ class AddressGuardMiddleware:
             return None  # the audited site itself, as its operator named it
         if not any(is_internal(address) for address in addresses) and not looks_internal(host):
             return None
-        if port in site_ports and _literal(host) in await self._own_addresses(site_hosts):
+        own = await self._own_addresses(site_hosts)
+        if port in site_ports and _literal(host) in own:
             # The site's own server and port written as its address (http://127.0.0.1:8000/ on a site
             # named localhost:8000).
             return None
-        raise InternalAddressRefused(f"指向内网地址，未访问（{host}）")
+        raise InternalAddressRefused(f"指向内网地址，未访问（{host}）", inside=any(is_internal(a) for a in own))
 
     async def _own_addresses(self, site_hosts) -> set[str]:
         """The addresses the site's hosts were pinned to."""
