@@ -33,7 +33,7 @@ What it does:
      Last-Modified → 304; nginx sends both) save, and the findings of the two runs must be identical.
    A row whose tool cannot be had is skipped with the reason. The govaudit rows run the real CLI
    (`audit.cli:main audit URL --max-pages >N --quiet --db sqlite:///...`) through a thin wrapper that
-   times the phases of audit.run.runner.run_audit (crawl, snapshot, rules, outputs) and notes the RSS after
+   times the phases of audit.run.lifecycle.run_audit (crawl, snapshot, rules, outputs) and notes the RSS after
    each; project code is not changed. `--plain` runs the installed `govaudit` executable instead.
 4. Politeness as the site sees it: for the polite rows, the most connections in use at once (a
    kept-alive connection counts from its first request to its last) and the most requests started
@@ -628,12 +628,12 @@ class Row:
         return figures
 
 
-# Runs the real CLI (audit.cli:main) and times the phases of audit.run.runner.run_audit by wrapping
+# Runs the real CLI (audit.cli:main) and times the phases of audit.run.lifecycle.run_audit by wrapping
 # the functions it calls; prints "BENCH <phase> <seconds> <rss_mb> <peak_mb>" lines on stderr.
 _WRAPPER = r"""
 import resource, sys, time
 import audit.judging.judge as judge
-import audit.run.runner as runner
+import audit.run.lifecycle as lifecycle
 from audit.store import Store
 
 def _rss():
@@ -650,12 +650,12 @@ def _timed(name, fn):
             print(f"BENCH {name} {time.monotonic() - start:.3f} {_rss():.1f} {peak:.1f}", file=sys.stderr, flush=True)
     return wrapper
 
-runner.crawl = _timed("crawl", runner.crawl)
-runner.conclude_run = _timed("conclude", runner.conclude_run)
+lifecycle.crawl = _timed("crawl", lifecycle.crawl)
+lifecycle.conclude_run = _timed("conclude", lifecycle.conclude_run)
 judge.evaluate = _timed("rules", judge.evaluate)
 judge.annotate = _timed("annotate", judge.annotate)
-runner.summarise_columns = _timed("summary", runner.summarise_columns)
-runner.write_outputs = _timed("outputs", runner.write_outputs)
+lifecycle.summarise_columns = _timed("summary", lifecycle.summarise_columns)
+lifecycle.write_outputs = _timed("outputs", lifecycle.write_outputs)
 Store.snapshot = _timed("snapshot", Store.snapshot)
 from audit.cli import main
 sys.argv[0] = "govaudit"

@@ -108,6 +108,8 @@ def test_scrapy_crawl_stores_the_run(tmp_path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("select status from audit_run").fetchone() == ("done",)
         assert conn.execute("select count(*) from page").fetchone()[0] >= 90
+        # Concluded by the same lifecycle as `govaudit audit` (audit.extension): judged, with findings.
+        assert conn.execute("select count(*) from finding where rule = 'label.not_public'").fetchone()[0] >= 1
         rules = {row[0] for row in conn.execute("select rule from finding")}
     assert {"column.missing", "label.not_public"} <= rules
 

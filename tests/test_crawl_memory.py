@@ -14,7 +14,7 @@ _AUDIT_WITH_PROGRESS = textwrap.dedent("""
     from datetime import date
     from pathlib import Path
     from rich.console import Console
-    from audit.run import runner
+    from audit.run import lifecycle
     from audit.config import load_settings
     from audit.cli.demo.server import SAMPLE_PORTAL, PortalServer
     from audit.run.progress import CrawlProgress
@@ -22,7 +22,7 @@ _AUDIT_WITH_PROGRESS = textwrap.dedent("""
     from crawler.crawl.spiders.portal import PortalSpider
 
     work = Path(sys.argv[1])
-    judged = runner.conclude_run
+    judged = lifecycle.conclude_run
 
     def counting(*args, **kwargs):
         gc.collect()
@@ -30,10 +30,10 @@ _AUDIT_WITH_PROGRESS = textwrap.dedent("""
         print(f"spiders alive when the rules run: {alive}")
         return judged(*args, **kwargs)
 
-    runner.conclude_run = counting
+    lifecycle.conclude_run = counting
     shown = io.StringIO()
     server = PortalServer(SAMPLE_PORTAL).start()
-    outcome = runner.run_audit(server.base_url, as_of=date(2022, 9, 30), column=None,
+    outcome = lifecycle.run_audit(server.base_url, as_of=date(2022, 9, 30), column=None,
                                store=Store(f"sqlite:///{work / 'audit.db'}"), config=load_settings(None),
                                out_dir=work / "out", progress=CrawlProgress(Console(file=shown)),
                                formats=("json",))

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
+from audit.demo.server import SAMPLE_PORTAL, serve_portal
 from crawler.vocabulary.quarters import Quarter, add_working_days
-from audit.run.runner import quarterly_as_of
+from audit.run.lifecycle import quarterly_as_of
 from portal_kit import govaudit
 
 FILES = ("bulletin.html", "findings.json", "findings.xlsx", "findings.csv")

@@ -31,8 +31,11 @@ from audit.judging.verdicts import COLUMN_CHECK
 from reports.pdf import find_chromium
 from audit.run.progress import CrawlProgress
 from crawler.vocabulary.quarters import BadQuarter, Quarter
-from audit.run.runner import (AuditInterrupted, AuditOutcome, BadSiteURL, FrontierLost, QuarterTaken, SharedCrawl,
-                          check_site_url, find_finding, help_crawl, quarterly_as_of, render_stored, run_audit)
+from audit.run.crawl import AuditInterrupted, FrontierLost, help_crawl
+from audit.run.lifecycle import AuditOutcome, QuarterTaken, quarterly_as_of, run_audit
+from audit.run.runner import find_finding, render_stored
+from audit.run.share import SharedCrawl
+from crawler.vocabulary.urls import BadSiteURL, check_site_url
 from audit.store import FINISHED, RunStatus, Store, StoreError, default_db_url
 from rules import registered_rules
 from rules.catalogue import markdown_table, option_lines

@@ -1,17 +1,15 @@
 """Between the crawl and the store: the pipeline writes what the spider reads into the store as the
-crawl goes, so page bodies never pile up in memory and an interrupted crawl keeps everything it
-already fetched; ResumedRun hands a resumed crawl what the interrupted one stored, EarlierRun hands a
+crawl goes (it only stores items: the run is started and concluded by audit.run.lifecycle), so page
+bodies never pile up in memory and an interrupted crawl keeps everything it already fetched; ResumedRun hands a resumed crawl what the interrupted one stored, EarlierRun hands a
 re-audit the copies the site's last audit stored (for conditional requests)."""
 from __future__ import annotations
 
 import time
-from datetime import date
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from audit.judging.judge import conclude_run
 from audit.store import Store, StoreError, default_db_url
 from crawler.vocabulary.items import (Answered, CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage,
                            RobotsRefusal, UnchangedPage, answers_stored)
@@ -20,6 +18,9 @@ from crawler.crawl.revalidate import StoredCopy
 
 # The finish reason of a crawl stopped because the store could not be written.
 STORE_FAILED = "store_failed"
+# Sent with run_id= when the run the items go to is started during the crawl (`scrapy crawl portal`:
+# audit.run.extension); under govaudit the run is known before (GOVAUDIT_RUN_ID).
+run_started = object()
 # Items are written in one transaction per this many, or per this many seconds, whichever comes
 # first: a commit per page was half the crawler's time. A killed crawl loses at most that much,
 # which resuming fetches again.
@@ -33,8 +34,6 @@ class StorePipeline:
         settings = crawler.settings
         self.store = Store(settings.get("GOVAUDIT_DB") or default_db_url())
         self.run_id: int | None = settings.get("GOVAUDIT_RUN_ID")
-        # `scrapy crawl portal` without the govaudit CLI: the pipeline opens and concludes the run.
-        self.owns_run = self.run_id is None
         self.failure: str | None = None
         self.closing = False
         self._pending: list = []
@@ -46,14 +45,14 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline._run_started, signal=run_started)
+        return pipeline
+
+    def _run_started(self, run_id: int) -> None:
+        self.run_id = run_id
 
     def open_spider(self) -> None:
-        if self.owns_run:
-            spider = self.crawler.spider
-            as_of = self.crawler.settings.get("GOVAUDIT_AS_OF") or date.today().isoformat()
-            self.run_id = self.store.start_run(spider.start_url, date.fromisoformat(as_of), spider.scope,
-                                               spider.audit_config.fingerprint)
         self._timer.start(BATCH_SECONDS, now=False)
 
     def process_item(self, item):
@@ -105,20 +104,9 @@ class StorePipeline:
         raise DropItem(str(exc)) from exc
 
     def _save(self, item) -> None:
-        if isinstance(item, FetchedPage):
-            self.store.save_page(self.run_id, item)
-        elif isinstance(item, UnchangedPage):
-            self.store.copy_page(self.run_id, item.run_id, item.url)
-        elif isinstance(item, CheckedLink):
-            self.store.save_check(self.run_id, item)
-        elif isinstance(item, CertificateCheck):
-            self.store.save_certificate(self.run_id, item)
-        elif isinstance(item, RobotsRefusal):
-            self.store.save_robots_refusal(self.run_id)
-        elif isinstance(item, ColumnMembership):
-            self.store.save_membership(self.run_id, item)
-        elif isinstance(item, ListCoverage):
-            self.store.save_list_read(self.run_id, item)
+        save = _SAVERS.get(type(item))
+        if save is not None:
+            save(self.store, self.run_id, item)
 
     def close_spider(self) -> None:
         if self._timer.running:
@@ -128,10 +116,19 @@ class StorePipeline:
                 self._flush()
             except DropItem:
                 return
-        if self.owns_run and self.failure is None:
-            spider = self.crawler.spider
-            conclude_run(self.store, self.run_id, spider.audit_config)
         self.store.engine.dispose()  # the run's own store goes on without this one's connections
+
+
+# What each kind of item is stored by (the items are final dataclasses: their type is the kind).
+_SAVERS = {
+    FetchedPage: lambda store, run_id, item: store.save_page(run_id, item),
+    UnchangedPage: lambda store, run_id, item: store.copy_page(run_id, item.run_id, item.url),
+    CheckedLink: lambda store, run_id, item: store.save_check(run_id, item),
+    CertificateCheck: lambda store, run_id, item: store.save_certificate(run_id, item),
+    RobotsRefusal: lambda store, run_id, item: store.save_robots_refusal(run_id),
+    ColumnMembership: lambda store, run_id, item: store.save_membership(run_id, item),
+    ListCoverage: lambda store, run_id, item: store.save_list_read(run_id, item),
+}
 
 
 class StoredRun:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from audit.run.runner import BadSiteURL, check_site_url
+from crawler.vocabulary.urls import BadSiteURL, check_site_url
 from crawler.reading.safe_yaml import YAMLRefused, load_yaml
 from reports.files import PLAIN_NAME
 

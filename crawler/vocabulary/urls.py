@@ -78,3 +78,21 @@ def url_port(url: str) -> int | None:
         return parts.port or _DEFAULT_PORTS.get(parts.scheme)
     except ValueError:
         return None
+
+
+class BadSiteURL(ValueError):
+    """The address to audit is not an http(s) URL with a host."""
+
+
+def check_site_url(url: str) -> str:
+    """The URL to audit, normalised (a bare host path gets a trailing /), or BadSiteURL."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https"):
+        raise BadSiteURL(f"网址必须以 http:// 或 https:// 开头 / URL must start with http:// or https://: {url!r}")
+    if not parts.hostname:
+        raise BadSiteURL(f"网址缺少主机名 / URL has no host: {url!r}")
+    try:
+        parts.port
+    except ValueError as exc:
+        raise BadSiteURL(f"网址端口无效 / URL has an invalid port: {url!r}") from exc
+    return canonical_url(parts._replace(path=parts.path or "/").geturl())
