@@ -48,6 +48,8 @@ _EMPTY_NOTICE_MAX_CHARS = 30
 # Box titles of lists that point elsewhere on the site: navigation, never a list of the column.
 _NAVIGATION_TITLE_RE = re.compile(r"^(?:相关|热点|热门|最新|推荐|延伸|猜你|点击|阅读|排行|友情|专题)")
 _TITLE_MAX_CHARS = 10
+# A page's own name is its <title> up to the site's name: 行政许可事项清单_测试县人民政府, 规范性文件-东岸县人民政府.
+_PAGE_NAME_RE = re.compile(r"\s*[_|\-—–]\s*")
 _SIDEBAR_WORDS_RE = re.compile(r"side|aside|left|right|(^|[\s_-])(?:fl|fr|l|r|lf|rt)(?:[\s_-]|$)|col-\w+-[1-4](?:\s|$)")
 
 
@@ -275,10 +277,27 @@ def _side_boxes(root: etree._Element, candidates: list[Group]) -> set[etree._Ele
     boxes = _containers(holders)
     side = {group.parent for group, box in zip(candidates, boxes) if _titled_as_navigation(box, group.parent)}
     if side and len(side) == len(candidates):
-        if notices and all(_in_sidebar(holder) for holder in side):
+        if notices and (all(_in_sidebar(holder) for holder in side)
+                        or _notice_titled_as_page(root, notices, boxes[len(candidates):])):
             return None
         return set()
     return side
+
+
+def _notice_titled_as_page(root: etree._Element, notices: list[etree._Element], boxes: list[etree._Element]) -> bool:
+    """Whether a 暂无信息 notice stands in a box titled with the page's own name (行政许可事项清单 over
+    暂无信息, a 最新信息 box beside it): the column's own list is the one that is empty."""
+    title = root.find(".//title")
+    name = _PAGE_NAME_RE.split(element_text(title) if title is not None else "", maxsplit=1)[0].strip()
+    if len(name) < 2 or _NAVIGATION_TITLE_RE.match(name):
+        return False
+    for notice, box in zip(notices, boxes):
+        for element in box.iter():
+            if element is notice:
+                break
+            if is_element(element) and element.tag not in ("script", "style") and (element.text or "").strip() == name:
+                return True
+    return False
 
 
 def _notice_elements(root: etree._Element) -> list[etree._Element]:

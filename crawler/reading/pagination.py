@@ -92,12 +92,16 @@ def _go_page_pager(scripts: str, base: str, page_url: str) -> Pagination | None:
     body = scripts[function.end():function.end() + _GO_PAGE_BODY_CHARS].split("function ", 1)[0]
     if not re.search(r"\blocation\b", body):
         return None
-    built = re.search(rf"(['\"])([^'\"\s]*)\1\s*\+\s*\(?\s*{param}\s*\)?(?:\s*\+\s*(['\"])([^'\"\s]*)\3)?", body)
-    if not built or not built.group(2) or built.group(2).startswith(("javascript:", "#")):
+    # "prefix" + n, + (n), + (n - 1) or + (n + 1), then + "suffix" or the statement's end; any
+    # other arithmetic (n * 10, n - 1 outside brackets) is not read.
+    built = re.search(rf"(['\"])(?P<prefix>[^'\"\s]*)\1\s*\+\s*(?:\(\s*{param}\s*(?:(?P<sign>[+-])\s*(?P<shift>\d{{1,3}})\s*)?\)"
+                      rf"|{param}\b)(?:\s*\+\s*(['\"])(?P<suffix>[^'\"\s]*)\5|(?=\s*[;,)}}\n]))", body)
+    if not built or not built["prefix"] or built["prefix"].startswith(("javascript:", "#")):
         return None
-    prefix, suffix = built.group(2), built.group(4) or ""
+    prefix, suffix = built["prefix"], built["suffix"] or ""
+    shift = int(built["shift"] or 0) * (-1 if built["sign"] == "-" else 1)
     total = counts[0]
-    pages = [urljoin(base, f"{prefix}{n}{suffix}") for n in range(2, min(total, MAX_LISTED_PAGES + 1) + 1)]
+    pages = [urljoin(base, f"{prefix}{n + shift}{suffix}") for n in range(2, min(total, MAX_LISTED_PAGES + 1) + 1)]
     return Pagination([page for page in pages if page != page_url], total)
 
 

@@ -43,3 +43,17 @@ def test_a_url_pattern_without_a_count_guesses_nothing():
 def test_a_function_named_otherwise_or_a_javascript_url_is_not_a_pager():
     assert _read('var pageCount = 4;\nfunction openWin(n){ window.location.href = "detail_" + n + ".html"; }').next_pages == []
     assert _read('var pageCount = 4;\nfunction goPage(n){ location.href = "javascript:" + n; }').next_pages == []
+
+
+def test_a_page_number_shifted_in_brackets_names_the_right_files():
+    # TRS-style numbering built by script: page 2 is index_1.html, page 3 index_2.html.
+    reading = _read('var pageCount = 3;\nfunction goPage(n) {\n window.location.href = n == 1 ? "index.html" : '
+                    '"index_" + (n - 1) + ".html";\n}')
+    assert reading.next_pages == ["http://www.dongan.gov.cn/zwgk/gfxwj/index_1.html",
+                                  "http://www.dongan.gov.cn/zwgk/gfxwj/index_2.html"]
+
+
+def test_other_arithmetic_on_the_page_number_guesses_nothing():
+    # "index_" + n - 1 is not a URL a reader can trust (string arithmetic); n * 10 is a record offset.
+    assert _read('var pageCount = 3;\nfunction goPage(n){ location.href = "index_" + n - 1 + ".html"; }').next_pages == []
+    assert _read('var pageCount = 3;\nfunction goPage(n){ location.href = "list.jsp?start=" + n * 10; }').next_pages == []

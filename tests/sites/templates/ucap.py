@@ -162,9 +162,11 @@ def build(root: Path) -> Template:
         files[href] = _article("公共企事业单位信息公开", text, shown, "<p>现将信息公开目录公布如下。</p>")
     seeded.add(("column.stale", "/zwgk/ggqsy/index.html"))
 
-    # 行政许可事项清单: 暂无信息 beside a fresh 最新信息 box — a blank column.
+    # 行政许可事项清单: 暂无信息 under the column's own heading beside a fresh 最新信息 box — a blank
+    # column. Here the box sits in a block whose class says nothing of a side column (zx-box).
+    zx_box = _side("最新信息").replace('class="left-side"', 'class="zx-box"').replace('class="side-box"', 'class="box"')
     files["/zwfw/xzxk/index.html"] = _column("政务服务", "行政许可事项清单", '<ul class="news-list"><li class="no-data">暂无信息</li></ul>',
-                                             side=_side("最新信息"))
+                                             side=zx_box)
     seeded.add(("column.empty", "/zwfw/xzxk/index.html"))
 
     return Template(write(root, files), seeded=seeded, leak=(jbml[0][1], CIVIL),
