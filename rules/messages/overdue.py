@@ -4,6 +4,7 @@ from pydantic import Field
 
 from crawler.vocabulary.columns import Evidence
 from rules.base import Problem, RuleOptions, Severity, Subject, rule
+from rules.people import without_people
 from rules.registers import audited_register
 
 
@@ -38,9 +39,9 @@ def check(site, config):
         if message.answered is None and site.as_of > limit:
             yield Problem(message.url, f"{message.unit}收到的网民留言{message.message_id}（{message.received.isoformat()}）已"
                                        f"{(site.as_of - message.received).days}天未答复（要求{days}天内）",
-                          message.title or f"留言编号 {message.message_id}")
+                          without_people(message.title) or f"留言编号 {message.message_id}")
         elif message.answered is not None and message.answered > limit:
             yield Problem(message.url, f"{message.unit}收到的网民留言{message.message_id}（{message.received.isoformat()}）于"
                                        f"{message.answered.isoformat()}答复，用时{(message.answered - message.received).days}天"
                                        f"（要求{days}天内）",
-                          message.title or f"留言编号 {message.message_id}")
+                          without_people(message.title) or f"留言编号 {message.message_id}")

@@ -14,14 +14,18 @@ into longer digit strings there (/t20220815_13812345678.html).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from math import gcd
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from crawler.vocabulary.reading import TITLE_TAG
+from rules.people import PADDED_NAME as _PADDED_NAME
+from rules.people import is_person_name  # also rules.privacy.is_person_name for the tests
 
 if TYPE_CHECKING:
     from rules.snapshot import PageView, SiteSnapshot
@@ -42,8 +46,6 @@ INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u20
 # A URL's path segment or query value that is an ID number and nothing else (a file may be named by one).
 _URL_ID_NUMBER = re.compile(r"(\d{17}[\dXx])(?:\.[0-9A-Za-z]{1,8})?", re.ASCII)
 _URL_MAY_HOLD_ID = re.compile(r"\d{17}|%", re.ASCII)
-# Characters a number (or a masked one) is written with, for cutting context around it.
-_NUMBER_CHAR = re.compile(r"[0-9A-Za-z０-９Ｘｘ*＊ -]")
 
 # GB 11643: ISO 7064 MOD 11-2 weights of the first 17 digits and the check character of the sum.
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -119,12 +121,6 @@ def url_id_numbers(url: str, as_of: date) -> list[str]:
     return found
 
 
-def masked_url(url: str, as_of: date, width: int = 200) -> str:
-    """A URL as evidence: decoded, every number in it masked, cut to `width` characters."""
-    shown = mask(readable(unquote(url)), as_of)
-    return shown if len(shown) <= width else shown[:width] + "…"
-
-
 @dataclass(frozen=True)
 class Published:
     """What a page publishes, as a reader (or anyone who opens its source) can see it: its texts by
@@ -175,43 +171,10 @@ def mask(text: str, as_of: date) -> str:
 
 # -- people ---------------------------------------------------------------------------------------
 
-_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
-                      "夏侯", "轩辕", "令狐", "端木", "独孤", "南宫", "西门", "申屠")
-# The common surnames (together most of the population), and some of 云南's (者 普 杞 字 刀 罕). Left out:
-# surnames that as often start ordinary words in tables and notices (关于 项目 单位 申请 全部 应当 …).
-_SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤常温康施"
-    "文牛樊葛邢齐易乔伍庞颜倪庄聂章鲁岳翟殷詹欧耿兰焦俞左柳甘祝宁尚符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆"
-    "蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳穆卓古吉缪麦褚娄窦戚岑景党宫冷晏席米柏宗瞿桂佟臧闵苟邬卞姬"
-    "仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝封者普杞字刀罕")
-# Two- and three-character words that start with one of those surnames but are not names.
-_NOT_NAMES = frozenset(
-    "高中 高职 党员 党支部 金额 方式 方案 周一 周二 周三 周四 周五 周六 周日 周末 常住 管理 许可 程序 任务 范围 符合 纪律 "
-    "严格 施工 付款 房屋 文件 文化 马上 夏季 白天 温度 林业 林地 田地 石料 华侨 康复 龙头 江边 路段 路线 游客 尚未 "
-    "宁可 毕业 季度 华人 古城 吉祥 沙地 蒙古 甘蔗 童装 舒适 景区 宗教 巫山 封面 易地 齐全 乔木 章程 纪检 严重 武装 "
-    "顾问 贺电 史料 雷电 段落 宫颈 韦氏 温室 毛利 麦田 苗木 谷物 曲靖 陆续 范围内 常年 常用 汤圆 普通 普查 普及 普惠 "
-    "普法".split())
-# A word ending like a place or a body (石桥村, 马关县, 王家寨) is not a name.
-_PLACE_ENDINGS = frozenset("村镇乡街路巷寨组社区县市州省局委办队站所院厅处科室会部司校园厂场店族元额费号栋楼团协点")
-_PADDED_NAME = re.compile(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]")
 _CELL_SPLIT = re.compile(r"[\n\t]+")
 _WORD_SPLIT = re.compile(r"[\s,，;；:：、()（）\[\]【】<>《》/|]+")
-_HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
 # Table cells looked at before a mobile: 序号 姓名 性别 身份证号 住址 人数 金额 … 电话.
 PERSON_WINDOW = 8
-
-
-def is_person_name(word: str) -> bool:
-    """A Chinese name: a common surname and one or two more characters (张三, 李小明), a compound
-    surname and one or two (欧阳修); a two-character name padded with a space (张 三) counts."""
-    if _PADDED_NAME.fullmatch(word):
-        word = re.sub(r"[ \u3000]", "", word)
-    if not _HAN_WORD.fullmatch(word) or word in _NOT_NAMES or word[-1] in _PLACE_ENDINGS:
-        return False
-    if word[:2] in _COMPOUND_SURNAMES:
-        return len(word) >= 3
-    return word[0] in _SURNAMES and len(word) <= 3
 
 
 def _words(cell: str) -> list[str]:
@@ -252,13 +215,66 @@ def mobiles_beside_people(text: str) -> list[Match]:
     return beside
 
 
-def context(text: str, match: Match, as_of: date, width: int = 16) -> str:
-    """The words around a match — in a table, the neighbouring cells — every number in them masked."""
-    start, end = max(0, match.start - width), min(len(text), match.end + width)
-    # Widen to whole numbers so that a cut never leaves part of one unmasked.
-    while start > 0 and _NUMBER_CHAR.match(text[start - 1]):
-        start -= 1
-    while end < len(text) and _NUMBER_CHAR.match(text[end]):
-        end += 1
-    snippet = re.sub(r"\s*[\n\t]\s*", " / ", mask(text[start:end], as_of).strip())
-    return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else "")
+# -- describing a fault without repeating it -------------------------------------------------------
+
+# The header cell of the column a number stands in.
+ID_HEADER = re.compile(r"身份证|证件号|身份号码")
+PHONE_HEADER = re.compile(r"电话|手机|联系方式")
+# Lines a header may stand above the first number it heads (a wide table's cells, one a line).
+_HEADER_REACH = 60
+
+
+def _spans(numbers: list[int]) -> str:
+    """2, 3, 4, 5, 8 → 2–5、8."""
+    spans: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    shown = [f"{a}–{b}" if b > a else str(a) for a, b in spans]
+    return "、".join(shown[:6]) + ("等" if len(shown) > 6 else "")
+
+
+def rows_of(text: str, matches: list[Match], header: re.Pattern, *, lines_are_rows: bool = False) -> str:
+    """Where `matches` stand in `text`, in words the office finds them by on the page and nothing of
+    what stands beside them: "表格第2–5行" (the header row counted as the first), or "第3、7行" of
+    an attachment's text (`lines_are_rows`) when no header is found; "" when the rows cannot be told.
+
+    A table read row by row (a spreadsheet, a .docx, a PDF line) has one row a line; a web page's
+    table is read one cell a line, so its rows are the numbers' common spacing in lines, counted from
+    the line of the column's header."""
+    if not matches:
+        return ""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    at = sorted({bisect_right(starts, match.start) - 1 for match in matches})
+    first = at[0]
+    heads = [i for i in range(first - 1, max(-1, first - _HEADER_REACH), -1) if header.search(lines[i])]
+    cells_a_line = all("\t" not in lines[i] and len(_WORD_SPLIT.sub("", lines[i])) <= 20 for i in at)
+    if not cells_a_line:
+        if heads:
+            return f"表格第{_spans([i - heads[0] + 1 for i in at])}行"
+        return f"第{_spans([i + 1 for i in at])}行" if lines_are_rows else ""
+    width = 0
+    for a, b in zip(at, at[1:]):
+        width = gcd(width, b - a)
+    # The row width divides every spacing (a row without a number between two with one doubles it)
+    # and the header's distance; a spacing of 1 is a list, not a table's rows.
+    for head in heads:
+        for cells in range(width, 1, -1):
+            if width % cells == 0 and (first - head) % cells == 0:
+                return f"表格第{_spans([(i - head) // cells + 1 for i in at])}行"
+    return ""
+
+
+def described(found: list[tuple[str, str, list[Match]]], header: re.Pattern) -> str:
+    """Where on a page numbers were found, by place (正文, 附件内容, 网页标题 …) and row: "见于正文表格第2–5行、
+    网页标题". `found` holds each place with its text and the matches in it."""
+    places = []
+    for place, text, matches in found:
+        rows = rows_of(text, matches, header, lines_are_rows=place == "附件内容") if place in ("正文", "附件内容") else ""
+        places.append(place + rows)
+    return "见于" + "、".join(dict.fromkeys(places))

@@ -1,5 +1,5 @@
 from rules.base import Problem, Severity, Subject, rule
-from rules.privacy import context, id_numbers, masked_url, published, url_id_numbers
+from rules.privacy import ID_HEADER, described, id_numbers, published, url_id_numbers
 
 CLAUSE = ("《中华人民共和国政府信息公开条例》第十五条（涉及个人隐私的政府信息不得公开）；"
           "《2018年政务公开工作要点》：涉及个人隐私的政府信息公开时要去标识化处理")
@@ -24,8 +24,10 @@ def check(site, config):
     controls). A page publishes its visible text, its title (the <title> the browser's tab shows and
     the article's own), its <meta> tags, its link texts and images' alt text, and the URLs it links
     to: a path segment or query value that is exactly such a number (?sfz=…, /files/<number>.pdf).
-    The evidence shows the numbers masked (532625********2010) with a little context, never in full,
-    and where on the page they stand when not in the text.
+    The evidence describes the fault and never repeats it (the finding goes into a 通报 that may be
+    published): how many numbers, and where — the place (正文, 附件内容, 网页标题, 网页标签, 链接文字或图片说明,
+    链接网址) and, in a table, its rows ("页面含未去标识化的身份证号码4个（见于正文表格第2–5行）"); no
+    number, even masked, and nothing that stood beside it (names, villages, household facts).
 
     Quiet: masked numbers (532625********2010, 5326251985****2010); 18-digit numbers that fail the check
     (order and bank account numbers); a 统一社会信用代码 or 索引号 (11532625MB0000000X/2022-00001);
@@ -39,18 +41,15 @@ def check(site, config):
         if not found and not in_urls:
             continue
         where = "页面" if page.is_html else "附件"
-        masked = list(dict.fromkeys([match.masked for _, _, match in found] + [number for _, number in in_urls]))
-        listed = "、".join(masked[:3]) + (f" 等{len(masked)}个" if len(masked) > 3 else "")
-        places = list(dict.fromkeys([place for place, _, _ in found] + ["链接网址"] * bool(in_urls)))
-        if found:
-            _, text, first = found[0]
-            seen = f"上下文：{context(text, first, site.as_of)}"
-        else:
-            seen = f"链接网址：{masked_url(in_urls[0][0], site.as_of)}"
-        at = f"；见于{'、'.join(places)}" if places not in (["正文"], ["附件内容"]) else ""
+        count = len(set([match.masked for _, _, match in found] + [number for _, number in in_urls]))
+        by_place: dict[str, tuple[str, list]] = {}
+        for place, text, match in found:
+            by_place.setdefault(place, (text, []))[1].append(match)
+        places = [(place, text, matches) for place, (text, matches) in by_place.items()]
+        places += [("链接网址", "", [])] * bool(in_urls)
         yield Problem(
             page.url,
-            f"{where}公开了{len(masked)}个完整的居民身份证号码，属未去标识化的个人信息；"
+            f"{where}公开了{count}个完整的居民身份证号码，属未去标识化的个人信息；"
             f"请立即撤下或替换为隐藏中间8位的版本（如 532625********1234）后重新发布，并排查同类信息",
-            f"{listed}；{seen}{at}",
+            f"{where}含未去标识化的身份证号码{count}个（{described(places, ID_HEADER)}）",
             site.column_of(page.url))

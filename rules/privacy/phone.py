@@ -1,5 +1,5 @@
 from rules.base import Problem, Severity, Subject, rule
-from rules.privacy import context, mobiles_beside_people, published
+from rules.privacy import PHONE_HEADER, described, mobiles_beside_people, published
 
 CLAUSE = ("《中华人民共和国政府信息公开条例》第十五条（涉及个人隐私的政府信息不得公开）；"
           "《2018年政务公开工作要点》：涉及个人隐私的政府信息公开时要去标识化处理")
@@ -23,7 +23,8 @@ def check(site, config):
     count; the page's title, <meta> tags, link texts and images' alt text are read too, each on its
     own) each sit beside a person's name — a 2–3 character word led by a common surname (张三, 张 三, 欧阳修) among the 8 table cells or
     lines before the mobile, counted from the previous phone number on the page, so that in a table
-    of people it is the name on the mobile's row. The evidence shows the numbers masked (138****5678).
+    of people it is the name on the mobile's row. The evidence says how many and where (place and table
+    rows), never the numbers, even masked, nor the names beside them.
 
     Quiet: one mobile on a page (联系人：张三 13812345678 of a notice, the 联系电话 of a 办事指南 or a
     news article); mobiles with no name beside them (咨询电话：13812345678, 监督电话); office
@@ -33,16 +34,15 @@ def check(site, config):
     """
     for page in site.audited_pages():
         # Each place is read on its own: a name in the text is not beside a mobile in a link's text.
-        found = [(text, match) for _, text in published(site, page).texts for match in mobiles_beside_people(text)]
-        masked = list(dict.fromkeys(match.masked for _, match in found))
-        if len(masked) < MIN_PEOPLE:
+        found = [(place, text, mobiles_beside_people(text)) for place, text in published(site, page).texts]
+        found = [(place, text, matches) for place, text, matches in found if matches]
+        count = len({match.masked for _, _, matches in found for match in matches})
+        if count < MIN_PEOPLE:
             continue
         where = "页面" if page.is_html else "附件"
-        shown = "、".join(masked[:3]) + (f" 等{len(masked)}个" if len(masked) > 3 else "")
-        text, first = found[0]
         yield Problem(
             page.url,
-            f"{where}的人员名单中公开了{len(masked)}个完整的个人手机号码，属未去标识化的个人信息；"
+            f"{where}的人员名单中公开了{count}个完整的个人手机号码，属未去标识化的个人信息；"
             f"请撤下或将号码隐藏为 138****1234 的形式后重新发布",
-            f"{shown}；上下文：{context(text, first, site.as_of)}",
+            f"{where}含未去标识化的个人手机号码{count}个（{described(found, PHONE_HEADER)}）",
             site.column_of(page.url))

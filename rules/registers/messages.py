@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from rules.people import without_people
 from rules.registers.kind import FieldSpec, RegisterKind, Summary, UnitLine, a_date, by_unit, required_date, \
     required_text, text
 
@@ -45,7 +46,9 @@ KIND = RegisterKind(
         FieldSpec("unit", ("承办单位", "转办单位", "办理单位", "责任单位"), required_text),
         FieldSpec("forwarded", ("转办时间", "转办日期"), a_date, required=False),
         FieldSpec("answered", ("答复时间", "回复时间", "答复日期", "回复日期", "办结时间"), a_date, required=False),
-        FieldSpec("title", ("留言标题", "标题", "问题描述", "内容摘要"), text, required=False),
+        # A title often names who wrote in (市民张三（138…）反映…): kept as "网民反映…", as the 通报 prints it.
+        FieldSpec("title", ("留言标题", "标题", "问题描述", "内容摘要"), lambda value: without_people(text(value)),
+                  required=False),
     ),
     place=_place,
     summarise=_summarise, order=3, evidence_as_detail=True)

@@ -13,8 +13,9 @@ def test_quiet_within_the_limit_and_on_the_thirtieth_day(register_audit):
     assert "ZC2022092503" not in urls and "ZC2022081004" not in urls
 
 
-def test_the_callers_phone_number_never_reaches_an_output(register_audit):
+def test_the_callers_name_and_phone_number_never_reach_an_output(register_audit):
+    """市民张三（13812345678）反映… is printed 网民反映… (issue 25): not the name, not the number even masked."""
     finding = next(f for f in register_audit.of("messages.overdue") if f["url"].endswith("ZC2022080101"))
-    assert "13812345678" not in finding["evidence"] and "138" in finding["evidence"]
+    assert finding["evidence"] == "网民反映网站招聘栏目链接打不开"
     html = (register_audit.out_dir / "bulletin.html").read_text("utf-8")
-    assert "13812345678" not in html
+    assert "网民反映网站招聘栏目链接打不开" in html and "138****5678" not in html and "张三" not in html
