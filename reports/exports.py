@@ -17,24 +17,6 @@ from reports.data import BulletinData, ReportRow
 from reports.files import atomic_path
 from reports.masking import clean
 
-FORMATS = ("html", "json", "xlsx", "csv", "pdf", "docx")
-DEFAULT_FORMATS = ("html", "json")
-
-
-class BadFormat(ValueError):
-    """--format names a format govaudit does not write."""
-
-
-def parse_formats(value: str | None) -> tuple[str, ...]:
-    if value is None:
-        return DEFAULT_FORMATS
-    chosen = [part.strip().lower() for part in value.split(",") if part.strip()]
-    unknown = [part for part in chosen if part not in FORMATS]
-    if unknown or not chosen:
-        raise BadFormat(f"未知输出格式 / unknown format {', '.join(unknown) or value!r}（可选 / choose from: {', '.join(FORMATS)}）")
-    return tuple(dict.fromkeys(chosen))
-
-
 # The 问题清单 columns: header, width in characters, value.
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("序号", 6), ("责任单位", 22), ("归属依据", 12), ("栏目", 22), ("页面地址", 48), ("问题", 20),

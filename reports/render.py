@@ -78,8 +78,10 @@ def _shown(value):
 
 
 def _environment() -> Environment:
+    # keep_trailing_newline: a section template (templates/sections/) prints exactly its lines, as if
+    # written where report.html includes it.
     env = Environment(loader=PackageLoader("reports", "templates"), autoescape=True, finalize=_shown,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["mask"] = mask_personal
     env.filters["href"] = safe_href
     env.filters["cn_date"] = cn_date
@@ -93,9 +95,9 @@ def _environment() -> Environment:
 
 
 def render_bulletin(data: BulletinData) -> str:
-    """The 季度通报 of a whole-portal run, or the column report of a one-column run."""
-    template = "column_report.html" if data.scope else "bulletin.html"
-    return _environment().get_template(template).render(d=data)
+    """The 季度通报 of a whole-portal run, or the column report of a one-column run: the same frame
+    around the sections `data` holds."""
+    return _environment().get_template("report.html").render(d=data)
 
 
 def render_kept_copy(view) -> str:

@@ -23,7 +23,7 @@ from audit.run.logfile import command_log, write_line
 from audit.run.notify import RunNote, send
 from audit.cli.options import (as_of_option, column_option, config_option, crawl_options, db_option, format_option,
                            politeness_options, quiet_option)
-from reports.exports import BadFormat, parse_formats
+from reports.formats import BY_NAME, BadFormat, parse_formats
 from reports.files import OutputError, check_writable, output_path
 from reports.masking import clean, for_terminal
 from reports.summary import page_cap_note
@@ -275,14 +275,9 @@ def _help_crawl(store: Store, shared: SharedCrawl, joined: str, config: Settings
     return EXIT_OK
 
 
-_OUTPUT_NAMES = {"json": "问题清单 / findings", "html": "通报 / bulletin", "xlsx": "问题清单 / findings (xlsx)",
-                 "pdf": "通报 / bulletin (pdf)", "docx": "通报 / bulletin (docx)",
-                 "csv": "问题清单 / findings (csv)"}
-
-
 def _print_outputs(outputs: dict[str, Path]) -> None:
     for kind, path in outputs.items():
-        click.echo(f"{_OUTPUT_NAMES[kind]}: {path}")
+        click.echo(f"{BY_NAME[kind].label}: {path}")
 
 
 def _report(outcome: AuditOutcome) -> int:
@@ -626,9 +621,7 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
               summary=f"{target.label} 已检查完成（检查 {done.id}），本次未重复检查")
         click.echo(f"{target.label} 已检查完成（检查 {done.id}，基准日 {done.as_of}），不再重复检查；"
                    f"如需重新检查请加 --force / already done, use --force to audit again")
-        expected = {"html": "bulletin.html", "json": "findings.json", "xlsx": "findings.xlsx", "csv": "findings.csv",
-                    "pdf": "bulletin.pdf", "docx": "bulletin.docx"}
-        if any(not (out_dir / expected[kind]).exists() for kind in formats):
+        if any(not (out_dir / BY_NAME[kind].file).exists() for kind in formats):
             try:
                 _print_outputs(render_stored(store, done.id, config, out_dir, formats, screenshots))
             except OutputError as exc:

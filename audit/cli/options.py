@@ -7,7 +7,7 @@ from functools import lru_cache
 import click
 
 from audit.config import load_settings
-from reports.exports import FORMATS
+from reports.formats import NAMES
 from rules.settings import Settings
 
 
@@ -38,7 +38,7 @@ def config_option(help: str = "YAML 配置文件，覆盖默认栏目表、阈�
 def format_option(default: str | None = None):
     shown = default or "html,json"
     return click.option("--format", "formats", metavar="LIST", default=default,
-                        help=f"输出格式，逗号分隔（{','.join(FORMATS)}；默认 {shown}）/ output formats (default {shown}).")
+                        help=f"输出格式，逗号分隔（{','.join(NAMES)}；默认 {shown}）/ output formats (default {shown}).")
 
 
 def as_of_option(help: str = "检查基准日（默认今天）/ the date freshness is judged against (default: today)."):

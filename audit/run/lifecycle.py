@@ -17,7 +17,7 @@ from audit.run.share import SharedCrawl, concluding
 from audit.store import RunStatus, Store
 from audit.judging.history import quarter_of, same_series
 from crawler.vocabulary.urls import check_site_url
-from reports.exports import DEFAULT_FORMATS
+from reports.formats import DEFAULT_FORMATS
 from reports.summary import ColumnSummary, summarise_columns
 from rules import Finding
 from rules.settings import Settings
