@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from audit.demo.server import SAMPLE_PORTAL, serve_portal
+from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
 from crawler.vocabulary.quarters import Quarter, add_working_days
 from audit.run.lifecycle import quarterly_as_of
 from portal_kit import govaudit
