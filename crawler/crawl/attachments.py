@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from crawler.reading.containers import TooBigToRead, sheet_rows, zip_sizes
 from crawler.reading.dom import parse_html, text_blocks
 from crawler.reading.encoding import decode_body
 
@@ -62,10 +63,6 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<table|<meta)", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-
-
-class TooBigToRead(MemoryError):
-    """An attachment that would unpack beyond what a reader may hold: recorded as 未能读取（过大）."""
 
 
 def attachment_text(body: bytes, url: str, content_type: str | None) -> str | None:
@@ -143,11 +140,7 @@ def _sniff(body: bytes, url: str, content_type: str | None) -> str | None:
 
 
 def _zip_kind(body: bytes) -> str | None:
-    with zipfile.ZipFile(io.BytesIO(body)) as archive:
-        members = archive.infolist()
-        if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
-            raise TooBigToRead(f"unpacks to over {MAX_UNZIPPED_BYTES} bytes")
-        sizes = {member.filename: member.file_size for member in members}
+    sizes = zip_sizes(body, total=MAX_UNZIPPED_BYTES)
     if "word/document.xml" in sizes:
         if sizes["word/document.xml"] > MAX_DOCX_XML_BYTES:
             raise TooBigToRead(f"document.xml of {sizes['word/document.xml']} bytes")
@@ -198,10 +191,7 @@ def _read_xlsx(body: bytes) -> str:
     try:
         out = _Collector()
         for sheet in workbook.worksheets:
-            # The stated dimension (A1:XFD1048576 in a 5 KB file) would make openpyxl pad every row
-            # to 16,384 cells and walk a million rows: read the rows the sheet actually holds.
-            sheet.reset_dimensions()
-            for row in sheet.iter_rows(values_only=True):
+            for _, row in sheet_rows(sheet):
                 out.add_row(row)
                 if out.full:
                     return out.text()
