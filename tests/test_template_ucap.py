@@ -21,5 +21,5 @@ def test_every_seeded_problem_and_nothing_else(audited):
 def test_the_script_pager_is_read_to_its_stated_count(audited):
     _, result = audited
     [read] = list_reads(result)["gfxwj"]
-    assert (read["declared_pages"], read["pages_read"], read["items_read"]) == (2, 2, 5)
+    assert (read["declared_records"], read["declared_pages"], read["pages_read"], read["items_read"]) == (5, 2, 2, 5)
     assert "最新 2022-09-20" in result.stdout

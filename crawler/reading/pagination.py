@@ -2,6 +2,7 @@
 the component-CMS maxPageNum script pager. CMS pagers live with their adapters (trs, hanweb)."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -33,6 +34,8 @@ _PURL_RE = re.compile(r"\bpurl\s*=\s*['\"]([^'\"]+)['\"]")
 # var pageCount = 5; function goPage(n) { location.href = "index_" + n + ".html"; }: a pager that
 # exists only as a script stating both its page count and how it builds page n's URL.
 _PAGE_COUNT_RE = re.compile(r"\b(?:pageCount|totalPage|totalPages|pageTotal)\s*=\s*(\d+)\s*[;,\n]")
+_TOTAL_COUNT_RE = re.compile(r"\b(?:totalCount|totalRecord|totalRecords|recordCount)\s*=\s*(\d+)\s*[;,\n]")
+_PAGE_SIZE_RE = re.compile(r"\bpageSize\s*=\s*(\d+)\s*[;,\n]")
 _GO_PAGE_RE = re.compile(r"function\s+(?:goPage|gotoPage|goToPage|toPage|turnPage|jumpPage)\s*\(\s*([A-Za-z_$][\w$]*)\s*\)\s*\{")
 _GO_PAGE_BODY_CHARS = 600
 _LAST_PAGE = 10**6
@@ -85,6 +88,10 @@ def _go_page_pager(scripts: str, base: str, page_url: str) -> Pagination | None:
     number and a string ("index_" + n + ".html", "?pageIndex=" + n). Page 1 is never listed (the
     function names it otherwise); nothing is guessed when either the count or the URL is missing."""
     counts = [count for n in _PAGE_COUNT_RE.findall(scripts) if (count := stated_count(n)) > 0]
+    records = _single_number(_TOTAL_COUNT_RE, scripts)
+    size = _single_number(_PAGE_SIZE_RE, scripts)
+    if not counts and records is not None and size:
+        counts = [math.ceil(records / size)] if records else []  # var totalCount = 23; var pageSize = 10
     function = _GO_PAGE_RE.search(scripts)
     if not counts or not function:
         return None
@@ -102,7 +109,13 @@ def _go_page_pager(scripts: str, base: str, page_url: str) -> Pagination | None:
     shift = int(built["shift"] or 0) * (-1 if built["sign"] == "-" else 1)
     total = counts[0]
     pages = [urljoin(base, f"{prefix}{n + shift}{suffix}") for n in range(2, min(total, MAX_LISTED_PAGES + 1) + 1)]
-    return Pagination([page for page in pages if page != page_url], total)
+    return Pagination([page for page in pages if page != page_url], total, total_records=records)
+
+
+def _single_number(pattern: re.Pattern[str], scripts: str) -> int | None:
+    """The number a script variable is set to, when the scripts set it to one number only."""
+    values = {stated_count(n) for n in pattern.findall(scripts)}
+    return values.pop() if len(values) == 1 else None
 
 
 def _is_page_number(text: str) -> bool:

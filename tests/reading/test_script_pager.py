@@ -57,3 +57,20 @@ def test_other_arithmetic_on_the_page_number_guesses_nothing():
     # "index_" + n - 1 is not a URL a reader can trust (string arithmetic); n * 10 is a record offset.
     assert _read('var pageCount = 3;\nfunction goPage(n){ location.href = "index_" + n - 1 + ".html"; }').next_pages == []
     assert _read('var pageCount = 3;\nfunction goPage(n){ location.href = "list.jsp?start=" + n * 10; }').next_pages == []
+
+
+def test_a_record_count_and_page_size_state_the_page_count():
+    reading = _read('var totalCount = 23;\nvar pageSize = 10;\nvar pageIndex = 1;\n'
+                    'function goPage(n) { window.location.href = "index_" + n + ".html"; }')
+    assert reading.next_pages == ["http://www.dongan.gov.cn/zwgk/gfxwj/index_2.html",
+                                  "http://www.dongan.gov.cn/zwgk/gfxwj/index_3.html"]
+    assert reading.total_records == 23
+
+
+def test_a_record_count_without_a_page_size_guesses_nothing():
+    # How many rows a page holds is not what this page happens to show: no count, no URL.
+    assert _read('var totalCount = 23;\nfunction goPage(n) { window.location.href = "index_" + n + ".html"; }'
+                 ).next_pages == []
+    # Two page sizes (a second list's): which one this list uses is unknown.
+    assert _read('var totalCount = 23; var pageSize = 10; var pageSize = 20;\n'
+                 'function goPage(n) { window.location.href = "index_" + n + ".html"; }').next_pages == []

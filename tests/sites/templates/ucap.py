@@ -3,7 +3,8 @@
 Markup traits (see README.md): a left side column of 最新信息/热点信息 boxes in the very row markup
 of the column's own list; articles carrying <meta name="ContentSource"> and a 发布时间/来源 line;
 a 规范性文件 list whose pager exists only as script variables (var pageCount/pageIndex and a
-goPage(n) that builds index_N.html), with its newest document on page 2.
+goPage(n) that builds index_N.html; the page count is computed from var totalCount and
+var pageSize), with its newest document on page 2.
 """
 from __future__ import annotations
 
@@ -62,7 +63,9 @@ def _doc_table(number: str, written: str, published: str, validity: str | None =
 
 
 GOPAGE = """<div id="page_bar"></div><script type="text/javascript">
-var pageCount = 2;
+var totalCount = 5;
+var pageSize = 3;
+var pageCount = Math.ceil(totalCount / pageSize);
 var pageIndex = {index};
 function goPage(n) {{
   if (n < 1 || n > pageCount) return;
