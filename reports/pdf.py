@@ -57,6 +57,16 @@ def headless_flags(profile: str) -> list[str]:
     return flags
 
 
+def browser_env(profile: str) -> dict[str, str] | None:
+    """Chromium's environment: this process's, except that with no usable home (HOME unset, not a
+    writable folder) its home is the temporary profile, so what it keeps there (~/.config/chromium/
+    Crash Reports) goes with the profile instead of piling up in the temporary directory."""
+    home = os.environ.get("HOME")
+    if home and os.path.isdir(home) and os.access(home, os.W_OK):
+        return None
+    return {**os.environ, "HOME": profile}
+
+
 def print_pdf(html_path: Path, pdf_path: Path) -> Path:
     """Print `html_path` to `pdf_path` (written beside and renamed, so a failed print leaves no
     half-written PDF)."""
@@ -69,7 +79,7 @@ def print_pdf(html_path: Path, pdf_path: Path) -> Path:
         flags = [*headless_flags(profile), "--no-pdf-header-footer", f"--print-to-pdf={partial}"]
         try:
             done = subprocess.run([chromium, *flags, html_path.resolve().as_uri()], capture_output=True,
-                                  text=True, timeout=PRINT_TIMEOUT)
+                                  text=True, timeout=PRINT_TIMEOUT, env=browser_env(profile))
         except (OSError, subprocess.TimeoutExpired) as exc:
             partial.unlink(missing_ok=True)
             raise PdfError(f"Chromium 打印失败 / Chromium could not print: {exc}") from exc

@@ -203,6 +203,8 @@ class Settings(_Shape):
     bulletin: BulletinSettings
     # After each unattended run: a shell command or an http(s) URL (audit/run/notify.py); None: no hook.
     notify: str | None
+    # Internal hosts, addresses or networks the notify webhook may be on (an intranet hook).
+    notify_allow_internal: tuple[str, ...]
     # The validated `rules:` section: each rule's options, keyed by the options class it declares
     # (filled by the loader, which knows the registered rules).
     rule_settings: dict[type[BaseModel], BaseModel] = {}

@@ -114,7 +114,8 @@ def test_log_file_gets_every_line_timed_scrapy_errors_and_no_personal_data(tmp_p
     assert "532625********2010" in text and ID_NUMBER not in text
     # The notify URL's token is hidden where the command line is logged; the hook failed in one line.
     assert "token=***" in text and "s3cr3t-token" not in text
-    assert sum("notify webhook failed" in line for line in text.splitlines()) == 1
+    # (A loopback webhook not in notify_allow_internal: refused before any connection, in one line.)
+    assert sum("notify webhook refused" in line for line in text.splitlines()) == 1
     # Without --verbose: no INFO detail.
     assert "INFO [" not in text
 
@@ -202,7 +203,8 @@ def _env_hook(path: Path) -> str:
 def test_notify_reports_a_finished_quarter_by_webhook_and_by_command(tmp_path):
     hook = _Hook()
     config = tmp_path / "govaudit.yaml"
-    config.write_text(f"notify: {hook.url}\n", encoding="utf-8")
+    # The receiver is on loopback: an internal webhook is called only when the config names it.
+    config.write_text(f"notify: {hook.url}\nnotify_allow_internal: [127.0.0.1]\n", encoding="utf-8")
     args = ("run-quarterly", "--quarter", "2022Q3", "--as-of", "2022-10-15", "--out", str(tmp_path / "q"),
             "--db", f"sqlite:///{tmp_path / 'q.sqlite'}", "--config", str(config), "--quiet")
     try:
@@ -223,8 +225,10 @@ def test_notify_reports_a_finished_quarter_by_webhook_and_by_command(tmp_path):
 
 def test_notify_on_an_unreachable_site_says_exit_3_and_a_failing_hook_changes_nothing(tmp_path):
     down = f"http://127.0.0.1:{_free_port()}/"
+    (tmp_path / "govaudit.yaml").write_text("notify_allow_internal: [127.0.0.1]\n", encoding="utf-8")
     base = ("run-quarterly", down, "--quarter", "2022Q3", "--as-of", "2022-10-15", "--out", str(tmp_path / "q"),
-            "--db", f"sqlite:///{tmp_path / 'q.sqlite'}", "--quiet", "--log-file", str(tmp_path / "run.log"))
+            "--db", f"sqlite:///{tmp_path / 'q.sqlite'}", "--quiet", "--log-file", str(tmp_path / "run.log"),
+            "--config", str(tmp_path / "govaudit.yaml"))
     done = govaudit(*base, "--notify", _env_hook(tmp_path / "env.txt"))
     assert done.returncode == 3
     assert (tmp_path / "q" / "2022Q3" / "bulletin.html").exists()  # the outputs are written all the same

@@ -33,8 +33,8 @@ from audit.run.progress import CrawlProgress
 from crawler.vocabulary.quarters import BadQuarter, Quarter
 from audit.run.crawl import AuditInterrupted, FrontierLost, help_crawl
 from audit.run.lifecycle import AuditOutcome, QuarterTaken, quarterly_as_of, run_audit
-from audit.run.runner import find_finding, render_stored
-from audit.run.share import SharedCrawl
+from audit.run.runner import find_finding, pending_run, render_stored
+from audit.run.share import RedisUnavailable, SharedCrawl
 from crawler.vocabulary.urls import BadSiteURL, check_site_url
 from audit.store import FINISHED, RunStatus, Store, StoreError, default_db_url
 from rules import registered_rules
@@ -195,7 +195,13 @@ def _unattended(command):
                           f"the database became unavailable; what was stored is kept and a new run resumes: "
                           f"{str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}")
                 sys.exit(code)
-            except Exception:
+            except Exception as exc:
+                if _redis_gone(exc):
+                    # Redis went away where nothing waits for it: one line, exit 1; the run is interrupted
+                    # and the same command resumes it (a worker waits for Redis and does).
+                    code = EXIT_DATABASE
+                    err.print(f"错误 / error: {RedisUnavailable()}: {str(exc).strip().splitlines()[0]}")
+                    sys.exit(code)
                 write_line(log, f"内部错误 / internal error:\n{traceback.format_exc()}")
                 raise
             finally:
@@ -203,9 +209,18 @@ def _unattended(command):
                 settings = click.get_current_context().meta.get(_SETTINGS)
                 target = None if no_notify else notify or (settings.notify if settings is not None else None)
                 if target is not None:
-                    for line in send(target, note.payload(code, log_file)):
+                    allowed = settings.notify_allow_internal if settings is not None else ()
+                    for line in send(target, note.payload(code, log_file), allowed):
                         err.print(line)
     return run
+
+
+def _redis_gone(exc: Exception) -> bool:
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
+    except ImportError:
+        return False
+    return isinstance(exc, (RedisConnectionError, RedisTimeout))
 
 
 def _screenshots_option(func):
@@ -254,6 +269,9 @@ def _run(url: str, as_of: date, column: str | None, config: Settings, store: Sto
         err.print("错误 / error: Redis 重启后丢失了待抓取队列，检查已标记为中断；再次运行同一命令即从数据库补全 / "
                   "Redis lost the frontier; run the same command again to resume from the store")
         sys.exit(EXIT_DATABASE)
+    except RedisUnavailable as exc:
+        err.print(f"错误 / error: {exc}")
+        sys.exit(EXIT_DATABASE)
     except OutputError as exc:
         _fail_output(exc)
     except AuditInterrupted as exc:
@@ -266,7 +284,7 @@ def _help_crawl(store: Store, shared: SharedCrawl, joined: str, config: Settings
     """Help another worker crawl its site (`--join`): one line of what this process fetched."""
     try:
         helped = help_crawl(store, shared, joined, config)
-    except StoreError as exc:
+    except (StoreError, RedisUnavailable) as exc:
         err.print(f"错误 / error: {exc}")
         return EXIT_DATABASE
     if helped is not None:
@@ -307,8 +325,9 @@ def _report(outcome: AuditOutcome) -> int:
 
 
 def _redis_options(func):
-    func = click.option("--redis", "redis_url", metavar="URL",
-                        help="Redis 地址（redis://主机:端口/库号），多个工作进程共享抓取队列 / the shared Redis.")(func)
+    func = click.option("--redis", "redis_url", envvar="GOVAUDIT_REDIS", metavar="URL",
+                        help="Redis 地址（redis://主机:端口/库号；也可用 GOVAUDIT_REDIS），多个工作进程共享抓取队列 / "
+                             "the shared Redis.")(func)
     func = click.option("--redis-prefix", envvar="GOVAUDIT_REDIS_PREFIX", default="govaudit", show_default=True,
                         metavar="NAME", help="Redis 键名前缀，一个 Redis 上的多套检查互不干扰 / Redis key prefix.")(func)
     return func
@@ -621,7 +640,9 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
               summary=f"{target.label} 已检查完成（检查 {done.id}），本次未重复检查")
         click.echo(f"{target.label} 已检查完成（检查 {done.id}，基准日 {done.as_of}），不再重复检查；"
                    f"如需重新检查请加 --force / already done, use --force to audit again")
-        if any(not (out_dir / BY_NAME[kind].file).exists() for kind in formats):
+        # Also when the run was concluded but interrupted before its outputs were written (the folder
+        # may hold an earlier run's).
+        if any(not (out_dir / BY_NAME[kind].file).exists() for kind in formats) or pending_run(store, out_dir) == done.id:
             try:
                 _print_outputs(render_stored(store, done.id, config, out_dir, formats, screenshots))
             except OutputError as exc:
@@ -785,11 +806,12 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
     being audited; one that cannot be reached does not stop the others. Exit 0 when every site was
     audited (or queued), 3 when some could not be reached, 1 when an audit failed.
     """
+    from audit.run.childenv import secret_env
     from audit.run.sites import audit_site
     from audit.judging.history import find_run
     from audit.store.sites import registered_sites
 
-    _, store = _open(config_path, db_url)
+    settings, store = _open(config_path, db_url)
     as_of = as_of or date.today()
     quarter = Quarter.reported(as_of)
     found = registered_sites(store)
@@ -808,7 +830,8 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
     if unattended["log_file"] is not None:
         log_options += ["--log-file", str(unattended["log_file"].resolve())]
     _note(out=str(out_root.resolve()), quarter=quarter.label)
-    codes = []
+    codes, queued = [], []
+    latest = max((run.id for run in store.runs()), default=0)
     folders = _site_folders(out_root, found)
     for site in found:
         folder = folders[site.url]
@@ -817,13 +840,21 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
             click.echo(f"{site.name}：{quarter.label} 已检查（检查 {done.id}），跳过 / already done, skipped")
             continue
         if queue is not None:
-            _enqueue(queue, site, quarter, options + ["--out", str(folder.resolve()), "--quiet"], as_of, force)
+            queued.append((site, _enqueue(queue, site, quarter, options + ["--out", str(folder.resolve()), "--quiet"],
+                                          as_of, force)))
             continue
         click.echo(f"{site.name}：检查 {site.url} / auditing")
-        code = audit_site(site.url, folder, options + log_options + ["--db", store.db_url])
+        code = audit_site(site.url, folder, options + log_options, secret_env(store.db_url))
         status = {EXIT_OK: "完成", EXIT_UNREACHABLE: "网站无法访问"}.get(code, f"失败（退出码 {code}）")
         click.echo(f"{site.name}：{status}，输出 {folder}")
         codes.append(code)
+    hook = None if unattended["no_notify"] else unattended["notify"] or settings.notify
+    if queued and hook is None:
+        _note(summary=f"已加入队列 {len(queued)} 个网站（共 {len(found)} 个），由工作进程检查")
+        sys.exit(EXIT_OK)
+    if queued:
+        # The hook says how the sites' audits ended, not that they were queued: wait for the workers.
+        codes = _await_queued(queue, store, queued, quarter, latest if force else 0)
     failed = any(code not in (EXIT_OK, EXIT_UNREACHABLE) for code in codes)
     _note(summary=f"检查网站 {len(codes)} 个（共 {len(found)} 个）：完成 {codes.count(EXIT_OK)}，"
                   f"无法访问 {codes.count(EXIT_UNREACHABLE)}，失败 {len(codes) - codes.count(EXIT_OK) - codes.count(EXIT_UNREACHABLE)}")
@@ -839,8 +870,32 @@ def _site_folders(out_root: Path, found) -> dict:
         _fail_usage(f"{exc}（请改正 sites.yaml 后重新 govaudit sites add / correct sites.yaml and add it again）")
 
 
-def _enqueue(queue, site, quarter: Quarter, args: list[str], as_of: date, force: bool) -> None:
-    """Put one site's audit in the queue: once per site and quarter (--force: once more)."""
+def _await_queued(queue, store: Store, queued: list, quarter: Quarter, after: int) -> list[int]:
+    """Wait until the workers have finished every job in `queued` (site, job key); each site's exit
+    code as `audit` would have given it: 0 done, 3 unreachable, 1 no finished run (runs numbered
+    above `after` only: with --force, an earlier run of the quarter does not count)."""
+    import time
+
+    from audit.run.cluster import patiently
+    from audit.judging.history import find_run
+
+    click.echo(f"等待工作进程检查完 {len(queued)} 个网站后通知 / waiting for the workers to finish the queued sites")
+    while any(patiently("Redis", lambda key=key: queue.pending(key), err.print) for _, key in queued):
+        time.sleep(2)
+    codes = []
+    for site, _ in queued:
+        run = find_run(store, site.url, None, quarter, statuses=("done", "unreachable"))
+        code = EXIT_DATABASE if run is None or run.id <= after else EXIT_UNREACHABLE if run.status == "unreachable" \
+            else EXIT_OK
+        status = {EXIT_OK: "完成", EXIT_UNREACHABLE: "网站无法访问"}.get(code, "未完成")
+        click.echo(f"{site.name}：{status} / exit {code}")
+        codes.append(code)
+    return codes
+
+
+def _enqueue(queue, site, quarter: Quarter, args: list[str], as_of: date, force: bool) -> str:
+    """Put one site's audit in the queue: once per site and quarter (--force: once more). The job's
+    key (of the job already queued when there is one)."""
     import time
 
     from audit.run.cluster import Job, patiently
@@ -851,6 +906,7 @@ def _enqueue(queue, site, quarter: Quarter, args: list[str], as_of: date, force:
         click.echo(f"{site.name}：已加入队列 / queued")
     else:
         click.echo(f"{site.name}：{quarter.label} 已在队列中或正在检查，跳过 / already queued or being audited, skipped")
+    return key
 
 
 @main.command()

@@ -94,7 +94,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     # What the run is judged by, rule options with their defaults included: a resumed run must
     # have been started under the same settings.
     # The notify hook changes nothing judged: editing it does not make an interrupted run a new one.
-    effective = {**settings.model_dump(mode="json", by_alias=True, exclude={"notify", "rule_settings", "fingerprint"}),
+    effective = {**settings.model_dump(mode="json", by_alias=True, exclude={"notify", "notify_allow_internal", "rule_settings", "fingerprint"}),
                  "rules": {rule_id: (rule_settings.get(kind) or kind()).model_dump(mode="json")
                            for rule_id, kind in declared.items()}}
     fingerprint = hashlib.sha256(json.dumps(effective, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]

@@ -34,6 +34,7 @@ from typing import TypeVar
 import redis
 from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
 
+from audit.run.childenv import secret_env
 from audit.store import Store, StoreError
 
 # The lease on a taken job (default); renewed every third of it while the worker lives.
@@ -185,6 +186,10 @@ class JobQueue:
                 best = (queued, run.decode(), Job.loads(job.decode()))
         return None if best is None else best[1:]
 
+    def pending(self, key: str) -> bool:
+        """The job `key` is queued or being audited (not finished)."""
+        return bool(self.client.hexists(self._key("jobs"), key))
+
     def waiting(self) -> bool:
         """A job is queued (a helper gives way to it)."""
         return self.client.llen(self._key("queue")) > 0
@@ -265,13 +270,19 @@ class Worker:
             self.say(f"{job.name}：接手已中断的 {job.abandoned_by} 的检查 {released} / taking over from "
                      f"{job.abandoned_by}")
         self.say(f"{job.name}：检查 {job.url} / auditing")
-        pause = 2.0
-        for attempt in range(1, _CHILD_TRIES + 1):
+        pause, attempt = 2.0, 0
+        while True:
             code = self._child(job)
             if code is None:
                 self.say(f"{job.name}：已由其他工作进程接手 / taken over by another worker")
                 return
-            if code not in _RETRIED_EXITS or attempt == _CHILD_TRIES:
+            if code not in _RETRIED_EXITS:
+                break
+            if self._waited_for_redis():
+                # The child stopped because Redis was away (its run is interrupted): not a failed try.
+                continue
+            attempt += 1
+            if attempt == _CHILD_TRIES:
                 break
             self.say(f"{job.name}：检查未完成（退出码 {code}），{pause:.0f} 秒后重试 / retrying")
             time.sleep(pause)
@@ -279,6 +290,15 @@ class Worker:
         status = {0: "完成", 3: "网站无法访问"}.get(code, f"失败（退出码 {code}）")
         self.say(f"{job.name}：{status} / exit {code}")
         patiently("Redis", lambda: self.queue.finish(self.name, job), self.say)
+
+    def _waited_for_redis(self) -> bool:
+        """Whether Redis is away now: then wait (one line) until it is back."""
+        try:
+            self.queue.client.ping()
+            return False
+        except (RedisConnectionError, RedisTimeout):
+            patiently("Redis", self.queue.client.ping, self.say)
+            return True
 
     def _child(self, job: Job) -> int | None:
         """Audit the job's site in a child process, renewing the lease meanwhile. The child's exit
@@ -293,9 +313,11 @@ class Worker:
             raise
 
     def _start(self, job: Job, *options: str) -> subprocess.Popen:
-        command = [sys.executable, "-m", "audit.cli", "audit", job.url, *job.args, "--db", self.db_url,
-                   "--redis", self.redis_url, "--redis-prefix", self.queue.prefix, "--worker", self.name, *options]
-        return subprocess.Popen(command, preexec_fn=_die_with_parent)
+        # The database and Redis addresses may hold passwords: they go to the child in its environment,
+        # which only its user can read, never on its command line, which every local user sees in `ps`.
+        command = [sys.executable, "-m", "audit.cli", "audit", job.url, *job.args,
+                   "--redis-prefix", self.queue.prefix, "--worker", self.name, *options]
+        return subprocess.Popen(command, env=secret_env(self.db_url, self.redis_url), preexec_fn=_die_with_parent)
 
     def help(self, run: str, job: Job) -> None:
         """Help crawl the run another worker audits for `job`, in a child process, until its crawl

@@ -20,7 +20,7 @@ from scrapy.settings import Settings as ScrapySettings
 
 from audit.run.pipeline import STORE_FAILED, EarlierRun, ResumedRun, StoredRun
 from audit.run.progress import CrawlProgress
-from audit.run.share import SharedCrawl, share_frontier
+from audit.run.share import RedisUnavailable, SharedCrawl, redis_errors, share_frontier
 from audit.store import RunStatus, Store, StoreError
 from crawler.crawl.frontier import FRONTIER_LOST, LEFT_STAT
 from crawler.vocabulary.items import FetchedPage
@@ -73,6 +73,16 @@ def interruptible() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+def _check_redis(shared: SharedCrawl) -> None:
+    """RedisUnavailable unless Redis answers now: scrapy-redis cannot start a crawl without it."""
+    import redis
+
+    try:
+        redis.Redis.from_url(shared.redis_url, socket_timeout=10, socket_connect_timeout=5).ping()
+    except redis_errors() as exc:
+        raise RedisUnavailable() from exc
+
+
 class FrontierLost(Exception):
     """Redis lost the crawl's frontier (it restarted without its data): the run is marked
     interrupted, and running the audit again resumes it from the store, which rebuilds the frontier."""
@@ -88,6 +98,11 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     """
     settings = scrapy_settings(store, run_id, config)
     if shared is not None:
+        try:
+            _check_redis(shared)
+        except RedisUnavailable:
+            store.finish_run(run_id, RunStatus.INTERRUPTED)
+            raise
         share = None
         if shared.job is not None:
             share = json.dumps({"run_id": run_id, "url": site_url, "job": shared.job}, ensure_ascii=False)
@@ -128,6 +143,11 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     if crawler.stats.get_value(FRONTIER_LOST):
         store.finish_run(run_id, RunStatus.INTERRUPTED)
         raise FrontierLost()
+    if crawler.stats.get_value("finish_reason") is None and shared is not None:
+        # The spider never opened (Redis went away between the check and scrapy-redis's own): not a
+        # crawl that found nothing, which would conclude the site unreachable.
+        store.finish_run(run_id, RunStatus.INTERRUPTED)
+        raise RedisUnavailable()
     if crawler.stats.get_value("finish_reason") == "closespider_pagecount":
         store.record_page_cap(run_id, config.crawl.max_pages, crawler.stats.get_value(LEFT_STAT))
     if store_failed(crawler):
@@ -155,7 +175,10 @@ def help_crawl(store: Store, shared: SharedCrawl, joined: str, config: Settings)
 
     from crawler.crawl.shared import joinable_key
 
-    advert = redis.Redis.from_url(shared.redis_url).hget(joinable_key(shared.prefix), joined)
+    try:
+        advert = redis.Redis.from_url(shared.redis_url).hget(joinable_key(shared.prefix), joined)
+    except redis_errors() as exc:
+        raise RedisUnavailable() from exc
     if advert is None:
         return None
     advert = json.loads(advert)

@@ -12,14 +12,15 @@ from audit.run.crawl import AuditInterrupted, crawl, interruptible
 from audit.judging.judge import conclude_run
 from audit.run.progress import CrawlProgress
 from crawler.vocabulary.quarters import Quarter
-from audit.run.runner import write_outputs
+from audit.run.runner import clear_pending, mark_pending, pending_run, write_outputs
 from audit.run.share import SharedCrawl, concluding
-from audit.store import RunStatus, Store
+from audit.store import RunStatus, Store, StoreError
+from audit.store.models import AuditRun
 from audit.judging.history import quarter_of, same_series
 from crawler.vocabulary.urls import check_site_url
 from reports.formats import DEFAULT_FORMATS
 from reports.summary import ColumnSummary, summarise_columns
-from rules import Finding
+from rules import Finding, Severity
 from rules.settings import Settings
 from rules.snapshot import SiteSnapshot
 
@@ -129,12 +130,47 @@ def run_audit(site_url: str, *, as_of: date, column: str | None, store: Store, c
     writing raise AuditInterrupted (half-written outputs are removed, the run is not left looking done)."""
     audit = Audit(store, config, check_site_url(site_url), as_of, column, once_per_quarter=once_per_quarter,
                   shared=shared)
+    # The same audit interrupted after it was concluded: its outputs are written, it is not done again.
+    concluded = _finished_pending(audit, out_dir)
+    if concluded is not None:
+        return _stored_outcome(store, concluded, config, out_dir, formats, screenshots)
     audit.start()
     audit.crawl(progress)
     with interruptible():
+        mark_pending(store, out_dir, audit.run_id)
         audit.conclude()
         outputs = audit.write(out_dir, formats, screenshots)
+        clear_pending(out_dir)
     return audit.outcome(outputs)
+
+
+def _finished_pending(audit: Audit, out_dir: Path) -> AuditRun | None:
+    """The run of this very audit (site, as-of, scope, settings) concluded before its outputs were
+    written into `out_dir`."""
+    run_id = pending_run(audit.store, out_dir)
+    if run_id is None:
+        return None
+    try:
+        run = audit.store.run(run_id)
+    except StoreError:
+        return None
+    same = (run.site_url == audit.site_url and run.as_of == audit.as_of and run.scope == audit.column
+            and run.config_fingerprint == audit.config.fingerprint)
+    return run if same and run.status in (RunStatus.DONE, RunStatus.UNREACHABLE) else None
+
+
+def _stored_outcome(store: Store, run: AuditRun, config: Settings, out_dir: Path, formats: tuple[str, ...],
+                    screenshots: bool) -> AuditOutcome:
+    """The outcome of a concluded run, its outputs written from the store (no crawl, no judging)."""
+    site = store.snapshot(run.id, config)
+    with interruptible():
+        outputs = write_outputs(store, run.id, site, config, out_dir, formats, screenshots)
+    clear_pending(out_dir)
+    findings = [Finding(record.rule, record.url, record.column, Severity(record.severity), record.message,
+                        record.evidence, record.facts or {}) for record in store.findings(run.id)]
+    return AuditOutcome(run.id, run.status, findings, summarise_columns(site), len(site.pages), outputs.get("json"),
+                        outputs.get("html"), outputs, run.bytes_received or 0, store.not_modified_count(run.id),
+                        run.page_cap, run.pages_left)
 
 
 def _rival(store: Store, run_id: int) -> int | None:

@@ -1,22 +1,35 @@
 """Telling someone how an unattended run ended: `--notify CMD` (or `notify:` in the config) runs a
 shell command with the outcome in GOVAUDIT_* environment variables; `--notify https://…` POSTs it as
-JSON. A hook that fails or hangs costs one line in the log and never changes the audit's exit code.
+JSON. A hook that fails or hangs costs one line in the log and never changes the audit's exit code;
+it is bounded in time (HOOK_SECONDS for all of it) and in what is kept of its output, and a webhook
+goes through the crawl's address policy (an intranet one only when the config allows its host).
 """
 from __future__ import annotations
 
+import http.client
+import ipaddress
 import json
 import os
+import selectors
+import signal
+import socket
+import ssl
 import subprocess
-import urllib.error
-import urllib.request
+import threading
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from audit.config import is_webhook
+from crawler.crawl.middlewares import is_internal, resolve
 from reports.masking import clean, for_terminal
 
-# A hook may send mail or call a chat bot; one that hangs must not hold the next scheduled run.
+# A hook may send mail or call a chat bot; one that hangs must not hold the next scheduled run. The
+# whole of it: a command and everything it started, or a webhook's connection, request and answer.
 HOOK_SECONDS = 30
+# What the log keeps of a command's output; the rest is read (so the command is not blocked) and dropped.
+OUTPUT_BYTES = 64 * 1024
 
 RESULTS = {0: "检查完成", 1: "数据库写入失败", 2: "参数或配置错误", 3: "网站无法访问", 4: "输出文件写入失败",
            130: "检查被中断（SIGINT）", 143: "检查被中断（SIGTERM）"}
@@ -53,34 +66,152 @@ def environment(payload: dict) -> dict[str, str]:
     return env
 
 
-def send(target: str, payload: dict) -> list[str]:
-    """Run the hook. The lines to log: the command's own output, and one line if the hook failed."""
+def send(target: str, payload: dict, allowed: tuple[str, ...] = ()) -> list[str]:
+    """Run the hook, in HOOK_SECONDS at most. The lines to log: the command's own output (the first
+    OUTPUT_BYTES of it), and one line if the hook failed. A webhook on an internal address is only
+    called when its host is in `allowed` (notify_allow_internal)."""
     if is_webhook(target):
-        return _post(target, payload)
+        return _post(target, payload, allowed)
+    return _run(target, payload)
+
+
+def _run(command: str, payload: dict) -> list[str]:
+    """The shell command, with what it prints read as it comes: the first OUTPUT_BYTES kept, the rest
+    read and dropped; stopped with everything it started once HOOK_SECONDS are over."""
+    deadline = time.monotonic() + HOOK_SECONDS
     try:
-        done = subprocess.run(target, shell=True, env={**os.environ, **environment(payload)}, capture_output=True,
-                              text=True, errors="replace", timeout=HOOK_SECONDS)
-    except subprocess.TimeoutExpired:
-        return [f"通知命令超过 {HOOK_SECONDS} 秒未结束，已停止 / notify command timed out after {HOOK_SECONDS}s"]
+        process = subprocess.Popen(command, shell=True, env={**os.environ, **environment(payload)},
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
     except OSError as exc:
         return [f"通知命令无法运行 / notify command could not run: {exc.strerror or exc}"]
-    lines = [f"通知命令输出 / notify: {for_terminal(line)}" for line in (done.stdout + done.stderr).splitlines()
-             if line.strip()]
-    if done.returncode != 0:
-        lines.append(f"通知命令失败（退出码 {done.returncode}）/ notify command failed with exit {done.returncode}")
+    kept, dropped, timed_out = bytearray(), 0, False
+    try:
+        with process.stdout, selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    timed_out = True
+                    break
+                if not selector.select(left):
+                    continue
+                chunk = os.read(process.stdout.fileno(), 65536)
+                if not chunk:
+                    break  # every process that could write has closed the pipe
+                room = max(0, OUTPUT_BYTES - len(kept))
+                kept += chunk[:room]
+                dropped += len(chunk) - min(room, len(chunk))
+        if not timed_out:
+            try:
+                process.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                timed_out = True
+    finally:
+        if timed_out or process.poll() is None:
+            # The shell and whatever it started (its session): nothing of the hook outlives the limit.
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        process.wait()
+    lines = [f"通知命令输出 / notify: {for_terminal(line)}"
+             for line in kept.decode("utf-8", errors="replace").splitlines() if line.strip()]
+    if dropped:
+        lines.append(f"通知命令输出超过 {OUTPUT_BYTES // 1024} KB，其余 {dropped} 字节未记录 / notify output over "
+                     f"{OUTPUT_BYTES // 1024} KB: {dropped} bytes dropped")
+    if timed_out:
+        lines.append(f"通知命令超过 {HOOK_SECONDS} 秒未结束，已停止 / notify command timed out after {HOOK_SECONDS}s")
+    elif process.returncode != 0:
+        lines.append(f"通知命令失败（退出码 {process.returncode}）/ notify command failed with exit {process.returncode}")
     return lines
 
 
-def _post(url: str, payload: dict) -> list[str]:
-    request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-                                     headers={"Content-Type": "application/json; charset=utf-8",
-                                              "User-Agent": "govaudit (notify)"}, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=HOOK_SECONDS) as response:
+def _refused(host: str, addresses: list[str], allowed: tuple[str, ...]) -> str | None:
+    """The first address of `host` the crawl's SSRF policy refuses (crawler.middlewares.is_internal)
+    and the allow-list does not name (by host, address or network); a link-local address (cloud
+    metadata, 169.254.169.254) whatever the list says. None when all may be called."""
+    allowed = tuple(entry.strip().lower().rstrip(".") for entry in allowed if entry.strip())
+    networks = []
+    for entry in allowed:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            pass
+    for address in addresses:
+        if not is_internal(address):
+            continue
+        ip = ipaddress.ip_address(address)
+        if ip.is_link_local or not (host in allowed or any(ip in network for network in networks)):
+            return address
+    return None
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Connects to the address that was checked, not to whatever the name resolves to next."""
+
+    def __init__(self, host: str, port: int | None, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    def __init__(self, host: str, port: int | None, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _post(url: str, payload: dict, allowed: tuple[str, ...]) -> list[str]:
+    """POST the payload: the host checked as the crawl checks a link and connected to at the address
+    checked; no redirect followed; the whole exchange (a server trickling its answer included) cut
+    off after HOOK_SECONDS."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    addresses = resolve(host)
+    if not addresses:
+        return [f"通知地址无法解析 / notify webhook failed: cannot resolve {for_terminal(host)}"]
+    refused = _refused(host, addresses, allowed)
+    if refused is not None:
+        return [f"通知地址指向内网地址 {refused}，未发送；内网的通知地址须列入配置 notify_allow_internal / notify "
+                f"webhook refused: {for_terminal(host)} is internal ({refused}) and not in notify_allow_internal"]
+    kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
+    connection = kind(parts.hostname, parts.port, addresses[0], HOOK_SECONDS)
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    outcome: list = []
+
+    def exchange() -> None:
+        try:
+            connection.request("POST", parts._replace(scheme="", netloc="", fragment="").geturl() or "/", body,
+                               {"Content-Type": "application/json; charset=utf-8", "User-Agent": "govaudit (notify)"})
+            response = connection.getresponse()
             response.read(65536)
-    except urllib.error.HTTPError as exc:
-        return [f"通知地址返回 HTTP {exc.code} / notify webhook answered HTTP {exc.code}"]
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        return [f"通知地址无法访问 / notify webhook failed: {for_terminal(reason)}"]
+            outcome.append(response.status)
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=exchange, name="govaudit-notify", daemon=True)
+    worker.start()
+    worker.join(HOOK_SECONDS)
+    if worker.is_alive():
+        # Wakes the exchange wherever it waits; the thread then ends on its own.
+        if connection.sock is not None:
+            try:
+                connection.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        connection.close()
+        return [f"通知地址超过 {HOOK_SECONDS} 秒未答复完毕，已放弃 / notify webhook timed out after {HOOK_SECONDS}s"]
+    connection.close()
+    [result] = outcome
+    if isinstance(result, Exception):
+        return [f"通知地址无法访问 / notify webhook failed: {for_terminal(result)}"]
+    if not 200 <= result < 300:
+        return [f"通知地址返回 HTTP {result} / notify webhook answered HTTP {result}"]
     return []

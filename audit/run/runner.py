@@ -2,6 +2,8 @@
 reading a stored run back for `report` and `show`."""
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from audit.store import Store
@@ -10,7 +12,7 @@ from audit.judging.history import rows_of
 from audit.store.models import AuditRun
 from reports.data import ReportRow, build_bulletin
 from reports.evidence import write_copies
-from reports.files import check_writable
+from reports.files import check_writable, write_text
 from reports.formats import DEFAULT_FORMATS, Rendered, write_formats
 from reports.render import render_bulletin
 from reports.screenshots import with_thumbnails
@@ -47,5 +49,37 @@ def find_finding(store: Store, fingerprint: str, config: Settings) -> tuple[Audi
 def render_stored(store: Store, run_id: int, config: Settings, out_dir: Path,
                   formats: tuple[str, ...] = DEFAULT_FORMATS, screenshots: bool = False) -> dict[str, Path]:
     """Write the outputs of a run already in the store (no crawl)."""
-    return write_outputs(store, run_id, store.snapshot(run_id, config), config, out_dir, formats,
-                         screenshots)
+    written = write_outputs(store, run_id, store.snapshot(run_id, config), config, out_dir, formats, screenshots)
+    if pending_run(store, out_dir) == run_id:
+        clear_pending(out_dir)
+    return written
+
+
+# In the output folder from the moment a run is concluded until its outputs are written: a run
+# interrupted in between (SIGTERM, a crash) is finished in the store while the folder holds the
+# outputs of an earlier run, or none; the same command then writes this run's outputs, not a new run.
+PENDING = ".govaudit-pending.json"
+
+
+def _database_id(store: Store) -> str:
+    return hashlib.sha256(store.db_url.encode()).hexdigest()[:16]
+
+
+def mark_pending(store: Store, out_dir: Path, run_id: int) -> None:
+    write_text(out_dir / PENDING, json.dumps({"database": _database_id(store), "run_id": run_id}))
+
+
+def clear_pending(out_dir: Path) -> None:
+    (out_dir / PENDING).unlink(missing_ok=True)
+
+
+def pending_run(store: Store, out_dir: Path) -> int | None:
+    """The run of this database whose outputs `out_dir` is still waiting for, if any."""
+    try:
+        marker = json.loads((out_dir / PENDING).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(marker, dict) or marker.get("database") != _database_id(store):
+        return None
+    run_id = marker.get("run_id")
+    return run_id if isinstance(run_id, int) else None

@@ -57,6 +57,21 @@ def share_frontier(settings: ScrapySettings, shared: SharedCrawl, base: str, sha
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares)
 
 
+class RedisUnavailable(Exception):
+    """Redis could not be reached where the audit cannot wait for it (starting the crawl, concluding
+    the run): the run is left interrupted, and running the same command again resumes it."""
+
+    def __str__(self) -> str:
+        return ("Redis 无法访问，检查已标记为中断；Redis 恢复后再次运行同一命令即从中断处继续 / Redis is unavailable; "
+                "the audit stopped resumable, run the same command again once Redis is back")
+
+
+def redis_errors() -> tuple[type[Exception], ...]:
+    from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
+
+    return RedisConnectionError, RedisTimeout
+
+
 @contextmanager
 def concluding(store: Store, run_id: int, shared: SharedCrawl | None) -> Iterator[bool]:
     """Whether this process concludes the run: it still owns it, and (when sharing Redis) holds the
@@ -67,7 +82,13 @@ def concluding(store: Store, run_id: int, shared: SharedCrawl | None) -> Iterato
     import redis
 
     lock = redis.Redis.from_url(shared.redis_url).lock(shared.run_key(store.db_url, run_id, "conclude"), timeout=3600)
-    if not lock.acquire(blocking=False):
+    try:
+        acquired = lock.acquire(blocking=False)
+    except redis_errors() as exc:
+        if store.owns_run(run_id) and store.run(run_id).status == RunStatus.RUNNING:
+            store.finish_run(run_id, RunStatus.INTERRUPTED)
+        raise RedisUnavailable() from exc
+    if not acquired:
         yield False
         return
     try:

@@ -63,7 +63,8 @@ def read_sites(path: Path) -> list[dict]:
     return sites
 
 
-def audit_site(url: str, out_dir: Path, options: list[str]) -> int:
-    """One site's audit in its own process (the exact `govaudit audit` of a single site)."""
+def audit_site(url: str, out_dir: Path, options: list[str], env: dict[str, str] | None = None) -> int:
+    """One site's audit in its own process (the exact `govaudit audit` of a single site); `env`
+    carries what must not be on its command line (the database address: audit.cluster.secret_env)."""
     return subprocess.run([sys.executable, "-m", "audit.cli", "audit", url, "--out", str(out_dir), "--quiet",
-                           *options]).returncode
+                           *options], env=env).returncode

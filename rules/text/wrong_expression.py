@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import logging
 import os
 import re
+import shutil
+import stat
 import tempfile
 from bisect import bisect_right
 from collections import ChainMap
@@ -127,15 +130,31 @@ def check(site, config):
                       site.column_of(page.url))
 
 
+@lru_cache(maxsize=None)
 def _cache_dir() -> str:
     """Where jieba keeps its dictionary cache: the user's own cache folder. Its default,
-    /tmp/jieba.cache, is one file shared by every user — another user's copy there broke the rule."""
+    /tmp/jieba.cache, is one file shared by every user — another user's copy there broke the rule.
+    With no usable home (HOME unset, unwritable, not a folder): one folder of this user's in the
+    temporary directory, reused by every run (a new one per run left 10 MB behind each time); a
+    temporary one, removed at exit, when even that is not safely ours."""
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "govaudit"
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if os.access(folder, os.W_OK):
+            return str(folder)
+    except (OSError, RuntimeError):
+        pass
+    shared = Path(tempfile.gettempdir()) / f"govaudit-cache-{os.getuid()}"
+    try:
+        shared.mkdir(mode=0o700, exist_ok=True)
+        found = shared.lstat()
+        if stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not found.st_mode & 0o077:
+            return str(shared)
     except OSError:
-        return tempfile.mkdtemp(prefix="govaudit-jieba-")
-    return str(folder)
+        pass
+    scratch = tempfile.mkdtemp(prefix="govaudit-jieba-")
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    return scratch
 
 
 class Matcher:
