@@ -16,4 +16,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 fi
 # PostgreSQL and Redis on 127.0.0.1 for the tests that need the real servers.
 source scripts/services.sh
+# Lint, import order and format first: a red ruff is a red CI (pyproject.toml [tool.ruff]).
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 exec .venv/bin/python -m pytest -q "$@"
