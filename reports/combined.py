@@ -2,16 +2,17 @@
 have: a table of every site (score, 合格/不合格, 单项否决 reasons, problem counts, rank) and each
 site's problem list as an annex. It reads what the store holds: each site's latest finished
 whole-site run of the quarter."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
 
-from crawler.vocabulary.quarters import Quarter
-from audit.store import RunStatus, Store
 from audit.judging.history import FindingRow, find_run, with_history
-from audit.store.sites import SiteRecord
 from audit.judging.scoring import FAIL, PASS, UNREACHABLE, result_text, score
+from audit.store import RunStatus, Store
+from audit.store.sites import SiteRecord
+from crawler.vocabulary.quarters import Quarter
 from rules import Severity, registered_rules
 from rules.base import judges_register
 from rules.settings import Settings
@@ -38,10 +39,10 @@ class SiteLine:
     site_id: str
     level: str
     run_id: int | None
-    result: str        # 92.5分 / 不合格（单项否决）/ 不合格（无法访问）/ 未检查
-    verdict: str       # 合格 / 不合格 / 未检查
+    result: str  # 92.5分 / 不合格（单项否决）/ 不合格（无法访问）/ 未检查
+    verdict: str  # 合格 / 不合格 / 未检查
     vetoes: tuple[str, ...]
-    counts: tuple[int, int, int]   # 单项否决, 扣分, 提示
+    counts: tuple[int, int, int]  # 单项否决, 扣分, 提示
     problems: tuple[SiteProblem, ...]
     findings: tuple[FindingRow, ...]
 
@@ -78,10 +79,27 @@ def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter, conf
     lines = []
     for site in sites:
         # A site that could not be reached has a finished run too (status unreachable).
-        run = find_run(store, site.url, None, quarter) or find_run(store, site.url, None, quarter, (RunStatus.UNREACHABLE,))
+        run = find_run(store, site.url, None, quarter) or find_run(
+            store, site.url, None, quarter, (RunStatus.UNREACHABLE,)
+        )
         if run is None:
-            lines.append(SiteLine(None, site.name, site.unit, site.url, site.site_id or "", site.level or "", None,
-                                  NOT_CHECKED, NOT_CHECKED, (), (0, 0, 0), (), ()))
+            lines.append(
+                SiteLine(
+                    None,
+                    site.name,
+                    site.unit,
+                    site.url,
+                    site.site_id or "",
+                    site.level or "",
+                    None,
+                    NOT_CHECKED,
+                    NOT_CHECKED,
+                    (),
+                    (0, 0, 0),
+                    (),
+                    (),
+                )
+            )
             continue
         # The registers (政务新媒体, 12345, 网民留言) belong to the office, not to one portal.
         rows = tuple(row for row in with_history(store, run).rows if not judges_register(row.rule))
@@ -89,23 +107,62 @@ def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter, conf
         text = result_text(result, run.status, verdict=False)
         verdict = FAIL if run.status == RunStatus.UNREACHABLE else result.verdict
         counts = tuple(sum(1 for row in rows if row.severity == severity.value) for severity in Severity)
-        problems = tuple(SiteProblem(specs[row.rule].title if row.rule in specs else row.rule, row.severity, row.url,
-                                     row.message, "、".join(row.units), row.state) for row in rows)
-        lines.append(SiteLine(None, site.name, site.unit, site.url, site.site_id or "", site.level or "", run.id,
-                              text, verdict, result.vetoes, counts, problems, rows))
+        problems = tuple(
+            SiteProblem(
+                specs[row.rule].title if row.rule in specs else row.rule,
+                row.severity,
+                row.url,
+                row.message,
+                "、".join(row.units),
+                row.state,
+            )
+            for row in rows
+        )
+        lines.append(
+            SiteLine(
+                None,
+                site.name,
+                site.unit,
+                site.url,
+                site.site_id or "",
+                site.level or "",
+                run.id,
+                text,
+                verdict,
+                result.vetoes,
+                counts,
+                problems,
+                rows,
+            )
+        )
     ranked = sorted((line for line in lines if line.run_id is not None), key=_rank_key)
     ranks = {id(line): number for number, line in enumerate(ranked, 1)}
-    ordered = [_with_rank(line, ranks.get(id(line))) for line in ranked] + [line for line in lines if line.run_id is None]
+    ordered = [_with_rank(line, ranks.get(id(line))) for line in ranked] + [
+        line for line in lines if line.run_id is None
+    ]
     settings = config.bulletin
-    return CombinedBulletin(f"关于{quarter.chinese}政府网站监测情况的通报", quarter, settings.issuer, settings.office,
-                            date.today(), tuple(ordered))
+    return CombinedBulletin(
+        f"关于{quarter.chinese}政府网站监测情况的通报",
+        quarter,
+        settings.issuer,
+        settings.office,
+        date.today(),
+        tuple(ordered),
+    )
 
 
 def _rank_key(line: SiteLine):
     # Passed sites by score, then failed by score, then vetoed ones by their problems, unreachable last.
     points = float(line.result.removesuffix("分")) if line.result.endswith("分") else None
-    return (line.verdict != PASS, line.result == UNREACHABLE, points is None, -(points or 0), line.counts[0],
-            line.total, line.name)
+    return (
+        line.verdict != PASS,
+        line.result == UNREACHABLE,
+        points is None,
+        -(points or 0),
+        line.counts[0],
+        line.total,
+        line.name,
+    )
 
 
 def _with_rank(line: SiteLine, rank: int | None) -> SiteLine:

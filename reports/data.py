@@ -1,6 +1,7 @@
 """Everything the 季度通报 and the column report say: their header fields, the problem rows (the 问题清单
 the exports write too) and their sections (reports/sections/), built from one ReportContext — templates
 and exports only print what is here."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,13 +72,25 @@ def build_bulletin(report: ReportContext) -> BulletinData:
     else:
         title = f"关于{report.quarter.chinese}政府网站监测情况的通报"
     return BulletinData(
-        run_id=run.id, title=title, quarter=report.quarter, site_url=run.site_url, as_of=run.as_of, scope=run.scope,
-        scope_name=scope_name, generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
-        issuer=settings.issuer, office=settings.office, addressees=settings.addressees,
-        score=report.score, rows=found.rows, findings=found.findings,
+        run_id=run.id,
+        title=title,
+        quarter=report.quarter,
+        site_url=run.site_url,
+        as_of=run.as_of,
+        scope=run.scope,
+        scope_name=scope_name,
+        generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+        issuer=settings.issuer,
+        office=settings.office,
+        addressees=settings.addressees,
+        score=report.score,
+        rows=found.rows,
+        findings=found.findings,
         sections=build_sections(Context(report, found), COLUMN_REPORT if run.scope else BULLETIN),
-        site_name=settings.site_name or _site_name(report.site), doc_number=settings.doc_number,
-        score_source=report.settings.scoring.source)
+        site_name=settings.site_name or _site_name(report.site),
+        doc_number=settings.doc_number,
+        score_source=report.settings.scoring.source,
+    )
 
 
 def _site_name(site) -> str:
@@ -89,5 +102,15 @@ def _site_name(site) -> str:
     return DEFAULT_SITE_NAME
 
 
-__all__ = ["OTHER_PAGES", "SEVERITY_ORDER", "UNIT_SOURCES", "BulletinData", "Deadline", "InterviewView", "ProblemGroup",
-           "QuarterPoint", "ReportRow", "build_bulletin"]
+__all__ = [
+    "OTHER_PAGES",
+    "SEVERITY_ORDER",
+    "UNIT_SOURCES",
+    "BulletinData",
+    "Deadline",
+    "InterviewView",
+    "ProblemGroup",
+    "QuarterPoint",
+    "ReportRow",
+    "build_bulletin",
+]

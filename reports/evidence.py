@@ -8,6 +8,7 @@ the original site and carry no referrer), every text node and attribute is maske
 and the document forbids everything else by its Content-Security-Policy, so opening it runs nothing
 and fetches nothing. Attachments keep only the text read out of them, never the file itself.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,11 +34,38 @@ _OWN_FILE = re.compile(r"page-[0-9a-f]{12}\.(?:html|png)")
 # forms and media would fetch something or run something, so they go, with their content where
 # the content is code (script, style) or a fallback (noscript, iframe, object).
 _TAGS = frozenset(nh3.ALLOWED_TAGS) - {"img", "area", "map"}
-_DROPPED_WITH_CONTENT = frozenset({"script", "style", "title", "head", "noscript", "template", "iframe", "object",
-                                   "embed", "svg", "math", "textarea", "select", "button", "video", "audio",
-                                   "canvas", "applet", "frameset", "frame"})
-_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"},
-               "ol": {"start"}, "col": {"span"}, "colgroup": {"span"}}
+_DROPPED_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "title",
+        "head",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "textarea",
+        "select",
+        "button",
+        "video",
+        "audio",
+        "canvas",
+        "applet",
+        "frameset",
+        "frame",
+    }
+)
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "ol": {"start"},
+    "col": {"span"},
+    "colgroup": {"span"},
+}
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
 
 
@@ -48,8 +76,8 @@ class CopyView:
     url: str
     fetched_at: str
     title: str
-    body: str               # sanitised, masked HTML (empty for an attachment)
-    text: str               # an attachment's text, or a page's text when its markup could not be kept
+    body: str  # sanitised, masked HTML (empty for an attachment)
+    text: str  # an attachment's text, or a page's text when its markup could not be kept
     attachment: bool
     truncated: bool
     problems: tuple[ReportRow, ...]
@@ -79,10 +107,16 @@ def _mask_tree(tree) -> None:
 def sanitise(html: str, base_url: str) -> tuple[str, str]:
     """A crawled page's markup as a copy may show it: (sanitised, masked HTML, ""), or ("", the page's
     masked text) when a number survives the masking of single text nodes (split by tags: 5326<b>25…)."""
-    cleaned = nh3.clean(html, tags=set(_TAGS), clean_content_tags=set(_DROPPED_WITH_CONTENT),
-                        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
-                        url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow",
-                        url_relative=("rewrite_with_base", base_url), strip_comments=True)
+    cleaned = nh3.clean(
+        html,
+        tags=set(_TAGS),
+        clean_content_tags=set(_DROPPED_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        url_schemes={"http", "https"},
+        link_rel="noopener noreferrer nofollow",
+        url_relative=("rewrite_with_base", base_url),
+        strip_comments=True,
+    )
     if not cleaned.strip():
         return "", ""
     tree = lxml.html.fragment_fromstring(cleaned, create_parent="div", parser=_PARSER)
@@ -94,10 +128,17 @@ def sanitise(html: str, base_url: str) -> tuple[str, str]:
 
 
 def copy_view(page: KeptPage, problems: tuple[ReportRow, ...]) -> CopyView:
-    body, text = (sanitise(_decode(page), page.url) if page.body is not None else ("", page.text or ""))
-    return CopyView(url=page.url, fetched_at=page.fetched_at.isoformat(sep=" ", timespec="seconds"),
-                    title=page.title or "", body=body, text=text, attachment=page.body is None,
-                    truncated=page.truncated, problems=problems)
+    body, text = sanitise(_decode(page), page.url) if page.body is not None else ("", page.text or "")
+    return CopyView(
+        url=page.url,
+        fetched_at=page.fetched_at.isoformat(sep=" ", timespec="seconds"),
+        title=page.title or "",
+        body=body,
+        text=text,
+        attachment=page.body is None,
+        truncated=page.truncated,
+        problems=problems,
+    )
 
 
 def write_copies(store: Store, data: BulletinData, out_dir: Path) -> BulletinData:
@@ -126,8 +167,11 @@ def write_copies(store: Store, data: BulletinData, out_dir: Path) -> BulletinDat
         write_text(out_dir / names[copy.url], render_kept_copy(copy_view(copy, tuple(problems.get(copy.url, ())))))
     _remove_stale(folder, {Path(name).name for name in names.values()})
     copy_of = {url: names[page] for url, page in page_of.items()}
-    return replace(data, rows=tuple(replace(row, kept_copy=copy_of.get(row.url, "")) for row in data.rows),
-                   findings=tuple(replace(row, kept_copy=copy_of.get(row.url, "")) for row in data.findings))
+    return replace(
+        data,
+        rows=tuple(replace(row, kept_copy=copy_of.get(row.url, "")) for row in data.rows),
+        findings=tuple(replace(row, kept_copy=copy_of.get(row.url, "")) for row in data.findings),
+    )
 
 
 def _remove_stale(folder: Path, current: set[str]) -> None:

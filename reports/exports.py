@@ -1,5 +1,6 @@
 """The 问题清单 in the formats the office uses: JSON (the findings contract), CSV (UTF-8 with BOM, so
 Excel and WPS open it in Chinese) and XLSX (one sheet of all findings, one per 责任单位)."""
+
 from __future__ import annotations
 
 import csv
@@ -19,9 +20,24 @@ from reports.masking import clean
 
 # The 问题清单 columns: header, width in characters, value.
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("序号", 6), ("责任单位", 22), ("归属依据", 12), ("栏目", 22), ("页面地址", 48), ("问题", 20),
-    ("问题描述", 50), ("证据", 50), ("指标", 16), ("性质", 10), ("整改状态", 10), ("首次发现", 10), ("规则", 18),
-    ("整改期限", 12), ("抓取时间", 17), ("页面标题", 36), ("问题指纹", 18), ("页面副本", 34),
+    ("序号", 6),
+    ("责任单位", 22),
+    ("归属依据", 12),
+    ("栏目", 22),
+    ("页面地址", 48),
+    ("问题", 20),
+    ("问题描述", 50),
+    ("证据", 50),
+    ("指标", 16),
+    ("性质", 10),
+    ("整改状态", 10),
+    ("首次发现", 10),
+    ("规则", 18),
+    ("整改期限", 12),
+    ("抓取时间", 17),
+    ("页面标题", 36),
+    ("问题指纹", 18),
+    ("页面副本", 34),
 )
 _URL_COLUMN = 5
 _COPY_COLUMN = len(COLUMNS)
@@ -31,10 +47,28 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def _values(row: ReportRow) -> list:
     """A row's cells as exported: personal data masked, control characters gone (reports.masking)."""
-    return clean([row.number, row.units_text, row.unit_source, row.column_name, row.url, row.problem, row.message,
-                  row.evidence, row.indicator, row.severity, row.state, row.first_seen, row.rule,
-                  row.deadline.isoformat() if row.deadline else "", row.fetched_at, row.page_title, row.fingerprint,
-                  row.kept_copy])
+    return clean(
+        [
+            row.number,
+            row.units_text,
+            row.unit_source,
+            row.column_name,
+            row.url,
+            row.problem,
+            row.message,
+            row.evidence,
+            row.indicator,
+            row.severity,
+            row.state,
+            row.first_seen,
+            row.rule,
+            row.deadline.isoformat() if row.deadline else "",
+            row.fetched_at,
+            row.page_title,
+            row.fingerprint,
+            row.kept_copy,
+        ]
+    )
 
 
 def write_json(path: Path, rows: list[FindingRow]) -> Path:
@@ -126,8 +160,11 @@ def write_xlsx(path: Path, data: BulletinData) -> Path:
     _fill_sheet(sheet, list(data.rows), title)
     units = sorted({unit for row in data.rows for unit in row.units})
     for unit in units:
-        _fill_sheet(workbook.create_sheet(_sheet_title(clean(unit), taken)),
-                    [row for row in data.rows if unit in row.units], title)
+        _fill_sheet(
+            workbook.create_sheet(_sheet_title(clean(unit), taken)),
+            [row for row in data.rows if unit in row.units],
+            title,
+        )
     workbook.properties.title = title
     workbook.properties.creator = "govaudit"
     with atomic_path(path) as temporary:

@@ -1,6 +1,7 @@
 """Output files written whole or not at all: each is written to a temporary file in the same folder,
 flushed to disk and renamed over the old one, so a kill or a full disk mid-write leaves the previous
 file intact and never a truncated one that looks complete."""
+
 from __future__ import annotations
 
 import errno
@@ -10,7 +11,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
 
 # mkstemp creates files 0600; outputs get the permissions a plain open() would give them.
 _UMASK = os.umask(0o022)
@@ -81,6 +81,8 @@ def output_path(root: Path, name: str) -> Path:
     (symbolic links followed), lies directly inside `root` resolved."""
     path = root / name
     if not PLAIN_NAME.fullmatch(name) or path.resolve().parent != root.resolve():
-        raise OutputError(f"{name!r} 不能用作输出目录 {root} 中的文件名（只能由字母、数字、汉字、-、_ 组成）/ "
-                          f"{name!r} is not a plain name inside the output folder {root}")
+        raise OutputError(
+            f"{name!r} 不能用作输出目录 {root} 中的文件名（只能由字母、数字、汉字、-、_ 组成）/ "
+            f"{name!r} is not a plain name inside the output folder {root}"
+        )
     return path

@@ -1,6 +1,7 @@
 """The output formats, in one list (as Scrapy's FEED_EXPORTERS): the CLI's --format help and check,
 the names it prints and the run's writer all read FORMATS. A new format is one entry here (and its
 writer); formats are written in this order, so pdf follows the html it prints."""
+
 from __future__ import annotations
 
 import tempfile
@@ -29,6 +30,7 @@ class BadFormat(ValueError):
 class Rendered:
     """What every format is written from: the report's data and its HTML (docx and pdf are made from
     the HTML), the docx fonts, and the files written so far."""
+
     data: BulletinData
     html: str
     fonts: "DocxFonts"
@@ -37,9 +39,9 @@ class Rendered:
 
 @dataclass(frozen=True)
 class OutputFormat:
-    name: str                                          # the --format value
-    file: str                                          # the file written into --out
-    label: str                                         # how the CLI names it when done
+    name: str  # the --format value
+    file: str  # the file written into --out
+    label: str  # how the CLI names it when done
     write: Callable[[Path, Rendered], Path]
 
 
@@ -55,13 +57,18 @@ def _pdf(path: Path, out: Rendered) -> Path:
 
 FORMATS: tuple[OutputFormat, ...] = (
     OutputFormat("html", "bulletin.html", "通报 / bulletin", lambda path, out: write_text(path, out.html)),
-    OutputFormat("json", "findings.json", "问题清单 / findings",
-                 lambda path, out: write_json(path, list(out.data.findings))),
+    OutputFormat(
+        "json", "findings.json", "问题清单 / findings", lambda path, out: write_json(path, list(out.data.findings))
+    ),
     OutputFormat("xlsx", "findings.xlsx", "问题清单 / findings (xlsx)", lambda path, out: write_xlsx(path, out.data)),
     OutputFormat("csv", "findings.csv", "问题清单 / findings (csv)", lambda path, out: write_csv(path, out.data)),
     OutputFormat("pdf", "bulletin.pdf", "通报 / bulletin (pdf)", _pdf),
-    OutputFormat("docx", "bulletin.docx", "通报 / bulletin (docx)",
-                 lambda path, out: write_docx(path, out.html, out.data.title, out.fonts)),
+    OutputFormat(
+        "docx",
+        "bulletin.docx",
+        "通报 / bulletin (docx)",
+        lambda path, out: write_docx(path, out.html, out.data.title, out.fonts),
+    ),
 )
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 NAMES = tuple(BY_NAME)
@@ -74,7 +81,9 @@ def parse_formats(value: str | None) -> tuple[str, ...]:
     chosen = [part.strip().lower() for part in value.split(",") if part.strip()]
     unknown = [part for part in chosen if part not in BY_NAME]
     if unknown or not chosen:
-        raise BadFormat(f"未知输出格式 / unknown format {', '.join(unknown) or value!r}（可选 / choose from: {', '.join(NAMES)}）")
+        raise BadFormat(
+            f"未知输出格式 / unknown format {', '.join(unknown) or value!r}（可选 / choose from: {', '.join(NAMES)}）"
+        )
     return tuple(dict.fromkeys(chosen))
 
 

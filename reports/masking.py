@@ -9,6 +9,7 @@ report never shows in full a number the rules would flag, and leaves other numbe
 numbers, landlines) as they are. Numbers are also found where a page hides them from a plain search:
 split by zero-width characters, or percent-encoded in a URL's path or query (…?sfz=5326…, 5326….pdf).
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,10 @@ _ZERO_WIDTH = INVISIBLE
 # What a terminal interprets: escape sequences (CSI colours and cursor moves, OSC 8 hyperlinks and
 # window titles, DCS/APC strings), lone escapes, every control character, and bidirectional
 # overrides that would reorder the printed line.
-_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?"
-                              r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x9c]*(?:\x07|\x9c)?")
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"
+)
 _TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 

@@ -1,6 +1,7 @@
 """bulletin.pdf: the bulletin's HTML printed by headless Chromium (print-to-PDF), so the paper copy
 is exactly what the stylesheet lays out — A4, the annex landscape, running header and page numbers
 from the @page rules, and no browser date/URL stamps."""
+
 from __future__ import annotations
 
 import os
@@ -31,20 +32,33 @@ def find_chromium() -> str | None:
 # safe-browsing updates, the connectivity and DNS-over-HTTPS probes (www.google.com,
 # clients2.google.com), sync, metrics, translation, optimisation hints, media routing, link and DNS
 # prediction, hyperlink-auditing pings.
-_BACKGROUND_FEATURES = ("SafeBrowsing,SafeBrowsingEnhancedProtection,OptimizationHints,OptimizationHintsFetching,"
-                        "OptimizationGuideModelDownloading,MediaRouter,DialMediaRouteProvider,Translate,"
-                        "AutofillServerCommunication,NetworkPrediction,NetworkTimeServiceQuerying,DnsOverHttps,"
-                        "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,"
-                        "PrivacySandboxSettings4,ComponentUpdaterCloud")
+_BACKGROUND_FEATURES = (
+    "SafeBrowsing,SafeBrowsingEnhancedProtection,OptimizationHints,OptimizationHintsFetching,"
+    "OptimizationGuideModelDownloading,MediaRouter,DialMediaRouteProvider,Translate,"
+    "AutofillServerCommunication,NetworkPrediction,NetworkTimeServiceQuerying,DnsOverHttps,"
+    "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,"
+    "PrivacySandboxSettings4,ComponentUpdaterCloud"
+)
 _NO_NETWORK = [
-    "--disable-background-networking", "--disable-component-update", "--disable-domain-reliability",
-    "--disable-sync", "--no-pings", "--dns-prefetch-disable", "--metrics-recording-only",
-    "--safebrowsing-disable-auto-update", "--disable-client-side-phishing-detection", "--disable-default-apps",
-    "--disable-breakpad", "--no-default-browser-check", "--disable-extensions",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-domain-reliability",
+    "--disable-sync",
+    "--no-pings",
+    "--dns-prefetch-disable",
+    "--metrics-recording-only",
+    "--safebrowsing-disable-auto-update",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-breakpad",
+    "--no-default-browser-check",
+    "--disable-extensions",
     f"--disable-features={_BACKGROUND_FEATURES}",
     # Only files are rendered: every name resolves to nothing, and any request that still goes out
     # (to an address, loopback included) is sent to a closed local port.
-    "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
 ]
 
 
@@ -72,14 +86,20 @@ def print_pdf(html_path: Path, pdf_path: Path) -> Path:
     half-written PDF)."""
     chromium = find_chromium()
     if chromium is None:
-        raise PdfError("未找到 Chromium，无法生成 PDF（Debian: apt-get install chromium）/ "
-                       "Chromium is needed for --format pdf")
+        raise PdfError(
+            "未找到 Chromium，无法生成 PDF（Debian: apt-get install chromium）/ Chromium is needed for --format pdf"
+        )
     partial = pdf_path.with_name(f".{pdf_path.name}.partial")
     with tempfile.TemporaryDirectory(prefix="govaudit-chromium-") as profile:
         flags = [*headless_flags(profile), "--no-pdf-header-footer", f"--print-to-pdf={partial}"]
         try:
-            done = subprocess.run([chromium, *flags, html_path.resolve().as_uri()], capture_output=True,
-                                  text=True, timeout=PRINT_TIMEOUT, env=browser_env(profile))
+            done = subprocess.run(
+                [chromium, *flags, html_path.resolve().as_uri()],
+                capture_output=True,
+                text=True,
+                timeout=PRINT_TIMEOUT,
+                env=browser_env(profile),
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             partial.unlink(missing_ok=True)
             raise PdfError(f"Chromium 打印失败 / Chromium could not print: {exc}") from exc

@@ -1,5 +1,6 @@
 """The 季通报's sections beside the website, one per register kind (政务新媒体, 12345 热线, 网民留言 …),
 from the registers the office imported for the quarter and the findings of the register rules."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -14,9 +15,9 @@ __all__ = ["RegisterProblem", "RegisterSection", "UnitLine", "UnitProblems", "re
 
 @dataclass(frozen=True)
 class RegisterProblem:
-    problem: str     # the rule's title
-    message: str     # names the account, unit or message itself
-    detail: str      # what the register row said, where the message does not (a message's title)
+    problem: str  # the rule's title
+    message: str  # names the account, unit or message itself
+    detail: str  # what the register row said, where the message does not (a message's title)
     severity: str
     state: str
     first_seen: str
@@ -32,9 +33,9 @@ class UnitProblems:
 class RegisterSection:
     kind: str
     title: str
-    imported: bool                   # False: 本季度未导入 — never read as 合格
-    source: str                      # the imported file's name
-    summary: str                     # one sentence of totals
+    imported: bool  # False: 本季度未导入 — never read as 合格
+    source: str  # the imported file's name
+    summary: str  # one sentence of totals
     headers: tuple[str, ...]
     lines: tuple[UnitLine, ...]
     problems: tuple[UnitProblems, ...]
@@ -55,17 +56,29 @@ def register_sections(registers: Registers, sources: dict[str, str], rows, as_of
         kind = kind_of_url(row.url)
         for unit in row.units or ("未登记单位",):
             detail = row.evidence if kind in detailed else ""
-            by_kind[kind][unit].append(RegisterProblem(row.problem, row.message, detail,
-                                                       row.severity, row.state, row.first_seen))
+            by_kind[kind][unit].append(
+                RegisterProblem(row.problem, row.message, detail, row.severity, row.state, row.first_seen)
+            )
     sections = []
     for kind in KINDS:
         register = registers.of(kind.name)
         problems = tuple(UnitProblems(unit, tuple(found)) for unit, found in sorted(by_kind[kind.name].items()))
         if register is None:
-            sections.append(RegisterSection(kind.name, kind.title, False, "", "本季度未导入登记表，未检查。", (), (),
-                                            problems))
+            sections.append(
+                RegisterSection(kind.name, kind.title, False, "", "本季度未导入登记表，未检查。", (), (), problems)
+            )
             continue
         summary = kind.summarise(register, as_of)
-        sections.append(RegisterSection(kind.name, kind.title, True, sources.get(kind.name, ""), summary.text,
-                                        summary.headers, summary.lines, problems))
+        sections.append(
+            RegisterSection(
+                kind.name,
+                kind.title,
+                True,
+                sources.get(kind.name, ""),
+                summary.text,
+                summary.headers,
+                summary.lines,
+                problems,
+            )
+        )
     return tuple(sections)

@@ -1,5 +1,6 @@
 """Renders the bulletin (季度通报) handed to 督查室 as one self-contained HTML file: the whole-portal
 通报, or the report of an ad-hoc one-column check."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,8 +16,13 @@ from reports.masking import clean, mask_personal
 
 _DIGITS = "零一二三四五六七八九"
 _STATUS_NAMES = {"confirmed": "已核实", "assumed": "暂定，待核对"}
-_VERDICT_CLASSES = {"合格": "pass", "不合格": "fail", "未检查": "unchecked", "未能完整检查": "unchecked",
-                    "不适用": "unchecked"}
+_VERDICT_CLASSES = {
+    "合格": "pass",
+    "不合格": "fail",
+    "未检查": "unchecked",
+    "未能完整检查": "unchecked",
+    "不适用": "unchecked",
+}
 
 
 def reported_quarter(as_of: date) -> tuple[int, int]:
@@ -80,8 +86,15 @@ def _shown(value):
 def _environment() -> Environment:
     # keep_trailing_newline: a section template (templates/sections/) prints exactly its lines, as if
     # written where report.html includes it.
-    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=True, finalize=_shown,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        finalize=_shown,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["mask"] = mask_personal
     env.filters["href"] = safe_href
     env.filters["cn_date"] = cn_date

@@ -6,6 +6,7 @@ Only the sanitised copy on disk is rendered, never the live site, and the browse
 proxy, no background service runs). Time is bounded per page
 and in total; a page that fails or runs over leaves its row without a thumbnail and one log line.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,15 +30,19 @@ WINDOW = "1024,768"
 SCALE = "0.5"
 
 
-
 def _warn(line: str) -> None:
     """One line on stderr (the command's log copies it): no traceback, the outputs go on."""
     print(line, file=sys.stderr, flush=True)
 
 
 def _isolated_flags(profile: str, shot: Path) -> list[str]:
-    return [*headless_flags(profile), "--hide-scrollbars", f"--window-size={WINDOW}",
-            f"--force-device-scale-factor={SCALE}", f"--screenshot={shot}"]
+    return [
+        *headless_flags(profile),
+        "--hide-scrollbars",
+        f"--window-size={WINDOW}",
+        f"--force-device-scale-factor={SCALE}",
+        f"--screenshot={shot}",
+    ]
 
 
 def screenshot(chromium: str, page: Path, seconds: float) -> bytes | None:
@@ -47,8 +52,13 @@ def screenshot(chromium: str, page: Path, seconds: float) -> bytes | None:
         shot = Path(scratch) / "shot.png"
         command = [chromium, *_isolated_flags(str(Path(scratch) / "profile"), shot), page.resolve().as_uri()]
         try:
-            browser = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       start_new_session=True, env=browser_env(scratch))
+            browser = subprocess.Popen(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+                env=browser_env(scratch),
+            )
         except OSError:
             return None
         try:
@@ -67,8 +77,9 @@ def screenshot(chromium: str, page: Path, seconds: float) -> bytes | None:
         return shot.read_bytes()
 
 
-def with_thumbnails(data: BulletinData, out_dir: Path, *, page_seconds: float = PAGE_SECONDS,
-                    total_seconds: float = TOTAL_SECONDS) -> BulletinData:
+def with_thumbnails(
+    data: BulletinData, out_dir: Path, *, page_seconds: float = PAGE_SECONDS, total_seconds: float = TOTAL_SECONDS
+) -> BulletinData:
     """`data` with a thumbnail on every row whose kept copy Chromium rendered (each page once)."""
     copies = list(dict.fromkeys(row.kept_copy for row in data.rows if row.kept_copy))
     if not copies:
@@ -83,8 +94,10 @@ def with_thumbnails(data: BulletinData, out_dir: Path, *, page_seconds: float = 
     for number, copy in enumerate(copies):
         left = deadline - time.monotonic()
         if left <= 0:
-            _warn(f"页面截图超过总时限 {total_seconds:g} 秒，其余 {len(copies) - number} 个页面没有截图 / "
-                  "screenshot time budget spent")
+            _warn(
+                f"页面截图超过总时限 {total_seconds:g} 秒，其余 {len(copies) - number} 个页面没有截图 / "
+                "screenshot time budget spent"
+            )
             break
         png = screenshot(chromium, out_dir / copy, min(page_seconds, left))
         if png is None:
@@ -93,6 +106,8 @@ def with_thumbnails(data: BulletinData, out_dir: Path, *, page_seconds: float = 
         thumbnails[copy] = ImageData("data:image/png;base64," + base64.b64encode(png).decode("ascii"))
     if failed:
         shown = "、".join(failed[:3]) + ("等" if len(failed) > 3 else "")
-        _warn(f"{len(failed)} 个页面截图失败或超过 {page_seconds:g} 秒，没有截图：{shown} / "
-              f"{len(failed)} screenshots failed")
+        _warn(
+            f"{len(failed)} 个页面截图失败或超过 {page_seconds:g} 秒，没有截图：{shown} / "
+            f"{len(failed)} screenshots failed"
+        )
     return replace(data, rows=tuple(replace(row, thumbnail=thumbnails.get(row.kept_copy, "")) for row in data.rows))

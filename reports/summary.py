@@ -1,5 +1,6 @@
 """Per-column facts for the bulletin: where each required column was found and how current it is,
 and which support columns a one-column check read."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,8 +41,10 @@ def rule_overrun_note(overruns: list | None, titles: dict[str, str], seconds: fl
         return ""
     listed = "；".join(f"{titles.get(rule, rule)}（{rule}）：{url}" for rule, url in overruns[:shown])
     more = f"等{len(overruns)}处" if len(overruns) > shown else ""
-    return (f"以下检查项在个别页面上超过每页{seconds:g}秒的检查时间限额，该页面的该项检查未能完整检查，"
-            f"不据部分内容下结论，其余页面照常检查：{listed}{more}。")
+    return (
+        f"以下检查项在个别页面上超过每页{seconds:g}秒的检查时间限额，该页面的该项检查未能完整检查，"
+        f"不据部分内容下结论，其余页面照常检查：{listed}{more}。"
+    )
 
 
 # What a support column's pages are read for, by the evidence it supplies.
@@ -75,18 +78,37 @@ def summarise_columns(site: SiteSnapshot) -> list[ColumnSummary]:
         if entry is None:
             limit = site.config.crawl.max_clicks
             deep = next((e for e in site.column_entries(spec.key) if e.clicks is not None and e.clicks > limit), None)
-            summaries.append(ColumnSummary(spec.key, spec.name, None, None, False, 0, 0, None, None,
-                                           deep.url if deep else None, deep.clicks if deep else None))
+            summaries.append(
+                ColumnSummary(
+                    spec.key,
+                    spec.name,
+                    None,
+                    None,
+                    False,
+                    0,
+                    0,
+                    None,
+                    None,
+                    deep.url if deep else None,
+                    deep.clicks if deep else None,
+                )
+            )
             continue
         items = site.column_items(spec.key)
         newest = site.newest(items)
-        summaries.append(ColumnSummary(
-            spec.key, spec.name, entry.url, entry.clicks, entry.on_site,
-            item_count=len({item.url for item in items}),
-            list_pages=len(site.column_list_pages(spec.key)),
-            newest_date=newest[1] if newest else None,
-            newest_title=newest[0].title if newest else None,
-        ))
+        summaries.append(
+            ColumnSummary(
+                spec.key,
+                spec.name,
+                entry.url,
+                entry.clicks,
+                entry.on_site,
+                item_count=len({item.url for item in items}),
+                list_pages=len(site.column_list_pages(spec.key)),
+                newest_date=newest[1] if newest else None,
+                newest_title=newest[0].title if newest else None,
+            )
+        )
     return summaries
 
 
@@ -96,7 +118,7 @@ class ListGap:
 
     column_name: str
     url: str
-    declared: str          # 60条 / 5页 / 未声明
+    declared: str  # 60条 / 5页 / 未声明
     items_read: int
     pages_read: int
     reason: str
@@ -127,13 +149,26 @@ def summarise_list_reads(site: SiteSnapshot) -> ListCoverageSummary:
     reads = [(spec, read) for spec in site.audited_columns() for read in site.list_reads.get(spec.key, ())]
     declared = [read for _, read in reads if read.declared_records is not None]
     gaps = tuple(
-        ListGap(spec.name, read.url,
-                f"{read.declared_records}条" if read.declared_records is not None
-                else f"{read.declared_pages}页" if read.declared_pages is not None else "未声明",
-                read.items_read, read.pages_read, read.shortfall or "")
-        for spec, read in reads if not read.complete)
+        ListGap(
+            spec.name,
+            read.url,
+            f"{read.declared_records}条"
+            if read.declared_records is not None
+            else f"{read.declared_pages}页"
+            if read.declared_pages is not None
+            else "未声明",
+            read.items_read,
+            read.pages_read,
+            read.shortfall or "",
+        )
+        for spec, read in reads
+        if not read.complete
+    )
     return ListCoverageSummary(
-        lists=len(reads), complete=sum(1 for _, read in reads if read.complete),
+        lists=len(reads),
+        complete=sum(1 for _, read in reads if read.complete),
         declared_records=sum(read.declared_records for read in declared),
-        records_read=sum(min(read.items_read, read.declared_records) for read in declared), gaps=gaps,
-        unread=tuple(UnreadPage(url, reason) for url, reason in site.unread_pages()))
+        records_read=sum(min(read.items_read, read.declared_records) for read in declared),
+        gaps=gaps,
+        unread=tuple(UnreadPage(url, reason) for url, reason in site.unread_pages()),
+    )

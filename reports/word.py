@@ -2,6 +2,7 @@
 margins, title in 小标宋 二号, body in 仿宋 三号 at a fixed 28 pt line, 一、 in 黑体, （一） in 楷体), the
 附件 tables on landscape pages. The text is the rendered bulletin's own, read back from its HTML, so
 the Word draft and the HTML/PDF never say different things."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,13 +16,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from rules.settings import DocxFonts
 from reports.files import atomic_path
 from reports.masking import clean
+from rules.settings import DocxFonts
 
-BODY_SIZE = Pt(16)       # 三号
-TITLE_SIZE = Pt(22)      # 二号
-TABLE_SIZE = Pt(10.5)    # 五号
+BODY_SIZE = Pt(16)  # 三号
+TITLE_SIZE = Pt(22)  # 二号
+TABLE_SIZE = Pt(10.5)  # 五号
 LINE = Pt(28)
 
 
@@ -33,8 +34,9 @@ def _font(run, name: str, size, bold: bool = False) -> None:
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def _paragraph(doc, text: str, font: str, size=BODY_SIZE, *, align=None, indent: bool = True,
-               bold: bool = False, before: int = 0):
+def _paragraph(
+    doc, text: str, font: str, size=BODY_SIZE, *, align=None, indent: bool = True, bold: bool = False, before: int = 0
+):
     paragraph = doc.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -129,8 +131,14 @@ def write_docx(path: Path, bulletin_html: str, title: str, fonts: DocxFonts) -> 
             _paragraph(doc, text, fonts.heading, BODY_SIZE, indent=not in_annex)
         elif tag == "h3":
             center = "annex-title" in classes
-            _paragraph(doc, text, fonts.heading if center else fonts.subheading, BODY_SIZE,
-                       align=WD_ALIGN_PARAGRAPH.CENTER if center else None, indent=not (center or in_annex))
+            _paragraph(
+                doc,
+                text,
+                fonts.heading if center else fonts.subheading,
+                BODY_SIZE,
+                align=WD_ALIGN_PARAGRAPH.CENTER if center else None,
+                indent=not (center or in_annex),
+            )
         elif tag == "p":
             if "signature" in classes:
                 for line in _cell_text(element).split("\n"):
@@ -140,9 +148,14 @@ def write_docx(path: Path, bulletin_html: str, title: str, fonts: DocxFonts) -> 
                     _paragraph(doc, line.strip(), fonts.body, indent=True)
             else:
                 plain = {"docno", "addressees"} & classes
-                _paragraph(doc, text, fonts.body, TABLE_SIZE if in_annex else BODY_SIZE,
-                           align=WD_ALIGN_PARAGRAPH.CENTER if "docno" in classes else None,
-                           indent=not plain and not in_annex)
+                _paragraph(
+                    doc,
+                    text,
+                    fonts.body,
+                    TABLE_SIZE if in_annex else BODY_SIZE,
+                    align=WD_ALIGN_PARAGRAPH.CENTER if "docno" in classes else None,
+                    indent=not plain and not in_annex,
+                )
         elif tag == "ol":
             for number, item in enumerate(element.xpath("./li"), 1):
                 _paragraph(doc, f"{number}．{' '.join(item.text_content().split())}", fonts.body)

@@ -1,5 +1,6 @@
 """The rule catalogue. Each rule is a module in a family package (rules/label/missing.py is
 `label.missing`); importing this package registers them all."""
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """Rule metadata, findings and the registry every rule module adds itself to."""
+
 from __future__ import annotations
 
 import enum
@@ -103,16 +104,33 @@ class RuleSpec:
 
     def findings(self, site: "SiteSnapshot", config: "Settings") -> Iterator[Finding]:
         for problem in self.check(site, config):
-            yield Finding(self.id, problem.url, problem.column, self.severity, problem.message, problem.evidence,
-                          {name: tuple(values) for name, values in problem.facts.items()})
+            yield Finding(
+                self.id,
+                problem.url,
+                problem.column,
+                self.severity,
+                problem.message,
+                problem.evidence,
+                {name: tuple(values) for name, values in problem.facts.items()},
+            )
 
 
 _REGISTRY: dict[str, RuleSpec] = {}
 
 
-def rule(*, id: str, title: str, severity: Severity, summary: str, clause: str, subject: Subject,
-         needs: Evidence = Evidence.AUDITED, needs_whole_list: bool = False,
-         options: type[RuleOptions] = NoOptions, scored: bool | None = None) -> Callable[[CheckFunction], CheckFunction]:
+def rule(
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    summary: str,
+    clause: str,
+    subject: Subject,
+    needs: Evidence = Evidence.AUDITED,
+    needs_whole_list: bool = False,
+    options: type[RuleOptions] = NoOptions,
+    scored: bool | None = None,
+) -> Callable[[CheckFunction], CheckFunction]:
     """Register the decorated check function as a rule; its docstring is the rule's documentation.
     `subject` is what it judges (a page, the site, a register row); `scored` whether its findings
     count towards the website's score (default: all but register rules). `needs` is what it must
@@ -129,8 +147,20 @@ def rule(*, id: str, title: str, severity: Severity, summary: str, clause: str, 
             raise ValueError(f"rule {id}: a register rule is reported in its register's section, never scored")
         if options is not NoOptions and any(spec.options is options for spec in _REGISTRY.values()):
             raise ValueError(f"options class declared by two rules: {options.__name__}")
-        _REGISTRY[id] = RuleSpec(id, title, severity, clause, summary, check, (check.__doc__ or "").strip(), subject,
-                                 needs, needs_whole_list, options, counted)
+        _REGISTRY[id] = RuleSpec(
+            id,
+            title,
+            severity,
+            clause,
+            summary,
+            check,
+            (check.__doc__ or "").strip(),
+            subject,
+            needs,
+            needs_whole_list,
+            options,
+            counted,
+        )
         return check
 
     return register

@@ -1,5 +1,6 @@
 """The rule catalogue in words, from the registry: what `govaudit rules` prints and the README's
 rule table (`govaudit rules --markdown`), so the two cannot disagree."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """What makes a page a 公文 (an official document) for the label rules."""
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ contains 解读, or that the 政策解读 column lists, or that a document links
 links many 解读 pages (or a 解读 that links many documents) shows a shared box such as
 「最新解读」, not a pairing.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -13,9 +14,9 @@ from urllib.parse import urldefrag
 
 from pydantic import Field
 
+from crawler.vocabulary.columns import LIST_ROLES, Evidence, PageRole
 from rules.base import RuleOptions, registered_rules
 from rules.documents import NORMATIVE_COLUMN, is_document
-from crawler.vocabulary.columns import LIST_ROLES, Evidence, PageRole
 from rules.settings import Settings
 from rules.snapshot import PageView, SiteSnapshot
 
@@ -29,11 +30,17 @@ class InterpretationOptions(RuleOptions):
     """The options of each interpretation rule (each declares its own subclass)."""
 
     title_words: tuple[str, ...] = Field(
-        ("解读",), min_length=1, description="A 解读 page is an article whose title contains one of these words "
-                               "(set on either interpretation rule, it holds for both).")
+        ("解读",),
+        min_length=1,
+        description="A 解读 page is an article whose title contains one of these words "
+        "(set on either interpretation rule, it holds for both).",
+    )
     max_related: int = Field(
-        3, ge=1, description="A page linking more 解读 pages (or a 解读 linking more documents) shows a shared box "
-                            "(set on either interpretation rule, it holds for both).")
+        3,
+        ge=1,
+        description="A page linking more 解读 pages (or a 解读 linking more documents) shows a shared box "
+        "(set on either interpretation rule, it holds for both).",
+    )
 
 
 def interpretation_options(config: Settings) -> InterpretationOptions:
@@ -57,8 +64,11 @@ def normative_documents(site: SiteSnapshot) -> Iterator[PageView]:
     """The audited 规范性文件: gfxwj items that are articles, 解读 pages listed there excepted."""
     words = title_words(site)
     for page in site.audited_pages():
-        if ((NORMATIVE_COLUMN, PageRole.ITEM) in site.memberships(page.url) and is_article(site, page)
-                and not _titled(page, words)):
+        if (
+            (NORMATIVE_COLUMN, PageRole.ITEM) in site.memberships(page.url)
+            and is_article(site, page)
+            and not _titled(page, words)
+        ):
             yield page
 
 
@@ -101,5 +111,4 @@ def related_links(site: SiteSnapshot, url: str, wanted: Callable[[str, str], boo
 def policy_document(site: SiteSnapshot, url: str, words: tuple[str, ...]) -> bool:
     """Whether `url` is a fetched 公文 (a 文号, or an item of the 规范性文件库) that is not a 解读."""
     page = site.pages.get(url)
-    return (page is not None and is_article(site, page) and is_document(site, page)
-            and not _titled(page, words))
+    return page is not None and is_article(site, page) and is_document(site, page) and not _titled(page, words)

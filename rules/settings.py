@@ -3,6 +3,7 @@ the 责任单位 map, the scoring table, the bulletin and the notify hook. Froze
 once per command (audit/config/__init__.py `load_settings`) and handed down as one argument. The values,
 defaults included, live only in audit/config/defaults.yaml: a field here has a default only where an
 entry a user adds may leave it out (a new column's `required`, an indicator's `where`)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -82,8 +83,11 @@ class ScoringTable(_Shape):
     @classmethod
     def _keys(cls, data):
         if isinstance(data, dict):
-            data = {**data, "indicators": _keyed(data.get("indicators"), "key"),
-                    "veto_counts": _keyed(data.get("veto_counts"), "rule")}
+            data = {
+                **data,
+                "indicators": _keyed(data.get("indicators"), "key"),
+                "veto_counts": _keyed(data.get("veto_counts"), "rule"),
+            }
         return data
 
     @property

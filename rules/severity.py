@@ -1,4 +1,5 @@
 """The severities of a finding, the one place their names are written."""
+
 from __future__ import annotations
 
 import enum

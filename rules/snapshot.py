@@ -3,6 +3,7 @@
 The store builds a SiteSnapshot; rules judge from it and never fetch. Facts several rules share
 (click depth, which pages make up a column, an item's date) are derived here once.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
-
 from urllib.parse import parse_qsl, urlsplit
 
 from crawler.vocabulary.columns import LIST_ROLES, ColumnSpec, Evidence, MemberReason, PageRole
@@ -20,7 +20,6 @@ from crawler.vocabulary.items import ListCoverage
 from crawler.vocabulary.reading import HiddenLink
 from rules.registers import Registers
 from rules.settings import Settings
-
 
 # What an error page says when a server answers 200 anyway (a "soft" error).
 ERROR_PAGE = re.compile(
@@ -321,8 +320,11 @@ class SiteSnapshot:
         """On-site pages fewer than `max_clicks` clicks from home that the run neither fetched nor
         checked (the page cap stopped the crawl, robots.txt kept it out): a column they link to
         could lie within reach unseen."""
-        return sorted(url for url, clicks in self.clicks().items()
-                      if clicks < max_clicks and url not in self.pages and url not in self.checks)
+        return sorted(
+            url
+            for url, clicks in self.clicks().items()
+            if clicks < max_clicks and url not in self.pages and url not in self.checks
+        )
 
     def offsite_platforms_near_home(self, max_clicks: int) -> list[str]:
         """Pages on another host, linked fewer than `max_clicks` clicks from home under a 政府信息公开
@@ -335,8 +337,12 @@ class SiteSnapshot:
             found: dict[str, None] = {}
             offsite = self.content.offsite_links() if self.content is not None else []
             for link in offsite:
-                if (link.tag == "a" and clicks.get(link.from_url, max_clicks) < max_clicks
-                        and link.from_url in self.pages and _PLATFORM_ANCHOR_RE.match(_squeezed(link.text))):
+                if (
+                    link.tag == "a"
+                    and clicks.get(link.from_url, max_clicks) < max_clicks
+                    and link.from_url in self.pages
+                    and _PLATFORM_ANCHOR_RE.match(_squeezed(link.text))
+                ):
                     found.setdefault(link.to_url, None)
             self._platforms[max_clicks] = list(found)
         return self._platforms[max_clicks]
@@ -381,8 +387,13 @@ class SiteSnapshot:
         reading 政策解读 led to), None when it found none."""
         for url, role in self.members.get(key, ()):
             page = self.pages.get(url)
-            if role == PageRole.INDEX and page is not None and page.fetched_ok and page.is_html and (
-                    page.is_list or page.empty_notice or self.main_items.get(url)):
+            if (
+                role == PageRole.INDEX
+                and page is not None
+                and page.fetched_ok
+                and page.is_html
+                and (page.is_list or page.empty_notice or self.main_items.get(url))
+            ):
                 return url
         return None
 
@@ -530,7 +541,7 @@ class SiteSnapshot:
                 return f"第{query['startrecord']}–{query['endrecord']}条"
             return f"第{self._page_number(key, url)}页"
         page = self.pages.get(url)
-        return (page.title if page is not None and page.title else url)
+        return page.title if page is not None and page.title else url
 
     def _page_number(self, key: str, url: str) -> int:
         """The number of a further list page: further pages are asked for in order, so its place

@@ -4,6 +4,7 @@ The `scrapy` row of scripts/benchmark.py runs this with `scrapy runspider` (poli
 requests at once, like the audit's `--concurrency 16` row): the speed Scrapy itself reaches on
 this machine, the ceiling of any crawler built on it, to set beside wget's floor and the audit's rows.
 """
+
 from urllib.parse import urlsplit
 
 import scrapy
@@ -13,9 +14,16 @@ from scrapy.linkextractors import LinkExtractor
 class BareSpider(scrapy.Spider):
     name = "bare"
     custom_settings = {
-        "ROBOTSTXT_OBEY": False, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 16,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "WARNING",
-        "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False, "HTTPERROR_ALLOW_ALL": True, "RETRY_ENABLED": False,
+        "ROBOTSTXT_OBEY": False,
+        "AUTOTHROTTLE_ENABLED": False,
+        "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        "DOWNLOAD_DELAY": 0,
+        "LOG_LEVEL": "WARNING",
+        "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
+        "HTTPERROR_ALLOW_ALL": True,
+        "RETRY_ENABLED": False,
     }
 
     def __init__(self, url: str, **kwargs):

@@ -11,6 +11,7 @@ Needs the services of scripts/services.sh (GOVAUDIT_TEST_PG, GOVAUDIT_TEST_REDIS
 
     source scripts/services.sh && python scripts/benchmark_cluster.py --sites 3 --pages 500
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,9 +29,10 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from audit.store.store import engine_url  # noqa: E402
 from benchmark import generate  # noqa: E402
 from benchmark_serve import _free_port  # noqa: E402
+
+from audit.store.store import engine_url  # noqa: E402
 
 
 def _wait_for(host: str, port: int, process: subprocess.Popen) -> None:
@@ -76,20 +78,56 @@ def measure(workers: int, sites_yaml: Path, server: str, redis_url: str, work: P
     db_url = _database(server)
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
     _govaudit("sites", "add", str(sites_yaml), "--db", db_url)
-    _govaudit("audit-all", "--as-of", "2022-10-15", "--db", db_url, "--redis", redis_url, "--redis-prefix", prefix,
-              "--out", str(work / f"out-{workers}"))
+    _govaudit(
+        "audit-all",
+        "--as-of",
+        "2022-10-15",
+        "--db",
+        db_url,
+        "--redis",
+        redis_url,
+        "--redis-prefix",
+        prefix,
+        "--out",
+        str(work / f"out-{workers}"),
+    )
     load = os.getloadavg()[0]
     started = time.monotonic()
-    processes = [subprocess.Popen([sys.executable, "-m", "audit.cli", "worker", "--db", db_url, "--redis", redis_url,
-                                   "--redis-prefix", prefix, "--until-idle", "--name", f"w{number}"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for number in range(1, workers + 1)]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "audit.cli",
+                "worker",
+                "--db",
+                db_url,
+                "--redis",
+                redis_url,
+                "--redis-prefix",
+                prefix,
+                "--until-idle",
+                "--name",
+                f"w{number}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for number in range(1, workers + 1)
+    ]
     codes = [process.wait() for process in processes]
     wall = time.monotonic() - started
     pages = _pages(db_url)
     _drop(server, db_url)
-    return {"workers": workers, "wall": wall, "pages": pages, "rate": pages / wall, "codes": codes,
-            "load_before": load, "load_after": os.getloadavg()[0]}
+    return {
+        "workers": workers,
+        "wall": wall,
+        "pages": pages,
+        "rate": pages / wall,
+        "codes": codes,
+        "load_before": load,
+        "load_after": os.getloadavg()[0],
+    }
 
 
 def main() -> int:
@@ -109,19 +147,27 @@ def main() -> int:
                 root = work / f"portal{number}"
                 generate(root, args.pages, 2024 + number)
                 host, port = f"127.0.0.{number}", _free_port()
-                process = subprocess.Popen([sys.executable, "-m", "audit.cli.demo.server", str(root), "--host", host,
-                                            "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "audit.cli.demo.server", str(root), "--host", host, "--port", str(port)],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
                 servers.append(process)
                 _wait_for(host, port, process)
-                lines.append(f'  - {{name: 第{number}县人民政府, url: "http://{host}:{port}/", unit: 第{number}县政府办公室}}')
+                lines.append(
+                    f'  - {{name: 第{number}县人民政府, url: "http://{host}:{port}/", unit: 第{number}县政府办公室}}'
+                )
             sites_yaml = work / "sites.yaml"
             sites_yaml.write_text("\n".join(lines) + "\n", encoding="utf-8")
             print(f"{args.sites} sites × {args.pages} pages, {os.cpu_count()} CPUs")
             for workers in (1, 2):
                 row = measure(workers, sites_yaml, server, redis_url, work)
-                print(f"{row['workers']} worker(s): {row['wall']:.1f} s wall, {row['pages']} pages stored, "
-                      f"{row['rate']:.1f} pages/s, exit codes {row['codes']}, "
-                      f"load {row['load_before']:.1f} → {row['load_after']:.1f}", flush=True)
+                print(
+                    f"{row['workers']} worker(s): {row['wall']:.1f} s wall, {row['pages']} pages stored, "
+                    f"{row['rate']:.1f} pages/s, exit codes {row['codes']}, "
+                    f"load {row['load_before']:.1f} → {row['load_after']:.1f}",
+                    flush=True,
+                )
         finally:
             for process in servers:
                 process.terminate()

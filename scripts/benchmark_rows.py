@@ -4,6 +4,7 @@ Every row is one child process, timed by wall clock, with its peak RSS (the larg
 seconds (all of them) over the child and every descendant it waited for — the audit's reader
 processes — and nothing of the rows before it.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,7 +25,7 @@ class Measured:
     seconds: float
     exit_code: int
     peak_rss_mb: float
-    cpu_seconds: float      # user + system
+    cpu_seconds: float  # user + system
 
 
 def run_measured(command: list[str], cwd: Path, stdout: Path, stderr: Path, nice: int = 0) -> Measured:
@@ -60,8 +61,17 @@ def wget_command(base_url: str) -> list[str] | str:
     wget = shutil.which("wget")
     if wget is None:
         return "wget is not installed"
-    return [wget, "--spider", "--recursive", "--level=inf", "--no-verbose", "-e", "robots=off",
-            "--no-directories", base_url]
+    return [
+        wget,
+        "--spider",
+        "--recursive",
+        "--level=inf",
+        "--no-verbose",
+        "-e",
+        "robots=off",
+        "--no-directories",
+        base_url,
+    ]
 
 
 # wget exits 8 when the server answered an error (the portal's broken links do).
@@ -90,8 +100,11 @@ def linkchecker_command(tools: Path, base_url: str, work: Path) -> list[str] | s
         made = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True)
         if made.returncode != 0:
             return f"cannot make a venv for LinkChecker: {made.stderr.strip()[-200:]}"
-        installed = subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
-                                    LINKCHECKER_REQUIREMENT], capture_output=True, text=True)
+        installed = subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", LINKCHECKER_REQUIREMENT],
+            capture_output=True,
+            text=True,
+        )
         if installed.returncode != 0 or not executable.exists():
             lines = [line for line in installed.stderr.strip().splitlines() if line.startswith("ERROR")]
             return f"pip install linkchecker failed: {(lines or ['?'])[-1][:200]}"
@@ -131,6 +144,13 @@ def machine() -> dict:
                 memory[name] = int(value.split()[0]) / 2**20
     except OSError:
         pass
-    return {"cpus": os.cpu_count(), "cpus_usable": len(os.sched_getaffinity(0)), "cpu_model": model,
-            "ram_gb": round(memory.get("MemTotal", 0), 1), "ram_available_gb": round(memory.get("MemAvailable", 0), 1),
-            "kernel": platform.release(), "python": platform.python_version(), "load_start": [round(load, 2) for load in os.getloadavg()]}
+    return {
+        "cpus": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)),
+        "cpu_model": model,
+        "ram_gb": round(memory.get("MemTotal", 0), 1),
+        "ram_available_gb": round(memory.get("MemAvailable", 0), 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "load_start": [round(load, 2) for load in os.getloadavg()],
+    }

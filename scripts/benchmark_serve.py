@@ -11,6 +11,7 @@ nginx comes from the system (`nginx` on PATH or /usr/sbin/nginx) or else from De
 `apt-get download nginx` and `dpkg -x` into the tools folder. Unpacking rather than `apt-get install`
 needs no root and starts no system nginx on port 80 (the package's postinst would).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -38,11 +39,11 @@ LINKCHECKER_HEADER = ("LinkChecker", "benchmark")
 
 @dataclass(frozen=True)
 class ServedRequest:
-    start: float        # epoch seconds
+    start: float  # epoch seconds
     end: float
-    connection: int     # requests on one kept-alive connection share it
+    connection: int  # requests on one kept-alive connection share it
     status: int
-    sent_bytes: int     # the whole response, headers included
+    sent_bytes: int  # the whole response, headers included
     body_bytes: int
     method: str
     path: str
@@ -94,20 +95,26 @@ def max_requests_per_second(requests: list[ServedRequest]) -> int:
 @dataclass
 class RequestStats:
     requests: int
-    pages: int              # distinct paths requested
-    bytes_sent: int         # whole responses: what a re-audit answered 304 still costs is in here
+    pages: int  # distinct paths requested
+    bytes_sent: int  # whole responses: what a re-audit answered 304 still costs is in here
     body_bytes: int
-    not_modified: int       # 304 answers
+    not_modified: int  # 304 answers
     max_connections: int
     max_in_progress: int
     max_per_second: int
 
     @classmethod
     def of(cls, requests: list[ServedRequest]) -> "RequestStats":
-        return cls(len(requests), len({r.path for r in requests}), sum(r.sent_bytes for r in requests),
-                   sum(r.body_bytes for r in requests),
-                   sum(1 for r in requests if r.status == 304), max_concurrent_connections(requests),
-                   max_concurrent_requests(requests), max_requests_per_second(requests))
+        return cls(
+            len(requests),
+            len({r.path for r in requests}),
+            sum(r.sent_bytes for r in requests),
+            sum(r.body_bytes for r in requests),
+            sum(1 for r in requests if r.status == 304),
+            max_concurrent_connections(requests),
+            max_concurrent_requests(requests),
+            max_requests_per_second(requests),
+        )
 
 
 # -- nginx ------------------------------------------------------------------------------------
@@ -164,7 +171,7 @@ class NginxServer:
     """nginx serving `root` on 127.0.0.1 (one worker, keep-alive, sendfile), logging every request."""
 
     kind = "nginx"
-    validators = True   # ETag and Last-Modified on static files
+    validators = True  # ETag and Last-Modified on static files
 
     def __init__(self, binary: Path, root: Path, folder: Path):
         self.binary, self.root, self.folder = binary, root.resolve(), folder
@@ -183,15 +190,16 @@ class NginxServer:
 
     def _config(self) -> str:
         tmp = self.folder / "tmp"
-        temp_paths = "\n".join(f"  {kind}_temp_path {tmp / kind};" for kind in ("client_body", "proxy", "fastcgi",
-                                                                                  "uwsgi", "scgi"))
+        temp_paths = "\n".join(
+            f"  {kind}_temp_path {tmp / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
         # Root's workers would otherwise run as nobody, who may not read a private temp folder.
         user = "user root;\n" if os.geteuid() == 0 else ""
         return f"""{user}worker_processes 1;
 daemon off;
-pid {self.folder / 'nginx.pid'};
-lock_file {self.folder / 'nginx.lock'};
-error_log {self.folder / 'error.log'} warn;
+pid {self.folder / "nginx.pid"};
+lock_file {self.folder / "nginx.lock"};
+error_log {self.folder / "error.log"} warn;
 events {{ worker_connections 1024; }}
 http {{
   types {{
@@ -225,14 +233,20 @@ http {{
         self.log.touch()
         errors = self.folder / "error.log"
         with (self.folder / "stderr").open("wb") as stderr:
-            self.process = subprocess.Popen([str(self.binary), "-p", str(self.folder), "-c", str(config),
-                                             "-e", str(errors)], stdout=subprocess.DEVNULL, stderr=stderr)
+            self.process = subprocess.Popen(
+                [str(self.binary), "-p", str(self.folder), "-c", str(config), "-e", str(errors)],
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
         try:
             _wait_for_port(self.port, self.process)
         except RuntimeError as error:
             self.stop()
-            said = [(self.folder / name).read_text(errors="replace").strip() for name in ("stderr", "error.log")
-                    if (self.folder / name).exists()]
+            said = [
+                (self.folder / name).read_text(errors="replace").strip()
+                for name in ("stderr", "error.log")
+                if (self.folder / name).exists()
+            ]
             raise RuntimeError(f"{error}: {' '.join(said)[-300:]}") from None
         return self
 
@@ -264,8 +278,18 @@ http {{
             if len(parts) != 8:
                 continue
             end, took = float(parts[0]), float(parts[1])
-            requests.append(ServedRequest(end - took, end, int(parts[2]), int(parts[3]), int(parts[4]), int(parts[5]),
-                                          parts[6], parts[7].split("?")[0]))
+            requests.append(
+                ServedRequest(
+                    end - took,
+                    end,
+                    int(parts[2]),
+                    int(parts[3]),
+                    int(parts[4]),
+                    int(parts[5]),
+                    parts[6],
+                    parts[7].split("?")[0],
+                )
+            )
         return requests
 
 
@@ -284,8 +308,18 @@ class _RecordingHandler(_PortalHandler):
             super()._dispatch(method)
         finally:
             status, body = self._answer
-            self.server.requests.append(ServedRequest(start, time.time(), next(self._connections), status,
-                                                      self._header_bytes + body, body, method, self.path.split("?")[0]))
+            self.server.requests.append(
+                ServedRequest(
+                    start,
+                    time.time(),
+                    next(self._connections),
+                    status,
+                    self._header_bytes + body,
+                    body,
+                    method,
+                    self.path.split("?")[0],
+                )
+            )
 
     def _send(self, method, response) -> None:
         response.headers.setdefault(*LINKCHECKER_HEADER)

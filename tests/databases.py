@@ -1,5 +1,6 @@
 """Fresh, empty databases of each kind the store supports: a SQLite file, or a new database on the
 real PostgreSQL server scripts/services.sh starts on 127.0.0.1 (GOVAUDIT_TEST_PG)."""
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@ as `unshare -r -n -m python tests/dns_probe.py RECORD -- COMMAND…`, it brings 
 network namespace, points /etc/resolv.conf (in the new mount namespace) at a stub on 127.0.0.1:53
 (UDP and TCP) that writes every name asked to RECORD, one a line, and answers REFUSED, then runs
 COMMAND and exits with its status. Nothing leaves the machine: the namespace has no other interface."""
+
 from __future__ import annotations
 
 import fcntl
@@ -30,7 +31,7 @@ def _question(message: bytes) -> str:
     labels, at = [], 12
     while at < len(message) and message[at]:
         length = message[at]
-        labels.append(message[at + 1:at + 1 + length].decode("ascii", "replace"))
+        labels.append(message[at + 1 : at + 1 + length].decode("ascii", "replace"))
         at += 1 + length
     return ".".join(labels)
 
@@ -65,8 +66,10 @@ def main(record: Path, command: list[str]) -> int:
                 answer = note(self.rfile.read(struct.unpack("!H", size)[0]))
                 self.wfile.write(struct.pack("!H", len(answer)) + answer)
 
-    servers = [socketserver.ThreadingUDPServer(("127.0.0.1", 53), Udp),
-               socketserver.ThreadingTCPServer(("127.0.0.1", 53), Tcp)]
+    servers = [
+        socketserver.ThreadingUDPServer(("127.0.0.1", 53), Udp),
+        socketserver.ThreadingTCPServer(("127.0.0.1", 53), Tcp),
+    ]
     for server in servers:
         threading.Thread(target=server.serve_forever, daemon=True).start()
     with tempfile.NamedTemporaryFile("w", suffix=".conf") as resolv:
@@ -78,4 +81,4 @@ def main(record: Path, command: list[str]) -> int:
 
 if __name__ == "__main__":
     split = sys.argv.index("--")
-    sys.exit(main(Path(sys.argv[1]), sys.argv[split + 1:]))
+    sys.exit(main(Path(sys.argv[1]), sys.argv[split + 1 :]))

@@ -1,4 +1,5 @@
 """A portal on 127.0.0.1 that misbehaves on purpose: each path is one fault a real portal shows."""
+
 from __future__ import annotations
 
 import socket
@@ -13,8 +14,10 @@ HTML = "text/html; charset=utf-8"
 
 
 def _page(title: str, body: str) -> bytes:
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>'
-            f"<body><h1>{title}</h1>{body}</body></html>").encode("utf-8")
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+        f"<body><h1>{title}</h1>{body}</body></html>"
+    ).encode("utf-8")
 
 
 HOME_LINKS = [
@@ -84,6 +87,7 @@ def _sleep_then(seconds: float):
     def route(handler, query):
         time.sleep(seconds)
         handler._send(200, _page("慢", "<p>慢</p>"))
+
     return route
 
 
@@ -119,6 +123,7 @@ def _drip(handler, query):
 def _redirect(target: str):
     def route(handler, query):
         handler._send(302, b"", headers={"Location": target})
+
     return route
 
 
@@ -133,6 +138,7 @@ def _busy(handler, query):
 
 def _huge(content_type: str, chunk: bytes):
     """50 MB, streamed."""
+
     def route(handler, query):
         total = 50 * 1024 * 1024
         handler.send_response(200)
@@ -147,6 +153,7 @@ def _huge(content_type: str, chunk: bytes):
                 handler.wfile.write(block)
         except OSError:
             pass
+
     return route
 
 
@@ -240,12 +247,12 @@ def serving(server):
 PUBLIC_HOST = "202.96.128.86"
 # Where the public portal's links and redirects point: internal in every spelling the guard knows.
 INTERNAL_TARGETS = {
-    "/meta": "http://100.100.100.200/latest/meta-data/ram/security-credentials/",   # cloud metadata (100.64/10)
-    "/meta-6to4": "http://[2002:6464:64c8::1]/latest/meta-data/",                  # 6to4 of 100.100.100.200
-    "/meta-nat64": "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",                # NAT64 of 169.254.169.254
-    "/ietf": "http://192.0.0.8/",                                                  # 192.0.0.0/24
-    "/site-local": "http://[fec0::1]/",                                            # fec0::/10
-    "/loopback-name": "http://localhost/admin/",                                   # a name for 127.0.0.1
+    "/meta": "http://100.100.100.200/latest/meta-data/ram/security-credentials/",  # cloud metadata (100.64/10)
+    "/meta-6to4": "http://[2002:6464:64c8::1]/latest/meta-data/",  # 6to4 of 100.100.100.200
+    "/meta-nat64": "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",  # NAT64 of 169.254.169.254
+    "/ietf": "http://192.0.0.8/",  # 192.0.0.0/24
+    "/site-local": "http://[fec0::1]/",  # fec0::/10
+    "/loopback-name": "http://localhost/admin/",  # a name for 127.0.0.1
 }
 OTHER_PORT = f"http://{PUBLIC_HOST}:8080/admin.html"
 # Redirects to another port of the public host (not the site: checked, never crawled).
@@ -273,7 +280,14 @@ class ProxyHandler(BaseHTTPRequestHandler):
         elif parts.path in INTERNAL_TARGETS or parts.path in PORT_REDIRECTS:
             self._send(302, b"", {"Location": {**INTERNAL_TARGETS, **PORT_REDIRECTS}[parts.path]})
         elif parts.path == "/":
-            links = [*INTERNAL_TARGETS.values(), *INTERNAL_TARGETS, OTHER_PORT, *PORT_REDIRECTS, UNRESOLVABLE, "/ok.html"]
+            links = [
+                *INTERNAL_TARGETS.values(),
+                *INTERNAL_TARGETS,
+                OTHER_PORT,
+                *PORT_REDIRECTS,
+                UNRESOLVABLE,
+                "/ok.html",
+            ]
             self._send(200, _page("公网测试县人民政府", "".join(f'<a href="{href}">链接</a>' for href in links)))
         elif parts.path == "/robots.txt":
             self._send(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})

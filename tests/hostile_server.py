@@ -1,5 +1,6 @@
 """A portal on 127.0.0.1 serving pages and attachments built to make a reader work without end
 (issue 15): each would hang, exhaust memory or blind the privacy rule if reading had no budget."""
+
 from __future__ import annotations
 
 import io
@@ -18,15 +19,19 @@ ID_NUMBER = "11010519491231002X"
 
 
 def _page(title: str, body: str) -> bytes:
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>'
-            f"<body><h1>{title}</h1>{body}</body></html>").encode("utf-8")
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+        f"<body><h1>{title}</h1>{body}</body></html>"
+    ).encode("utf-8")
 
 
 def many_links_page(count: int) -> bytes:
     """A list of `count` dated rows (list-row scoring was quadratic: 20k links took 147 s). They all
     point at one article (by #fragment), so a crawl fetches one page for them, not `count`."""
-    rows = "".join(f'<li><a href="/news/t20220901_1.html#{n}">示例县第{n}次工作推进会议召开</a><span>2022-09-01</span></li>'
-                   for n in range(count))
+    rows = "".join(
+        f'<li><a href="/news/t20220901_1.html#{n}">示例县第{n}次工作推进会议召开</a><span>2022-09-01</span></li>'
+        for n in range(count)
+    )
     return _page("工作动态", f'<ul class="list">{rows}</ul>')
 
 
@@ -67,8 +72,10 @@ def shared_stream_pdf(pages: int = 2000, stream_mb: int = 70) -> bytes:
         f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
-    ] + [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
-         b"/Contents 4 0 R >>"] * pages
+    ] + [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
+        b"/Contents 4 0 R >>"
+    ] * pages
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -94,8 +101,10 @@ def inflating_docx(inflated_mb: int = 290) -> bytes:
     document.save(plain)
     paragraph = b"<w:p><w:r><w:t>" + b"\xe5\x85\xac" * 300 + b"</w:t></w:r></w:p>"
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target,
+    ):
         for member in source.infolist():
             data = source.read(member)
             if member.filename != "word/document.xml":
@@ -122,9 +131,15 @@ ROUTES = {
     "/files/bomb-a.docx": lambda: ("application/octet-stream", inflating_docx()),
     "/files/bomb-b.docx": lambda: ("application/octet-stream", inflating_docx()),
 }
-HOME_LINKS = [("/links.html", "一万条链接"), ("/many-links.html", "二十万条链接"), ("/deep-font.html", "深层嵌套"),
-              ("/files/wide.xlsx", "超宽表格"), ("/files/pages.pdf", "共享内容流的PDF"),
-              ("/files/bomb-a.docx", "膨胀的Word文件一"), ("/files/bomb-b.docx", "膨胀的Word文件二")]
+HOME_LINKS = [
+    ("/links.html", "一万条链接"),
+    ("/many-links.html", "二十万条链接"),
+    ("/deep-font.html", "深层嵌套"),
+    ("/files/wide.xlsx", "超宽表格"),
+    ("/files/pages.pdf", "共享内容流的PDF"),
+    ("/files/bomb-a.docx", "膨胀的Word文件一"),
+    ("/files/bomb-b.docx", "膨胀的Word文件二"),
+]
 
 
 class HostileHandler(BaseHTTPRequestHandler):
@@ -178,6 +193,7 @@ def hostile_portal():
 
 # -- decompression bombs (issue 27) ---------------------------------------------------------------
 
+
 def repeated_gzip(unit: bytes, count: int) -> bytes:
     """A valid gzip stream of `unit` repeated `count` times, built without compressing it all: after a
     full flush the deflate blocks of every repetition are the same bytes."""
@@ -198,7 +214,7 @@ def _gzip(body: bytes) -> bytes:
 @cache
 def bomb_layer(inflated_mb: int) -> bytes:
     """An HTML page of `inflated_mb` MB (mostly spaces), gzipped once: about 1 KB per MB."""
-    head = _page("通知", "<p>开头</p>")[:-len("</body></html>")]
+    head = _page("通知", "<p>开头</p>")[: -len("</body></html>")]
     return _gzip(head) + repeated_gzip(b" " * 65536, inflated_mb * 16)
 
 
@@ -223,8 +239,14 @@ BOMB_ROUTES = {
     "/small-gzip-gzip.html": lambda: (HTML, "gzip, gzip", _gzip(_gzip(_page("双重压缩的正常页面", "<p>内容正常</p>")))),
     "/ok.html": lambda: (HTML, _page("正常页面", "<p>内容</p>")),
 }
-BOMB_LINKS = [("/gzip-gzip.html", "双重gzip"), ("/gzip-deflate.html", "gzip加deflate"), ("/files/bomb.pdf", "压缩炸弹附件"),
-              ("/big-gzip.html", "压缩传输的大页面"), ("/small-gzip-gzip.html", "双重压缩的小页面"), ("/ok.html", "正常页面")]
+BOMB_LINKS = [
+    ("/gzip-gzip.html", "双重gzip"),
+    ("/gzip-deflate.html", "gzip加deflate"),
+    ("/files/bomb.pdf", "压缩炸弹附件"),
+    ("/big-gzip.html", "压缩传输的大页面"),
+    ("/small-gzip-gzip.html", "双重压缩的小页面"),
+    ("/ok.html", "正常页面"),
+]
 
 
 @contextmanager
@@ -272,12 +294,15 @@ def _late(seconds: float, route):
     def late():
         time.sleep(seconds)
         return route()
+
     return late
 
 
 # The honest spreadsheet answers late, so the liar has been judged (and, before, charged) first.
-LIAR_ROUTES = {"/files/liar.xlsx": lambda: (XLSX, lying_zip()),
-               "/files/list.xlsx": _late(2, lambda: (XLSX, register_xlsx()))}
+LIAR_ROUTES = {
+    "/files/liar.xlsx": lambda: (XLSX, lying_zip()),
+    "/files/list.xlsx": _late(2, lambda: (XLSX, register_xlsx())),
+}
 LIAR_LINKS = [("/files/liar.xlsx", "声称4GB的表格"), ("/files/list.xlsx", "补助名单")]
 
 

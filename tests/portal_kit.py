@@ -1,4 +1,5 @@
 """Small portals for tests: pages written to a folder, served on 127.0.0.1, audited by the real CLI."""
+
 from __future__ import annotations
 
 import json
@@ -14,30 +15,43 @@ from audit.cli.demo.server import PortalServer, serve_portal
 
 
 def page(title: str, body: str, *, meta: str = "") -> str:
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(title)}_测试县人民政府</title>{meta}</head>'
-            f'<body><div class="header"><a href="/">首页</a></div><div class="main">{body}</div>'
-            f'<div class="footer">主办：测试县人民政府办公室</div></body></html>')
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(title)}_测试县人民政府</title>{meta}</head>'
+        f'<body><div class="header"><a href="/">首页</a></div><div class="main">{body}</div>'
+        f'<div class="footer">主办：测试县人民政府办公室</div></body></html>'
+    )
 
 
 def list_page(title: str, rows: list[tuple[str, str, str | None]], extra: str = "") -> str:
     """A column list page; rows are (title, href, date shown or None)."""
     items = "".join(
-        f'<li><a href="{href}" title="{escape(text)}">{escape(text)}</a>' + (f"<span>{shown}</span>" if shown else "") + "</li>"
+        f'<li><a href="{href}" title="{escape(text)}">{escape(text)}</a>'
+        + (f"<span>{shown}</span>" if shown else "")
+        + "</li>"
         for text, href, shown in rows
     )
     return page(title, f'<h2>{escape(title)}</h2>{extra}<ul class="list">{items}</ul>')
 
 
-def doc_page(title: str, *, doc_number: str | None = None, published: str = "2022-08-15", body: str = "",
-             label_line: str = "", metadata_extra: str = "") -> str:
+def doc_page(
+    title: str,
+    *,
+    doc_number: str | None = None,
+    published: str = "2022-08-15",
+    body: str = "",
+    label_line: str = "",
+    metadata_extra: str = "",
+) -> str:
     """A 政府信息公开 detail page with a metadata table, a body and an optional label line."""
     number_row = f"<tr><th>文号：</th><td>{doc_number}</td></tr>" if doc_number else ""
-    metadata = (f'<table class="meta"><tr><th>索引号：</th><td>11532625MB0000000X/2022-00001</td>'
-                f"<th>发布机构：</th><td>测试县人民政府办公室</td></tr>{number_row}"
-                f"<tr><th>发布日期：</th><td>{published}</td></tr>{metadata_extra}</table>")
+    metadata = (
+        f'<table class="meta"><tr><th>索引号：</th><td>11532625MB0000000X/2022-00001</td>'
+        f"<th>发布机构：</th><td>测试县人民政府办公室</td></tr>{number_row}"
+        f"<tr><th>发布日期：</th><td>{published}</td></tr>{metadata_extra}</table>"
+    )
     label = f"<p>{label_line}</p>" if label_line else ""
     text = body or "<p>各乡（镇）人民政府，县直各部门：现将有关事项通知如下。</p>"
-    return page(title, f"{metadata}<h1>{escape(title)}</h1><div class=\"content\">{text}{label}</div>")
+    return page(title, f'{metadata}<h1>{escape(title)}</h1><div class="content">{text}{label}</div>')
 
 
 @dataclass
@@ -55,12 +69,15 @@ class AuditResult:
 
     def paths(self, rule: str) -> set[str]:
         """The URL paths (after the portal's base) the rule fired on."""
-        return {f["url"][len(self.base_url) - 1:] for f in self.of(rule)}
+        return {f["url"][len(self.base_url) - 1 :] for f in self.of(rule)}
 
 
-def govaudit(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "audit.cli", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=timeout)
+def govaudit(
+    *args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "audit.cli", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout
+    )
 
 
 def signal_when_stored(process: subprocess.Popen, db: Path, pages: int, signum: int) -> int:
@@ -97,8 +114,9 @@ def audit_folder(root: Path, work: Path, *args: str, as_of: str = "2022-10-15") 
     work.mkdir(parents=True, exist_ok=True)  # govaudit refuses a database in a folder that does not exist
     db_url = f"sqlite:///{work / 'audit.sqlite'}"
     with serve_portal(root) as portal:
-        done = govaudit("audit", portal.base_url, "--as-of", as_of, "--out", str(out_dir), "--db", db_url,
-                        "--quiet", *args)
+        done = govaudit(
+            "audit", portal.base_url, "--as-of", as_of, "--out", str(out_dir), "--db", db_url, "--quiet", *args
+        )
         base_url = portal.base_url
     findings_file = out_dir / "findings.json"
     findings = json.loads(findings_file.read_text("utf-8")) if findings_file.exists() else []

@@ -1,12 +1,13 @@
 """crawler.crawl.attachments: the text of real small attachments, chosen by content and name, never raising."""
+
 import io
 import zipfile
 
 import pytest
+from rule_cases.portals_privacy import ID_A, docx_bytes, pdf_bytes, xlsx_bytes
 
 from crawler.crawl import attachments
 from crawler.crawl.attachments import attachment_text, named_format
-from rule_cases.portals_privacy import ID_A, docx_bytes, pdf_bytes, xlsx_bytes
 
 ROWS = [("序号", "姓名", "身份证号码", "联系电话"), (1, "张三", ID_A, "13812345678"), (2, "李四", None, 13987654321)]
 XLSX_TEXT = f"序号\t姓名\t身份证号码\t联系电话\n1\t张三\t{ID_A}\t13812345678\n2\t李四\t13987654321"
@@ -44,7 +45,10 @@ def test_xls():
 
 def test_docx_paragraphs_and_table_rows_in_order():
     body = docx_bytes(["危房改造对象名单", "经审核，现公示如下："], [("姓名", "电话"), ("张三", "13812345678")])
-    assert attachment_text(body, "http://x/a.docx", None) == "危房改造对象名单\n经审核，现公示如下：\n姓名\t电话\n张三\t13812345678"
+    assert (
+        attachment_text(body, "http://x/a.docx", None)
+        == "危房改造对象名单\n经审核，现公示如下：\n姓名\t电话\n张三\t13812345678"
+    )
 
 
 def test_docx_merged_cell_read_once():
@@ -62,13 +66,17 @@ def test_docx_merged_cell_read_once():
 
 def test_pdf_with_chinese_text():
     body = pdf_bytes(["关于低保对象的公示", f"1 张三 {ID_A} 13812345678"])
-    assert attachment_text(body, "http://x/a.pdf", "application/pdf") == f"关于低保对象的公示\n1 张三 {ID_A} 13812345678"
+    assert (
+        attachment_text(body, "http://x/a.pdf", "application/pdf") == f"关于低保对象的公示\n1 张三 {ID_A} 13812345678"
+    )
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8", "utf-8-sig", "utf-16"])
 def test_csv_in_gbk_or_utf(encoding):
-    body = "姓名,电话\r\n张三,13812345678\r\n\"李四,王五\",13987654321\r\n".encode(encoding)
-    assert attachment_text(body, "http://x/a.csv", "text/csv") == "姓名\t电话\n张三\t13812345678\n李四,王五\t13987654321"
+    body = '姓名,电话\r\n张三,13812345678\r\n"李四,王五",13987654321\r\n'.encode(encoding)
+    assert (
+        attachment_text(body, "http://x/a.csv", "text/csv") == "姓名\t电话\n张三\t13812345678\n李四,王五\t13987654321"
+    )
 
 
 def test_txt_in_gbk():
@@ -78,7 +86,10 @@ def test_txt_in_gbk():
 
 def test_format_from_a_download_script_name_or_the_bytes():
     body = xlsx_bytes(ROWS)
-    assert attachment_text(body, "http://x/downfile.jsp?filename=%E5%90%8D%E5%8D%95.xlsx", "application/octet-stream") == XLSX_TEXT
+    assert (
+        attachment_text(body, "http://x/downfile.jsp?filename=%E5%90%8D%E5%8D%95.xlsx", "application/octet-stream")
+        == XLSX_TEXT
+    )
     # A workbook saved under a Word name, or with no name at all, is still read by its bytes.
     assert attachment_text(body, "http://x/a.doc", None) == XLSX_TEXT
     assert attachment_text(body, "http://x/download?id=7", None) == XLSX_TEXT
@@ -99,17 +110,20 @@ def test_an_html_table_saved_as_xls():
     assert attachment_text(body, "http://x/a.txt", None) is None
 
 
-@pytest.mark.parametrize("body, url", [
-    (b"", "http://x/a.xlsx"),
-    (xlsx_bytes(ROWS)[:500], "http://x/a.xlsx"),                           # truncated download
-    (b"%PDF-1.4\n garbage", "http://x/a.pdf"),
-    (b"PK\x03\x04 not a zip at all", "http://x/a.docx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "http://x/a.xls"),  # broken OLE2 workbook
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "http://x/a.doc"),  # legacy Word: not read
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "http://x/a.png"),
-    (b"\x00\x01\x02binary", "http://x/a.txt"),
-    (b"plain words", "http://x/unknown"),
-])
+@pytest.mark.parametrize(
+    "body, url",
+    [
+        (b"", "http://x/a.xlsx"),
+        (xlsx_bytes(ROWS)[:500], "http://x/a.xlsx"),  # truncated download
+        (b"%PDF-1.4\n garbage", "http://x/a.pdf"),
+        (b"PK\x03\x04 not a zip at all", "http://x/a.docx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "http://x/a.xls"),  # broken OLE2 workbook
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "http://x/a.doc"),  # legacy Word: not read
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "http://x/a.png"),
+        (b"\x00\x01\x02binary", "http://x/a.txt"),
+        (b"plain words", "http://x/unknown"),
+    ],
+)
 def test_unreadable_gives_none(body, url):
     assert attachment_text(body, url, None) is None
 
@@ -135,7 +149,7 @@ def test_too_big_or_a_zip_bomb_is_not_parsed(monkeypatch):
     monkeypatch.setattr(attachments, "MAX_UNZIPPED_BYTES", 1000)
     with pytest.raises(attachments.TooBigToRead):
         attachment_text(body, "http://x/a.xlsx", None)
-    monkeypatch.setattr(attachments, "MAX_UNZIPPED_BYTES", 10 ** 9)
+    monkeypatch.setattr(attachments, "MAX_UNZIPPED_BYTES", 10**9)
     monkeypatch.setattr(attachments, "MAX_ATTACHMENT_BYTES", 1000)
     with pytest.raises(attachments.TooBigToRead):
         attachment_text(body, "http://x/a.xlsx", None)

@@ -1,24 +1,31 @@
 """The bulletin in a real headless browser: it renders, crawled text stays text, no script runs,
 and personal data in evidence is masked."""
+
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-
 from portal_kit import audit_pages, doc_page, page
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-HOSTILE_TITLE = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">联系人13812345678的通知"
+HOSTILE_TITLE = (
+    "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">联系人13812345678的通知"
+)
 
 PORTAL = {
-    "/index.html": page("首页", '<a href="/xxgk/gfxwj/">规范性文件</a>'
-                        '<ul><li><a href="/d/1.html">新闻</a><span>2022-10-10</span></li></ul>'),
+    "/index.html": page(
+        "首页",
+        '<a href="/xxgk/gfxwj/">规范性文件</a><ul><li><a href="/d/1.html">新闻</a><span>2022-10-10</span></li></ul>',
+    ),
     "/d/1.html": page("新闻", "<p>内容</p>"),
-    "/xxgk/gfxwj/": page("规范性文件", '<ul class="list">'
-                         '<li><a href="/xxgk/gfxwj/1001.html">关于印发测试县某某管理办法的通知</a><span>2022-09-01</span></li>'
-                         '</ul>'),
+    "/xxgk/gfxwj/": page(
+        "规范性文件",
+        '<ul class="list">'
+        '<li><a href="/xxgk/gfxwj/1001.html">关于印发测试县某某管理办法的通知</a><span>2022-09-01</span></li>'
+        "</ul>",
+    ),
     "/xxgk/gfxwj/1001.html": doc_page(HOSTILE_TITLE, doc_number="测政规〔2022〕9号"),
 }
 
@@ -33,9 +40,17 @@ def _chromium() -> str:
 
 
 def _headless(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+    ]
     return subprocess.run([chromium, *flags, *args], capture_output=True, text=True, timeout=120)
 
 
@@ -70,6 +85,7 @@ def test_renders_in_chromium_without_running_crawled_script(bulletin, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "bulletin-first-page.png"
     shot.unlink(missing_ok=True)
-    taken = _headless(chromium, tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1240,1754",
-                      bulletin.as_uri())
+    taken = _headless(
+        chromium, tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1240,1754", bulletin.as_uri()
+    )
     assert taken.returncode == 0 and shot.stat().st_size > 10_000

@@ -1,6 +1,7 @@
 """What reaches paper: the sample portal audited through the CLI with --format pdf,docx,xlsx; the PDF
 printed by Chromium read back page by page with pypdf, the Word draft opened by python-docx, the
 workbook by openpyxl."""
+
 import re
 
 import lxml.html
@@ -8,12 +9,12 @@ import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
+from portal_kit import audit_folder
 from pypdf import PdfReader
+from test_bulletin import _chromium
 
 from audit.cli.demo.server import SAMPLE_PORTAL
-from portal_kit import audit_folder
 from rules import registered_rules
-from test_bulletin import _chromium
 
 TITLE = "关于2022年第三季度政府网站监测情况的通报"
 
@@ -47,7 +48,9 @@ def test_pdf_is_short_portrait_then_landscape_annex(pages, printed):
     # 21 problems: the letter, the 问题清单 and the technical annex in at most 10 A4 pages.
     assert len(pages) <= 10
     landscape = [wide for _, wide in pages]
-    first_annex = next(i for i, (text, _) in enumerate(pages) if "附件1" in text and "问题清单" in text and landscape[i])
+    first_annex = next(
+        i for i, (text, _) in enumerate(pages) if "附件1" in text and "问题清单" in text and landscape[i]
+    )
     assert not any(landscape[:first_annex]) and all(landscape[first_annex:])
 
 
@@ -78,7 +81,7 @@ def test_official_language_on_the_letter_pages(pages):
     assert not [rule for rule in ids if rule in letter]
     assert "公文未标注公开属性（公文未标注公开属性" not in letter
     assert "另有0个" not in letter and "暂定" not in letter and "—：" not in letter
-    assert "马关县人民政府网站" in letter                       # SiteName meta, not the URL alone
+    assert "马关县人民政府网站" in letter  # SiteName meta, not the URL alone
     assert "检查时段为2022年7月1日至2022年10月15日" in letter
     assert "不适用" in letter
     # 行政许可事项清单 is linked four clicks deep: found too deep, in (一) as in the finding.
@@ -128,7 +131,9 @@ def test_show_prints_a_finding_with_its_evidence(printed):
     finding = next(f for f in printed.findings if f["rule"] == "label.not_public")
     done = govaudit("show", finding["fingerprint"][:8], "--db", printed.db_url)
     assert done.returncode == 0, done.stderr
-    lines = dict(line.split("：", 1) for line in done.stdout.splitlines() if "：" in line and not line.startswith("所属栏目"))
+    lines = dict(
+        line.split("：", 1) for line in done.stdout.splitlines() if "：" in line and not line.startswith("所属栏目")
+    )
     assert lines["指纹"] == finding["fingerprint"] and lines["整改期限"] == finding["deadline"] == "2022-10-21"
     assert finding["title"] and finding["title"] in lines["页面"]
     assert lines["抓取时间"] == finding["fetched_at"].replace("T", " ")[:16]

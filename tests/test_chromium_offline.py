@@ -4,13 +4,13 @@ stub on 127.0.0.1:53 recording every query (tests/dns_probe.py). The page printe
 dns-prefetch and preconnect hints and an image on named hosts, no CSP — and Chromium with the flags
 govaudit used before looked up www.google.com and clients2.google.com (its background services)
 besides the page's hosts; the control below shows the recorder sees such lookups."""
+
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
 from test_bulletin import _chromium
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,8 +21,16 @@ HOSTILE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>通报</tit
 <p><a href="http://www.ceshixian.gov.cn/xxgk/1.html">低保公示</a> <a href="https://zwgk.ceshixian.gov.cn/">政务公开</a></p>
 <img src="http://img.ceshixian.gov.cn/logo.png" alt="标志"></body></html>"""
 # The flags govaudit started Chromium with before issue 27.
-OLD_FLAGS = ["--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--disable-extensions", "--no-sandbox"]
+OLD_FLAGS = [
+    "--headless",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--no-sandbox",
+]
 
 
 def _namespaces() -> None:
@@ -39,8 +47,13 @@ def _namespaces() -> None:
 def _lookups(tmp_path: Path, *command: str) -> list[str]:
     """The names looked up while `command` ran in a namespace with nothing but loopback."""
     record = tmp_path / "queries.txt"
-    done = subprocess.run(["unshare", "-r", "-n", "-m", sys.executable, str(PROBE), str(record), "--", *command],
-                          cwd=ROOT, capture_output=True, text=True, timeout=240)
+    done = subprocess.run(
+        ["unshare", "-r", "-n", "-m", sys.executable, str(PROBE), str(record), "--", *command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return [name for name in record.read_text().splitlines() if name]
 
@@ -55,25 +68,43 @@ def page(tmp_path):
 
 
 def test_the_recorder_sees_what_chromium_looks_up_with_the_old_flags(page, tmp_path):
-    names = _lookups(tmp_path, _chromium(), *OLD_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
-                     f"--print-to-pdf={tmp_path / 'old.pdf'}", page.as_uri())
+    names = _lookups(
+        tmp_path,
+        _chromium(),
+        *OLD_FLAGS,
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--print-to-pdf={tmp_path / 'old.pdf'}",
+        page.as_uri(),
+    )
     assert "img.ceshixian.gov.cn" in names
 
 
 def test_printing_the_pdf_looks_up_no_name(page, tmp_path):
     pdf = tmp_path / "bulletin.pdf"
-    names = _lookups(tmp_path, sys.executable, "-c",
-                     "import sys; from pathlib import Path; from reports.pdf import print_pdf; "
-                     "print_pdf(Path(sys.argv[1]), Path(sys.argv[2]))", str(page), str(pdf))
+    names = _lookups(
+        tmp_path,
+        sys.executable,
+        "-c",
+        "import sys; from pathlib import Path; from reports.pdf import print_pdf; "
+        "print_pdf(Path(sys.argv[1]), Path(sys.argv[2]))",
+        str(page),
+        str(pdf),
+    )
     assert names == []
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
 
 
 def test_a_screenshot_looks_up_no_name(page, tmp_path):
     shot = tmp_path / "shot.png"
-    names = _lookups(tmp_path, sys.executable, "-c",
-                     "import sys; from pathlib import Path; from reports.screenshots import screenshot; "
-                     "png = screenshot(sys.argv[1], Path(sys.argv[2]), 60); Path(sys.argv[3]).write_bytes(png)",
-                     _chromium(), str(page), str(shot))
+    names = _lookups(
+        tmp_path,
+        sys.executable,
+        "-c",
+        "import sys; from pathlib import Path; from reports.screenshots import screenshot; "
+        "png = screenshot(sys.argv[1], Path(sys.argv[2]), 60); Path(sys.argv[3]).write_bytes(png)",
+        _chromium(),
+        str(page),
+        str(shot),
+    )
     assert names == []
     assert shot.read_bytes().startswith(b"\x89PNG")

@@ -2,6 +2,7 @@
 processes audit them (frontier in Redis through scrapy-redis, one PostgreSQL store), and the
 results equal single-process audits — also when a worker is SIGKILLed mid-crawl and another takes
 over once its lease expires. Real Redis, real PostgreSQL, real HTTP on loopback."""
+
 from __future__ import annotations
 
 import functools
@@ -23,14 +24,14 @@ from contextlib import ExitStack
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from sqlalchemy import create_engine, text
-
-from audit.cli.demo.server import SAMPLE_PORTAL, PortalServer, serve_portal
-from audit.store.store import engine_url
 from databases import fresh_database
 from portal_kit import govaudit
 from sites.hanweb_jpage import HANWEB_PORTAL, install_dataproxy
+from sqlalchemy import create_engine, text
 from test_bulletin import _chromium, _headless
+
+from audit.cli.demo.server import SAMPLE_PORTAL, PortalServer, serve_portal
+from audit.store.store import engine_url
 
 TRS_PORTAL = HANWEB_PORTAL.parent / "trs"
 AS_OF = "2022-10-15"
@@ -52,14 +53,18 @@ def portals():
         hanweb = PortalServer(HANWEB_PORTAL, host="127.0.0.2")
         install_dataproxy(hanweb)
         stack.enter_context(hanweb)
-        yield {"5326250001": ("马关县人民政府", demo.base_url),
-               "5326250002": ("天保县人民政府", trs.base_url.replace("127.0.0.1", "localhost")),
-               "5326250003": ("大汉县人民政府", hanweb.base_url)}
+        yield {
+            "5326250001": ("马关县人民政府", demo.base_url),
+            "5326250002": ("天保县人民政府", trs.base_url.replace("127.0.0.1", "localhost")),
+            "5326250003": ("大汉县人民政府", hanweb.base_url),
+        }
 
 
 def _register(folder, sites: dict, db_url: str) -> None:
-    lines = ["sites:"] + [f'  - {{name: {name}, url: "{url}", unit: {name}办公室, site_id: "{site_id}", level: 县级}}'
-                          for site_id, (name, url) in sites.items()]
+    lines = ["sites:"] + [
+        f'  - {{name: {name}, url: "{url}", unit: {name}办公室, site_id: "{site_id}", level: 县级}}'
+        for site_id, (name, url) in sites.items()
+    ]
     (folder / "sites.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     added = govaudit("sites", "add", str(folder / "sites.yaml"), "--db", db_url)
     assert added.returncode == 0, added.stderr
@@ -70,9 +75,26 @@ def _fingerprints(path) -> set[str]:
 
 
 def _worker(db_url: str, redis_url: str, prefix: str, name: str, *args: str, log=None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "audit.cli", "worker", "--db", db_url, "--redis", redis_url,
-                             "--redis-prefix", prefix, "--name", name, *args],
-                            stdout=subprocess.PIPE, stderr=log or subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "audit.cli",
+            "worker",
+            "--db",
+            db_url,
+            "--redis",
+            redis_url,
+            "--redis-prefix",
+            prefix,
+            "--name",
+            name,
+            *args,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=log or subprocess.PIPE,
+        text=True,
+    )
 
 
 def _runs(db_url: str) -> list[tuple]:
@@ -101,8 +123,17 @@ def single(portals, tmp_path_factory):
     work = tmp_path_factory.mktemp("single")
     found = {}
     for site_id, (_name, url) in portals.items():
-        done = govaudit("audit", url, "--as-of", AS_OF, "--db", f"sqlite:///{work / site_id}.sqlite",
-                        "--out", str(work / site_id), "--quiet")
+        done = govaudit(
+            "audit",
+            url,
+            "--as-of",
+            AS_OF,
+            "--db",
+            f"sqlite:///{work / site_id}.sqlite",
+            "--out",
+            str(work / site_id),
+            "--quiet",
+        )
         assert done.returncode == 0, done.stderr
         found[site_id] = _fingerprints(work / site_id / "findings.json")
     return found
@@ -117,15 +148,47 @@ def cluster(portals, tmp_path_factory):
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     with fresh_database("postgresql", work) as db_url:
         _register(work, {**portals, "5326250004": ("停用县人民政府", "http://127.0.0.4:9/")}, db_url)
-        first = govaudit("audit-all", "--as-of", AS_OF, "--db", db_url, "--redis", redis_url, "--redis-prefix", prefix,
-                         "--out", str(work / "runs"))
-        again = govaudit("audit-all", "--as-of", AS_OF, "--db", db_url, "--redis", redis_url, "--redis-prefix", prefix,
-                         "--out", str(work / "runs"))
+        first = govaudit(
+            "audit-all",
+            "--as-of",
+            AS_OF,
+            "--db",
+            db_url,
+            "--redis",
+            redis_url,
+            "--redis-prefix",
+            prefix,
+            "--out",
+            str(work / "runs"),
+        )
+        again = govaudit(
+            "audit-all",
+            "--as-of",
+            AS_OF,
+            "--db",
+            db_url,
+            "--redis",
+            redis_url,
+            "--redis-prefix",
+            prefix,
+            "--out",
+            str(work / "runs"),
+        )
         workers = [_worker(db_url, redis_url, prefix, name, "--until-idle") for name in ("w1", "w2")]
         logs = [worker.communicate(timeout=600) for worker in workers]
         codes = [worker.returncode for worker in workers]
-        report = govaudit("report", "--all", "--quarter", "2022Q3", "--db", db_url, "--out", str(work / "report"),
-                          "--format", "html,json")
+        report = govaudit(
+            "report",
+            "--all",
+            "--quarter",
+            "2022Q3",
+            "--db",
+            db_url,
+            "--out",
+            str(work / "report"),
+            "--format",
+            "html,json",
+        )
         yield work, first, again, codes, logs, report, _runs(db_url)
 
 
@@ -162,7 +225,7 @@ def test_the_combined_bulletin_renders_in_the_real_browser(cluster, tmp_path):
     work, *_, report, _ = cluster
     dumped = _headless(_chromium(), tmp_path / "profile", "--dump-dom", (work / "report" / "combined.html").as_uri())
     assert dumped.returncode == 0, dumped.stderr
-    table = dumped.stdout[dumped.stdout.index("<table>"):dumped.stdout.index("</table>")]
+    table = dumped.stdout[dumped.stdout.index("<table>") : dumped.stdout.index("</table>")]
     assert all(name in table for name in ("马关县人民政府", "天保县人民政府", "大汉县人民政府", "停用县人民政府"))
     assert "不合格（无法访问）" in table
 
@@ -173,8 +236,19 @@ def test_a_worker_killed_mid_crawl_is_taken_over_with_the_same_result(portals, s
     demo = {"5326250001": portals["5326250001"]}
     with fresh_database("postgresql", tmp_path) as db_url:
         _register(tmp_path, demo, db_url)
-        queued = govaudit("audit-all", "--as-of", AS_OF, "--db", db_url, "--redis", redis_url,
-                          "--redis-prefix", prefix, "--out", str(tmp_path / "runs"))
+        queued = govaudit(
+            "audit-all",
+            "--as-of",
+            AS_OF,
+            "--db",
+            db_url,
+            "--redis",
+            redis_url,
+            "--redis-prefix",
+            prefix,
+            "--out",
+            str(tmp_path / "runs"),
+        )
         assert queued.returncode == 0, queued.stderr
         doomed = _worker(db_url, redis_url, prefix, "doomed", "--lease", "4", log=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
@@ -212,13 +286,14 @@ def test_a_worker_waits_for_redis_and_says_so_once(tmp_path):
     if server is None:
         pytest.skip("redis-server not installed: cannot start a Redis late")
     port = _free_port()
-    worker = _worker(f"sqlite:///{tmp_path / 'db.sqlite'}", f"redis://127.0.0.1:{port}/0", "late", "w",
-                     "--until-idle")
+    worker = _worker(f"sqlite:///{tmp_path / 'db.sqlite'}", f"redis://127.0.0.1:{port}/0", "late", "w", "--until-idle")
     waiting = [worker.stderr.readline() for _ in range(2)]
     assert "Redis 暂时无法访问" in waiting[1], waiting
     time.sleep(3)  # a few retries, each silent
-    redis_server = subprocess.Popen([server, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-                                     "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    redis_server = subprocess.Popen(
+        [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
     try:
         _, log = worker.communicate(timeout=60)
     finally:
@@ -269,10 +344,34 @@ def test_per_host_concurrency_holds_across_processes(tmp_path):
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     try:
-        audits = [subprocess.Popen([sys.executable, "-m", "audit.cli", "audit", url, "--as-of", AS_OF, "--quiet",
-                                    "--db", f"sqlite:///{tmp_path / f'{number}.sqlite'}", "--out", str(tmp_path / str(number)),
-                                    "--concurrency", "2", "--redis", redis_url, "--redis-prefix", prefix],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for number in (1, 2)]
+        audits = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "audit.cli",
+                    "audit",
+                    url,
+                    "--as-of",
+                    AS_OF,
+                    "--quiet",
+                    "--db",
+                    f"sqlite:///{tmp_path / f'{number}.sqlite'}",
+                    "--out",
+                    str(tmp_path / str(number)),
+                    "--concurrency",
+                    "2",
+                    "--redis",
+                    redis_url,
+                    "--redis-prefix",
+                    prefix,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for number in (1, 2)
+        ]
         for audit in audits:
             _, log = audit.communicate(timeout=300)
             assert audit.returncode == 0, log
@@ -303,8 +402,22 @@ def test_redis_restarted_without_its_data_mid_crawl_loses_nothing(portals, singl
     port = _free_port()
     start = [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
     db = tmp_path / "audit.sqlite"
-    command = [sys.executable, "-m", "audit.cli", "audit", portals["5326250001"][1], "--as-of", AS_OF, "--quiet",
-               "--db", f"sqlite:///{db}", "--out", str(tmp_path / "out"), "--redis", f"redis://127.0.0.1:{port}/0"]
+    command = [
+        sys.executable,
+        "-m",
+        "audit.cli",
+        "audit",
+        portals["5326250001"][1],
+        "--as-of",
+        AS_OF,
+        "--quiet",
+        "--db",
+        f"sqlite:///{db}",
+        "--out",
+        str(tmp_path / "out"),
+        "--redis",
+        f"redis://127.0.0.1:{port}/0",
+    ]
     redis_server = subprocess.Popen(start, stdout=subprocess.DEVNULL)
     try:
         audit = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -326,8 +439,9 @@ def test_redis_restarted_without_its_data_mid_crawl_loses_nothing(portals, singl
 
 
 def _pg_bin() -> str:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: [int(part) for part in
-                                                                          re.findall(r"\d+", path)])
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: [int(part) for part in re.findall(r"\d+", path)]
+    )
     if not found:
         pytest.skip("PostgreSQL's programs are not installed: cannot restart a PostgreSQL of the test's own")
     return found[-1]
@@ -348,14 +462,26 @@ def test_a_worker_waits_out_a_postgresql_restart_mid_crawl(portals, single):
     if os.getuid() == 0:
         shutil.chown(folder, "postgres")
     data, port = os.path.join(folder, "data"), _free_port()
-    control = [f"{pg_bin}/pg_ctl", "-D", data, "-l", os.path.join(folder, "server.log"), "-w",
-               "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"]
-    subprocess.run(_as_owner([f"{pg_bin}/initdb", "-D", data, "-U", "govaudit", "--auth=trust", "-E", "UTF8",
-                              "--locale=C.UTF-8"]), check=True, capture_output=True)
+    control = [
+        f"{pg_bin}/pg_ctl",
+        "-D",
+        data,
+        "-l",
+        os.path.join(folder, "server.log"),
+        "-w",
+        "-o",
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off",
+    ]
+    subprocess.run(
+        _as_owner([f"{pg_bin}/initdb", "-D", data, "-U", "govaudit", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
+        check=True,
+        capture_output=True,
+    )
     subprocess.run(_as_owner([*control, "start"]), check=True, capture_output=True)
     try:
-        admin = create_engine(engine_url(f"postgresql://govaudit@127.0.0.1:{port}/postgres"),
-                              isolation_level="AUTOCOMMIT")
+        admin = create_engine(
+            engine_url(f"postgresql://govaudit@127.0.0.1:{port}/postgres"), isolation_level="AUTOCOMMIT"
+        )
         with admin.connect() as connection:
             connection.execute(text('CREATE DATABASE "audit"'))
         admin.dispose()
@@ -363,8 +489,19 @@ def test_a_worker_waits_out_a_postgresql_restart_mid_crawl(portals, single):
         prefix = f"test-{uuid.uuid4().hex[:8]}"
         work = pathlib.Path(folder)
         _register(work, {"5326250001": portals["5326250001"]}, db_url)
-        queued = govaudit("audit-all", "--as-of", AS_OF, "--db", db_url, "--redis", redis_url,
-                          "--redis-prefix", prefix, "--out", str(work / "runs"))
+        queued = govaudit(
+            "audit-all",
+            "--as-of",
+            AS_OF,
+            "--db",
+            db_url,
+            "--redis",
+            redis_url,
+            "--redis-prefix",
+            prefix,
+            "--out",
+            str(work / "runs"),
+        )
         assert queued.returncode == 0, queued.stderr
         worker = _worker(db_url, redis_url, prefix, "w", "--until-idle", "--lease", "4")
         deadline = time.monotonic() + 120

@@ -2,11 +2,11 @@
 command line while they run (every local user reads those in `ps`), and Redis going away under a
 worker is one line and a stop the same worker resumes, never a traceback. Real PostgreSQL, a
 private real redis-server per test, real HTTP on loopback."""
+
 from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -18,13 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
-from audit.store.store import engine_url
 from databases import fresh_database
 from portal_kit import govaudit
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from test_resume import slow_portal  # noqa: F401 — the sample portal, each answer a little late
+
+from audit.store.store import engine_url
 
 AS_OF = "2022-10-15"
 
@@ -41,7 +41,7 @@ def _redis_server(port: int, password: str | None = None) -> subprocess.Popen:
     server = shutil.which("redis-server")
     if server is None:
         pytest.skip("redis-server not installed: cannot start a Redis of the test's own")
-    settings = f"port {port}\nbind 127.0.0.1\nsave \"\"\nappendonly no\n"
+    settings = f'port {port}\nbind 127.0.0.1\nsave ""\nappendonly no\n'
     if password:
         settings += f"requirepass {password}\n"
     process = subprocess.Popen([server, "-"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
@@ -120,7 +120,8 @@ def test_no_password_reaches_a_command_line_of_worker_or_audit_all(slow_portal, 
     pg_secret, redis_secret = f"pg{uuid.uuid4().hex[:12]}", f"rd{uuid.uuid4().hex[:12]}"
     (tmp_path / "sites.yaml").write_text(
         f'sites:\n  - {{name: 马关县人民政府, url: "{slow_portal}", unit: 马关县人民政府办公室, site_id: "5326250001"}}\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with fresh_database("postgresql", tmp_path) as plain, _redis(redis_secret) as (_, redis_url):
         # The test server trusts loopback and ignores the password; govaudit is given it as a real one.
         db_url = make_url(plain).set(password=pg_secret).render_as_string(hide_password=False)
@@ -131,11 +132,22 @@ def test_no_password_reaches_a_command_line_of_worker_or_audit_all(slow_portal, 
         with _CommandLines(pg_secret, redis_secret) as lines:
             one_by_one = govaudit("audit-all", "--as-of", AS_OF, "--out", str(tmp_path / "local"), env=env)
             seen_locally = lines.audits_seen
-            queued = govaudit("audit-all", "--as-of", AS_OF, "--out", str(tmp_path / "queued"), "--force",
-                              env={**env, "GOVAUDIT_REDIS": redis_url})
-            worker = subprocess.run([sys.executable, "-m", "audit.cli", "worker", "--until-idle", "--name", "w"],
-                                    env={**env, "GOVAUDIT_REDIS": redis_url}, capture_output=True, text=True,
-                                    timeout=600)
+            queued = govaudit(
+                "audit-all",
+                "--as-of",
+                AS_OF,
+                "--out",
+                str(tmp_path / "queued"),
+                "--force",
+                env={**env, "GOVAUDIT_REDIS": redis_url},
+            )
+            worker = subprocess.run(
+                [sys.executable, "-m", "audit.cli", "worker", "--until-idle", "--name", "w"],
+                env={**env, "GOVAUDIT_REDIS": redis_url},
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
         runs = _pg_runs(db_url)
     assert one_by_one.returncode == 0, one_by_one.stderr
     assert queued.returncode == 0 and "已加入队列" in queued.stdout, queued.stderr
@@ -185,7 +197,8 @@ def test_redis_gone_under_a_worker_is_one_line_and_the_worker_resumes_the_site(s
     db = tmp_path / "w.sqlite"
     (tmp_path / "sites.yaml").write_text(
         f'sites:\n  - {{name: 马关县人民政府, url: "{slow_portal}", unit: 马关县人民政府办公室, site_id: "5326250001"}}\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     env = {**os.environ, "GOVAUDIT_DB": f"sqlite:///{db}"}
     assert govaudit("sites", "add", str(tmp_path / "sites.yaml"), env=env).returncode == 0
     port = _free_port()
@@ -195,8 +208,13 @@ def test_redis_gone_under_a_worker_is_one_line_and_the_worker_resumes_the_site(s
     try:
         queued = govaudit("audit-all", "--as-of", AS_OF, "--out", str(tmp_path / "out"), "--redis", redis_url, env=env)
         assert queued.returncode == 0, queued.stderr
-        worker = subprocess.Popen([sys.executable, "-m", "audit.cli", "worker", "--redis", redis_url, "--until-idle"],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "audit.cli", "worker", "--redis", redis_url, "--until-idle"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         log = _Lines(worker.stderr)
         deadline = time.monotonic() + 120
         while _stored(db) < 15 and worker.poll() is None and time.monotonic() < deadline:
@@ -231,8 +249,19 @@ def test_redis_gone_under_a_worker_is_one_line_and_the_worker_resumes_the_site(s
 
 
 def test_an_audit_started_while_redis_is_down_is_one_line(tmp_path):
-    done = govaudit("audit", "http://127.0.0.1:9/", "--as-of", AS_OF, "--db", f"sqlite:///{tmp_path / 'a.sqlite'}",
-                    "--out", str(tmp_path / "out"), "--quiet", "--redis", f"redis://127.0.0.1:{_free_port()}/0")
+    done = govaudit(
+        "audit",
+        "http://127.0.0.1:9/",
+        "--as-of",
+        AS_OF,
+        "--db",
+        f"sqlite:///{tmp_path / 'a.sqlite'}",
+        "--out",
+        str(tmp_path / "out"),
+        "--quiet",
+        "--redis",
+        f"redis://127.0.0.1:{_free_port()}/0",
+    )
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and "Redis 无法访问" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 2  # 开始检查 … and the one line
@@ -247,23 +276,44 @@ def test_audit_all_with_redis_notifies_when_the_sites_are_audited_not_when_queue
         f'sites:\n  - {{name: 马关县人民政府, url: "{slow_portal}", unit: 马关县人民政府办公室, site_id: "5326250001"}}\n'
         # Another host: history tells sites apart by host, not port.
         '  - {name: 停用县人民政府, url: "http://127.0.0.4:9/", unit: 停用县人民政府办公室}\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     env = {**os.environ, "GOVAUDIT_DB": f"sqlite:///{db}"}
     assert govaudit("sites", "add", str(tmp_path / "sites.yaml"), env=env).returncode == 0
     told = tmp_path / "told.txt"
     hook = f'printf "%s|%s\\n" "$GOVAUDIT_EXIT" "$GOVAUDIT_SUMMARY" >> {told}'
     with _redis() as (_, redis_url):
         env["GOVAUDIT_REDIS"] = redis_url
-        queueing = subprocess.Popen([sys.executable, "-m", "audit.cli", "audit-all", "--as-of", AS_OF, "--out",
-                                     str(tmp_path / "out"), "--notify", hook], env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True)
+        queueing = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "audit.cli",
+                "audit-all",
+                "--as-of",
+                AS_OF,
+                "--out",
+                str(tmp_path / "out"),
+                "--notify",
+                hook,
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         lines = _Lines(queueing.stdout)
         lines.wait_for("等待工作进程")
         time.sleep(3)
         # Queued, not audited: nothing to tell yet.
         assert queueing.poll() is None and not told.exists()
-        worker = subprocess.run([sys.executable, "-m", "audit.cli", "worker", "--until-idle"], env=env,
-                                capture_output=True, text=True, timeout=600)
+        worker = subprocess.run(
+            [sys.executable, "-m", "audit.cli", "worker", "--until-idle"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert worker.returncode == 0, worker.stderr
         queueing.wait(timeout=120)
     assert queueing.returncode == 3, lines.text()  # one site unreachable, as `audit-all` without Redis says

@@ -2,6 +2,7 @@
 storing that site's queued requests while the owner keeps every decision of the crawl. The findings
 equal a single-process audit — also when the helper is SIGKILLed holding requests (its leases expire
 and the owner puts them back). Real Redis, real PostgreSQL, real HTTP on loopback."""
+
 from __future__ import annotations
 
 import functools
@@ -19,12 +20,12 @@ from pathlib import Path
 
 import pytest
 import redis
-from sqlalchemy import create_engine, text
-
-from audit.store.store import engine_url
 from databases import fresh_database
 from portal_kit import govaudit
+from sqlalchemy import create_engine, text
 from test_cluster import AS_OF, _fingerprints, _redis, _register, _runs, _worker
+
+from audit.store.store import engine_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from benchmark import generate  # noqa: E402
@@ -68,8 +69,17 @@ def single(portal, tmp_path_factory):
     """The portal audited by one `govaudit audit` process (SQLite): the reference."""
     work = tmp_path_factory.mktemp("single")
     [(_name, url)] = portal.values()
-    done = govaudit("audit", url, "--as-of", AS_OF, "--db", f"sqlite:///{work / 'single.sqlite'}",
-                    "--out", str(work / "out"), "--quiet")
+    done = govaudit(
+        "audit",
+        url,
+        "--as-of",
+        AS_OF,
+        "--db",
+        f"sqlite:///{work / 'single.sqlite'}",
+        "--out",
+        str(work / "out"),
+        "--quiet",
+    )
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(work / "single.sqlite") as connection:
         pages = connection.execute("select count(*) from page").fetchone()[0]
@@ -89,14 +99,28 @@ def _pages(db_url: str) -> int:
 
 def _helped(log: str) -> int:
     """How many answers the worker's helper children say they fetched."""
-    return sum(int(line.split("抓取 ")[1].split(" ")[0]) for line in log.splitlines() if "协助检查 " in line
-               and "抓取 " in line)
+    return sum(
+        int(line.split("抓取 ")[1].split(" ")[0])
+        for line in log.splitlines()
+        if "协助检查 " in line and "抓取 " in line
+    )
 
 
 def _audit(portal, work: Path, db_url: str, redis_url: str, prefix: str) -> None:
     _register(work, portal, db_url)
-    queued = govaudit("audit-all", "--as-of", AS_OF, "--db", db_url, "--redis", redis_url, "--redis-prefix", prefix,
-                      "--out", str(work / "runs"))
+    queued = govaudit(
+        "audit-all",
+        "--as-of",
+        AS_OF,
+        "--db",
+        db_url,
+        "--redis",
+        redis_url,
+        "--redis-prefix",
+        prefix,
+        "--out",
+        str(work / "runs"),
+    )
     assert queued.returncode == 0, queued.stderr
 
 
@@ -139,9 +163,26 @@ def test_two_workers_share_one_site_and_find_what_one_audit_finds(portal, single
 
 def _killable_worker(db_url: str, redis_url: str, prefix: str, name: str, *args: str) -> subprocess.Popen:
     """A worker in a process group of its own, so that it and its child can be SIGKILLed at once."""
-    return subprocess.Popen([sys.executable, "-m", "audit.cli", "worker", "--db", db_url, "--redis", redis_url,
-                             "--redis-prefix", prefix, "--name", name, *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "audit.cli",
+            "worker",
+            "--db",
+            db_url,
+            "--redis",
+            redis_url,
+            "--redis-prefix",
+            prefix,
+            "--name",
+            name,
+            *args,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def _kill_once_leased(doomed: subprocess.Popen, client: redis.Redis, prefix: str) -> None:
@@ -163,8 +204,9 @@ def test_a_helper_killed_holding_requests_loses_none(portal, single, tmp_path):
     with fresh_database("postgresql", tmp_path) as db_url:
         _audit(portal, tmp_path, db_url, redis_url, prefix)
         owner = _holding_the_job(_worker(db_url, redis_url, prefix, "w1", "--until-idle"), redis_url, prefix)
-        _kill_once_leased(_killable_worker(db_url, redis_url, prefix, "doomed"), redis.Redis.from_url(redis_url),
-                          prefix)
+        _kill_once_leased(
+            _killable_worker(db_url, redis_url, prefix, "doomed"), redis.Redis.from_url(redis_url), prefix
+        )
         # The helper's leases expire and the owner puts their requests back in the queue.
         _, log = owner.communicate(timeout=600)
         assert owner.returncode == 0, log
@@ -176,8 +218,9 @@ def test_an_owner_killed_while_helped_is_taken_over_with_what_the_helper_stored(
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     with fresh_database("postgresql", tmp_path) as db_url:
         _audit(portal, tmp_path, db_url, redis_url, prefix)
-        doomed = _holding_the_job(_killable_worker(db_url, redis_url, prefix, "doomed", "--lease", "4"), redis_url,
-                                  prefix)
+        doomed = _holding_the_job(
+            _killable_worker(db_url, redis_url, prefix, "doomed", "--lease", "4"), redis_url, prefix
+        )
         heir = _worker(db_url, redis_url, prefix, "heir", "--until-idle", "--lease", "4")
         _kill_once_leased(doomed, redis.Redis.from_url(redis_url), prefix)
         # The helper stops once the owner is presumed gone; its worker then takes the site over.
@@ -201,8 +244,19 @@ def test_a_re_audit_shared_between_workers_reuses_unchanged_pages_as_one_process
         _register(tmp_path, portal, db_url)
         done = govaudit("audit", url, "--as-of", AS_OF, "--db", db_url, "--out", str(tmp_path / "q3"), "--quiet")
         assert done.returncode == 0, done.stderr
-        queued = govaudit("audit-all", "--as-of", "2023-01-10", "--db", db_url, "--redis", redis_url,
-                          "--redis-prefix", prefix, "--out", str(tmp_path / "runs"))
+        queued = govaudit(
+            "audit-all",
+            "--as-of",
+            "2023-01-10",
+            "--db",
+            db_url,
+            "--redis",
+            redis_url,
+            "--redis-prefix",
+            prefix,
+            "--out",
+            str(tmp_path / "runs"),
+        )
         assert queued.returncode == 0, queued.stderr
         owner = _holding_the_job(_worker(db_url, redis_url, prefix, "w1", "--until-idle"), redis_url, prefix)
         helper = _worker(db_url, redis_url, prefix, "w2", "--until-idle")

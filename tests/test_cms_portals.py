@@ -1,33 +1,70 @@
 """The TRS WCM and Hanweb sample portals, served over HTTP with their real behaviours and
 crawled by the real CLI: every row of their paginated column lists must reach the database
 with the date the list shows."""
+
 from __future__ import annotations
 
 import json
 import sqlite3
 
 import pytest
-
-from sites.hanweb_jpage import HANWEB_PORTAL, install_dataproxy
-from audit.cli.demo.server import PortalServer
 from portal_kit import AuditResult, audit_folder, audit_server
+from sites.hanweb_jpage import HANWEB_PORTAL, install_dataproxy
+
+from audit.cli.demo.server import PortalServer
 
 TRS_PORTAL = HANWEB_PORTAL.parent / "trs"
 
 TRS_GFXWJ = [  # 规范性文件: index.html, index_1.html, index_2.html (createPageHTML(3, k, "index", "html"))
-    ("/xxgk/gfxwj/202209/t20220920_3101.html", "青岚县人民政府关于印发青岚县城乡居民最低生活保障实施办法的通知", "2022-09-20"),
-    ("/xxgk/gfxwj/202209/t20220902_3102.html", "青岚县人民政府办公室关于进一步规范城区占道经营管理的通知", "2022-09-02"),
-    ("/xxgk/gfxwj/202208/t20220815_3103.html", "青岚县人民政府关于印发青岚县农村集体经济组织财务管理办法的通知", "2022-08-15"),
-    ("/xxgk/gfxwj/202207/t20220729_3104.html", "青岚县人民政府办公室关于印发青岚县政府投资项目审计监督办法的通知", "2022-07-29"),
-    ("/xxgk/gfxwj/202207/t20220708_3105.html", "青岚县人民政府关于调整青岚县城区土地级别与基准地价的通知", "2022-07-08"),
-    ("/xxgk/gfxwj/202206/t20220621_3106.html", "青岚县人民政府办公室关于印发青岚县政府信息公开工作规范的通知", "2022-06-21"),
+    (
+        "/xxgk/gfxwj/202209/t20220920_3101.html",
+        "青岚县人民政府关于印发青岚县城乡居民最低生活保障实施办法的通知",
+        "2022-09-20",
+    ),
+    (
+        "/xxgk/gfxwj/202209/t20220902_3102.html",
+        "青岚县人民政府办公室关于进一步规范城区占道经营管理的通知",
+        "2022-09-02",
+    ),
+    (
+        "/xxgk/gfxwj/202208/t20220815_3103.html",
+        "青岚县人民政府关于印发青岚县农村集体经济组织财务管理办法的通知",
+        "2022-08-15",
+    ),
+    (
+        "/xxgk/gfxwj/202207/t20220729_3104.html",
+        "青岚县人民政府办公室关于印发青岚县政府投资项目审计监督办法的通知",
+        "2022-07-29",
+    ),
+    (
+        "/xxgk/gfxwj/202207/t20220708_3105.html",
+        "青岚县人民政府关于调整青岚县城区土地级别与基准地价的通知",
+        "2022-07-08",
+    ),
+    (
+        "/xxgk/gfxwj/202206/t20220621_3106.html",
+        "青岚县人民政府办公室关于印发青岚县政府信息公开工作规范的通知",
+        "2022-06-21",
+    ),
     ("/xxgk/gfxwj/202205/t20220530_3107.html", "青岚县人民政府关于印发青岚县县城建筑垃圾管理办法的通知", "2022-05-30"),
     ("/xxgk/gfxwj/202205/t20220506_3108.html", "青岚县人民政府办公室关于加强县级储备粮管理的通知", "2022-05-06"),
     ("/xxgk/gfxwj/202204/t20220412_3109.html", "青岚县人民政府关于印发青岚县森林防火管理规定的通知", "2022-04-12"),
-    ("/xxgk/gfxwj/202203/t20220318_3110.html", "青岚县人民政府办公室关于印发青岚县公共资源交易管理办法的通知", "2022-03-18"),
+    (
+        "/xxgk/gfxwj/202203/t20220318_3110.html",
+        "青岚县人民政府办公室关于印发青岚县公共资源交易管理办法的通知",
+        "2022-03-18",
+    ),
     ("/xxgk/gfxwj/202202/t20220225_3111.html", "青岚县人民政府关于印发青岚县城区养犬管理规定的通知", "2022-02-25"),
-    ("/xxgk/gfxwj/202112/t20211220_3112.html", "青岚县人民政府关于印发青岚县农村村民住宅建设管理办法的通知", "2021-12-20"),
-    ("/xxgk/gfxwj/202111/t20211110_3113.html", "青岚县人民政府办公室关于印发青岚县城区停车场管理办法的通知", "2021-11-10"),
+    (
+        "/xxgk/gfxwj/202112/t20211220_3112.html",
+        "青岚县人民政府关于印发青岚县农村村民住宅建设管理办法的通知",
+        "2021-12-20",
+    ),
+    (
+        "/xxgk/gfxwj/202111/t20211110_3113.html",
+        "青岚县人民政府办公室关于印发青岚县城区停车场管理办法的通知",
+        "2021-11-10",
+    ),
 ]
 TRS_XZXK = [  # 行政许可事项清单: index.shtml, index_2.shtml (6-argument createPageHTML counting from 1), "(07-01)" dates
     ("/xxgk/xzxk/202207/t20220701_3201.htm", "青岚县行政许可事项清单（2022年版）", "2022-07-01"),
@@ -73,7 +110,11 @@ HANWEB_LQHM = [  # col1001: 22 records, perPage 4 x groupSize 2: 8 inline, then 
 HANWEB_GFXWJ = [  # col1002: 12 records, perPage 5 x groupSize 2: 10 inline, then a POST for 11-20; 2022年09月19日 dates
     ("/art/2022/9/19/art_1002_51001.html", "云溪县人民政府关于印发云溪县城乡居民医疗救助实施办法的通知", "2022-09-19"),
     ("/art/2022/8/26/art_1002_51002.html", "云溪县人民政府办公室关于加强城区户外广告设施管理的通知", "2022-08-26"),
-    ("/art/2022/8/15/art_1002_51003.html", "云溪县人民政府关于印发云溪县农村饮水安全工程运行管理办法的通知", "2022-08-15"),
+    (
+        "/art/2022/8/15/art_1002_51003.html",
+        "云溪县人民政府关于印发云溪县农村饮水安全工程运行管理办法的通知",
+        "2022-08-15",
+    ),
     ("/art/2022/7/18/art_1002_51004.html", "云溪县人民政府办公室关于印发云溪县政府合同管理办法的通知", "2022-07-18"),
     ("/art/2022/6/27/art_1002_51005.html", "云溪县人民政府关于印发云溪县国有资产管理办法的通知", "2022-06-27"),
     ("/art/2022/6/6/art_1002_51006.html", "云溪县人民政府办公室关于印发云溪县重大行政决策程序规定的通知", "2022-06-06"),
@@ -96,7 +137,7 @@ class Crawl:
         self.db = sqlite3.connect(result.db_url.removeprefix("sqlite:///"))
 
     def path(self, url: str) -> str:
-        return url[len(self.base):] if url.startswith(self.base) else url
+        return url[len(self.base) :] if url.startswith(self.base) else url
 
     def main_rows(self, page_path_prefix: str) -> list[tuple[str, str, str, str]]:
         """(item path, title, date, date source) of main-list rows on pages under the prefix, in crawl-independent order."""
@@ -164,17 +205,22 @@ def test_trs_gbk_pages_decode_even_where_the_meta_declaration_lies(trs):
 
 
 def test_hanweb_every_record_is_stored_including_the_groups_loaded_by_post(hanweb):
-    assert hanweb.main_rows("/col/col1001/") + hanweb.main_rows("/module/web/jpage/dataproxy.jsp?startrecord=%columnid=1001") \
-        == _expected(HANWEB_LQHM[:8]) + _expected(HANWEB_LQHM[8:])
-    assert hanweb.main_rows("/col/col1002/") + hanweb.main_rows("/module/web/jpage/dataproxy.jsp?startrecord=%columnid=1002") \
-        == _expected(HANWEB_GFXWJ[:10]) + _expected(HANWEB_GFXWJ[10:])
+    assert hanweb.main_rows("/col/col1001/") + hanweb.main_rows(
+        "/module/web/jpage/dataproxy.jsp?startrecord=%columnid=1001"
+    ) == _expected(HANWEB_LQHM[:8]) + _expected(HANWEB_LQHM[8:])
+    assert hanweb.main_rows("/col/col1002/") + hanweb.main_rows(
+        "/module/web/jpage/dataproxy.jsp?startrecord=%columnid=1002"
+    ) == _expected(HANWEB_GFXWJ[:10]) + _expected(HANWEB_GFXWJ[10:])
 
 
-@pytest.mark.parametrize("query, records", [
-    ("startrecord=9&endrecord=16&perpage=4&columnid=1001&unitid=2001", HANWEB_LQHM[8:16]),
-    ("startrecord=17&endrecord=24&perpage=4&columnid=1001&unitid=2001", HANWEB_LQHM[16:]),
-    ("startrecord=11&endrecord=20&perpage=5&columnid=1002&unitid=2002", HANWEB_GFXWJ[10:]),
-])
+@pytest.mark.parametrize(
+    "query, records",
+    [
+        ("startrecord=9&endrecord=16&perpage=4&columnid=1001&unitid=2001", HANWEB_LQHM[8:16]),
+        ("startrecord=17&endrecord=24&perpage=4&columnid=1001&unitid=2001", HANWEB_LQHM[16:]),
+        ("startrecord=11&endrecord=20&perpage=5&columnid=1002&unitid=2002", HANWEB_GFXWJ[10:]),
+    ],
+)
 def test_hanweb_dataproxy_posts_were_fetched_as_further_pages(hanweb, query, records):
     path = "/module/web/jpage/dataproxy.jsp?" + query
     stored = hanweb.page(path)

@@ -2,12 +2,23 @@
 column's own content lists it, or its breadcrumb or URL puts it under the column; a left
 navigation listing the column's siblings makes nothing a member. Each finding says why its page
 was judged part of the column."""
+
 from __future__ import annotations
 
 import pytest
-
-from column_model_portals import (HANWEB_BM, HANWEB_NORMATIVE, HANWEB_SIBLING_PORTAL, HANWEB_SIBLINGS, HANWEB_XZF,
-                                  TRS_FZWJ, TRS_GFXWJ_PAGE2, TRS_NORMATIVE, TRS_SIBLING_PORTAL, TRS_SIBLINGS, TRS_XZF)
+from column_model_portals import (
+    HANWEB_BM,
+    HANWEB_NORMATIVE,
+    HANWEB_SIBLING_PORTAL,
+    HANWEB_SIBLINGS,
+    HANWEB_XZF,
+    TRS_FZWJ,
+    TRS_GFXWJ_PAGE2,
+    TRS_NORMATIVE,
+    TRS_SIBLING_PORTAL,
+    TRS_SIBLINGS,
+    TRS_XZF,
+)
 from portal_kit import audit_pages
 
 # The rules that judge a page because it is a document of the 规范性文件库.
@@ -50,14 +61,16 @@ def test_a_listed_sub_column_and_further_list_pages_show_their_chain(trs):
 
 def test_a_child_only_in_the_navigation_joins_by_its_url(trs):
     # 已废止规范性文件 has no breadcrumb; /zcwj/gfxwj/fzwj/ lies under /zcwj/gfxwj/.
-    assert _membership(trs, TRS_FZWJ[0][0]) == ("所属栏目：规章和行政规范性文件库 › 已废止规范性文件"
-                                                 "（列表条目；已废止规范性文件：网址位于该栏目目录下）")
+    assert _membership(trs, TRS_FZWJ[0][0]) == (
+        "所属栏目：规章和行政规范性文件库 › 已废止规范性文件（列表条目；已废止规范性文件：网址位于该栏目目录下）"
+    )
 
 
 def test_children_only_in_the_navigation_join_by_their_breadcrumb(hanweb):
     # /col/col2010/ says nothing by its URL; its 当前位置 passes through 规范性文件.
-    assert _membership(hanweb, HANWEB_XZF[0][0]) == ("所属栏目：规章和行政规范性文件库 › 县政府规范性文件"
-                                                     "（列表条目；县政府规范性文件：当前位置经过该栏目）")
+    assert _membership(hanweb, HANWEB_XZF[0][0]) == (
+        "所属栏目：规章和行政规范性文件库 › 县政府规范性文件（列表条目；县政府规范性文件：当前位置经过该栏目）"
+    )
     assert "部门规范性文件：当前位置经过该栏目" in _membership(hanweb, HANWEB_BM[0][0], "interpretation.missing")
 
 

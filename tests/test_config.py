@@ -1,5 +1,6 @@
 """The config file is checked against the known sections and the options each rule declares:
 a wrong key or value is one line naming it (exit 2 through the CLI, see tests/test_cli.py)."""
+
 import pytest
 
 from audit.config import ConfigError, load_settings
@@ -17,41 +18,70 @@ def _load(tmp_path, text: str):
     return load_settings(path)
 
 
-@pytest.mark.parametrize("settings, words", [
-    ("rules:\n  normative.no_download:\n    extensions: pdf\n", ["wrong type", "rules.normative.no_download.extensions"]),
-    ("rules:\n  label.missing:\n    column: gfxwj\n", ["unknown config key: rules.label.missing.column"]),
-    ("rules:\n  interpretation.unlinked:\n    max_related: 0\n", ["rules.interpretation.unlinked.max_related"]),
-    ("crawl:\n  max_click: 4\n", ["unknown config key: crawl.max_click", "did you mean: max_clicks"]),
-    ("crawl:\n  obey_robots: maybe\n", ["wrong type", "crawl.obey_robots"]),
-    ("site:\n  stale_days: two weeks\n", ["wrong type", "site.stale_days"]),
-    ("columns:\n  zdxm: {name: 重大建设项目, anchors: [重大建设项目]}\n", ["missing config key: columns.zdxm.stale_days"]),
-    ("columns:\n  zcjd: {supplies: everything}\n", ["wrong type", "columns.zcjd.supplies"]),
-    ("columns:\n  lqhm: {stale_dyas: 90}\n", ["unknown config key: columns.lqhm.stale_dyas", "did you mean: stale_days"]),
-    ("rules:\n  text.wrong_expression:\n    extra:\n      - {wrong: 旧名称}\n",
-     ["missing config key: rules.text.wrong_expression.extra[0].right"]),
-    # A misspelt key is named rather than the key it leaves missing.
-    ("rules:\n  text.wrong_expression:\n    extra:\n      - {wrong: 旧名称, rihgt: 新名称}\n",
-     ["unknown config key: rules.text.wrong_expression.extra[0].rihgt", "did you mean: right"]),
-    ("rules:\n  text.wrong_expression:\n    extra:\n      - {wrong: 旧名称, right: ' '}\n",
-     ["rules.text.wrong_expression.extra[0].right"]),
-    ("rules:\n  text.wrong_expression:\n    extra: {wrong: 旧名称, right: 新名称}\n", ["rules.text.wrong_expression.extra"]),
-    ("rules:\n  text.wrong_expression:\n    extra:\n      - {wrong: 旧名称, right: 新名称, since: '2019-13-01'}\n",
-     ["wrong type", "rules.text.wrong_expression.extra[0].since"]),
-    ("rules:\n  text.wrong_expression:\n    extra:\n      - {wrong: 旧名称, right: 新名称, since: 2019-13-01}\n",
-     ["not valid YAML", "month must be in 1..12"]),
-    # The reporting sections are checked with the rest, and every scoring pattern against the rules.
-    ("scoring:\n  indicators:\n    privacy:\n      rules: [privacy.*, privcy.phone]\n",
-     ["no rule matches scoring.indicators.privacy.rules: 'privcy.phone'", "did you mean: privacy.phone"]),
-    ("scoring:\n  indicators:\n    new:\n      {name: 新, rules: [attachment.*], per_item: {value: 1}, points: {value: 5}}\n",
-     ["scoring.indicators.new.rules: 'attachment.*'"]),
-    ("scoring:\n  veto_counts:\n    site.stael: {count: 1}\n", ["scoring.veto_counts.site.stael"]),
-    ("scoring:\n  pass_mark: {value: 60, status: maybe}\n", ["scoring.pass_mark.status"]),
-    ("scoring:\n  indicators:\n    labels: {where: top}\n", ["scoring.indicators.labels.where"]),
-    ("bulletin:\n  deadline_working_days: {单项否决: 5, 严重: 3}\n", ["bulletin.deadline_working_days", "严重"]),
-    ("bulletin:\n  holidays: [2022-10-32]\n", ["not valid YAML"]),
-    ("bulletin:\n  holidays: ['2022-10-32']\n", ["bulletin.holidays"]),
-    ("units:\n  colums: {}\n", ["unknown config key: units.colums", "did you mean: columns"]),
-])
+@pytest.mark.parametrize(
+    "settings, words",
+    [
+        (
+            "rules:\n  normative.no_download:\n    extensions: pdf\n",
+            ["wrong type", "rules.normative.no_download.extensions"],
+        ),
+        ("rules:\n  label.missing:\n    column: gfxwj\n", ["unknown config key: rules.label.missing.column"]),
+        ("rules:\n  interpretation.unlinked:\n    max_related: 0\n", ["rules.interpretation.unlinked.max_related"]),
+        ("crawl:\n  max_click: 4\n", ["unknown config key: crawl.max_click", "did you mean: max_clicks"]),
+        ("crawl:\n  obey_robots: maybe\n", ["wrong type", "crawl.obey_robots"]),
+        ("site:\n  stale_days: two weeks\n", ["wrong type", "site.stale_days"]),
+        (
+            "columns:\n  zdxm: {name: 重大建设项目, anchors: [重大建设项目]}\n",
+            ["missing config key: columns.zdxm.stale_days"],
+        ),
+        ("columns:\n  zcjd: {supplies: everything}\n", ["wrong type", "columns.zcjd.supplies"]),
+        (
+            "columns:\n  lqhm: {stale_dyas: 90}\n",
+            ["unknown config key: columns.lqhm.stale_dyas", "did you mean: stale_days"],
+        ),
+        (
+            "rules:\n  text.wrong_expression:\n    extra:\n      - {wrong: 旧名称}\n",
+            ["missing config key: rules.text.wrong_expression.extra[0].right"],
+        ),
+        # A misspelt key is named rather than the key it leaves missing.
+        (
+            "rules:\n  text.wrong_expression:\n    extra:\n      - {wrong: 旧名称, rihgt: 新名称}\n",
+            ["unknown config key: rules.text.wrong_expression.extra[0].rihgt", "did you mean: right"],
+        ),
+        (
+            "rules:\n  text.wrong_expression:\n    extra:\n      - {wrong: 旧名称, right: ' '}\n",
+            ["rules.text.wrong_expression.extra[0].right"],
+        ),
+        (
+            "rules:\n  text.wrong_expression:\n    extra: {wrong: 旧名称, right: 新名称}\n",
+            ["rules.text.wrong_expression.extra"],
+        ),
+        (
+            "rules:\n  text.wrong_expression:\n    extra:\n      - {wrong: 旧名称, right: 新名称, since: '2019-13-01'}\n",
+            ["wrong type", "rules.text.wrong_expression.extra[0].since"],
+        ),
+        (
+            "rules:\n  text.wrong_expression:\n    extra:\n      - {wrong: 旧名称, right: 新名称, since: 2019-13-01}\n",
+            ["not valid YAML", "month must be in 1..12"],
+        ),
+        # The reporting sections are checked with the rest, and every scoring pattern against the rules.
+        (
+            "scoring:\n  indicators:\n    privacy:\n      rules: [privacy.*, privcy.phone]\n",
+            ["no rule matches scoring.indicators.privacy.rules: 'privcy.phone'", "did you mean: privacy.phone"],
+        ),
+        (
+            "scoring:\n  indicators:\n    new:\n      {name: 新, rules: [attachment.*], per_item: {value: 1}, points: {value: 5}}\n",
+            ["scoring.indicators.new.rules: 'attachment.*'"],
+        ),
+        ("scoring:\n  veto_counts:\n    site.stael: {count: 1}\n", ["scoring.veto_counts.site.stael"]),
+        ("scoring:\n  pass_mark: {value: 60, status: maybe}\n", ["scoring.pass_mark.status"]),
+        ("scoring:\n  indicators:\n    labels: {where: top}\n", ["scoring.indicators.labels.where"]),
+        ("bulletin:\n  deadline_working_days: {单项否决: 5, 严重: 3}\n", ["bulletin.deadline_working_days", "严重"]),
+        ("bulletin:\n  holidays: [2022-10-32]\n", ["not valid YAML"]),
+        ("bulletin:\n  holidays: ['2022-10-32']\n", ["bulletin.holidays"]),
+        ("units:\n  colums: {}\n", ["unknown config key: units.colums", "did you mean: columns"]),
+    ],
+)
 def test_a_bad_setting_is_one_line_naming_the_key(tmp_path, settings, words):
     with pytest.raises(ConfigError) as caught:
         _load(tmp_path, settings)
@@ -70,7 +100,9 @@ def test_the_defaults_are_valid_and_every_rule_takes_its_declared_defaults():
 
 
 def test_valid_settings_are_typed(tmp_path):
-    config = _load(tmp_path, """
+    config = _load(
+        tmp_path,
+        """
 rules:
   column.due_soon: {warn_days: '7'}
   entity.sector_missing:
@@ -80,7 +112,8 @@ rules:
       - {wrong: ' 县文体局 ', right: 县文化和旅游局, since: 2019-04-01}
     ignore: [再接再励]
   page.meta_missing:
-""")
+""",
+    )
     assert config.options(DueSoon).warn_days == 7
     assert config.options(Sectors).sectors == {"教育": ("学校",), "殡葬": ("殡葬",)}
     [entry] = config.options(Wording).extra
@@ -92,11 +125,14 @@ def test_a_list_of_sectors_names_each_sector_by_itself(tmp_path):
     assert config.options(Sectors).sectors == {"教育": ("教育",), "2023": ("2023",)}
 
 
-@pytest.mark.parametrize("settings, expected", [
-    ("", (("解读",), 3)),
-    ("interpretation.unlinked: {title_words: [解读, 答记者问]}", (("解读", "答记者问"), 3)),
-    ("interpretation.missing: {max_related: 5}\n  interpretation.unlinked: {max_related: 4}", (("解读",), 5)),
-])
+@pytest.mark.parametrize(
+    "settings, expected",
+    [
+        ("", (("解读",), 3)),
+        ("interpretation.unlinked: {title_words: [解读, 答记者问]}", (("解读", "答记者问"), 3)),
+        ("interpretation.missing: {max_related: 5}\n  interpretation.unlinked: {max_related: 4}", (("解读",), 5)),
+    ],
+)
 def test_the_interpretation_rules_share_their_options(tmp_path, settings, expected):
     config = _load(tmp_path, f"rules:\n  {settings}\n" if settings else "")
     options = interpretation_options(config)
@@ -112,8 +148,11 @@ def test_the_fingerprint_follows_the_effective_settings(tmp_path):
 
 def test_scoring_patterns_that_match_a_rule_load(tmp_path):
     # Traps for the pattern check: a shell pattern, a family pattern and an exact id all match.
-    settings = _load(tmp_path, "scoring:\n  indicators:\n    privacy:\n      rules: ['privacy.*', 'link.*', 'site.stale']\n"
-                               "  veto_counts:\n    link.broken: {count: 3}\n")
+    settings = _load(
+        tmp_path,
+        "scoring:\n  indicators:\n    privacy:\n      rules: ['privacy.*', 'link.*', 'site.stale']\n"
+        "  veto_counts:\n    link.broken: {count: 3}\n",
+    )
     indicator = next(ind for ind in settings.scoring.indicators if ind.key == "privacy")
     assert indicator.rules == ("privacy.*", "link.*", "site.stale")
     assert [veto.rule for veto in settings.scoring.veto_counts] == ["column.empty", "column.stale", "link.broken"]
@@ -127,8 +166,10 @@ def test_the_defaults_live_in_defaults_yaml_only():
 
     for model in (CrawlLimits, Site, BulletinSettings, DocxFonts):
         assert all(field.is_required() for field in model.model_fields.values()), model
-    assert [name for name, field in Settings.model_fields.items() if not field.is_required()] == \
-        ["rule_settings", "fingerprint"]  # filled by the loader, not read from YAML
+    assert [name for name, field in Settings.model_fields.items() if not field.is_required()] == [
+        "rule_settings",
+        "fingerprint",
+    ]  # filled by the loader, not read from YAML
 
 
 def test_settings_are_frozen_and_one_tree():
@@ -164,8 +205,8 @@ def test_a_command_reads_its_config_once(tmp_path, monkeypatch):
 
 def test_defaults_yaml_is_read_once_per_process(tmp_path):
     # The help texts (audit.cli.options) and the command's settings share one reading of defaults.yaml.
-    import audit.config
     import audit.cli.options  # noqa: F401  (reads the defaults for its help texts)
+    import audit.config
 
     audit.config._defaults.cache_clear()
     first, second = load_settings(), load_settings()

@@ -5,6 +5,7 @@ on a 20k-page portal that is tens of MB the rules phase would build its snapshot
 audit is run in a child process (Scrapy's reactor runs once per process) through the real CLI
 path with live progress, as an office user runs it without --quiet.
 """
+
 import subprocess
 import sys
 import textwrap
@@ -43,8 +44,9 @@ _AUDIT_WITH_PROGRESS = textwrap.dedent("""
 
 
 def test_the_spider_is_released_before_the_rules_run(tmp_path):
-    done = subprocess.run([sys.executable, "-c", _AUDIT_WITH_PROGRESS, str(tmp_path)], capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", _AUDIT_WITH_PROGRESS, str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "spiders alive when the rules run: 0" in done.stdout
     pages = int(done.stdout.split("pages ", 1)[1].split()[0])

@@ -1,12 +1,13 @@
 """The bundled sample portal, served on 127.0.0.1 and audited through the real CLI, gives exactly
 the findings its README documents — and none of its traps fire."""
+
 import json
 import sqlite3
 
 import pytest
+from portal_kit import audit_folder, govaudit
 
 from audit.cli.demo.server import SAMPLE_PORTAL
-from portal_kit import audit_folder, govaudit
 
 EXPECTED = {
     ("column.stale", "/xxgk/gfxwj/index.html", "gfxwj"),
@@ -40,7 +41,7 @@ def sample_audit(tmp_path_factory):
 
 def test_exact_findings(sample_audit):
     assert sample_audit.returncode == 0, sample_audit.stderr
-    got = {(f["rule"], f["url"][len(sample_audit.base_url) - 1:], f["column"]) for f in sample_audit.findings}
+    got = {(f["rule"], f["url"][len(sample_audit.base_url) - 1 :], f["column"]) for f in sample_audit.findings}
     assert got == EXPECTED
 
 
@@ -53,11 +54,13 @@ def test_findings_contract(sample_audit):
 
 def test_everything_is_stored(sample_audit):
     with sqlite3.connect(sample_audit.db_url.removeprefix("sqlite:///")) as db:
-        status, = db.execute("select status from audit_run").fetchone()
+        (status,) = db.execute("select status from audit_run").fetchone()
         pages = db.execute("select count(*) from page where status = 200").fetchone()[0]
         items = db.execute("select count(*) from list_item where main_list").fetchone()[0]
         links = db.execute("select count(*) from link").fetchone()[0]
-        lqhm_pages = db.execute("select count(distinct url) from column_page where \"column\"='lqhm' and role in ('index','paging')").fetchone()[0]
+        lqhm_pages = db.execute(
+            "select count(distinct url) from column_page where \"column\"='lqhm' and role in ('index','paging')"
+        ).fetchone()[0]
         stored = db.execute("select count(*) from finding").fetchone()[0]
     assert status == "done"
     assert pages >= 90 and items >= 60 and links > 1000
@@ -85,5 +88,5 @@ def test_demo_command(tmp_path):
 def test_one_column_ad_hoc(tmp_path):
     result = audit_folder(SAMPLE_PORTAL, tmp_path, "--column", "gfxwj")
     assert result.returncode == 0
-    got = {(f["rule"], f["url"][len(result.base_url) - 1:]) for f in result.findings}
+    got = {(f["rule"], f["url"][len(result.base_url) - 1 :]) for f in result.findings}
     assert got == {(rule, path) for rule, path, column in EXPECTED if column == "gfxwj"}

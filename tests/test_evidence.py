@@ -3,6 +3,7 @@ on 127.0.0.1 and audited by the CLI with --screenshots, bulletin.html opened in 
 annex's link to a kept copy followed and that copy opened in Chromium too — it shows the page's text
 with the ID number masked, nothing of the page's script, frames or handlers survives, its CSP forbids
 everything, and opening it fetches nothing from the live site."""
+
 import base64
 import json
 import os
@@ -17,13 +18,13 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 import pytest
 from openpyxl import load_workbook
+from portal_kit import audit_server, govaudit, page, write_portal
+from test_bulletin import _chromium, _headless
 
 from audit.cli.demo.server import PortalResponse, serve_portal
-from portal_kit import audit_server, govaudit, page, write_portal
 from reports.data import ReportRow
 from reports.evidence import sanitise
 from reports.screenshots import screenshot, with_thumbnails
-from test_bulletin import _chromium, _headless
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -42,26 +43,39 @@ HOSTILE = (
     '<img src="/beacon/img" onerror="document.title=\'pwned\'">'
     '<iframe src="/beacon/frame"></iframe><object data="/beacon/object"></object>'
     '<svg onload="document.title=\'pwned\'"><image href="/beacon/svg"/></svg>'
-    '<a href="javascript:document.title=\'pwned\'">点我</a>'
+    "<a href=\"javascript:document.title='pwned'\">点我</a>"
     '<form action="/beacon/form"><input name="q" value="x"></form>'
-    '<div onmouseover="document.title=\'pwned\'">移入</div>'
+    "<div onmouseover=\"document.title='pwned'\">移入</div>"
 )
 ROW = "<tr><td>{n}</td><td>杨德明</td><td>男</td><td>{id}</td><td>马白镇南山村委会</td><td>3</td></tr>"
-TABLE = ("<table><tr><th>序号</th><th>户主姓名</th><th>性别</th><th>身份证号码</th><th>所在村（社区）</th>"
-         "<th>保障人数</th></tr>{rows}</table>")
+TABLE = (
+    "<table><tr><th>序号</th><th>户主姓名</th><th>性别</th><th>身份证号码</th><th>所在村（社区）</th>"
+    "<th>保障人数</th></tr>{rows}</table>"
+)
 PORTAL = {
-    "/index.html": page("首页", '<a href="/xxgk/gsgg/">公示公告</a>'
-                        '<ul><li><a href="/xxgk/gsgg/1.html">低保公示</a><span>2022-10-10</span></li>'
-                        '<li><a href="/xxgk/gsgg/2.html">危房改造公示</a><span>2022-10-09</span></li></ul>'),
-    "/xxgk/gsgg/": page("公示公告", '<ul class="list"><li><a href="/xxgk/gsgg/1.html">低保公示</a>'
-                        "<span>2022-10-10</span></li></ul>"),
+    "/index.html": page(
+        "首页",
+        '<a href="/xxgk/gsgg/">公示公告</a>'
+        '<ul><li><a href="/xxgk/gsgg/1.html">低保公示</a><span>2022-10-10</span></li>'
+        '<li><a href="/xxgk/gsgg/2.html">危房改造公示</a><span>2022-10-09</span></li></ul>',
+    ),
+    "/xxgk/gsgg/": page(
+        "公示公告", '<ul class="list"><li><a href="/xxgk/gsgg/1.html">低保公示</a><span>2022-10-10</span></li></ul>'
+    ),
     # (The reader loses what follows an <embed>: it stands last here.)
-    "/xxgk/gsgg/1.html": page("低保公示", f"{HOSTILE}<h1>{MARKER}</h1><p>经审核，下列家庭符合条件，现予公示。</p>"
-                              + TABLE.format(rows=ROW.format(n=1, id=PERSON)) + '<embed src="/beacon/embed">'),
+    "/xxgk/gsgg/1.html": page(
+        "低保公示",
+        f"{HOSTILE}<h1>{MARKER}</h1><p>经审核，下列家庭符合条件，现予公示。</p>"
+        + TABLE.format(rows=ROW.format(n=1, id=PERSON))
+        + '<embed src="/beacon/embed">',
+    ),
     # A huge page: 3,000 unclosed <font>, 40,000 paragraphs with handlers, then the table.
-    "/xxgk/gsgg/2.html": page("危房改造公示", "<font>" * 3000
-                              + "<p onclick=\"document.title='pwned'\">危房改造补助对象公示说明文字。</p>" * 40000
-                              + TABLE.format(rows=ROW.format(n=1, id=HUGE_PERSON))),
+    "/xxgk/gsgg/2.html": page(
+        "危房改造公示",
+        "<font>" * 3000
+        + "<p onclick=\"document.title='pwned'\">危房改造补助对象公示说明文字。</p>" * 40000
+        + TABLE.format(rows=ROW.format(n=1, id=HUGE_PERSON)),
+    ),
 }
 
 
@@ -94,8 +108,11 @@ def _dom(chromium: str, path: Path, profile: Path) -> lxml.html.HtmlElement:
 
 
 def _annex_row(dom, path: str):
-    return next(row for row in dom.xpath("//table[@class='findings']/tbody/tr")
-                if path in row.xpath("./td[5]")[0].text_content())
+    return next(
+        row
+        for row in dom.xpath("//table[@class='findings']/tbody/tr")
+        if path in row.xpath("./td[5]")[0].text_content()
+    )
 
 
 def test_the_annex_links_each_problem_to_its_kept_copy_which_opens_offline_masked_and_inert(audited, tmp_path):
@@ -115,10 +132,17 @@ def test_the_annex_links_each_problem_to_its_kept_copy_which_opens_offline_maske
     assert "原网址" in text and f"{result.base_url}xxgk/gsgg/1.html" in text and "抓取时间" in text
     assert "本副本为检查时保存的页面（个人信息已打码）" in text
     assert dom.findtext(".//title") != "pwned" and "pwned" not in lxml.html.tostring(dom, encoding="unicode")
-    assert not dom.xpath("//script | //iframe | //object | //embed | //img | //svg | //form | //input | //link"
-                         " | //base | //meta[@http-equiv='refresh']")
-    assert not [name for element in dom.iter() if isinstance(element.tag, str)
-                for name in element.attrib if name.startswith("on")]
+    assert not dom.xpath(
+        "//script | //iframe | //object | //embed | //img | //svg | //form | //input | //link"
+        " | //base | //meta[@http-equiv='refresh']"
+    )
+    assert not [
+        name
+        for element in dom.iter()
+        if isinstance(element.tag, str)
+        for name in element.attrib
+        if name.startswith("on")
+    ]
     [csp] = dom.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
     assert "default-src 'none'" in csp
     # Links stay, made absolute to the original site and inert (javascript: loses its target).
@@ -140,8 +164,9 @@ def test_every_export_names_the_copy(audited):
     header = [cell.value for cell in sheet[1]]
     column = header.index("页面副本")
     cells = [row[column] for row in sheet.iter_rows(min_row=2) if row[column].value]
-    assert cells and all(cell.hyperlink.target == cell.value and (result.out_dir / cell.value).is_file()
-                         for cell in cells)
+    assert cells and all(
+        cell.hyperlink.target == cell.value and (result.out_dir / cell.value).is_file() for cell in cells
+    )
     csv_text = (result.out_dir / "findings.csv").read_text("utf-8-sig")
     assert "页面副本" in csv_text.splitlines()[0] and with_copy[0]["kept_copy"] in csv_text
     assert PERSON not in (result.out_dir / "findings.json").read_text("utf-8")
@@ -202,8 +227,16 @@ def test_a_failing_browser_leaves_rows_without_thumbnail_and_one_line(audited, t
     broken.write_text("#!/bin/sh\nexit 1\n")
     broken.chmod(0o755)
     run_id = sqlite_run_id(result.db_url)
-    done = govaudit("report", str(run_id), "--db", result.db_url, "--out", str(tmp_path / "out"), "--screenshots",
-                    env={**os.environ, "GOVAUDIT_CHROMIUM": str(broken)})
+    done = govaudit(
+        "report",
+        str(run_id),
+        "--db",
+        result.db_url,
+        "--out",
+        str(tmp_path / "out"),
+        "--screenshots",
+        env={**os.environ, "GOVAUDIT_CHROMIUM": str(broken)},
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert len([line for line in done.stderr.splitlines() if "截图" in line]) == 1
@@ -236,9 +269,25 @@ def test_the_total_bound_stops_rendering_with_one_line(tmp_path, capsys, monkeyp
     rows = []
     for n in range(4):
         (tmp_path / "evidence" / f"page-00000000000{n}.html").write_text("<p>x</p>")
-        rows.append(ReportRow(number=n + 1, units=("单位",), unit_source="", column_name="", url=f"http://x/{n}",
-                              problem="", message="", evidence="", indicator="", severity="扣分", state="新增",
-                              first_seen="", rule="", clause="", kept_copy=f"evidence/page-00000000000{n}.html"))
+        rows.append(
+            ReportRow(
+                number=n + 1,
+                units=("单位",),
+                unit_source="",
+                column_name="",
+                url=f"http://x/{n}",
+                problem="",
+                message="",
+                evidence="",
+                indicator="",
+                severity="扣分",
+                state="新增",
+                first_seen="",
+                rule="",
+                clause="",
+                kept_copy=f"evidence/page-00000000000{n}.html",
+            )
+        )
 
     @dataclass(frozen=True)
     class Rows:

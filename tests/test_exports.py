@@ -1,24 +1,33 @@
 """--format html,json,xlsx,csv: the 问题清单 read back the way a clerk's Excel/WPS would see it."""
+
 import csv
 import json
 
 import pytest
 from openpyxl import load_workbook
-
 from portal_kit import audit_pages, doc_page, govaudit, page
 
-FORMULA_TITLE = "=HYPERLINK(\"http://evil.example/\",\"点我\")联系人13812345678"
+FORMULA_TITLE = '=HYPERLINK("http://evil.example/","点我")联系人13812345678'
 PORTAL = {
-    "/index.html": page("首页", '<a href="/xxgk/gfxwj/">规范性文件</a><a href="/bm/">部门文件</a>'
-                        '<ul><li><a href="/d/1.html">新闻</a><span>2022-10-10</span></li></ul>'),
+    "/index.html": page(
+        "首页",
+        '<a href="/xxgk/gfxwj/">规范性文件</a><a href="/bm/">部门文件</a>'
+        '<ul><li><a href="/d/1.html">新闻</a><span>2022-10-10</span></li></ul>',
+    ),
     "/d/1.html": page("新闻", "<p>内容</p>"),
-    "/xxgk/gfxwj/": page("规范性文件", '<ul class="list">'
-                         '<li><a href="/xxgk/gfxwj/1001.html">关于印发某某办法的通知</a><span>2022-09-01</span></li>'
-                         '<li><a href="/xxgk/gfxwj/1002.html">关于印发另一办法的通知</a><span>2022-08-01</span></li>'
-                         '</ul>'),
+    "/xxgk/gfxwj/": page(
+        "规范性文件",
+        '<ul class="list">'
+        '<li><a href="/xxgk/gfxwj/1001.html">关于印发某某办法的通知</a><span>2022-09-01</span></li>'
+        '<li><a href="/xxgk/gfxwj/1002.html">关于印发另一办法的通知</a><span>2022-08-01</span></li>'
+        "</ul>",
+    ),
     "/xxgk/gfxwj/1001.html": doc_page(FORMULA_TITLE, doc_number="测政规〔2022〕9号"),
     "/xxgk/gfxwj/1002.html": doc_page("关于印发另一办法的通知", doc_number="测政规〔2022〕8号"),
-    "/bm/": page("部门文件", '<ul class="list"><li><a href="/bm/2001.html">测试县农业农村局文件</a><span>2022-09-01</span></li></ul>'),
+    "/bm/": page(
+        "部门文件",
+        '<ul class="list"><li><a href="/bm/2001.html">测试县农业农村局文件</a><span>2022-09-01</span></li></ul>',
+    ),
     "/bm/2001.html": doc_page("关于做好秋种工作的通知（测农发〔2022〕3号）", doc_number="测农发〔2022〕3号"),
 }
 
@@ -108,8 +117,12 @@ def test_findings_json_written_only_when_asked(tmp_path):
 
 def test_crawled_text_starting_with_equals_stays_text(exported):
     book = load_workbook(exported.out_dir / "findings.xlsx")
-    starts = [cell for row in book["问题清单"].iter_rows(min_row=2) for cell in row
-              if isinstance(cell.value, str) and cell.value.startswith("=HYPERLINK")]
+    starts = [
+        cell
+        for row in book["问题清单"].iter_rows(min_row=2)
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=HYPERLINK")
+    ]
     assert starts and all(cell.data_type == "s" for cell in starts)
     raw = (exported.out_dir / "findings.csv").read_text("utf-8-sig")
     assert "'=HYPERLINK" in raw

@@ -4,6 +4,7 @@ canonicalisation and the privacy detectors / masking.
 Each property states what the code promises, not merely that it does not crash. Regression
 examples of the bugs these properties found are pinned with @example.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,9 +18,9 @@ from hypothesis import strategies as st
 
 from crawler.crawl.attachments import attachment_text
 from crawler.reading import PageReading, read_page
-from crawler.vocabulary.dates import parse_date, parse_row_date
 from crawler.reading.dom import absolute_url
 from crawler.reading.labels import CANONICAL_LABELS, find_labels
+from crawler.vocabulary.dates import parse_date, parse_row_date
 from crawler.vocabulary.urls import canonical_url
 from reports.masking import mask_personal
 from rules.privacy import PROVINCE_CODES, id_numbers, mobiles
@@ -28,8 +29,9 @@ REFERENCE = date(2022, 9, 30)
 PAGE_URL = "http://www.xx.gov.cn/zwgk/tzgg/index.html"
 SKIPPED_SCHEMES = ("javascript", "mailto", "tel", "data", "vbscript", "about")
 
-READER = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                         HealthCheck.data_too_large])
+READER = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 FAST = settings(max_examples=250, deadline=None)
 
 # ---------------------------------------------------------------------------------------------
@@ -48,10 +50,18 @@ def render_full(day: date, form: int) -> str:
     """A full date as Chinese government pages write it."""
     y, m, d = day.year, day.month, day.day
     return [
-        f"{y}-{m:02d}-{d:02d}", f"{y}/{m}/{d}", f"{y}.{m:02d}.{d:02d}", f"{y}年{m}月{d}日",
-        f"[{y}-{m:02d}-{d:02d}]", f"发布时间：{y}-{m:02d}-{d:02d} 10:30", f"{y} 年 {m} 月 {d} 日",
-        f"({y}-{m}-{d})", f"{y}-{m:02d}-{d:02d} 10:30:00", f"日期:{y}/{m:02d}/{d:02d}",
-        f"{y}年{m:02d}月{d:02d}日 星期一", f"【{y}.{m}.{d}】",
+        f"{y}-{m:02d}-{d:02d}",
+        f"{y}/{m}/{d}",
+        f"{y}.{m:02d}.{d:02d}",
+        f"{y}年{m}月{d}日",
+        f"[{y}-{m:02d}-{d:02d}]",
+        f"发布时间：{y}-{m:02d}-{d:02d} 10:30",
+        f"{y} 年 {m} 月 {d} 日",
+        f"({y}-{m}-{d})",
+        f"{y}-{m:02d}-{d:02d} 10:30:00",
+        f"日期:{y}/{m:02d}/{d:02d}",
+        f"{y}年{m:02d}月{d:02d}日 星期一",
+        f"【{y}.{m}.{d}】",
     ][form]
 
 
@@ -62,29 +72,68 @@ FULL_FORMS = st.integers(0, 11)
 def article_href(draw, dates=past_dates) -> str:
     """Article links in the shapes the CMSs publish (with their URL dates)."""
     day, n = draw(dates), draw(st.integers(1, 99999))
-    return draw(st.sampled_from([
-        f"./{day:%Y%m}/t{day:%Y%m%d}_{n}.html",
-        f"/art/{day.year}/{day.month}/{day.day}/art_{n}_{n}.html",
-        f"/content/{day:%Y%m%d}/{n}.shtml",
-        f"/xxgk/{day:%Y-%m}/{day:%d}/content_{n}.html",
-        f"detail.jsp?id={n}",
-        f"/news/{n}.html",
-    ]))
+    return draw(
+        st.sampled_from(
+            [
+                f"./{day:%Y%m}/t{day:%Y%m%d}_{n}.html",
+                f"/art/{day.year}/{day.month}/{day.day}/art_{n}_{n}.html",
+                f"/content/{day:%Y%m%d}/{n}.shtml",
+                f"/xxgk/{day:%Y-%m}/{day:%d}/content_{n}.html",
+                f"detail.jsp?id={n}",
+                f"/news/{n}.html",
+            ]
+        )
+    )
 
 
 BAD_HREFS = [
-    "javascript:void(0)", "javascript:;", " JavaScript:alert(1)", "JAVASCRIPT:x", "\njavascript:x",
-    "\x01javascript:alert(1)", "\x7fjavascript:x", "java\nscript:alert(1)", "jav\tascript:x",
-    "mailto:xxzx@xx.gov.cn", "MAILTO:a@b", "tel:0876-1234567", "data:text/html,x", "vbscript:x",
-    "about:blank", "#", "#top", "", "   ", "http://", "https://", "http:///x", "https:", "//",
-    "http://[::1", "http://a:99999/", "http://a b/c", "::::", "%zz", "\\\\server\\share", "http:\\\\x\\y",
-    "ftp://ftp.xx.gov.cn/a.doc", "weixin://dl/chat", "//www.yn.gov.cn/", "http://例子.中国/路径",
-    "/新闻/通知.html", "../../a b/c.html", "?page=2", "index_1.html", "http://WWW.XX.GOV.CN/A.HTML",
-    "http://www.xx.gov.cn/zwgk/tzgg/index.html", "index.html", "./", "\u3000/a.html\u3000",
+    "javascript:void(0)",
+    "javascript:;",
+    " JavaScript:alert(1)",
+    "JAVASCRIPT:x",
+    "\njavascript:x",
+    "\x01javascript:alert(1)",
+    "\x7fjavascript:x",
+    "java\nscript:alert(1)",
+    "jav\tascript:x",
+    "mailto:xxzx@xx.gov.cn",
+    "MAILTO:a@b",
+    "tel:0876-1234567",
+    "data:text/html,x",
+    "vbscript:x",
+    "about:blank",
+    "#",
+    "#top",
+    "",
+    "   ",
+    "http://",
+    "https://",
+    "http:///x",
+    "https:",
+    "//",
+    "http://[::1",
+    "http://a:99999/",
+    "http://a b/c",
+    "::::",
+    "%zz",
+    "\\\\server\\share",
+    "http:\\\\x\\y",
+    "ftp://ftp.xx.gov.cn/a.doc",
+    "weixin://dl/chat",
+    "//www.yn.gov.cn/",
+    "http://例子.中国/路径",
+    "/新闻/通知.html",
+    "../../a b/c.html",
+    "?page=2",
+    "index_1.html",
+    "http://WWW.XX.GOV.CN/A.HTML",
+    "http://www.xx.gov.cn/zwgk/tzgg/index.html",
+    "index.html",
+    "./",
+    "\u3000/a.html\u3000",
 ]
 # Random text keeps out ASCII digits so it cannot spell a (future) date.
-random_href = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="0123456789<>\"&"),
-                      max_size=25)
+random_href = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters='0123456789<>"&'), max_size=25)
 hrefs = st.one_of(st.sampled_from(BAD_HREFS), article_href(), random_href)
 
 
@@ -115,14 +164,23 @@ def leaves():
         anchor(),
         shown_date().map(lambda d: f"<span>{esc(d)}</span>"),
         st.tuples(anchor(), shown_date()).map(lambda p: f"{p[0]}<span>{esc(p[1])}</span>"),
-        st.sampled_from([
-            "<p>（此件公开发布）</p>", "<p>此件依申请公开。</p>", "<br>", "<img src='/img/a.png' alt='图'>",
-            "<p>共5页 第1页</p>", "<a href='index_1.html'>下一页</a>", "<a href='index_4.html'>尾页</a>",
-            "<p>暂无信息</p>", '<select><option value="index_2.html">2</option></select>',
-            "<iframe src='//www.yn.gov.cn/frame.html'></iframe>",
-        ]),
+        st.sampled_from(
+            [
+                "<p>（此件公开发布）</p>",
+                "<p>此件依申请公开。</p>",
+                "<br>",
+                "<img src='/img/a.png' alt='图'>",
+                "<p>共5页 第1页</p>",
+                "<a href='index_1.html'>下一页</a>",
+                "<a href='index_4.html'>尾页</a>",
+                "<p>暂无信息</p>",
+                '<select><option value="index_2.html">2</option></select>',
+                "<iframe src='//www.yn.gov.cn/frame.html'></iframe>",
+            ]
+        ),
         st.tuples(st.sampled_from(["发布日期", "成文日期", "发布时间", "索引号", "公开属性"]), past_dates).map(
-            lambda p: f"<p>{p[0]}：{p[1]:%Y-%m-%d}</p>"),
+            lambda p: f"<p>{p[0]}：{p[1]:%Y-%m-%d}</p>"
+        ),
     )
 
 
@@ -131,17 +189,21 @@ def containers(children):
     return st.one_of(
         lists.map(lambda c: "<ul>" + "".join(f"<li>{x}</li>" for x in c) + "</ul>"),
         lists.map(lambda c: "<table>" + "".join(f"<tr><td>{x}</td><td>{x}</td></tr>" for x in c) + "</table>"),
-        st.tuples(st.sampled_from(["div", "p", "td", "li", "span", "nav", "dl"]),
-                  st.sampled_from(["", ' class="list"', ' class="nav"', ' style="display:none"', ' id="marquee"']),
-                  lists).map(lambda t: f"<{t[0]}{t[1]}>" + "".join(t[2]) + f"</{t[0]}>"),
+        st.tuples(
+            st.sampled_from(["div", "p", "td", "li", "span", "nav", "dl"]),
+            st.sampled_from(["", ' class="list"', ' class="nav"', ' style="display:none"', ' id="marquee"']),
+            lists,
+        ).map(lambda t: f"<{t[0]}{t[1]}>" + "".join(t[2]) + f"</{t[0]}>"),
     )
 
 
 body_html = st.recursive(leaves(), containers, max_leaves=25)
 
-garbage_arg = st.one_of(st.integers(-5, 10**6).map(str), st.sampled_from(["'index'", '"html"', "''", "null", "x",
-                                                                         "'a b'", "-1", "1e9", "'../x'"]),
-                        random_href.map(repr))
+garbage_arg = st.one_of(
+    st.integers(-5, 10**6).map(str),
+    st.sampled_from(["'index'", '"html"', "''", "null", "x", "'a b'", "-1", "1e9", "'../x'"]),
+    random_href.map(repr),
+)
 
 
 @st.composite
@@ -158,44 +220,76 @@ def scripts(draw) -> str:
         args = draw(st.lists(garbage_arg, max_size=7))
         return f"<script>createPageHTML({', '.join(args)});</script>"
     if kind == 3:
-        return (f"<script>var countPage = {draw(st.integers(0, 50))}; var currentPage = {draw(st.integers(0, 50))};"
-                f"document.write('');</script>")
+        return (
+            f"<script>var countPage = {draw(st.integers(0, 50))}; var currentPage = {draw(st.integers(0, 50))};"
+            f"document.write('');</script>"
+        )
     if kind == 4:  # the component-CMS count-down pager
         return f"<script>var maxPageNum = {draw(st.integers(0, 30))}; var purl = 'index';</script>"
     # Hanweb datastore with random records
     records = draw(st.lists(st.tuples(hrefs, prose, shown_date()), max_size=6))
-    body = "".join(f'<record><![CDATA[<li><a href="{esc(h)}">{esc(t)}</a><span>{esc(d)}</span></li>]]></record>'
-                   for h, t, d in records)
+    body = "".join(
+        f'<record><![CDATA[<li><a href="{esc(h)}">{esc(t)}</a><span>{esc(d)}</span></li>]]></record>'
+        for h, t, d in records
+    )
     total = draw(st.integers(0, 500))
-    jpage = draw(st.sampled_from([
-        "", "$('#52066').jpage({proxyUrl:'/module/web/jpage/dataproxy.jsp',perPage:15,groupSize:3,"
-            f"totalRecord:{total},ajaxParam:{{col:1,webid:2,columnid:3}}}});",
-        "$(x).jpage({perPage:'abc',ajaxParam:{}});",
-    ]))
-    nextgroup = draw(st.sampled_from(["", "<nextgroup><![CDATA[<a href=\"/module/web/jpage/dataproxy.jsp?"
-                                          "page=1&webid=2&columnid=3&webname=%25E5%258E%25BF\"></a>]]></nextgroup>"]))
-    return (f'<script type="text/xml"><datastore>{nextgroup}<totalrecord>{total}</totalrecord>'
-            f"<recordset>{body}</recordset></datastore></script><script>{jpage}</script>")
+    jpage = draw(
+        st.sampled_from(
+            [
+                "",
+                "$('#52066').jpage({proxyUrl:'/module/web/jpage/dataproxy.jsp',perPage:15,groupSize:3,"
+                f"totalRecord:{total},ajaxParam:{{col:1,webid:2,columnid:3}}}});",
+                "$(x).jpage({perPage:'abc',ajaxParam:{}});",
+            ]
+        )
+    )
+    nextgroup = draw(
+        st.sampled_from(
+            [
+                "",
+                '<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?'
+                'page=1&webid=2&columnid=3&webname=%25E5%258E%25BF"></a>]]></nextgroup>',
+            ]
+        )
+    )
+    return (
+        f'<script type="text/xml"><datastore>{nextgroup}<totalrecord>{total}</totalrecord>'
+        f"<recordset>{body}</recordset></datastore></script><script>{jpage}</script>"
+    )
 
 
 CHARSETS = ["utf-8", "UTF8", "gbk", "gb2312", "GB18030", "iso-8859-1", "windows-1252", "bogus-charset", "big5x"]
-PAGE_URLS = [PAGE_URL, "http://www.xx.gov.cn/zwgk/tzgg/index_3.html", "https://www.xx.gov.cn/col/col123/index.html",
-             "http://www.xx.gov.cn/art/2022/8/15/art_1_2.html", "http://www.xx.gov.cn/zwgk/202208/t20220815_1.html",
-             "http://www.xx.gov.cn/list/", "http://www.xx.gov.cn/a/list.jsp?page=2",
-             "http://www.xx.gov.cn/list/index_5.shtml"]
+PAGE_URLS = [
+    PAGE_URL,
+    "http://www.xx.gov.cn/zwgk/tzgg/index_3.html",
+    "https://www.xx.gov.cn/col/col123/index.html",
+    "http://www.xx.gov.cn/art/2022/8/15/art_1_2.html",
+    "http://www.xx.gov.cn/zwgk/202208/t20220815_1.html",
+    "http://www.xx.gov.cn/list/",
+    "http://www.xx.gov.cn/a/list.jsp?page=2",
+    "http://www.xx.gov.cn/list/index_5.shtml",
+]
 
 
 @st.composite
 def generated_page(draw) -> tuple[bytes, str, str | None]:
     """(bytes, url, content_type): a realistic random page, encoded, maybe lying, maybe truncated."""
     codec = draw(st.sampled_from(["utf-8", "gbk", "gb18030"]))
-    meta = draw(st.sampled_from(["", f'<meta charset="{draw(st.sampled_from(CHARSETS))}">',
-                                 f'<meta http-equiv="Content-Type" content="text/html; charset='
-                                 f'{draw(st.sampled_from(CHARSETS))}">']))
+    meta = draw(
+        st.sampled_from(
+            [
+                "",
+                f'<meta charset="{draw(st.sampled_from(CHARSETS))}">',
+                f'<meta http-equiv="Content-Type" content="text/html; charset={draw(st.sampled_from(CHARSETS))}">',
+            ]
+        )
+    )
     pubdate = draw(st.sampled_from(["", f'<meta name="PubDate" content="{draw(past_dates):%Y-%m-%d %H:%M}">']))
     base = draw(st.sampled_from(["", '<base href="/other/">', '<base href="//cdn.xx.gov.cn/x/">']))
-    html = (f"<html><head>{meta}{pubdate}{base}<title>{esc(draw(prose))}_某县人民政府</title></head>"
-            f"<body>{draw(body_html)}{draw(scripts())}</body></html>")
+    html = (
+        f"<html><head>{meta}{pubdate}{base}<title>{esc(draw(prose))}_某县人民政府</title></head>"
+        f"<body>{draw(body_html)}{draw(scripts())}</body></html>"
+    )
     body = html.encode(codec, errors="xmlcharrefreplace")
     if draw(st.booleans()):
         body = body[: draw(st.integers(0, len(body)))]
@@ -205,6 +299,7 @@ def generated_page(draw) -> tuple[bytes, str, str | None]:
 
 # ---------------------------------------------------------------------------------------------
 # read_page
+
 
 def assert_absolute(url: str) -> None:
     parts = urlsplit(url)
@@ -246,8 +341,11 @@ def check_reading(reading: PageReading, url: str) -> None:
 
 
 @READER
-@given(st.binary(max_size=3000), st.sampled_from(PAGE_URLS),
-       st.sampled_from([None, "text/html", "text/html; charset=gbk", "text/html; charset=x-unknown"]))
+@given(
+    st.binary(max_size=3000),
+    st.sampled_from(PAGE_URLS),
+    st.sampled_from([None, "text/html", "text/html; charset=gbk", "text/html; charset=x-unknown"]),
+)
 def test_read_page_on_arbitrary_bytes(body, url, content_type):
     check_reading(read_page(body, url, content_type=content_type, reference_date=REFERENCE), url)
 
@@ -256,9 +354,16 @@ def test_read_page_on_arbitrary_bytes(body, url, content_type):
 @given(generated_page())
 @example((b'<html><body><a href="&#1;javascript:alert(1)">x</a></body></html>', PAGE_URL, None))
 @example((b'<html><body><a href="http://">x</a></body></html>', "https://www.xx.gov.cn/a.html", None))
-@example((("<html><body><ul><li><a href='/t/a_1.html'>第一条</a>09-05</li><li><a href='/t/a_2.html'>第二条</a>"
-          "09-06</li></ul><script>var maxPageNum = 5; var purl = 'index';</script></body></html>").encode(),
-         "http://www.xx.gov.cn/list/index_3.html", None))
+@example(
+    (
+        (
+            "<html><body><ul><li><a href='/t/a_1.html'>第一条</a>09-05</li><li><a href='/t/a_2.html'>第二条</a>"
+            "09-06</li></ul><script>var maxPageNum = 5; var purl = 'index';</script></body></html>"
+        ).encode(),
+        "http://www.xx.gov.cn/list/index_3.html",
+        None,
+    )
+)
 def test_read_page_on_generated_pages(page):
     body, url, content_type = page
     reading = read_page(body, url, content_type=content_type, reference_date=REFERENCE)
@@ -270,9 +375,12 @@ def test_read_page_on_generated_pages(page):
 
 
 @READER
-@given(st.text(st.one_of(HAN, st.sampled_from(list("，。abc123"))), min_size=1, max_size=60),
-       st.sampled_from(["utf-8", "gbk", "gb18030"]),
-       st.sampled_from([None, *CHARSETS]), st.sampled_from(["meta", "header", "both", "none"]))
+@given(
+    st.text(st.one_of(HAN, st.sampled_from(list("，。abc123"))), min_size=1, max_size=60),
+    st.sampled_from(["utf-8", "gbk", "gb18030"]),
+    st.sampled_from([None, *CHARSETS]),
+    st.sampled_from(["meta", "header", "both", "none"]),
+)
 def test_read_page_decodes_text_whatever_the_declared_charset(text, codec, declared, where):
     """utf-8 / GB pages come out right whether their declarations tell the truth or lie."""
     text = "关于做好政务公开工作的通知" + text  # GB bytes of this are never valid UTF-8
@@ -294,7 +402,7 @@ def test_truncated_page_keeps_the_text_before_the_cut(text, codec, data):
     body = (head + text).encode(codec)
     cut = data.draw(st.integers(len((head + "关于做好").encode(codec)), len(body)))
     reading = read_page(body[:cut], PAGE_URL, reference_date=REFERENCE)
-    whole = body[:cut].decode(codec, errors="ignore")[len(head):]
+    whole = body[:cut].decode(codec, errors="ignore")[len(head) :]
     assert reading.text.startswith(whole[:-1]) and whole[:-1], (reading.text, whole)
 
 
@@ -321,6 +429,7 @@ def test_tabs_and_newlines_inside_href_are_ignored_like_a_browser(href, noise, d
 # ---------------------------------------------------------------------------------------------
 # Dates
 
+
 @FAST
 @given(any_dates, FULL_FORMS, prose, prose)
 def test_full_dates_round_trip(day, form, before, after):
@@ -341,9 +450,20 @@ def impossible_date(draw) -> tuple[int, int, int]:
 
 
 @FAST
-@given(impossible_date(), st.sampled_from(["{y}-{m:02d}-{d:02d}", "{y}/{m}/{d}", "{y}.{m:02d}.{d:02d}",
-                                           "{y}年{m}月{d}日", "{y} 年 {m} 月 {d} 日", "{y}/ {m}/ {d}",
-                                           "发布时间：{y}-{m}-{d} 10:30"]))
+@given(
+    impossible_date(),
+    st.sampled_from(
+        [
+            "{y}-{m:02d}-{d:02d}",
+            "{y}/{m}/{d}",
+            "{y}.{m:02d}.{d:02d}",
+            "{y}年{m}月{d}日",
+            "{y} 年 {m} 月 {d} 日",
+            "{y}/ {m}/ {d}",
+            "发布时间：{y}-{m}-{d} 10:30",
+        ]
+    ),
+)
 @example((2023, 2, 29), "{y} 年 {m} 月 {d} 日")
 def test_impossible_dates_never_parse(ymd, form):
     y, m, d = ymd
@@ -354,10 +474,12 @@ def test_impossible_dates_never_parse(ymd, form):
 
 
 @FAST
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
-       st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 1, 1)),
-       st.sampled_from(["{m:02d}-{d:02d}", "{m}月{d}日", "[{m:02d}-{d:02d}]", "{m}/{d}", "{m:02d}.{d:02d}"]),
-       st.one_of(st.none(), article_href(st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)))))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
+    st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 1, 1)),
+    st.sampled_from(["{m:02d}-{d:02d}", "{m}月{d}日", "[{m:02d}-{d:02d}]", "{m}/{d}", "{m:02d}.{d:02d}"]),
+    st.one_of(st.none(), article_href(st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)))),
+)
 @example(date(2022, 1, 2), REFERENCE, "{m:02d}-{d:02d}", "/art/2022/8/15/art_1_1.html")
 def test_month_day_never_after_reference(day, reference, form, href):
     url = None if href is None else "http://www.xx.gov.cn/zwgk" + href.lstrip(".")
@@ -370,12 +492,24 @@ def test_month_day_never_after_reference(day, reference, form, href):
 # ---------------------------------------------------------------------------------------------
 # Labels
 
-label_lines = st.sampled_from(["（此件公开发布）", "(此件删减后公开)", "【此件依申请公开】", "此件不公开。", "此件公开发布",
-                               "（ 此件依申请公开 ）", "[此件不公开]"])
-CANON_OF = {re.sub(r"[\s（）()【】\[\]。]", "", label): re.sub(r"[\s（）()【】\[\]。]", "", label)
-            for label in ("此件公开发布", "此件删减后公开", "此件依申请公开", "此件不公开")}
+label_lines = st.sampled_from(
+    [
+        "（此件公开发布）",
+        "(此件删减后公开)",
+        "【此件依申请公开】",
+        "此件不公开。",
+        "此件公开发布",
+        "（ 此件依申请公开 ）",
+        "[此件不公开]",
+    ]
+)
+CANON_OF = {
+    re.sub(r"[\s（）()【】\[\]。]", "", label): re.sub(r"[\s（）()【】\[\]。]", "", label)
+    for label in ("此件公开发布", "此件删减后公开", "此件依申请公开", "此件不公开")
+}
 no_bracket_prose = st.text(st.one_of(HAN, st.sampled_from(list("，、；。 "))), min_size=1, max_size=40).filter(
-    lambda s: re.search(r"[\u4e00-\u9fa5]", s))
+    lambda s: re.search(r"[\u4e00-\u9fa5]", s)
+)
 
 
 @FAST
@@ -390,8 +524,13 @@ def test_label_line_among_prose_is_found(paragraphs, label, data):
 
 
 @FAST
-@given(no_bracket_prose, st.sampled_from(["依申请公开", "不公开", "此件不公开", "此件依申请公开", "（此件不公开）",
-                                          "删减后公开", "公开发布"]), no_bracket_prose)
+@given(
+    no_bracket_prose,
+    st.sampled_from(
+        ["依申请公开", "不公开", "此件不公开", "此件依申请公开", "（此件不公开）", "删减后公开", "公开发布"]
+    ),
+    no_bracket_prose,
+)
 @example("可以", "依申请公开", "获取。")
 def test_label_words_inside_prose_are_not_labels(before, words, after):
     assume(re.search(r"[\u4e00-\u9fa5]", after.strip(" 。")))
@@ -404,10 +543,26 @@ def test_label_words_inside_prose_are_not_labels(before, words, after):
 # Attachments
 
 EXTENSIONS = ["xlsx", "xls", "csv", "docx", "doc", "pdf", "txt", "wps", "et", "html", ""]
-CONTENT_TYPES = [None, "application/pdf", "text/csv", "text/plain", "application/msword", "application/vnd.ms-excel",
-                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/octet-stream"]
-MAGIC = [b"", b"PK\x03\x04", b"%PDF-1.4\n", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"<html>", b"\xff\xfe", b"\xef\xbb\xbf"]
+CONTENT_TYPES = [
+    None,
+    "application/pdf",
+    "text/csv",
+    "text/plain",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/octet-stream",
+]
+MAGIC = [
+    b"",
+    b"PK\x03\x04",
+    b"%PDF-1.4\n",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    b"<html>",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+]
 
 
 @settings(max_examples=200, deadline=None)
@@ -418,9 +573,13 @@ def test_attachment_text_never_raises(magic, body, extension, content_type):
     assert result is None or isinstance(result, str)
 
 
-CELL = st.text(st.one_of(HAN, st.characters(min_codepoint=0x21, max_codepoint=0x7E), st.just(" ")),
-               min_size=1, max_size=20).map(lambda s: re.sub(r"\s+", " ", s).strip()).filter(
-    lambda s: s and not s.startswith(("=", "-", "+", "@")))
+CELL = (
+    st.text(
+        st.one_of(HAN, st.characters(min_codepoint=0x21, max_codepoint=0x7E), st.just(" ")), min_size=1, max_size=20
+    )
+    .map(lambda s: re.sub(r"\s+", " ", s).strip())
+    .filter(lambda s: s and not s.startswith(("=", "-", "+", "@")))
+)
 grid = st.lists(st.lists(CELL, min_size=1, max_size=4), min_size=1, max_size=5)
 
 
@@ -485,19 +644,27 @@ def test_csv_cell_text_comes_out(rows, codec):
 
 url_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 query_pair = st.tuples(
-    st.one_of(st.sampled_from(["page", "id", "utm_source", "UTM_Medium", "spm", "a b", "q"]),
-              st.text("abcdefgh_", min_size=1, max_size=6).map(lambda s: "utm_" + s), url_text),
-    url_text)
+    st.one_of(
+        st.sampled_from(["page", "id", "utm_source", "UTM_Medium", "spm", "a b", "q"]),
+        st.text("abcdefgh_", min_size=1, max_size=6).map(lambda s: "utm_" + s),
+        url_text,
+    ),
+    url_text,
+)
 
 
 @st.composite
 def urls(draw) -> str:
     scheme = draw(st.sampled_from(["http", "HTTPS", "https", "Http", "ftp", ""]))
-    host = draw(st.sampled_from(["www.xx.gov.cn", "WWW.XX.GOV.CN", "例子.中国", "[::1]", "127.0.0.1", "", "user@Host",
-                                 "u:p@x.cn"]))
+    host = draw(
+        st.sampled_from(
+            ["www.xx.gov.cn", "WWW.XX.GOV.CN", "例子.中国", "[::1]", "127.0.0.1", "", "user@Host", "u:p@x.cn"]
+        )
+    )
     port = draw(st.sampled_from(["", ":80", ":443", ":8080", ":0"]))
-    path = draw(st.sampled_from(["", "/", "/A/B.html", "/Zwgk/Index.HTML", "/a;jsessionid=ABC123", "/列表/通知.html"])) \
-        + draw(st.sampled_from(["", "/x%20y", "/.%2e/", "//"]))
+    path = draw(
+        st.sampled_from(["", "/", "/A/B.html", "/Zwgk/Index.HTML", "/a;jsessionid=ABC123", "/列表/通知.html"])
+    ) + draw(st.sampled_from(["", "/x%20y", "/.%2e/", "//"]))
     pairs = draw(st.lists(query_pair, max_size=4))
     query = "&".join(f"{k}={v}" for k, v in pairs)
     fragment = draw(st.sampled_from(["", "#top", "#", "#a?utm_source=x"]))
@@ -522,8 +689,10 @@ def test_canonical_url_is_idempotent_and_drops_fragments_and_tracking(url):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.sampled_from(["/A/B.html", "/Zwgk/Index.HTML", "/列表/通知.html", "/CamelCase/", "/a/B/c.Shtml"]),
-       st.sampled_from(["http://WWW.XX.GOV.CN", "https://www.xx.gov.cn:443", "http://x.cn:8080"]))
+@given(
+    st.sampled_from(["/A/B.html", "/Zwgk/Index.HTML", "/列表/通知.html", "/CamelCase/", "/a/B/c.Shtml"]),
+    st.sampled_from(["http://WWW.XX.GOV.CN", "https://www.xx.gov.cn:443", "http://x.cn:8080"]),
+)
 def test_canonical_url_keeps_path_case(path, origin):
     # Chinese characters are percent-encoded (one spelling per URL); the case of the path is kept.
     assert unquote(urlsplit(canonical_url(origin + path)).path) == path
@@ -569,9 +738,13 @@ surround = st.text(st.one_of(HAN, st.sampled_from(list("，。：: \n\t"))), max
 @FAST
 @given(valid_id(), surround, surround, st.sampled_from(["plain", "spaced", "hyphen", "fullwidth", "lower-x"]))
 def test_valid_ids_are_found_and_masked(number, before, after, style):
-    written = {"plain": number, "spaced": f"{number[:6]} {number[6:14]} {number[14:]}",
-               "hyphen": f"{number[:6]}-{number[6:14]}-{number[14:]}", "fullwidth": fullwidth(number),
-               "lower-x": number.lower()}[style]
+    written = {
+        "plain": number,
+        "spaced": f"{number[:6]} {number[6:14]} {number[14:]}",
+        "hyphen": f"{number[:6]}-{number[6:14]}-{number[14:]}",
+        "fullwidth": fullwidth(number),
+        "lower-x": number.lower(),
+    }[style]
     text = f"{before}{written}{after}"
     found = list(id_numbers(text, AS_OF))
     assert [(m.start, m.end) for m in found] == [(len(before), len(before) + len(written))]
@@ -602,7 +775,7 @@ def test_masked_text_never_contains_a_detectable_number(text, data):
     assert list(id_numbers(masked, date.today())) == []
     assert list(mobiles(masked)) == []
     for match in id_numbers(text, date.today()):
-        assert text[match.start:match.end] not in masked
+        assert text[match.start : match.end] not in masked
     assert mask_personal(masked) == masked
 
 

@@ -1,22 +1,23 @@
 """Quarter-over-quarter tracking on the real path: the sample portal copied to a folder, audited by
 the CLI over HTTP into one SQLite file, changed (one problem fixed, one added, one page gone),
 audited again a quarter later, and a third time a quarter after that."""
+
 import json
 import shutil
 import sqlite3
 
 import pytest
-
-from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
-from audit.store import Store
-from audit.judging.history import comparable_url, fingerprints, site_key
 from databases import BACKENDS, fresh_database
 from portal_kit import govaudit
 from test_bulletin import ARTIFACTS, _chromium, _headless
 
-FIXED_PAGE = "/xxgk/jbml/jgzn/202206/t20220630_1046.html"      # label.missing, label added
-BROKEN_PAGE = "/xxgk/gfxwj/202110/t20211008_1041.html"         # label removed → label.missing
-GONE_PAGE = "/xxgk/gfxwj/202201/t20220118_1038.html"           # label.missing, file deleted → 404
+from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
+from audit.judging.history import comparable_url, fingerprints, site_key
+from audit.store import Store
+
+FIXED_PAGE = "/xxgk/jbml/jgzn/202206/t20220630_1046.html"  # label.missing, label added
+BROKEN_PAGE = "/xxgk/gfxwj/202110/t20211008_1041.html"  # label removed → label.missing
+GONE_PAGE = "/xxgk/gfxwj/202201/t20220118_1038.html"  # label.missing, file deleted → 404
 STEADY_PAGE = "/xxgk/bmxxgk/nyncj/202209/t20220905_1056.html"  # label.missing throughout
 
 
@@ -31,7 +32,7 @@ def _audit(root, work, db_url, as_of, name):
 
 
 def _states(base, findings, rule="label.missing"):
-    return {f["url"][len(base) - 1:]: f["state"] for f in findings if f["rule"] == rule}
+    return {f["url"][len(base) - 1 :]: f["state"] for f in findings if f["rule"] == rule}
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -47,9 +48,13 @@ def _three_quarters(work, db_url):
     shutil.copytree(SAMPLE_PORTAL, root)
     q2 = _audit(root, work, db_url, "2022-07-15", "q2")
     fixed = root / FIXED_PAGE.lstrip("/")
-    fixed.write_text(fixed.read_text("utf-8").replace(
-        '<p style="text-align:right">2022年6月28日</p>',
-        '<p style="text-align:right">2022年6月28日</p><p>（此件公开发布）</p>'), encoding="utf-8")
+    fixed.write_text(
+        fixed.read_text("utf-8").replace(
+            '<p style="text-align:right">2022年6月28日</p>',
+            '<p style="text-align:right">2022年6月28日</p><p>（此件公开发布）</p>',
+        ),
+        encoding="utf-8",
+    )
     broken = root / BROKEN_PAGE.lstrip("/")
     broken.write_text(broken.read_text("utf-8").replace("<p>（此件删减后公开）</p>", ""), encoding="utf-8")
     (root / GONE_PAGE.lstrip("/")).unlink()
@@ -77,8 +82,8 @@ def test_states_after_the_change(quarters):
     assert any(f["rule"] == "link.broken" and f["url"].endswith(GONE_PAGE) and f["state"] == "新增" for f in findings)
     assert all(f["first_seen"] == "2022Q2" for f in findings if f["state"] == "未整改")
     html = (out / "bulletin.html").read_text("utf-8")
-    fixed_section = html[html.index("（一）已整改"):html.index("（二）仍未整改")]
-    unchecked_section = html[html.index("（三）未能复查"):html.index("四、约谈建议")]
+    fixed_section = html[html.index("（一）已整改") : html.index("（二）仍未整改")]
+    unchecked_section = html[html.index("（三）未能复查") : html.index("四、约谈建议")]
     assert FIXED_PAGE in fixed_section and GONE_PAGE not in fixed_section
     assert GONE_PAGE in unchecked_section
     assert "暂不提出约谈建议" in html
@@ -101,7 +106,7 @@ def test_interview_list_after_two_quarters_unfixed(quarters):
     states = _states(base, findings)
     assert states[STEADY_PAGE] == "未整改" and states[BROKEN_PAGE] == "未整改"
     html = (out / "bulletin.html").read_text("utf-8")
-    section = html[html.index("四、约谈建议"):html.index("五、下一步要求")]
+    section = html[html.index("四、约谈建议") : html.index("五、下一步要求")]
     # Found in 2022Q2, still there in 2022Q3 and 2022Q4: two quarters unfixed → its units are listed:
     # the issuer of the 规范性文件, the 主管部门 of a sector still missing.
     assert "县政府办公室" in section and "县交通运输局" in section
@@ -134,12 +139,14 @@ def test_quarterly_bulletin_in_chromium(quarters, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "quarterly-bulletin-first-page.png"
     shot.unlink(missing_ok=True)
-    taken = _headless(chromium, tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1240,1754",
-                      bulletin.as_uri())
+    taken = _headless(
+        chromium, tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1240,1754", bulletin.as_uri()
+    )
     assert taken.returncode == 0 and shot.stat().st_size > 10_000
     pdf = ARTIFACTS / "quarterly-bulletin.pdf"
-    printed = _headless(chromium, tmp_path / "profile3", f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
-                        bulletin.as_uri())
+    printed = _headless(
+        chromium, tmp_path / "profile3", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", bulletin.as_uri()
+    )
     assert printed.returncode == 0 and pdf.read_bytes()[:4] == b"%PDF"
 
 
@@ -153,6 +160,7 @@ def test_canonical_urls_ignore_port_and_index_file():
 
 def test_fingerprints_stable_and_distinct():
     from rules.base import Finding, Severity
+
     one = Finding("column.missing", "http://h:1/", "xzxk", Severity.DEDUCT, "m", "e")
     two = Finding("column.missing", "http://h:1/", "lqhm", Severity.DEDUCT, "m2", "e2")
     moved = Finding("column.missing", "http://h:2/index.html", "xzxk", Severity.DEDUCT, "other words", "x")

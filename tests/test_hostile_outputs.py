@@ -3,13 +3,13 @@ in its query string (also percent-encoded) and in 发布机构, zero-width chara
 control character (&#8;) and terminal escapes (colour, OSC 8 hyperlink) in 发布机构. Every output —
 bulletin text and attributes, findings.json, xlsx cells and sheet names, csv, the audit's summary,
 `diff` and `history` — shows the numbers masked and none of the control characters."""
+
 import csv
 import json
 import re
 
 import pytest
 from openpyxl import load_workbook
-
 from portal_kit import doc_page, govaudit, page, serve_portal, write_portal
 
 ID = "532625198503122010"
@@ -23,24 +23,39 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _portal(root):
-    detail = doc_page("关于公布补贴名单的通知", doc_number="测农发〔2022〕3号",
-                      body=f"<p>名单：李四，身份证 5326&#8203;25198503122010，电话 {MOBILE}</p>")
+    detail = doc_page(
+        "关于公布补贴名单的通知",
+        doc_number="测农发〔2022〕3号",
+        body=f"<p>名单：李四，身份证 5326&#8203;25198503122010，电话 {MOBILE}</p>",
+    )
     detail = detail.replace("<td>测试县人民政府办公室</td>", f"<td>{PUBLISHER}</td>")
-    return write_portal(root, {
-        "/index.html": page("首页", '<a href="/xxgk/gfxwj/">规范性文件</a><a href="/bm/">部门文件</a>'
-                            f'<a href="/files/{ID}.pdf">附件一</a>'
-                            f'<a href="/cx.html?sfz={ID}&amp;tel={MOBILE}">查询</a>'
-                            f'<a href="/cx2.html?name=%E6%9D%8E%E5%9B%9B{ID}">查询二</a>'
-                            '<ul><li><a href="/d/1.html">新闻</a><span>2022-10-10</span></li></ul>'),
-        "/d/1.html": page("新闻", "<p>内容</p>"),
-        "/xxgk/gfxwj/": page("规范性文件", '<ul class="list">'
-                             '<li><a href="/xxgk/gfxwj/1001.html">关于印发某某办法的通知</a><span>2022-09-01</span></li>'
-                             '</ul>'),
-        "/xxgk/gfxwj/1001.html": doc_page("关于印发某某办法的通知", doc_number="测政规〔2022〕9号"),
-        "/bm/": page("部门文件", '<ul class="list"><li><a href="/bm/2001.html">关于公布补贴名单的通知</a>'
-                     '<span>2022-09-01</span></li></ul>'),
-        "/bm/2001.html": detail,
-    })
+    return write_portal(
+        root,
+        {
+            "/index.html": page(
+                "首页",
+                '<a href="/xxgk/gfxwj/">规范性文件</a><a href="/bm/">部门文件</a>'
+                f'<a href="/files/{ID}.pdf">附件一</a>'
+                f'<a href="/cx.html?sfz={ID}&amp;tel={MOBILE}">查询</a>'
+                f'<a href="/cx2.html?name=%E6%9D%8E%E5%9B%9B{ID}">查询二</a>'
+                '<ul><li><a href="/d/1.html">新闻</a><span>2022-10-10</span></li></ul>',
+            ),
+            "/d/1.html": page("新闻", "<p>内容</p>"),
+            "/xxgk/gfxwj/": page(
+                "规范性文件",
+                '<ul class="list">'
+                '<li><a href="/xxgk/gfxwj/1001.html">关于印发某某办法的通知</a><span>2022-09-01</span></li>'
+                "</ul>",
+            ),
+            "/xxgk/gfxwj/1001.html": doc_page("关于印发某某办法的通知", doc_number="测政规〔2022〕9号"),
+            "/bm/": page(
+                "部门文件",
+                '<ul class="list"><li><a href="/bm/2001.html">关于公布补贴名单的通知</a>'
+                "<span>2022-09-01</span></li></ul>",
+            ),
+            "/bm/2001.html": detail,
+        },
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +65,28 @@ def hostile(tmp_path_factory):
     runs = []
     with serve_portal(_portal(work / "site")) as portal:
         for as_of, out in (("2022-10-15", "out1"), ("2023-01-15", "out2")):
-            runs.append(govaudit("audit", portal.base_url, "--as-of", as_of, "--out", str(work / out), "--db", db,
-                                 "--quiet", "--format", "html,json,xlsx,csv"))
-    return {"work": work, "runs": runs, "out": work / "out2", "diff": govaudit("diff", "1", "2", "--db", db),
-            "history": govaudit("history", "--db", db)}
+            runs.append(
+                govaudit(
+                    "audit",
+                    portal.base_url,
+                    "--as-of",
+                    as_of,
+                    "--out",
+                    str(work / out),
+                    "--db",
+                    db,
+                    "--quiet",
+                    "--format",
+                    "html,json,xlsx,csv",
+                )
+            )
+    return {
+        "work": work,
+        "runs": runs,
+        "out": work / "out2",
+        "diff": govaudit("diff", "1", "2", "--db", db),
+        "history": govaudit("history", "--db", db),
+    }
 
 
 def _assert_clean(text: str, where: str) -> None:

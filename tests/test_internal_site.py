@@ -2,6 +2,7 @@
 the portal's own name resolves to. Internal targets other than the audited host's own address and
 port stay refused, cloud metadata always. The DNS cases answer from a resolver patched in-process
 (no real DNS); the audit runs against servers on 127.0.0.1 only."""
+
 import asyncio
 import json
 import socket
@@ -11,25 +12,25 @@ from http.server import ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
+from fault_server import ProxyHandler, fault_portal, serving
+from portal_kit import govaudit
 from scrapy import Request
 
 from crawler.crawl.middlewares import AddressGuardMiddleware, GuardedResolver, InternalAddressRefused
 from crawler.vocabulary.urls import canonical_url
-from fault_server import ProxyHandler, fault_portal, serving
-from portal_kit import govaudit
 
 SITE = "portal.example.gov.cn"
 PUBLIC = "202.96.128.86"
 # What a page of the site links or redirects to, refused whatever the site's name resolved to.
 REFUSED = [
-    "http://169.254.169.254/latest/meta-data/",        # cloud metadata
-    "http://100.100.100.200/latest/meta-data/",        # Alibaba Cloud metadata
-    "http://[fd00:ec2::254]/latest/meta-data/",        # AWS metadata over IPv6
-    "http://[::ffff:169.254.169.254]/",                # IPv4-mapped metadata
-    "http://100.64.0.1/",                              # shared address space
-    "http://10.9.9.9/",                                # another intranet host
-    "http://127.0.0.1:8099/secret",                    # another service of the loopback host
-    "http://oa.example.local/",                        # a name only an intranet resolves
+    "http://169.254.169.254/latest/meta-data/",  # cloud metadata
+    "http://100.100.100.200/latest/meta-data/",  # Alibaba Cloud metadata
+    "http://[fd00:ec2::254]/latest/meta-data/",  # AWS metadata over IPv6
+    "http://[::ffff:169.254.169.254]/",  # IPv4-mapped metadata
+    "http://100.64.0.1/",  # shared address space
+    "http://10.9.9.9/",  # another intranet host
+    "http://127.0.0.1:8099/secret",  # another service of the loopback host
+    "http://oa.example.local/",  # a name only an intranet resolves
 ]
 
 
@@ -63,12 +64,15 @@ def dns(monkeypatch):
     return SimpleNamespace(answers=answers, lookups=lookups)
 
 
-@pytest.mark.parametrize("site_answers, pinned", [
-    ([["127.0.0.1"], [PUBLIC]], "127.0.0.1"),            # internal on its first lookup only
-    ([[PUBLIC], ["127.0.0.1"]], PUBLIC),                  # internal on a later lookup only
-    ([["127.0.0.1", PUBLIC]], "127.0.0.1"),               # two A records, the internal one first
-    ([[PUBLIC, "10.9.9.9"]], PUBLIC),                     # two A records, the public one first
-])
+@pytest.mark.parametrize(
+    "site_answers, pinned",
+    [
+        ([["127.0.0.1"], [PUBLIC]], "127.0.0.1"),  # internal on its first lookup only
+        ([[PUBLIC], ["127.0.0.1"]], PUBLIC),  # internal on a later lookup only
+        ([["127.0.0.1", PUBLIC]], "127.0.0.1"),  # two A records, the internal one first
+        ([[PUBLIC, "10.9.9.9"]], PUBLIC),  # two A records, the public one first
+    ],
+)
 def test_an_audited_name_resolving_inside_opens_nothing_else_inside(dns, site_answers, pinned):
     from twisted.internet import reactor
 
@@ -94,10 +98,19 @@ def test_an_audited_site_on_a_metadata_address_is_refused(dns):
     assert not _allowed(_guard(), f"http://{SITE}/")
 
 
-@pytest.mark.parametrize("host, internal", [
-    ("oa.example.local", True), ("metadata.google.internal", True), ("intranet", True), ("nas.home.arpa", True),
-    ("www.example.gov.cn", False), ("local.example.gov.cn", False), ("202.96.128.86", False), ("::1", False),
-])
+@pytest.mark.parametrize(
+    "host, internal",
+    [
+        ("oa.example.local", True),
+        ("metadata.google.internal", True),
+        ("intranet", True),
+        ("nas.home.arpa", True),
+        ("www.example.gov.cn", False),
+        ("local.example.gov.cn", False),
+        ("202.96.128.86", False),
+        ("::1", False),
+    ],
+)
 def test_names_only_an_intranet_resolves(host, internal):
     from crawler.crawl.middlewares import looks_internal
 
@@ -115,12 +128,22 @@ class _IntranetPortal(ProxyHandler):
         if self.path in self.server.redirects:
             self._send(302, b"", {"Location": self.server.redirects[self.path]})
         elif self.path == "/":
-            links = [*self.server.redirects, f"http://127.0.0.1:{other}/direct", f"http://127.0.0.1:{own}/alias.html",
-                     "/ok.html"]
+            links = [
+                *self.server.redirects,
+                f"http://127.0.0.1:{other}/direct",
+                f"http://127.0.0.1:{own}/alias.html",
+                "/ok.html",
+            ]
             body = "".join(f'<li><a href="{href}">链接</a><span>2022-10-10</span></li>' for href in links)
-            self._send(200, f'<html><head><meta charset="utf-8"><title>内网测试县人民政府</title></head><body><ul>{body}</ul></body></html>'.encode())
+            self._send(
+                200,
+                f'<html><head><meta charset="utf-8"><title>内网测试县人民政府</title></head><body><ul>{body}</ul></body></html>'.encode(),
+            )
         elif self.path in ("/ok.html", "/alias.html"):
-            self._send(200, '<html><head><meta charset="utf-8"><title>正常页面</title></head><body><p>内容</p></body></html>'.encode())
+            self._send(
+                200,
+                '<html><head><meta charset="utf-8"><title>正常页面</title></head><body><p>内容</p></body></html>'.encode(),
+            )
         else:
             self._send(404, b"not found")
 
@@ -130,9 +153,12 @@ def intranet_portal(other: int):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _IntranetPortal)
     server.daemon_threads = True
     server.other = other
-    server.redirects = {"/go-other": f"http://127.0.0.1:{other}/secret",
-                        "/go-meta": "http://169.254.169.254/latest/meta-data/",
-                        "/go-intranet": "http://10.9.9.9/", "/go-cgnat": "http://100.64.0.1/"}
+    server.redirects = {
+        "/go-other": f"http://127.0.0.1:{other}/secret",
+        "/go-meta": "http://169.254.169.254/latest/meta-data/",
+        "/go-intranet": "http://10.9.9.9/",
+        "/go-cgnat": "http://100.64.0.1/",
+    }
     with serving(server):
         yield server
 
@@ -140,8 +166,19 @@ def intranet_portal(other: int):
 def test_an_intranet_portal_cannot_make_the_auditor_open_other_local_services(tmp_path):
     with fault_portal() as other, intranet_portal(other.server_address[1]) as site:
         base = f"http://localhost:{site.server_address[1]}/"
-        done = govaudit("audit", base, "--as-of", "2022-10-15", "--out", str(tmp_path / "out"),
-                        "--db", f"sqlite:///{tmp_path / 'i.sqlite'}", "--quiet", "--timeout", "5")
+        done = govaudit(
+            "audit",
+            base,
+            "--as-of",
+            "2022-10-15",
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            f"sqlite:///{tmp_path / 'i.sqlite'}",
+            "--quiet",
+            "--timeout",
+            "5",
+        )
         reached = list(other.hits)
         redirects = site.redirects
     assert done.returncode == 0, done.stderr

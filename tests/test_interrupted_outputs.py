@@ -6,6 +6,7 @@ The signal comes at a known point, not at a guess: the audit takes screenshots (
 after concluding the run and before writing any output file, through the browser GOVAUDIT_CHROMIUM
 names. Here that is a script that records it was called and then waits; the test sends SIGTERM once
 it has been called. A real govaudit process, a real signal, the sample portal on 127.0.0.1."""
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,9 @@ import sys
 import time
 
 import pytest
+from portal_kit import govaudit
 
 from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
-from portal_kit import govaudit
 
 
 def _runs(db) -> list[tuple]:
@@ -37,23 +38,61 @@ def test_sigterm_between_conclusion_and_outputs_is_finished_by_the_same_command(
     with serve_portal(SAMPLE_PORTAL) as portal:
         if command == "audit":
             # Last quarter's audit into the same folder; this quarter's is the one interrupted.
-            earlier = govaudit("audit", portal.base_url, "--as-of", "2022-07-15", "--out", str(out),
-                               "--db", f"sqlite:///{db}", "--quiet")
+            earlier = govaudit(
+                "audit",
+                portal.base_url,
+                "--as-of",
+                "2022-07-15",
+                "--out",
+                str(out),
+                "--db",
+                f"sqlite:///{db}",
+                "--quiet",
+            )
             args = ["audit", portal.base_url, "--as-of", "2022-10-15", "--out", str(out)]
             folder = out
         else:
             # The quarter audited once; audited again with --force, and that run is interrupted.
-            earlier = govaudit("run-quarterly", portal.base_url, "--quarter", "2022Q3", "--as-of", "2022-10-15",
-                               "--out", str(out), "--db", f"sqlite:///{db}", "--quiet", "--format", "html,json")
-            args = ["run-quarterly", portal.base_url, "--quarter", "2022Q3", "--as-of", "2022-10-15", "--force",
-                    "--out", str(out), "--format", "html,json"]
+            earlier = govaudit(
+                "run-quarterly",
+                portal.base_url,
+                "--quarter",
+                "2022Q3",
+                "--as-of",
+                "2022-10-15",
+                "--out",
+                str(out),
+                "--db",
+                f"sqlite:///{db}",
+                "--quiet",
+                "--format",
+                "html,json",
+            )
+            args = [
+                "run-quarterly",
+                portal.base_url,
+                "--quarter",
+                "2022Q3",
+                "--as-of",
+                "2022-10-15",
+                "--force",
+                "--out",
+                str(out),
+                "--format",
+                "html,json",
+            ]
             folder = out / "2022Q3"
         assert earlier.returncode == 0, earlier.stderr
         before = {name: (folder / name).read_bytes() for name in ("bulletin.html", "findings.json")}
         args += ["--db", f"sqlite:///{db}", "--quiet", "--screenshots"]
         env = {**os.environ, "GOVAUDIT_CHROMIUM": str(browser)}
-        audit = subprocess.Popen([sys.executable, "-m", "audit.cli", *args], env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
+        audit = subprocess.Popen(
+            [sys.executable, "-m", "audit.cli", *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 300
         while not called.exists() and audit.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -68,8 +107,9 @@ def test_sigterm_between_conclusion_and_outputs_is_finished_by_the_same_command(
         # The previous bulletin is still there: the interrupted run wrote nothing.
         assert {name: (folder / name).read_bytes() for name in before} == before
 
-        again = subprocess.run([sys.executable, "-m", "audit.cli", *args], env=env, capture_output=True, text=True,
-                               timeout=600)
+        again = subprocess.run(
+            [sys.executable, "-m", "audit.cli", *args], env=env, capture_output=True, text=True, timeout=600
+        )
     assert again.returncode == 0, again.stderr
     # One run per quarter: the finished run's outputs, written from the store; no third run.
     assert [run_id for run_id, _, _ in _runs(db)] == [1, 2], _runs(db)

@@ -2,13 +2,13 @@
 127.0.0.1: the crawl stops cleanly, the run is stored as interrupted (never done), no report that
 looks complete is written, the exit status says which signal (130/143), `history` and
 `run-quarterly` do not count it as a finished quarter, and the same command resumes the same run."""
+
 import signal
 import sqlite3
 import subprocess
 import sys
 
 import pytest
-
 from portal_kit import govaudit, signal_when_stored
 from test_resume import slow_portal  # noqa: F401 — the sample portal, each answer a little late
 
@@ -30,9 +30,11 @@ def _interrupt_after(command: list[str], db, pages: int, signum: int) -> subproc
 @pytest.mark.parametrize("signum, command", [(signal.SIGINT, "audit"), (signal.SIGTERM, "run-quarterly")])
 def test_a_signal_mid_crawl_is_an_honest_interruption_and_resumes(slow_portal, tmp_path, signum, command):  # noqa: F811
     db, out = tmp_path / "i.sqlite", tmp_path / "out"
-    args = ([command, slow_portal, "--as-of", "2022-10-15", "--out", str(out)]
-            + (["--quarter", "2022Q3"] if command == "run-quarterly" else ["--format", "html,json,xlsx,csv"])
-            + ["--db", f"sqlite:///{db}", "--quiet"])
+    args = (
+        [command, slow_portal, "--as-of", "2022-10-15", "--out", str(out)]
+        + (["--quarter", "2022Q3"] if command == "run-quarterly" else ["--format", "html,json,xlsx,csv"])
+        + ["--db", f"sqlite:///{db}", "--quiet"]
+    )
     cut = _interrupt_after([sys.executable, "-m", "audit.cli", *args], db, 15, signum)
 
     assert cut.returncode == 128 + signum, cut.stderr

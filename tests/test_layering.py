@@ -2,17 +2,18 @@
 product lies in one of the contract's layers (so a module added in any folder falls under it without
 editing the contract), rule families do not import each other, and no module imports itself through
 others (a cycle)."""
+
 from __future__ import annotations
 
 import ast
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import grimp
 import pytest
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("crawler", "rules", "audit", "reports")
@@ -30,8 +31,14 @@ def _layers(root: Path = ROOT) -> list[list[str]]:
 
 
 def _lint(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(LINT), str(root / "pyproject.toml")], cwd=root, capture_output=True, text=True,
-                          timeout=300, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [str(LINT), str(root / "pyproject.toml")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_import_contracts_are_kept():
@@ -43,15 +50,21 @@ def test_import_contracts_are_kept():
 
 def _modules(root: Path = ROOT) -> list[str]:
     """Every module of the product, from the files (the demo's sample portal is data)."""
-    return sorted(".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
-                  for package in PACKAGES for path in (root / package).rglob("*.py")
-                  if "sample_portal" not in path.parts)
+    return sorted(
+        ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        for package in PACKAGES
+        for path in (root / package).rglob("*.py")
+        if "sample_portal" not in path.parts
+    )
 
 
 def _outside_layers(root: Path = ROOT) -> list[str]:
     layers = [name for layer in _layers(root) for name in layer]
-    return [module for module in _modules(root) if module not in PACKAGES
-            and not any(module == name or module.startswith(name + ".") for name in layers)]
+    return [
+        module
+        for module in _modules(root)
+        if module not in PACKAGES and not any(module == name or module.startswith(name + ".") for name in layers)
+    ]
 
 
 def test_every_module_lies_in_a_layer():
@@ -85,8 +98,10 @@ def test_a_module_added_in_any_folder_falls_under_the_layers(probe_tree: Path):
     top, bottom = layers[0][0], layers[-1][0]
     folders = sorted(init.parent for package in PACKAGES for init in (probe_tree / package).rglob("__init__.py"))
     assert len(folders) > 20
-    probes = {".".join(folder.relative_to(probe_tree).parts) + ".probe_new_module": folder / "probe_new_module.py"
-              for folder in folders}
+    probes = {
+        ".".join(folder.relative_to(probe_tree).parts) + ".probe_new_module": folder / "probe_new_module.py"
+        for folder in folders
+    }
     importer = probe_tree / Path(*bottom.split(".")) / "probe_importer.py"
     in_top = [name for name in probes if any(name.startswith(t + ".") for t in layers[0])]
     for name, path in probes.items():
@@ -100,8 +115,11 @@ def test_a_module_added_in_any_folder_falls_under_the_layers(probe_tree: Path):
             path.unlink()
     assert result.returncode != 0
     report = result.stdout
-    caught = {name for name in probes if name in outside or f"- {name} ->" in report or f"-> {name} " in report
-              or f"-> {name}\n" in report}
+    caught = {
+        name
+        for name in probes
+        if name in outside or f"- {name} ->" in report or f"-> {name} " in report or f"-> {name}\n" in report
+    }
     assert sorted(set(probes) - caught) == []
     assert sorted(outside) == ["audit.probe_new_module", "crawler.probe_new_module"]
     assert _lint(probe_tree).returncode == 0  # the probes are gone, the tree is whole again

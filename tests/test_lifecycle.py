@@ -1,6 +1,7 @@
 """One run lifecycle (audit.run.lifecycle.Audit) whoever starts the audit: under `scrapy crawl portal` a
 Scrapy extension starts and concludes the run (the item pipeline only stores items); under govaudit the
 command does, and the extension stays off."""
+
 from datetime import date
 
 import pytest

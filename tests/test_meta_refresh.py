@@ -4,6 +4,7 @@ News portals refresh their home page every minute; an article may send the reade
 seconds. What was served is what is judged; only a refresh to another page within a few seconds is
 also followed, as a link.
 """
+
 from portal_kit import audit_pages, doc_page, page
 from rule_cases.portals import LABEL_PORTAL
 
@@ -36,7 +37,8 @@ def test_an_article_that_sends_the_reader_home_later_is_judged_as_served(tmp_pat
     pages = dict(LABEL_PORTAL)
     pages["/xxgk/gfxwj/secret.html"] = _with_head(
         doc_page("测试县戊办法", doc_number="测政规〔2022〕5号", label_line="（此件不公开）"),
-        '<meta http-equiv="refresh" content="8;url=/index.html">')
+        '<meta http-equiv="refresh" content="8;url=/index.html">',
+    )
     result = audit_pages(tmp_path, pages)
     assert result.returncode == 0, result.stderr
     assert "/xxgk/gfxwj/secret.html" in result.paths("label.not_public")
@@ -50,4 +52,3 @@ def test_a_prompt_refresh_to_another_page_is_followed_and_the_stub_kept(tmp_path
     assert result.returncode == 0, result.stderr
     assert result.of("site.unreachable") == []
     assert "/xxgk/gfxwj/secret.html" in result.paths("label.not_public")
-

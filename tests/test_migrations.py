@@ -1,6 +1,7 @@
 """Schema changes go through Alembic migrations: the migrations build exactly the models' schema
 (a model changed without a migration fails here), a new database is marked current, one from
 before migrations is brought up and marked, on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -10,6 +11,8 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from databases import BACKENDS, fresh_database
+from portal_kit import govaudit
 from sqlalchemy import create_engine, inspect, text
 
 from audit.store import Store
@@ -19,8 +22,6 @@ from audit.store.schema import _config, current_revision, head_revision
 from audit.store.store import engine_url
 from rules.base import Finding, Severity
 from rules.registers import kind_named
-from databases import BACKENDS, fresh_database
-from portal_kit import govaudit
 
 
 @pytest.mark.parametrize("kind", BACKENDS)
@@ -85,16 +86,25 @@ def test_findings_stored_before_facts_state_none_after_the_upgrade(kind, tmp_pat
         engine = create_engine(engine_url(db_url))
         with engine.begin() as connection:
             command.upgrade(_config(connection), "0006")
-            connection.execute(text("insert into audit_run (id, site_url, as_of, config_fingerprint, started_at, status) "
-                                    "values (1, 'http://x/', '2022-10-15', 'f', '2022-10-15 00:00:00', 'done')"))
-            connection.execute(text("insert into finding (run_id, rule, url, severity, message, evidence) "
-                                    "values (1, 'entity.sector_missing', 'http://x/', '扣分', '缺少：供电', '')"))
+            connection.execute(
+                text(
+                    "insert into audit_run (id, site_url, as_of, config_fingerprint, started_at, status) "
+                    "values (1, 'http://x/', '2022-10-15', 'f', '2022-10-15 00:00:00', 'done')"
+                )
+            )
+            connection.execute(
+                text(
+                    "insert into finding (run_id, rule, url, severity, message, evidence) "
+                    "values (1, 'entity.sector_missing', 'http://x/', '扣分', '缺少：供电', '')"
+                )
+            )
         engine.dispose()
         done = govaudit("db", "upgrade", "--db", db_url)
         store = Store(db_url)
         before = [record.facts for record in store.findings(1)]
-        store.save_findings(1, [Finding("entity.sector_missing", "http://x/b", None, Severity.DEDUCT, "m", "",
-                                        {"sectors": ("供水",)})])
+        store.save_findings(
+            1, [Finding("entity.sector_missing", "http://x/b", None, Severity.DEDUCT, "m", "", {"sectors": ("供水",)})]
+        )
         facts = [record.facts for record in store.findings(1)]
         store.engine.dispose()
     assert done.returncode == 0, done.stderr
@@ -109,21 +119,35 @@ def test_register_rows_move_into_one_table_unchanged(kind, tmp_path):
         engine = create_engine(engine_url(db_url))
         with engine.begin() as connection:
             command.upgrade(_config(connection), "0008")
-            for number, (register, quarter) in enumerate((("media", "2022Q3"), ("hotline", "2022Q3"),
-                                                          ("messages", "2022Q3"), ("media", "2022Q2")), 1):
-                connection.execute(text("insert into register_import (id, kind, quarter, source, imported_at, rows) "
-                                        f"values ({number}, '{register}', '{quarter}', 'f.csv', '2022-10-01 00:00:00', 1)"))
-            connection.execute(text(
-                "insert into media_account (import_id, name, platform, unit, filed, opened, closed, last_post, posts, "
-                "interaction) values (1, '马关发布', '微信公众号', '县政府办公室', true, '2020-01-01', null, "
-                "'2022-09-30', 12, null), (4, '旧号', '微博', '县司法局', false, null, null, null, null, false), "
-                "(1, '马关司法', '微博', '县司法局', false, null, '2022-08-01', '2022-07-01', 0, true)"))
-            connection.execute(text(
-                "insert into hotline_ticket (import_id, ticket_id, received, unit, deadline, closed, satisfied) "
-                "values (2, 'A1', '2022-09-01', '县交通运输局', '2022-09-09', null, false)"))
-            connection.execute(text(
-                "insert into public_message (import_id, message_id, received, unit, forwarded, answered, title) "
-                "values (3, 'ZC1', '2022-08-01', '县政府办公室', null, '2022-08-20', '网站链接打不开')"))
+            for number, (register, quarter) in enumerate(
+                (("media", "2022Q3"), ("hotline", "2022Q3"), ("messages", "2022Q3"), ("media", "2022Q2")), 1
+            ):
+                connection.execute(
+                    text(
+                        "insert into register_import (id, kind, quarter, source, imported_at, rows) "
+                        f"values ({number}, '{register}', '{quarter}', 'f.csv', '2022-10-01 00:00:00', 1)"
+                    )
+                )
+            connection.execute(
+                text(
+                    "insert into media_account (import_id, name, platform, unit, filed, opened, closed, last_post, posts, "
+                    "interaction) values (1, '马关发布', '微信公众号', '县政府办公室', true, '2020-01-01', null, "
+                    "'2022-09-30', 12, null), (4, '旧号', '微博', '县司法局', false, null, null, null, null, false), "
+                    "(1, '马关司法', '微博', '县司法局', false, null, '2022-08-01', '2022-07-01', 0, true)"
+                )
+            )
+            connection.execute(
+                text(
+                    "insert into hotline_ticket (import_id, ticket_id, received, unit, deadline, closed, satisfied) "
+                    "values (2, 'A1', '2022-09-01', '县交通运输局', '2022-09-09', null, false)"
+                )
+            )
+            connection.execute(
+                text(
+                    "insert into public_message (import_id, message_id, received, unit, forwarded, answered, title) "
+                    "values (3, 'ZC1', '2022-08-01', '县政府办公室', null, '2022-08-20', '网站链接打不开')"
+                )
+            )
             command.upgrade(_config(connection), "head")
         store = Store(db_url)
         q3, q2 = load_registers(store, "2022Q3"), load_registers(store, "2022Q2")
@@ -134,14 +158,20 @@ def test_register_rows_move_into_one_table_unchanged(kind, tmp_path):
             back = connection.execute(text("select name, last_post from media_account order by id")).all()
         engine.dispose()
     media = kind_named("media").row
-    assert q3.of("media") == (media("马关发布", "微信公众号", "县政府办公室", True, date(2020, 1, 1), None,
-                                     date(2022, 9, 30), 12, None),
-                              media("马关司法", "微博", "县司法局", False, None, date(2022, 8, 1), date(2022, 7, 1), 0, True))
+    assert q3.of("media") == (
+        media("马关发布", "微信公众号", "县政府办公室", True, date(2020, 1, 1), None, date(2022, 9, 30), 12, None),
+        media("马关司法", "微博", "县司法局", False, None, date(2022, 8, 1), date(2022, 7, 1), 0, True),
+    )
     assert q2.of("media") == (media("旧号", "微博", "县司法局", False, None, None, None, None, False),)
-    assert q3.of("hotline") == (kind_named("hotline").row("A1", date(2022, 9, 1), "县交通运输局", date(2022, 9, 9), None,
-                                                          False),)
-    assert q3.of("messages") == (kind_named("messages").row("ZC1", date(2022, 8, 1), "县政府办公室", None,
-                                                            date(2022, 8, 20), "网站链接打不开"),)
+    assert q3.of("hotline") == (
+        kind_named("hotline").row("A1", date(2022, 9, 1), "县交通运输局", date(2022, 9, 9), None, False),
+    )
+    assert q3.of("messages") == (
+        kind_named("messages").row("ZC1", date(2022, 8, 1), "县政府办公室", None, date(2022, 8, 20), "网站链接打不开"),
+    )
     assert "register_row" in tables and not tables & {"media_account", "hotline_ticket", "public_message"}
     assert [(name, str(day) if day else None) for name, day in back] == [
-        ("马关发布", "2022-09-30"), ("马关司法", "2022-07-01"), ("旧号", None)]
+        ("马关发布", "2022-09-30"),
+        ("马关司法", "2022-07-01"),
+        ("旧号", None),
+    ]

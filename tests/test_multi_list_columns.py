@@ -2,18 +2,25 @@
 the column's items are those of both lists, each followed through its own pager or 更多 page with
 its own coverage record, so the newest date over both decides 栏目不更新. A 最新动态 box beside the
 list and a 通知公告 box in the header are not lists of the column."""
+
 from __future__ import annotations
 
 import sqlite3
 
 import pytest
-
-from audit.cli.demo.server import PortalServer
 from multi_list_portals import FRESH, OLD, boxes_portal, hanweb_portal, tables_portal, tabs_portal, trs_portal
 from portal_kit import AuditResult, audit_pages, audit_server, govaudit, write_portal
 from sites.hanweb_jpage import install_dataproxy
 
-FORMS = {"tabs": tabs_portal, "boxes": boxes_portal, "trs": trs_portal, "tables": tables_portal, "hanweb": hanweb_portal}
+from audit.cli.demo.server import PortalServer
+
+FORMS = {
+    "tabs": tabs_portal,
+    "boxes": boxes_portal,
+    "trs": trs_portal,
+    "tables": tables_portal,
+    "hanweb": hanweb_portal,
+}
 
 
 def _audit(work, pages: dict[str, str]) -> AuditResult:
@@ -31,8 +38,10 @@ def _audit(work, pages: dict[str, str]) -> AuditResult:
 def _list_reads(result: AuditResult) -> dict[str, tuple]:
     """First-page path → (declared records, declared pages, items read, pages read, complete) of lqhm's lists."""
     db = sqlite3.connect(result.db_url.removeprefix("sqlite:///"))
-    rows = db.execute("SELECT url, declared_records, declared_pages, items_read, pages_read, complete FROM list_read "
-                      "WHERE column = 'lqhm'").fetchall()
+    rows = db.execute(
+        "SELECT url, declared_records, declared_pages, items_read, pages_read, complete FROM list_read "
+        "WHERE column = 'lqhm'"
+    ).fetchall()
     base = result.base_url.rstrip("/")
     return {url.removeprefix(base): (*rest[:4], bool(rest[4])) for url, *rest in rows}
 
@@ -58,8 +67,12 @@ def test_a_fresh_second_list_keeps_the_column_fresh(fresh_second_list):
 READS = {
     "tabs": {"/lqhm/": (None, 2, 9, 2, True), "/lqhm/#list2": (None, 2, 8, 2, True)},
     # Each box shows 5 of its list; 更多 leads to the whole list, read as a list of its own.
-    "boxes": {"/lqhm/": (None, None, 5, 1, True), "/lqhm/#list2": (None, None, 5, 1, True),
-              "/lqhm/hqzc/": (None, 2, 8, 2, True), "/lqhm/hmzc/": (None, 2, 8, 2, True)},
+    "boxes": {
+        "/lqhm/": (None, None, 5, 1, True),
+        "/lqhm/#list2": (None, None, 5, 1, True),
+        "/lqhm/hqzc/": (None, 2, 8, 2, True),
+        "/lqhm/hmzc/": (None, 2, 8, 2, True),
+    },
     "trs": {"/lqhm/": (None, 3, 12, 3, True), "/lqhm/#list2": (None, 2, 6, 2, True)},
     "tables": {"/lqhm/": (None, 2, 7, 2, True), "/lqhm/#list2": (None, 2, 7, 2, True)},
     "hanweb": {"/col/col3000/index.html": (9, 3, 9, 3, True), "/col/col3000/index.html#list2": (7, 2, 7, 2, True)},
@@ -104,14 +117,34 @@ def test_a_re_audit_of_an_unchanged_page_follows_each_list_as_the_first_audit_di
     del pages["/lqhm/hm_2.html"]
     db_url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
     with PortalServer(write_portal(tmp_path / "site", pages), validators=True) as portal:
-        runs = [govaudit("audit", portal.base_url, "--as-of", "2022-10-15", "--out", str(tmp_path / name),
-                         "--db", db_url, "--quiet") for name in ("first", "again")]
+        runs = [
+            govaudit(
+                "audit",
+                portal.base_url,
+                "--as-of",
+                "2022-10-15",
+                "--out",
+                str(tmp_path / name),
+                "--db",
+                db_url,
+                "--quiet",
+            )
+            for name in ("first", "again")
+        ]
         base = portal.base_url.rstrip("/")
     assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr
     db = sqlite3.connect(db_url.removeprefix("sqlite:///"))
     assert db.execute("SELECT count(*) FROM page WHERE run_id = 2 AND not_modified").fetchone()[0] > 0
-    reads = [db.execute("SELECT url, items_read, pages_read, complete FROM list_read WHERE run_id = ? "
-                        "AND column = 'lqhm' ORDER BY url", (run,)).fetchall() for run in (1, 2)]
+    reads = [
+        db.execute(
+            "SELECT url, items_read, pages_read, complete FROM list_read WHERE run_id = ? "
+            "AND column = 'lqhm' ORDER BY url",
+            (run,),
+        ).fetchall()
+        for run in (1, 2)
+    ]
     assert [(url.removeprefix(base), *rest) for url, *rest in reads[1]] == [
-        ("/lqhm/", 9, 2, 1), ("/lqhm/#list2", 6, 1, 0)]
+        ("/lqhm/", 9, 2, 1),
+        ("/lqhm/#list2", 6, 1, 0),
+    ]
     assert reads[1] == reads[0]

@@ -2,6 +2,7 @@
 job with a bare environment): the audit leaves nothing behind in the temporary directory but one
 cache folder of its own, reused by every run (each run used to leave the jieba cache and phrase
 variants, 10 MB, and Chromium its Crash Reports folder). Real `govaudit demo` runs, with PDF."""
+
 from __future__ import annotations
 
 import os
@@ -25,9 +26,23 @@ def test_no_usable_home_leaves_no_temporary_folders(tmp_path, home):
         env["HOME"] = home
     left = []
     for number in (1, 2):
-        done = subprocess.run([sys.executable, "-m", "audit.cli", "demo", "--out", str(tmp_path / f"out{number}"),
-                               "--quiet", "--format", "html,json,pdf"], env=env, capture_output=True, text=True,
-                              timeout=900)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "audit.cli",
+                "demo",
+                "--out",
+                str(tmp_path / f"out{number}"),
+                "--quiet",
+                "--format",
+                "html,json,pdf",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         assert (tmp_path / f"out{number}" / "bulletin.pdf").stat().st_size > 10_000
         left.append(sorted(path.name for path in scratch.iterdir()))

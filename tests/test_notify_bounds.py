@@ -3,6 +3,7 @@ its memory; a command, what it leaves running, or a webhook that answers a byte 
 30 seconds in all; and a webhook goes through the crawl's address policy — an internal one is only
 called when the config names it, and cloud metadata never. Real `govaudit` processes, real shell
 commands, real HTTP servers on loopback."""
+
 from __future__ import annotations
 
 import json
@@ -29,28 +30,46 @@ def _audit_then_notify(tmp_path, hook: str, *config: str) -> tuple[subprocess.Co
     its result, the seconds the hook took (from the log's times: from the audit's last line to the
     hook's last one) and peak RSS in MB (the largest of govaudit and everything it ran)."""
     log = tmp_path / f"{uuid.uuid4().hex}.log"
-    args = ["audit", f"http://127.0.0.1:{_free_port()}/", "--as-of", "2022-10-15", "--quiet",
-            "--db", f"sqlite:///{tmp_path / f'{uuid.uuid4().hex}.sqlite'}", "--out", str(tmp_path / "out"),
-            "--notify", hook, "--log-file", str(log)]
+    args = [
+        "audit",
+        f"http://127.0.0.1:{_free_port()}/",
+        "--as-of",
+        "2022-10-15",
+        "--quiet",
+        "--db",
+        f"sqlite:///{tmp_path / f'{uuid.uuid4().hex}.sqlite'}",
+        "--out",
+        str(tmp_path / "out"),
+        "--notify",
+        hook,
+        "--log-file",
+        str(log),
+    ]
     if config:
         (tmp_path / "govaudit.yaml").write_text("\n".join(config) + "\n", encoding="utf-8")
         args += ["--config", str(tmp_path / "govaudit.yaml")]
     # A fresh interpreter measures: RUSAGE_CHILDREN is the peak of the processes it waited for.
-    measure = ("import json, resource, subprocess, sys, time; start = time.monotonic(); "
-               "done = subprocess.run([sys.executable, '-m', 'audit.cli', *sys.argv[1:]], capture_output=True, "
-               "text=True); print(json.dumps([done.returncode, done.stdout, done.stderr, time.monotonic() - start, "
-               "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024]))")
+    measure = (
+        "import json, resource, subprocess, sys, time; start = time.monotonic(); "
+        "done = subprocess.run([sys.executable, '-m', 'audit.cli', *sys.argv[1:]], capture_output=True, "
+        "text=True); print(json.dumps([done.returncode, done.stdout, done.stderr, time.monotonic() - start, "
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024]))"
+    )
     measured = subprocess.run([sys.executable, "-c", measure, *args], capture_output=True, text=True, timeout=900)
     code, stdout, stderr, _, peak = json.loads(measured.stdout)
-    times = [(datetime.strptime(line[:19], "%Y-%m-%d %H:%M:%S"), line[20:])
-             for line in log.read_text("utf-8").splitlines() if line[:2] == "20"]
+    times = [
+        (datetime.strptime(line[:19], "%Y-%m-%d %H:%M:%S"), line[20:])
+        for line in log.read_text("utf-8").splitlines()
+        if line[:2] == "20"
+    ]
     finished = next(when for when, text in times if text.startswith("—— 结束"))
     return subprocess.CompletedProcess(args, code, stdout, stderr), (times[-1][0] - finished).total_seconds(), peak
 
 
 def test_a_command_printing_200_mb_costs_64_kb_of_log(tmp_path):
-    done, seconds, peak = _audit_then_notify(tmp_path, "echo 身份证 532625198503122010 >&2; "
-                                                       "yes 0123456789abcdef 2>/dev/null | head -c 200000000")
+    done, seconds, peak = _audit_then_notify(
+        tmp_path, "echo 身份证 532625198503122010 >&2; yes 0123456789abcdef 2>/dev/null | head -c 200000000"
+    )
     assert done.returncode == 3, done.stderr
     logged = [line for line in done.stderr.splitlines() if line.startswith("通知命令输出 / notify: ")]
     assert 0 < sum(len(line) for line in logged) <= OUTPUT_BYTES + 64 * len(logged)
@@ -125,10 +144,13 @@ def test_an_internal_webhook_is_called_only_when_the_config_names_it(tmp_path):
         assert server.received == []
         named, _, _ = _audit_then_notify(tmp_path, server.url, "notify_allow_internal: [127.0.0.1]")
         assert len(server.received) == 1
-        by_network, _, _ = _audit_then_notify(tmp_path, server.url.replace("127.0.0.1", "localhost"),
-                                              "notify_allow_internal: [127.0.0.0/8]")
+        by_network, _, _ = _audit_then_notify(
+            tmp_path, server.url.replace("127.0.0.1", "localhost"), "notify_allow_internal: [127.0.0.0/8]"
+        )
         assert len(server.received) == 2
-        other, _, _ = _audit_then_notify(tmp_path, server.url, "notify_allow_internal: [10.20.0.0/16, hook.gov.internal]")
+        other, _, _ = _audit_then_notify(
+            tmp_path, server.url, "notify_allow_internal: [10.20.0.0/16, hook.gov.internal]"
+        )
         assert len(server.received) == 2
     finally:
         server.close()

@@ -1,5 +1,6 @@
 """The crawl's frontier waits on disk, and a crawl stopped by --max-pages says so: in the terminal
 summary and in the bulletin's 一、总体情况, with how much was read and how much was left."""
+
 import functools
 import os
 import pickle
@@ -12,13 +13,13 @@ import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
+from portal_kit import audit_pages, page, signal_when_stored, write_portal
 
 from audit.config import load_settings
-from crawler.vocabulary.columns import PageRole
-from crawler.reading import FormRequest
 from crawler.crawl.revalidate import StoredCopy
 from crawler.crawl.spiders.portal import PortalSpider
-from portal_kit import audit_pages, page, signal_when_stored, write_portal
+from crawler.reading import FormRequest
+from crawler.vocabulary.columns import PageRole
 
 _NEWS = {f"/news/{n}.html": page(f"新闻{n}", f"<p>第{n}条新闻。</p>") for n in range(40)}
 _PORTAL = {"/index.html": page("首页", "".join(f'<a href="/news/{n}.html">新闻{n}</a>' for n in range(40))), **_NEWS}
@@ -34,7 +35,8 @@ def test_a_capped_crawl_says_what_it_read_and_what_it_left(tmp_path):
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(tmp_path / "audit.sqlite") as conn:
         [(cap, left, stored)] = conn.execute(
-            "select page_cap, pages_left, (select count(*) from page) from audit_run").fetchall()
+            "select page_cap, pages_left, (select count(*) from page) from audit_run"
+        ).fetchall()
     # Requests under way when the cap is reached still complete: read and left make up the site.
     assert cap == 5 and stored < 41 and stored + left == 41
     note = f"本次检查达到抓取上限（5个网址）后停止，尚有{left}个网址未抓取或检查，结论只依据已读取的{stored}个页面。"
@@ -44,8 +46,8 @@ def test_a_capped_crawl_says_what_it_read_and_what_it_left(tmp_path):
     assert note in overview
     # The columns may be linked from the news pages left unread: not 缺失, but 未能完整检查.
     assert result.of("column.missing") == []
-    matrix = bulletin[bulletin.index("必设栏目缺失"):]
-    assert "未能完整检查" in matrix[:matrix.index("</tr>")]
+    matrix = bulletin[bulletin.index("必设栏目缺失") :]
+    assert "未能完整检查" in matrix[: matrix.index("</tr>")]
 
 
 def test_a_crawl_that_ran_to_its_end_says_nothing_of_a_cap(tmp_path):
@@ -69,10 +71,22 @@ def test_every_request_the_spider_makes_can_wait_on_disk():
     spider.stored_copies = type("Copies", (), {"run_id": 1, "copy": staticmethod(lambda url: copy)})()
     meta = {"exclude": frozenset({"http://127.0.0.1:8000/a.html"}), "sub_level": 1, "formdata": {"page": "2"}}
     requests = [
-        spider._request("http://127.0.0.1:8000/xxgk/", clicks=1, column="gfxwj", role=PageRole.INDEX,
-                        via="http://127.0.0.1:8000/", exclude=meta["exclude"]),
-        spider._post(FormRequest("http://127.0.0.1:8000/dataproxy.jsp", {"col": "1"}), clicks=2, column="gfxwj",
-                     via="http://127.0.0.1:8000/xxgk/", meta=meta, list_root="http://127.0.0.1:8000/xxgk/"),
+        spider._request(
+            "http://127.0.0.1:8000/xxgk/",
+            clicks=1,
+            column="gfxwj",
+            role=PageRole.INDEX,
+            via="http://127.0.0.1:8000/",
+            exclude=meta["exclude"],
+        ),
+        spider._post(
+            FormRequest("http://127.0.0.1:8000/dataproxy.jsp", {"col": "1"}),
+            clicks=2,
+            column="gfxwj",
+            via="http://127.0.0.1:8000/xxgk/",
+            meta=meta,
+            list_root="http://127.0.0.1:8000/xxgk/",
+        ),
         spider._check("http://127.0.0.1:8000/files/a.pdf"),
         spider._check("http://www.example.gov.cn/"),
     ]
@@ -101,8 +115,20 @@ def test_the_frontier_is_on_disk_and_a_killed_crawl_resumes_without_it(tmp_path)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base_url = f"http://127.0.0.1:{server.server_address[1]}/"
     db = tmp_path / "audit.sqlite"
-    command = [sys.executable, "-m", "audit.cli", "audit", base_url, "--as-of", "2022-10-15", "--quiet",
-               "--out", str(tmp_path / "out"), "--db", f"sqlite:///{db}"]
+    command = [
+        sys.executable,
+        "-m",
+        "audit.cli",
+        "audit",
+        base_url,
+        "--as-of",
+        "2022-10-15",
+        "--quiet",
+        "--out",
+        str(tmp_path / "out"),
+        "--db",
+        f"sqlite:///{db}",
+    ]
     env = _env(tmp_path)
     try:
         crawl = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,4 +1,5 @@
 """audit.cli.demo.server: real HTTP against a temporary portal directory."""
+
 from __future__ import annotations
 
 import http.client
@@ -55,12 +56,17 @@ def portal(tmp_path: Path) -> Path:
     (root / "files" / "b.docx").write_bytes(b"PK\x03\x04")
     (root / "style.css").write_text("body{}", encoding="utf-8")
     (root / ".hidden").write_text("nope", encoding="utf-8")
-    (root / "_headers.json").write_text(json.dumps({
-        "/gbk.html": {"Content-Type": "text/html; charset=gbk", "X-Extra": "1"},
-        "/old/index.html": {"status": 301, "Location": "/zwdt/index.html"},
-        "/zwdt/": {"X-Column": "zwdt"},
-        "/broken.html": {"status": 500},
-    }), encoding="utf-8")
+    (root / "_headers.json").write_text(
+        json.dumps(
+            {
+                "/gbk.html": {"Content-Type": "text/html; charset=gbk", "X-Extra": "1"},
+                "/old/index.html": {"status": 301, "Location": "/zwdt/index.html"},
+                "/zwdt/": {"X-Column": "zwdt"},
+                "/broken.html": {"status": 500},
+            }
+        ),
+        encoding="utf-8",
+    )
     # a secret next to the portal root, which traversal must not reach
     (tmp_path / "secret.txt").write_text("TOP SECRET", encoding="utf-8")
     return root
@@ -113,13 +119,16 @@ def test_header_overrides(portal):
         assert fetch(srv.base_url + "zwdt/index.html")[1]["X-Column"] == "zwdt"
 
 
-@pytest.mark.parametrize("raw_path", [
-    "/../secret.txt",
-    "/zwdt/../../secret.txt",
-    "/%2e%2e/secret.txt",
-    "/zwdt/%2E%2E/%2e%2e/secret.txt",
-    "/..%2fsecret.txt",
-])
+@pytest.mark.parametrize(
+    "raw_path",
+    [
+        "/../secret.txt",
+        "/zwdt/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/zwdt/%2E%2E/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+    ],
+)
 def test_traversal_refused(portal, raw_path):
     with serve_portal(portal) as srv:
         status, body = raw_get(srv.base_url, raw_path)

@@ -2,6 +2,7 @@
 it (bulletin.html/.pdf/.docx, findings.json/.xlsx/.csv) say how many ID numbers and mobiles a 公示
 published and where, but never a recipient's name, village or household facts, and the 网民留言
 section never names the citizen who wrote in. County 通报 are published on the portal."""
+
 from __future__ import annotations
 
 import html
@@ -17,18 +18,21 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "rule_cases"))
 
-from audit.cli.demo.server import SAMPLE_PORTAL  # noqa: E402
 from portal_kit import audit_folder  # noqa: E402
 from registers_kit import import_register  # noqa: E402
+
+from audit.cli.demo.server import SAMPLE_PORTAL  # noqa: E402
 from rules.people import without_people  # noqa: E402
 from rules.privacy import ID_HEADER, PHONE_HEADER, id_numbers, mobiles, rows_of  # noqa: E402
 
 DIBAO = "/xxgk/gsgg/202209/t20220930_1101.html"
 WFGZ = "/xxgk/gsgg/files/wfgz_2022.xlsx"
 CITIZEN, CITIZEN_PHONE = "赵秀兰", "13912345678"
-MESSAGES = ("留言编号,留言时间,承办单位,转办时间,答复时间,留言标题\n"
-            f"ZC2022080101,2022-08-01,县人力资源和社会保障局,2022-08-02,,市民{CITIZEN}（{CITIZEN_PHONE}）反映网站招聘栏目链接打不开\n"
-            "ZC2022070502,2022-07-05,县市场监督管理局,2022-07-06,2022-08-20,网站办事指南收费标准过期\n")
+MESSAGES = (
+    "留言编号,留言时间,承办单位,转办时间,答复时间,留言标题\n"
+    f"ZC2022080101,2022-08-01,县人力资源和社会保障局,2022-08-02,,市民{CITIZEN}（{CITIZEN_PHONE}）反映网站招聘栏目链接打不开\n"
+    "ZC2022070502,2022-07-05,县市场监督管理局,2022-07-06,2022-08-20,网站办事指南收费标准过期\n"
+)
 # A village cell is written 马白镇南山村委会: the village is what stands between the town and 委会.
 _VILLAGE = re.compile(r"(?:.*?[镇乡])?(.+?[村社区居]+)(?:委会|民委员会)?$")
 
@@ -42,7 +46,7 @@ def _column(rows: list[list[str]], header: str) -> list[str]:
     for at, row in enumerate(rows):
         if header in row:
             column = row.index(header)
-            return [cells[column] for cells in rows[at + 1:] if len(cells) > column and cells[column]]
+            return [cells[column] for cells in rows[at + 1 :] if len(cells) > column and cells[column]]
     raise AssertionError(f"no column {header}")
 
 
@@ -62,15 +66,21 @@ def _people() -> tuple[list[str], list[str]]:
 
 def _distributed(out: Path) -> dict[str, str]:
     """The text of every file distributed with the 通报 (not evidence/: the office's own kept copies)."""
-    texts = {"bulletin.html": html.unescape((out / "bulletin.html").read_text("utf-8")),
-             "findings.csv": (out / "findings.csv").read_text("utf-8-sig"),
-             "findings.json": json.dumps(json.loads((out / "findings.json").read_text("utf-8")), ensure_ascii=False)}
+    texts = {
+        "bulletin.html": html.unescape((out / "bulletin.html").read_text("utf-8")),
+        "findings.csv": (out / "findings.csv").read_text("utf-8-sig"),
+        "findings.json": json.dumps(json.loads((out / "findings.json").read_text("utf-8")), ensure_ascii=False),
+    }
     workbook = openpyxl.load_workbook(out / "findings.xlsx")
-    texts["findings.xlsx"] = "\n".join(str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True)
-                                       for cell in row if cell is not None)
+    texts["findings.xlsx"] = "\n".join(
+        str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None
+    )
     with zipfile.ZipFile(out / "bulletin.docx") as docx:  # every part: body, tables, headers, footers
-        texts["bulletin.docx"] = "\n".join(html.unescape(re.sub(r"<[^>]+>", "", docx.read(name).decode("utf-8")))
-                                           for name in docx.namelist() if name.endswith(".xml"))
+        texts["bulletin.docx"] = "\n".join(
+            html.unescape(re.sub(r"<[^>]+>", "", docx.read(name).decode("utf-8")))
+            for name in docx.namelist()
+            if name.endswith(".xml")
+        )
     if (out / "bulletin.pdf").exists():
         import pypdf
 
@@ -115,10 +125,15 @@ def test_the_check_reads_what_it_scans(audited):
 
 
 def test_the_privacy_findings_still_say_how_many_and_where(audited):
-    by_place = {(f["rule"], f["url"][len(audited.base_url) - 1:]): f for f in audited.findings}
-    assert by_place[("privacy.id_number", DIBAO)]["evidence"] == "页面含未去标识化的身份证号码4个（见于正文表格第2–5行）"
+    by_place = {(f["rule"], f["url"][len(audited.base_url) - 1 :]): f for f in audited.findings}
+    assert (
+        by_place[("privacy.id_number", DIBAO)]["evidence"] == "页面含未去标识化的身份证号码4个（见于正文表格第2–5行）"
+    )
     assert by_place[("privacy.phone", DIBAO)]["evidence"] == "页面含未去标识化的个人手机号码4个（见于正文表格第2–5行）"
-    assert by_place[("privacy.id_number", WFGZ)]["evidence"] == "附件含未去标识化的身份证号码3个（见于附件内容表格第2–4行）"
+    assert (
+        by_place[("privacy.id_number", WFGZ)]["evidence"]
+        == "附件含未去标识化的身份证号码3个（见于附件内容表格第2–4行）"
+    )
     texts = _distributed(audited.out_dir)
     for file in ("bulletin.html", "findings.xlsx", "findings.csv", "bulletin.docx"):
         assert "页面含未去标识化的身份证号码4个（见于正文表格第2–5行）" in texts[file], file
@@ -128,28 +143,32 @@ def test_the_message_is_kept_and_its_writer_is_a_netizen(audited):
     [finding] = [f for f in audited.findings if f["rule"] == "messages.overdue" and "ZC2022080101" in f["message"]]
     assert finding["evidence"] == "网民反映网站招聘栏目链接打不开"
     bulletin = html.unescape((audited.out_dir / "bulletin.html").read_text("utf-8"))
-    section = bulletin[bulletin.index("（四）网民留言"):]
+    section = bulletin[bulletin.index("（四）网民留言") :]
     assert "ZC2022080101" in section and "网民反映网站招聘栏目链接打不开" in section
 
 
 # -- the wording, on text -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("title, shown", [
-    (f"市民{CITIZEN}（{CITIZEN_PHONE}）反映网站招聘栏目链接打不开", "网民反映网站招聘栏目链接打不开"),
-    ("李女士（138****5678）来电反映路灯不亮", "网民来电反映路灯不亮"),
-    ("张三反映首页打不开", "网民反映首页打不开"),
-    ("来电人：王小明，电话0876-7121234，反映办事指南过期", "网民，反映办事指南过期"),
-    ("网民欧阳春称首页图片新闻有错别字", "网民称首页图片新闻有错别字"),
-    ("王某某反映政策文件无法下载，身份证号532625195807141014", "网民反映政策文件无法下载"),
-    # Quiet: no one named, a unit, a village, a date, a message number, words led by a surname.
-    ("网站办事指南收费标准过期", "网站办事指南收费标准过期"),
-    ("市民反映县政府网站公告过期", "市民反映县政府网站公告过期"),
-    ("王家寨村民反映道路公示未更新", "王家寨村民反映道路公示未更新"),
-    ("马关县人民政府网站2022-09-30首页打不开", "马关县人民政府网站2022-09-30首页打不开"),
-    ("工单ZC2022080101重复提交", "工单ZC2022080101重复提交"),
-    ("张三丰收节活动页面打不开", "张三丰收节活动页面打不开"),
-    ("监督电话页面打不开", "监督电话页面打不开"),
-])
+
+@pytest.mark.parametrize(
+    "title, shown",
+    [
+        (f"市民{CITIZEN}（{CITIZEN_PHONE}）反映网站招聘栏目链接打不开", "网民反映网站招聘栏目链接打不开"),
+        ("李女士（138****5678）来电反映路灯不亮", "网民来电反映路灯不亮"),
+        ("张三反映首页打不开", "网民反映首页打不开"),
+        ("来电人：王小明，电话0876-7121234，反映办事指南过期", "网民，反映办事指南过期"),
+        ("网民欧阳春称首页图片新闻有错别字", "网民称首页图片新闻有错别字"),
+        ("王某某反映政策文件无法下载，身份证号532625195807141014", "网民反映政策文件无法下载"),
+        # Quiet: no one named, a unit, a village, a date, a message number, words led by a surname.
+        ("网站办事指南收费标准过期", "网站办事指南收费标准过期"),
+        ("市民反映县政府网站公告过期", "市民反映县政府网站公告过期"),
+        ("王家寨村民反映道路公示未更新", "王家寨村民反映道路公示未更新"),
+        ("马关县人民政府网站2022-09-30首页打不开", "马关县人民政府网站2022-09-30首页打不开"),
+        ("工单ZC2022080101重复提交", "工单ZC2022080101重复提交"),
+        ("张三丰收节活动页面打不开", "张三丰收节活动页面打不开"),
+        ("监督电话页面打不开", "监督电话页面打不开"),
+    ],
+)
 def test_without_people(title, shown):
     assert without_people(title) == shown
 
@@ -161,17 +180,29 @@ def _rows(text: str, find, header) -> str:
     return rows_of(text, matches, header, lines_are_rows="\t" in text)
 
 
-@pytest.mark.parametrize("text, find, header, where", [
-    # A web page's table, read one cell a line: rows counted from the column's header.
-    ("公示\n序号\n姓名\n身份证号码\n1\n甲\n532625195807141014\n2\n乙\n53262519670322002X", id_numbers, ID_HEADER, "表格第2–3行"),
-    ("序号\n姓名\n联系电话\n1\n甲\n13887601234\n2\n乙\n0876-7121234\n3\n丙\n15987602345", mobiles, PHONE_HEADER,
-     "表格第2、4行"),
-    # A sheet, one row a line: rows counted from the header; with no header, from the first line.
-    ("名单\n序号\t姓名\t身份证号码\n1\t甲\t532625195807141014\n2\t乙\t-", id_numbers, ID_HEADER, "表格第2行"),
-    ("1\t甲\t532625195807141014\n2\t乙\t-\n3\t丙\t53262519670322002X", id_numbers, ID_HEADER, "第1、3行"),
-    # Quiet: prose on a web page, and cells whose spacing does not meet the header, tell no row.
-    ("救助对象：甲，身份证号 532625195807141014；乙，身份证号 53262519670322002X", id_numbers, ID_HEADER, ""),
-    ("身份证号码\n备注\n532625195807141014\n53262519670322002X", id_numbers, ID_HEADER, ""),
-])
+@pytest.mark.parametrize(
+    "text, find, header, where",
+    [
+        # A web page's table, read one cell a line: rows counted from the column's header.
+        (
+            "公示\n序号\n姓名\n身份证号码\n1\n甲\n532625195807141014\n2\n乙\n53262519670322002X",
+            id_numbers,
+            ID_HEADER,
+            "表格第2–3行",
+        ),
+        (
+            "序号\n姓名\n联系电话\n1\n甲\n13887601234\n2\n乙\n0876-7121234\n3\n丙\n15987602345",
+            mobiles,
+            PHONE_HEADER,
+            "表格第2、4行",
+        ),
+        # A sheet, one row a line: rows counted from the header; with no header, from the first line.
+        ("名单\n序号\t姓名\t身份证号码\n1\t甲\t532625195807141014\n2\t乙\t-", id_numbers, ID_HEADER, "表格第2行"),
+        ("1\t甲\t532625195807141014\n2\t乙\t-\n3\t丙\t53262519670322002X", id_numbers, ID_HEADER, "第1、3行"),
+        # Quiet: prose on a web page, and cells whose spacing does not meet the header, tell no row.
+        ("救助对象：甲，身份证号 532625195807141014；乙，身份证号 53262519670322002X", id_numbers, ID_HEADER, ""),
+        ("身份证号码\n备注\n532625195807141014\n53262519670322002X", id_numbers, ID_HEADER, ""),
+    ],
+)
 def test_rows_of(text, find, header, where):
     assert _rows(text, find, header) == where

@@ -1,14 +1,15 @@
 """run-quarterly (idempotent, per-quarter folder, --force), schedule --print, and the exit codes of
 history and diff — through the real CLI against the sample portal on 127.0.0.1."""
+
 import sqlite3
 from datetime import date
 
 import pytest
+from portal_kit import govaudit
 
 from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
-from crawler.vocabulary.quarters import Quarter, add_working_days
 from audit.run.lifecycle import quarterly_as_of
-from portal_kit import govaudit
+from crawler.vocabulary.quarters import Quarter, add_working_days
 
 FILES = ("bulletin.html", "findings.json", "findings.xlsx", "findings.csv")
 
@@ -22,8 +23,19 @@ def test_run_quarterly_is_idempotent_and_forced(tmp_path):
     db = tmp_path / "q.sqlite"
     out = tmp_path / "quarterly"
     with serve_portal(SAMPLE_PORTAL) as portal:
-        args = ("run-quarterly", portal.base_url, "--quarter", "2022Q3", "--as-of", "2022-10-15",
-                "--out", str(out), "--db", f"sqlite:///{db}", "--quiet")
+        args = (
+            "run-quarterly",
+            portal.base_url,
+            "--quarter",
+            "2022Q3",
+            "--as-of",
+            "2022-10-15",
+            "--out",
+            str(out),
+            "--db",
+            f"sqlite:///{db}",
+            "--quiet",
+        )
         first = govaudit(*args)
         assert first.returncode == 0, first.stderr
         assert all((out / "2022Q3" / name).stat().st_size > 100 for name in FILES)
@@ -49,12 +61,15 @@ def test_run_quarterly_is_idempotent_and_forced(tmp_path):
     assert "本次为该网站的首次检查" in html
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--quarter", "2022Q5"], "2022Q3"),
-    (["--quarter", "2999Q1"], "has not ended"),
-    (["--quarter", "2022Q3", "--as-of", "2022-07-15"], "reports on"),
-    (["--quarter", "2022Q3", "--format", "odt"], "unknown format"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--quarter", "2022Q5"], "2022Q3"),
+        (["--quarter", "2999Q1"], "has not ended"),
+        (["--quarter", "2022Q3", "--as-of", "2022-07-15"], "reports on"),
+        (["--quarter", "2022Q3", "--format", "odt"], "unknown format"),
+    ],
+)
 def test_run_quarterly_bad_arguments(tmp_path, args, words):
     done = govaudit("run-quarterly", "http://127.0.0.1:9/", *args, "--out", str(tmp_path / "q"), cwd=tmp_path)
     assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
@@ -81,10 +96,13 @@ def test_quarter_dates():
 
 
 def test_schedule_print(tmp_path):
-    done = govaudit("schedule", "http://www.example.gov.cn/", "--print", "--at", "03:15", "--out", "reports",
-                    cwd=tmp_path)
+    done = govaudit(
+        "schedule", "http://www.example.gov.cn/", "--print", "--at", "03:15", "--out", "reports", cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
-    cron = next(line for line in done.stdout.splitlines() if "run-quarterly" in line and not line.startswith(("#", "Exec")))
+    cron = next(
+        line for line in done.stdout.splitlines() if "run-quarterly" in line and not line.startswith(("#", "Exec"))
+    )
     fields = cron.split()
     assert fields[:5] == ["15", "3", "1-15", "1,4,7,10", "*"]
     assert "http://www.example.gov.cn/" in cron and str(tmp_path / "reports") in cron
@@ -101,14 +119,21 @@ def test_schedule_escapes_percent(tmp_path):
     assert "a%%20b" in next(line for line in done.stdout.splitlines() if line.startswith("ExecStart="))
 
 
-@pytest.mark.parametrize("args, words", [
-    (["schedule", "http://www.example.gov.cn/"], "--print"),
-    (["schedule", "ftp://x/", "--print"], "http://"),
-    (["schedule", "http://x/", "--print", "--at", "25:00"], "HH:MM"),
-    (["diff", "1", "2"], "no audit run"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["schedule", "http://www.example.gov.cn/"], "--print"),
+        (["schedule", "ftp://x/", "--print"], "http://"),
+        (["schedule", "http://x/", "--print", "--at", "25:00"], "HH:MM"),
+        (["diff", "1", "2"], "no audit run"),
+    ],
+)
 def test_usage_errors_exit_2(tmp_path, args, words):
-    done = govaudit(*args, "--db", f"sqlite:///{tmp_path / 'e.sqlite'}") if args[0] == "diff" else govaudit(*args, cwd=tmp_path)
+    done = (
+        govaudit(*args, "--db", f"sqlite:///{tmp_path / 'e.sqlite'}")
+        if args[0] == "diff"
+        else govaudit(*args, cwd=tmp_path)
+    )
     assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
 
 
@@ -121,8 +146,18 @@ def test_diff_refuses_runs_of_different_scopes(tmp_path):
     db = f"sqlite:///{tmp_path / 'd.sqlite'}"
     with serve_portal(SAMPLE_PORTAL) as portal:
         for extra in ((), ("--column", "gfxwj")):
-            done = govaudit("audit", portal.base_url, "--as-of", "2022-10-15", "--out", str(tmp_path / "o"),
-                            "--db", db, "--quiet", *extra)
+            done = govaudit(
+                "audit",
+                portal.base_url,
+                "--as-of",
+                "2022-10-15",
+                "--out",
+                str(tmp_path / "o"),
+                "--db",
+                db,
+                "--quiet",
+                *extra,
+            )
             assert done.returncode == 0, done.stderr
     html = (tmp_path / "o" / "bulletin.html").read_text("utf-8")
     assert "关于2022年第三季度「规章和行政规范性文件库」栏目检查情况的报告" in html

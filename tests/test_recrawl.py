@@ -1,17 +1,18 @@
 """A re-audit asks for what the site's last audit stored with its validators (If-None-Match,
 If-Modified-Since): an unchanged portal answers 304 and sends almost nothing, and the findings are
 those of a full audit. Through the real path: portals served on 127.0.0.1, audited by the CLI."""
+
 import json
 import os
 import sqlite3
 
 import pytest
+from databases import BACKENDS, fresh_database
+from portal_kit import doc_page, govaudit, list_page, page, write_portal
 from sqlalchemy import create_engine, text
 
 from audit.cli.demo.server import SAMPLE_PORTAL, PortalServer
 from audit.store.store import engine_url
-from databases import BACKENDS, fresh_database
-from portal_kit import doc_page, govaudit, list_page, page, write_portal
 
 
 def _db(work):
@@ -20,8 +21,9 @@ def _db(work):
 
 def _audit(server, work, name, *args, as_of="2022-10-15", db=None):
     out = work / name
-    done = govaudit("audit", server.base_url, "--as-of", as_of, "--out", str(out),
-                    "--db", db or _db(work), "--quiet", *args)
+    done = govaudit(
+        "audit", server.base_url, "--as-of", as_of, "--out", str(out), "--db", db or _db(work), "--quiet", *args
+    )
     assert done.returncode == 0, done.stderr
     return done, json.loads((out / "findings.json").read_text("utf-8"))
 
@@ -41,15 +43,20 @@ def _runs(work, db=None):
 
 def _pages(work, run_id, db=None):
     """url → (not_modified, title) of the run's pages."""
-    return {url: (bool(unchanged), title) for url, unchanged, title in _query(
-        db or _db(work), "select url, not_modified, title from page where run_id = :run", run=run_id)}
+    return {
+        url: (bool(unchanged), title)
+        for url, unchanged, title in _query(
+            db or _db(work), "select url, not_modified, title from page where run_id = :run", run=run_id
+        )
+    }
 
 
 def _links(db, run_id):
     """url → the links stored of the page, in page order."""
     links = {}
     for from_url, to_url, link_text, tag in _query(
-            db, "select from_url, to_url, text, tag from link where run_id = :run order by id", run=run_id):
+        db, "select from_url, to_url, text, tag from link where run_id = :run order by id", run=run_id
+    ):
         links.setdefault(from_url, []).append((to_url, link_text, tag))
     return links
 
@@ -75,27 +82,39 @@ def test_a_re_audit_of_an_unchanged_portal_transfers_little_and_finds_the_same(t
     assert sum(map(bool, kept.values())) > 10 and {f["fingerprint"]: f["kept_copy"] for f in second_findings} == kept
     assert all((tmp_path / "again" / f["kept_copy"]).is_file() for f in second_findings if f["kept_copy"])
     # Every page and document came back 304 and was taken over from the first audit, as read then.
-    assert {url: title for url, (_, title) in second_pages.items()} == \
-        {url: title for url, (_, title) in first_pages.items()}
+    assert {url: title for url, (_, title) in second_pages.items()} == {
+        url: title for url, (_, title) in first_pages.items()
+    }
     assert all(unchanged for unchanged, _ in second_pages.values())
     assert "未改变" in second.stdout and "未改变" not in first.stdout
     # A quarter later the unchanged pages still hold their problems: 未整改, never 已整改 or 未检查.
     assert {f["fingerprint"] for f in first_findings} <= {f["fingerprint"] for f in next_quarter}
-    assert {f["state"] for f in next_quarter if f["fingerprint"] in {g["fingerprint"] for g in first_findings}} \
-        == {"未整改"}
+    assert {f["state"] for f in next_quarter if f["fingerprint"] in {g["fingerprint"] for g in first_findings}} == {
+        "未整改"
+    }
 
 
 def _small_portal(root):
-    return write_portal(root, {
-        "/index.html": page("首页", '<a href="/xxgk/">政府信息公开</a><a href="/a.html">通知公告</a>'),
-        "/xxgk/index.html": list_page("政府信息公开", [("关于加强管理的通知", "/xxgk/t1.html", "2022-09-01"),
-                                                       ("关于开展检查的通知", "/xxgk/t2.html", "2022-09-05")]),
-        "/xxgk/t1.html": doc_page("关于加强管理的通知", doc_number="测政发〔2022〕1号",
-                                  label_line="（此件公开发布）"),
-        "/xxgk/t2.html": doc_page("关于开展检查的通知", doc_number="测政发〔2022〕2号",
-                                  label_line="（此件公开发布）"),
-        "/a.html": page("通知公告", "<p>通知公告正文。</p>"),
-    })
+    return write_portal(
+        root,
+        {
+            "/index.html": page("首页", '<a href="/xxgk/">政府信息公开</a><a href="/a.html">通知公告</a>'),
+            "/xxgk/index.html": list_page(
+                "政府信息公开",
+                [
+                    ("关于加强管理的通知", "/xxgk/t1.html", "2022-09-01"),
+                    ("关于开展检查的通知", "/xxgk/t2.html", "2022-09-05"),
+                ],
+            ),
+            "/xxgk/t1.html": doc_page(
+                "关于加强管理的通知", doc_number="测政发〔2022〕1号", label_line="（此件公开发布）"
+            ),
+            "/xxgk/t2.html": doc_page(
+                "关于开展检查的通知", doc_number="测政发〔2022〕2号", label_line="（此件公开发布）"
+            ),
+            "/a.html": page("通知公告", "<p>通知公告正文。</p>"),
+        },
+    )
 
 
 def test_a_page_changed_between_audits_is_read_again(tmp_path):
@@ -103,8 +122,14 @@ def test_a_page_changed_between_audits_is_read_again(tmp_path):
     with PortalServer(root, validators=True) as server:
         _, before = _audit(server, tmp_path, "first")
         # The page now carries a label that must never be on the site: its new content is judged.
-        write_portal(root, {"/xxgk/t2.html": doc_page("关于开展检查的通知", doc_number="测政发〔2022〕2号",
-                                                      label_line="（此件不公开）")})
+        write_portal(
+            root,
+            {
+                "/xxgk/t2.html": doc_page(
+                    "关于开展检查的通知", doc_number="测政发〔2022〕2号", label_line="（此件不公开）"
+                )
+            },
+        )
         _, after = _audit(server, tmp_path, "second")
         changed = server.base_url + "xxgk/t2.html"
     assert not any(f["rule"] == "label.not_public" for f in before)
@@ -141,8 +166,9 @@ def test_a_304_from_a_page_with_no_stored_copy_is_not_taken_for_the_stored_one(t
         _audit(server, tmp_path, "first")
     finally:
         server.stop()
-    (root / "_headers.json").write_text(json.dumps({"/a.html": {"status": 301, "Location": "/b.html", "ETag": ""}}),
-                                        "utf-8")
+    (root / "_headers.json").write_text(
+        json.dumps({"/a.html": {"status": 301, "Location": "/b.html", "ETag": ""}}), "utf-8"
+    )
     with PortalServer(root, port=port, validators=True) as server:
         _audit(server, tmp_path, "second")
         moved = server.base_url + "a.html"

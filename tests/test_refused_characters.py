@@ -6,6 +6,7 @@ format; then written again by `govaudit report`. Every file is written and parse
 the parts of docx/xlsx), the findings are there, and no output holds one of those characters. The
 page readers take the same input without raising, and the cleaning itself removes exactly what it
 should of all 1,114,112 code points."""
+
 import csv
 import json
 import sqlite3
@@ -16,13 +17,13 @@ import pytest
 from docx import Document
 from lxml import etree
 from openpyxl import load_workbook
+from portal_kit import audit_pages, doc_page, govaudit, page
 from pypdf import PdfReader
+from test_bulletin import _chromium
 
 from crawler.reading.characters import printable, xml_safe
 from crawler.reading.dom import parse_html
 from crawler.reading.page import parse_page
-from portal_kit import audit_pages, doc_page, govaudit, page
-from test_bulletin import _chromium
 
 ID = "532625198503122010"
 MASKED = "532625********2010"
@@ -41,19 +42,31 @@ LATE_NUL = "<p>" + "公示说明。" * 400 + "\x00</p>"
 LIST_TITLE = "低保\u202e单名象对\u202c公示"
 ROWS = "".join(f"<tr><td>{n}</td><td>杨德明{RAW}</td><td>{ID}</td><td>南山村{REFERENCES}</td></tr>" for n in (1, 2))
 PORTAL = {
-    "/index.html": page("首页" + RAW, '<a href="/xxgk/">信息公开</a>'
-                        '<ul><li><a href="/xxgk/1.html">低保公示</a><span>2022-10-10</span></li>'
-                        '<li><a href="/xxgk/2.html">关于某事的通知</a><span>2022-10-09</span></li></ul>'
-                        # A broken link whose query, once decoded to mask the number, holds them again.
-                        f'<a href="/cx.html?sfz={ID}&amp;x=%EF%BF%BE%00%01%C2%85%E2%80%AE%EF%B7%90">查询{RAW}</a>'),
-    "/xxgk/": page("信息公开", f'<ul class="list"><li><a href="/xxgk/1.html">低保公示{RAW}</a><span>2022-10-10</span></li>'
-                   f'<li><a href="/xxgk/2.html">关于某事的通知{REFERENCES}</a><span>2022-10-09</span></li></ul>'),
-    "/xxgk/1.html": page(LIST_TITLE + RAW, f"<h1>{LIST_TITLE}</h1><p>{RAW}{REFERENCES}</p>"
-                         f"<table><tr><th>序号</th><th>户主姓名</th><th>身份证号码</th><th>所在村</th></tr>{ROWS}</table>"
-                         f"<embed>{REFERENCES}<p>附{REFERENCES}</p></embed>{LATE_NUL}"),
-    "/xxgk/2.html": doc_page("关于某事的通知" + RAW, doc_number="测政发〔2022〕1号",
-                             body=f"<p>各乡（镇）人民政府{RAW}：现将有关事项通知如下{REFERENCES}。</p>{LATE_NUL}",
-                             label_line="（此件不公开）"),
+    "/index.html": page(
+        "首页" + RAW,
+        '<a href="/xxgk/">信息公开</a>'
+        '<ul><li><a href="/xxgk/1.html">低保公示</a><span>2022-10-10</span></li>'
+        '<li><a href="/xxgk/2.html">关于某事的通知</a><span>2022-10-09</span></li></ul>'
+        # A broken link whose query, once decoded to mask the number, holds them again.
+        f'<a href="/cx.html?sfz={ID}&amp;x=%EF%BF%BE%00%01%C2%85%E2%80%AE%EF%B7%90">查询{RAW}</a>',
+    ),
+    "/xxgk/": page(
+        "信息公开",
+        f'<ul class="list"><li><a href="/xxgk/1.html">低保公示{RAW}</a><span>2022-10-10</span></li>'
+        f'<li><a href="/xxgk/2.html">关于某事的通知{REFERENCES}</a><span>2022-10-09</span></li></ul>',
+    ),
+    "/xxgk/1.html": page(
+        LIST_TITLE + RAW,
+        f"<h1>{LIST_TITLE}</h1><p>{RAW}{REFERENCES}</p>"
+        f"<table><tr><th>序号</th><th>户主姓名</th><th>身份证号码</th><th>所在村</th></tr>{ROWS}</table>"
+        f"<embed>{REFERENCES}<p>附{REFERENCES}</p></embed>{LATE_NUL}",
+    ),
+    "/xxgk/2.html": doc_page(
+        "关于某事的通知" + RAW,
+        doc_number="测政发〔2022〕1号",
+        body=f"<p>各乡（镇）人民政府{RAW}：现将有关事项通知如下{REFERENCES}。</p>{LATE_NUL}",
+        label_line="（此件不公开）",
+    ),
 }
 FORMATS = "html,json,xlsx,csv,docx,pdf"
 
@@ -85,8 +98,13 @@ def _check_outputs(out) -> str:
     assert len(rows) > 1
     texts.append("\n".join("\t".join(row) for row in rows))
     book = load_workbook(out / "findings.xlsx")
-    texts.extend(str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                 for value in row if value is not None)
+    texts.extend(
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
     texts.append(" ".join(paragraph.text for paragraph in Document(out / "bulletin.docx").paragraphs))
     for name in ("bulletin.docx", "findings.xlsx"):
         with zipfile.ZipFile(out / name) as archive:
@@ -140,8 +158,13 @@ def test_the_run_stored_the_pages_it_read(audited):
 
 def test_readers_take_every_character_raw_and_as_references():
     body = PORTAL["/xxgk/1.html"].encode("utf-8", "surrogatepass") + "\ud800".encode("utf-8", "surrogatepass")
-    parsed = parse_page(body, "http://127.0.0.1/xxgk/1.html", content_type="text/html", encoding=None,
-                        reference=__import__("datetime").date(2022, 10, 15))
+    parsed = parse_page(
+        body,
+        "http://127.0.0.1/xxgk/1.html",
+        content_type="text/html",
+        encoding=None,
+        reference=__import__("datetime").date(2022, 10, 15),
+    )
     assert parsed.root is not None
     text = "\n".join(parsed.lines)
     assert ID in text and "附" in text and "公示说明" in text
@@ -158,27 +181,59 @@ def test_cleaning_removes_exactly_the_refused_characters_of_all_code_points():
     assert set(everything) - set(printable(everything)) == NEVER_SHOWN
     # Traps: what documents take stays — tab, line breaks, U+FFFD, the zero-width space, a CJK
     # extension B character, an emoji, the private use area, the characters next to the refused ones.
-    for keep in ("\t", "\n", "\r", " ", "\ufffd", "\u200b", "\U00020000", "\U0001f600", "\ue000", "\ufdcf",
-                 "\ufdf0", "\ufffd", "\U0001fffd", "\U00100000", "\u00a0", "\u2065", "\u206a", "\u2029"):
+    for keep in (
+        "\t",
+        "\n",
+        "\r",
+        " ",
+        "\ufffd",
+        "\u200b",
+        "\U00020000",
+        "\U0001f600",
+        "\ue000",
+        "\ufdcf",
+        "\ufdf0",
+        "\ufffd",
+        "\U0001fffd",
+        "\U00100000",
+        "\u00a0",
+        "\u2065",
+        "\u206a",
+        "\u2029",
+    ):
         assert printable(f"a{keep}b") == f"a{keep}b", hex(ord(keep))
 
 
 def test_a_right_to_left_override_in_a_title_reaches_no_distributed_output(tmp_path):
     """Item 16 alone (no refused character on the page): U+202E in a page title would show the rest of
     the title backwards — and reorder the line around it — in the bulletin, the csv and the docx."""
-    result = audit_pages(tmp_path, {
-        "/index.html": page("首页", '<ul><li><a href="/1.html">低保公示</a><span>2022-10-10</span></li></ul>'),
-        "/1.html": page(LIST_TITLE, f"<h1>{LIST_TITLE}</h1><table><tr><th>序号</th><th>户主姓名</th>"
-                        f"<th>身份证号码</th><th>所在村</th></tr>{ROWS.replace(RAW, '').replace(REFERENCES, '')}</table>"),
-    }, "--format", "html,json,csv,docx")
+    result = audit_pages(
+        tmp_path,
+        {
+            "/index.html": page("首页", '<ul><li><a href="/1.html">低保公示</a><span>2022-10-10</span></li></ul>'),
+            "/1.html": page(
+                LIST_TITLE,
+                f"<h1>{LIST_TITLE}</h1><table><tr><th>序号</th><th>户主姓名</th>"
+                f"<th>身份证号码</th><th>所在村</th></tr>{ROWS.replace(RAW, '').replace(REFERENCES, '')}</table>",
+            ),
+        },
+        "--format",
+        "html,json,csv,docx",
+    )
     assert result.returncode == 0, result.stderr
     assert result.paths("privacy.id_number") == {"/1.html"}
     out = result.out_dir
     with (out / "findings.csv").open(encoding="utf-8-sig", newline="") as handle:
-        shown = {"bulletin.html": (out / "bulletin.html").read_text("utf-8"),
-                 "findings.csv": handle.read(),
-                 "bulletin.docx": "\n".join(cell.text for table in Document(out / "bulletin.docx").tables
-                                            for row in table.rows for cell in row.cells)}
+        shown = {
+            "bulletin.html": (out / "bulletin.html").read_text("utf-8"),
+            "findings.csv": handle.read(),
+            "bulletin.docx": "\n".join(
+                cell.text
+                for table in Document(out / "bulletin.docx").tables
+                for row in table.rows
+                for cell in row.cells
+            ),
+        }
     for name, text in shown.items():
         assert "低保单名象对公示" in text, name
         assert _shown_refused(text) == [], name

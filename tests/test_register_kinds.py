@@ -1,6 +1,7 @@
 """A register kind is one module: a kind that exists only in this test (a 政府信箱-like `trial`),
 added to rules.registers.KINDS and nowhere else, is imported by `govaudit trial import`, kept by the store,
 read into the snapshot and given its section in the bulletin — no product file names it."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -9,11 +10,11 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
+from portal_kit import audit_pages, page
 
 from audit.cli import main
 from audit.store import Store
 from audit.store.registers import load_registers
-from portal_kit import audit_pages, page
 from rules.registers import KINDS, RegisterKind, Registers, Summary, UnitLine, kind_named
 from rules.registers.kind import FieldSpec, a_date, by_unit, required_date, required_text
 
@@ -28,22 +29,37 @@ class Letter:
 
 def _summarise(letters, as_of):
     waiting = sum(1 for letter in letters if letter.answered is None)
-    return Summary(f"本季度收到政府信箱来信{len(letters)}封，未答复{waiting}封。", ("承办单位", "来信", "未答复"),
-                   tuple(UnitLine(unit, (str(len(items)), str(sum(1 for i in items if i.answered is None))))
-                         for unit, items in by_unit(letters).items()))
+    return Summary(
+        f"本季度收到政府信箱来信{len(letters)}封，未答复{waiting}封。",
+        ("承办单位", "来信", "未答复"),
+        tuple(
+            UnitLine(unit, (str(len(items)), str(sum(1 for i in items if i.answered is None))))
+            for unit, items in by_unit(letters).items()
+        ),
+    )
 
 
 TRIAL = RegisterKind(
-    name="trial", title="政府信箱（测试）", file_title="政府信箱来信表", help="政府信箱来信 / letters (test kind).",
+    name="trial",
+    title="政府信箱（测试）",
+    file_title="政府信箱来信表",
+    help="政府信箱来信 / letters (test kind).",
     row=Letter,
-    fields=(FieldSpec("letter_id", ("信件编号", "编号"), required_text),
-            FieldSpec("received", ("来信时间", "来信日期"), required_date),
-            FieldSpec("unit", ("承办单位", "办理单位"), required_text),
-            FieldSpec("answered", ("答复时间", "回复时间"), a_date, required=False)),
-    place=lambda letter: (letter.letter_id,), summarise=_summarise, order=9)
+    fields=(
+        FieldSpec("letter_id", ("信件编号", "编号"), required_text),
+        FieldSpec("received", ("来信时间", "来信日期"), required_date),
+        FieldSpec("unit", ("承办单位", "办理单位"), required_text),
+        FieldSpec("answered", ("答复时间", "回复时间"), a_date, required=False),
+    ),
+    place=lambda letter: (letter.letter_id,),
+    summarise=_summarise,
+    order=9,
+)
 
-PORTAL = {"/": page("测试县人民政府", '<ul><li><a href="/n/1.html">县政府召开常务会议</a><span>2022-10-12</span></li></ul>'),
-          "/n/1.html": page("县政府召开常务会议", "<p>发布日期：2022-10-12</p><p>会议研究了有关事项。</p>")}
+PORTAL = {
+    "/": page("测试县人民政府", '<ul><li><a href="/n/1.html">县政府召开常务会议</a><span>2022-10-12</span></li></ul>'),
+    "/n/1.html": page("县政府召开常务会议", "<p>发布日期：2022-10-12</p><p>会议研究了有关事项。</p>"),
+}
 
 
 @pytest.fixture
@@ -67,8 +83,10 @@ def test_a_kind_added_to_the_list_flows_to_import_store_snapshot_and_bulletin(tr
     audited = audit_pages(tmp_path / "run", PORTAL)
     assert audited.returncode == 0, audited.stderr
     sheet = tmp_path / "信箱.csv"
-    sheet.write_text("信件编号,来信时间,承办单位,答复时间\nXX001,2022-08-01,县民政局,\nXX002,2022-08-02,县民政局,2022-08-05\n",
-                     encoding="utf-8")
+    sheet.write_text(
+        "信件编号,来信时间,承办单位,答复时间\nXX001,2022-08-01,县民政局,\nXX002,2022-08-02,县民政局,2022-08-05\n",
+        encoding="utf-8",
+    )
     runner = CliRunner()
     # The CLI lists the kind and imports its file.
     assert "trial" in runner.invoke(main, ["--help"]).output
@@ -77,8 +95,10 @@ def test_a_kind_added_to_the_list_flows_to_import_store_snapshot_and_bulletin(tr
     assert "已导入政府信箱来信表 2行" in done.output
     # The store keeps it and the snapshot reads it back as the kind's rows.
     registers = load_registers(Store(audited.db_url), "2022Q3")
-    assert registers.of("trial") == (Letter("XX001", date(2022, 8, 1), "县民政局", None),
-                                       Letter("XX002", date(2022, 8, 2), "县民政局", date(2022, 8, 5)))
+    assert registers.of("trial") == (
+        Letter("XX001", date(2022, 8, 1), "县民政局", None),
+        Letter("XX002", date(2022, 8, 2), "县民政局", date(2022, 8, 5)),
+    )
     assert registers.unit_of("register://trial/XX001") == "县民政局"
     assert "register://trial/XX002" in registers.checked_urls()
     # The bulletin has its section, after the three kinds', with its figures.
@@ -86,7 +106,7 @@ def test_a_kind_added_to_the_list_flows_to_import_store_snapshot_and_bulletin(tr
     assert done.exit_code == 0, done.output
     html = (tmp_path / "again" / "bulletin.html").read_text("utf-8")
     assert html.index("网民留言") < html.index("政府信箱（测试）")
-    section = html[html.index("政府信箱（测试）"):html.index("三、整改情况")]
+    section = html[html.index("政府信箱（测试）") : html.index("三、整改情况")]
     assert "本季度收到政府信箱来信2封，未答复1封。" in section and "县民政局" in section
     # A bad file is one line naming the kind's own column.
     bad = tmp_path / "bad.csv"

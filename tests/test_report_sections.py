@@ -2,6 +2,7 @@
 (reports/templates/sections/<name>.html); the bulletin and the column report are ordered lists of
 them, and the 一、二、… of their headings follow that order. Output formats are one list
 (reports/formats.py) that the CLI's help, its check and the writer all read."""
+
 from __future__ import annotations
 
 import pkgutil
@@ -17,7 +18,7 @@ from reports.render import cn_number
 from reports.sections import BULLETIN, COLUMN_REPORT, build_sections
 
 TEMPLATES = Path(sections.__file__).resolve().parents[1] / "templates" / "sections"
-HELPERS = {"context"}       # shared by the sections, not a section
+HELPERS = {"context"}  # shared by the sections, not a section
 
 
 def _section_modules() -> set[str]:
@@ -45,7 +46,10 @@ def _stub(name: str, numbered: bool):
 def test_headings_are_numbered_in_list_order_and_a_new_section_shifts_the_rest():
     before = build_sections("ctx", (_stub("a", True), _stub("b", False), _stub("c", True)))
     assert [(s.name, s.number, s.data, s.template) for s in before] == [
-        ("a", 1, "a:ctx", "sections/a.html"), ("b", 0, "b:ctx", "sections/b.html"), ("c", 2, "c:ctx", "sections/c.html")]
+        ("a", 1, "a:ctx", "sections/a.html"),
+        ("b", 0, "b:ctx", "sections/b.html"),
+        ("c", 2, "c:ctx", "sections/c.html"),
+    ]
     after = build_sections("ctx", (_stub("a", True), _stub("new", True), _stub("b", False), _stub("c", True)))
     assert [(s.name, s.number) for s in after] == [("a", 1), ("new", 2), ("b", 0), ("c", 3)]
     assert [cn_number(s.number) for s in after if s.number] == ["一", "二", "三"]
@@ -65,7 +69,7 @@ def test_numbered_section_templates_print_their_number_not_a_fixed_one():
 def test_formats_are_one_list():
     assert NAMES == tuple(fmt.name for fmt in FORMATS) == ("html", "json", "xlsx", "csv", "pdf", "docx")
     assert len({fmt.file for fmt in FORMATS}) == len(FORMATS)
-    assert NAMES.index("html") < NAMES.index("pdf")   # pdf is printed from the html written before it
+    assert NAMES.index("html") < NAMES.index("pdf")  # pdf is printed from the html written before it
     assert parse_formats(None) == ("html", "json")
     assert parse_formats(" CSV, json,csv ") == ("csv", "json")
     assert BY_NAME["docx"].file == "bulletin.docx"

@@ -1,5 +1,6 @@
 """An audit killed (SIGKILL) mid-crawl and started again with the same command resumes the same
 run, and what it stores equals what an uninterrupted audit stores."""
+
 import functools
 import json
 import signal
@@ -11,9 +12,9 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from portal_kit import signal_when_stored
 
 from audit.cli.demo.server import SAMPLE_PORTAL
-from portal_kit import signal_when_stored
 
 
 class _SlowHandler(SimpleHTTPRequestHandler):
@@ -41,8 +42,20 @@ def slow_portal():
 
 
 def _command(base_url, db, out):
-    return [sys.executable, "-m", "audit.cli", "audit", base_url, "--as-of", "2022-10-15", "--quiet",
-            "--out", str(out), "--db", f"sqlite:///{db}"]
+    return [
+        sys.executable,
+        "-m",
+        "audit.cli",
+        "audit",
+        base_url,
+        "--as-of",
+        "2022-10-15",
+        "--quiet",
+        "--out",
+        str(out),
+        "--db",
+        f"sqlite:///{db}",
+    ]
 
 
 def _stored(db, base_url):
@@ -58,14 +71,17 @@ def _stored(db, base_url):
 
 
 def _findings(out, base_url):
-    return {(f["rule"], f["url"].replace(base_url, "/"), f["column"])
-            for f in json.loads((out / "findings.json").read_text("utf-8"))}
+    return {
+        (f["rule"], f["url"].replace(base_url, "/"), f["column"])
+        for f in json.loads((out / "findings.json").read_text("utf-8"))
+    }
 
 
 def test_killed_run_resumes_to_the_same_result(slow_portal, tmp_path):
     killed_db, whole_db = tmp_path / "killed.sqlite", tmp_path / "whole.sqlite"
-    crawl = subprocess.Popen(_command(slow_portal, killed_db, tmp_path / "out1"),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    crawl = subprocess.Popen(
+        _command(slow_portal, killed_db, tmp_path / "out1"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     stored = signal_when_stored(crawl, killed_db, 25, signal.SIGKILL)
     crawl.wait(timeout=30)
     assert crawl.returncode == -signal.SIGKILL, "the crawl ended before it could be killed"
@@ -73,13 +89,15 @@ def test_killed_run_resumes_to_the_same_result(slow_portal, tmp_path):
         assert conn.execute("select status from audit_run").fetchone() == ("running",)
 
     before = len(_SlowHandler.served)
-    resumed = subprocess.run(_command(slow_portal, killed_db, tmp_path / "out1"), capture_output=True, text=True,
-                             timeout=300)
+    resumed = subprocess.run(
+        _command(slow_portal, killed_db, tmp_path / "out1"), capture_output=True, text=True, timeout=300
+    )
     assert resumed.returncode == 0, resumed.stderr
     fetched_on_resume = len(_SlowHandler.served) - before
     before = len(_SlowHandler.served)
-    whole = subprocess.run(_command(slow_portal, whole_db, tmp_path / "out2"), capture_output=True, text=True,
-                           timeout=300)
+    whole = subprocess.run(
+        _command(slow_portal, whole_db, tmp_path / "out2"), capture_output=True, text=True, timeout=300
+    )
     assert whole.returncode == 0, whole.stderr
     # What the killed run had stored was read back, not fetched again.
     assert fetched_on_resume <= len(_SlowHandler.served) - before - stored + 5

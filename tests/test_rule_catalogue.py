@@ -1,5 +1,6 @@
 """Every rule documents itself in the house shape, lives where its id says and declares what it
 judges; nothing reads a finding's facts back out of its words."""
+
 import ast
 import inspect
 from pathlib import Path
@@ -14,8 +15,16 @@ RULES = list(registered_rules())
 
 
 def test_the_catalogue_is_complete():
-    assert {spec.id for spec in RULES} >= {"site.unreachable", "site.stale", "column.missing", "column.empty",
-                                           "column.stale", "label.missing", "label.conflict", "label.not_public"}
+    assert {spec.id for spec in RULES} >= {
+        "site.unreachable",
+        "site.stale",
+        "column.missing",
+        "column.empty",
+        "column.stale",
+        "label.missing",
+        "label.conflict",
+        "label.not_public",
+    }
 
 
 @pytest.mark.parametrize("spec", RULES, ids=lambda spec: spec.id)
@@ -47,8 +56,16 @@ def test_a_rule_without_a_subject_or_a_scored_register_rule_is_refused():
     with pytest.raises(ValueError, match="subject must be a Subject"):
         rule(id="test.bad_subject", title="t", severity=Severity.HINT, summary="s", clause="c", subject="page")(check)
     with pytest.raises(ValueError, match="never scored"):
-        rule(id="test.scored_register", title="t", severity=Severity.HINT, summary="s", clause="c",
-             subject=Subject.REGISTER, scored=True, options=NoOptions)(check)
+        rule(
+            id="test.scored_register",
+            title="t",
+            severity=Severity.HINT,
+            summary="s",
+            clause="c",
+            subject=Subject.REGISTER,
+            scored=True,
+            options=NoOptions,
+        )(check)
     assert not any(spec.id.startswith("test.") for spec in registered_rules())
 
 
@@ -62,16 +79,21 @@ def _regexes_over_messages(source: str) -> list[int]:
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MATCHERS:
-            if any(isinstance(sub, ast.Attribute) and sub.attr == "message"
-                   for arg in node.args for sub in ast.walk(arg)):
+            if any(
+                isinstance(sub, ast.Attribute) and sub.attr == "message" for arg in node.args for sub in ast.walk(arg)
+            ):
                 found.append(node.lineno)
     return found
 
 
 def test_no_layer_parses_a_finding_message():
     """Facts travel as facts (Problem.facts, stored beside the finding), not as words to parse."""
-    offenders = [f"{path}:{line}" for folder in _PRODUCT for path in folder.rglob("*.py")
-                 for line in _regexes_over_messages(path.read_text("utf-8"))]
+    offenders = [
+        f"{path}:{line}"
+        for folder in _PRODUCT
+        for path in folder.rglob("*.py")
+        for line in _regexes_over_messages(path.read_text("utf-8"))
+    ]
     assert offenders == []
     # The check itself sees the shapes it forbids.
     assert _regexes_over_messages("import re\nre.search(r'x', finding.message)\n_LIST.search(f.message)\n") == [2, 3]
@@ -87,8 +109,9 @@ def test_each_rule_has_its_own_tests(spec):
 def test_the_readme_rule_table_is_generated_from_the_registry():
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     start, end = readme.index(README_BEGIN) + len(README_BEGIN), readme.index(README_END)
-    assert readme[start:end].strip() == markdown_table(), \
+    assert readme[start:end].strip() == markdown_table(), (
         "README.md's rule table is stale: replace it with the output of `govaudit rules --markdown`"
+    )
 
 
 @pytest.mark.parametrize("spec", RULES, ids=lambda spec: spec.id)

@@ -1,4 +1,5 @@
 """Scoring in the shape of 国办秘函〔2019〕19号, per indicator, from the default point table."""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,12 +44,21 @@ def test_no_findings_is_full_marks():
     assert result.verdict == PASS and result.points == 100 and not result.vetoed
 
 
-@pytest.mark.parametrize("key, rule", [
-    ("home_links", "link.broken"), ("other_links", "link.broken"), ("column_update", "catalog.blank_node"),
-    ("required_columns", "column.missing"), ("interpretation", "interpretation.missing"),
-    ("labels", "label.missing"), ("privacy", "privacy.phone"), ("attachments", "normative.no_download"),
-    ("normative_metadata", "normative.metadata_missing"), ("wording", "text.wrong_expression"),
-])
+@pytest.mark.parametrize(
+    "key, rule",
+    [
+        ("home_links", "link.broken"),
+        ("other_links", "link.broken"),
+        ("column_update", "catalog.blank_node"),
+        ("required_columns", "column.missing"),
+        ("interpretation", "interpretation.missing"),
+        ("labels", "label.missing"),
+        ("privacy", "privacy.phone"),
+        ("attachments", "normative.no_download"),
+        ("normative_metadata", "normative.metadata_missing"),
+        ("wording", "text.wrong_expression"),
+    ],
+)
 def test_each_indicator_deducts_per_item_up_to_its_points(key, rule):
     indicator = INDICATORS[key]
     one = score(rows(rule, key, 1), TABLE, TITLES)
@@ -64,8 +74,10 @@ def test_each_indicator_deducts_per_item_up_to_its_points(key, rule):
 
 def test_indicator_without_a_rule_is_reported_unchecked():
     result = score([], TABLE, TITLES)
-    has_rule = {key: any(rule.startswith(pattern.rstrip("*")) for rule in TITLES for pattern in ind.rules)
-                for key, ind in INDICATORS.items()}
+    has_rule = {
+        key: any(rule.startswith(pattern.rstrip("*")) for rule in TITLES for pattern in ind.rules)
+        for key, ind in INDICATORS.items()
+    }
     for item in result.lines:
         assert item.checked == has_rule[item.indicator.key]
 
@@ -84,8 +96,12 @@ def test_five_blank_columns_are_a_veto():
 
 
 def test_below_pass_mark_fails():
-    findings = (rows("column.missing", "required_columns", 5) + rows("column.stale", "column_update", 4)
-                + rows("privacy.phone", "privacy", 5) + rows("label.missing", "labels", 5))
+    findings = (
+        rows("column.missing", "required_columns", 5)
+        + rows("column.stale", "column_update", 4)
+        + rows("privacy.phone", "privacy", 5)
+        + rows("label.missing", "labels", 5)
+    )
     result = score(findings, TABLE, TITLES)
     assert result.points == pytest.approx(100 - 20 - 8 - 10 - 5)  # 57
     assert result.verdict == FAIL and not result.vetoed
@@ -124,10 +140,16 @@ def _page(url):
 
 def test_broken_links_split_by_home_page():
     home, inner = "http://h/", "http://h/a.html"
-    site = SiteSnapshot(site_url=home, as_of=date(2022, 10, 15), scope=None, config=load_settings(),
-                        pages={home: _page(home), inner: _page(inner)},
-                        content=_Links([LinkView(home, "http://h/dead1", "x", "a", True),
-                                        LinkView(inner, "http://h/dead2", "y", "a", True)]))
+    site = SiteSnapshot(
+        site_url=home,
+        as_of=date(2022, 10, 15),
+        scope=None,
+        config=load_settings(),
+        pages={home: _page(home), inner: _page(inner)},
+        content=_Links(
+            [LinkView(home, "http://h/dead1", "x", "a", True), LinkView(inner, "http://h/dead2", "y", "a", True)]
+        ),
+    )
     on_home = Finding("link.broken", "http://h/dead1", None, Severity.DEDUCT, "m", "e")
     elsewhere = Finding("link.broken", "http://h/dead2", None, Severity.DEDUCT, "m", "e")
     assert indicator_for(on_home, site, TABLE) == "home_links"

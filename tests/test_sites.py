@@ -1,16 +1,17 @@
 """Many portals in one database: sites.yaml registered, every site audited by `audit-all` (each by
 its own `govaudit audit` process), and the combined bulletin of the quarter — on SQLite and on
 PostgreSQL, read in the real browser."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
-from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
 from databases import BACKENDS, fresh_database
 from portal_kit import govaudit, page, write_portal
 from test_bulletin import _chromium, _headless
+
+from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
 
 SMALL = {
     "/": page("测试县人民政府", '<ul><li><a href="/n/1.html">县政府召开常务会议</a><span>2022-10-12</span></li></ul>'),
@@ -20,27 +21,43 @@ SMALL = {
 
 def _sites_yaml(folder, sample_url, small_url):
     path = folder / "sites.yaml"
-    path.write_text(f"""sites:
+    path.write_text(
+        f"""sites:
   - {{name: 马关县人民政府, url: "{sample_url}", unit: 马关县人民政府办公室, site_id: "5326250001", level: 县级}}
   - {{name: 测试县人民政府, url: "{small_url}", unit: 测试县人民政府办公室, site_id: "5326250002", level: 县级}}
   - {{name: 停用县人民政府, url: "http://127.0.0.2:9/", unit: 停用县人民政府办公室, site_id: "5326250003"}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def prefecture(request, tmp_path_factory):
     work = tmp_path_factory.mktemp("sites")
-    with fresh_database(request.param, work) as db_url, serve_portal(SAMPLE_PORTAL) as sample, \
-            serve_portal(write_portal(work / "small", SMALL)) as small:
+    with (
+        fresh_database(request.param, work) as db_url,
+        serve_portal(SAMPLE_PORTAL) as sample,
+        serve_portal(write_portal(work / "small", SMALL)) as small,
+    ):
         # Sites are told apart by host (history ignores ports): the second portal is named localhost.
         small_url = small.base_url.replace("127.0.0.1", "localhost")
         added = govaudit("sites", "add", str(_sites_yaml(work, sample.base_url, small_url)), "--db", db_url)
         assert added.returncode == 0, added.stderr
         first = govaudit("audit-all", "--as-of", "2022-10-15", "--db", db_url, "--out", str(work / "runs"))
         second = govaudit("audit-all", "--as-of", "2022-10-15", "--db", db_url, "--out", str(work / "again"))
-        combined = govaudit("report", "--all", "--quarter", "2022Q3", "--db", db_url, "--out", str(work / "report"),
-                            "--format", "html,json")
+        combined = govaudit(
+            "report",
+            "--all",
+            "--quarter",
+            "2022Q3",
+            "--db",
+            db_url,
+            "--out",
+            str(work / "report"),
+            "--format",
+            "html,json",
+        )
         listed = govaudit("sites", "list", "--db", db_url)
         yield work, first, second, combined, listed
 
@@ -82,7 +99,7 @@ def test_the_combined_bulletin_in_the_real_browser(prefecture, tmp_path):
     assert dumped.returncode == 0, dumped.stderr
     dom = dumped.stdout
     assert "关于2022年第三季度政府网站监测情况的通报" in dom and "<script" not in dom.lower()
-    table = dom[dom.index("<table>"):dom.index("</table>")]
+    table = dom[dom.index("<table>") : dom.index("</table>")]
     rows = table.split("<tr>")[2:]
     # Ranked: the small clean portal first, the sample portal (veto problems) next, the dead one last.
     assert "测试县人民政府" in rows[0] and "马关县人民政府" in rows[1] and "停用县人民政府" in rows[2]

@@ -2,16 +2,17 @@
 one batch of the crawl's pipeline or in two, and whether the earlier one was a copy taken over from
 the site's last audit (a re-audit's 304) — on SQLite and on PostgreSQL. Only the latest reading
 counts: two page rows for one URL would double its findings in the bulletin."""
+
 from datetime import date
 
 import pytest
+from databases import BACKENDS, fresh_database
 from sqlalchemy import func, select
 
 from audit.store import Store
 from audit.store.models import Link, Page
-from crawler.vocabulary.items import FetchedPage
 from crawler.reading import LinkRef, PageReading
-from databases import BACKENDS, fresh_database
+from crawler.vocabulary.items import FetchedPage
 
 SITE = "http://portal.example/"
 NOTICE = SITE + "tzgg/1.html"
@@ -26,11 +27,11 @@ def _fetched(title: str, *targets: str) -> FetchedPage:
 def _stored(store: Store, run_id: int) -> tuple[int, str, list[str]]:
     """How many page rows the run holds for the notice, its title, and its links' targets in order."""
     with store.reading() as session:
-        rows = session.scalar(select(func.count()).select_from(Page).where(Page.run_id == run_id,
-                                                                          Page.url == NOTICE))
+        rows = session.scalar(select(func.count()).select_from(Page).where(Page.run_id == run_id, Page.url == NOTICE))
         title = session.scalar(select(Page.title).where(Page.run_id == run_id, Page.url == NOTICE))
-        links = session.scalars(select(Link.to_url).where(Link.run_id == run_id, Link.from_url == NOTICE)
-                                .order_by(Link.id)).all()
+        links = session.scalars(
+            select(Link.to_url).where(Link.run_id == run_id, Link.from_url == NOTICE).order_by(Link.id)
+        ).all()
     return rows, title, [target.removeprefix(SITE) for target in links]
 
 
@@ -98,5 +99,7 @@ def test_links_read_page_after_page_are_the_links_read_one_by_one(store):
     fresh = store.snapshot(run_id, load_settings())
     for url in reversed(ordered):  # asked out of order: one page at a time
         assert fresh.links_from(url) == walked[url]
-        assert [link.text for link in walked[url]] == [f"{url[len(SITE) + 2:-5]}-{k}" for k in range(len(walked[url]))]
+        assert [link.text for link in walked[url]] == [
+            f"{url[len(SITE) + 2 : -5]}-{k}" for k in range(len(walked[url]))
+        ]
     assert sum(len(links) for links in walked.values()) == sum(number % 3 for number in range(12))

@@ -2,8 +2,8 @@
 CLI: 政府信息公开 columns whose rows a script loads from /gkmlpt/api/all/<id>?page=&sid=SID (the
 site id held in a script variable), the newest 规范性文件 on the API's page 2, the classify table's
 发布机构 naming 县民政局 for the ID leak, side boxes beside a blank and a stale column."""
-import pytest
 
+import pytest
 from sites.templates import gkmlpt
 from sites.templates.common import check_template, list_reads
 

@@ -2,8 +2,8 @@
 real CLI: .aspx pages, table lists with 2022-9-20 dates, a goPage(pageIndex) pager to
 Index.aspx?page=N holding the newest 规范性文件 on page 2, a 来源 line (no ContentSource tag)
 naming 县民政局 for the ID leak, side boxes beside a blank and a stale column."""
-import pytest
 
+import pytest
 from sites.templates import sitefactory
 from sites.templates.common import check_template, list_reads
 

@@ -1,8 +1,8 @@
 """The 开普云 (UCAP)-shaped county portal (tests/sites/templates/ucap.py), audited by the real CLI:
 side boxes beside a blank and a stale column, a goPage() script pager whose page 2 holds the
 newest 规范性文件, an ID leak published by 县民政局 and the traps beside them."""
-import pytest
 
+import pytest
 from sites.templates import ucap
 from sites.templates.common import check_template, list_reads
 

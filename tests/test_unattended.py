@@ -1,6 +1,7 @@
 """Running govaudit without a person watching: `demo --serve` as a stand-in portal, `scrapy crawl`
 typed by hand, log files, `schedule` and the notify hook — through the real CLI, real loopback
 HTTP and real shell commands."""
+
 import json
 import os
 import re
@@ -14,11 +15,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from portal_kit import govaudit, page, signal_when_stored, write_portal
+from test_resume import slow_portal  # noqa: F401 — the sample portal, each answer a little late
 
 from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
 from audit.run.logfile import redact
-from portal_kit import govaudit, page, signal_when_stored, write_portal
-from test_resume import slow_portal  # noqa: F401 — the sample portal, each answer a little late
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -31,8 +32,12 @@ def _free_port() -> int:
 
 def _serve_demo(port: int) -> tuple[subprocess.Popen, str]:
     """`govaudit demo --serve --port PORT` running, and the URL it printed."""
-    server = subprocess.Popen([sys.executable, "-m", "audit.cli", "demo", "--serve", "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "audit.cli", "demo", "--serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     first = server.stdout.readline()
     assert "sample portal" in first, server.stderr.read() if server.poll() is not None else first
     return server, first.split(": ", 1)[1].split("（")[0]
@@ -65,12 +70,25 @@ def test_demo_port_without_serve_is_a_usage_error():
     assert done.returncode == 2 and "--serve" in done.stderr
 
 
-@pytest.mark.parametrize("args", [[], ["-a", "url=ftp://www.example.gov.cn/"], ["-a", "url=http://127.0.0.1:99999/"],
-                                  ["-a", "url=http://127.0.0.1:9/", "-a", "column=nosuch"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["-a", "url=ftp://www.example.gov.cn/"],
+        ["-a", "url=http://127.0.0.1:99999/"],
+        ["-a", "url=http://127.0.0.1:9/", "-a", "column=nosuch"],
+    ],
+)
 def test_scrapy_crawl_without_a_usable_url_prints_usage(args, tmp_path):
     env = {**os.environ, "GOVAUDIT_DB": f"sqlite:///{tmp_path / 'unused.sqlite'}"}
-    done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "portal", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "portal", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert "usage: scrapy crawl portal -a url=" in done.stderr
     assert "Traceback" not in done.stderr and "TypeError" not in done.stderr
@@ -85,10 +103,13 @@ STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ")
 def _portal_with_a_failing_page(root: Path) -> Path:
     """A home page linking a 低保 list whose URL carries an ID number and whose server fails (500):
     Scrapy gives up retrying it and logs an ERROR naming the URL."""
-    write_portal(root, {
-        "/": page("测试县人民政府", f'<a href="/gs/{ID_NUMBER}.html">低保名单</a><a href="/ok.html">正常页面</a>'),
-        "/ok.html": page("正常页面", "<p>内容</p>"),
-    })
+    write_portal(
+        root,
+        {
+            "/": page("测试县人民政府", f'<a href="/gs/{ID_NUMBER}.html">低保名单</a><a href="/ok.html">正常页面</a>'),
+            "/ok.html": page("正常页面", "<p>内容</p>"),
+        },
+    )
     (root / "_headers.json").write_text(json.dumps({f"/gs/{ID_NUMBER}.html": {"status": 500}}), encoding="utf-8")
     return root
 
@@ -103,9 +124,21 @@ def test_log_file_gets_every_line_timed_scrapy_errors_and_no_personal_data(tmp_p
     root = _portal_with_a_failing_page(tmp_path / "site")
     log = tmp_path / "logs" / "new-folder" / "audit.log"
     with serve_portal(root) as portal:
-        done = govaudit("audit", portal.base_url, "--as-of", "2022-10-15", "--out", str(tmp_path / "out"),
-                        "--db", f"sqlite:///{tmp_path / 'a.sqlite'}", "--quiet", "--log-file", str(log),
-                        "--notify", "https://127.0.0.1:9/hook?token=s3cr3t-token")
+        done = govaudit(
+            "audit",
+            portal.base_url,
+            "--as-of",
+            "2022-10-15",
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            f"sqlite:///{tmp_path / 'a.sqlite'}",
+            "--quiet",
+            "--log-file",
+            str(log),
+            "--notify",
+            "https://127.0.0.1:9/hook?token=s3cr3t-token",
+        )
     assert done.returncode == 0, done.stderr
     text = "\n".join(_log_lines(log))
     # What the terminal showed, and Scrapy's own ERROR about the failing page, masked.
@@ -124,8 +157,20 @@ def test_verbose_adds_scrapy_info_and_each_page(tmp_path):
     root = _portal_with_a_failing_page(tmp_path / "site")
     log = tmp_path / "verbose.log"
     with serve_portal(root) as portal:
-        done = govaudit("audit", portal.base_url, "--as-of", "2022-10-15", "--out", str(tmp_path / "out"),
-                        "--db", f"sqlite:///{tmp_path / 'v.sqlite'}", "--quiet", "--log-file", str(log), "--verbose")
+        done = govaudit(
+            "audit",
+            portal.base_url,
+            "--as-of",
+            "2022-10-15",
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            f"sqlite:///{tmp_path / 'v.sqlite'}",
+            "--quiet",
+            "--log-file",
+            str(log),
+            "--verbose",
+        )
         base = portal.base_url
     assert done.returncode == 0, done.stderr
     lines = _log_lines(log)
@@ -135,15 +180,33 @@ def test_verbose_adds_scrapy_info_and_each_page(tmp_path):
     assert ID_NUMBER not in "\n".join(lines)
     # Without a log file the same detail goes to the terminal (stderr), masked too.
     with serve_portal(root) as portal:
-        shown = govaudit("audit", portal.base_url, "--as-of", "2022-10-15", "--out", str(tmp_path / "out2"),
-                         "--db", f"sqlite:///{tmp_path / 'v2.sqlite'}", "--quiet", "--verbose")
+        shown = govaudit(
+            "audit",
+            portal.base_url,
+            "--as-of",
+            "2022-10-15",
+            "--out",
+            str(tmp_path / "out2"),
+            "--db",
+            f"sqlite:///{tmp_path / 'v2.sqlite'}",
+            "--quiet",
+            "--verbose",
+        )
     assert shown.returncode == 0 and "INFO [govaudit.crawl] 200" in shown.stderr and ID_NUMBER not in shown.stderr
 
 
 def test_log_file_that_cannot_be_written_is_one_line(tmp_path):
     (tmp_path / "file").write_text("x")
-    done = govaudit("audit", "http://127.0.0.1:9/", "--log-file", str(tmp_path / "file" / "x.log"),
-                    "--out", str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path / 'x.sqlite'}")
+    done = govaudit(
+        "audit",
+        "http://127.0.0.1:9/",
+        "--log-file",
+        str(tmp_path / "file" / "x.log"),
+        "--out",
+        str(tmp_path / "out"),
+        "--db",
+        f"sqlite:///{tmp_path / 'x.sqlite'}",
+    )
     assert done.returncode == 2 and "cannot write the log file" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -154,9 +217,20 @@ def test_redact_hides_database_passwords():
 
 # -- schedule ----------------------------------------------------------------------------------------
 
+
 def test_schedule_creates_its_folders_and_fails_the_unit_on_exit_3(tmp_path):
-    done = govaudit("schedule", "http://www.example.gov.cn/", "--print", "--out", "reports/quarterly",
-                    "--log-file", "logs/govaudit/run.log", "--notify", "echo $GOVAUDIT_EXIT", cwd=tmp_path)
+    done = govaudit(
+        "schedule",
+        "http://www.example.gov.cn/",
+        "--print",
+        "--out",
+        "reports/quarterly",
+        "--log-file",
+        "logs/govaudit/run.log",
+        "--notify",
+        "echo $GOVAUDIT_EXIT",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "reports" / "quarterly").is_dir() and (tmp_path / "logs" / "govaudit").is_dir()
     cron = next(line for line in done.stdout.splitlines() if line[:1].isdigit())
@@ -168,6 +242,7 @@ def test_schedule_creates_its_folders_and_fails_the_unit_on_exit_3(tmp_path):
 
 
 # -- notify --------------------------------------------------------------------------------------------
+
 
 class _Hook:
     """A real webhook receiver on 127.0.0.1: keeps each JSON body POSTed, answers `status`."""
@@ -196,8 +271,10 @@ class _Hook:
 
 def _env_hook(path: Path) -> str:
     """A shell command that appends the variables it was given to `path`."""
-    return (f'printf "%s|%s|%s|%s|%s\\n" "$GOVAUDIT_EXIT" "$GOVAUDIT_QUARTER" "$GOVAUDIT_OUT" "$GOVAUDIT_RESULT" '
-            f'"$GOVAUDIT_SUMMARY" >> {path}')
+    return (
+        f'printf "%s|%s|%s|%s|%s\\n" "$GOVAUDIT_EXIT" "$GOVAUDIT_QUARTER" "$GOVAUDIT_OUT" "$GOVAUDIT_RESULT" '
+        f'"$GOVAUDIT_SUMMARY" >> {path}'
+    )
 
 
 def test_notify_reports_a_finished_quarter_by_webhook_and_by_command(tmp_path):
@@ -205,8 +282,20 @@ def test_notify_reports_a_finished_quarter_by_webhook_and_by_command(tmp_path):
     config = tmp_path / "govaudit.yaml"
     # The receiver is on loopback: an internal webhook is called only when the config names it.
     config.write_text(f"notify: {hook.url}\nnotify_allow_internal: [127.0.0.1]\n", encoding="utf-8")
-    args = ("run-quarterly", "--quarter", "2022Q3", "--as-of", "2022-10-15", "--out", str(tmp_path / "q"),
-            "--db", f"sqlite:///{tmp_path / 'q.sqlite'}", "--config", str(config), "--quiet")
+    args = (
+        "run-quarterly",
+        "--quarter",
+        "2022Q3",
+        "--as-of",
+        "2022-10-15",
+        "--out",
+        str(tmp_path / "q"),
+        "--db",
+        f"sqlite:///{tmp_path / 'q.sqlite'}",
+        "--config",
+        str(config),
+        "--quiet",
+    )
     try:
         with serve_portal(SAMPLE_PORTAL) as portal:
             first = govaudit(args[0], portal.base_url, *args[1:])
@@ -226,9 +315,23 @@ def test_notify_reports_a_finished_quarter_by_webhook_and_by_command(tmp_path):
 def test_notify_on_an_unreachable_site_says_exit_3_and_a_failing_hook_changes_nothing(tmp_path):
     down = f"http://127.0.0.1:{_free_port()}/"
     (tmp_path / "govaudit.yaml").write_text("notify_allow_internal: [127.0.0.1]\n", encoding="utf-8")
-    base = ("run-quarterly", down, "--quarter", "2022Q3", "--as-of", "2022-10-15", "--out", str(tmp_path / "q"),
-            "--db", f"sqlite:///{tmp_path / 'q.sqlite'}", "--quiet", "--log-file", str(tmp_path / "run.log"),
-            "--config", str(tmp_path / "govaudit.yaml"))
+    base = (
+        "run-quarterly",
+        down,
+        "--quarter",
+        "2022Q3",
+        "--as-of",
+        "2022-10-15",
+        "--out",
+        str(tmp_path / "q"),
+        "--db",
+        f"sqlite:///{tmp_path / 'q.sqlite'}",
+        "--quiet",
+        "--log-file",
+        str(tmp_path / "run.log"),
+        "--config",
+        str(tmp_path / "govaudit.yaml"),
+    )
     done = govaudit(*base, "--notify", _env_hook(tmp_path / "env.txt"))
     assert done.returncode == 3
     assert (tmp_path / "q" / "2022Q3" / "bulletin.html").exists()  # the outputs are written all the same
@@ -237,8 +340,11 @@ def test_notify_on_an_unreachable_site_says_exit_3_and_a_failing_hook_changes_no
 
     broken = _Hook(status=500)
     try:
-        for hook, says in ((broken.url, "HTTP 500"), ("echo 发送中; exit 7", "exit 7"),
-                           (f"http://127.0.0.1:{_free_port()}/nobody", "webhook failed")):
+        for hook, says in (
+            (broken.url, "HTTP 500"),
+            ("echo 发送中; exit 7", "exit 7"),
+            (f"http://127.0.0.1:{_free_port()}/nobody", "webhook failed"),
+        ):
             failed = govaudit(*base, "--notify", hook)
             assert failed.returncode == 3, (hook, failed.stderr)
             assert says in failed.stderr and "Traceback" not in failed.stderr
@@ -251,20 +357,36 @@ def test_notify_on_an_unreachable_site_says_exit_3_and_a_failing_hook_changes_no
 
 
 def test_audit_all_notifies_once_for_all_sites(tmp_path):
-    root = write_portal(tmp_path / "site", {"/": page("测试县人民政府", '<a href="/a.html">正常页面</a>'),
-                                            "/a.html": page("正常页面", "<p>内容</p>")})
+    root = write_portal(
+        tmp_path / "site",
+        {"/": page("测试县人民政府", '<a href="/a.html">正常页面</a>'), "/a.html": page("正常页面", "<p>内容</p>")},
+    )
     db = f"sqlite:///{tmp_path / 'all.sqlite'}"
     with serve_portal(root) as portal:
         sites = tmp_path / "sites.yaml"
-        sites.write_text(f"""sites:
+        sites.write_text(
+            f"""sites:
   - {{name: 测试县人民政府, url: "{portal.base_url}", unit: 测试县人民政府办公室}}
   - {{name: 停用县人民政府, url: "http://127.0.0.2:9/", unit: 停用县人民政府办公室}}
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )
         assert govaudit("sites", "add", str(sites), "--db", db).returncode == 0
         config = tmp_path / "govaudit.yaml"
         config.write_text(f"notify: {_env_hook(tmp_path / 'env.txt')!r}\n", encoding="utf-8")
-        done = govaudit("audit-all", "--as-of", "2022-10-15", "--out", str(tmp_path / "all"), "--db", db,
-                        "--config", str(config), "--log-file", str(tmp_path / "all.log"))
+        done = govaudit(
+            "audit-all",
+            "--as-of",
+            "2022-10-15",
+            "--out",
+            str(tmp_path / "all"),
+            "--db",
+            db,
+            "--config",
+            str(config),
+            "--log-file",
+            str(tmp_path / "all.log"),
+        )
     assert done.returncode == 3, done.stderr
     [line] = (tmp_path / "env.txt").read_text("utf-8").splitlines()
     assert line.startswith("3|2022Q3|") and "完成 1，无法访问 1" in line
@@ -272,13 +394,22 @@ def test_audit_all_notifies_once_for_all_sites(tmp_path):
     assert sum("—— govaudit audit http" in line for line in _log_lines(tmp_path / "all.log")) == 2
 
 
-@pytest.mark.parametrize("value, words", [("ftp://example.gov.cn/hook", "notify"), ("[a, b]", "notify"),
-                                          ('"  "', "notify")])
+@pytest.mark.parametrize(
+    "value, words", [("ftp://example.gov.cn/hook", "notify"), ("[a, b]", "notify"), ('"  "', "notify")]
+)
 def test_notify_in_the_config_is_validated(tmp_path, value, words):
     config = tmp_path / "govaudit.yaml"
     config.write_text(f"notify: {value}\n", encoding="utf-8")
-    done = govaudit("audit", "http://127.0.0.1:9/", "--config", str(config), "--out", str(tmp_path / "out"),
-                    "--db", f"sqlite:///{tmp_path / 'x.sqlite'}")
+    done = govaudit(
+        "audit",
+        "http://127.0.0.1:9/",
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "out"),
+        "--db",
+        f"sqlite:///{tmp_path / 'x.sqlite'}",
+    )
     assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
@@ -287,9 +418,24 @@ def test_scrapy_crawl_by_hand_masks_its_own_log(tmp_path):
     root = _portal_with_a_failing_page(tmp_path / "site")
     env = {**os.environ, "GOVAUDIT_DB": f"sqlite:///{tmp_path / 'scrapy.sqlite'}"}
     with serve_portal(root) as portal:
-        done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"url={portal.base_url}",
-                               "-s", "LOG_LEVEL=DEBUG"], cwd=REPO, env=env, capture_output=True, text=True,
-                              timeout=300)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "portal",
+                "-a",
+                f"url={portal.base_url}",
+                "-s",
+                "LOG_LEVEL=DEBUG",
+            ],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Gave up retrying" in done.stderr and "532625********2010" in done.stderr
     assert ID_NUMBER not in done.stderr
@@ -297,9 +443,26 @@ def test_scrapy_crawl_by_hand_masks_its_own_log(tmp_path):
 
 def test_notify_says_a_run_stopped_by_sigterm_was_interrupted(slow_portal, tmp_path):  # noqa: F811
     db = tmp_path / "i.sqlite"
-    command = [sys.executable, "-m", "audit.cli", "run-quarterly", slow_portal, "--quarter", "2022Q3", "--as-of",
-               "2022-10-15", "--out", str(tmp_path / "q"), "--db", f"sqlite:///{db}", "--quiet",
-               "--log-file", str(tmp_path / "run.log"), "--notify", _env_hook(tmp_path / "env.txt")]
+    command = [
+        sys.executable,
+        "-m",
+        "audit.cli",
+        "run-quarterly",
+        slow_portal,
+        "--quarter",
+        "2022Q3",
+        "--as-of",
+        "2022-10-15",
+        "--out",
+        str(tmp_path / "q"),
+        "--db",
+        f"sqlite:///{db}",
+        "--quiet",
+        "--log-file",
+        str(tmp_path / "run.log"),
+        "--notify",
+        _env_hook(tmp_path / "env.txt"),
+    ]
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     signal_when_stored(run, db, 15, signal.SIGTERM)
     run.communicate(timeout=60)

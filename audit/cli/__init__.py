@@ -1,4 +1,5 @@
 """The `govaudit` command: audit a portal, run the bundled demo, list rules, read one page."""
+
 from __future__ import annotations
 
 import functools
@@ -18,25 +19,33 @@ import click
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
+from audit.cli.options import (
+    as_of_option,
+    column_option,
+    config_option,
+    crawl_options,
+    db_option,
+    format_option,
+    politeness_options,
+    quiet_option,
+)
 from audit.config import ConfigError, check_notify, load_settings
-from audit.run.logfile import command_log, write_line
-from audit.run.notify import RunNote, send
-from audit.cli.options import (as_of_option, column_option, config_option, crawl_options, db_option, format_option,
-                           politeness_options, quiet_option)
-from reports.formats import BY_NAME, BadFormat, parse_formats
-from reports.files import OutputError, check_writable, output_path
-from reports.masking import clean, for_terminal
-from reports.summary import page_cap_note
 from audit.judging.verdicts import COLUMN_CHECK
-from reports.pdf import find_chromium
-from audit.run.progress import CrawlProgress
-from crawler.vocabulary.quarters import BadQuarter, Quarter
 from audit.run.crawl import AuditInterrupted, FrontierLost, help_crawl
 from audit.run.lifecycle import AuditOutcome, QuarterTaken, quarterly_as_of, run_audit
+from audit.run.logfile import command_log, write_line
+from audit.run.notify import RunNote, send
+from audit.run.progress import CrawlProgress
 from audit.run.runner import find_finding, pending_run, render_stored
 from audit.run.share import RedisUnavailable, SharedCrawl
-from crawler.vocabulary.urls import BadSiteURL, check_site_url
 from audit.store import FINISHED, RunStatus, Store, StoreError, default_db_url
+from crawler.vocabulary.quarters import BadQuarter, Quarter
+from crawler.vocabulary.urls import BadSiteURL, check_site_url
+from reports.files import OutputError, check_writable, output_path
+from reports.formats import BY_NAME, BadFormat, parse_formats
+from reports.masking import clean, for_terminal
+from reports.pdf import find_chromium
+from reports.summary import page_cap_note
 from rules import registered_rules
 from rules.catalogue import markdown_table, option_lines
 from rules.registers import KINDS, RegisterKind, kind_named
@@ -99,8 +108,10 @@ def _formats(value: str | None) -> tuple[str, ...]:
         _fail_usage(str(exc))
     if "pdf" in formats and find_chromium() is None:
         # Said before the crawl, not after an hour of it.
-        _fail_usage("--format pdf 需要 Chromium（Debian: apt-get install chromium，或设置 GOVAUDIT_CHROMIUM）/ "
-                    "--format pdf needs Chromium on PATH or in GOVAUDIT_CHROMIUM")
+        _fail_usage(
+            "--format pdf 需要 Chromium（Debian: apt-get install chromium，或设置 GOVAUDIT_CHROMIUM）/ "
+            "--format pdf needs Chromium on PATH or in GOVAUDIT_CHROMIUM"
+        )
     return formats
 
 
@@ -116,8 +127,9 @@ class _Commands(click.Group):
         return _register_group(kind) if kind is not None else super().get_command(ctx, name)
 
 
-@click.group(cls=_Commands,
-             epilog="示例 / example: govaudit audit http://127.0.0.1:8000/ --as-of 2022-10-15 --out out/")
+@click.group(
+    cls=_Commands, epilog="示例 / example: govaudit audit http://127.0.0.1:8000/ --as-of 2022-10-15 --out out/"
+)
 @click.version_option(package_name="govaudit")
 def main() -> None:
     """govaudit — 县级政府门户网站政务公开检查工具。
@@ -128,8 +140,18 @@ def main() -> None:
 
 
 def _audit_options(func):
-    for option in reversed((as_of_option(), column_option, db_option(), config_option(), crawl_options,
-                            politeness_options, quiet_option, format_option())):
+    for option in reversed(
+        (
+            as_of_option(),
+            column_option,
+            db_option(),
+            config_option(),
+            crawl_options,
+            politeness_options,
+            quiet_option,
+            format_option(),
+        )
+    ):
         func = option(func)
     return func
 
@@ -157,15 +179,28 @@ def _note(**fields) -> None:
 def _unattended(command):
     """--log-file, --verbose and --notify for the commands cron and systemd run: the log gets every
     line printed (timed, masked), and the hook runs once the command's exit code is known."""
-    @click.option("--log-file", "log_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-                  help="把输出和警告（带时间）追加到此文件，目录不存在时建立 / append output and warnings, "
-                       "time-stamped, to FILE.")
-    @click.option("--verbose", is_flag=True,
-                  help="更多细节：Scrapy 的 INFO 日志、每个抓取的页面（写入 --log-file，否则显示在终端）/ "
-                       "more detail: Scrapy INFO and every page fetched.")
-    @click.option("--notify", metavar="CMD|URL", callback=_notify_option,
-                  help="结束后运行的命令（环境变量 GOVAUDIT_EXIT 等）或接收 JSON 的 http(s) 地址；"
-                       "默认取配置 notify / command or webhook run after the audit.")
+
+    @click.option(
+        "--log-file",
+        "log_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help="把输出和警告（带时间）追加到此文件，目录不存在时建立 / append output and warnings, "
+        "time-stamped, to FILE.",
+    )
+    @click.option(
+        "--verbose",
+        is_flag=True,
+        help="更多细节：Scrapy 的 INFO 日志、每个抓取的页面（写入 --log-file，否则显示在终端）/ "
+        "more detail: Scrapy INFO and every page fetched.",
+    )
+    @click.option(
+        "--notify",
+        metavar="CMD|URL",
+        callback=_notify_option,
+        help="结束后运行的命令（环境变量 GOVAUDIT_EXIT 等）或接收 JSON 的 http(s) 地址；"
+        "默认取配置 notify / command or webhook run after the audit.",
+    )
     @click.option("--no-notify", is_flag=True, help="不运行配置中的通知 / skip the configured notify hook.")
     @functools.wraps(command)
     def run(*args, log_file, verbose, notify, no_notify, **kwargs):
@@ -191,9 +226,11 @@ def _unattended(command):
                 # The database went away after it was opened (restarted, connection lost): one line and the
                 # database's exit code; run again (a worker does, with pauses), the audit resumes its run.
                 code = EXIT_DATABASE
-                err.print(f"错误 / error: 数据库暂时无法访问，已保存的内容不受影响，重新运行即从中断处继续 / "
-                          f"the database became unavailable; what was stored is kept and a new run resumes: "
-                          f"{str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}")
+                err.print(
+                    f"错误 / error: 数据库暂时无法访问，已保存的内容不受影响，重新运行即从中断处继续 / "
+                    f"the database became unavailable; what was stored is kept and a new run resumes: "
+                    f"{str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}"
+                )
                 sys.exit(code)
             except Exception as exc:
                 if _redis_gone(exc):
@@ -212,25 +249,35 @@ def _unattended(command):
                     allowed = settings.notify_allow_internal if settings is not None else ()
                     for line in send(target, note.payload(code, log_file), allowed):
                         err.print(line)
+
     return run
 
 
 def _redis_gone(exc: Exception) -> bool:
     try:
-        from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeout
     except ImportError:
         return False
     return isinstance(exc, (RedisConnectionError, RedisTimeout))
 
 
 def _screenshots_option(func):
-    return click.option("--screenshots", is_flag=True,
-                        help="为每个问题页面生成截图放在附件1中（需要 Chromium，渲染保存的页面副本，不联网）/ "
-                             "a thumbnail of each problem page, rendered offline from its kept copy.")(func)
+    return click.option(
+        "--screenshots",
+        is_flag=True,
+        help="为每个问题页面生成截图放在附件1中（需要 Chromium，渲染保存的页面副本，不联网）/ "
+        "a thumbnail of each problem page, rendered offline from its kept copy.",
+    )(func)
 
 
-def _with_overrides(settings: Settings, timeout: float | None, max_pages: int | None,
-                    concurrency: int | None = None, delay: float | None = None) -> Settings:
+def _with_overrides(
+    settings: Settings,
+    timeout: float | None,
+    max_pages: int | None,
+    concurrency: int | None = None,
+    delay: float | None = None,
+) -> Settings:
     """The settings with the crawl limits given on the command line (the fingerprint stays: as before,
     a run resumed with another --timeout is the same run)."""
     given = {"timeout": timeout, "max_pages": max_pages, "concurrency": concurrency, "delay": delay}
@@ -238,9 +285,19 @@ def _with_overrides(settings: Settings, timeout: float | None, max_pages: int | 
     return settings.model_copy(update={"crawl": crawl})
 
 
-def _run(url: str, as_of: date, column: str | None, config: Settings, store: Store, out_dir: Path,
-         quiet: bool, formats: tuple[str, ...] = ("html", "json"), once_per_quarter: bool = False,
-         shared: SharedCrawl | None = None, screenshots: bool = False) -> AuditOutcome:
+def _run(
+    url: str,
+    as_of: date,
+    column: str | None,
+    config: Settings,
+    store: Store,
+    out_dir: Path,
+    quiet: bool,
+    formats: tuple[str, ...] = ("html", "json"),
+    once_per_quarter: bool = False,
+    shared: SharedCrawl | None = None,
+    screenshots: bool = False,
+) -> AuditOutcome:
     audited = [spec.key for spec in config.columns if spec.required]
     if column is not None and column not in audited:
         keys = ", ".join(audited)
@@ -254,20 +311,34 @@ def _run(url: str, as_of: date, column: str | None, config: Settings, store: Sto
     err.print(f"开始检查 / auditing {url}（基准日 as-of {as_of.isoformat()}）")
     progress = None if quiet else CrawlProgress(err)
     try:
-        return run_audit(url, as_of=as_of, column=column, store=store, config=config, out_dir=out_dir,
-                         progress=progress, formats=formats,
-                         once_per_quarter=once_per_quarter, shared=shared, screenshots=screenshots)
+        return run_audit(
+            url,
+            as_of=as_of,
+            column=column,
+            store=store,
+            config=config,
+            out_dir=out_dir,
+            progress=progress,
+            formats=formats,
+            once_per_quarter=once_per_quarter,
+            shared=shared,
+            screenshots=screenshots,
+        )
     except QuarterTaken as exc:
         _note(run_id=exc.run_id, summary=f"该季度已由检查 {exc.run_id} 检查或正在检查，本次未重复检查")
-        click.echo(f"该季度已由检查 {exc.run_id} 检查或正在检查，本次不重复检查 / "
-                   f"run {exc.run_id} has audited or is auditing this quarter")
+        click.echo(
+            f"该季度已由检查 {exc.run_id} 检查或正在检查，本次不重复检查 / "
+            f"run {exc.run_id} has audited or is auditing this quarter"
+        )
         sys.exit(EXIT_OK)
     except StoreError as exc:
         err.print(f"错误 / error: {exc}")
         sys.exit(EXIT_DATABASE)
     except FrontierLost:
-        err.print("错误 / error: Redis 重启后丢失了待抓取队列，检查已标记为中断；再次运行同一命令即从数据库补全 / "
-                  "Redis lost the frontier; run the same command again to resume from the store")
+        err.print(
+            "错误 / error: Redis 重启后丢失了待抓取队列，检查已标记为中断；再次运行同一命令即从数据库补全 / "
+            "Redis lost the frontier; run the same command again to resume from the store"
+        )
         sys.exit(EXIT_DATABASE)
     except RedisUnavailable as exc:
         err.print(f"错误 / error: {exc}")
@@ -275,8 +346,10 @@ def _run(url: str, as_of: date, column: str | None, config: Settings, store: Sto
     except OutputError as exc:
         _fail_output(exc)
     except AuditInterrupted as exc:
-        err.print(f"检查已中断（{exc}），未生成报告；再次运行同一命令即从中断处继续 / "
-                  f"audit interrupted, no report written; run the same command again to resume")
+        err.print(
+            f"检查已中断（{exc}），未生成报告；再次运行同一命令即从中断处继续 / "
+            f"audit interrupted, no report written; run the same command again to resume"
+        )
         sys.exit(128 + exc.signum)
 
 
@@ -305,11 +378,19 @@ def _report(outcome: AuditOutcome) -> int:
     summary = "，".join(f"{name} {n}" for name, n in counts.items()) or "无"
     done = f"检查完成：页面 {outcome.pages} 个，问题 {len(outcome.findings)} 个（{summary}）"
     click.echo(done)
-    _note(run_id=outcome.run_id, status=outcome.status, pages=outcome.pages, findings=len(outcome.findings),
-          severities=counts, summary=done if outcome.status != RunStatus.UNREACHABLE else f"网站无法访问；{done}")
+    _note(
+        run_id=outcome.run_id,
+        status=outcome.status,
+        pages=outcome.pages,
+        findings=len(outcome.findings),
+        severities=counts,
+        summary=done if outcome.status != RunStatus.UNREACHABLE else f"网站无法访问；{done}",
+    )
     received = f"下载 {outcome.bytes_received / 1_000_000:.1f} MB"
     if outcome.pages_not_modified:
-        received += f"，其中 {outcome.pages_not_modified} 个页面自上次检查以来未改变（服务器答复 304），沿用上次读取的内容"
+        received += (
+            f"，其中 {outcome.pages_not_modified} 个页面自上次检查以来未改变（服务器答复 304），沿用上次读取的内容"
+        )
     click.echo(received)
     if outcome.page_cap is not None:
         click.echo(page_cap_note(outcome.page_cap, outcome.pages_left, outcome.pages))
@@ -325,11 +406,22 @@ def _report(outcome: AuditOutcome) -> int:
 
 
 def _redis_options(func):
-    func = click.option("--redis", "redis_url", envvar="GOVAUDIT_REDIS", metavar="URL",
-                        help="Redis 地址（redis://主机:端口/库号；也可用 GOVAUDIT_REDIS），多个工作进程共享抓取队列 / "
-                             "the shared Redis.")(func)
-    func = click.option("--redis-prefix", envvar="GOVAUDIT_REDIS_PREFIX", default="govaudit", show_default=True,
-                        metavar="NAME", help="Redis 键名前缀，一个 Redis 上的多套检查互不干扰 / Redis key prefix.")(func)
+    func = click.option(
+        "--redis",
+        "redis_url",
+        envvar="GOVAUDIT_REDIS",
+        metavar="URL",
+        help="Redis 地址（redis://主机:端口/库号；也可用 GOVAUDIT_REDIS），多个工作进程共享抓取队列 / "
+        "the shared Redis.",
+    )(func)
+    func = click.option(
+        "--redis-prefix",
+        envvar="GOVAUDIT_REDIS_PREFIX",
+        default="govaudit",
+        show_default=True,
+        metavar="NAME",
+        help="Redis 键名前缀，一个 Redis 上的多套检查互不干扰 / Redis key prefix.",
+    )(func)
     return func
 
 
@@ -338,8 +430,9 @@ def _queue(redis_url: str, prefix: str, lease: float | None = None):
     try:
         from audit.run.cluster import LEASE_SECONDS, ClusterError, JobQueue, connect
     except ImportError as exc:
-        _fail_usage(f"缺少 {exc.name}，请 pip install 'govaudit[cluster]' / missing {exc.name}: "
-                    "pip install 'govaudit[cluster]'")
+        _fail_usage(
+            f"缺少 {exc.name}，请 pip install 'govaudit[cluster]' / missing {exc.name}: pip install 'govaudit[cluster]'"
+        )
     try:
         return JobQueue(connect(redis_url), prefix, lease or LEASE_SECONDS)
     except ClusterError as exc:
@@ -349,8 +442,14 @@ def _queue(redis_url: str, prefix: str, lease: float | None = None):
 @main.command()
 @click.argument("url")
 @_audit_options
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-              show_default=True, help="输出目录（findings.json, bulletin.html）/ output directory.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="输出目录（findings.json, bulletin.html）/ output directory.",
+)
 @_redis_options
 # Set by `govaudit worker` for the audits it runs: recorded on the run as a worker that took part;
 # the worker's job, with which the run is offered to other workers to help; or (--join) the run this
@@ -360,8 +459,26 @@ def _queue(redis_url: str, prefix: str, lease: float | None = None):
 @click.option("--join", "joined", hidden=True)
 @_unattended
 @_screenshots_option
-def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurrency, delay, quiet, formats, out_dir,
-          redis_url, redis_prefix, worker, job, joined, screenshots):
+def audit(
+    url,
+    as_of,
+    column,
+    db_url,
+    config_path,
+    timeout,
+    max_pages,
+    concurrency,
+    delay,
+    quiet,
+    formats,
+    out_dir,
+    redis_url,
+    redis_prefix,
+    worker,
+    job,
+    joined,
+    screenshots,
+):
     """检查一个政府网站 / audit the portal at URL (its host only).
 
     Exit status: 0 audit done (with or without findings), 1 database write failure, 2 bad arguments
@@ -379,20 +496,42 @@ def audit(url, as_of, column, db_url, config_path, timeout, max_pages, concurren
         if shared is None:
             _fail_usage("--join 需要 --redis / --join needs --redis")
         sys.exit(_help_crawl(store, shared, joined, config))
-    outcome = _run(url, as_of or date.today(), column, config, store, out_dir, quiet, formats,
-                   shared=shared, screenshots=screenshots)
+    outcome = _run(
+        url,
+        as_of or date.today(),
+        column,
+        config,
+        store,
+        out_dir,
+        quiet,
+        formats,
+        shared=shared,
+        screenshots=screenshots,
+    )
     sys.exit(_report(outcome))
 
 
 @main.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-report"),
-              show_default=True, help="输出目录 / output directory.")
-@db_option("数据库地址（默认输出目录下 govaudit.sqlite）/ database URL (default: govaudit.sqlite in --out).", envvar=None)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-report"),
+    show_default=True,
+    help="输出目录 / output directory.",
+)
+@db_option(
+    "数据库地址（默认输出目录下 govaudit.sqlite）/ database URL (default: govaudit.sqlite in --out).", envvar=None
+)
 @quiet_option
 @format_option()
 @click.option("--serve", is_flag=True, help="只启动示例网站，直到 Ctrl-C / only serve the sample portal until Ctrl-C.")
-@click.option("--port", type=click.IntRange(1, 65535), metavar="PORT",
-              help=f"--serve 的端口（默认 {DEMO_PORT}）/ port for --serve (default {DEMO_PORT}).")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    metavar="PORT",
+    help=f"--serve 的端口（默认 {DEMO_PORT}）/ port for --serve (default {DEMO_PORT}).",
+)
 def demo(out_dir, db_url, quiet, formats, serve, port):
     """用内置示例网站演示（不联网）/ serve the bundled sample portal on 127.0.0.1 and audit it.
 
@@ -435,13 +574,17 @@ def _serve_demo(port: int) -> int:
     try:
         server = PortalServer(root, port=port).start()
     except OSError as exc:
-        _fail_usage(f"无法在 127.0.0.1:{port} 上提供服务（{exc.strerror or exc}），请换一个 --port / "
-                    f"cannot listen on 127.0.0.1:{port}, try another --port")
+        _fail_usage(
+            f"无法在 127.0.0.1:{port} 上提供服务（{exc.strerror or exc}），请换一个 --port / "
+            f"cannot listen on 127.0.0.1:{port}, try another --port"
+        )
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, stop)
     click.echo(f"示例网站 / sample portal: {server.base_url}（按 Ctrl-C 停止 / Ctrl-C to stop）")
-    click.echo(f"另开一个终端检查它 / in another terminal: govaudit run-quarterly {server.base_url} "
-               f"--quarter 2022Q3 --as-of {DEMO_AS_OF.isoformat()}")
+    click.echo(
+        f"另开一个终端检查它 / in another terminal: govaudit run-quarterly {server.base_url} "
+        f"--quarter 2022Q3 --as-of {DEMO_AS_OF.isoformat()}"
+    )
     sys.stdout.flush()
     while not done.wait(1):
         pass
@@ -501,10 +644,13 @@ def extract(source, url, encoding):
     # Personal data masked here as in every other output (the reader itself keeps it whole).
     click.echo(json.dumps(clean(reading.to_json()), ensure_ascii=False, indent=2))
 
+
 def _run_line(run, findings: int, result: str) -> str:
     scope = run.scope or "全站"
-    return (f"{run.id:>4}  {run.quarter or '—':<7} {run.as_of.isoformat()}  {scope:<6} {run.status:<11} "
-            f"{findings:>4}  {result:<16} {for_terminal(run.site_url)}")
+    return (
+        f"{run.id:>4}  {run.quarter or '—':<7} {run.as_of.isoformat()}  {scope:<6} {run.status:<11} "
+        f"{findings:>4}  {result:<16} {for_terminal(run.site_url)}"
+    )
 
 
 @main.command()
@@ -553,13 +699,17 @@ def show(fingerprint, db_url, config_path):
         _fail_usage(f"没有指纹为 {fingerprint} 的问题 / no stored finding has fingerprint {fingerprint!r}")
     run, row = found
     lines = [
-        ("问题", f"{row.problem}（{row.severity}）"), ("说明", row.message), ("证据", row.evidence),
+        ("问题", f"{row.problem}（{row.severity}）"),
+        ("说明", row.message),
+        ("证据", row.evidence),
         ("页面", f"{row.page_title}　{row.url}" if row.page_title else row.url),
-        ("抓取时间", row.fetched_at or "未抓取"), ("栏目", row.column_name),
+        ("抓取时间", row.fetched_at or "未抓取"),
+        ("栏目", row.column_name),
         ("责任单位", f"{row.units_text}（{row.unit_source}）"),
         ("整改期限", row.deadline.isoformat() if row.deadline else "未定"),
         ("整改状态", f"{row.state}，{row.first_seen}首次发现"),
-        ("检查", f"{run.id}（{run.site_url}，基准日 {run.as_of}）"), ("规则", f"{row.rule}　{row.clause}"),
+        ("检查", f"{run.id}（{run.site_url}，基准日 {run.as_of}）"),
+        ("规则", f"{row.rule}　{row.clause}"),
         ("指纹", row.fingerprint),
     ]
     for label, value in lines:
@@ -587,21 +737,35 @@ def diff(run_a, run_b, db_url):
     if not same_series(old, new):
         _fail_usage(f"两次检查的网站或范围不同，无法比较 / runs {run_a} and {run_b} are of different sites or scopes")
     comparison = compare(store, old, new)
-    click.echo(f"检查 {old.id}（{old.quarter}，{old.as_of}）→ 检查 {new.id}（{new.quarter}，{new.as_of}）：" +
-               "，".join(f"{state} {comparison.count(state)}" for state in (NEW, OPEN, FIXED, UNCHECKED)))
+    click.echo(
+        f"检查 {old.id}（{old.quarter}，{old.as_of}）→ 检查 {new.id}（{new.quarter}，{new.as_of}）："
+        + "，".join(f"{state} {comparison.count(state)}" for state in (NEW, OPEN, FIXED, UNCHECKED))
+    )
     for state in (NEW, FIXED, UNCHECKED, OPEN):
         for row in comparison.of(state):
             site = new.site_url if state in (NEW, OPEN) else old.site_url
-            click.echo(f"  [{state}] {row.rule:<22} {for_terminal(comparable_url(row.url, site))}  "
-                       f"{for_terminal('、'.join(row.units))}  {for_terminal(row.message)}")
+            click.echo(
+                f"  [{state}] {row.rule:<22} {for_terminal(comparable_url(row.url, site))}  "
+                f"{for_terminal('、'.join(row.units))}  {for_terminal(row.message)}"
+            )
 
 
 @main.command(name="run-quarterly")
 @click.argument("url")
-@click.option("--quarter", metavar="YYYYQn", help="检查的季度（默认刚结束的季度）/ quarter to audit (default: the one just ended).")
+@click.option(
+    "--quarter",
+    metavar="YYYYQn",
+    help="检查的季度（默认刚结束的季度）/ quarter to audit (default: the one just ended).",
+)
 @click.option("--force", is_flag=True, help="已完成的季度也重新检查 / audit again even if the quarter is done.")
-@click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path), default=Path("quarterly"),
-              show_default=True, help="输出根目录，每季度一个子目录 / root of the per-quarter folders.")
+@click.option(
+    "--out",
+    "out_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("quarterly"),
+    show_default=True,
+    help="输出根目录，每季度一个子目录 / root of the per-quarter folders.",
+)
 @as_of_option("检查基准日（须落在该季度的报告期内）/ as-of date (must report on the quarter).")
 @db_option()
 @config_option()
@@ -610,8 +774,9 @@ def diff(run_a, run_b, db_url):
 @quiet_option
 @_unattended
 @_screenshots_option
-def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, timeout, max_pages, formats, quiet,
-                  screenshots):
+def run_quarterly(
+    url, quarter, force, out_root, as_of, db_url, config_path, timeout, max_pages, formats, quiet, screenshots
+):
     """季度检查 / audit the whole portal for a quarter into OUT/YYYYQn/, once.
 
     A quarter with a finished run is not audited again unless --force (its outputs are written
@@ -626,8 +791,10 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
         if as_of is None:
             as_of = quarterly_as_of(target, today)
         elif Quarter.reported(as_of) != target:
-            _fail_usage(f"基准日 {as_of} 报告的是 {Quarter.reported(as_of).label}，不是 {target.label} / "
-                        f"as-of {as_of} reports on {Quarter.reported(as_of).label}, not {target.label}")
+            _fail_usage(
+                f"基准日 {as_of} 报告的是 {Quarter.reported(as_of).label}，不是 {target.label} / "
+                f"as-of {as_of} reports on {Quarter.reported(as_of).label}, not {target.label}"
+            )
         url = check_site_url(url)
     except (BadQuarter, BadSiteURL, ValueError) as exc:
         _fail_usage(str(exc))
@@ -636,35 +803,62 @@ def run_quarterly(url, quarter, force, out_root, as_of, db_url, config_path, tim
     out_dir = out_root / target.label
     done = find_run(store, url, None, target)
     if done is not None and not force:
-        _note(url=url, out=str(out_dir.resolve()), quarter=target.label, run_id=done.id, status=done.status,
-              summary=f"{target.label} 已检查完成（检查 {done.id}），本次未重复检查")
-        click.echo(f"{target.label} 已检查完成（检查 {done.id}，基准日 {done.as_of}），不再重复检查；"
-                   f"如需重新检查请加 --force / already done, use --force to audit again")
+        _note(
+            url=url,
+            out=str(out_dir.resolve()),
+            quarter=target.label,
+            run_id=done.id,
+            status=done.status,
+            summary=f"{target.label} 已检查完成（检查 {done.id}），本次未重复检查",
+        )
+        click.echo(
+            f"{target.label} 已检查完成（检查 {done.id}，基准日 {done.as_of}），不再重复检查；"
+            f"如需重新检查请加 --force / already done, use --force to audit again"
+        )
         # Also when the run was concluded but interrupted before its outputs were written (the folder
         # may hold an earlier run's).
-        if any(not (out_dir / BY_NAME[kind].file).exists() for kind in formats) or pending_run(store, out_dir) == done.id:
+        if (
+            any(not (out_dir / BY_NAME[kind].file).exists() for kind in formats)
+            or pending_run(store, out_dir) == done.id
+        ):
             try:
                 _print_outputs(render_stored(store, done.id, config, out_dir, formats, screenshots))
             except OutputError as exc:
                 _fail_output(exc)
         sys.exit(EXIT_OK)
-    outcome = _run(url, as_of, None, config, store, out_dir, quiet, formats, once_per_quarter=not force,
-                   screenshots=screenshots)
+    outcome = _run(
+        url, as_of, None, config, store, out_dir, quiet, formats, once_per_quarter=not force, screenshots=screenshots
+    )
     sys.exit(_report(outcome))
 
 
 @main.command()
 @click.argument("url")
 @click.option("--print", "print_units", is_flag=True, help="打印 crontab 行和 systemd 单元 / print the schedule.")
-@click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path), default=Path("quarterly"),
-              show_default=True, help="季度输出根目录 / root of the per-quarter folders.")
+@click.option(
+    "--out",
+    "out_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("quarterly"),
+    show_default=True,
+    help="季度输出根目录 / root of the per-quarter folders.",
+)
 @db_option()
 @config_option()
 @click.option("--at", "at", default="02:30", show_default=True, metavar="HH:MM", help="每天运行的时间 / time of day.")
-@click.option("--log-file", "log_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="运行日志（默认 OUT/run-quarterly.log）/ the runs' log (default OUT/run-quarterly.log).")
-@click.option("--notify", metavar="CMD|URL", callback=_notify_option,
-              help="每次运行后的通知命令或 http(s) 地址 / command or webhook run after each run.")
+@click.option(
+    "--log-file",
+    "log_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="运行日志（默认 OUT/run-quarterly.log）/ the runs' log (default OUT/run-quarterly.log).",
+)
+@click.option(
+    "--notify",
+    metavar="CMD|URL",
+    callback=_notify_option,
+    help="每次运行后的通知命令或 http(s) 地址 / command or webhook run after each run.",
+)
 def schedule(url, print_units, out_root, db_url, config_path, at, log_file, notify):
     """定时季度检查 / print a crontab line and systemd units that run `run-quarterly` for URL.
 
@@ -728,8 +922,10 @@ def _import_register(kind: RegisterKind, path: Path, quarter_label: str | None, 
     except StoreError as exc:
         err.print(f"错误 / error: {exc}")
         sys.exit(1)
-    click.echo(f"已导入{kind.file_title} {len(rows)}行，{quarter.label}（{quarter.chinese}）/ "
-               f"imported {len(rows)} rows for {quarter.label}")
+    click.echo(
+        f"已导入{kind.file_title} {len(rows)}行，{quarter.label}（{quarter.chinese}）/ "
+        f"imported {len(rows)} rows for {quarter.label}"
+    )
 
 
 def _register_group(kind: RegisterKind) -> click.Group:
@@ -738,16 +934,18 @@ def _register_group(kind: RegisterKind) -> click.Group:
 
     @group.command(name="import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--quarter", "quarter_label", metavar="YYYYQn",
-                  help="登记表所属季度（默认刚结束的季度）/ the quarter the file covers (default: the one just ended).")
+    @click.option(
+        "--quarter",
+        "quarter_label",
+        metavar="YYYYQn",
+        help="登记表所属季度（默认刚结束的季度）/ the quarter the file covers (default: the one just ended).",
+    )
     @db_option()
     def import_file(path, quarter_label, db_url):
         """导入 .xlsx 或 .csv 登记表（列名见 docs/registers.md）/ import an .xlsx or .csv register."""
         _import_register(kind, path, quarter_label, db_url)
 
     return group
-
-
 
 
 @main.group()
@@ -784,13 +982,21 @@ def sites_list(db_url):
         click.echo("没有登记的网站，请先 govaudit sites add sites.yaml / no sites registered")
         return
     for site in found:
-        click.echo(f"{site.id:>4}  {site.site_id or '—':<12} {site.level or '—':<8} {site.name}（{site.unit}）  {site.url}")
+        click.echo(
+            f"{site.id:>4}  {site.site_id or '—':<12} {site.level or '—':<8} {site.name}（{site.unit}）  {site.url}"
+        )
 
 
 @main.command(name="audit-all")
 @as_of_option()
-@click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path), default=Path("sites-out"),
-              show_default=True, help="输出根目录，每个网站一个子目录 / root of the per-site folders.")
+@click.option(
+    "--out",
+    "out_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("sites-out"),
+    show_default=True,
+    help="输出根目录，每个网站一个子目录 / root of the per-site folders.",
+)
 @db_option()
 @config_option()
 @crawl_options
@@ -806,9 +1012,9 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
     being audited; one that cannot be reached does not stop the others. Exit 0 when every site was
     audited (or queued), 3 when some could not be reached, 1 when an audit failed.
     """
+    from audit.judging.history import find_run
     from audit.run.childenv import secret_env
     from audit.run.sites import audit_site
-    from audit.judging.history import find_run
     from audit.store.sites import registered_sites
 
     settings, store = _open(config_path, db_url)
@@ -818,8 +1024,12 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
     if not found:
         _fail_usage("没有登记的网站，请先 govaudit sites add sites.yaml / no sites registered")
     options = ["--as-of", as_of.isoformat()]
-    for flag, value in (("--config", config_path), ("--timeout", timeout), ("--max-pages", max_pages),
-                        ("--format", formats)):
+    for flag, value in (
+        ("--config", config_path),
+        ("--timeout", timeout),
+        ("--max-pages", max_pages),
+        ("--format", formats),
+    ):
         if value is not None:
             options += [flag, str(Path(value).resolve()) if flag == "--config" else str(value)]
     queue = _queue(redis_url, redis_prefix) if redis_url is not None else None
@@ -840,8 +1050,12 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
             click.echo(f"{site.name}：{quarter.label} 已检查（检查 {done.id}），跳过 / already done, skipped")
             continue
         if queue is not None:
-            queued.append((site, _enqueue(queue, site, quarter, options + ["--out", str(folder.resolve()), "--quiet"],
-                                          as_of, force)))
+            queued.append(
+                (
+                    site,
+                    _enqueue(queue, site, quarter, options + ["--out", str(folder.resolve()), "--quiet"], as_of, force),
+                )
+            )
             continue
         click.echo(f"{site.name}：检查 {site.url} / auditing")
         code = audit_site(site.url, folder, options + log_options, secret_env(store.db_url))
@@ -856,8 +1070,10 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
         # The hook says how the sites' audits ended, not that they were queued: wait for the workers.
         codes = _await_queued(queue, store, queued, quarter, latest if force else 0)
     failed = any(code not in (EXIT_OK, EXIT_UNREACHABLE) for code in codes)
-    _note(summary=f"检查网站 {len(codes)} 个（共 {len(found)} 个）：完成 {codes.count(EXIT_OK)}，"
-                  f"无法访问 {codes.count(EXIT_UNREACHABLE)}，失败 {len(codes) - codes.count(EXIT_OK) - codes.count(EXIT_UNREACHABLE)}")
+    _note(
+        summary=f"检查网站 {len(codes)} 个（共 {len(found)} 个）：完成 {codes.count(EXIT_OK)}，"
+        f"无法访问 {codes.count(EXIT_UNREACHABLE)}，失败 {len(codes) - codes.count(EXIT_OK) - codes.count(EXIT_UNREACHABLE)}"
+    )
     sys.exit(1 if failed else EXIT_UNREACHABLE if EXIT_UNREACHABLE in codes else EXIT_OK)
 
 
@@ -876,8 +1092,8 @@ def _await_queued(queue, store: Store, queued: list, quarter: Quarter, after: in
     above `after` only: with --force, an earlier run of the quarter does not count)."""
     import time
 
-    from audit.run.cluster import patiently
     from audit.judging.history import find_run
+    from audit.run.cluster import patiently
 
     click.echo(f"等待工作进程检查完 {len(queued)} 个网站后通知 / waiting for the workers to finish the queued sites")
     while any(patiently("Redis", lambda key=key: queue.pending(key), err.print) for _, key in queued):
@@ -885,8 +1101,13 @@ def _await_queued(queue, store: Store, queued: list, quarter: Quarter, after: in
     codes = []
     for site, _ in queued:
         run = find_run(store, site.url, None, quarter, statuses=("done", "unreachable"))
-        code = EXIT_DATABASE if run is None or run.id <= after else EXIT_UNREACHABLE if run.status == "unreachable" \
+        code = (
+            EXIT_DATABASE
+            if run is None or run.id <= after
+            else EXIT_UNREACHABLE
+            if run.status == "unreachable"
             else EXIT_OK
+        )
         status = {EXIT_OK: "完成", EXIT_UNREACHABLE: "网站无法访问"}.get(code, "未完成")
         click.echo(f"{site.name}：{status} / exit {code}")
         codes.append(code)
@@ -905,7 +1126,9 @@ def _enqueue(queue, site, quarter: Quarter, args: list[str], as_of: date, force:
     if patiently("Redis", lambda: queue.enqueue(job), err.print):
         click.echo(f"{site.name}：已加入队列 / queued")
     else:
-        click.echo(f"{site.name}：{quarter.label} 已在队列中或正在检查，跳过 / already queued or being audited, skipped")
+        click.echo(
+            f"{site.name}：{quarter.label} 已在队列中或正在检查，跳过 / already queued or being audited, skipped"
+        )
     return key
 
 
@@ -914,8 +1137,14 @@ def _enqueue(queue, site, quarter: Quarter, args: list[str], as_of: date, force:
 @_redis_options
 @click.option("--until-idle", is_flag=True, help="队列空且没有网站在检查时退出 / exit once no job waits or runs.")
 @click.option("--name", metavar="NAME", help="工作进程名称，记入检查记录（默认 主机名:进程号）/ worker name.")
-@click.option("--lease", type=click.FloatRange(min=1), default=30, show_default=True, metavar="SECONDS",
-              help="租约秒数：工作进程失联这么久后，它正在检查的网站由其他工作进程接手 / lease on a taken site.")
+@click.option(
+    "--lease",
+    type=click.FloatRange(min=1),
+    default=30,
+    show_default=True,
+    metavar="SECONDS",
+    help="租约秒数：工作进程失联这么久后，它正在检查的网站由其他工作进程接手 / lease on a taken site.",
+)
 def worker(db_url, redis_url, redis_prefix, until_idle, name, lease):
     """从 Redis 队列取出网站逐个检查 / audit the sites `audit-all --redis` queued, one at a time.
 
@@ -939,8 +1168,10 @@ def worker(db_url, redis_url, redis_prefix, until_idle, name, lease):
     try:
         Worker(queue, db_url, redis_url, name or worker_name(), lambda line: err.print(line)).run(until_idle)
     except KeyboardInterrupt:
-        err.print("工作进程已中断；正在检查的网站由其他工作进程在租约到期后接手 / worker interrupted; its site is "
-                  "resumed by another worker once the lease expires")
+        err.print(
+            "工作进程已中断；正在检查的网站由其他工作进程在租约到期后接手 / worker interrupted; its site is "
+            "resumed by another worker once the lease expires"
+        )
         sys.exit(128 + stopped_by[0])
 
 
@@ -948,8 +1179,14 @@ def worker(db_url, redis_url, redis_prefix, until_idle, name, lease):
 @click.argument("run_id", type=int, required=False)
 @click.option("--all", "all_sites", is_flag=True, help="全部登记网站的合并通报 / the combined bulletin of every site.")
 @click.option("--quarter", "quarter_label", metavar="YYYYQn", help="合并通报的季度（默认刚结束的季度）.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-              show_default=True, help="输出目录 / output directory.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="输出目录 / output directory.",
+)
 @db_option()
 @config_option()
 @format_option()

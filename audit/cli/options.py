@@ -1,5 +1,6 @@
 """The options many `govaudit` commands take, each declared once (as sqlfluff's common_options).
 Their help text reads the defaults from the one place they are written, audit/config/defaults.yaml."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -19,15 +20,19 @@ def defaults() -> Settings:
 
 def _stack(*options):
     """One decorator applying `options` in the order written (the first shown first in --help)."""
+
     def apply(func):
         for option in reversed(options):
             func = option(func)
         return func
+
     return apply
 
 
-def db_option(help: str = "数据库地址（默认当前目录 govaudit.sqlite；也可用 GOVAUDIT_DB）/ SQLAlchemy database URL.",
-              envvar: str | None = "GOVAUDIT_DB"):
+def db_option(
+    help: str = "数据库地址（默认当前目录 govaudit.sqlite；也可用 GOVAUDIT_DB）/ SQLAlchemy database URL.",
+    envvar: str | None = "GOVAUDIT_DB",
+):
     return click.option("--db", "db_url", envvar=envvar, metavar="URL", help=help)
 
 
@@ -37,8 +42,13 @@ def config_option(help: str = "YAML 配置文件，覆盖默认栏目表、阈�
 
 def format_option(default: str | None = None):
     shown = default or "html,json"
-    return click.option("--format", "formats", metavar="LIST", default=default,
-                        help=f"输出格式，逗号分隔（{','.join(NAMES)}；默认 {shown}）/ output formats (default {shown}).")
+    return click.option(
+        "--format",
+        "formats",
+        metavar="LIST",
+        default=default,
+        help=f"输出格式，逗号分隔（{','.join(NAMES)}；默认 {shown}）/ output formats (default {shown}).",
+    )
 
 
 def as_of_option(help: str = "检查基准日（默认今天）/ the date freshness is judged against (default: today)."):
@@ -53,11 +63,19 @@ def crawl_options(func):
     """--timeout and --max-pages: the crawl limits a command may override (defaults: the config's)."""
     crawl = defaults().crawl
     return _stack(
-        click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS",
-                     help=f"每个请求的超时秒数（默认{crawl.timeout:g}）/ per-request timeout (default {crawl.timeout:g})."),
-        click.option("--max-pages", type=click.IntRange(min=1), metavar="N",
-                     help=f"每个网站最多抓取页面数（默认{crawl.max_pages}）/ stop after this many pages "
-                          f"(default {crawl.max_pages})."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1),
+            metavar="SECONDS",
+            help=f"每个请求的超时秒数（默认{crawl.timeout:g}）/ per-request timeout (default {crawl.timeout:g}).",
+        ),
+        click.option(
+            "--max-pages",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help=f"每个网站最多抓取页面数（默认{crawl.max_pages}）/ stop after this many pages "
+            f"(default {crawl.max_pages}).",
+        ),
     )(func)
 
 
@@ -65,12 +83,20 @@ def politeness_options(func):
     """--concurrency and --delay (audit only: they are for one's own site)."""
     crawl = defaults().crawl
     return _stack(
-        click.option("--concurrency", type=click.IntRange(min=1), metavar="N",
-                     help="同时请求数，关闭自动调速，只用于检查自己的网站 / fixed concurrent requests "
-                          "(own site only; default adapts to the site)."),
-        click.option("--delay", type=click.FloatRange(min=0), metavar="SECONDS",
-                     help=f"两次请求之间至少间隔的秒数（默认{crawl.delay:g}）/ seconds between requests "
-                          f"(default {crawl.delay:g})."),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="同时请求数，关闭自动调速，只用于检查自己的网站 / fixed concurrent requests "
+            "(own site only; default adapts to the site).",
+        ),
+        click.option(
+            "--delay",
+            type=click.FloatRange(min=0),
+            metavar="SECONDS",
+            help=f"两次请求之间至少间隔的秒数（默认{crawl.delay:g}）/ seconds between requests "
+            f"(default {crawl.delay:g}).",
+        ),
     )(func)
 
 

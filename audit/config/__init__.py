@@ -1,5 +1,6 @@
 """Loading the settings: the built-in defaults (defaults.yaml, the only place they are written)
 merged with a user's YAML file, checked once into the frozen rules.settings.Settings tree."""
+
 from __future__ import annotations
 
 import copy
@@ -7,23 +8,31 @@ import difflib
 import hashlib
 import json
 import typing
-from importlib import resources
 from fnmatch import fnmatchcase
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from crawler.vocabulary.columns import ColumnSpec, CrawlLimits, normalise_anchor
 from crawler.reading.safe_yaml import YAMLRefused, load_yaml
+from crawler.vocabulary.columns import ColumnSpec, CrawlLimits, normalise_anchor
 from rules import registered_rules
 from rules.base import RuleOptions
 from rules.settings import ConfigError, Settings, check_notify, is_webhook
 
-__all__ = ["ColumnSpec", "ConfigError", "CrawlLimits", "Settings", "check_notify", "is_webhook", "load_settings",
-           "normalise_anchor"]
+__all__ = [
+    "ColumnSpec",
+    "ConfigError",
+    "CrawlLimits",
+    "Settings",
+    "check_notify",
+    "is_webhook",
+    "load_settings",
+    "normalise_anchor",
+]
 
 
 def _merge(base: dict, override: dict) -> dict:
@@ -43,7 +52,9 @@ def _read_yaml(text: str, origin: str) -> dict:
         raise ConfigError(f"配置文件不予读取 / config refused: {exc}") from None
     # PyYAML builds dates itself: 2020-13-01 unquoted is a ValueError, not a YAMLError.
     except (yaml.YAMLError, ValueError) as exc:
-        raise ConfigError(f"配置文件不是有效的 YAML / config is not valid YAML: {origin}: {' '.join(str(exc).split())}") from exc
+        raise ConfigError(
+            f"配置文件不是有效的 YAML / config is not valid YAML: {origin}: {' '.join(str(exc).split())}"
+        ) from exc
     if not isinstance(data, dict):
         raise ConfigError(f"配置文件顶层必须是映射 / config top level must be a mapping: {origin}")
     return data
@@ -89,14 +100,21 @@ def load_settings(path: str | Path | None = None) -> Settings:
     for where, patterns in settings.scoring.patterns().items():
         for pattern in patterns:
             if not any(fnmatchcase(rule_id, pattern) for rule_id in declared):
-                raise ConfigError(f"{origin}评分表中的规则不存在 / no rule matches {where}: {pattern!r}"
-                                  f"{_did_you_mean(pattern, declared)}")
+                raise ConfigError(
+                    f"{origin}评分表中的规则不存在 / no rule matches {where}: {pattern!r}"
+                    f"{_did_you_mean(pattern, declared)}"
+                )
     # What the run is judged by, rule options with their defaults included: a resumed run must
     # have been started under the same settings.
     # The notify hook changes nothing judged: editing it does not make an interrupted run a new one.
-    effective = {**settings.model_dump(mode="json", by_alias=True, exclude={"notify", "notify_allow_internal", "rule_settings", "fingerprint"}),
-                 "rules": {rule_id: (rule_settings.get(kind) or kind()).model_dump(mode="json")
-                           for rule_id, kind in declared.items()}}
+    effective = {
+        **settings.model_dump(
+            mode="json", by_alias=True, exclude={"notify", "notify_allow_internal", "rule_settings", "fingerprint"}
+        ),
+        "rules": {
+            rule_id: (rule_settings.get(kind) or kind()).model_dump(mode="json") for rule_id, kind in declared.items()
+        },
+    }
     fingerprint = hashlib.sha256(json.dumps(effective, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
     return settings.model_copy(update={"rule_settings": rule_settings, "fingerprint": fingerprint})
 
@@ -145,8 +163,11 @@ def _fields_by_key(kind) -> dict:
     """A model's fields by the key the YAML gives them (a field's alias where it has one)."""
     if not (isinstance(kind, type) and issubclass(kind, BaseModel)):
         return {}
-    return {field.alias or name: field for name, field in kind.model_fields.items()
-            if name not in ("rule_settings", "fingerprint")}
+    return {
+        field.alias or name: field
+        for name, field in kind.model_fields.items()
+        if name not in ("rule_settings", "fingerprint")
+    }
 
 
 def _did_you_mean(name: str, known) -> str:

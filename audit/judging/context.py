@@ -1,6 +1,7 @@
 """What a report is about, read from the store once: the run, its snapshot, its comparison with the
 run before, its score, the score of the quarters before it, and the settings. The bulletin and the
 column report build every section from this (reports/sections/), so they never query the store."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ class QuarterPoint:
     quarter: str
     run_id: int | None
     findings: int | None
-    result: str           # 85.5分（合格） / 不合格（单项否决） / 无检查记录
+    result: str  # 85.5分（合格） / 不合格（单项否决） / 无检查记录
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,10 @@ class ReportContext:
     quarter: Quarter
     comparison: Comparison
     score: Score
-    previous: QuarterPoint | None           # the run compared with, None on a first audit
-    trend: tuple[QuarterPoint, ...]         # the four quarters up to this run's, oldest first
-    seen: Mapping[str, tuple[datetime | None, str | None]]   # URL → (fetched at, page title)
-    register_sources: Mapping[str, str]     # register kind → the file its rows were imported from
+    previous: QuarterPoint | None  # the run compared with, None on a first audit
+    trend: tuple[QuarterPoint, ...]  # the four quarters up to this run's, oldest first
+    seen: Mapping[str, tuple[datetime | None, str | None]]  # URL → (fetched at, page title)
+    register_sources: Mapping[str, str]  # register kind → the file its rows were imported from
 
     @property
     def titles(self) -> dict[str, str]:
@@ -61,7 +62,9 @@ def report_context(store: Store, run: AuditRun, site: SiteSnapshot, settings: Se
         if other is None:
             return QuarterPoint(label, None, None, "无检查记录")
         rows = rows_of(store, other) if rows is None else rows
-        return QuarterPoint(label, other.id, len(rows), result_text(score(rows, settings.scoring, titles), other.status))
+        return QuarterPoint(
+            label, other.id, len(rows), result_text(score(rows, settings.scoring, titles), other.status)
+        )
 
     chain = quarterly_runs(store, run)
     trend = []
@@ -73,7 +76,16 @@ def report_context(store: Store, run: AuditRun, site: SiteSnapshot, settings: Se
         trend.append(point(q.label, other, comparison.rows if other is not None and other.id == run.id else None))
     previous = point(quarter_of(comparison.old).label, comparison.old) if comparison.old is not None else None
     sources = {kind: found.source for kind, found in register_imports(store, quarter.label).items()}
-    return ReportContext(run=run, site=site, settings=settings, specs=specs, quarter=quarter,
-                         comparison=comparison, score=score(comparison.rows, settings.scoring, titles),
-                         previous=previous, trend=tuple(trend), seen=store.page_evidence(run.id),
-                         register_sources=sources)
+    return ReportContext(
+        run=run,
+        site=site,
+        settings=settings,
+        specs=specs,
+        quarter=quarter,
+        comparison=comparison,
+        score=score(comparison.rows, settings.scoring, titles),
+        previous=previous,
+        trend=tuple(trend),
+        seen=store.page_evidence(run.id),
+        register_sources=sources,
+    )

@@ -5,6 +5,7 @@ A run belongs to a *series*: the same site (host and path; the port is ignored, 
 on another port is the same portal) and the same scope (whole portal, or one column). The run a
 bulletin compares with is the latest finished run of its series that reports on an earlier quarter.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,9 +16,9 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from audit.store import Store
 from audit.store.models import FINISHED, AuditRun, FindingRecord, Link, Page, RunStatus
 from crawler.vocabulary.quarters import BadQuarter, Quarter
-from audit.store import Store
 from rules.base import Finding, registered_rules
 from rules.snapshot import HomeCopy
 
@@ -75,6 +76,7 @@ def fingerprints(findings: list[Finding] | list[FindingRecord], site_url: str) -
 
 # -- rows of stored findings ----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class FindingRow:
     """A stored finding as reports show it, with its state against the previous run."""
@@ -106,24 +108,50 @@ class FindingRow:
 
     def to_json(self) -> dict:
         """The findings.json contract ({rule, url, column, severity, message, evidence}) plus history."""
-        return {"rule": self.rule, "url": self.url, "column": self.column, "severity": self.severity,
-                "message": self.message, "evidence": self.evidence, "fingerprint": self.fingerprint,
-                "units": list(self.units), "indicator": self.indicator, "state": self.state,
-                "first_seen": self.first_seen, "membership": self.membership, "fetched_at": self.fetched_at,
-                "title": self.title, "deadline": self.deadline, "kept_copy": self.kept_copy or None}
+        return {
+            "rule": self.rule,
+            "url": self.url,
+            "column": self.column,
+            "severity": self.severity,
+            "message": self.message,
+            "evidence": self.evidence,
+            "fingerprint": self.fingerprint,
+            "units": list(self.units),
+            "indicator": self.indicator,
+            "state": self.state,
+            "first_seen": self.first_seen,
+            "membership": self.membership,
+            "fetched_at": self.fetched_at,
+            "title": self.title,
+            "deadline": self.deadline,
+            "kept_copy": self.kept_copy or None,
+        }
 
 
 def rows_of(store: Store, run: AuditRun) -> list[FindingRow]:
     records = store.findings(run.id)
     computed = fingerprints(records, run.site_url)
-    return [FindingRow(rule=r.rule, url=r.url, column=r.column, severity=r.severity, message=r.message,
-                       evidence=r.evidence, fingerprint=r.fingerprint or fp, units=tuple(r.units or ("未确定",)),
-                       unit_source=r.unit_source or "unknown", indicator=r.indicator, membership=r.membership,
-                       facts={name: tuple(values) for name, values in (r.facts or {}).items()})
-            for r, fp in zip(records, computed)]
+    return [
+        FindingRow(
+            rule=r.rule,
+            url=r.url,
+            column=r.column,
+            severity=r.severity,
+            message=r.message,
+            evidence=r.evidence,
+            fingerprint=r.fingerprint or fp,
+            units=tuple(r.units or ("未确定",)),
+            unit_source=r.unit_source or "unknown",
+            indicator=r.indicator,
+            membership=r.membership,
+            facts={name: tuple(values) for name, values in (r.facts or {}).items()},
+        )
+        for r, fp in zip(records, computed)
+    ]
 
 
 # -- runs of a series -----------------------------------------------------------------------------
+
 
 def quarter_of(run: AuditRun) -> Quarter:
     try:
@@ -171,12 +199,16 @@ def previous_home(store: Store, run: AuditRun) -> HomeCopy | None:
     if earlier is None or earlier.scope is not None:
         return None
     with store.reading() as session:
-        page = session.execute(select(Page.url, Page.text).where(
-            Page.run_id == earlier.id, Page.url == earlier.site_url, Page.status < 400)).first()
+        page = session.execute(
+            select(Page.url, Page.text).where(
+                Page.run_id == earlier.id, Page.url == earlier.site_url, Page.status < 400
+            )
+        ).first()
         if page is None:
             return None
-        targets = session.scalars(select(Link.to_url).where(Link.run_id == earlier.id, Link.from_url == page.url,
-                                                            Link.on_site.is_(False))).all()
+        targets = session.scalars(
+            select(Link.to_url).where(Link.run_id == earlier.id, Link.from_url == page.url, Link.on_site.is_(False))
+        ).all()
     lines = tuple(line.strip() for line in (page.text or "").splitlines() if line.strip())
     return HomeCopy(earlier.id, earlier.as_of, lines, frozenset(filter(None, (_host(url) for url in targets))))
 
@@ -185,22 +217,27 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def find_run(store: Store, site_url: str, scope: str | None, quarter: Quarter,
-             statuses: tuple[str, ...] = (RunStatus.DONE,)) -> AuditRun | None:
+def find_run(
+    store: Store, site_url: str, scope: str | None, quarter: Quarter, statuses: tuple[str, ...] = (RunStatus.DONE,)
+) -> AuditRun | None:
     """The latest run of a site and scope for a quarter that ended in one of `statuses`."""
     key = site_key(site_url)
-    matches = [r for r in store.runs() if site_key(r.site_url) == key and r.scope == scope
-               and r.status in statuses and quarter_of(r) == quarter]
+    matches = [
+        r
+        for r in store.runs()
+        if site_key(r.site_url) == key and r.scope == scope and r.status in statuses and quarter_of(r) == quarter
+    ]
     return max(matches, key=_order) if matches else None
 
 
 # -- comparing runs -------------------------------------------------------------------------------
 
+
 @dataclass
 class Comparison:
     old: AuditRun | None
     new: AuditRun
-    rows: list[FindingRow]                       # the new run's findings: 新增 or 未整改
+    rows: list[FindingRow]  # the new run's findings: 新增 or 未整改
     gone: list[FindingRow] = field(default_factory=list)  # the old run's others: 已整改 or 未检查
 
     def count(self, state: str) -> int:
@@ -229,13 +266,18 @@ def compare(store: Store, old: AuditRun | None, new: AuditRun) -> Comparison:
     overrun = {(rule, comparable_url(url, new.site_url)) for rule, url in new.rule_overruns or ()}
 
     def judged(row: FindingRow) -> bool:
-        return (row.rule not in unjudged and not (row.rule in whole_list and row.column in read_short)
-                and (row.rule, comparable_url(row.url, old.site_url)) not in overrun)
+        return (
+            row.rule not in unjudged
+            and not (row.rule in whole_list and row.column in read_short)
+            and (row.rule, comparable_url(row.url, old.site_url)) not in overrun
+        )
 
     rows = [replace(row, state=OPEN if row.fingerprint in old_prints else NEW) for row in new_rows]
-    gone = [replace(row, state=FIXED if judged(row) and comparable_url(row.url, old.site_url) in answered
-                    else UNCHECKED)
-            for row in old_rows if row.fingerprint not in new_prints]
+    gone = [
+        replace(row, state=FIXED if judged(row) and comparable_url(row.url, old.site_url) in answered else UNCHECKED)
+        for row in old_rows
+        if row.fingerprint not in new_prints
+    ]
     return Comparison(old, new, rows, gone)
 
 

@@ -1,6 +1,7 @@
 """Judging a crawled run: every rule over the stored pages, each finding annotated with its
 fingerprint, 责任单位 and scoring indicator, and stored. Used by the audit run and by the pipeline
 when the spider runs alone under `scrapy crawl`."""
+
 from __future__ import annotations
 
 import logging
@@ -10,10 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from audit.store import FindingNotes, RunStatus, Store
 from audit.judging.history import fingerprints, previous_home
 from audit.judging.scoring import indicator_for
 from audit.judging.units import attribute
+from audit.store import FindingNotes, RunStatus, Store
 from rules import Finding, registered_rules
 from rules.base import RuleSpec
 from rules.settings import Settings
@@ -132,8 +133,15 @@ def annotate(findings: list[Finding], site: SiteSnapshot, config: Settings) -> l
     notes = []
     for finding, fingerprint in zip(findings, fingerprints(findings, site.site_url)):
         units, source = attribute(finding, site, config.units)
-        notes.append(FindingNotes(fingerprint, units, source, indicator_for(finding, site, config.scoring),
-                                  site.membership_note(finding.url, finding.column)))
+        notes.append(
+            FindingNotes(
+                fingerprint,
+                units,
+                source,
+                indicator_for(finding, site, config.scoring),
+                site.membership_note(finding.url, finding.column),
+            )
+        )
     return notes
 
 
@@ -144,6 +152,10 @@ def conclude_run(store: Store, run_id: int, config: Settings) -> tuple[list[Find
     findings, overruns = judge(site, config)
     store.save_annotated_findings(run_id, list(zip(findings, annotate(findings, site, config))))
     unreachable = any(f.rule == UNREACHABLE_RULE for f in findings)
-    store.finish_run(run_id, RunStatus.UNREACHABLE if unreachable else RunStatus.DONE, unjudged_rules(site),
-                     [[over.rule, over.url] for over in overruns])
+    store.finish_run(
+        run_id,
+        RunStatus.UNREACHABLE if unreachable else RunStatus.DONE,
+        unjudged_rules(site),
+        [[over.rule, over.url] for over in overruns],
+    )
     return findings, site

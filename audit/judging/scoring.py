@@ -2,6 +2,7 @@
 scored; otherwise full marks less each indicator's deductions (each capped at the indicator's
 points), and a score below the pass mark is 不合格. The numbers come from the `scoring` table of
 the configuration, each marked confirmed or assumed."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -59,11 +60,11 @@ class IndicatorScore:
 
 @dataclass(frozen=True)
 class Score:
-    verdict: str                       # 合格 | 不合格
-    points: float | None               # None when a 单项否决 stops the scoring
-    vetoes: tuple[str, ...]            # why the site is vetoed (rule titles, count thresholds)
+    verdict: str  # 合格 | 不合格
+    points: float | None  # None when a 单项否决 stops the scoring
+    vetoes: tuple[str, ...]  # why the site is vetoed (rule titles, count thresholds)
     lines: tuple[IndicatorScore, ...]
-    unscored_rules: tuple[str, ...]    # 扣分 rules that no indicator maps (reported, not deducted)
+    unscored_rules: tuple[str, ...]  # 扣分 rules that no indicator maps (reported, not deducted)
     full_marks: Figure
     pass_mark: Figure
 
@@ -77,16 +78,22 @@ def score(findings: Iterable[Scored], table: ScoringTable, rule_titles: dict[str
     findings (政务新媒体, 12345, 网民留言) have their own sections and do not score the website."""
     findings = [f for f in findings if is_scored(f.rule)]
     by_rule = Counter(f.rule for f in findings)
-    vetoes = [rule_titles.get(rule, rule) for rule in sorted({f.rule for f in findings
-                                                              if f.severity == Severity.VETO.value})]
-    vetoes += [f"{veto.name}（{by_rule[veto.rule]}个）" for veto in table.veto_counts
-               if by_rule[veto.rule] >= veto.count]
+    vetoes = [
+        rule_titles.get(rule, rule) for rule in sorted({f.rule for f in findings if f.severity == Severity.VETO.value})
+    ]
+    vetoes += [
+        f"{veto.name}（{by_rule[veto.rule]}个）" for veto in table.veto_counts if by_rule[veto.rule] >= veto.count
+    ]
     by_indicator = Counter(f.indicator for f in findings if f.indicator)
     lines = tuple(
-        IndicatorScore(indicator, by_indicator[indicator.key],
-                       min(by_indicator[indicator.key] * indicator.per_item.value, indicator.points.value),
-                       checked=any(fnmatchcase(rule, pattern) for rule in rule_titles for pattern in indicator.rules))
-        for indicator in table.indicators)
+        IndicatorScore(
+            indicator,
+            by_indicator[indicator.key],
+            min(by_indicator[indicator.key] * indicator.per_item.value, indicator.points.value),
+            checked=any(fnmatchcase(rule, pattern) for rule in rule_titles for pattern in indicator.rules),
+        )
+        for indicator in table.indicators
+    )
     unscored = tuple(sorted({f.rule for f in findings if f.severity == Severity.DEDUCT.value and not f.indicator}))
     if vetoes:
         return Score(FAIL, None, tuple(vetoes), lines, unscored, table.full_marks, table.pass_mark)

@@ -10,15 +10,15 @@ names; else the portal's 主办单位 (`units.site`).
 One unit has one name in a bulletin: a page's 马关县人民政府办公室 is the configured 县政府办公室, and a
 document of the county government itself (马关县人民政府) answers to the office that runs the portal.
 """
+
 from __future__ import annotations
 
 import re
 
 from rules.base import Finding
 from rules.documents import own_doc_number
-from rules.snapshot import SiteSnapshot
-
 from rules.settings import UnitMap
+from rules.snapshot import SiteSnapshot
 
 
 def attribute(finding: Finding, site: SiteSnapshot, units: UnitMap) -> tuple[tuple[str, ...], str]:
@@ -31,8 +31,11 @@ def attribute(finding: Finding, site: SiteSnapshot, units: UnitMap) -> tuple[tup
     if spec is not None:
         if spec.sectors:
             missing = finding.facts.get("sectors", ())
-            found = tuple(dict.fromkeys(spec.sectors[name] for name in missing if name in spec.sectors)) \
-                if missing else _sector_units(finding, site, spec.sectors)
+            found = (
+                tuple(dict.fromkeys(spec.sectors[name] for name in missing if name in spec.sectors))
+                if missing
+                else _sector_units(finding, site, spec.sectors)
+            )
             if found:
                 return found, "sector"
         if spec.by_issuer and page is not None:
@@ -56,7 +59,8 @@ def attribute(finding: Finding, site: SiteSnapshot, units: UnitMap) -> tuple[tup
 # by spaces) and titles that start with 关于 name no single issuer.
 _TITLE_ISSUER = re.compile(
     r"^([\u4e00-\u9fff（）()]{2,30}?(?:人民政府办公室|政府办公室|人民政府|办公室|委员会|管委会|分局|局|委|办|"
-    r"中心|院|所|站|队|厅|署|公司|集团|联合会|协会))(?:关于|印发|转发)")
+    r"中心|院|所|站|队|厅|署|公司|集团|联合会|协会))(?:关于|印发|转发)"
+)
 # A place name before its level (马关县, 文山壮族苗族自治州): dropped when comparing unit names.
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{2,10}?(?=[省市州盟县区旗].)")
 

@@ -10,6 +10,7 @@ problem in what was read, but a list of the column was read short of what it dec
 means the rule does not look at that column at all (基本目录空白节点 on the 规范性文件库), so the
 column neither passes nor fails it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ def applies(spec: RuleSpec, column: str, config: Settings) -> bool:
         return column == NORMATIVE_COLUMN
     return True
 
+
 # Why a rule whose evidence the run did not read is 未检查.
 _UNREAD = {
     Evidence.SITE: "全站检查项，单栏目检查不检查",
@@ -62,7 +64,7 @@ class VerdictRow:
 
 @dataclass(frozen=True)
 class VerdictTable:
-    scopes: tuple[str, ...]    # column names, or 全站
+    scopes: tuple[str, ...]  # column names, or 全站
     rows: tuple[VerdictRow, ...]
 
     def verdict(self, rule_id: str, scope: str) -> str:
@@ -113,8 +115,9 @@ def _settled_by_what_was_read(site: SiteSnapshot, column: ColumnSpec) -> frozens
     return frozenset(settled)
 
 
-def _column_verdict(site: SiteSnapshot, spec: RuleSpec, facts: _ColumnFacts, failed: bool,
-                    home_ok: bool, column: str) -> tuple[str, str]:
+def _column_verdict(
+    site: SiteSnapshot, spec: RuleSpec, facts: _ColumnFacts, failed: bool, home_ok: bool, column: str
+) -> tuple[str, str]:
     if failed:
         return FAIL, ""
     if not applies(spec, column, site.config):
@@ -128,8 +131,10 @@ def _column_verdict(site: SiteSnapshot, spec: RuleSpec, facts: _ColumnFacts, fai
             return INCOMPLETE, "首页附近的页面未能全部读取（达到抓取上限等），无法确认栏目是否存在"
         platforms = [] if facts.found else site.offsite_platforms_near_home(site.config.crawl.max_clicks)
         if platforms:
-            return INCOMPLETE, (f"首页链接的政府信息公开平台位于其他网站（{platforms[0]}），未抓取，无法确认栏目是否存在；"
-                                "如属本网站，请在配置 crawl.site_hosts 中加入其主机名")
+            return INCOMPLETE, (
+                f"首页链接的政府信息公开平台位于其他网站（{platforms[0]}），未抓取，无法确认栏目是否存在；"
+                "如属本网站，请在配置 crawl.site_hosts 中加入其主机名"
+            )
         return PASS, ""
     if not facts.found:
         return UNCHECKED, "未找到该栏目"
@@ -169,13 +174,24 @@ def verdict_table(site: SiteSnapshot, findings, specs: list[RuleSpec]) -> tuple[
     site_rules = [spec for spec in specs if _is_site_rule(spec)]
     column_rules = [spec for spec in specs if not _is_site_rule(spec)]
     columns = list(site.audited_columns())
-    cells = [[_column_verdict(site, spec, _facts(site, column), (spec.id, column.key) in failed, home_ok, column.key)
-              for column in columns] for spec in column_rules]
-    columns_table = VerdictTable(tuple(column.name for column in columns), tuple(
-        VerdictRow(spec, tuple(v for v, _ in row), tuple(n for _, n in row)) for spec, row in zip(column_rules, cells)))
+    cells = [
+        [
+            _column_verdict(site, spec, _facts(site, column), (spec.id, column.key) in failed, home_ok, column.key)
+            for column in columns
+        ]
+        for spec in column_rules
+    ]
+    columns_table = VerdictTable(
+        tuple(column.name for column in columns),
+        tuple(
+            VerdictRow(spec, tuple(v for v, _ in row), tuple(n for _, n in row))
+            for spec, row in zip(column_rules, cells)
+        ),
+    )
     site_cells = [_site_verdict(site, spec, spec.id in failed_rules, home_ok) for spec in site_rules]
-    site_table = VerdictTable(("全站",), tuple(
-        VerdictRow(spec, (verdict,), (note,)) for spec, (verdict, note) in zip(site_rules, site_cells)))
+    site_table = VerdictTable(
+        ("全站",), tuple(VerdictRow(spec, (verdict,), (note,)) for spec, (verdict, note) in zip(site_rules, site_cells))
+    )
     return columns_table, site_table
 
 

@@ -1,6 +1,7 @@
 """What a child `govaudit audit` (started by `worker` or `audit-all`) is given outside its command
 line: the database and Redis addresses, which may hold passwords. Every local user reads a process's
 command line (`ps`, /proc/PID/cmdline); its environment only the process's own user (and root)."""
+
 from __future__ import annotations
 
 import os

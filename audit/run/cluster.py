@@ -16,6 +16,7 @@ and stores them into the same run and leaves the owner a notice for each; the ow
 it follows a replayed page (crawler.crawl.shared). A helper stops when the owner's crawl ends, or gives
 way as soon as a job is queued: jobs come first.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -32,7 +33,8 @@ from datetime import date
 from typing import TypeVar
 
 import redis
-from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeout
 
 from audit.run.childenv import secret_env
 from audit.store import Store, StoreError
@@ -116,14 +118,17 @@ class Job:
     takes: int = 1
 
     def dumps(self) -> str:
-        return json.dumps({"key": self.key, "url": self.url, "name": self.name, "as_of": self.as_of.isoformat(),
-                           "args": self.args}, ensure_ascii=False)
+        return json.dumps(
+            {"key": self.key, "url": self.url, "name": self.name, "as_of": self.as_of.isoformat(), "args": self.args},
+            ensure_ascii=False,
+        )
 
     @classmethod
     def loads(cls, text: str, abandoned_by: str | None = None, takes: int = 1) -> Job:
         data = json.loads(text)
-        return cls(data["key"], data["url"], data["name"], date.fromisoformat(data["as_of"]), data["args"],
-                   abandoned_by, takes)
+        return cls(
+            data["key"], data["url"], data["name"], date.fromisoformat(data["as_of"]), data["args"], abandoned_by, takes
+        )
 
 
 def connect(redis_url: str) -> redis.Redis:
@@ -154,9 +159,10 @@ class JobQueue:
         return True
 
     def take(self, worker: str) -> Job | None:
-        taken = self._take(keys=[self._key(name) for name in ("queue", "leased", "holders", "jobs", "abandoned",
-                                                             "takes")],
-                           args=[worker, self.lease])
+        taken = self._take(
+            keys=[self._key(name) for name in ("queue", "leased", "holders", "jobs", "abandoned", "takes")],
+            args=[worker, self.lease],
+        )
         if not taken:
             return None
         _key, text, abandoned_by, takes = taken
@@ -164,12 +170,18 @@ class JobQueue:
 
     def renew(self, worker: str, job: Job) -> bool:
         """Extend the lease; False when another worker holds the job now (this one was presumed dead)."""
-        return bool(self._renew(keys=[self._key("leased"), self._key("holders"), self._key("jobs")],
-                                args=[worker, self.lease, job.key, job.dumps()]))
+        return bool(
+            self._renew(
+                keys=[self._key("leased"), self._key("holders"), self._key("jobs")],
+                args=[worker, self.lease, job.key, job.dumps()],
+            )
+        )
 
     def finish(self, worker: str, job: Job) -> None:
-        self._finish(keys=[self._key(name) for name in ("leased", "holders", "jobs", "abandoned", "takes")],
-                     args=[worker, job.key])
+        self._finish(
+            keys=[self._key(name) for name in ("leased", "holders", "jobs", "abandoned", "takes")],
+            args=[worker, job.key],
+        )
 
     def joinable(self) -> tuple[str, Job] | None:
         """The run most worth helping (most requests queued) and its job, when one is."""
@@ -208,8 +220,10 @@ def patiently(what: str, action: Callable[[], T], say: Callable[[str], None]) ->
             result = action()
         except (RedisConnectionError, RedisTimeout, StoreError) as exc:
             if not failed:
-                say(f"{what} 暂时无法访问，等待后重试 / {what} unavailable, retrying with backoff: "
-                    f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+                say(
+                    f"{what} 暂时无法访问，等待后重试 / {what} unavailable, retrying with backoff: "
+                    f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+                )
             failed = True
             time.sleep(pause)
             pause = min(pause * 2, 30.0)
@@ -233,8 +247,7 @@ def _die_with_parent() -> None:
 class Worker:
     """Takes jobs until told to stop (or, with until_idle, until no job waits or runs)."""
 
-    def __init__(self, queue: JobQueue, db_url: str, redis_url: str, name: str,
-                 say: Callable[[str], None]):
+    def __init__(self, queue: JobQueue, db_url: str, redis_url: str, name: str, say: Callable[[str], None]):
         self.queue, self.db_url, self.redis_url, self.name, self.say = queue, db_url, redis_url, name, say
         self._store: Store | None = None
 
@@ -265,10 +278,12 @@ class Worker:
             patiently("Redis", lambda: self.queue.finish(self.name, job), self.say)
             return
         if job.abandoned_by:
-            released = patiently("数据库", lambda: self.store().release_abandoned(job.url, job.as_of, job.abandoned_by),
-                                 self.say)
-            self.say(f"{job.name}：接手已中断的 {job.abandoned_by} 的检查 {released} / taking over from "
-                     f"{job.abandoned_by}")
+            released = patiently(
+                "数据库", lambda: self.store().release_abandoned(job.url, job.as_of, job.abandoned_by), self.say
+            )
+            self.say(
+                f"{job.name}：接手已中断的 {job.abandoned_by} 的检查 {released} / taking over from {job.abandoned_by}"
+            )
         self.say(f"{job.name}：检查 {job.url} / auditing")
         pause, attempt = 2.0, 0
         while True:
@@ -315,8 +330,19 @@ class Worker:
     def _start(self, job: Job, *options: str) -> subprocess.Popen:
         # The database and Redis addresses may hold passwords: they go to the child in its environment,
         # which only its user can read, never on its command line, which every local user sees in `ps`.
-        command = [sys.executable, "-m", "audit.cli", "audit", job.url, *job.args,
-                   "--redis-prefix", self.queue.prefix, "--worker", self.name, *options]
+        command = [
+            sys.executable,
+            "-m",
+            "audit.cli",
+            "audit",
+            job.url,
+            *job.args,
+            "--redis-prefix",
+            self.queue.prefix,
+            "--worker",
+            self.name,
+            *options,
+        ]
         return subprocess.Popen(command, env=secret_env(self.db_url, self.redis_url), preexec_fn=_die_with_parent)
 
     def help(self, run: str, job: Job) -> None:

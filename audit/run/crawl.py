@@ -1,6 +1,7 @@
 """The Scrapy process of an audit: the crawl of a run (or a helper's part of another process's run),
 its Scrapy settings, and how it ended (interrupted by a signal, the shared frontier lost, the store
 failing)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,9 +24,9 @@ from audit.run.progress import CrawlProgress
 from audit.run.share import RedisUnavailable, SharedCrawl, redis_errors, share_frontier
 from audit.store import RunStatus, Store, StoreError
 from crawler.crawl.frontier import FRONTIER_LOST, LEFT_STAT
-from crawler.vocabulary.items import FetchedPage
 from crawler.crawl.revalidate import reader_version
 from crawler.crawl.spiders.portal import PortalSpider
+from crawler.vocabulary.items import FetchedPage
 from crawler.vocabulary.urls import canonical_url
 from rules.settings import Settings
 
@@ -62,6 +63,7 @@ class _AuditProcess(CrawlerProcess):
 def interruptible() -> Iterator[None]:
     """Outside the crawl (judging, writing the outputs), SIGINT and SIGTERM raise AuditInterrupted,
     so half-written outputs are removed (reports.files) and the run is not left looking finished."""
+
     def stop(signum, _frame):
         raise AuditInterrupted(signum)
 
@@ -88,8 +90,16 @@ class FrontierLost(Exception):
     interrupted, and running the audit again resumes it from the store, which rebuilds the frontier."""
 
 
-def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: Settings,
-          progress: CrawlProgress | None = None, resume: bool = False, shared: SharedCrawl | None = None) -> None:
+def crawl(
+    store: Store,
+    run_id: int,
+    site_url: str,
+    column: str | None,
+    config: Settings,
+    progress: CrawlProgress | None = None,
+    resume: bool = False,
+    shared: SharedCrawl | None = None,
+) -> None:
     """Run the portal spider into `run_id`; blocks until the crawl ends (once per process).
 
     Raises StoreError when the store could not be written (a full disk): the crawl stops at
@@ -111,8 +121,9 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     # what a killed crawl left there is removed when the run resumes (it resumes from the store).
     frontier = None
     if shared is None:
-        frontier = Path(tempfile.gettempdir()) / ("govaudit-frontier-" + hashlib.sha256(
-            f"{os.getcwd()}#{store.db_url}#{run_id}".encode()).hexdigest()[:16])
+        frontier = Path(tempfile.gettempdir()) / (
+            "govaudit-frontier-" + hashlib.sha256(f"{os.getcwd()}#{store.db_url}#{run_id}".encode()).hexdigest()[:16]
+        )
         shutil.rmtree(frontier, ignore_errors=True)
         settings.set("JOBDIR", str(frontier))
     process = _AuditProcess(settings)
@@ -123,10 +134,15 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
     # A re-audit asks for what the site's last audit stored conditionally: unchanged pages are not sent again.
     store.set_reader_version(run_id, reader_version())
     earlier = store.copies_source(run_id)
-    process.crawl(crawler, url=site_url, column=column, config=config,
-                  resumed_run=ResumedRun(store, run_id) if resume else None,
-                  stored_copies=EarlierRun(store, earlier) if earlier is not None else None,
-                  stored_run=StoredRun(store, run_id))
+    process.crawl(
+        crawler,
+        url=site_url,
+        column=column,
+        config=config,
+        resumed_run=ResumedRun(store, run_id) if resume else None,
+        stored_copies=EarlierRun(store, earlier) if earlier is not None else None,
+        stored_run=StoredRun(store, run_id),
+    )
     try:
         process.start()
     finally:
@@ -158,8 +174,10 @@ def crawl(store: Store, run_id: int, site_url: str, column: str | None, config: 
         raise StoreError(_STORE_FAILED_LINE)
 
 
-_STORE_FAILED_LINE = ("数据库写入失败，检查已停止（已保存的内容不受影响）/ the database could not be written; "
-                      "the audit stopped and everything stored before is kept")
+_STORE_FAILED_LINE = (
+    "数据库写入失败，检查已停止（已保存的内容不受影响）/ the database could not be written; "
+    "the audit stopped and everything stored before is kept"
+)
 
 
 def store_failed(crawler) -> bool:
@@ -193,9 +211,15 @@ def help_crawl(store: Store, shared: SharedCrawl, joined: str, config: Settings)
     crawler = process.create_crawler(PortalSpider)
     crawler.signals.connect(_log_page, signal=signals.item_scraped)
     earlier = store.copies_source(run_id)
-    process.crawl(crawler, url=advert["url"], column=store.run(run_id).scope, config=config, helping=True,
-                  stored_copies=EarlierRun(store, earlier) if earlier is not None else None,
-                  stored_run=StoredRun(store, run_id))
+    process.crawl(
+        crawler,
+        url=advert["url"],
+        column=store.run(run_id).scope,
+        config=config,
+        helping=True,
+        stored_copies=EarlierRun(store, earlier) if earlier is not None else None,
+        stored_run=StoredRun(store, run_id),
+    )
     process.start()
     if store_failed(crawler):
         raise StoreError(_STORE_FAILED_LINE)

@@ -1,6 +1,7 @@
 """`scrapy crawl portal` as an audit: a Scrapy extension that runs the same lifecycle as `govaudit
 audit` (audit.run.lifecycle.Audit) around the spider: spider_opened starts the run, spider_closed
 concludes it. Under govaudit (GOVAUDIT_RUN_ID set) the run is the CLI's, and the extension stays off."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -5,6 +5,7 @@ URLs lose their passwords.
 
 `scrapy crawl portal` run by hand masks its log the same way (MaskedScrapyLog, in the Scrapy settings).
 """
+
 from __future__ import annotations
 
 import io

@@ -4,6 +4,7 @@ JSON. A hook that fails or hangs costs one line in the log and never changes the
 it is bounded in time (HOOK_SECONDS for all of it) and in what is kept of its output, and a webhook
 goes through the crawl's address policy (an intranet one only when the config allows its host).
 """
+
 from __future__ import annotations
 
 import http.client
@@ -31,8 +32,15 @@ HOOK_SECONDS = 30
 # What the log keeps of a command's output; the rest is read (so the command is not blocked) and dropped.
 OUTPUT_BYTES = 64 * 1024
 
-RESULTS = {0: "检查完成", 1: "数据库写入失败", 2: "参数或配置错误", 3: "网站无法访问", 4: "输出文件写入失败",
-           130: "检查被中断（SIGINT）", 143: "检查被中断（SIGTERM）"}
+RESULTS = {
+    0: "检查完成",
+    1: "数据库写入失败",
+    2: "参数或配置错误",
+    3: "网站无法访问",
+    4: "输出文件写入失败",
+    130: "检查被中断（SIGINT）",
+    143: "检查被中断（SIGTERM）",
+}
 
 
 @dataclass
@@ -52,15 +60,34 @@ class RunNote:
 
     def payload(self, exit_code: int, log_file: Path | None) -> dict:
         result = RESULTS.get(exit_code, f"退出码 {exit_code}")
-        return clean({**asdict(self), "exit": exit_code, "result": result,
-                      "summary": self.summary or result, "log_file": str(log_file) if log_file else None})
+        return clean(
+            {
+                **asdict(self),
+                "exit": exit_code,
+                "result": result,
+                "summary": self.summary or result,
+                "log_file": str(log_file) if log_file else None,
+            }
+        )
 
 
 def environment(payload: dict) -> dict[str, str]:
     """GOVAUDIT_EXIT, GOVAUDIT_RESULT, GOVAUDIT_SUMMARY, GOVAUDIT_OUT, GOVAUDIT_QUARTER … and the whole
     payload as GOVAUDIT_JSON."""
-    names = ("exit", "result", "summary", "command", "url", "out", "quarter", "run_id", "status", "pages",
-             "findings", "log_file")
+    names = (
+        "exit",
+        "result",
+        "summary",
+        "command",
+        "url",
+        "out",
+        "quarter",
+        "run_id",
+        "status",
+        "pages",
+        "findings",
+        "log_file",
+    )
     env = {f"GOVAUDIT_{name.upper()}": "" if payload[name] is None else str(payload[name]) for name in names}
     env["GOVAUDIT_JSON"] = json.dumps(payload, ensure_ascii=False)
     return env
@@ -80,9 +107,15 @@ def _run(command: str, payload: dict) -> list[str]:
     read and dropped; stopped with everything it started once HOOK_SECONDS are over."""
     deadline = time.monotonic() + HOOK_SECONDS
     try:
-        process = subprocess.Popen(command, shell=True, env={**os.environ, **environment(payload)},
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            shell=True,
+            env={**os.environ, **environment(payload)},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     except OSError as exc:
         return [f"通知命令无法运行 / notify command could not run: {exc.strerror or exc}"]
     kept, dropped, timed_out = bytearray(), 0, False
@@ -115,15 +148,22 @@ def _run(command: str, payload: dict) -> list[str]:
             except ProcessLookupError:
                 pass
         process.wait()
-    lines = [f"通知命令输出 / notify: {for_terminal(line)}"
-             for line in kept.decode("utf-8", errors="replace").splitlines() if line.strip()]
+    lines = [
+        f"通知命令输出 / notify: {for_terminal(line)}"
+        for line in kept.decode("utf-8", errors="replace").splitlines()
+        if line.strip()
+    ]
     if dropped:
-        lines.append(f"通知命令输出超过 {OUTPUT_BYTES // 1024} KB，其余 {dropped} 字节未记录 / notify output over "
-                     f"{OUTPUT_BYTES // 1024} KB: {dropped} bytes dropped")
+        lines.append(
+            f"通知命令输出超过 {OUTPUT_BYTES // 1024} KB，其余 {dropped} 字节未记录 / notify output over "
+            f"{OUTPUT_BYTES // 1024} KB: {dropped} bytes dropped"
+        )
     if timed_out:
         lines.append(f"通知命令超过 {HOOK_SECONDS} 秒未结束，已停止 / notify command timed out after {HOOK_SECONDS}s")
     elif process.returncode != 0:
-        lines.append(f"通知命令失败（退出码 {process.returncode}）/ notify command failed with exit {process.returncode}")
+        lines.append(
+            f"通知命令失败（退出码 {process.returncode}）/ notify command failed with exit {process.returncode}"
+        )
     return lines
 
 
@@ -179,8 +219,10 @@ def _post(url: str, payload: dict, allowed: tuple[str, ...]) -> list[str]:
         return [f"通知地址无法解析 / notify webhook failed: cannot resolve {for_terminal(host)}"]
     refused = _refused(host, addresses, allowed)
     if refused is not None:
-        return [f"通知地址指向内网地址 {refused}，未发送；内网的通知地址须列入配置 notify_allow_internal / notify "
-                f"webhook refused: {for_terminal(host)} is internal ({refused}) and not in notify_allow_internal"]
+        return [
+            f"通知地址指向内网地址 {refused}，未发送；内网的通知地址须列入配置 notify_allow_internal / notify "
+            f"webhook refused: {for_terminal(host)} is internal ({refused}) and not in notify_allow_internal"
+        ]
     kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
     connection = kind(parts.hostname, parts.port, addresses[0], HOOK_SECONDS)
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -188,8 +230,12 @@ def _post(url: str, payload: dict, allowed: tuple[str, ...]) -> list[str]:
 
     def exchange() -> None:
         try:
-            connection.request("POST", parts._replace(scheme="", netloc="", fragment="").geturl() or "/", body,
-                               {"Content-Type": "application/json; charset=utf-8", "User-Agent": "govaudit (notify)"})
+            connection.request(
+                "POST",
+                parts._replace(scheme="", netloc="", fragment="").geturl() or "/",
+                body,
+                {"Content-Type": "application/json; charset=utf-8", "User-Agent": "govaudit (notify)"},
+            )
             response = connection.getresponse()
             response.read(65536)
             outcome.append(response.status)

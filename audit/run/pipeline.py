@@ -2,6 +2,7 @@
 crawl goes (it only stores items: the run is started and concluded by audit.run.lifecycle), so page
 bodies never pile up in memory and an interrupted crawl keeps everything it already fetched; ResumedRun hands a resumed crawl what the interrupted one stored, EarlierRun hands a
 re-audit the copies the site's last audit stored (for conditional requests)."""
+
 from __future__ import annotations
 
 import time
@@ -11,10 +12,19 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from audit.store import Store, StoreError, default_db_url
-from crawler.vocabulary.items import (Answered, CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage,
-                           RobotsRefusal, UnchangedPage, answers_stored)
-from crawler.reading import PageReading
 from crawler.crawl.revalidate import StoredCopy
+from crawler.reading import PageReading
+from crawler.vocabulary.items import (
+    Answered,
+    CertificateCheck,
+    CheckedLink,
+    ColumnMembership,
+    FetchedPage,
+    ListCoverage,
+    RobotsRefusal,
+    UnchangedPage,
+    answers_stored,
+)
 
 # The finish reason of a crawl stopped because the store could not be written.
 STORE_FAILED = "store_failed"

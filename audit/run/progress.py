@@ -1,4 +1,5 @@
 """Crawl progress on stderr: pages done, queued and failed, live on a terminal, in lines otherwise."""
+
 from __future__ import annotations
 
 import time

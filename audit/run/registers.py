@@ -3,6 +3,7 @@ the 12345 ticket export, the 网民留言 export …), as .xlsx or .csv files th
 Column names are matched flexibly (width, spaces, a bracketed note such as "（YYYY-MM-DD）" do not
 matter, and each field of the kind knows its usual names); a missing column or a value that cannot be read is one clear error naming
 it, and nothing is stored then."""
+
 from __future__ import annotations
 
 import codecs
@@ -42,11 +43,15 @@ def read_register(path: Path, kind: RegisterKind) -> list:
     finally:
         pool.close()
     if outcome.unread == TOO_SLOW:
-        raise RegisterError(f"{path.name} 读取超过{READ_SECONDS}秒，不予导入 / reading it took over {READ_SECONDS} s of CPU, "
-                            "not imported")
+        raise RegisterError(
+            f"{path.name} 读取超过{READ_SECONDS}秒，不予导入 / reading it took over {READ_SECONDS} s of CPU, "
+            "not imported"
+        )
     if outcome.unread is not None or outcome.value is None:
-        raise RegisterError(f"{path.name} 读取所需内存超过{READ_MEMORY_MB} MB，不予导入 / reading it needs over "
-                            f"{READ_MEMORY_MB} MB, not imported")
+        raise RegisterError(
+            f"{path.name} 读取所需内存超过{READ_MEMORY_MB} MB，不予导入 / reading it needs over "
+            f"{READ_MEMORY_MB} MB, not imported"
+        )
     status, value = outcome.value
     if status != "ok":
         raise RegisterError(value)
@@ -81,8 +86,10 @@ def _records(path: Path, kind: RegisterKind) -> list:
         if found:
             positions[spec.name] = found[0]
         elif spec.required:
-            raise RegisterError(f"{path.name}：缺少“{spec.headers[0]}”列（也可写作：{'、'.join(spec.headers[1:])}）/ "
-                                f"missing column {spec.headers[0]!r} in the {kind.name} register")
+            raise RegisterError(
+                f"{path.name}：缺少“{spec.headers[0]}”列（也可写作：{'、'.join(spec.headers[1:])}）/ "
+                f"missing column {spec.headers[0]!r} in the {kind.name} register"
+            )
     records = []
     for number, row in rows:
         if all(_text(cell) == "" for cell in row):
@@ -104,14 +111,20 @@ def _find_header(table: list[tuple[int, list]], fields, path: Path, kind: Regist
     for index, (_, row) in enumerate(table[:10]):
         cells = {normalise_header(_text(cell)) for cell in row}
         if sum(1 for names in required if cells & names) >= max(2, len(required) // 2):
-            return row, table[index + 1:]
+            return row, table[index + 1 :]
     first = table[0][1] if table else []
     if not table:
         raise RegisterError(f"{path.name}：文件中没有数据 / the file holds no rows")
-    missing = [spec.headers[0] for spec in fields if spec.required
-               and not {normalise_header(_text(c)) for c in first} & {normalise_header(n) for n in spec.headers}]
-    raise RegisterError(f"{path.name}：找不到{kind.file_title}的表头，缺少“{'”“'.join(missing)}”列 / "
-                        f"no header row with the {kind.name} register's columns")
+    missing = [
+        spec.headers[0]
+        for spec in fields
+        if spec.required
+        and not {normalise_header(_text(c)) for c in first} & {normalise_header(n) for n in spec.headers}
+    ]
+    raise RegisterError(
+        f"{path.name}：找不到{kind.file_title}的表头，缺少“{'”“'.join(missing)}”列 / "
+        f"no header row with the {kind.name} register's columns"
+    )
 
 
 # The reading budget of a register file. Offices' registers are some hundred to some ten thousand
@@ -140,8 +153,10 @@ def _check_file(path: Path) -> None:
     except OSError as exc:
         raise RegisterError(f"无法读取文件 / cannot read {path}: {exc.strerror or exc}") from None
     if size > MAX_FILE_BYTES:
-        raise RegisterError(f"{path.name} 超过 {MAX_FILE_BYTES // 1024 // 1024} MB，不予导入 / over "
-                            f"{MAX_FILE_BYTES // 1024 // 1024} MB, not imported")
+        raise RegisterError(
+            f"{path.name} 超过 {MAX_FILE_BYTES // 1024 // 1024} MB，不予导入 / over "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB, not imported"
+        )
 
 
 def _read_rows(path: Path) -> Iterator[tuple[int, list]]:
@@ -178,17 +193,25 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
             for number, row in enumerate(reader, 1):
                 if len(row) > MAX_COLUMNS:
                     if any(cell.strip() for cell in row[MAX_COLUMNS:]):
-                        raise RegisterError(f"{path.name} 第{number}行超过{MAX_COLUMNS}列，不予导入 / row {number} has "
-                                            f"more than {MAX_COLUMNS} columns, not imported")
+                        raise RegisterError(
+                            f"{path.name} 第{number}行超过{MAX_COLUMNS}列，不予导入 / row {number} has "
+                            f"more than {MAX_COLUMNS} columns, not imported"
+                        )
                     row = row[:MAX_COLUMNS]
                 if number > MAX_ROWS and any(cell.strip() for cell in row):
-                    raise RegisterError(f"{path.name} 超过{MAX_ROWS}行，不予导入 / more than {MAX_ROWS} rows, not imported")
+                    raise RegisterError(
+                        f"{path.name} 超过{MAX_ROWS}行，不予导入 / more than {MAX_ROWS} rows, not imported"
+                    )
                 yield number, row
         except csv.Error as exc:
             if "field larger" in str(exc):
-                raise RegisterError(f"{path.name} 第{number + 1}行有超过 {MAX_FIELD // 1024} KB 的单元格，不予导入 / "
-                                    f"a cell over {MAX_FIELD // 1024} KB in row {number + 1}, not imported") from None
-            raise RegisterError(f"{path.name} 第{number + 1}行无法读取 / row {number + 1} cannot be read: {exc}") from None
+                raise RegisterError(
+                    f"{path.name} 第{number + 1}行有超过 {MAX_FIELD // 1024} KB 的单元格，不予导入 / "
+                    f"a cell over {MAX_FIELD // 1024} KB in row {number + 1}, not imported"
+                ) from None
+            raise RegisterError(
+                f"{path.name} 第{number + 1}行无法读取 / row {number + 1} cannot be read: {exc}"
+            ) from None
 
 
 def _csv_encoding(path: Path) -> str:

@@ -1,14 +1,15 @@
 """Writing a concluded run's outputs (the bulletin and the 问题清单 in each format asked for), and
 reading a stored run back for `report` and `show`."""
+
 from __future__ import annotations
 
 import hashlib
 import json
 from pathlib import Path
 
-from audit.store import Store
 from audit.judging.context import report_context
 from audit.judging.history import rows_of
+from audit.store import Store
 from audit.store.models import AuditRun
 from reports.data import ReportRow, build_bulletin
 from reports.evidence import write_copies
@@ -20,8 +21,15 @@ from rules.settings import Settings
 from rules.snapshot import SiteSnapshot
 
 
-def write_outputs(store: Store, run_id: int, site: SiteSnapshot, config: Settings, out_dir: Path,
-                  formats: tuple[str, ...] = DEFAULT_FORMATS, screenshots: bool = False) -> dict[str, Path]:
+def write_outputs(
+    store: Store,
+    run_id: int,
+    site: SiteSnapshot,
+    config: Settings,
+    out_dir: Path,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
+    screenshots: bool = False,
+) -> dict[str, Path]:
     """Write the run's bulletin and 问题清单 in each of `formats` into `out_dir`, each file whole or not
     at all (reports.files), with the kept copy of every problem page in out_dir/evidence/ (and its
     thumbnail in the annex with `screenshots`); OutputError when one cannot be written."""
@@ -46,8 +54,14 @@ def find_finding(store: Store, fingerprint: str, config: Settings) -> tuple[Audi
     return None
 
 
-def render_stored(store: Store, run_id: int, config: Settings, out_dir: Path,
-                  formats: tuple[str, ...] = DEFAULT_FORMATS, screenshots: bool = False) -> dict[str, Path]:
+def render_stored(
+    store: Store,
+    run_id: int,
+    config: Settings,
+    out_dir: Path,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
+    screenshots: bool = False,
+) -> dict[str, Path]:
     """Write the outputs of a run already in the store (no crawl)."""
     written = write_outputs(store, run_id, store.snapshot(run_id, config), config, out_dir, formats, screenshots)
     if pending_run(store, out_dir) == run_id:

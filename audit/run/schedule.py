@@ -4,6 +4,7 @@
 The run is idempotent (a finished quarter is not redone), so firing daily on days 1–15 retries a
 portal that was down and does nothing once the quarter is done.
 """
+
 from __future__ import annotations
 
 import shlex
@@ -31,8 +32,20 @@ class Schedule:
     notify: str | None = None
 
     def command(self) -> list[str]:
-        args = [self.executable, "run-quarterly", self.url, "--out", str(self.out_dir), "--db", self.db_url,
-                "--format", self.formats, "--quiet", "--log-file", str(self.log_file)]
+        args = [
+            self.executable,
+            "run-quarterly",
+            self.url,
+            "--out",
+            str(self.out_dir),
+            "--db",
+            self.db_url,
+            "--format",
+            self.formats,
+            "--quiet",
+            "--log-file",
+            str(self.log_file),
+        ]
         if self.config_path is not None:
             args += ["--config", str(self.config_path)]
         if self.notify is not None:

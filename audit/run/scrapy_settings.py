@@ -1,6 +1,7 @@
 """The Scrapy project settings (scrapy.cfg): the crawler's own settings, plus the store pipeline, the
 run's lifecycle (audit.run.extension) and the config loader, so `scrapy crawl portal -a url=…` audits into
 the same database, the same way, as govaudit."""
+
 import os
 
 from crawler.crawl.settings import *  # noqa: F401,F403 — this module extends the crawler's settings

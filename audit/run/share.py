@@ -1,6 +1,7 @@
 """Sharing a crawl through Redis (`--redis`): the run's keys, the Scrapy settings that put its
 frontier in Redis (scrapy-redis) with per-host politeness across processes, and the lock with which
 one process at a time concludes a run."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,8 +36,9 @@ class SharedCrawl:
         return f"{self.run_base(db_url, run_id)}:{name}"
 
 
-def share_frontier(settings: ScrapySettings, shared: SharedCrawl, base: str, share: str | None,
-                   helping: bool = False) -> None:
+def share_frontier(
+    settings: ScrapySettings, shared: SharedCrawl, base: str, share: str | None, helping: bool = False
+) -> None:
     """The run's frontier in Redis through scrapy-redis (its keys begin with `base`), and per-host
     politeness across processes. The owner's resumed run replays what the store holds and so rebuilds
     its frontier: it starts empty; it is advertised to helpers with `share` (JSON). A helper's
@@ -45,7 +47,9 @@ def share_frontier(settings: ScrapySettings, shared: SharedCrawl, base: str, sha
     settings.set("GOVAUDIT_REDIS_PREFIX", shared.prefix)
     settings.set("GOVAUDIT_RUN_KEYS", base)
     settings.set("GOVAUDIT_SHARE", share)
-    settings.set("SCHEDULER", "crawler.crawl.shared.HelpingFrontier" if helping else "crawler.crawl.shared.SharedFrontier")
+    settings.set(
+        "SCHEDULER", "crawler.crawl.shared.HelpingFrontier" if helping else "crawler.crawl.shared.SharedFrontier"
+    )
     settings.set("SCHEDULER_QUEUE_KEY", f"{base}:requests")
     settings.set("SCHEDULER_DUPEFILTER_KEY", f"{base}:dupefilter")
     settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter")
@@ -62,12 +66,15 @@ class RedisUnavailable(Exception):
     the run): the run is left interrupted, and running the same command again resumes it."""
 
     def __str__(self) -> str:
-        return ("Redis 无法访问，检查已标记为中断；Redis 恢复后再次运行同一命令即从中断处继续 / Redis is unavailable; "
-                "the audit stopped resumable, run the same command again once Redis is back")
+        return (
+            "Redis 无法访问，检查已标记为中断；Redis 恢复后再次运行同一命令即从中断处继续 / Redis is unavailable; "
+            "the audit stopped resumable, run the same command again once Redis is back"
+        )
 
 
 def redis_errors() -> tuple[type[Exception], ...]:
-    from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeout
 
     return RedisConnectionError, RedisTimeout
 

@@ -5,6 +5,7 @@
 
 Each site is audited by its own `govaudit audit` process, one after another: Scrapy runs one crawl
 per process, and a site that cannot be reached or fails does not hold up the others."""
+
 from __future__ import annotations
 
 import subprocess
@@ -13,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from crawler.vocabulary.urls import BadSiteURL, check_site_url
 from crawler.reading.safe_yaml import YAMLRefused, load_yaml
+from crawler.vocabulary.urls import BadSiteURL, check_site_url
 from reports.files import PLAIN_NAME
 
 
@@ -41,7 +42,9 @@ def read_sites(path: Path) -> list[dict]:
             raise SitesError(f"{path.name} 第{number}个网站须为映射 / site {number} must be a mapping")
         unknown = set(entry) - {"name", "url", "unit", "site_id", "level"}
         if unknown:
-            raise SitesError(f"{path.name} 第{number}个网站有未知的键 / site {number} has unknown keys: {', '.join(sorted(unknown))}")
+            raise SitesError(
+                f"{path.name} 第{number}个网站有未知的键 / site {number} has unknown keys: {', '.join(sorted(unknown))}"
+            )
         for key in ("name", "url", "unit"):
             if not str(entry.get(key) or "").strip():
                 raise SitesError(f"{path.name} 第{number}个网站缺少 {key} / site {number} has no {key}")
@@ -55,16 +58,25 @@ def read_sites(path: Path) -> list[dict]:
         site_id = str(entry["site_id"]).strip() if entry.get("site_id") else None
         # It names the site's output folder (audit-all, report --all): never a path.
         if site_id is not None and not (PLAIN_NAME.fullmatch(site_id) and len(site_id) <= 32):
-            raise SitesError(f"{path.name} 第{number}个网站的 site_id {site_id!r} 只能由字母、数字、汉字、-、_ 组成，"
-                             f"至多32个字符 / site {number}: site_id must be letters, digits, - or _ (at most 32)")
-        sites.append({"url": url, "name": str(entry["name"]).strip(), "unit": str(entry["unit"]).strip(),
-                      "site_id": site_id,
-                      "level": str(entry["level"]).strip() if entry.get("level") else None})
+            raise SitesError(
+                f"{path.name} 第{number}个网站的 site_id {site_id!r} 只能由字母、数字、汉字、-、_ 组成，"
+                f"至多32个字符 / site {number}: site_id must be letters, digits, - or _ (at most 32)"
+            )
+        sites.append(
+            {
+                "url": url,
+                "name": str(entry["name"]).strip(),
+                "unit": str(entry["unit"]).strip(),
+                "site_id": site_id,
+                "level": str(entry["level"]).strip() if entry.get("level") else None,
+            }
+        )
     return sites
 
 
 def audit_site(url: str, out_dir: Path, options: list[str], env: dict[str, str] | None = None) -> int:
     """One site's audit in its own process (the exact `govaudit audit` of a single site); `env`
     carries what must not be on its command line (the database address: audit.cluster.secret_env)."""
-    return subprocess.run([sys.executable, "-m", "audit.cli", "audit", url, "--out", str(out_dir), "--quiet",
-                           *options], env=env).returncode
+    return subprocess.run(
+        [sys.executable, "-m", "audit.cli", "audit", url, "--out", str(out_dir), "--quiet", *options], env=env
+    ).returncode

@@ -1,4 +1,5 @@
 """What the parts of the store share: the error it raises and small helpers."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

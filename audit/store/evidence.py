@@ -1,5 +1,6 @@
 """The store's evidence queries: what the outputs show of a run beside its findings (pages as
 fetched, kept copies, the pages that link a target)."""
+
 from __future__ import annotations
 
 import zlib
@@ -22,18 +23,26 @@ class EvidenceQueries:
     def read_short_columns(self, run_id: int) -> set[str]:
         """The columns with a list the run read short of what it declares (a coverage gap)."""
         with self._sessions() as session:
-            return set(session.scalars(select(ListRead.column).where(ListRead.run_id == run_id,
-                                                                     ListRead.complete.is_(False))))
+            return set(
+                session.scalars(select(ListRead.column).where(ListRead.run_id == run_id, ListRead.complete.is_(False)))
+            )
 
     def page_evidence(self, run_id: int) -> dict[str, tuple[datetime, str | None]]:
         """When the run fetched or checked each URL, and the page's title: what a finding's evidence
         was seen on."""
         with self._sessions() as session:
             seen: dict[str, tuple[datetime, str | None]] = {
-                url: (checked_at, None) for url, checked_at in session.execute(
-                    select(LinkCheck.url, LinkCheck.checked_at).where(LinkCheck.run_id == run_id))}
-            seen.update((url, (fetched_at, title)) for url, fetched_at, title in session.execute(
-                select(Page.url, Page.fetched_at, Page.title).where(Page.run_id == run_id)))
+                url: (checked_at, None)
+                for url, checked_at in session.execute(
+                    select(LinkCheck.url, LinkCheck.checked_at).where(LinkCheck.run_id == run_id)
+                )
+            }
+            seen.update(
+                (url, (fetched_at, title))
+                for url, fetched_at, title in session.execute(
+                    select(Page.url, Page.fetched_at, Page.title).where(Page.run_id == run_id)
+                )
+            )
             return seen
 
     def kept_urls(self, run_id: int, urls: Iterable[str]) -> set[str]:
@@ -45,9 +54,13 @@ class EvidenceQueries:
                 rows = session.execute(
                     select(Page.url, Page.content_type, Page.text.is_not(None), PageBody.url.is_not(None))
                     .outerjoin(PageBody, (PageBody.run_id == Page.run_id) & (PageBody.url == Page.url))
-                    .where(Page.run_id == run_id, Page.url.in_(wanted[start:start + 500])))
-                kept.update(url for url, content_type, has_text, has_body in rows
-                            if has_body or (has_text and not _is_html(content_type)))
+                    .where(Page.run_id == run_id, Page.url.in_(wanted[start : start + 500]))
+                )
+                kept.update(
+                    url
+                    for url, content_type, has_text, has_body in rows
+                    if has_body or (has_text and not _is_html(content_type))
+                )
         return kept
 
     def kept_pages(self, run_id: int, urls: Iterable[str]) -> Iterator[KeptPage]:
@@ -57,12 +70,23 @@ class EvidenceQueries:
         wanted = list(dict.fromkeys(urls))
         with self._sessions() as session:
             for start in range(0, len(wanted), _KEPT_PER_QUERY):
-                batch = wanted[start:start + _KEPT_PER_QUERY]
-                bodies = dict(session.execute(select(PageBody.url, PageBody.body)
-                                              .where(PageBody.run_id == run_id, PageBody.url.in_(batch))).all())
+                batch = wanted[start : start + _KEPT_PER_QUERY]
+                bodies = dict(
+                    session.execute(
+                        select(PageBody.url, PageBody.body).where(PageBody.run_id == run_id, PageBody.url.in_(batch))
+                    ).all()
+                )
                 for url, fetched_at, title, encoding, content_type, text, truncated in session.execute(
-                        select(Page.url, Page.fetched_at, Page.title, Page.encoding, Page.content_type, Page.text,
-                               Page.truncated).where(Page.run_id == run_id, Page.url.in_(batch))).all():
+                    select(
+                        Page.url,
+                        Page.fetched_at,
+                        Page.title,
+                        Page.encoding,
+                        Page.content_type,
+                        Page.text,
+                        Page.truncated,
+                    ).where(Page.run_id == run_id, Page.url.in_(batch))
+                ).all():
                     body = zlib.decompress(bodies.pop(url)) if url in bodies else None
                     if body is None and (text is None or _is_html(content_type)):
                         continue  # an error page, or an HTML page stored before bodies were kept
@@ -75,9 +99,11 @@ class EvidenceQueries:
         with self._sessions() as session:
             for start in range(0, len(wanted), 500):
                 # The first link to each (a broken link in the footer is on every page: not all of them).
-                first = (select(func.min(Link.id))
-                         .where(Link.run_id == run_id, Link.to_url.in_(wanted[start:start + 500]))
-                         .group_by(Link.to_url))
+                first = (
+                    select(func.min(Link.id))
+                    .where(Link.run_id == run_id, Link.to_url.in_(wanted[start : start + 500]))
+                    .group_by(Link.to_url)
+                )
                 referring.update(session.execute(select(Link.to_url, Link.from_url).where(Link.id.in_(first))).all())
         return referring
 
@@ -91,8 +117,9 @@ class EvidenceQueries:
 
     def findings(self, run_id: int) -> list[FindingRecord]:
         with self._sessions() as session:
-            return list(session.scalars(
-                select(FindingRecord).where(FindingRecord.run_id == run_id).order_by(FindingRecord.id)))
+            return list(
+                session.scalars(select(FindingRecord).where(FindingRecord.run_id == run_id).order_by(FindingRecord.id))
+            )
 
 
 @dataclass(frozen=True)

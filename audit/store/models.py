@@ -3,6 +3,7 @@
 Pages, links and list items refer to pages by URL rather than by id: the crawler writes them
 as it goes, before the pages they point to have been fetched.
 """
+
 from __future__ import annotations
 
 import enum

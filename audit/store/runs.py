@@ -1,5 +1,6 @@
 """The store's runs: starting, claiming, resuming, finishing and listing audit runs, and whether a
 run's process is alive."""
+
 from __future__ import annotations
 
 import os
@@ -8,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import delete, func, select, update
 
-from audit.store.common import _now, StoreError
+from audit.store.common import StoreError, _now
 from audit.store.models import UNFINISHED, AuditRun, RunStatus
 from crawler.vocabulary.quarters import Quarter
 
@@ -18,10 +19,17 @@ class Runs:
 
     def start_run(self, site_url: str, as_of: date, scope: str | None, config_fingerprint: str) -> int:
         with self.unit_of_work() as session:
-            run = AuditRun(site_url=site_url, as_of=as_of, scope=scope,
-                           config_fingerprint=config_fingerprint, started_at=_now(), status=RunStatus.RUNNING.value,
-                           quarter=Quarter.reported(as_of).label, owner_host=socket.gethostname(),
-                           owner_pid=os.getpid())
+            run = AuditRun(
+                site_url=site_url,
+                as_of=as_of,
+                scope=scope,
+                config_fingerprint=config_fingerprint,
+                started_at=_now(),
+                status=RunStatus.RUNNING.value,
+                quarter=Quarter.reported(as_of).label,
+                owner_host=socket.gethostname(),
+                owner_pid=os.getpid(),
+            )
             session.add(run)
             session.flush()
             return run.id
@@ -32,11 +40,16 @@ class Runs:
         there is none."""
         with self.reading() as session:
             runs = session.scalars(
-                select(AuditRun).where(AuditRun.site_url == site_url, AuditRun.as_of == as_of,
-                                       AuditRun.config_fingerprint == config_fingerprint,
-                                       AuditRun.status.in_([status.value for status in UNFINISHED]),
-                                       AuditRun.scope.is_(None) if scope is None else AuditRun.scope == scope)
-                .order_by(AuditRun.id.desc())).all()
+                select(AuditRun)
+                .where(
+                    AuditRun.site_url == site_url,
+                    AuditRun.as_of == as_of,
+                    AuditRun.config_fingerprint == config_fingerprint,
+                    AuditRun.status.in_([status.value for status in UNFINISHED]),
+                    AuditRun.scope.is_(None) if scope is None else AuditRun.scope == scope,
+                )
+                .order_by(AuditRun.id.desc())
+            ).all()
         for run in runs:
             if not _process_alive(run.owner_host, run.owner_pid):
                 return run.id
@@ -48,12 +61,15 @@ class Runs:
         with self.unit_of_work() as session:
             run = session.get(AuditRun, run_id)
             claimed = session.execute(
-                update(AuditRun).where(AuditRun.id == run_id, AuditRun.owner_host.is_(None) if run.owner_host is None
-                                       else AuditRun.owner_host == run.owner_host,
-                                       AuditRun.owner_pid.is_(None) if run.owner_pid is None
-                                       else AuditRun.owner_pid == run.owner_pid)
+                update(AuditRun)
+                .where(
+                    AuditRun.id == run_id,
+                    AuditRun.owner_host.is_(None) if run.owner_host is None else AuditRun.owner_host == run.owner_host,
+                    AuditRun.owner_pid.is_(None) if run.owner_pid is None else AuditRun.owner_pid == run.owner_pid,
+                )
                 .values(owner_host=socket.gethostname(), owner_pid=os.getpid(), status=RunStatus.RUNNING.value)
-                .execution_options(synchronize_session=False))
+                .execution_options(synchronize_session=False)
+            )
             return claimed.rowcount == 1
 
     def join_run(self, run_id: int, worker: str) -> None:
@@ -68,8 +84,13 @@ class Runs:
         (the worker is gone, possibly with its machine): they become resumable by any process. The
         lease, not the owner's pid, says the owner is gone: a pid on another machine cannot be checked."""
         with self.unit_of_work() as session:
-            runs = session.scalars(select(AuditRun).where(AuditRun.site_url == site_url, AuditRun.as_of == as_of,
-                                                          AuditRun.status.in_([status.value for status in UNFINISHED]))).all()
+            runs = session.scalars(
+                select(AuditRun).where(
+                    AuditRun.site_url == site_url,
+                    AuditRun.as_of == as_of,
+                    AuditRun.status.in_([status.value for status in UNFINISHED]),
+                )
+            ).all()
             # The worker owned the run or helped it (helpers join a run after its owner).
             released = [run for run in runs if worker in (run.workers or [])]
             for run in released:
@@ -90,8 +111,13 @@ class Runs:
         with self.unit_of_work() as session:
             session.execute(delete(AuditRun).where(AuditRun.id == run_id))
 
-    def finish_run(self, run_id: int, status: RunStatus, unjudged_rules: list[str] | None = None,
-                   rule_overruns: list[list[str]] | None = None) -> None:
+    def finish_run(
+        self,
+        run_id: int,
+        status: RunStatus,
+        unjudged_rules: list[str] | None = None,
+        rule_overruns: list[list[str]] | None = None,
+    ) -> None:
         with self.unit_of_work() as session:
             run = session.get(AuditRun, run_id)
             run.status = RunStatus(status).value
@@ -119,9 +145,12 @@ class Runs:
 
     def add_bytes_received(self, run_id: int, received: int) -> None:
         with self.unit_of_work() as session:
-            session.execute(update(AuditRun).where(AuditRun.id == run_id)
-                            .values(bytes_received=func.coalesce(AuditRun.bytes_received, 0) + received)
-                            .execution_options(synchronize_session=False))
+            session.execute(
+                update(AuditRun)
+                .where(AuditRun.id == run_id)
+                .values(bytes_received=func.coalesce(AuditRun.bytes_received, 0) + received)
+                .execution_options(synchronize_session=False)
+            )
 
     def record_page_cap(self, run_id: int, cap: int, left: int | None) -> None:
         """--max-pages stopped the crawl at `cap` pages with `left` requests still queued (None: not known,

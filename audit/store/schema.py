@@ -5,6 +5,7 @@ PostgreSQL alike (`govaudit db upgrade` does only that): a new database is creat
 and marked current; one made by an earlier govaudit is migrated; one from before migrations
 existed gets its missing tables and columns added and is then marked current.
 """
+
 from __future__ import annotations
 
 import time
@@ -86,8 +87,9 @@ def _add_missing_columns(connection) -> None:
                 raise SchemaError(f"数据库版本过旧，请重建 / database too old, recreate it: {table.name}.{column.name}")
             kind = column.type.compile(dialect=connection.dialect)
             preparer = connection.dialect.identifier_preparer
-            connection.execute(sql_text(f"ALTER TABLE {preparer.quote(table.name)} "
-                                        f"ADD COLUMN {preparer.quote(column.name)} {kind}"))
+            connection.execute(
+                sql_text(f"ALTER TABLE {preparer.quote(table.name)} ADD COLUMN {preparer.quote(column.name)} {kind}")
+            )
             added = True
         if added:
             for index in table.indexes:

@@ -1,4 +1,5 @@
 """The portals a 州 or a province audits: one row per site, added from the office's sites.yaml."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -16,9 +17,9 @@ class SiteRecord(Base):
     # The site's URL as history compares it (host without www. differences kept, port kept).
     url: Mapped[str] = mapped_column(URL, unique=True)
     name: Mapped[str] = mapped_column(String(255))
-    unit: Mapped[str] = mapped_column(String(255))       # 主办单位, who answers for the site
-    site_id: Mapped[str | None] = mapped_column(String(32))   # 网站标识码
-    level: Mapped[str | None] = mapped_column(String(32))     # 县级 / 州（市）级 / 部门 …
+    unit: Mapped[str] = mapped_column(String(255))  # 主办单位, who answers for the site
+    site_id: Mapped[str | None] = mapped_column(String(32))  # 网站标识码
+    level: Mapped[str | None] = mapped_column(String(32))  # 县级 / 州（市）级 / 部门 …
     added_at: Mapped[datetime]
 
 

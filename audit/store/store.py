@@ -2,6 +2,7 @@
 transaction per fetched page, and reads a run back as the rules' SiteSnapshot. One facade, Store,
 over its parts: runs (audit.store.runs), page writes and copies (pages), evidence queries
 (evidence), snapshot building (snapshot)."""
+
 from __future__ import annotations
 
 import os
@@ -52,13 +53,18 @@ class Store(Runs, PageWrites, EvidenceQueries, Snapshots):
                 _prepare_sqlite(self.engine)
             upgrade_schema(self.engine)
         except ImportError as exc:
-            hint = ("pip install 'govaudit[cluster]'" if engine_url(db_url).startswith("postgresql")
-                    else "安装该数据库的 SQLAlchemy 驱动 / install its SQLAlchemy driver")
-            raise StoreError(f"无法打开数据库，缺少驱动 {exc.name} / missing database driver {exc.name} for "
-                             f"{_safe(db_url)}: {hint}") from exc
+            hint = (
+                "pip install 'govaudit[cluster]'"
+                if engine_url(db_url).startswith("postgresql")
+                else "安装该数据库的 SQLAlchemy 驱动 / install its SQLAlchemy driver"
+            )
+            raise StoreError(
+                f"无法打开数据库，缺少驱动 {exc.name} / missing database driver {exc.name} for {_safe(db_url)}: {hint}"
+            ) from exc
         except (ArgumentError, SQLAlchemyError, OSError, SchemaError, ValueError) as exc:
-            raise StoreError(f"无法打开数据库 / cannot open database {_safe(db_url)}: "
-                             f"{_without_secrets(_first_line(exc), db_url)}") from exc
+            raise StoreError(
+                f"无法打开数据库 / cannot open database {_safe(db_url)}: {_without_secrets(_first_line(exc), db_url)}"
+            ) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._site_urls: dict[int, str] = {}
         self._site_hosts: dict[int, set[str]] = {}

@@ -11,6 +11,7 @@ Not read: legacy binary Word (.doc, .wps) and WPS spreadsheets (.et) — no main
 reader exists on PyPI; a ".doc" that is really a .docx, or an HTML page saved under a Word or Excel
 name, is read by what its bytes are.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -47,8 +48,19 @@ MAX_PDF_PAGE_CONTENT = 8 * 1024 * 1024
 _MAX_RESOURCES_REPR = 10_000
 MAX_TEXT_CHARS = 5_000_000
 
-_EXTENSION_FORMAT = {"xlsx": "xlsx", "xlsm": "xlsx", "xls": "xls", "csv": "csv", "docx": "docx", "docm": "docx",
-                     "pdf": "pdf", "txt": "txt", "doc": "doc", "wps": "doc", "et": "xls"}
+_EXTENSION_FORMAT = {
+    "xlsx": "xlsx",
+    "xlsm": "xlsx",
+    "xls": "xls",
+    "csv": "csv",
+    "docx": "docx",
+    "docm": "docx",
+    "pdf": "pdf",
+    "txt": "txt",
+    "doc": "doc",
+    "wps": "doc",
+    "et": "xls",
+}
 _CONTENT_TYPE_FORMAT = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
     "application/vnd.ms-excel": "xls",
@@ -328,5 +340,12 @@ def _read_html(body: bytes) -> str:
     return out.text()
 
 
-_READERS = {"xlsx": _read_xlsx, "xls": _read_xls, "docx": _read_docx, "pdf": _read_pdf, "csv": _read_csv,
-            "txt": _read_txt, "html": _read_html}
+_READERS = {
+    "xlsx": _read_xlsx,
+    "xls": _read_xls,
+    "docx": _read_docx,
+    "pdf": _read_pdf,
+    "csv": _read_csv,
+    "txt": _read_txt,
+    "html": _read_html,
+}

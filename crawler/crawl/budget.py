@@ -14,6 +14,7 @@ WALL_CLOCK_FACTOR times the budget (an item stuck without using the CPU).
 
 `ReaderPool.run` blocks: the spider calls it from a thread (scrapy.utils.asyncio.run_in_thread).
 """
+
 from __future__ import annotations
 
 import logging
@@ -54,8 +55,17 @@ class _Worker:
         ours, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "crawler.crawl.budget", str(theirs.fileno()), str(cpu_seconds), str(memory_bytes)],
-                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+                [
+                    sys.executable,
+                    "-m",
+                    "crawler.crawl.budget",
+                    str(theirs.fileno()),
+                    str(cpu_seconds),
+                    str(memory_bytes),
+                ],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+            )
         self.connection = Connection(ours.detach())
 
     def stop(self, kill: bool = False) -> None:

@@ -5,12 +5,13 @@ crawl asks for the rest from what it actually received and stops when the declar
 when a page fails, when a page brings nothing new, or at the crawl's max_list_pages. A list read
 short of its declaration is a coverage gap: rules that need the whole list do not judge on part of it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crawler.vocabulary.items import ListCoverage
 from crawler.reading import PageList, PageReading
+from crawler.vocabulary.items import ListCoverage
 from crawler.vocabulary.urls import canonical_url
 
 
@@ -75,8 +76,16 @@ class ListProgress:
         return f"{shown}：{self.stopped or '检查结束时其余页面尚未读取'}"
 
     def record(self) -> ListCoverage:
-        return ListCoverage(self.column or "", self.url, self.declared_records, self.declared_pages,
-                            len(self.items), self.pages_read, self.complete, self.shortfall())
+        return ListCoverage(
+            self.column or "",
+            self.url,
+            self.declared_records,
+            self.declared_pages,
+            len(self.items),
+            self.pages_read,
+            self.complete,
+            self.shortfall(),
+        )
 
 
 def failed_reason(number: int, url: str, failure: str) -> str:

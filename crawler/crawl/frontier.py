@@ -1,5 +1,6 @@
 """The crawl's frontier: Scrapy's scheduler, its queue on disk (the run gives it a JOBDIR), so a
 200,000-page portal does not hold every queued request in memory."""
+
 from __future__ import annotations
 
 from scrapy.core.scheduler import Scheduler

@@ -1,4 +1,5 @@
 """Downloader middlewares that keep the crawler safe and patient on portals it does not control."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -11,16 +12,15 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
-from twisted.internet import defer
-from twisted.internet.error import DNSLookupError
-
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import HtmlResponse, TextResponse
-from scrapy.responsetypes import responsetypes
 from scrapy.resolver import CachingThreadedResolver
+from scrapy.responsetypes import responsetypes
 from scrapy.utils.asyncio import run_in_thread, sleep
+from twisted.internet import defer
+from twisted.internet.error import DNSLookupError
 
 from crawler.vocabulary.urls import url_port
 
@@ -41,8 +41,9 @@ class InternalAddressRefused(IgnoreRequest):
 # Not global, yet not flagged by every ipaddress property in every Python version: shared address
 # space (carrier NAT, cloud metadata such as 100.100.100.200), IETF protocol assignments, benchmark
 # networks, deprecated IPv6 site-local addresses.
-_ALSO_INTERNAL = tuple(ipaddress.ip_network(net) for net in
-                       ("100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15", "fec0::/10"))
+_ALSO_INTERNAL = tuple(
+    ipaddress.ip_network(net) for net in ("100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15", "fec0::/10")
+)
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
@@ -61,8 +62,16 @@ def is_internal(address: str) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return True
-    if (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
-            or ip.is_unspecified or not ip.is_global or any(ip in net for net in _ALSO_INTERNAL)):
+    if (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+        or not ip.is_global
+        or any(ip in net for net in _ALSO_INTERNAL)
+    ):
         return True
     return ip.version == 6 and any(is_internal(str(embedded)) for embedded in _embedded_ipv4(ip))
 
@@ -90,12 +99,16 @@ def resolve(host: str) -> list[str]:
 # Cloud metadata services, refused whatever the audited site is: link-local 169.254.0.0/16 (AWS,
 # Azure, Google, Huawei 169.254.169.254; Tencent 169.254.0.23; ECS 169.254.170.2), Alibaba Cloud
 # 100.100.100.200, Oracle Cloud 192.0.0.192, AWS over IPv6 fd00:ec2::254, and IPv6 link-local.
-_METADATA = tuple(ipaddress.ip_network(net) for net in
-                  ("169.254.0.0/16", "100.100.100.200/32", "192.0.0.192/32", "fd00:ec2::254/128", "fe80::/10"))
+_METADATA = tuple(
+    ipaddress.ip_network(net)
+    for net in ("169.254.0.0/16", "100.100.100.200/32", "192.0.0.192/32", "fd00:ec2::254/128", "fe80::/10")
+)
 # Names only an intranet resolver answers (RFC 6762, 6761, 8375 and common private suffixes): through a
 # proxy, which resolves names itself, such a name is refused even when it resolves here to a public address.
-_INTERNAL_NAME = re.compile(r"(?:^|\.)(?:localhost|local|localdomain|internal|intranet|lan|corp|home|home\.arpa|"
-                            r"private)$|^[^.]+$")
+_INTERNAL_NAME = re.compile(
+    r"(?:^|\.)(?:localhost|local|localdomain|internal|intranet|lan|corp|home|home\.arpa|"
+    r"private)$|^[^.]+$"
+)
 
 
 def is_metadata(address: str) -> bool:
@@ -331,7 +344,7 @@ def _zlib_chunks(body: bytes, wbits: int, members: bool) -> Iterator[bytes]:
 
 
 def _deflate_chunks(body: bytes) -> Iterator[bytes]:
-    """"deflate" as servers send it: zlib-wrapped (or gzip), or raw deflate (older IIS)."""
+    """ "deflate" as servers send it: zlib-wrapped (or gzip), or raw deflate (older IIS)."""
     try:
         zlib.decompressobj(32 + zlib.MAX_WBITS).decompress(body[:1024], 1)
     except zlib.error:
@@ -366,9 +379,13 @@ def _zstd_chunks(body: bytes) -> Iterator[bytes]:
         yield chunk
 
 
-_DECODERS = {b"gzip": lambda body: _zlib_chunks(body, 16 + zlib.MAX_WBITS, members=True),
-             b"x-gzip": lambda body: _zlib_chunks(body, 16 + zlib.MAX_WBITS, members=True),
-             b"deflate": _deflate_chunks, b"br": _brotli_chunks, b"zstd": _zstd_chunks}
+_DECODERS = {
+    b"gzip": lambda body: _zlib_chunks(body, 16 + zlib.MAX_WBITS, members=True),
+    b"x-gzip": lambda body: _zlib_chunks(body, 16 + zlib.MAX_WBITS, members=True),
+    b"deflate": _deflate_chunks,
+    b"br": _brotli_chunks,
+    b"zstd": _zstd_chunks,
+}
 
 
 def _decode_layer(body: bytes, encoding: bytes, cap: int) -> tuple[bytes, bool]:
@@ -420,8 +437,14 @@ class BoundedDecompressionMiddleware(HttpCompressionMiddleware):
         else:
             body, more = decode_bounded(response.body, encodings, cap)
         if more and len(encodings) > 1:
-            log.warning("未读取：解压后超过%d字节（%s 层编码）/ not read: over %d bytes decoded (%s): %s",
-                        cap, len(encodings), cap, b", ".join(encodings).decode(), response.url)
+            log.warning(
+                "未读取：解压后超过%d字节（%s 层编码）/ not read: over %d bytes decoded (%s): %s",
+                cap,
+                len(encodings),
+                cap,
+                b", ".join(encodings).decode(),
+                response.url,
+            )
             request.meta["unread"] = TOO_BIG_DECODED
             body = b""
         elif more:

@@ -5,6 +5,7 @@ A quarterly re-audit of a portal that barely changed then transfers headers inst
 stored copy is only offered when the same page reader made it (reader_version), so an improved
 reader never judges a page by an older reader's reading.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,13 @@ from crawler.reading import PageReading
 
 # What turns a body into the stored reading: the readers, attachment text, URL canonicalisation.
 # Relative to crawler/: the readers, the words they read into, URL identity and the attachment reader.
-_READER_SOURCES = ("reading", "vocabulary/reading.py", "vocabulary/dates.py", "vocabulary/urls.py", "crawl/attachments.py")
+_READER_SOURCES = (
+    "reading",
+    "vocabulary/reading.py",
+    "vocabulary/dates.py",
+    "vocabulary/urls.py",
+    "crawl/attachments.py",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ and the server would see the sum. Here a request takes one of the host's slots i
 is downloaded and gives it back when the answer (or the failure) is in; a slot whose holder died
 frees itself after a lease, so a SIGKILLed worker cannot keep a server's slots.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,8 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 import redis
-from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeout
 from scrapy.utils.asyncgen import as_async_generator
 from scrapy.utils.asyncio import run_in_thread, sleep
 from scrapy.utils.request import request_from_dict
@@ -141,8 +143,9 @@ class SharedFrontier(Scheduler):
                 self.server.hset(self._joinable, self.base, json.dumps({**json.loads(self.share), "keys": self.base}))
             requeued = self._requeue(keys=[self.keys["leases"], self.keys["leased"], self.queue.key])
             if requeued:
-                logger.warning("%d 个请求的协助进程已失联，放回队列 / %d requests of a lost helper requeued",
-                               requeued, requeued)
+                logger.warning(
+                    "%d 个请求的协助进程已失联，放回队列 / %d requests of a lost helper requeued", requeued, requeued
+                )
                 self.stats.inc_value("shared/requeued", requeued)
         except REDIS_DOWN as exc:
             self._redis_down(exc)
@@ -229,6 +232,7 @@ class SharedFrontier(Scheduler):
             self._redis_down(exc)
             return True
 
+
 class HelpingFrontier(SharedFrontier):
     """A helper's scheduler: takes the requests of a run another process owns from its queue, each
     under a lease renewed while the helper lives, and answers each to the owner once what it brought
@@ -272,8 +276,9 @@ class HelpingFrontier(SharedFrontier):
         token = uuid.uuid4().hex
         try:
             self._push_held()
-            taken = self._take(keys=[self.queue.key, self.keys["leases"], self.keys["leased"]],
-                               args=[token, REQUEST_LEASE])
+            taken = self._take(
+                keys=[self.queue.key, self.keys["leases"], self.keys["leased"]], args=[token, REQUEST_LEASE]
+            )
         except REDIS_DOWN as exc:
             self._redis_down(exc)
             return None
@@ -318,11 +323,14 @@ class HelpingFrontier(SharedFrontier):
             taken = self._taken.pop(answer.lease, None)
             if taken is None:
                 continue
-            notice = pickle.dumps({"asked": taken[0], "outcome": answer.outcome, "reason": answer.reason,
-                                   "final_url": answer.final_url}, protocol=pickle.HIGHEST_PROTOCOL)
+            notice = pickle.dumps(
+                {"asked": taken[0], "outcome": answer.outcome, "reason": answer.reason, "final_url": answer.final_url},
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
             try:
-                self._answer(keys=[self.keys["leases"], self.keys["leased"], self.keys["notices"]],
-                             args=[answer.lease, notice])
+                self._answer(
+                    keys=[self.keys["leases"], self.keys["leased"], self.keys["notices"]], args=[answer.lease, notice]
+                )
             except REDIS_DOWN as exc:
                 self._redis_down(exc)  # the lease expires and the request is fetched again
 
@@ -378,10 +386,14 @@ class SharedHostSlots:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(redis.Redis.from_url(settings.get("REDIS_URL")), settings.get("GOVAUDIT_REDIS_PREFIX"),
-                   settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), settings.getfloat("DOWNLOAD_DELAY"),
-                   # A slot outlives the slowest answer (timeout, with a redirect or two) before it frees itself.
-                   lease=3 * settings.getfloat("DOWNLOAD_TIMEOUT") + 30)
+        return cls(
+            redis.Redis.from_url(settings.get("REDIS_URL")),
+            settings.get("GOVAUDIT_REDIS_PREFIX"),
+            settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+            settings.getfloat("DOWNLOAD_DELAY"),
+            # A slot outlives the slowest answer (timeout, with a redirect or two) before it frees itself.
+            lease=3 * settings.getfloat("DOWNLOAD_TIMEOUT") + 30,
+        )
 
     def _keys(self, host: str) -> list[str]:
         return [f"{self.prefix}:host:{host}:slots", f"{self.prefix}:host:{host}:next"]
@@ -391,8 +403,9 @@ class SharedHostSlots:
         pause = 1.0
         while True:
             try:
-                wait_ms = await run_in_thread(self._acquire, keys=self._keys(host),
-                                              args=[token, self.slots, self.lease, self.delay])
+                wait_ms = await run_in_thread(
+                    self._acquire, keys=self._keys(host), args=[token, self.slots, self.lease, self.delay]
+                )
             except REDIS_DOWN as exc:
                 # Waiting, not failing: a failed fetch would be stored and reported against the site.
                 logger.warning(_REDIS_DOWN_LINE, exc)

@@ -3,6 +3,7 @@
 Scrapy fetches HTTPS without verifying certificates (so a portal with a bad certificate is still
 audited); this check verifies the home host's certificate once, the way a browser would.
 """
+
 from __future__ import annotations
 
 import socket

@@ -3,17 +3,38 @@
 `read_page` never raises; on input it cannot make sense of it returns a mostly
 empty PageReading for the URL.
 """
+
 from __future__ import annotations
 
 import logging
 from datetime import date
 
+from crawler.vocabulary.reading import (
+    Crumb,
+    DatedValue,
+    FormRequest,
+    LinkRef,
+    LinkRegion,
+    ListEntry,
+    PageList,
+    PageReading,
+)
+
 from .adapters import choose_adapter
-from crawler.vocabulary.reading import Crumb, DatedValue, FormRequest, LinkRef, LinkRegion, ListEntry, PageList, PageReading
 from .page import parse_page
 from .scripted import looks_like_json, read_json_list
 
-__all__ = ["read_page", "PageReading", "ListEntry", "PageList", "LinkRef", "LinkRegion", "Crumb", "DatedValue", "FormRequest"]
+__all__ = [
+    "read_page",
+    "PageReading",
+    "ListEntry",
+    "PageList",
+    "LinkRef",
+    "LinkRegion",
+    "Crumb",
+    "DatedValue",
+    "FormRequest",
+]
 
 log = logging.getLogger(__name__)
 

@@ -5,6 +5,7 @@ from what the page shows (markers in the HTML, URL shapes), and overrides only t
 reads differently. Hanweb goes first: its datastore markers are unambiguous, while TRS-shaped
 article links also appear on sites of other CMSs.
 """
+
 from __future__ import annotations
 
 from .generic import GenericReader

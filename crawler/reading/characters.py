@@ -13,6 +13,7 @@ U+FDD0–U+FDEF and the last two code points of every plane (U+FFFE, U+FFFF … 
 and the marks: U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C): in a distributed document one
 of them in a page title could reverse or reorder the rest of a bulletin line or csv cell.
 """
+
 from __future__ import annotations
 
 import re

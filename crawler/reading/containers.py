@@ -10,6 +10,7 @@ then fails its CRC check), so a member cannot unpack beyond what was checked.
 in a 2 KB file would make openpyxl pad every row to 16,384 cells and walk a million rows), and
 refuses a value beyond a row or column limit.
 """
+
 from __future__ import annotations
 
 import io
@@ -29,8 +30,9 @@ class TooBigToRead(MemoryError):
     """A file that would unpack or spread beyond what a reader may hold; the message says what."""
 
 
-def zip_sizes(source: bytes | Path, *, total: int, member: int | None = None,
-              ratio: int | None = None) -> dict[str, int]:
+def zip_sizes(
+    source: bytes | Path, *, total: int, member: int | None = None, ratio: int | None = None
+) -> dict[str, int]:
     """Each member's unpacked size by name; TooBigToRead when the container holds more than
     MAX_MEMBERS members, unpacks to more than `total` bytes, or a member to more than `member`
     bytes or (from RATIO_FLOOR up) to more than `ratio` times its packed size. zipfile.BadZipFile
@@ -41,12 +43,16 @@ def zip_sizes(source: bytes | Path, *, total: int, member: int | None = None,
         raise TooBigToRead(f"{len(members)} 个压缩成员 / {len(members)} zip members (more than {MAX_MEMBERS})")
     for info in members:
         if member is not None and info.file_size > member:
-            raise TooBigToRead(f"{info.filename} 解压后 {_mb(info.file_size)}，超过 {_mb(member)} / "
-                               f"{info.filename} unpacks to {_mb(info.file_size)}, over {_mb(member)}")
+            raise TooBigToRead(
+                f"{info.filename} 解压后 {_mb(info.file_size)}，超过 {_mb(member)} / "
+                f"{info.filename} unpacks to {_mb(info.file_size)}, over {_mb(member)}"
+            )
         if ratio is not None and info.file_size >= RATIO_FLOOR and info.file_size > ratio * max(1, info.compress_size):
-            raise TooBigToRead(f"{info.filename} 解压后是压缩时的 {info.file_size // max(1, info.compress_size)} 倍"
-                               f"（压缩炸弹）/ {info.filename} inflates {info.file_size // max(1, info.compress_size)}"
-                               f" times (over {ratio}): a zip bomb")
+            raise TooBigToRead(
+                f"{info.filename} 解压后是压缩时的 {info.file_size // max(1, info.compress_size)} 倍"
+                f"（压缩炸弹）/ {info.filename} inflates {info.file_size // max(1, info.compress_size)}"
+                f" times (over {ratio}): a zip bomb"
+            )
     unpacked = sum(info.file_size for info in members)
     if unpacked > total:
         raise TooBigToRead(f"解压后 {_mb(unpacked)}，超过 {_mb(total)} / unpacks to {_mb(unpacked)}, over {_mb(total)}")
@@ -68,15 +74,19 @@ def sheet_rows(sheet, *, max_rows: int = EXCEL_ROWS, max_columns: int | None = N
                 raise TooBigToRead(f"第{number}行超过表格的最大行数 / row {number} is beyond a sheet's last row")
             continue
         if number > max_rows and any(value is not None for value in row):
-            raise TooBigToRead(f"第{number}行有内容，超过{max_rows}行的上限 / a value in row {number}, "
-                               f"beyond the limit of {max_rows} rows")
+            raise TooBigToRead(
+                f"第{number}行有内容，超过{max_rows}行的上限 / a value in row {number}, "
+                f"beyond the limit of {max_rows} rows"
+            )
         if max_columns is not None and len(row) > max_columns:
             beyond = [index for index, value in enumerate(row[max_columns:], max_columns + 1) if value is not None]
             if beyond:
                 from openpyxl.utils import get_column_letter
 
                 cell = f"{get_column_letter(beyond[0])}{number}"
-                raise TooBigToRead(f"单元格 {cell} 有内容，超过{max_columns}列的上限 / a value in {cell}, "
-                                   f"beyond the limit of {max_columns} columns")
+                raise TooBigToRead(
+                    f"单元格 {cell} 有内容，超过{max_columns}列的上限 / a value in {cell}, "
+                    f"beyond the limit of {max_columns} columns"
+                )
             row = row[:max_columns]
         yield number, row

@@ -1,9 +1,10 @@
 """Parsing decoded HTML with lxml, and the small tree helpers every extractor shares."""
+
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin, urldefrag, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -28,7 +29,9 @@ _ZERO_WIDTH_RE = re.compile("[\u200b\ufeff]")
 # keeps the scan linear even when no ">" follows.
 _INLINE_TAG_RE = re.compile(
     r"</?(?:font|span|b|i|u|s|em|strong|small|big|strike|sub|sup|tt|code|abbr|label|ins|del|mark|q|cite|"
-    r"dfn|kbd|samp|var|center|blink|nobr|bdo|bdi|o:p)(?=[\s/>])[^<>]*>", re.I)
+    r"dfn|kbd|samp|var|center|blink|nobr|bdo|bdi|o:p)(?=[\s/>])[^<>]*>",
+    re.I,
+)
 _ANY_TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*>")
 _SELF_CONTAINED_TAGS = frozenset("a img br hr meta title base link script style input area".split())
 _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "vbscript:", "about:")
@@ -91,6 +94,7 @@ def _keep_self_contained_tags(text: str) -> str:
         if tag in _SELF_CONTAINED_TAGS:
             return match.group(0)
         return "<br>" if tag in BLOCK_TAGS else ""
+
     return _ANY_TAG_RE.sub(replace, text)
 
 

@@ -5,6 +5,7 @@ page that is valid UTF-8 is UTF-8 whatever it declares), then the HTTP header an
 the in-page declaration if they decode cleanly, then GB18030, then detection.
 GB2312 and GBK are decoded as GB18030, their superset.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -90,7 +91,7 @@ def decode_body(body: bytes, content_type: str | None = None, encoding: str | No
     reader or output accepts (controls, noncharacters: crawler.reading.characters) are dropped."""
     codec = choose_codec(body, content_type, encoding)
     bom_codec, bom = read_bom(body)
-    payload = body[len(bom):] if bom_codec else body
+    payload = body[len(bom) :] if bom_codec else body
     try:
         return xml_safe(payload.decode(codec, errors="replace")), codec
     except LookupError:

@@ -2,6 +2,7 @@
 
 CMS adapters subclass GenericReader and override single steps.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -12,18 +13,19 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from crawler.vocabulary.dates import date_from_url, parse_date
+from crawler.vocabulary.reading import TITLE_TAG, TITLE_TAG_MAX_CHARS, DatedValue, PageList, PageReading
+
+from .dom import text_blocks
 from .heading import Heading, date_under, find_heading
 from .hidden import hidden_links
 from .labels import find_labels
 from .links import page_links, redirect_target
-from .dom import text_blocks
 from .lists import MainList, dated_links, has_empty_notice, main_lists
 from .metadata import extract_metadata, organ_name
-from crawler.vocabulary.reading import TITLE_TAG, TITLE_TAG_MAX_CHARS, DatedValue, PageList, PageReading
 from .page import ParsedPage
-from .scripted import data_sources, has_empty_container
 from .pagination import Pagination, find_pagination
 from .regions import Regions, breadcrumb
+from .scripted import data_sources, has_empty_container
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -32,7 +34,9 @@ MAX_TEXT_CHARS = 2_000_000
 _SOURCE_RE = re.compile(r"(?:^|\s)(?:信息|文章|稿件)?来源\s*[：:]\s*(\S+)")
 _INFO_LINE_MAX_CHARS = 120
 _DETAIL_FIELDS = ("index_number", "publisher", "doc_number", "written_date", "publish_date", "topic", "validity")
-_BODY_DATE_RE = re.compile(r"(?:发布时间|发布日期|发表时间|更新时间|时间|日期)\s*[：:]\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})")
+_BODY_DATE_RE = re.compile(
+    r"(?:发布时间|发布日期|发表时间|更新时间|时间|日期)\s*[：:]\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+)
 _BODY_DATE_MAX_LINE = 150
 _PROSE_LINE_CHARS = 200
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\s*\d{1,5}\s*号")
@@ -47,8 +51,12 @@ _SITE_PART_MAX_CHARS = 30
 def _within(page: ParsedPage, container) -> ParsedPage:
     """The page as far as one of its lists' containers goes (its pager, its scripts; hidden tab
     panels included)."""
-    return dataclasses.replace(page, root=container, lines=text_blocks(container, skip_hidden=False),
-                               scripts="\n".join(s.text or "" for s in container.iter("script")))
+    return dataclasses.replace(
+        page,
+        root=container,
+        lines=text_blocks(container, skip_hidden=False),
+        scripts="\n".join(s.text or "" for s in container.iter("script")),
+    )
 
 
 def _publisher(page: ParsedPage, metadata: dict[str, str]) -> tuple[str | None, str | None]:
@@ -56,8 +64,10 @@ def _publisher(page: ParsedPage, metadata: dict[str, str]) -> tuple[str | None, 
     or <meta name=ContentSource> that names a government organ (not a newspaper)."""
     if metadata.get("publisher"):
         return metadata["publisher"], "发布机构"
-    for found, where in ((metadata.get("source") or _source_in_line(page.lines), "来源"),
-                         (page.meta_value("ContentSource"), "ContentSource")):
+    for found, where in (
+        (metadata.get("source") or _source_in_line(page.lines), "来源"),
+        (page.meta_value("ContentSource"), "ContentSource"),
+    ):
         organ = organ_name(found)
         if organ:
             return organ, where
@@ -85,8 +95,12 @@ def _safely(step: Callable[[], T], default: T, what: str) -> T:
 
 def _is_site_part(part: str, site_name: str | None) -> bool:
     part = part.strip()
-    return bool(part) and len(part) <= _SITE_PART_MAX_CHARS and "关于" not in part and (
-        part == site_name or bool(_SITE_NAME_RE.search(part)))
+    return (
+        bool(part)
+        and len(part) <= _SITE_PART_MAX_CHARS
+        and "关于" not in part
+        and (part == site_name or bool(_SITE_NAME_RE.search(part)))
+    )
 
 
 def strip_site_suffix(title: str, site_name: str | None) -> str:
@@ -129,8 +143,7 @@ class GenericReader:
         reading = PageReading(url=page.url, cms=self.name, encoding=page.encoding)
         metadata = _safely(lambda: extract_metadata(page.lines), {}, "metadata")
         strong_detail = (
-            sum(1 for f in _DETAIL_FIELDS if metadata.get(f)) >= 2
-            or page.meta_value("ArticleTitle") is not None
+            sum(1 for f in _DETAIL_FIELDS if metadata.get(f)) >= 2 or page.meta_value("ArticleTitle") is not None
         )
         pagination = _safely(lambda: self.pagination(page), Pagination([], None), "pagination")
         has_pager = bool(pagination.next_pages or pagination.total_pages)
@@ -139,7 +152,8 @@ class GenericReader:
             lists = _safely(lambda: self.lists(page, pagination, has_pager), [], "list")
             reading.list_items = [entry for part in lists for entry in part.list_items]
             reading.dated_links = _safely(
-                lambda: dated_links(page.root, page.base, reference=page.reference), [], "dated links")
+                lambda: dated_links(page.root, page.base, reference=page.reference), [], "dated links"
+            )
         scripted: list[str] = []
         if not strong_detail and not reading.list_items and not has_pager and has_empty_container(page.root):
             # An empty container filled by a script: the JSON it asks for is the list's first page.
@@ -183,7 +197,9 @@ class GenericReader:
         )
         reading.labels = _safely(lambda: find_labels(page.lines, metadata.get("disclosure_attribute")), [], "labels")
         reading.disclosure_mode = metadata.get("disclosure_mode")
-        regions = _safely(lambda: Regions(page.root, page.url, page.base), Regions(None, page.url, page.base), "regions")
+        regions = _safely(
+            lambda: Regions(page.root, page.url, page.base), Regions(None, page.url, page.base), "regions"
+        )
         reading.links = _safely(lambda: self.links(page, regions), [], "links")
         reading.breadcrumb = _safely(lambda: breadcrumb(regions, page.base), [], "breadcrumb")
         reading.hidden_links = _safely(lambda: hidden_links(page.root, page.base), [], "hidden links")
@@ -209,13 +225,15 @@ class GenericReader:
         parts = []
         for main in found:
             own = self.pagination(_within(page, main.container))
-            parts.append(PageList(main.entries, own.next_pages, own.total_pages, own.total_records,
-                                  list(own.more_requests)))
+            parts.append(
+                PageList(main.entries, own.next_pages, own.total_pages, own.total_records, list(own.more_requests))
+            )
         if not (parts[0].next_pages or parts[0].more_requests or parts[0].total_pages):
             claimed = {url for part in parts[1:] for url in part.next_pages}
             parts[0].next_pages = [url for url in pagination.next_pages if url not in claimed]
-            parts[0].more_requests = [more for more in pagination.more_requests
-                                      if all(more not in part.more_requests for part in parts[1:])]
+            parts[0].more_requests = [
+                more for more in pagination.more_requests if all(more not in part.more_requests for part in parts[1:])
+            ]
             if not claimed and not any(part.total_pages or part.more_requests for part in parts[1:]):
                 parts[0].total_pages, parts[0].total_records = pagination.total_pages, pagination.total_records
         return parts
@@ -233,8 +251,13 @@ class GenericReader:
         hints = [metadata.get("title"), page.meta_value("ArticleTitle"), self._title_element(page)]
         return find_heading(page.root, hints, page.meta_value("SiteName"))
 
-    def title(self, page: ParsedPage, metadata: dict[str, str], is_list: bool,
-              heading: Callable[[], Heading | None] = lambda: None) -> str | None:
+    def title(
+        self,
+        page: ParsedPage,
+        metadata: dict[str, str],
+        is_list: bool,
+        heading: Callable[[], Heading | None] = lambda: None,
+    ) -> str | None:
         """Document title for detail pages; the <title> (site name stripped) otherwise."""
         if not is_list:
             stated = metadata.get("title") or page.meta_value("ArticleTitle")
@@ -245,8 +268,13 @@ class GenericReader:
                 return found.text
         return self._title_element(page)
 
-    def publish_date(self, page: ParsedPage, metadata: dict[str, str], stated_only: bool,
-                     heading: Callable[[], Heading | None] = lambda: None) -> DatedValue | None:
+    def publish_date(
+        self,
+        page: ParsedPage,
+        metadata: dict[str, str],
+        stated_only: bool,
+        heading: Callable[[], Heading | None] = lambda: None,
+    ) -> DatedValue | None:
         """Metadata 发布日期, <meta PubDate>, then (unless stated_only) the date under the heading,
         a 发布时间 line and the URL date."""
         for raw in (metadata.get("publish_date"), page.meta_value("PubDate", "PublishDate")):

@@ -9,6 +9,7 @@ A browser loads each further group with
 whose form fields are the jpage ajaxParam (or the query of the <nextgroup> link), and gets the
 same <datastore> XML back with <totalrecord>. Both the page and that answer are read here.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,11 +23,12 @@ from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from crawler.vocabulary.reading import FormRequest, ListEntry, PageList
+
 from .dom import absolute_url
 from .generic import GenericReader
 from .links import collect_links
 from .lists import Row, in_navigation, link_title, row_date
-from crawler.vocabulary.reading import FormRequest, ListEntry, PageList
 from .page import ParsedPage
 from .pagination import Pagination, stated_count
 from .regions import Regions
@@ -79,7 +81,7 @@ def _datastores(raw_text: str) -> list[str]:
     start: int | None = None
     for tag in _DATASTORE_TAG_RE.finditer(raw_text):
         if start is not None:
-            blocks.append(raw_text[start:tag.start()])
+            blocks.append(raw_text[start : tag.start()])
         start = None if tag.group(1) else tag.end()
     if start is not None:
         blocks.append(raw_text[start:])
@@ -94,7 +96,7 @@ def _cdata_records(block: str) -> list[str]:
         end = block.find(_CDATA_END, opening.end())
         if end < 0:
             break  # no record after this one can be closed either
-        records.append(block[opening.end():end])
+        records.append(block[opening.end() : end])
         position = end + len(_CDATA_END)
     return records
 
@@ -131,8 +133,11 @@ def _datastore_units(page: ParsedPage) -> list[ParsedPage]:
     raw = page.raw_text
     starts = [tag.start() for tag in _DATASTORE_TAG_RE.finditer(raw) if not tag.group(1)]
     blocks = list(zip(starts, _datastores(raw)))
-    holders = [script for script in page.root.iter("script") if _DATASTORE_TAG_RE.search(script.text or "")] \
-        if page.root is not None else []
+    holders = (
+        [script for script in page.root.iter("script") if _DATASTORE_TAG_RE.search(script.text or "")]
+        if page.root is not None
+        else []
+    )
     if sum(1 for _, block in blocks if _cdata_records(block)) <= 1:
         return []
     if len(holders) == len(blocks):
@@ -143,9 +148,9 @@ def _datastore_units(page: ParsedPage) -> list[ParsedPage]:
     calls = [call.start() for call in _JPAGE_UNIT_RE.finditer(page.scripts)]
     units = []
     for n, (start, block) in enumerate(blocks):
-        following = raw[start:blocks[n + 1][0] if n + 1 < len(blocks) else len(raw)]
+        following = raw[start : blocks[n + 1][0] if n + 1 < len(blocks) else len(raw)]
         if len(calls) == len(blocks):
-            scripts = page.scripts[calls[n]:calls[n + 1] if n + 1 < len(calls) else len(page.scripts)]
+            scripts = page.scripts[calls[n] : calls[n + 1] if n + 1 < len(calls) else len(page.scripts)]
         else:
             scripts = following
         units.append(dataclasses.replace(page, raw_text=f"<datastore>{block}</datastore>", scripts=scripts))
@@ -227,7 +232,8 @@ def read_jpage(page: ParsedPage) -> Jpage:
         fields=fields,
         per_page=_number(_SCRIPT_NUMBER_RE["perPage"], page.scripts) or asked_per_page or None,
         group_size=_number(_SCRIPT_NUMBER_RE["groupSize"], page.scripts),
-        total_records=_number(_XML_NUMBER_RE["totalrecord"], text) or _number(_SCRIPT_NUMBER_RE["totalRecord"], page.scripts),
+        total_records=_number(_XML_NUMBER_RE["totalrecord"], text)
+        or _number(_SCRIPT_NUMBER_RE["totalRecord"], page.scripts),
         total_pages=_number(_XML_NUMBER_RE["totalpage"], text),
     )
 
@@ -273,8 +279,9 @@ def next_group(page_url: str, jpage: Jpage, received: int) -> FormRequest | None
         return None
     size = min(asked, _MAX_GROUP)
     identity = [(key, jpage.fields[key]) for key in _IDENTITY_FIELDS if key in jpage.fields]
-    query = urlencode([("startrecord", start), ("endrecord", start + size - 1), ("perpage", jpage.per_page or size),
-                       *identity])
+    query = urlencode(
+        [("startrecord", start), ("endrecord", start + size - 1), ("perpage", jpage.per_page or size), *identity]
+    )
     return FormRequest(f"{jpage.proxy_url}?{query}", dict(jpage.fields))
 
 
@@ -286,7 +293,9 @@ class HanwebReader(GenericReader):
     def matches(self, page: ParsedPage) -> bool:
         path = urlsplit(page.url).path
         return bool(
-            _MARKER_RE.search(page.raw_text) or _COLUMN_URL_RE.search(path) or _ARTICLE_URL_RE.search(path)
+            _MARKER_RE.search(page.raw_text)
+            or _COLUMN_URL_RE.search(path)
+            or _ARTICLE_URL_RE.search(path)
             or path.lower().endswith("/dataproxy.jsp")
         )
 
@@ -300,8 +309,15 @@ class HanwebReader(GenericReader):
         parts = []
         for unit in units:
             own = self.pagination(unit)
-            parts.append(PageList(datastore_rows(unit.raw_text, page.base, page.reference), own.next_pages,
-                                  own.total_pages, own.total_records, list(own.more_requests)))
+            parts.append(
+                PageList(
+                    datastore_rows(unit.raw_text, page.base, page.reference),
+                    own.next_pages,
+                    own.total_pages,
+                    own.total_records,
+                    list(own.more_requests),
+                )
+            )
         if parts:
             return parts
         rows = datastore_rows(page.raw_text, page.base, page.reference)

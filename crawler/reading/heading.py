@@ -7,6 +7,7 @@ one that agrees with the page's own <title>/ArticleTitle, else the most title-li
 before the article body. The line of small print under that heading (time, 来源, 浏览次数) is
 where a template shows the publish date, often without any label.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,6 +17,7 @@ from datetime import date
 from lxml import etree
 
 from crawler.vocabulary.dates import FULL_DATE_RE, make_date
+
 from .dom import css_words, element_text, is_element, is_hidden_in_tree, squeeze, text_blocks
 
 _MIN_CHARS, _MAX_CHARS = 4, 150
@@ -60,14 +62,15 @@ def _kind(element: etree._Element) -> str | None:
 
 
 def _in_box(element: etree._Element) -> bool:
-    return any(node.tag in _CHROME_TAGS or _CHROME_WORDS_RE.search(css_words(node))
-               for node in (element, *element.iterancestors()))
+    return any(
+        node.tag in _CHROME_TAGS or _CHROME_WORDS_RE.search(css_words(node))
+        for node in (element, *element.iterancestors())
+    )
 
 
 def _in_link(element: etree._Element) -> bool:
     """A list row's headline (<a class="title">), not a heading."""
-    return any(node.tag == "a" for node in element.iterancestors()) or any(
-        a.get("href") for a in element.iter("a"))
+    return any(node.tag == "a" for node in element.iterancestors()) or any(a.get("href") for a in element.iter("a"))
 
 
 def _agrees(text: str, hints: list[str]) -> bool:
@@ -148,7 +151,7 @@ def date_under(heading: Heading) -> date | None:
         if len(line) > _INFO_MAX_CHARS or _PROSE_RE.search(line):
             return None
         for match in FULL_DATE_RE.finditer(line):
-            if _OTHER_DATE_RE.search(line[:match.start()]):
+            if _OTHER_DATE_RE.search(line[: match.start()]):
                 continue
             value = make_date(*match.groups())
             if value:

@@ -3,13 +3,16 @@ government pages — display:none, visibility:hidden, off-screen positions, zero
 text the colour of its background, a zero-height <marquee>, class rules in a <style> block that
 do the same, and links written by a script (document.write). The reader only records them and how
 they hide; the rule decides which are a problem."""
+
 from __future__ import annotations
 
 import re
+
 from lxml import etree
 
-from .dom import absolute_url, clean_space, element_text
 from crawler.vocabulary.reading import HiddenLink
+
+from .dom import absolute_url, clean_space, element_text
 
 # Bound the work on a hostile page: only this many link elements and style rules are looked at.
 _MAX_LINKS = 5_000
@@ -18,7 +21,9 @@ _MAX_SCRIPT_CHARS = 200_000
 
 _DECLARATION = re.compile(r"([a-z-]+)\s*:\s*([^;{}]+)", re.I)
 _CLASS_RULE = re.compile(r"([.#][\w-]+)\s*\{([^{}]{0,2000})\}")
-_SCRIPT_LINK = re.compile(r"""<a\s[^>]{0,300}?href\s*=\s*\\?["']?(https?://[^"'\\\s>]{1,500})[^>]{0,300}>([^<]{0,200})""", re.I)
+_SCRIPT_LINK = re.compile(
+    r"""<a\s[^>]{0,300}?href\s*=\s*\\?["']?(https?://[^"'\\\s>]{1,500})[^>]{0,300}>([^<]{0,200})""", re.I
+)
 _WRITE_CALL = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(|innerHTML\s*[+]?=", re.I)
 _NEGATIVE_OFFSET = re.compile(r"^-\s*(\d{3,})(?:\.\d+)?(?:px|pt|em|rem)?$")
 _ZERO = re.compile(r"^0+(?:\.0+)?(?:px|pt|em|rem|%)?$")
@@ -41,8 +46,11 @@ def _hiding(declarations: dict[str, str], tag: str) -> str | None:
         return "字号为0"
     for side in ("left", "top", "text-indent", "margin-left", "margin-top"):
         value = get(side)
-        if value and _NEGATIVE_OFFSET.match(value) and (side.startswith(("text", "margin"))
-                                                        or get("position") in ("absolute", "fixed")):
+        if (
+            value
+            and _NEGATIVE_OFFSET.match(value)
+            and (side.startswith(("text", "margin")) or get("position") in ("absolute", "fixed"))
+        ):
             return f"移出页面（{side}:{value}）"
     zero_box = any(get(side) is not None and _ZERO.match(get(side)) for side in ("height", "width"))
     if zero_box and (get("overflow") == "hidden" or tag == "marquee"):

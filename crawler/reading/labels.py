@@ -5,6 +5,7 @@ at the end of the body, sometimes ahead of the page's 【打印本页】【关�
 or the value of a 公开属性 field. The same words inside prose ("可以依申请公开获取"),
 公开方式/公开形式 fields and gov.cn's （本文有删减） are not labels.
 """
+
 from __future__ import annotations
 
 import re

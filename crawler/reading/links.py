@@ -1,4 +1,5 @@
 """Everything the page points at: links, <meta name> tags and client-side redirects."""
+
 from __future__ import annotations
 
 import re
@@ -6,10 +7,10 @@ import re
 from lxml import etree
 from w3lib.html import get_meta_refresh
 
+from crawler.vocabulary.reading import LinkRef
 from crawler.vocabulary.urls import canonical_url
 
 from .dom import absolute_url, clean_space, element_text
-from crawler.vocabulary.reading import LinkRef
 from .regions import Regions
 
 # tag -> attribute holding the URL

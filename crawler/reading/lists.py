@@ -16,6 +16,7 @@ A box titled so (最新信息, 热点信息, 最新文件) that stands beside th
 暂无信息 notice, is never the column's list even when it is the only dated one: otherwise a blank or
 stale column would pass as current on the strength of its side box.
 """
+
 from __future__ import annotations
 
 import functools
@@ -28,8 +29,9 @@ from functools import lru_cache
 from lxml import etree
 
 from crawler.vocabulary.dates import date_from_url, parse_row_date
-from .dom import absolute_url, css_words, element_text, is_element, is_hidden, is_hidden_in_tree
 from crawler.vocabulary.reading import ListEntry
+
+from .dom import absolute_url, css_words, element_text, is_element, is_hidden, is_hidden_in_tree
 
 ROW_TAGS = frozenset({"li", "tr", "dd", "div", "p", "a", "article", "section", "dl", "h3", "h4"})
 _LIST_CONTAINERS = frozenset({"ul", "ol", "tbody", "table", "dl"})
@@ -128,7 +130,9 @@ def _in_layout_block(element: etree._Element) -> bool:
     return False
 
 
-def row_date(row: etree._Element, anchor: etree._Element, title: str, url: str, reference: date) -> tuple[date | None, str | None, str]:
+def row_date(
+    row: etree._Element, anchor: etree._Element, title: str, url: str, reference: date
+) -> tuple[date | None, str | None, str]:
     """(date, source, title) for a row; a date written inside the link is cut from the title."""
     outside = element_text(row).replace(element_text(anchor), " ", 1)
     shown = parse_row_date(outside, url=url, reference=reference)
@@ -169,7 +173,9 @@ def _rows_from(anchors: list[etree._Element], base: str, reference: date) -> lis
         if previous is not None:
             if len(title) > len(previous.title):
                 previous.title, previous.url = title, url
-                previous.date, previous.date_source, previous.title = row_date(row_element, anchor, title, url, reference)
+                previous.date, previous.date_source, previous.title = row_date(
+                    row_element, anchor, title, url, reference
+                )
             continue
         links_in_row = {a.get("href") for a in row_element.iter("a") if a.get("href")}
         if len(links_in_row) > _MAX_LINKS_PER_ROW:
@@ -221,9 +227,7 @@ class MainList:
     container: etree._Element
 
 
-def main_lists(
-    root: etree._Element | None, base: str, *, reference: date, has_pager: bool
-) -> list[MainList]:
+def main_lists(root: etree._Element | None, base: str, *, reference: date, has_pager: bool) -> list[MainList]:
     """The page's main list, then its peers in page order (see the module docstring); empty for
     detail, home-navigation and empty pages. A row listed twice (an 全部 tab repeating the others)
     counts in the first list that shows it."""
@@ -246,8 +250,11 @@ def main_lists(
             return []
         best = max(undated, key=lambda g: len(g.rows))
         alike = functools.partial(_looks_like_column_list, has_pager=has_pager)
-    peers = [g for g in groups if g is not best and alike(g) and _is_peer(best.parent, g.parent)
-             and not _in_layout_block(g.parent)]
+    peers = [
+        g
+        for g in groups
+        if g is not best and alike(g) and _is_peer(best.parent, g.parent) and not _in_layout_block(g.parent)
+    ]
     if peers:
         boxes = _containers([best.parent] + [g.parent for g in peers])[1:]
         peers = [g for g, box in zip(peers, boxes) if not _titled_as_navigation(box, g.parent)]
@@ -277,8 +284,10 @@ def _side_boxes(root: etree._Element, candidates: list[Group]) -> set[etree._Ele
     boxes = _containers(holders)
     side = {group.parent for group, box in zip(candidates, boxes) if _titled_as_navigation(box, group.parent)}
     if side and len(side) == len(candidates):
-        if notices and (all(_in_sidebar(holder) for holder in side)
-                        or _notice_titled_as_page(root, notices, boxes[len(candidates):])):
+        if notices and (
+            all(_in_sidebar(holder) for holder in side)
+            or _notice_titled_as_page(root, notices, boxes[len(candidates) :])
+        ):
             return None
         return set()
     return side
@@ -307,8 +316,13 @@ def _notice_elements(root: etree._Element) -> list[etree._Element]:
         if not is_element(element) or element.tag in ("script", "style", "title"):
             continue
         text = (element.text or "").strip()
-        if text and len(text) <= _EMPTY_NOTICE_MAX_CHARS and _EMPTY_NOTICE_RE.search(text) \
-                and not is_hidden_in_tree(element) and not _in_non_content(element):
+        if (
+            text
+            and len(text) <= _EMPTY_NOTICE_MAX_CHARS
+            and _EMPTY_NOTICE_RE.search(text)
+            and not is_hidden_in_tree(element)
+            and not _in_non_content(element)
+        ):
             found.append(element)
     return found
 
@@ -350,7 +364,10 @@ def _is_peer(main: etree._Element, other: etree._Element) -> bool:
         return False
     if any(a.tag != b.tag for a, b in zip(main_path, other_path)):
         return False
-    main_classes, other_classes = set((main_path[0].get("class") or "").split()), set((other_path[0].get("class") or "").split())
+    main_classes, other_classes = (
+        set((main_path[0].get("class") or "").split()),
+        set((other_path[0].get("class") or "").split()),
+    )
     return bool(main_classes & other_classes) or not (main_classes or other_classes)
 
 
@@ -374,8 +391,10 @@ def in_navigation(holders: list[etree._Element]) -> list[bool]:
     """For lists held by these elements (in page order, one list each), whether each stands in
     navigation: a header, nav or scroller block, or a box titled 相关, 热点, 最新 ..."""
     boxes = _containers(holders)
-    return [_in_non_content(holder) or _in_layout_block(holder) or _titled_as_navigation(box, holder)
-            for holder, box in zip(holders, boxes)]
+    return [
+        _in_non_content(holder) or _in_layout_block(holder) or _titled_as_navigation(box, holder)
+        for holder, box in zip(holders, boxes)
+    ]
 
 
 def _titled_as_navigation(container: etree._Element, list_parent: etree._Element) -> bool:
@@ -397,8 +416,9 @@ def dated_links(root: etree._Element | None, base: str, *, reference: date) -> l
     lists, hidden tab panels too): a home page's freshness is its newest such link."""
     if root is None:
         return []
-    return [row.entry() for group in _page_rows(root, base, reference)
-            for row in group.rows if row.date_source == "list"]
+    return [
+        row.entry() for group in _page_rows(root, base, reference) for row in group.rows if row.date_source == "list"
+    ]
 
 
 def has_empty_notice(lines: list[str]) -> bool:

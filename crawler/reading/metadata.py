@@ -6,6 +6,7 @@ line) or a label line followed by its value line (<table> cells, <dt>/<dd>). Hid
 elements and HTML comments never reach the lines, which drops empty display:none slots
 and commented-out fields.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,13 +33,9 @@ _NEIGHBOURHOOD = 12
 _MAX_VALUE_CHARS = 200
 
 _LABEL_OF = {label: field for field, labels in FIELD_LABELS.items() for label in labels}
-_LABEL_ALTERNATION = "|".join(
-    r"\s*".join(map(re.escape, label)) for label in sorted(_LABEL_OF, key=len, reverse=True)
-)
+_LABEL_ALTERNATION = "|".join(r"\s*".join(map(re.escape, label)) for label in sorted(_LABEL_OF, key=len, reverse=True))
 # A label at the start of a line (optionally in 【】), optionally followed by its value.
-_LINE_LABEL_RE = re.compile(
-    rf"^[【\[〔]?\s*({_LABEL_ALTERNATION})\s*[】\]〕]?\s*([：:]?)\s*(.*)$"
-)
+_LINE_LABEL_RE = re.compile(rf"^[【\[〔]?\s*({_LABEL_ALTERNATION})\s*[】\]〕]?\s*([：:]?)\s*(.*)$")
 # Further labels later on the same line ("索引号：x 主题分类：y").
 _INNER_LABEL_RE = re.compile(rf"(?:(?<=\s)|(?<=[|｜]))[【\[〔]?({_LABEL_ALTERNATION})\s*[】\]〕]?\s*[：:]")
 
@@ -62,7 +59,7 @@ def _split_inline(label: str, rest: str, line_no: int) -> list[MetadataPair]:
     pairs: list[MetadataPair] = []
     current_label, start = label, 0
     for match in _INNER_LABEL_RE.finditer(rest):
-        pairs.append(_pair(current_label, rest[start:match.start()], line_no))
+        pairs.append(_pair(current_label, rest[start : match.start()], line_no))
         current_label, start = _canonical_label(match.group(1)), match.end()
     pairs.append(_pair(current_label, rest[start:], line_no))
     return [p for p in pairs if p.value]
@@ -104,9 +101,7 @@ def find_pairs(lines: list[str]) -> list[MetadataPair]:
 def _corroborated(pair: MetadataPair, pairs: list[MetadataPair]) -> bool:
     if pair.label not in _WEAK_LABELS:
         return True
-    return any(
-        other.field != pair.field and abs(other.line - pair.line) <= _NEIGHBOURHOOD for other in pairs
-    )
+    return any(other.field != pair.field and abs(other.line - pair.line) <= _NEIGHBOURHOOD for other in pairs)
 
 
 def extract_metadata(lines: list[str]) -> dict[str, str]:
@@ -127,7 +122,8 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
 # news agency or 本站 named as 来源 ends otherwise and publishes nothing for the county.
 _ORGAN_RE = re.compile(
     r"^[\u4e00-\u9fff（）()]{2,40}?(?:人民政府办公室|政府办公室|人民政府|办公室|委员会|管委会|分局|局|委|办|"
-    r"中心|院|所|站|队|厅|署|办事处|政府)$")
+    r"中心|院|所|站|队|厅|署|办事处|政府)$"
+)
 
 
 def organ_name(value: str | None) -> str | None:

@@ -1,4 +1,5 @@
 """A fetched page, decoded and parsed once, as every adapter sees it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -35,9 +36,7 @@ class ParsedPage:
         return None
 
 
-def parse_page(
-    body: bytes, url: str, *, content_type: str | None, encoding: str | None, reference: date
-) -> ParsedPage:
+def parse_page(body: bytes, url: str, *, content_type: str | None, encoding: str | None, reference: date) -> ParsedPage:
     """Decode and parse page bytes; the tree is None for empty or unparseable input."""
     raw_text, codec = decode_body(body, content_type, encoding)
     root = parse_html(raw_text)

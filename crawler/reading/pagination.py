@@ -1,5 +1,6 @@
 """Further pages of a column list: pager links, <select> pagers, stated page counts and
 the component-CMS maxPageNum script pager. CMS pagers live with their adapters (trs, hanweb)."""
+
 from __future__ import annotations
 
 import math
@@ -9,8 +10,9 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from lxml import etree
 
-from .dom import absolute_url, element_text
 from crawler.vocabulary.reading import FormRequest
+
+from .dom import absolute_url, element_text
 
 _NEXT_WORDS = frozenset({"下一页", "下页", "后一页", ">", "›", "»", ">>", "下一页>", "下一页>>"})
 _LAST_WORDS = frozenset({"尾页", "末页", "最后一页", "最末页", ">|"})
@@ -36,7 +38,9 @@ _PURL_RE = re.compile(r"\bpurl\s*=\s*['\"]([^'\"]+)['\"]")
 _PAGE_COUNT_RE = re.compile(r"\b(?:pageCount|totalPage|totalPages|pageTotal)\s*=\s*(\d+)\s*[;,\n]")
 _TOTAL_COUNT_RE = re.compile(r"\b(?:totalCount|totalRecord|totalRecords|recordCount)\s*=\s*(\d+)\s*[;,\n]")
 _PAGE_SIZE_RE = re.compile(r"\bpageSize\s*=\s*(\d+)\s*[;,\n]")
-_GO_PAGE_RE = re.compile(r"function\s+(?:goPage|gotoPage|goToPage|toPage|turnPage|jumpPage)\s*\(\s*([A-Za-z_$][\w$]*)\s*\)\s*\{")
+_GO_PAGE_RE = re.compile(
+    r"function\s+(?:goPage|gotoPage|goToPage|toPage|turnPage|jumpPage)\s*\(\s*([A-Za-z_$][\w$]*)\s*\)\s*\{"
+)
 _GO_PAGE_BODY_CHARS = 600
 _LAST_PAGE = 10**6
 # Counts a page states are the page's word, not the server's: they are kept (clamped to this) for
@@ -96,13 +100,16 @@ def _go_page_pager(scripts: str, base: str, page_url: str) -> Pagination | None:
     if not counts or not function:
         return None
     param = re.escape(function.group(1))
-    body = scripts[function.end():function.end() + _GO_PAGE_BODY_CHARS].split("function ", 1)[0]
+    body = scripts[function.end() : function.end() + _GO_PAGE_BODY_CHARS].split("function ", 1)[0]
     if not re.search(r"\blocation\b", body):
         return None
     # "prefix" + n, + (n), + (n - 1) or + (n + 1), then + "suffix" or the statement's end; any
     # other arithmetic (n * 10, n - 1 outside brackets) is not read.
-    built = re.search(rf"(['\"])(?P<prefix>[^'\"\s]*)\1\s*\+\s*(?:\(\s*{param}\s*(?:(?P<sign>[+-])\s*(?P<shift>\d{{1,3}})\s*)?\)"
-                      rf"|{param}\b)(?:\s*\+\s*(['\"])(?P<suffix>[^'\"\s]*)\5|(?=\s*[;,)}}\n]))", body)
+    built = re.search(
+        rf"(['\"])(?P<prefix>[^'\"\s]*)\1\s*\+\s*(?:\(\s*{param}\s*(?:(?P<sign>[+-])\s*(?P<shift>\d{{1,3}})\s*)?\)"
+        rf"|{param}\b)(?:\s*\+\s*(['\"])(?P<suffix>[^'\"\s]*)\5|(?=\s*[;,)}}\n]))",
+        body,
+    )
     if not built or not built["prefix"] or built["prefix"].startswith(("javascript:", "#")):
         return None
     prefix, suffix = built["prefix"], built["suffix"] or ""
@@ -162,7 +169,9 @@ def _numbered_links(root: etree._Element, base: str, current: int, total: int | 
     return found
 
 
-def find_pagination(root: etree._Element | None, lines: list[str], scripts: str, page_url: str, base: str) -> Pagination:
+def find_pagination(
+    root: etree._Element | None, lines: list[str], scripts: str, page_url: str, base: str
+) -> Pagination:
     """Further pages of this list, page 2 first, without the current page or page 1."""
     scripted = _script_pager(scripts, base, page_url) or _go_page_pager(scripts, base, page_url)
     if scripted:

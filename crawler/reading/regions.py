@@ -7,6 +7,7 @@ of any CMS share: the HTML5 tags, the words templates name those boxes with (nav
 foot, 相关 …), a box heading such as 相关链接, and a group of links that includes the page itself —
 the sub-navigation that highlights the current column among its siblings.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,9 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from .dom import absolute_url, clean_space, css_words, element_text, is_element
 from crawler.vocabulary.reading import Crumb, LinkRegion
+
+from .dom import absolute_url, clean_space, css_words, element_text, is_element
 
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "marquee"})
 # Class/id words of chrome boxes, matched against each word (split at spaces, - and _).
@@ -25,7 +27,9 @@ _CHROME_WORD_RE = re.compile(
 )
 _CRUMB_WORD_RE = re.compile(r"crumb|position|location|dqwz|weizhi|curpos|(^|[\s_-])wz([\s_-]|$)")
 _CRUMB_LABEL_RE = re.compile(r"(?:当前|您的|您现在的|你的|你现在的|现在|所在)\s*位置\s*[：:]?|^\s*位置\s*[：:]")
-_RELATED_HEADING_RE = re.compile(r"^(?:相关(?:链接|文章|信息|阅读|文件|新闻|政策|栏目)|友情链接|推荐阅读|延伸阅读|热点\w{0,2}|热门\w{0,2})$")
+_RELATED_HEADING_RE = re.compile(
+    r"^(?:相关(?:链接|文章|信息|阅读|文件|新闻|政策|栏目)|友情链接|推荐阅读|延伸阅读|热点\w{0,2}|热门\w{0,2})$"
+)
 _CRUMB_SEPARATORS_RE = re.compile(r"\s*(?:>>|>|›|»|→|＞|/|\\|-{1,2}|—)\s*")
 _INLINE_TAGS = frozenset({"span", "b", "strong", "em", "i", "font", "label", "a", "small"})
 _GROUP_TAGS = frozenset({"ul", "ol", "dl", "table", "tbody", "div", "p", "td"})
@@ -67,8 +71,11 @@ class Regions:
                 group = _link_group(element)
                 if group is not None:
                     self._chrome.add(group)
-            elif (element.tag not in ("a", "script", "style") and len(clean_space(element.text)) <= _MAX_HEADING_CHARS
-                  and _RELATED_HEADING_RE.match(clean_space(element.text))):
+            elif (
+                element.tag not in ("a", "script", "style")
+                and len(clean_space(element.text)) <= _MAX_HEADING_CHARS
+                and _RELATED_HEADING_RE.match(clean_space(element.text))
+            ):
                 box = _box_of(element)
                 if box is not None:
                     self._chrome.add(box)
@@ -140,7 +147,8 @@ def _breadcrumb_box(root: etree._Element) -> etree._Element | None:
         if not is_element(element) or element.tag in ("script", "style"):
             continue
         if _CRUMB_LABEL_RE.search(element.text or "") or any(
-                _CRUMB_LABEL_RE.search(child.tail or "") for child in element if is_element(child)):
+            _CRUMB_LABEL_RE.search(child.tail or "") for child in element if is_element(child)
+        ):
             node = element
             for _ in range(_CLIMB_LIMIT):
                 if node.tag not in _INLINE_TAGS and _short_with_links(node):

@@ -8,6 +8,7 @@ pass, and the file is refused when it is bigger than `max_bytes`, uses more than
 aliases, an alias to an unfinished (recursive) anchor, nests deeper than MAX_DEPTH, or would
 expand to more than `max_expanded` (nodes plus scalar characters, every alias counted in full).
 """
+
 from __future__ import annotations
 
 import yaml
@@ -37,8 +38,8 @@ def load_yaml(text: str, origin: str, *, max_bytes: int = MAX_YAML_BYTES, max_ex
 
 
 def _check_events(text: str, origin: str, max_expanded: int) -> None:
-    sizes: dict[str, int] = {}          # an anchor's finished node: its expanded size
-    stack: list[list] = [[0, None]]     # the open collections: [expanded size so far, anchor]
+    sizes: dict[str, int] = {}  # an anchor's finished node: its expanded size
+    stack: list[list] = [[0, None]]  # the open collections: [expanded size so far, anchor]
     aliases = 0
     for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.ScalarEvent):
@@ -48,15 +49,21 @@ def _check_events(text: str, origin: str, max_expanded: int) -> None:
         elif isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
-                raise YAMLRefused(f"{origin} 的别名（*引用）超过 {MAX_ALIASES} 个，不予读取 / "
-                                  f"more than {MAX_ALIASES} aliases, not read")
+                raise YAMLRefused(
+                    f"{origin} 的别名（*引用）超过 {MAX_ALIASES} 个，不予读取 / "
+                    f"more than {MAX_ALIASES} aliases, not read"
+                )
             if event.anchor not in sizes:
-                raise YAMLRefused(f"{origin} 有引用自身或未定义的别名 *{event.anchor}，不予读取 / "
-                                  f"recursive or undefined alias *{event.anchor}, not read")
+                raise YAMLRefused(
+                    f"{origin} 有引用自身或未定义的别名 *{event.anchor}，不予读取 / "
+                    f"recursive or undefined alias *{event.anchor}, not read"
+                )
             grown = sizes[event.anchor]
         elif isinstance(event, yaml.CollectionStartEvent):
             if len(stack) > MAX_DEPTH:
-                raise YAMLRefused(f"{origin} 嵌套超过 {MAX_DEPTH} 层，不予读取 / nested deeper than {MAX_DEPTH}, not read")
+                raise YAMLRefused(
+                    f"{origin} 嵌套超过 {MAX_DEPTH} 层，不予读取 / nested deeper than {MAX_DEPTH}, not read"
+                )
             stack.append([1, event.anchor])
             continue
         elif isinstance(event, yaml.CollectionEndEvent):
@@ -67,5 +74,7 @@ def _check_events(text: str, origin: str, max_expanded: int) -> None:
             continue
         stack[-1][0] += grown
         if stack[-1][0] > max_expanded:
-            raise YAMLRefused(f"{origin} 展开别名后过大（超过 {max_expanded} 个节点和字符），不予读取 / "
-                              f"expands beyond {max_expanded} nodes and characters through its aliases, not read")
+            raise YAMLRefused(
+                f"{origin} 展开别名后过大（超过 {max_expanded} 个节点和字符），不予读取 / "
+                f"expands beyond {max_expanded} nodes and characters through its aliases, not read"
+            )

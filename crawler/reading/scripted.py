@@ -7,6 +7,7 @@ page's (further pages by the page parameter, to the stated count).
 Only endpoints that look like a list are taken (a visit counter, a weather box or a login check is
 not), only on the page's own host, and only when the page shows no list of its own.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,32 +17,60 @@ from datetime import date, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from crawler.vocabulary.dates import parse_date
-from .dom import css_words
 from crawler.vocabulary.reading import ListEntry, PageReading
+
+from .dom import css_words
 from .pagination import MAX_LISTED_PAGES, page_param_name
 
 # A URL handed to an AJAX call: $.ajax({url: "…"}), $.get("…"), $.getJSON, fetch("…"), axios.get("…").
 _CALL_RE = re.compile(
-    r"""(?:\burl\s*:\s*|\$\.(?:get|post|getJSON|ajax)\(\s*|\bfetch\(\s*|\baxios(?:\.get)?\(\s*)(['"])(?P<url>[^'"\s]{2,300})\1""")
+    r"""(?:\burl\s*:\s*|\$\.(?:get|post|getJSON|ajax)\(\s*|\bfetch\(\s*|\baxios(?:\.get)?\(\s*)(['"])(?P<url>[^'"\s]{2,300})\1"""
+)
 _LIST_WORDS_RE = re.compile(r"list|api|json|data|query|search|article|info|doc|gkml|channel|column|lanmu|catalog", re.I)
 _NOT_A_LIST_RE = re.compile(
     r"count|visit|click|hits|stat|weather|login|logout|user|captcha|comment|vote|token|\.(?:js|css|png|jpe?g|gif|svg|ico)(?:$|\?)",
-    re.I)
+    re.I,
+)
 # The parameters a script sends beside the URL: data: {page: 1, sid: "7", pageSize: 15}. A value
 # held in a variable is read when the scripts declare it once with a literal; the page's starts at 1.
 _DATA_RE = re.compile(r"\bdata\s*:\s*\{(?P<pairs>[^{}]{0,400})\}")
-_PAIR_RE = re.compile(r"""['"]?(?P<key>\w{1,30})['"]?\s*:\s*(?:(?P<quote>['"])(?P<text>[^'"]{0,100})(?P=quote)|(?P<number>-?\d{1,9})\b|(?P<name>[\w.$]+))""")
+_PAIR_RE = re.compile(
+    r"""['"]?(?P<key>\w{1,30})['"]?\s*:\s*(?:(?P<quote>['"])(?P<text>[^'"]{0,100})(?P=quote)|(?P<number>-?\d{1,9})\b|(?P<name>[\w.$]+))"""
+)
 _PAGE_KEY_RE = re.compile(r"^(page|pageno|pagenum|pageindex|currentpage|curpage|pn)$", re.I)
 _MAX_SOURCES = 3
 _CONTAINER_WORDS_RE = re.compile(r"list|news|info|article|content|data|items|(^|[\s_-])(?:lb|xxgk|wj|con)([\s_-]|$)")
 
 _TITLE_KEYS = ("title", "name", "bt", "doctitle", "articletitle", "infotitle", "subject", "headline")
 _URL_KEYS = ("url", "link", "href", "docurl", "docpuburl", "linkurl", "pageurl", "articleurl", "detailurl", "path")
-_DATE_KEYS = ("publishdate", "pubdate", "publish_time", "publishtime", "first_publish_time", "display_publish_time",
-              "releasedate", "docreltime", "fbrq", "fbsj", "date", "time", "createtime", "createdate", "created_at",
-              "issuedate")
-_RECORD_KEYS = ("total", "totalcount", "totalrecord", "totalrecords", "recordcount", "total_count", "totalelements",
-                "count")
+_DATE_KEYS = (
+    "publishdate",
+    "pubdate",
+    "publish_time",
+    "publishtime",
+    "first_publish_time",
+    "display_publish_time",
+    "releasedate",
+    "docreltime",
+    "fbrq",
+    "fbsj",
+    "date",
+    "time",
+    "createtime",
+    "createdate",
+    "created_at",
+    "issuedate",
+)
+_RECORD_KEYS = (
+    "total",
+    "totalcount",
+    "totalrecord",
+    "totalrecords",
+    "recordcount",
+    "total_count",
+    "totalelements",
+    "count",
+)
 _PAGES_KEYS = ("pagecount", "totalpage", "totalpages", "total_page", "pagetotal", "pages")
 _SIZE_KEYS = ("pagesize", "page_size", "per_page", "size", "rows", "limit")
 # Epoch timestamps in list answers are dates as a Beijing reader sees them.
@@ -73,9 +102,14 @@ def data_sources(scripts: str, page_url: str, base: str) -> list[str]:
 def _declared_literal(scripts: str, name: str) -> str | None:
     """The one literal a script variable is declared with (var SID = "755"; const siteId = 12),
     or None when it is declared otherwise, more than once with different values, or not at all."""
-    values = {match.group("text") if match.group("quote") else match.group("number")
-              for match in re.finditer(rf"\b(?:var|let|const)\s+{re.escape(name)}\s*=\s*(?:(?P<quote>['\"])"
-                                       rf"(?P<text>[^'\"\n]{{0,100}})(?P=quote)|(?P<number>-?\d{{1,12}})\b)", scripts)}
+    values = {
+        match.group("text") if match.group("quote") else match.group("number")
+        for match in re.finditer(
+            rf"\b(?:var|let|const)\s+{re.escape(name)}\s*=\s*(?:(?P<quote>['\"])"
+            rf"(?P<text>[^'\"\n]{{0,100}})(?P=quote)|(?P<number>-?\d{{1,12}})\b)",
+            scripts,
+        )
+    }
     assigned = len(re.findall(rf"(?<![\w$.]){re.escape(name)}\s*=(?!=)", scripts))
     return values.pop() if len(values) == 1 and assigned == 1 else None
 

@@ -9,6 +9,7 @@ A list whose current index counts from 1 names its second page name_2, not name_
 Where the page also carries pager links (index_1.html), the links name the pages: a name guessed
 from the script or the page's own file gives way to them.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,13 +57,25 @@ def _counts_from_one(current: int, total: int, suffix: int | None, six_argument_
 def _numbered_files(urls: list[str], page_url: str) -> list[tuple[str, int, str]]:
     """(name, number, extension) of the numbered list files (index_1.html …) beside the page."""
     folder = urlsplit(page_url).path.rsplit("/", 1)[0]
-    return [found for url in urls
-            if urlsplit(url).path.rsplit("/", 1)[0] == folder and (found := _page_file(url)) and found[1] is not None]
+    return [
+        found
+        for url in urls
+        if urlsplit(url).path.rsplit("/", 1)[0] == folder and (found := _page_file(url)) and found[1] is not None
+    ]
 
 
-def trs_pages(total: int, current: int, name: str, ext: str, *, page_url: str, base: str,
-              six_argument_form: bool = False, linked: list[str] | None = None,
-              anchors: list[str] | None = None) -> Pagination | None:
+def trs_pages(
+    total: int,
+    current: int,
+    name: str,
+    ext: str,
+    *,
+    page_url: str,
+    base: str,
+    six_argument_form: bool = False,
+    linked: list[str] | None = None,
+    anchors: list[str] | None = None,
+) -> Pagination | None:
     """The other pages of a TRS list (first page name.ext is never listed), in page order.
 
     `linked` are the page's own pager links: they fix the file name. They and the page's other
@@ -77,8 +90,11 @@ def trs_pages(total: int, current: int, name: str, ext: str, *, page_url: str, b
     own = _page_file(page_url)
     suffix = own[1] if own and own[0] == name else None
     # Page files that exist settle the numbering: name_1 only when it starts at 0, name_total only at 1.
-    known = {number for other, number, other_ext in _numbered_files(linked + (anchors or []), page_url)
-             if (other, other_ext) == (name, ext)} | ({suffix} if suffix is not None else set())
+    known = {
+        number
+        for other, number, other_ext in _numbered_files(linked + (anchors or []), page_url)
+        if (other, other_ext) == (name, ext)
+    } | ({suffix} if suffix is not None else set())
     if total in known:
         from_one = True
     elif 1 in known:
@@ -92,19 +108,36 @@ def trs_pages(total: int, current: int, name: str, ext: str, *, page_url: str, b
     return Pagination(pages + [url for url in linked if url not in known], total)
 
 
-def trs_pagination(scripts: str, page_url: str, base: str, linked: list[str] | None = None,
-                   anchors: list[str] | None = None) -> Pagination | None:
+def trs_pagination(
+    scripts: str, page_url: str, base: str, linked: list[str] | None = None, anchors: list[str] | None = None
+) -> Pagination | None:
     """Paging written by createPageHTML(...) or the countPage/currentPage template variables."""
     call = _CREATE_PAGE_RE.search(scripts)
     if call:
-        return trs_pages(stated_count(call["total"]), stated_count(call["current"]), call["name"], call["ext"],
-                         page_url=page_url, base=base, six_argument_form=call["div"] is not None, linked=linked,
-                         anchors=anchors)
+        return trs_pages(
+            stated_count(call["total"]),
+            stated_count(call["current"]),
+            call["name"],
+            call["ext"],
+            page_url=page_url,
+            base=base,
+            six_argument_form=call["div"] is not None,
+            linked=linked,
+            anchors=anchors,
+        )
     count, current = _COUNT_PAGE_RE.search(scripts), _CURRENT_PAGE_RE.search(scripts)
     own = _page_file(page_url)
     if count and current and own:
-        return trs_pages(stated_count(count.group(1)), stated_count(current.group(1)), own[0], own[2],
-                         page_url=page_url, base=base, linked=linked, anchors=anchors)
+        return trs_pages(
+            stated_count(count.group(1)),
+            stated_count(current.group(1)),
+            own[0],
+            own[2],
+            page_url=page_url,
+            base=base,
+            linked=linked,
+            anchors=anchors,
+        )
     return None
 
 
@@ -124,8 +157,11 @@ class TrsReader(GenericReader):
 
     def pagination(self, page: ParsedPage) -> Pagination:
         linked = super().pagination(page)
-        anchors = [url for a in page.root.iter("a") if (url := absolute_url(a.get("href"), page.base))] \
-            if page.root is not None else []
+        anchors = (
+            [url for a in page.root.iter("a") if (url := absolute_url(a.get("href"), page.base))]
+            if page.root is not None
+            else []
+        )
         scripted = trs_pagination(page.scripts, page.url, page.base, linked.next_pages, anchors)
         if scripted is None:
             return linked

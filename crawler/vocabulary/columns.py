@@ -1,6 +1,7 @@
 """What the crawl looks for: the required columns (found by the link texts that point to them),
 the support columns that supply what some rules read elsewhere on the site, the role a page plays
 in a column, and the crawl's limits."""
+
 from __future__ import annotations
 
 import enum

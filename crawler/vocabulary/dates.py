@@ -4,6 +4,7 @@ Full dates: 2022-08-15, 2022/8/15, 2022.08.15, 2022年8月15日 (time of day ign
 Partial dates (08-15, 8月15日) get their year from context and are never placed
 after the reference date. Impossible dates (2022-02-30, month 13) are rejected.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,9 +12,7 @@ from datetime import date
 
 _MIN_YEAR, _MAX_YEAR = 1949, 2100
 
-FULL_DATE_RE = re.compile(
-    r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
-)
+FULL_DATE_RE = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?")
 PARTIAL_DATE_RE = re.compile(r"(?<![\d\-/.年])(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?![\d\-/.])\s*日?")
 
 # Dates that CMSs put in article URLs.

@@ -1,4 +1,5 @@
 """What the spider hands to the store: fetched pages and the columns it followed them for."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Calendar quarters: which quarter a check reports on, labels like 2022Q3, and working-day deadlines."""
+
 from __future__ import annotations
 
 import re
@@ -64,8 +65,7 @@ class Quarter:
         return self.label
 
 
-def is_working_day(day: date, holidays: frozenset[date] = frozenset(),
-                   workdays: frozenset[date] = frozenset()) -> bool:
+def is_working_day(day: date, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()) -> bool:
     """A working day under the State Council's holiday notice of its year (法定节假日 off, 调休 weekend
     days on, from the chinesecalendar package); `holidays` and `workdays` from the configuration win,
     and carry the calendar for a year the package does not know yet (then Monday to Friday)."""
@@ -79,8 +79,9 @@ def is_working_day(day: date, holidays: frozenset[date] = frozenset(),
         return day.weekday() < 5
 
 
-def add_working_days(start: date, days: int, holidays: frozenset[date] = frozenset(),
-                     workdays: frozenset[date] = frozenset()) -> date:
+def add_working_days(
+    start: date, days: int, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()
+) -> date:
     """The date `days` working days after `start` (see is_working_day)."""
     current = start
     left = days

@@ -2,12 +2,12 @@
 
 Readers only extract; they never judge. Every field is what the page shows (or None).
 """
+
 from __future__ import annotations
 
 import enum
 from dataclasses import asdict, dataclass, field
 from datetime import date
-
 
 # The page's <title> element as written (whitespace collapsed), kept among its meta tags under a name
 # no <meta name> can clash with in practice: the stored title of an article is its heading, and the
@@ -180,8 +180,15 @@ class PageReading:
                 {"title": item.title, "url": item.url, "date": item.date.isoformat() if item.date else None}
                 for item in self.dated_links
             ],
-            "lists": [{"list_items": len(part.list_items), "next_pages": list(part.next_pages),
-                       "total_pages": part.total_pages, "total_records": part.total_records} for part in self.lists],
+            "lists": [
+                {
+                    "list_items": len(part.list_items),
+                    "next_pages": list(part.next_pages),
+                    "total_pages": part.total_pages,
+                    "total_records": part.total_records,
+                }
+                for part in self.lists
+            ],
             "next_pages": list(self.next_pages),
             "total_pages": self.total_pages,
             "total_records": self.total_records,

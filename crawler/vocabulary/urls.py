@@ -4,6 +4,7 @@ no default port, no session ids or tracking parameters, and one percent-encoding
 ASCII and spaces encoded as UTF-8 the way Scrapy sends them (/xxgk/规范性文件/ and
 /xxgk/%E8%A7%84…/ are one page), escapes in upper case, unreserved characters (letters, digits,
 - . _ ~) never escaped. Paths keep their case (most servers treat /A.html and /a.html apart)."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from w3lib.url import safe_url_string
 
 # Query keys that name a session or a campaign, never a different page.
-_NOISE_KEYS = re.compile(r"^(utm_\w+|spm|from|isappinstalled|jsessionid|phpsessid|sid|sessionid|aspsessionid\w*|_)$", re.I)
+_NOISE_KEYS = re.compile(
+    r"^(utm_\w+|spm|from|isappinstalled|jsessionid|phpsessid|sid|sessionid|aspsessionid\w*|_)$", re.I
+)
 _PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.I)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")

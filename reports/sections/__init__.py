@@ -4,20 +4,61 @@ A section is one module here and one template in reports/templates/sections/: th
 `build(ctx)`, which returns what its template prints (as `s`; the report's header fields are `d`),
 and says whether its heading takes the next number (一、二、…). Adding a section is one module, one
 template and one line in BULLETIN or COLUMN_REPORT below; the context is computed once per report."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from types import ModuleType
 
-from reports.sections import (closing, column_check, column_follow_up, column_intro, column_problems,
-                              column_requirements, columns, follow_up, interviews, intro, list_coverage, overview,
-                              problems, registers, requirements, rule_overruns, rule_verdicts, scoring, verdicts)
+from reports.sections import (
+    closing,
+    column_check,
+    column_follow_up,
+    column_intro,
+    column_problems,
+    column_requirements,
+    columns,
+    follow_up,
+    interviews,
+    intro,
+    list_coverage,
+    overview,
+    problems,
+    registers,
+    requirements,
+    rule_overruns,
+    rule_verdicts,
+    scoring,
+    verdicts,
+)
 from reports.sections.context import Context
 
-BULLETIN: tuple[ModuleType, ...] = (intro, overview, columns, list_coverage, rule_overruns, verdicts, scoring, problems,
-                                    registers, follow_up, interviews, requirements, closing)
-COLUMN_REPORT: tuple[ModuleType, ...] = (column_intro, column_check, list_coverage, rule_overruns, rule_verdicts,
-                                         column_problems, column_follow_up, column_requirements, closing)
+BULLETIN: tuple[ModuleType, ...] = (
+    intro,
+    overview,
+    columns,
+    list_coverage,
+    rule_overruns,
+    verdicts,
+    scoring,
+    problems,
+    registers,
+    follow_up,
+    interviews,
+    requirements,
+    closing,
+)
+COLUMN_REPORT: tuple[ModuleType, ...] = (
+    column_intro,
+    column_check,
+    list_coverage,
+    rule_overruns,
+    rule_verdicts,
+    column_problems,
+    column_follow_up,
+    column_requirements,
+    closing,
+)
 
 
 @dataclass(frozen=True)
@@ -25,7 +66,7 @@ class Section:
     name: str
     template: str
     data: object
-    number: int = 0       # the 一、二、… of its heading; 0 for a section that continues the one before
+    number: int = 0  # the 一、二、… of its heading; 0 for a section that continues the one before
 
 
 def build_sections(ctx: Context, modules: tuple[ModuleType, ...]) -> tuple[Section, ...]:
@@ -33,8 +74,11 @@ def build_sections(ctx: Context, modules: tuple[ModuleType, ...]) -> tuple[Secti
     for module in modules:
         name = module.__name__.rpartition(".")[2]
         number += bool(getattr(module, "NUMBERED", False))
-        sections.append(Section(name, f"sections/{name}.html", module.build(ctx),
-                                number if getattr(module, "NUMBERED", False) else 0))
+        sections.append(
+            Section(
+                name, f"sections/{name}.html", module.build(ctx), number if getattr(module, "NUMBERED", False) else 0
+            )
+        )
     return tuple(sections)
 
 

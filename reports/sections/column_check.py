@@ -1,5 +1,6 @@
 """一、检查情况 of a column report: where the column is, what it holds, and the support columns read
 for rules that look outside it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,5 +23,12 @@ class ColumnCheck:
 
 
 def build(ctx: Context) -> ColumnCheck:
-    return ColumnCheck(ctx.columns, ctx.max_clicks, ctx.pages_checked, ctx.pages_failed, ctx.severities,
-                       ctx.page_cap_note, tuple(summarise_support_columns(ctx.site)))
+    return ColumnCheck(
+        ctx.columns,
+        ctx.max_clicks,
+        ctx.pages_checked,
+        ctx.pages_failed,
+        ctx.severities,
+        ctx.page_cap_note,
+        tuple(summarise_support_columns(ctx.site)),
+    )

@@ -1,4 +1,5 @@
 """四、整改情况 of a column report: the change since the last audit of the column."""
+
 from __future__ import annotations
 
 from reports.sections.context import Context

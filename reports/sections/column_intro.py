@@ -1,4 +1,5 @@
 """The column report's opening sentence (the header fields say it all)."""
+
 from __future__ import annotations
 
 from reports.sections.context import Context

@@ -1,4 +1,5 @@
 """三、存在的问题 of a column report: its problems grouped by rule."""
+
 from __future__ import annotations
 
 from reports.sections.context import Context, ProblemGroup

@@ -1,4 +1,5 @@
 """五、整改要求 of a column report: the deadlines by class of problem."""
+
 from __future__ import annotations
 
 from reports.sections.context import Context

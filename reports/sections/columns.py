@@ -1,4 +1,5 @@
 """（一）栏目检查情况: each required column's address, clicks from home, items and newest date."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,6 +1,7 @@
 """What every section is built from, computed once per report: the judging's ReportContext (run,
 snapshot, comparison, settings, score, the quarters before) and the rows and figures more than one
 section prints."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -89,8 +90,15 @@ class Context:
         for rule_id in dict.fromkeys(row.rule for row in self.rows):
             members = tuple(row for row in self.rows if row.rule == rule_id)
             units = Counter(unit for row in members for unit in row.units)
-            groups.append(ProblemGroup(members[0].problem, members[0].severity, members[0].clause, members,
-                                       "、".join(unit for unit, _ in units.most_common())))
+            groups.append(
+                ProblemGroup(
+                    members[0].problem,
+                    members[0].severity,
+                    members[0].clause,
+                    members,
+                    "、".join(unit for unit, _ in units.most_common()),
+                )
+            )
         return tuple(groups)
 
     @property

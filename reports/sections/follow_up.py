@@ -1,4 +1,5 @@
 """三、整改情况: what became of the last audit's problems — fixed, still open, not rechecked."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """四、约谈建议: the units whose 单项否决 or 扣分 problems stayed open for interview_after_quarters."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,5 +25,10 @@ class Interviews:
 
 def build(ctx: Context) -> Interviews:
     after = ctx.settings.bulletin.interview_after_quarters
-    return Interviews(tuple(InterviewView(item.unit, tuple(ctx.found.by_fingerprint[r.fingerprint] for r in item.rows))
-                            for item in interview_list(ctx.comparison, after)), after)
+    return Interviews(
+        tuple(
+            InterviewView(item.unit, tuple(ctx.found.by_fingerprint[r.fingerprint] for r in item.rows))
+            for item in interview_list(ctx.comparison, after)
+        ),
+        after,
+    )

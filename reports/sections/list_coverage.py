@@ -1,4 +1,5 @@
 """列表读取情况: how many of the columns' lists were read whole, and why the others were not."""
+
 from __future__ import annotations
 
 from reports.sections.context import Context

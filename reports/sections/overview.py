@@ -1,5 +1,6 @@
 """一、总体情况: the period, the pages read, the score in a sentence, the problems by class, the change
 since the last audit, and the three charts."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -36,10 +37,17 @@ def build(ctx: Context) -> Overview:
     by_unit = Counter(unit for row in ctx.rows for unit in row.units).most_common()
     return Overview(
         # The period monitored ends on the as-of date (today without --as-of), never in the future.
-        window_start=ctx.quarter.first_day, window_end=ctx.run.as_of,
-        pages_checked=ctx.pages_checked, pages_failed=ctx.pages_failed, columns=ctx.columns,
-        columns_found=sum(1 for c in ctx.columns if c.url), page_cap_note=ctx.page_cap_note,
-        severities=ctx.severities, previous=ctx.previous, states=ctx.states,
+        window_start=ctx.quarter.first_day,
+        window_end=ctx.run.as_of,
+        pages_checked=ctx.pages_checked,
+        pages_failed=ctx.pages_failed,
+        columns=ctx.columns,
+        columns_found=sum(1 for c in ctx.columns if c.url),
+        page_cap_note=ctx.page_cap_note,
+        severities=ctx.severities,
+        previous=ctx.previous,
+        states=ctx.states,
         chart_columns=bar_chart("各栏目问题数", ctx.column_pairs),
         chart_units=bar_chart("各责任单位问题数", by_unit[:15]),
-        chart_trend=trend_chart("近四个季度问题数", [(p.quarter, p.findings, p.result) for p in ctx.trend]))
+        chart_trend=trend_chart("近四个季度问题数", [(p.quarter, p.findings, p.result) for p in ctx.trend]),
+    )

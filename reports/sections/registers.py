@@ -1,4 +1,5 @@
 """政务新媒体, 12345 热线, 网民留言: a section each after （一）政府网站 (none in a column report)."""
+
 from __future__ import annotations
 
 from reports.registers import RegisterSection, register_sections

@@ -1,4 +1,5 @@
 """五、下一步要求: the deadlines by class of problem, and the follow-up the office announces."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,9 +27,16 @@ class Requirements:
 
 def deadlines(ctx: Context) -> tuple[Deadline, ...]:
     settings = ctx.settings.bulletin
-    return tuple(Deadline(severity, settings.deadline_days(severity), ctx.found.deadline_of[severity],
-                          sum(1 for r in ctx.rows if r.severity == severity))
-                 for severity in SEVERITY_ORDER if any(r.severity == severity for r in ctx.rows))
+    return tuple(
+        Deadline(
+            severity,
+            settings.deadline_days(severity),
+            ctx.found.deadline_of[severity],
+            sum(1 for r in ctx.rows if r.severity == severity),
+        )
+        for severity in SEVERITY_ORDER
+        if any(r.severity == severity for r in ctx.rows)
+    )
 
 
 def build(ctx: Context) -> Requirements:

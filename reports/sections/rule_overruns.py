@@ -1,4 +1,5 @@
 """The pages a rule could not judge within its time budget, in one sentence ("" prints nothing)."""
+
 from __future__ import annotations
 
 from reports.sections.context import Context

@@ -1,4 +1,5 @@
 """二、检查结果 of a column report: every rule's verdict on the column, with why it is 未检查."""
+
 from __future__ import annotations
 
 from audit.judging.verdicts import VerdictTable, rule_table

@@ -1,4 +1,5 @@
 """Each rule's verdict on the whole site and on each column (合格 / 不合格 / 未检查 / 未能完整检查)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -8,8 +8,10 @@ from rules.base import Problem, RuleOptions, Severity, Subject, rule
 # Explanations offices write in their own words: the unit has no such duty (本单位无行政处罚职能),
 # or the information is published elsewhere (统一在…平台集中发布，请点击前往查看). "暂无信息" alone
 # is the CMS's empty notice, not an explanation.
-_EXPLANATION = re.compile(r"无[^，。；;,\s]{0,12}(?:职能|职责|权限)|(?:统一|集中)(?:在|于|到)[^。；;]{1,40}(?:发布|公开)"
-                          r"|(?:请|可)?(?:点击|前往|链接至)[^。；;]{0,20}(?:查看|查阅)")
+_EXPLANATION = re.compile(
+    r"无[^，。；;,\s]{0,12}(?:职能|职责|权限)|(?:统一|集中)(?:在|于|到)[^。；;]{1,40}(?:发布|公开)"
+    r"|(?:请|可)?(?:点击|前往|链接至)[^。；;]{0,20}(?:查看|查阅)"
+)
 # Child nodes named in the evidence of a blank branch; the rest are counted.
 _NAMED_CHILDREN = 5
 
@@ -18,16 +20,24 @@ class Options(RuleOptions):
     column: str = Field("jbml", description="The column whose sub-column pages are the catalogue's nodes.")
     note_markers: tuple[str, ...] = Field(
         ("备注", "说明", "注", "备注说明"),
-        description="A line beginning with one of these and a colon (备注：…) explains an empty node.")
+        description="A line beginning with one of these and a colon (备注：…) explains an empty node.",
+    )
     note_phrases: tuple[str, ...] = Field(
         ("不涉及", "未产生", "未发生", "未设立", "无此项职能", "无此项业务", "无该项职能", "无该项业务"),
-        description="Phrases that explain an empty node wherever they stand.")
+        description="Phrases that explain an empty node wherever they stand.",
+    )
 
 
-@rule(id="catalog.blank_node", title="基本目录空白节点", severity=Severity.DEDUCT, subject=Subject.SITE,
-      summary="基本目录中没有信息又没有备注说明的节点（整枝都空时只报最上层节点一次）",
-      clause="国办秘函〔2019〕19号 单项否决·空白栏目；政府信息公开基本目录编制要求（无信息的目录节点应备注说明原因）",
-      needs_whole_list=True, options=Options)
+@rule(
+    id="catalog.blank_node",
+    title="基本目录空白节点",
+    severity=Severity.DEDUCT,
+    subject=Subject.SITE,
+    summary="基本目录中没有信息又没有备注说明的节点（整枝都空时只报最上层节点一次）",
+    clause="国办秘函〔2019〕19号 单项否决·空白栏目；政府信息公开基本目录编制要求（无信息的目录节点应备注说明原因）",
+    needs_whole_list=True,
+    options=Options,
+)
 def check(site, config):
     """Checks that each node of the 政府信息公开基本目录 tree (a sub-column page the crawler
     followed from the column `column`, jbml) lists at least one item, or carries a note that
@@ -53,9 +63,16 @@ def check(site, config):
     if key not in {spec.key for spec in site.audited_columns()}:
         return
     phrases = options.note_phrases
-    note_line = re.compile(r"^\s*[【\[（(]?(?:" + "|".join(map(re.escape, options.note_markers)) + r")[】\]）)]?\s*[：:]")
-    tree = _Tree(site, key, lambda lines: any(note_line.match(line) or any(p in line for p in phrases)
-                                              or _EXPLANATION.search(line) for line in lines))
+    note_line = re.compile(
+        r"^\s*[【\[（(]?(?:" + "|".join(map(re.escape, options.note_markers)) + r")[】\]）)]?\s*[：:]"
+    )
+    tree = _Tree(
+        site,
+        key,
+        lambda lines: any(
+            note_line.match(line) or any(p in line for p in phrases) or _EXPLANATION.search(line) for line in lines
+        ),
+    )
     for url in tree.nodes:
         if not tree.blank(url) or any(tree.blank(parent) for parent in tree.parents(url)):
             continue
@@ -64,14 +81,22 @@ def check(site, config):
         shown = "页面显示「暂无信息」" if page.empty_notice else "页面没有信息条目"
         below = tree.blank_below(url)
         if not below:
-            yield Problem(url, f"基本目录节点「{name}」无任何信息且未备注说明原因，请发布信息或注明无信息的原因",
-                          f"{name}：{shown}，无备注说明", key)
+            yield Problem(
+                url,
+                f"基本目录节点「{name}」无任何信息且未备注说明原因，请发布信息或注明无信息的原因",
+                f"{name}：{shown}，无备注说明",
+                key,
+            )
             continue
         names = [site.pages[child].title or child for child in below[:_NAMED_CHILDREN]]
         more = f"等{len(below)}个" if len(below) > _NAMED_CHILDREN else ""
-        yield Problem(url, f"基本目录节点「{name}」及其下{len(below)}个子节点均无任何信息且未备注说明原因，"
-                           "请发布信息或注明无信息的原因",
-                      f"{name}：{shown}；子节点{'、'.join(names)}{more}也无信息；均无备注说明", key)
+        yield Problem(
+            url,
+            f"基本目录节点「{name}」及其下{len(below)}个子节点均无任何信息且未备注说明原因，"
+            "请发布信息或注明无信息的原因",
+            f"{name}：{shown}；子节点{'、'.join(names)}{more}也无信息；均无备注说明",
+            key,
+        )
 
 
 class _Tree:
@@ -82,8 +107,10 @@ class _Tree:
         self.key = key
         self.nodes = list(dict.fromkeys(url for url, role in site.members.get(key, ()) if role == PageRole.SUB))
         node_set = set(self.nodes)
-        self._parents = {url: sorted(via for via in site.member_via.get((key, url), ()) if via in node_set and via != url)
-                         for url in self.nodes}
+        self._parents = {
+            url: sorted(via for via in site.member_via.get((key, url), ()) if via in node_set and via != url)
+            for url in self.nodes
+        }
         self._children: dict[str, list[str]] = {url: [] for url in self.nodes}
         for url, parents in self._parents.items():
             for parent in parents:
@@ -95,11 +122,19 @@ class _Tree:
     def _empty_node(self, url: str, filled: set[str], explained) -> bool:
         """A fetched node page that lists nothing, is no article, links no filled node, explains nothing."""
         page = self.site.pages.get(url)
-        if page is None or not page.fetched_ok or not page.is_html or url in filled or self.site.read_short(self.key, url):
+        if (
+            page is None
+            or not page.fetched_ok
+            or not page.is_html
+            or url in filled
+            or self.site.read_short(self.key, url)
+        ):
             return False
         # A page without a list of its own that links nodes with items is a branch of the tree.
-        if not page.empty_notice and (page.publish_date is not None or any(
-                link.to_url in filled for link in self.site.links_from(url) if link.to_url != url)):
+        if not page.empty_notice and (
+            page.publish_date is not None
+            or any(link.to_url in filled for link in self.site.links_from(url) if link.to_url != url)
+        ):
             return False
         return not explained(self.site.text_of(url).splitlines())
 

@@ -9,10 +9,15 @@ class Options(RuleOptions):
     warn_days: int = Field(14, ge=0, description="Warn this many days before a column passes its stale_days.")
 
 
-@rule(id="column.due_soon", title="栏目即将超期未更新", severity=Severity.HINT, subject=Subject.SITE,
-      summary="栏目将在 14 天内超过更新期限",
-      clause="国办秘函〔2019〕19号 单项否决·栏目不更新（预警）；马关县2022年政务公开工作任务清单",
-      options=Options)
+@rule(
+    id="column.due_soon",
+    title="栏目即将超期未更新",
+    severity=Severity.HINT,
+    subject=Subject.SITE,
+    summary="栏目将在 14 天内超过更新期限",
+    clause="国办秘函〔2019〕19号 单项否决·栏目不更新（预警）；马关县2022年政务公开工作任务清单",
+    options=Options,
+)
 def check(site, config):
     """Checks that no required column is about to become stale: a column whose newest item is
     still within its `stale_days` but will pass them within `warn_days` (14) days of as-of gets
@@ -32,5 +37,9 @@ def check(site, config):
         stale_from = newest_date + timedelta(days=spec.stale_days + 1)
         days_left = (stale_from - site.as_of).days
         if 1 <= days_left <= warn_days:
-            yield Problem(entry.url, f"「{spec.name}」栏目最新信息发布于{newest_date.isoformat()}，如不更新将于{stale_from.isoformat()}起超过{spec.stale_days}天未更新（还剩{days_left}天），请及时发布信息",
-                          f"{newest_date.isoformat()} {item.title}", spec.key)
+            yield Problem(
+                entry.url,
+                f"「{spec.name}」栏目最新信息发布于{newest_date.isoformat()}，如不更新将于{stale_from.isoformat()}起超过{spec.stale_days}天未更新（还剩{days_left}天），请及时发布信息",
+                f"{newest_date.isoformat()} {item.title}",
+                spec.key,
+            )

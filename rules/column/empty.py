@@ -1,9 +1,15 @@
 from rules.base import Problem, Severity, Subject, rule
 
 
-@rule(id="column.empty", title="空白栏目", severity=Severity.DEDUCT, subject=Subject.SITE,
-      summary="栏目（含其全部子栏目）没有任何信息条目，包括\"暂无信息\"",
-      clause="国办秘函〔2019〕19号 单项否决·栏目不更新（空白栏目累计5个及以上否决）", needs_whole_list=True)
+@rule(
+    id="column.empty",
+    title="空白栏目",
+    severity=Severity.DEDUCT,
+    subject=Subject.SITE,
+    summary='栏目（含其全部子栏目）没有任何信息条目，包括"暂无信息"',
+    clause="国办秘函〔2019〕19号 单项否决·栏目不更新（空白栏目累计5个及以上否决）",
+    needs_whole_list=True,
+)
 def check(site, config):
     """Checks that a required column that was found lists at least one item, counting all of
     its sub-columns (the 基本目录 category tree, the 公共企事业单位 sectors) and list pages.

@@ -3,9 +3,15 @@ from datetime import timedelta
 from rules.base import Problem, Severity, Subject, rule
 
 
-@rule(id="column.stale", title="栏目不更新", severity=Severity.DEDUCT, subject=Subject.SITE,
-      summary="栏目最新条目早于期限：利企惠民、规范性文件 183 天；基本目录、公共企事业、行政许可 365 天",
-      clause="国办秘函〔2019〕19号 单项否决·栏目不更新；马关县2022年政务公开工作任务清单", needs_whole_list=True)
+@rule(
+    id="column.stale",
+    title="栏目不更新",
+    severity=Severity.DEDUCT,
+    subject=Subject.SITE,
+    summary="栏目最新条目早于期限：利企惠民、规范性文件 183 天；基本目录、公共企事业、行政许可 365 天",
+    clause="国办秘函〔2019〕19号 单项否决·栏目不更新；马关县2022年政务公开工作任务清单",
+    needs_whole_list=True,
+)
 def check(site, config):
     """Checks that the newest item of each required column is no older than the column's
     `stale_days` before as-of: 183 days for 利企惠民政策 and 规范性文件, 365 for 基本目录,
@@ -24,5 +30,9 @@ def check(site, config):
     for spec, entry, item, newest_date in site.dated_columns():
         days = (site.as_of - newest_date).days
         if newest_date < site.as_of - timedelta(days=spec.stale_days) and not site.list_gaps(spec.key):
-            yield Problem(entry.url, f"「{spec.name}」栏目最新信息发布于{newest_date.isoformat()}，已{days}天未更新（要求{spec.stale_days}天内）",
-                          f"{newest_date.isoformat()} {item.title}", spec.key)
+            yield Problem(
+                entry.url,
+                f"「{spec.name}」栏目最新信息发布于{newest_date.isoformat()}，已{days}天未更新（要求{spec.stale_days}天内）",
+                f"{newest_date.isoformat()} {item.title}",
+                spec.key,
+            )

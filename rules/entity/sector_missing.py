@@ -20,7 +20,8 @@ class Options(RuleOptions):
             "公共交通": ("公共交通", "公交", "客运"),
         },
         description="Sector → the words its sub-column or entries use (国办发〔2020〕50号 sectors); "
-                    "a list of names means each name is its only word.")
+        "a list of names means each name is its only word.",
+    )
 
     @field_validator("sectors", mode="before")
     @classmethod
@@ -32,10 +33,16 @@ class Options(RuleOptions):
         return value
 
 
-@rule(id=RULE_ID, title="公共企事业单位信息公开领域缺失", severity=Severity.DEDUCT, subject=Subject.SITE,
-      summary="公共企事业单位信息公开专栏缺少教育、卫生健康、供水、供电、供气、环境保护、公共交通等领域（可配置）",
-      clause="《公共企事业单位信息公开规定制定办法》（国办发〔2020〕50号）；马关县2022年政务公开工作任务清单",
-      needs_whole_list=True, options=Options)
+@rule(
+    id=RULE_ID,
+    title="公共企事业单位信息公开领域缺失",
+    severity=Severity.DEDUCT,
+    subject=Subject.SITE,
+    summary="公共企事业单位信息公开专栏缺少教育、卫生健康、供水、供电、供气、环境保护、公共交通等领域（可配置）",
+    clause="《公共企事业单位信息公开规定制定办法》（国办发〔2020〕50号）；马关县2022年政务公开工作任务清单",
+    needs_whole_list=True,
+    options=Options,
+)
 def check(site, config):
     """Checks that the 公共企事业单位信息公开 专栏 (column `column`, ggqsy) has a sub-column or an
     entry for every sector of `sectors`: 教育, 卫生健康, 供水, 供电, 供气, 环境保护, 公共交通. A
@@ -60,12 +67,20 @@ def check(site, config):
     if entry is None or not entry.on_site:
         return
     names = _sub_column_names(site, key) + [item.title for item in site.column_items(key)]
-    missing = [sector for sector, aliases in options.sectors.items()
-               if not any(alias in name for alias in aliases for name in names)]
+    missing = [
+        sector
+        for sector, aliases in options.sectors.items()
+        if not any(alias in name for alias in aliases for name in names)
+    ]
     if missing and not site.list_gaps(key):  # rows not read may be the missing sectors' (未能完整检查)
         subs = "、".join(dict.fromkeys(_sub_column_names(site, key))) or "无子栏目"
-        yield Problem(entry.url, f"「{spec.name}」{_MISSING}{'、'.join(missing)}，请按领域设置子栏目并发布信息",
-                      f"现有子栏目：{subs}", key, facts={"sectors": tuple(missing)})
+        yield Problem(
+            entry.url,
+            f"「{spec.name}」{_MISSING}{'、'.join(missing)}，请按领域设置子栏目并发布信息",
+            f"现有子栏目：{subs}",
+            key,
+            facts={"sectors": tuple(missing)},
+        )
 
 
 def _sub_column_names(site, key: str) -> list[str]:
@@ -79,4 +94,3 @@ def _sub_column_names(site, key: str) -> list[str]:
             names.append(page.title)
         names.extend(link.text for link in site.links_to(url) if link.text)
     return names
-

@@ -5,10 +5,15 @@ from rules.base import Problem, Severity, Subject, rule
 from rules.registers import audited_register, register_url
 
 
-@rule(id="hotline.overdue", title="12345热线工单超期办理", severity=Severity.DEDUCT, subject=Subject.REGISTER,
-      summary="12345 工单超过办理时限办结或仍未办结（每个承办单位一条，写明按期办结率）",
-      clause="国办发〔2020〕53号《关于进一步优化地方政务服务便民热线的指导意见》：按时办结；马关县2022年政务公开工作任务清单",
-      needs=Evidence.SITE)
+@rule(
+    id="hotline.overdue",
+    title="12345热线工单超期办理",
+    severity=Severity.DEDUCT,
+    subject=Subject.REGISTER,
+    summary="12345 工单超过办理时限办结或仍未办结（每个承办单位一条，写明按期办结率）",
+    clause="国办发〔2020〕53号《关于进一步优化地方政务服务便民热线的指导意见》：按时办结；马关县2022年政务公开工作任务清单",
+    needs=Evidence.SITE,
+)
 def check(site, config):
     """Checks, per handling unit, that every 12345 ticket of the quarter was closed by its
     deadline: a ticket closed after its deadline, or still open when the deadline has passed on
@@ -34,7 +39,9 @@ def check(site, config):
         on_time = len(tickets) - len(late)
         rate = on_time / len(tickets) * 100
         open_late = sum(1 for t in late if t.closed is None)
-        yield Problem(register_url("hotline", unit),
-                      f"{unit}本季度办理12345工单{len(tickets)}件，超期{len(late)}件（其中{open_late}件至今未办结），"
-                      f"按期办结率{rate:.1f}%",
-                      "超期工单：" + "、".join(t.ticket_id for t in late[:20]) + ("等" if len(late) > 20 else ""))
+        yield Problem(
+            register_url("hotline", unit),
+            f"{unit}本季度办理12345工单{len(tickets)}件，超期{len(late)}件（其中{open_late}件至今未办结），"
+            f"按期办结率{rate:.1f}%",
+            "超期工单：" + "、".join(t.ticket_id for t in late[:20]) + ("等" if len(late) > 20 else ""),
+        )

@@ -1,17 +1,31 @@
 from rules.base import Evidence, Problem, Severity, Subject, rule
 from rules.documents import describe
-from rules.policy import (InterpretationOptions, is_article, is_interpretation, max_related, normative_documents,
-                          policy_document, related_links, title_words)
+from rules.policy import (
+    InterpretationOptions,
+    is_article,
+    is_interpretation,
+    max_related,
+    normative_documents,
+    policy_document,
+    related_links,
+    title_words,
+)
 
 
 class Options(InterpretationOptions):
     """What a 解读 is and when related links are a shared box (shared with interpretation.unlinked)."""
 
 
-@rule(id="interpretation.missing", title="规范性文件未关联政策解读", severity=Severity.DEDUCT, subject=Subject.PAGE,
-      summary="规范性文件没有链接到任何解读页面",
-      clause="《关于全面推进政务公开工作的意见》实施细则（国办发〔2016〕80号）政策解读与文件同步发布；国办秘函〔2019〕19号 解读回应",
-      needs=Evidence.INTERPRETATIONS, options=Options)
+@rule(
+    id="interpretation.missing",
+    title="规范性文件未关联政策解读",
+    severity=Severity.DEDUCT,
+    subject=Subject.PAGE,
+    summary="规范性文件没有链接到任何解读页面",
+    clause="《关于全面推进政务公开工作的意见》实施细则（国办发〔2016〕80号）政策解读与文件同步发布；国办秘函〔2019〕19号 解读回应",
+    needs=Evidence.INTERPRETATIONS,
+    options=Options,
+)
 def check(site, config):
     """Checks that every document of the 规章和行政规范性文件库 is related to a 解读: its page
     links to a 解读 page, or a 解读 page links to it. A 解读 page is an article whose title
@@ -40,20 +54,24 @@ def check(site, config):
             return any(word in text for word in words)
         # The document itself calls the link 解读 (【政策解读】 to a page titled 图解：…), unless it
         # points at another 公文 whose title happens to hold the word.
-        return is_interpretation(site, page, words) or (any(word in text for word in words)
-                                                        and is_article(site, page)
-                                                        and not policy_document(site, target, words))
+        return is_interpretation(site, page, words) or (
+            any(word in text for word in words) and is_article(site, page) and not policy_document(site, target, words)
+        )
 
     for page in normative_documents(site):
         if related_links(site, page.url, interpretation_link, limit):
             continue
         linked_from = any(
             is_interpretation(site, source, words)
-            and page.url in related_links(
-                site, source.url, lambda target, _text: policy_document(site, target, words), limit)
+            and page.url
+            in related_links(site, source.url, lambda target, _text: policy_document(site, target, words), limit)
             for link in site.links_to(page.url)
             if (source := site.pages.get(link.from_url)) is not None
         )
         if not linked_from:
-            yield Problem(page.url, "规范性文件未关联政策解读：文件页面没有链接解读，也没有解读页面链接本文件，请发布解读并与文件双向关联",
-                          describe(page), site.column_of(page.url))
+            yield Problem(
+                page.url,
+                "规范性文件未关联政策解读：文件页面没有链接解读，也没有解读页面链接本文件，请发布解读并与文件双向关联",
+                describe(page),
+                site.column_of(page.url),
+            )

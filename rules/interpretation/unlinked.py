@@ -1,17 +1,29 @@
 from rules.base import Evidence, Problem, Severity, Subject, rule
 from rules.documents import describe
-from rules.policy import (InterpretationOptions, is_interpretation, max_related, policy_document, related_links,
-                          title_words)
+from rules.policy import (
+    InterpretationOptions,
+    is_interpretation,
+    max_related,
+    policy_document,
+    related_links,
+    title_words,
+)
 
 
 class Options(InterpretationOptions):
     """What a 解读 is and when related links are a shared box (shared with interpretation.missing)."""
 
 
-@rule(id="interpretation.unlinked", title="政策解读与文件未双向关联", severity=Severity.DEDUCT, subject=Subject.PAGE,
-      summary="解读与文件未双向关联（问题记在缺少链接的一方）",
-      clause="《关于全面推进政务公开工作的意见》实施细则（国办发〔2016〕80号）；国办秘函〔2019〕19号 解读回应·政策文件与解读相互关联",
-      needs=Evidence.INTERPRETATIONS, options=Options)
+@rule(
+    id="interpretation.unlinked",
+    title="政策解读与文件未双向关联",
+    severity=Severity.DEDUCT,
+    subject=Subject.PAGE,
+    summary="解读与文件未双向关联（问题记在缺少链接的一方）",
+    clause="《关于全面推进政务公开工作的意见》实施细则（国办发〔2016〕80号）；国办秘函〔2019〕19号 解读回应·政策文件与解读相互关联",
+    needs=Evidence.INTERPRETATIONS,
+    options=Options,
+)
 def check(site, config):
     """Checks that a 解读 page and the policy document it interprets link to each other. A
     document is a 公文 in any column (a 文号, or an item of the 规范性文件库); a 解读 page is an
@@ -45,8 +57,9 @@ def check(site, config):
     lacking: dict[str, list[str]] = {}
     for reading in sorted(interpretations):
         documents = documents_of(reading)
-        candidates = documents | {link.from_url for link in site.links_to(reading)
-                                  if policy_document(site, link.from_url, words)}
+        candidates = documents | {
+            link.from_url for link in site.links_to(reading) if policy_document(site, link.from_url, words)
+        }
         for document in sorted(candidates):
             if document not in links_back:
                 links_back[document] = interpretations_of(document)
@@ -59,10 +72,14 @@ def check(site, config):
             continue
         if url in interpretations:
             names = "、".join(f"「{describe(site.pages[p])}」" for p in partners)
-            message = f"政策解读页面未链接其解读的文件{names}（文件页面已链接本解读），请在解读中增加原文链接，实现双向关联"
+            message = (
+                f"政策解读页面未链接其解读的文件{names}（文件页面已链接本解读），请在解读中增加原文链接，实现双向关联"
+            )
             evidence = "；".join(f"{describe(site.pages[p])} {p} 链接了本解读" for p in partners)
         else:
             names = "、".join(f"「{site.pages[p].title}」" for p in partners)
-            message = f"文件页面未链接其政策解读{names}（解读页面已链接本文件），请在文件页面增加相关解读链接，实现双向关联"
+            message = (
+                f"文件页面未链接其政策解读{names}（解读页面已链接本文件），请在文件页面增加相关解读链接，实现双向关联"
+            )
             evidence = "；".join(f"{site.pages[p].title} {p} 链接了本文件" for p in partners)
         yield Problem(url, message, evidence, site.column_of(url))

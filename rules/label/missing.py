@@ -5,9 +5,14 @@ from rules.documents import describe, is_document
 OLD_WORDING = "此件主动公开"
 
 
-@rule(id="label.missing", title="公文未标注公开属性", severity=Severity.DEDUCT, subject=Subject.PAGE,
-      summary="公文（有文号的详情页，或规范性文件库中的文件）没有标注四种公开属性之一",
-      clause="公文公开属性源头认定制度；马关县2022年政务公开工作任务清单")
+@rule(
+    id="label.missing",
+    title="公文未标注公开属性",
+    severity=Severity.DEDUCT,
+    subject=Subject.PAGE,
+    summary="公文（有文号的详情页，或规范性文件库中的文件）没有标注四种公开属性之一",
+    clause="公文公开属性源头认定制度；马关县2022年政务公开工作任务清单",
+)
 def check(site, config):
     """Checks that every 公文 on the portal carries one of the four disclosure labels
     (此件公开发布 / 此件删减后公开 / 此件依申请公开 / 此件不公开).

@@ -4,9 +4,14 @@ from rules.base import Problem, Severity, Subject, rule
 CHECKED_TAGS = frozenset({"a", "img", "script", "link", "iframe", "embed"})
 
 
-@rule(id="link.broken", title="不可用链接", severity=Severity.DEDUCT, subject=Subject.PAGE,
-      summary="页面上的链接、图片、脚本、附件（站内和站外）返回 4xx/5xx、超时、拒绝连接或域名解析失败；每个目标一条，列出引用它的页面并标明是否在首页",
-      clause="国办秘函〔2019〕19号 扣分指标·首页不可用链接、其他页面不可用链接")
+@rule(
+    id="link.broken",
+    title="不可用链接",
+    severity=Severity.DEDUCT,
+    subject=Subject.PAGE,
+    summary="页面上的链接、图片、脚本、附件（站内和站外）返回 4xx/5xx、超时、拒绝连接或域名解析失败；每个目标一条，列出引用它的页面并标明是否在首页",
+    clause="国办秘函〔2019〕19号 扣分指标·首页不可用链接、其他页面不可用链接",
+)
 def check(site, config):
     """Checks that every href/src on a crawled page (pages, images, scripts, attachments; on-site
     and off-site) answers: no HTTP 4xx/5xx, no timeout within --timeout, no refused connection,
@@ -30,8 +35,13 @@ def check(site, config):
     for target in sorted(set(candidates)):
         if target in home_urls:
             continue
-        referrers = sorted({link.from_url for link in site.links_to(target)
-                            if link.tag in CHECKED_TAGS and link.from_url in in_scope and link.from_url != target})
+        referrers = sorted(
+            {
+                link.from_url
+                for link in site.links_to(target)
+                if link.tag in CHECKED_TAGS and link.from_url in in_scope and link.from_url != target
+            }
+        )
         if not referrers:
             continue
         failure = site.target_failure(target)
@@ -39,6 +49,9 @@ def check(site, config):
         where = "首页" if on_home else "页面"
         listed = "；".join(referrers[:10]) + (f" 等{len(referrers)}个页面" if len(referrers) > 10 else "")
         columns = {site.column_of(url) for url in referrers}
-        yield Problem(target, f"{where}存在不可用链接（{failure}）",
-                      f"引用页面{'（含首页）' if on_home else ''}：{listed}",
-                      columns.pop() if len(columns) == 1 else None)
+        yield Problem(
+            target,
+            f"{where}存在不可用链接（{failure}）",
+            f"引用页面{'（含首页）' if on_home else ''}：{listed}",
+            columns.pop() if len(columns) == 1 else None,
+        )

@@ -9,15 +9,23 @@ from rules.registers import audited_register
 
 class Options(RuleOptions):
     stale_days: int = Field(
-        14, ge=1,
+        14,
+        ge=1,
         description="An operating account must have posted within this many days of as-of "
-                    "(confirmed: 国办秘函〔2019〕19号 新媒体单项否决「2周内无更新」).")
+        "(confirmed: 国办秘函〔2019〕19号 新媒体单项否决「2周内无更新」).",
+    )
 
 
-@rule(id="media.stale", title="政务新媒体两周内无更新", severity=Severity.VETO, subject=Subject.REGISTER,
-      summary="政务新媒体账号（导入的登记表）检查基准日前 14 天内没有发布",
-      clause="国办秘函〔2019〕19号 政务新媒体单项否决：监测时间点前2周内无更新",
-      needs=Evidence.SITE, options=Options)
+@rule(
+    id="media.stale",
+    title="政务新媒体两周内无更新",
+    severity=Severity.VETO,
+    subject=Subject.REGISTER,
+    summary="政务新媒体账号（导入的登记表）检查基准日前 14 天内没有发布",
+    clause="国办秘函〔2019〕19号 政务新媒体单项否决：监测时间点前2周内无更新",
+    needs=Evidence.SITE,
+    options=Options,
+)
 def check(site, config):
     """Checks that every 政务新媒体 account operating on the as-of date posted within the last
     `stale_days` (14) days, from the account register the office imported for the quarter.
@@ -38,10 +46,16 @@ def check(site, config):
         if not account.operating_on(site.as_of):
             continue
         if account.last_post is None:
-            yield Problem(account.url, f"{account.platform}「{account.name}」登记表中没有最近发布日期，无法证明{days}天内有更新",
-                          f"{account.platform} · {account.name} · 最近发布：未登记")
+            yield Problem(
+                account.url,
+                f"{account.platform}「{account.name}」登记表中没有最近发布日期，无法证明{days}天内有更新",
+                f"{account.platform} · {account.name} · 最近发布：未登记",
+            )
         elif account.last_post < limit:
             gap = (site.as_of - account.last_post).days
-            yield Problem(account.url, f"{account.platform}「{account.name}」最近一次发布在{account.last_post.isoformat()}，"
-                                       f"已{gap}天未更新（要求{days}天内）",
-                          f"{account.platform} · {account.name} · 最近发布：{account.last_post.isoformat()}")
+            yield Problem(
+                account.url,
+                f"{account.platform}「{account.name}」最近一次发布在{account.last_post.isoformat()}，"
+                f"已{gap}天未更新（要求{days}天内）",
+                f"{account.platform} · {account.name} · 最近发布：{account.last_post.isoformat()}",
+            )

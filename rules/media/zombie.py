@@ -9,15 +9,23 @@ from rules.registers import audited_register
 
 class Options(RuleOptions):
     zombie_days: int = Field(
-        90, ge=1,
+        90,
+        ge=1,
         description="An operating account without a post for this many days is a 僵尸 account "
-                    "(assumed: 国办发〔2018〕123号 names 僵尸 accounts but sets no number).")
+        "(assumed: 国办发〔2018〕123号 names 僵尸 accounts but sets no number).",
+    )
 
 
-@rule(id="media.zombie", title="“僵尸”政务新媒体，建议关停或整合", severity=Severity.HINT, subject=Subject.REGISTER,
-      summary="超过 90 天未发布的\"僵尸\"账号，建议关停或整合",
-      clause="国办发〔2018〕123号《关于推进政务新媒体健康有序发展的意见》：清理“僵尸”“睡眠”账号",
-      needs=Evidence.SITE, options=Options)
+@rule(
+    id="media.zombie",
+    title="“僵尸”政务新媒体，建议关停或整合",
+    severity=Severity.HINT,
+    subject=Subject.REGISTER,
+    summary='超过 90 天未发布的"僵尸"账号，建议关停或整合',
+    clause="国办发〔2018〕123号《关于推进政务新媒体健康有序发展的意见》：清理“僵尸”“睡眠”账号",
+    needs=Evidence.SITE,
+    options=Options,
+)
 def check(site, config):
     """Checks that no operating 政务新媒体 account has gone without a post for `zombie_days` (90)
     days: such an account is a "僵尸" account and the office should have it closed or merged.
@@ -38,6 +46,9 @@ def check(site, config):
             continue
         since = account.last_post or account.opened
         if since is not None and since < limit:
-            yield Problem(account.url, f"{account.platform}「{account.name}」自{since.isoformat()}起已{(site.as_of - since).days}天"
-                                       f"未发布信息（超过{days}天），属于“僵尸”账号，建议关停或整合",
-                          f"{account.platform} · {account.name} · 最近发布：{account.last_post or '未发布'}")
+            yield Problem(
+                account.url,
+                f"{account.platform}「{account.name}」自{since.isoformat()}起已{(site.as_of - since).days}天"
+                f"未发布信息（超过{days}天），属于“僵尸”账号，建议关停或整合",
+                f"{account.platform} · {account.name} · 最近发布：{account.last_post or '未发布'}",
+            )

@@ -10,15 +10,23 @@ from rules.registers import audited_register
 
 class Options(RuleOptions):
     answer_days: int = Field(
-        30, ge=1,
+        30,
+        ge=1,
         description="A message must be answered within this many days of receipt "
-                    "(assumed: 年度考核指标 deducts for 留言 settled after more than 1 month).")
+        "(assumed: 年度考核指标 deducts for 留言 settled after more than 1 month).",
+    )
 
 
-@rule(id="messages.overdue", title="网民留言超期未答复", severity=Severity.DEDUCT, subject=Subject.REGISTER,
-      summary="网民留言（我为政府网站找错等）超过 30 天未答复或答复超时",
-      clause="《政府网站与政务新媒体监管工作年度考核指标》：“我为政府网站找错”留言未办结、超过1个月办结扣分",
-      needs=Evidence.SITE, options=Options)
+@rule(
+    id="messages.overdue",
+    title="网民留言超期未答复",
+    severity=Severity.DEDUCT,
+    subject=Subject.REGISTER,
+    summary="网民留言（我为政府网站找错等）超过 30 天未答复或答复超时",
+    clause="《政府网站与政务新媒体监管工作年度考核指标》：“我为政府网站找错”留言未办结、超过1个月办结扣分",
+    needs=Evidence.SITE,
+    options=Options,
+)
 def check(site, config):
     """Checks that every 网民留言 (我为政府网站找错, 曝光台) of the quarter was answered within
     `answer_days` (30) days of receipt: unanswered past the limit on the as-of date, or answered
@@ -37,11 +45,17 @@ def check(site, config):
     for message in audited_register(site, "messages"):
         limit = message.received + timedelta(days=days)
         if message.answered is None and site.as_of > limit:
-            yield Problem(message.url, f"{message.unit}收到的网民留言{message.message_id}（{message.received.isoformat()}）已"
-                                       f"{(site.as_of - message.received).days}天未答复（要求{days}天内）",
-                          without_people(message.title) or f"留言编号 {message.message_id}")
+            yield Problem(
+                message.url,
+                f"{message.unit}收到的网民留言{message.message_id}（{message.received.isoformat()}）已"
+                f"{(site.as_of - message.received).days}天未答复（要求{days}天内）",
+                without_people(message.title) or f"留言编号 {message.message_id}",
+            )
         elif message.answered is not None and message.answered > limit:
-            yield Problem(message.url, f"{message.unit}收到的网民留言{message.message_id}（{message.received.isoformat()}）于"
-                                       f"{message.answered.isoformat()}答复，用时{(message.answered - message.received).days}天"
-                                       f"（要求{days}天内）",
-                          without_people(message.title) or f"留言编号 {message.message_id}")
+            yield Problem(
+                message.url,
+                f"{message.unit}收到的网民留言{message.message_id}（{message.received.isoformat()}）于"
+                f"{message.answered.isoformat()}答复，用时{(message.answered - message.received).days}天"
+                f"（要求{days}天内）",
+                without_people(message.title) or f"留言编号 {message.message_id}",
+            )

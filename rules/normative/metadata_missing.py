@@ -14,13 +14,19 @@ _SPACES = re.compile(r"\s+")
 class Options(RuleOptions):
     validity_values: tuple[str, ...] = Field(
         ("现行有效", "有效", "已修改", "已修订", "已废止", "废止", "已失效", "失效", "部分失效", "尚未生效"),
-        description="有效性 values that count as stated (the value must begin with one of them).")
+        description="有效性 values that count as stated (the value must begin with one of them).",
+    )
 
 
-@rule(id="normative.metadata_missing", title="规范性文件要素不全", severity=Severity.DEDUCT, subject=Subject.PAGE,
-      summary="规范性文件缺少文号、成文/发布日期或有效性",
-      clause="《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕37号）；行政规范性文件库建设要求（文号、成文日期、发布日期、有效性）",
-      options=Options)
+@rule(
+    id="normative.metadata_missing",
+    title="规范性文件要素不全",
+    severity=Severity.DEDUCT,
+    subject=Subject.PAGE,
+    summary="规范性文件缺少文号、成文/发布日期或有效性",
+    clause="《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕37号）；行政规范性文件库建设要求（文号、成文日期、发布日期、有效性）",
+    options=Options,
+)
 def check(site, config):
     """Checks that every document of the 规章和行政规范性文件库 shows its 文号, a date (成文日期
     or 发布日期) and its 有效性. A 文号 must contain its year and number (`无`, `暂无`, `—` or an
@@ -50,8 +56,12 @@ def check(site, config):
             missing.append("有效性")
         if missing:
             shown = f"文号：{number or '（空）'}；有效性：{page.validity or '（空）'}"
-            yield Problem(page.url, f"规范性文件未标注{'、'.join(missing)}，请在文件信息中补充", f"{describe(page)}；{shown}",
-                          site.column_of(page.url))
+            yield Problem(
+                page.url,
+                f"规范性文件未标注{'、'.join(missing)}，请在文件信息中补充",
+                f"{describe(page)}；{shown}",
+                site.column_of(page.url),
+            )
 
 
 def _number_in_title(title: str | None) -> bool:

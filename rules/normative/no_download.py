@@ -16,13 +16,19 @@ _DOWNLOAD_TAGS = frozenset({"a", "iframe", "embed"})
 class Options(RuleOptions):
     extensions: tuple[str, ...] = Field(
         ("pdf", "ofd", "doc", "docx", "wps"),
-        description="Extensions of a downloadable official version (.xlsx, .csv and images do not count).")
+        description="Extensions of a downloadable official version (.xlsx, .csv and images do not count).",
+    )
 
 
-@rule(id="normative.no_download", title="规范性文件未提供下载版本", severity=Severity.DEDUCT, subject=Subject.PAGE,
-      summary="规范性文件没有可下载版本（.pdf .ofd .doc .docx .wps）",
-      clause="行政规范性文件库建设要求（提供PDF、OFD或Word等格式文件下载）；国办秘函〔2019〕19号",
-      options=Options)
+@rule(
+    id="normative.no_download",
+    title="规范性文件未提供下载版本",
+    severity=Severity.DEDUCT,
+    subject=Subject.PAGE,
+    summary="规范性文件没有可下载版本（.pdf .ofd .doc .docx .wps）",
+    clause="行政规范性文件库建设要求（提供PDF、OFD或Word等格式文件下载）；国办秘函〔2019〕19号",
+    options=Options,
+)
 def check(site, config):
     """Checks that every document of the 规章和行政规范性文件库 links to a downloadable version:
     a file whose extension is one of `extensions` (pdf, ofd, doc, docx, wps). The link's URL path
@@ -44,11 +50,18 @@ def check(site, config):
         links = [link for link in site.links_from(page.url) if link.tag in _DOWNLOAD_TAGS]
         if any(_file_extension(link.to_url, link.text) in extensions for link in links):
             continue
-        files = [f"{link.text or '（无文字）'} {link.to_url}" for link in links
-                 if _file_extension(link.to_url, link.text) not in _SCRIPT_EXTENSIONS | {"html", "htm", "shtml"}]
+        files = [
+            f"{link.text or '（无文字）'} {link.to_url}"
+            for link in links
+            if _file_extension(link.to_url, link.text) not in _SCRIPT_EXTENSIONS | {"html", "htm", "shtml"}
+        ]
         evidence = f"{describe(page)}；" + ("附件链接：" + "；".join(files[:5]) if files else "页面没有附件链接")
-        yield Problem(page.url, "规范性文件未提供可下载的文件版本（PDF、OFD、Word或WPS），请上传正式文本供下载",
-                      evidence, site.column_of(page.url))
+        yield Problem(
+            page.url,
+            "规范性文件未提供可下载的文件版本（PDF、OFD、Word或WPS），请上传正式文本供下载",
+            evidence,
+            site.column_of(page.url),
+        )
 
 
 def _file_extension(url: str, text: str) -> str:

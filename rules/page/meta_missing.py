@@ -7,12 +7,19 @@ from rules.policy import is_article
 class Options(RuleOptions):
     required: tuple[str, ...] = Field(
         ("SiteName", "SiteIDCode", "ColumnName", "ArticleTitle", "PubDate"),
-        description="网页标签 every article page must carry (names match case-insensitively).")
+        description="网页标签 every article page must carry (names match case-insensitively).",
+    )
 
 
-@rule(id="page.meta_missing", title="文章页网页标签缺失", severity=Severity.HINT, subject=Subject.PAGE,
-      summary="文章页缺少网页标签 SiteName、SiteIDCode、ColumnName、ArticleTitle、PubDate",
-      clause="《政府网站发展指引》（国办发〔2017〕47号）附件 政府网站网页标签规范", options=Options)
+@rule(
+    id="page.meta_missing",
+    title="文章页网页标签缺失",
+    severity=Severity.HINT,
+    subject=Subject.PAGE,
+    summary="文章页缺少网页标签 SiteName、SiteIDCode、ColumnName、ArticleTitle、PubDate",
+    clause="《政府网站发展指引》（国办发〔2017〕47号）附件 政府网站网页标签规范",
+    options=Options,
+)
 def check(site, config):
     """Checks that every article page carries the 网页标签 `<meta name>` tags of `required`:
     SiteName, SiteIDCode, ColumnName, ArticleTitle and PubDate, each with content. Names match
@@ -36,6 +43,9 @@ def check(site, config):
         present = {name.lower() for name, content in site.meta_tags_of(page.url).items() if content.strip()}
         missing = [name for name in required if name.lower() not in present]
         if missing:
-            yield Problem(page.url, f"文章页缺少网页标签：{'、'.join(missing)}，请在页面<head>中按规范补充",
-                          f"{page.title or page.url}：缺少 " + "、".join(f'<meta name="{name}">' for name in missing),
-                          site.column_of(page.url))
+            yield Problem(
+                page.url,
+                f"文章页缺少网页标签：{'、'.join(missing)}，请在页面<head>中按规范补充",
+                f"{page.title or page.url}：缺少 " + "、".join(f'<meta name="{name}">' for name in missing),
+                site.column_of(page.url),
+            )

@@ -11,6 +11,7 @@ images' alt text and link texts, and the URLs it links to (`published`). In a UR
 segment or query value is read as a number (?sfz=…, /files/<ID>.pdf): CMS article ids and dates run
 into longer digit strings there (/t20220815_13812345678.html).
 """
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,8 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 # GB/T 2260 province-level codes (71 台湾, 81 香港, 82 澳门 as issued on 居民身份证 / 居住证).
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82"
-    .split())
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
 
 
 @dataclass(frozen=True)
@@ -138,12 +139,16 @@ def published(site: SiteSnapshot, page: PageView) -> Published:
         return Published((("附件内容", readable(body)),) if body else (), ())
     tags = site.meta_tags_of(page.url)
     links = site.links_from(page.url)
-    texts = (("正文", body),
-             ("网页标题", "\n".join(dict.fromkeys(title for title in (page.title, tags.get(TITLE_TAG)) if title))),
-             ("网页标签", "\n".join(content for name, content in tags.items() if name != TITLE_TAG and content)),
-             ("链接文字或图片说明", "\n".join(dict.fromkeys(link.text for link in links if link.text))))
-    return Published(tuple((place, readable(text)) for place, text in texts if text),
-                     tuple(dict.fromkeys(link.to_url for link in links)))
+    texts = (
+        ("正文", body),
+        ("网页标题", "\n".join(dict.fromkeys(title for title in (page.title, tags.get(TITLE_TAG)) if title))),
+        ("网页标签", "\n".join(content for name, content in tags.items() if name != TITLE_TAG and content)),
+        ("链接文字或图片说明", "\n".join(dict.fromkeys(link.text for link in links if link.text))),
+    )
+    return Published(
+        tuple((place, readable(text)) for place, text in texts if text),
+        tuple(dict.fromkeys(link.to_url for link in links)),
+    )
 
 
 def mobiles(text: str) -> Iterator[Match]:
@@ -163,7 +168,7 @@ def mask(text: str, as_of: date) -> str:
         pieces: list[str] = []
         last = 0
         for match in find(text):
-            pieces += [text[last:match.start], match.masked]
+            pieces += [text[last : match.start], match.masked]
             last = match.end
         text = "".join(pieces) + text[last:]
     return text
@@ -189,7 +194,9 @@ def _words(cell: str) -> list[str]:
 
 # Posts that publish a work contact: a 联系人 table of 村（社区）书记、主任、网格员 for residents to
 # call is the government reaching out, not a list of private people.
-_POST = re.compile(r"书记|主任|村长|镇长|乡长|局长|科长|股长|站长|所长|院长|校长|队长|组长|网格员|联络员|专干|值班|负责人")
+_POST = re.compile(
+    r"书记|主任|村长|镇长|乡长|局长|科长|股长|站长|所长|院长|校长|队长|组长|网格员|联络员|专干|值班|负责人"
+)
 
 
 def mobiles_beside_people(text: str) -> list[Match]:
@@ -202,14 +209,19 @@ def mobiles_beside_people(text: str) -> list[Match]:
     if not found:
         return []
     folded = fold(text)
-    stops = sorted([(m.start(), m.end(), None) for m in _MASKED_PHONE.finditer(folded)]
-                   + [(m.start, m.end, m) for m in found], key=lambda stop: stop[0])
+    stops = sorted(
+        [(m.start(), m.end(), None) for m in _MASKED_PHONE.finditer(folded)] + [(m.start, m.end, m) for m in found],
+        key=lambda stop: stop[0],
+    )
     beside: list[Match] = []
     last = 0
     for start, end, match in stops:
         cells = _CELL_SPLIT.split(folded[last:start])[-PERSON_WINDOW:]
-        if (match is not None and any(is_person_name(word) for cell in cells for word in _words(cell))
-                and not any(_POST.search(cell) for cell in cells)):
+        if (
+            match is not None
+            and any(is_person_name(word) for cell in cells for word in _words(cell))
+            and not any(_POST.search(cell) for cell in cells)
+        ):
             beside.append(match)
         last = end
     return beside
@@ -275,6 +287,8 @@ def described(found: list[tuple[str, str, list[Match]]], header: re.Pattern) -> 
     网页标题". `found` holds each place with its text and the matches in it."""
     places = []
     for place, text, matches in found:
-        rows = rows_of(text, matches, header, lines_are_rows=place == "附件内容") if place in ("正文", "附件内容") else ""
+        rows = (
+            rows_of(text, matches, header, lines_are_rows=place == "附件内容") if place in ("正文", "附件内容") else ""
+        )
         places.append(place + rows)
     return "见于" + "、".join(dict.fromkeys(places))

@@ -1,14 +1,21 @@
 from rules.base import Problem, Severity, Subject, rule
 from rules.privacy import ID_HEADER, described, id_numbers, published, url_id_numbers
 
-CLAUSE = ("《中华人民共和国政府信息公开条例》第十五条（涉及个人隐私的政府信息不得公开）；"
-          "《2018年政务公开工作要点》：涉及个人隐私的政府信息公开时要去标识化处理")
+CLAUSE = (
+    "《中华人民共和国政府信息公开条例》第十五条（涉及个人隐私的政府信息不得公开）；"
+    "《2018年政务公开工作要点》：涉及个人隐私的政府信息公开时要去标识化处理"
+)
 
 
-@rule(id="privacy.id_number", title="公开了未隐藏的居民身份证号码", severity=Severity.DEDUCT, subject=Subject.PAGE,
-      summary="页面（正文、网页标题、网页标签、图片说明、链接网址）或附件（xlsx/xls/csv/docx/pdf/txt）中"
-              "有未隐藏的身份证号（校验码、地区码、出生日期均有效）",
-      clause=CLAUSE)
+@rule(
+    id="privacy.id_number",
+    title="公开了未隐藏的居民身份证号码",
+    severity=Severity.DEDUCT,
+    subject=Subject.PAGE,
+    summary="页面（正文、网页标题、网页标签、图片说明、链接网址）或附件（xlsx/xls/csv/docx/pdf/txt）中"
+    "有未隐藏的身份证号（校验码、地区码、出生日期均有效）",
+    clause=CLAUSE,
+)
 def check(site, config):
     """Checks that no page or attachment publishes a resident ID number (公民身份号码) in full.
 
@@ -52,4 +59,5 @@ def check(site, config):
             f"{where}公开了{count}个完整的居民身份证号码，属未去标识化的个人信息；"
             f"请立即撤下或替换为隐藏中间8位的版本（如 532625********1234）后重新发布，并排查同类信息",
             f"{where}含未去标识化的身份证号码{count}个（{described(places, ID_HEADER)}）",
-            site.column_of(page.url))
+            site.column_of(page.url),
+        )

@@ -1,15 +1,22 @@
 from rules.base import Problem, Severity, Subject, rule
 from rules.privacy import PHONE_HEADER, described, mobiles_beside_people, published
 
-CLAUSE = ("《中华人民共和国政府信息公开条例》第十五条（涉及个人隐私的政府信息不得公开）；"
-          "《2018年政务公开工作要点》：涉及个人隐私的政府信息公开时要去标识化处理")
+CLAUSE = (
+    "《中华人民共和国政府信息公开条例》第十五条（涉及个人隐私的政府信息不得公开）；"
+    "《2018年政务公开工作要点》：涉及个人隐私的政府信息公开时要去标识化处理"
+)
 # Two people with their own mobiles make a list; one mobile beside a name is a contact line.
 MIN_PEOPLE = 2
 
 
-@rule(id="privacy.phone", title="名单中公开了未隐藏的个人手机号码", severity=Severity.DEDUCT, subject=Subject.PAGE,
-      summary="人员名单（公示表格、附件）中有未隐藏的个人手机号；办公固话不算",
-      clause=CLAUSE)
+@rule(
+    id="privacy.phone",
+    title="名单中公开了未隐藏的个人手机号码",
+    severity=Severity.DEDUCT,
+    subject=Subject.PAGE,
+    summary="人员名单（公示表格、附件）中有未隐藏的个人手机号；办公固话不算",
+    clause=CLAUSE,
+)
 def check(site, config):
     """Checks that lists of people (公示 tables, 名单, spreadsheet attachments) do not publish
     personal mobile numbers in full.
@@ -45,4 +52,5 @@ def check(site, config):
             f"{where}的人员名单中公开了{count}个完整的个人手机号码，属未去标识化的个人信息；"
             f"请撤下或将号码隐藏为 138****1234 的形式后重新发布",
             f"{where}含未去标识化的个人手机号码{count}个（{described(found, PHONE_HEADER)}）",
-            site.column_of(page.url))
+            site.column_of(page.url),
+        )

@@ -10,6 +10,7 @@ its row, its columns, the place and unit of a row, its section's figures. `KINDS
 of them, in bulletin order, that the import command, the importer, the store, the snapshot and
 the bulletin loop over; a new register is a new module here plus its rules and their cases.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -17,8 +18,16 @@ import pkgutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from rules.registers.kind import (REGISTER_SCHEME, FieldSpec, RegisterKind, Summary, UnitLine, is_register_url,
-                                  kind_of_url, register_url)
+from rules.registers.kind import (
+    REGISTER_SCHEME,
+    FieldSpec,
+    RegisterKind,
+    Summary,
+    UnitLine,
+    is_register_url,
+    kind_of_url,
+    register_url,
+)
 
 
 def _kinds() -> list[RegisterKind]:
@@ -69,5 +78,17 @@ def audited_register(site, kind: str) -> tuple:
     return site.registers.of(kind) or ()
 
 
-__all__ = ["KINDS", "REGISTER_SCHEME", "FieldSpec", "RegisterKind", "Registers", "Summary", "UnitLine",
-           "audited_register", "is_register_url", "kind_named", "kind_of_url", "register_url"]
+__all__ = [
+    "KINDS",
+    "REGISTER_SCHEME",
+    "FieldSpec",
+    "RegisterKind",
+    "Registers",
+    "Summary",
+    "UnitLine",
+    "audited_register",
+    "is_register_url",
+    "kind_named",
+    "kind_of_url",
+    "register_url",
+]

@@ -3,6 +3,7 @@
 the store, the snapshot, the bulletin's section, the rule cases — loops over the kinds instead of
 naming them. A kind is one module of this package holding `KIND = RegisterKind(...)`; the package
 finds it (rules/registers/__init__.py)."""
+
 from __future__ import annotations
 
 import re
@@ -112,6 +113,7 @@ def _typed(value, hint):
 
 # -- reading a cell: the parsers a FieldSpec names ------------------------------------------------
 
+
 def text(value: object) -> str:
     if value is None:
         return ""
@@ -181,6 +183,7 @@ def required_date(value: object) -> date:
 
 
 # -- the figures of a section ---------------------------------------------------------------------
+
 
 def by_unit(rows: Iterable) -> dict[str, list]:
     """The rows of each unit, units in name order."""

@@ -6,9 +6,39 @@ from rules.security.hosts import host_of, is_expected_host
 
 # Words of the gambling and porn SEO links injected into hijacked government pages: unmistakable
 # as spam (ordinary news about 打击赌博 does not use them).
-SPAM_WORDS = ("百家乐", "娱乐城", "真人娱乐", "真人视讯", "博彩", "菠菜", "时时彩", "六合彩", "北京赛车", "pk10",
-              "老虎机", "棋牌游戏", "葡京", "威尼斯人", "太阳城", "皇冠体育", "澳门赌场", "网上赌场", "开户送", "彩金",
-              "色情", "成人视频", "av在线", "偷拍", "约炮", "裸聊", "伟哥", "代孕", "办证", "刻章", "私服")
+SPAM_WORDS = (
+    "百家乐",
+    "娱乐城",
+    "真人娱乐",
+    "真人视讯",
+    "博彩",
+    "菠菜",
+    "时时彩",
+    "六合彩",
+    "北京赛车",
+    "pk10",
+    "老虎机",
+    "棋牌游戏",
+    "葡京",
+    "威尼斯人",
+    "太阳城",
+    "皇冠体育",
+    "澳门赌场",
+    "网上赌场",
+    "开户送",
+    "彩金",
+    "色情",
+    "成人视频",
+    "av在线",
+    "偷拍",
+    "约炮",
+    "裸聊",
+    "伟哥",
+    "代孕",
+    "办证",
+    "刻章",
+    "私服",
+)
 
 
 # Ways of hiding that tabs, pop-ups and collapsed menus use every day: a link hidden only so is a
@@ -24,16 +54,24 @@ def spam_word(text: str) -> str | None:
 
 class Options(RuleOptions):
     allowed_hosts: tuple[str, ...] = Field(
-        (), description="Hosts (and their subdomains) a hidden link may lead to, besides the site's own "
-                        "and government sites.")
+        (),
+        description="Hosts (and their subdomains) a hidden link may lead to, besides the site's own "
+        "and government sites.",
+    )
 
 
-@rule(id="security.hidden_link", title="疑似暗链", severity=Severity.DEDUCT, subject=Subject.PAGE,
-      summary="疑似暗链：以移出页面、尺寸或字号为 0、与背景同色、零高滚动框、脚本写入等方式隐藏的站外非政府网站链接；"
-              "或含博彩、色情等垃圾信息词的链接（无论怎样隐藏，首页上显示的也算）。选项卡、弹出层等以 display:none "
-              "收起的正常链接、本站和 .gov.cn 等政府网站的链接不算（可用 `allowed_hosts` 增补）；同一目标只报一次",
-      clause="国办发〔2017〕47号《政府网站发展指引》安全防护：防范网页篡改、植入暗链；国办秘函〔2019〕19号 严重问题",
-      needs=Evidence.AUDITED, options=Options)
+@rule(
+    id="security.hidden_link",
+    title="疑似暗链",
+    severity=Severity.DEDUCT,
+    subject=Subject.PAGE,
+    summary="疑似暗链：以移出页面、尺寸或字号为 0、与背景同色、零高滚动框、脚本写入等方式隐藏的站外非政府网站链接；"
+    "或含博彩、色情等垃圾信息词的链接（无论怎样隐藏，首页上显示的也算）。选项卡、弹出层等以 display:none "
+    "收起的正常链接、本站和 .gov.cn 等政府网站的链接不算（可用 `allowed_hosts` 增补）；同一目标只报一次",
+    clause="国办发〔2017〕47号《政府网站发展指引》安全防护：防范网页篡改、植入暗链；国办秘函〔2019〕19号 严重问题",
+    needs=Evidence.AUDITED,
+    options=Options,
+)
 def check(site, config):
     """Checks that no page carries 暗链: links to other, non-government hosts hidden in ways that
     serve no design (moved off-screen, zero size, font-size 0, text the colour of its background,
@@ -63,15 +101,25 @@ def check(site, config):
                 continue
             reported.add(link.url)
             reason = f"含有“{word}”等垃圾信息词的隐藏链接" if word else "读者看不到的外部链接"
-            yield Problem(page_url, f"页面有{reason}（{link.how}），疑似被植入暗链，指向 {host or link.url}，请核实并清除",
-                          f"{link.how}：{link.text[:80]} → {link.url[:200]}")
+            yield Problem(
+                page_url,
+                f"页面有{reason}（{link.how}），疑似被植入暗链，指向 {host or link.url}，请核实并清除",
+                f"{link.how}：{link.text[:80]} → {link.url[:200]}",
+            )
     # Spam shown openly on the home page is tampering too, hidden or not.
     for page in site.home_chain():
         for link in site.links_from(page.url):
             word = spam_word(link.text)
-            if (word is None or link.on_site or link.to_url in reported
-                    or is_expected_host(host_of(link.to_url), site, allowed)):
+            if (
+                word is None
+                or link.on_site
+                or link.to_url in reported
+                or is_expected_host(host_of(link.to_url), site, allowed)
+            ):
                 continue
             reported.add(link.to_url)
-            yield Problem(page.url, f"首页有含“{word}”等垃圾信息词的外部链接，疑似被篡改或植入链接，请核实并清除",
-                          f"{link.text[:80]} → {link.to_url[:200]}")
+            yield Problem(
+                page.url,
+                f"首页有含“{word}”等垃圾信息词的外部链接，疑似被篡改或植入链接，请核实并清除",
+                f"{link.text[:80]} → {link.to_url[:200]}",
+            )

@@ -7,17 +7,28 @@ from rules.security.hosts import host_of, is_expected_host
 
 class Options(RuleOptions):
     allowed_hosts: tuple[str, ...] = Field(
-        (), description="Hosts (and their subdomains) the home page may newly link to without a person "
-                        "looking, besides government sites.")
+        (),
+        description="Hosts (and their subdomains) the home page may newly link to without a person "
+        "looking, besides government sites.",
+    )
     min_retained: float = Field(
-        0.3, ge=0, le=1,
-        description="Less than this share of the previous home page's text lines left is a change to confirm.")
+        0.3,
+        ge=0,
+        le=1,
+        description="Less than this share of the previous home page's text lines left is a change to confirm.",
+    )
 
 
-@rule(id="security.home_changed", title="首页较上季度有待核实的变化", severity=Severity.HINT, subject=Subject.SITE,
-      summary="与上季度检查保存的首页相比，新增指向站外非政府网站的链接，或原有文字保留不到 30%，请人工核实是否被篡改",
-      clause="国办发〔2017〕47号《政府网站发展指引》安全防护：防范网页篡改",
-      needs=Evidence.SITE, options=Options)
+@rule(
+    id="security.home_changed",
+    title="首页较上季度有待核实的变化",
+    severity=Severity.HINT,
+    subject=Subject.SITE,
+    summary="与上季度检查保存的首页相比，新增指向站外非政府网站的链接，或原有文字保留不到 30%，请人工核实是否被篡改",
+    clause="国办发〔2017〕47号《政府网站发展指引》安全防护：防范网页篡改",
+    needs=Evidence.SITE,
+    options=Options,
+)
 def check(site, config):
     """Checks the home page against the copy the previous quarter's audit stored: hosts it now
     links to that it did not link before (other than government sites and `allowed_hosts`), and a
@@ -44,9 +55,12 @@ def check(site, config):
     hosts = {host_of(link.to_url) for page in chain for link in site.links_from(page.url) if not link.on_site}
     new_hosts = sorted(h for h in hosts - before.outbound_hosts if h and not is_expected_host(h, site, allowed))
     if new_hosts:
-        yield Problem(home.url, f"首页新增指向{len(new_hosts)}个外部网站的链接（上次检查{before.as_of.isoformat()}时没有），"
-                                "请人工核实是否为正常调整",
-                      "新增外部网站：" + "、".join(new_hosts[:20]))
+        yield Problem(
+            home.url,
+            f"首页新增指向{len(new_hosts)}个外部网站的链接（上次检查{before.as_of.isoformat()}时没有），"
+            "请人工核实是否为正常调整",
+            "新增外部网站：" + "、".join(new_hosts[:20]),
+        )
     minimum = options.min_retained
     previous = {line for line in before.lines if len(line) >= 2}
     if len(previous) < 10:
@@ -54,6 +68,8 @@ def check(site, config):
     now = {line.strip() for line in site.text_of(home.url).splitlines() if line.strip()}
     kept = len(previous & now) / len(previous)
     if kept < minimum:
-        yield Problem(home.url, f"首页文字与上次检查（{before.as_of.isoformat()}）相比大幅变化，仅{kept:.0%}保留，"
-                                "请人工核实是否被篡改",
-                      f"上次{len(previous)}行文字，本次保留{len(previous & now)}行")
+        yield Problem(
+            home.url,
+            f"首页文字与上次检查（{before.as_of.isoformat()}）相比大幅变化，仅{kept:.0%}保留，请人工核实是否被篡改",
+            f"上次{len(previous)}行文字，本次保留{len(previous & now)}行",
+        )

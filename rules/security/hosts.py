@@ -1,5 +1,6 @@
 """Which hosts a government page may link to without a person looking: the site's own hosts and
 other government sites (.gov.cn, .gov), plus hosts the office allows in the config."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -16,5 +17,4 @@ def is_government_host(host: str) -> bool:
 def is_expected_host(host: str, site, allowed: tuple[str, ...]) -> bool:
     """The audited site itself, a government site, or a host (or a subdomain of one) in `allowed`."""
     own = {host_of(site.site_url), *(h.lower() for h in site.config.crawl.site_hosts)}
-    return (host in own or is_government_host(host)
-            or any(host == item or host.endswith("." + item) for item in allowed))
+    return host in own or is_government_host(host) or any(host == item or host.endswith("." + item) for item in allowed)

@@ -1,9 +1,14 @@
 from rules.base import Problem, Severity, Subject, rule
 
 
-@rule(id="site.certificate", title="HTTPS证书无效", severity=Severity.DEDUCT, subject=Subject.SITE,
-      summary="HTTPS 网站的证书浏览器不认可：自签名、过期、与域名不符（检查照常进行）",
-      clause="国办发〔2017〕47号《政府网站发展指引》安全防护（支持HTTPS，使用可信证书）")
+@rule(
+    id="site.certificate",
+    title="HTTPS证书无效",
+    severity=Severity.DEDUCT,
+    subject=Subject.SITE,
+    summary="HTTPS 网站的证书浏览器不认可：自签名、过期、与域名不符（检查照常进行）",
+    clause="国办发〔2017〕47号《政府网站发展指引》安全防护（支持HTTPS，使用可信证书）",
+)
 def check(site, config):
     """Checks that an HTTPS portal's certificate verifies the way a visitor's browser checks it:
     issued by a trusted authority, not expired, and for the portal's host name.

@@ -3,10 +3,15 @@ from datetime import timedelta
 from rules.base import Evidence, Problem, Severity, Subject, rule
 
 
-@rule(id="site.stale", title="首页不更新", severity=Severity.VETO, subject=Subject.SITE,
-      summary="首页链接的最新带日期信息早于基准日前 14 天（只在全站检查中检查）",
-      clause="国办秘函〔2019〕19号 单项否决·首页不更新（监测2周首页无信息更新）",
-      needs=Evidence.SITE)
+@rule(
+    id="site.stale",
+    title="首页不更新",
+    severity=Severity.VETO,
+    subject=Subject.SITE,
+    summary="首页链接的最新带日期信息早于基准日前 14 天（只在全站检查中检查）",
+    clause="国办秘函〔2019〕19号 单项否决·首页不更新（监测2周首页无信息更新）",
+    needs=Evidence.SITE,
+)
 def check(site, config):
     """Checks that the newest dated item linked from the home page is at most `site.stale_days`
     (14) days older than the as-of date.
@@ -39,5 +44,8 @@ def check(site, config):
     # No date anywhere on or behind the home page: nothing to judge by, so no verdict.
     if newest_date is not None and newest_date < limit:
         days = (site.as_of - newest_date).days
-        yield Problem(site.site_url, f"首页最新信息发布于{newest_date.isoformat()}，已{days}天未更新（要求{config.site.stale_days}天内）",
-                      f"{newest_date.isoformat()} {evidence_title}")
+        yield Problem(
+            site.site_url,
+            f"首页最新信息发布于{newest_date.isoformat()}，已{days}天未更新（要求{config.site.stale_days}天内）",
+            f"{newest_date.isoformat()} {evidence_title}",
+        )

@@ -1,9 +1,14 @@
 from rules.base import Problem, Severity, Subject, rule
 
 
-@rule(id="site.unreachable", title="站点无法访问", severity=Severity.VETO, subject=Subject.SITE,
-      summary="首页连接失败、超时或 HTTP ≥ 400",
-      clause="国办秘函〔2019〕19号 单项否决·站点无法访问")
+@rule(
+    id="site.unreachable",
+    title="站点无法访问",
+    severity=Severity.VETO,
+    subject=Subject.SITE,
+    summary="首页连接失败、超时或 HTTP ≥ 400",
+    clause="国办秘函〔2019〕19号 单项否决·站点无法访问",
+)
 def check(site, config):
     """Checks that the home page answers: no connection error, no timeout, HTTP status below 400.
 

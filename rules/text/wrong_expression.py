@@ -23,8 +23,8 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 from pydantic import Field, StringConstraints
 
 from crawler.reading.safe_yaml import load_yaml
-from rules.settings import ConfigError
 from rules.base import Problem, RuleOptions, Severity, Subject, rule
+from rules.settings import ConfigError
 
 # A leading level character belongs to the place name before it: 马关县 + 国土资源局.
 _LEVELS = frozenset("省市州县区")
@@ -63,22 +63,33 @@ class Entry(RuleOptions):
 
 class Options(RuleOptions):
     extra: tuple[Entry, ...] = Field(
-        (), description="Entries added to rules/data/wrong_expressions.yaml, e.g. "
-                        "{wrong: 县文体局, right: 县文化和旅游局, since: '2019-04-01', kind: 机构名称}.")
+        (),
+        description="Entries added to rules/data/wrong_expressions.yaml, e.g. "
+        "{wrong: 县文体局, right: 县文化和旅游局, since: '2019-04-01', kind: 机构名称}.",
+    )
     ignore: tuple[str, ...] = Field((), description="Wrong forms of the shipped dictionary to leave out.")
     words: tuple[str, ...] = Field(
-        (), description="Correct words that contain a wrong expression (环境保护部门), so a match inside them is no hit.")
+        (),
+        description="Correct words that contain a wrong expression (环境保护部门), so a match inside them is no hit.",
+    )
 
 
-@rule(id="text.wrong_expression", title="错误或过时表述", severity=Severity.DEDUCT, subject=Subject.PAGE,
-      summary=("严重错别字、机构改革前的旧名称（按词典中的生效日期，页面早于该日期不报）；"
-               "词典 `rules/data/wrong_expressions.yaml` 可在配置中增补；"
-               "另有约 450 条固定政治、行政表述（`rules/data/fixed_phrases.yaml`：艰苦奋斗、实事求是、两个维护……），"
-               "其中任一字被同音字（拼音相同，不计声调）或形近字替换即报告，如「实是求是」应为「实事求是」，"
-               "词典未收录的也能发现；替换后成为常用词的（如\"凌驾于人民之上\"）、真实词语（以仁为本）、"
-               "引号中与正确写法并列说明的不报"),
-      clause="国办秘函〔2019〕19号 内容正确性（严重错别字、机构名称等错误表述）；《党政机关公文处理工作条例》",
-      options=Options)
+@rule(
+    id="text.wrong_expression",
+    title="错误或过时表述",
+    severity=Severity.DEDUCT,
+    subject=Subject.PAGE,
+    summary=(
+        "严重错别字、机构改革前的旧名称（按词典中的生效日期，页面早于该日期不报）；"
+        "词典 `rules/data/wrong_expressions.yaml` 可在配置中增补；"
+        "另有约 450 条固定政治、行政表述（`rules/data/fixed_phrases.yaml`：艰苦奋斗、实事求是、两个维护……），"
+        "其中任一字被同音字（拼音相同，不计声调）或形近字替换即报告，如「实是求是」应为「实事求是」，"
+        '词典未收录的也能发现；替换后成为常用词的（如"凌驾于人民之上"）、真实词语（以仁为本）、'
+        "引号中与正确写法并列说明的不报"
+    ),
+    clause="国办秘函〔2019〕19号 内容正确性（严重错别字、机构名称等错误表述）；《党政机关公文处理工作条例》",
+    options=Options,
+)
 def check(site, config):
     """Checks page text against a dictionary of wrong expressions (rules/data/wrong_expressions.yaml):
     some 400 common 错别字 of government writing (再接再励→再接再厉, 中华人民共合国, 攻府) and the
@@ -120,14 +131,19 @@ def check(site, config):
         lines = site.text_of(page.url).splitlines()
         if not is_home:
             lines = [line for line in lines if line not in home_lines]
-        hits = [hit for line in dict.fromkeys(lines) for hit in matcher.find(line)
-                if hit[0].since is None or (when is not None and when >= hit[0].since)]
+        hits = [
+            hit
+            for line in dict.fromkeys(lines)
+            for hit in matcher.find(line)
+            if hit[0].since is None or (when is not None and when >= hit[0].since)
+        ]
         if not hits:
             continue
         found = list(dict.fromkeys(f"「{expr.wrong}」应为「{expr.right}」" for expr, _ in hits))
         evidence = "；".join(context for _, context in hits[:_MAX_EVIDENCE])
-        yield Problem(page.url, f"页面存在错误或过时表述：{'；'.join(found)}，请核实更正", evidence,
-                      site.column_of(page.url))
+        yield Problem(
+            page.url, f"页面存在错误或过时表述：{'；'.join(found)}，请核实更正", evidence, site.column_of(page.url)
+        )
 
 
 @lru_cache(maxsize=None)
@@ -218,7 +234,7 @@ class Matcher:
             expression = self._by_wrong[wrong]
             if _quoted_beside_correction(line, start, end, expression.right, in_line):
                 continue
-            context = line[max(0, start - _CONTEXT_CHARS):end + _CONTEXT_CHARS]
+            context = line[max(0, start - _CONTEXT_CHARS) : end + _CONTEXT_CHARS]
             hits.append((start, end, expression, f"「{wrong}」：…{context}…"))
         # 营商环竟 inside 优化营商环竟 is the same misspelling: the longer one names it. Hits start at
         # different places, in order: one is inside another that starts before it and ends no sooner.
@@ -240,9 +256,9 @@ class Matcher:
         if not count:
             return False
         last = tokens[count - 1]
-        if line[last[0]:last[1]] in _FORMER:
+        if line[last[0] : last[1]] in _FORMER:
             return True
-        return level and count > 1 and line[tokens[count - 2][0]:tokens[count - 2][1]] in _FORMER
+        return level and count > 1 and line[tokens[count - 2][0] : tokens[count - 2][1]] in _FORMER
 
 
 def _word_spans(line: str, tokenizer) -> list[tuple[int, int]]:
@@ -295,13 +311,13 @@ def _block_word_lengths(block: str, added: dict, loaded: dict, log_total: float,
             if found:
                 ends.append(index)
             index += 1
-            fragment = block[start:index + 1]
+            fragment = block[start : index + 1]
         graph.append(ends or [start])
     route: list[tuple[float, int]] = [(0, 0)] * (size + 1)
     for start in range(size - 1, -1, -1):
         best = None
         for end in graph[start]:
-            word = block[start:end + 1]
+            word = block[start : end + 1]
             found = added_get(word)
             if found is None:
                 found = loaded_get(word)
@@ -330,8 +346,13 @@ def _quoted_beside_correction(line: str, start: int, end: int, right: str, in_li
     """「实是求是」应为「实事求是」: a quoted misspelling with its correct form beside it is an
     explanation (of a typo or of a renamed body). A quoted misspelling alone (发扬“坚苦奋斗”精神) is
     still a misspelling."""
-    return (0 < start and end < len(line) and line[start - 1] in _OPEN_QUOTES
-            and line[end] in _CLOSE_QUOTES and _holds(line, right, in_line))
+    return (
+        0 < start
+        and end < len(line)
+        and line[start - 1] in _OPEN_QUOTES
+        and line[end] in _CLOSE_QUOTES
+        and _holds(line, right, in_line)
+    )
 
 
 def _holds(line: str, right: str, in_line: dict[str, bool]) -> bool:
@@ -361,8 +382,11 @@ def _phrase_data() -> tuple[tuple[str, ...], dict[str, frozenset[str]], tuple[st
     for group in data["look_alike"]:
         for char in group:
             look_alike.setdefault(char, set()).update(c for c in group if c != char)
-    return (tuple(str(p) for p in data["phrases"]), {c: frozenset(g) for c, g in look_alike.items()},
-            tuple(str(w) for w in data.get("words") or ()))
+    return (
+        tuple(str(p) for p in data["phrases"]),
+        {c: frozenset(g) for c, g in look_alike.items()},
+        tuple(str(w) for w in data.get("words") or ()),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -437,7 +461,7 @@ def _worked_out_variants(words: frozenset[str]) -> list[tuple[str, str]]:
         for index, sound in enumerate(lazy_pinyin(phrase, style=Style.NORMAL)):
             original = phrase[index]
             for char in (homophones.get(sound, frozenset()) | look_alike.get(original, frozenset())) - {original}:
-                variant = phrase[:index] + char + phrase[index + 1:]
+                variant = phrase[:index] + char + phrase[index + 1 :]
                 if variant in taken or _makes_common_word(variant, index, freq):
                     continue
                 # Two phrases one character from the same text: which one was meant is unknown.
@@ -447,9 +471,11 @@ def _worked_out_variants(words: frozenset[str]) -> list[tuple[str, str]]:
 
 def _makes_common_word(text: str, index: int, freq: dict[str, int]) -> bool:
     """Whether the character at index forms a common word with its neighbours in text."""
-    return any(freq.get(text[start:end], 0) >= _COMMON_WORD_FREQ
-               for start in range(max(0, index - _WORD_SPAN + 1), index + 1)
-               for end in range(max(index + 1, start + 2), min(len(text), start + _WORD_SPAN) + 1))
+    return any(
+        freq.get(text[start:end], 0) >= _COMMON_WORD_FREQ
+        for start in range(max(0, index - _WORD_SPAN + 1), index + 1)
+        for end in range(max(index + 1, start + 2), min(len(text), start + _WORD_SPAN) + 1)
+    )
 
 
 @lru_cache(maxsize=1)

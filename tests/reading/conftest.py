@@ -1,4 +1,5 @@
 """Shared fixtures for the page-reader tests; puts the repo root on sys.path."""
+
 from __future__ import annotations
 
 import sys

@@ -1,5 +1,6 @@
 """The article heading of a detail page and the date shown under it, on saved pages of three
 template families (generic, TRS WCM, Hanweb) and on the traps around them."""
+
 from datetime import date
 
 import pytest
@@ -36,23 +37,29 @@ def test_hanweb_table_title_agrees_with_the_title_element_not_the_site_name_h1(r
     assert (r.publish_date.value, r.publish_date.source) == (date(2022, 9, 27), "body")  # shown, not the URL's 9/26
 
 
-def _article(under_title: str, body: str, *, title: str = "关于开展2022年秋季爱国卫生运动的通知",
-             head: str = "", after: str = "") -> bytes:
-    return (f'<html><head><meta charset="utf-8"><title>{title}_某某县人民政府</title></head><body>{head}'
-            f'<div class="article"><h1>{title}</h1>{under_title}<div class="content">{body}</div>{after}</div>'
-            f'<div class="footer">主办：某某县人民政府办公室</div></body></html>').encode()
+def _article(
+    under_title: str, body: str, *, title: str = "关于开展2022年秋季爱国卫生运动的通知", head: str = "", after: str = ""
+) -> bytes:
+    return (
+        f'<html><head><meta charset="utf-8"><title>{title}_某某县人民政府</title></head><body>{head}'
+        f'<div class="article"><h1>{title}</h1>{under_title}<div class="content">{body}</div>{after}</div>'
+        f'<div class="footer">主办：某某县人民政府办公室</div></body></html>'
+    ).encode()
 
 
 PROSE = "<p>各乡（镇）、县直各部门：为做好秋季爱国卫生运动，现将有关事项通知如下，请认真贯彻落实。</p>"
 
 
-@pytest.mark.parametrize("under_title, found", [
-    ('<div class="info">2022-09-30 10:12　来源：县卫生健康局</div>', date(2022, 9, 30)),
-    ('<p><span>2022年9月30日</span><span>浏览：12次</span></p>', date(2022, 9, 30)),
-    ('<div class="share">分享到：</div><div class="info"><span>2022/09/30</span></div>', date(2022, 9, 30)),
-    # 成文日期 is not the publish date: the bare date after it is.
-    ('<div class="info">成文日期：2022-09-20　2022-09-30 10:12</div>', date(2022, 9, 30)),
-])
+@pytest.mark.parametrize(
+    "under_title, found",
+    [
+        ('<div class="info">2022-09-30 10:12　来源：县卫生健康局</div>', date(2022, 9, 30)),
+        ("<p><span>2022年9月30日</span><span>浏览：12次</span></p>", date(2022, 9, 30)),
+        ('<div class="share">分享到：</div><div class="info"><span>2022/09/30</span></div>', date(2022, 9, 30)),
+        # 成文日期 is not the publish date: the bare date after it is.
+        ('<div class="info">成文日期：2022-09-20　2022-09-30 10:12</div>', date(2022, 9, 30)),
+    ],
+)
 def test_a_date_in_the_block_under_the_title_is_the_publish_date(under_title, found):
     r = read_page(_article(under_title, PROSE), NO_URL_DATE)
     assert (r.publish_date.value, r.publish_date.source) == (found, "body")
@@ -64,15 +71,17 @@ def test_a_date_in_the_first_sentence_of_the_body_is_not_the_publish_date():
 
 
 def test_a_dated_list_right_under_the_title_is_not_the_info_line():
-    related = ('<ul class="list"><li><a href="/a/1.html">某某县召开爱国卫生运动推进会议</a><span>2022-09-01</span></li>'
-               '<li><a href="/a/2.html">某某县开展病媒生物防制工作</a><span>2022-08-20</span></li></ul>')
+    related = (
+        '<ul class="list"><li><a href="/a/1.html">某某县召开爱国卫生运动推进会议</a><span>2022-09-01</span></li>'
+        '<li><a href="/a/2.html">某某县开展病媒生物防制工作</a><span>2022-08-20</span></li></ul>'
+    )
     r = read_page(_article(related, PROSE), NO_URL_DATE)
     assert r.publish_date is None or r.publish_date.value not in (date(2022, 9, 1), date(2022, 8, 20))
 
 
 def test_labelled_dates_keep_their_precedence():
     # 发布日期 in the metadata beats a bare date under the title.
-    meta = '<table><tr><td>索引号：</td><td>0001/2022-001</td><td>发布日期：</td><td>2022-10-08</td></tr></table>'
+    meta = "<table><tr><td>索引号：</td><td>0001/2022-001</td><td>发布日期：</td><td>2022-10-08</td></tr></table>"
     r = read_page(_article('<div class="info">2022-09-30</div>', PROSE, head=meta), NO_URL_DATE)
     assert (r.publish_date.value, r.publish_date.source) == (date(2022, 10, 8), "meta")
     # Only a 成文日期 under the title: the labelled-line fallback reads it, as before.
@@ -80,15 +89,22 @@ def test_labelled_dates_keep_their_precedence():
     assert (r.publish_date.value, r.publish_date.source) == (date(2022, 9, 20), "body")
 
 
-@pytest.mark.parametrize("box", [
-    '<div class="side"><h2>关于做好防汛工作的紧急通知</h2></div>',       # a sidebar box
-    '<div class="footer"><h1>某某县人民政府版权所有</h1></div>',          # footer
-    '<h2>相关文章</h2>', '<h2>热点新闻</h2>', '<h2>友情链接</h2>',          # box headings in unmarked divs
-    '<ul><li><h2><a href="/x.html">某某县召开全县秋冬季森林防火工作会议</a></h2></li></ul>',  # a list headline
-])
+@pytest.mark.parametrize(
+    "box",
+    [
+        '<div class="side"><h2>关于做好防汛工作的紧急通知</h2></div>',  # a sidebar box
+        '<div class="footer"><h1>某某县人民政府版权所有</h1></div>',  # footer
+        "<h2>相关文章</h2>",
+        "<h2>热点新闻</h2>",
+        "<h2>友情链接</h2>",  # box headings in unmarked divs
+        '<ul><li><h2><a href="/x.html">某某县召开全县秋冬季森林防火工作会议</a></h2></li></ul>',  # a list headline
+    ],
+)
 def test_box_headings_are_never_the_title(box):
-    html = (f'<html><head><meta charset="utf-8"><title>某某县人民政府</title></head><body>'
-            f'<div class="wrap"><div class="title">关于开展2022年秋季爱国卫生运动的通知</div>{PROSE}</div>{box}</body></html>')
+    html = (
+        f'<html><head><meta charset="utf-8"><title>某某县人民政府</title></head><body>'
+        f'<div class="wrap"><div class="title">关于开展2022年秋季爱国卫生运动的通知</div>{PROSE}</div>{box}</body></html>'
+    )
     assert read_page(html.encode(), NO_URL_DATE).title == "关于开展2022年秋季爱国卫生运动的通知"
 
 
@@ -97,19 +113,30 @@ def test_body_subheadings_do_not_replace_the_title():
     assert read_page(_article("", body), NO_URL_DATE).title == "关于开展2022年秋季爱国卫生运动的通知"
 
 
-@pytest.mark.parametrize("raw, site_name, stripped", [
-    ("关于做好2022-2023年度森林防火工作的通知-石屏县人民政府", None, "关于做好2022-2023年度森林防火工作的通知"),
-    ("关于做好森林防火工作的通知—石屏县人民政府门户网站", None, "关于做好森林防火工作的通知"),
-    ("关于做好森林防火工作的通知｜石屏县人民政府", None, "关于做好森林防火工作的通知"),
-    ("关于做好森林防火工作的通知|石屏县", "石屏县", "关于做好森林防火工作的通知"),
-    ("石屏县人民政府-关于做好森林防火工作的通知", None, "关于做好森林防火工作的通知"),
-    ("关于做好森林防火工作的通知 - 通知公告 - 石屏县人民政府", None, "关于做好森林防火工作的通知"),
-    ("云溪县学生资助政策问答 云溪县人民政府", None, "云溪县学生资助政策问答"),
-    # Dashes and spaces that belong to the title stay.
-    ("石屏县国民经济和社会发展第十四个五年规划（2021-2025年）", None, "石屏县国民经济和社会发展第十四个五年规划（2021-2025年）"),
-    ("坚持人民至上——记石屏县优秀共产党员", None, "坚持人民至上——记石屏县优秀共产党员"),
-    ("石屏县人民政府 石屏县财政局关于做好预算公开的通知", None, "石屏县人民政府 石屏县财政局关于做好预算公开的通知"),
-    ("石屏县人民政府", None, "石屏县人民政府"),
-])
+@pytest.mark.parametrize(
+    "raw, site_name, stripped",
+    [
+        ("关于做好2022-2023年度森林防火工作的通知-石屏县人民政府", None, "关于做好2022-2023年度森林防火工作的通知"),
+        ("关于做好森林防火工作的通知—石屏县人民政府门户网站", None, "关于做好森林防火工作的通知"),
+        ("关于做好森林防火工作的通知｜石屏县人民政府", None, "关于做好森林防火工作的通知"),
+        ("关于做好森林防火工作的通知|石屏县", "石屏县", "关于做好森林防火工作的通知"),
+        ("石屏县人民政府-关于做好森林防火工作的通知", None, "关于做好森林防火工作的通知"),
+        ("关于做好森林防火工作的通知 - 通知公告 - 石屏县人民政府", None, "关于做好森林防火工作的通知"),
+        ("云溪县学生资助政策问答 云溪县人民政府", None, "云溪县学生资助政策问答"),
+        # Dashes and spaces that belong to the title stay.
+        (
+            "石屏县国民经济和社会发展第十四个五年规划（2021-2025年）",
+            None,
+            "石屏县国民经济和社会发展第十四个五年规划（2021-2025年）",
+        ),
+        ("坚持人民至上——记石屏县优秀共产党员", None, "坚持人民至上——记石屏县优秀共产党员"),
+        (
+            "石屏县人民政府 石屏县财政局关于做好预算公开的通知",
+            None,
+            "石屏县人民政府 石屏县财政局关于做好预算公开的通知",
+        ),
+        ("石屏县人民政府", None, "石屏县人民政府"),
+    ],
+)
 def test_site_name_is_stripped_from_the_title_element(raw, site_name, stripped):
     assert strip_site_suffix(raw, site_name) == stripped

@@ -1,4 +1,5 @@
 """Date forms, URL dates and year placement of month-day dates."""
+
 from datetime import date
 
 import pytest
@@ -10,8 +11,15 @@ REF = date(2022, 9, 30)
 
 @pytest.mark.parametrize(
     "text",
-    ["2022-08-15", "2022/8/15", "2022.08.15", "2022年8月15日", "2022年08月15日 10:30",
-     "[2022-08-15]", "发布时间：2022-08-15 10:30"],
+    [
+        "2022-08-15",
+        "2022/8/15",
+        "2022.08.15",
+        "2022年8月15日",
+        "2022年08月15日 10:30",
+        "[2022-08-15]",
+        "发布时间：2022-08-15 10:30",
+    ],
 )
 def test_full_date_forms(text):
     assert parse_date(text) == date(2022, 8, 15)

@@ -1,4 +1,5 @@
 """Detail pages: metadata in table / ul-li / dl layouts, title, 文号, publish date, labels."""
+
 from datetime import date
 
 import pytest
@@ -62,7 +63,9 @@ def test_bracket_paragraph_metadata():
 
 
 def test_publish_date_falls_back_to_body_line_then_url():
-    body = "<html><body><h1>某某通知标题</h1><p>发布时间：2022-08-16 10:30 来源：县政府办</p><p>正文。</p></body></html>"
+    body = (
+        "<html><body><h1>某某通知标题</h1><p>发布时间：2022-08-16 10:30 来源：县政府办</p><p>正文。</p></body></html>"
+    )
     r = read_page(body.encode(), DETAIL_URL)
     assert (r.publish_date.value, r.publish_date.source) == (date(2022, 8, 16), "body")
     r = read_page(b"<html><body><h1>\xe9\x80\x9a\xe7\x9f\xa5</h1><p>x</p></body></html>", DETAIL_URL)
@@ -91,10 +94,17 @@ def test_label_from_disclosure_attribute_field(read):
 
 @pytest.mark.parametrize(
     "line, label",
-    [("（此件公开发布）", "此件公开发布"), ("(此件删减后公开)", "此件删减后公开"), ("此件依申请公开", "此件依申请公开"),
-     ("【此件不公开】", "此件不公开"), ("特此通知。（此件公开发布）", "此件公开发布"),
-     ("公民可以依申请公开获取相关信息", None), ("对依申请公开的政府信息，应当在20个工作日内答复", None),
-     ("（本文有删减）", None), ("公开方式：主动公开", None)],
+    [
+        ("（此件公开发布）", "此件公开发布"),
+        ("(此件删减后公开)", "此件删减后公开"),
+        ("此件依申请公开", "此件依申请公开"),
+        ("【此件不公开】", "此件不公开"),
+        ("特此通知。（此件公开发布）", "此件公开发布"),
+        ("公民可以依申请公开获取相关信息", None),
+        ("对依申请公开的政府信息，应当在20个工作日内答复", None),
+        ("（本文有删减）", None),
+        ("公开方式：主动公开", None),
+    ],
 )
 def test_label_lines(line, label):
     assert label_in_line(line) == label
@@ -102,39 +112,62 @@ def test_label_lines(line, label):
 
 def test_two_labels_on_one_date_line_are_both_read():
     assert find_labels(["2022年8月21日（此件删减后公开）（此件公开发布）"]) == ["此件删减后公开", "此件公开发布"]
-    assert find_labels(["马关县人民政府办公室", "2022年8月21日", "（此件公开发布）（此件公开发布）"]) == ["此件公开发布"]
+    assert find_labels(["马关县人民政府办公室", "2022年8月21日", "（此件公开发布）（此件公开发布）"]) == [
+        "此件公开发布"
+    ]
     # Cited in prose, two labels are still no label.
     assert find_labels(["公文应标注（此件公开发布）（此件不公开）等属性，并按规定办理。"]) == []
 
 
 def test_labels_are_canonical_deduplicated_in_page_order():
-    assert find_labels(["（此件依申请公开）", "正文", "(此件公开发布)", "此件依申请公开"]) == ["此件依申请公开", "此件公开发布"]
+    assert find_labels(["（此件依申请公开）", "正文", "(此件公开发布)", "此件依申请公开"]) == [
+        "此件依申请公开",
+        "此件公开发布",
+    ]
     assert label_from_field("主动公开") is None and label_from_field("此件公开发布") == "此件公开发布"
 
 
 def test_text_after_an_embed_is_read():
     # libxml2 takes <embed> for a container; the ID number after a Flash player is page text all the same.
-    html = ('<html><body><div class="content"><p>前文</p><embed src="/v/1.swf" width="400">'
-            '<p>名单：张三 532625198503122010</p><embed src="/v/2.swf"></div><p>页脚</p></body></html>')
+    html = (
+        '<html><body><div class="content"><p>前文</p><embed src="/v/1.swf" width="400">'
+        '<p>名单：张三 532625198503122010</p><embed src="/v/2.swf"></div><p>页脚</p></body></html>'
+    )
     r = read_page(html.encode(), DETAIL_URL)
     assert "532625198503122010" in r.text and "前文" in r.text
     assert [link.url for link in r.links if link.tag == "embed"] == [
-        "http://www.maguan.gov.cn/v/1.swf", "http://www.maguan.gov.cn/v/2.swf"]
+        "http://www.maguan.gov.cn/v/1.swf",
+        "http://www.maguan.gov.cn/v/2.swf",
+    ]
 
 
-@pytest.mark.parametrize("info, meta, publisher, where", [
-    ("<span>发布时间：2022-09-30 10:00</span> <span>来源：马关县民政局</span> <span>字号：大 中 小</span>", "",
-     "马关县民政局", "来源"),
-    ("<span>信息来源：云溪县融媒体中心</span>", "", "云溪县融媒体中心", "来源"),
-    ("<span>来源：新华社</span>", '<meta name="ContentSource" content="马关县卫生健康局">', "马关县卫生健康局", "ContentSource"),
-    # Traps: a newspaper, the site itself, a 资金来源 line of the body name no publisher.
-    ("<span>来源：云南日报</span>", "", None, None),
-    ("<span>来源：本网</span>", "", None, None),
-    ("<p>资金来源：县财政局</p>", "", None, None),
-])
+@pytest.mark.parametrize(
+    "info, meta, publisher, where",
+    [
+        (
+            "<span>发布时间：2022-09-30 10:00</span> <span>来源：马关县民政局</span> <span>字号：大 中 小</span>",
+            "",
+            "马关县民政局",
+            "来源",
+        ),
+        ("<span>信息来源：云溪县融媒体中心</span>", "", "云溪县融媒体中心", "来源"),
+        (
+            "<span>来源：新华社</span>",
+            '<meta name="ContentSource" content="马关县卫生健康局">',
+            "马关县卫生健康局",
+            "ContentSource",
+        ),
+        # Traps: a newspaper, the site itself, a 资金来源 line of the body name no publisher.
+        ("<span>来源：云南日报</span>", "", None, None),
+        ("<span>来源：本网</span>", "", None, None),
+        ("<p>资金来源：县财政局</p>", "", None, None),
+    ],
+)
 def test_publisher_from_source_line_or_meta(info, meta, publisher, where):
-    html = (f"<html><head>{meta}</head><body><h1>马关县2022年9月城乡居民最低生活保障新增对象公示</h1>"
-            f"<div class='info'>{info}</div><p>{'根据有关规定，现予公示。' * 10}</p></body></html>")
+    html = (
+        f"<html><head>{meta}</head><body><h1>马关县2022年9月城乡居民最低生活保障新增对象公示</h1>"
+        f"<div class='info'>{info}</div><p>{'根据有关规定，现予公示。' * 10}</p></body></html>"
+    )
     reading = read_page(html.encode(), DETAIL_URL)
     assert (reading.publisher, reading.publisher_from) == (publisher, where)
 

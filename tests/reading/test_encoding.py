@@ -1,4 +1,5 @@
 """Decoding: declarations are verified against the bytes."""
+
 from crawler.reading import read_page
 from crawler.reading.encoding import decode_body
 

@@ -1,4 +1,5 @@
 """Links, meta tags, redirects, text, and never raising."""
+
 import pytest
 
 from crawler.reading import PageReading, read_page
@@ -8,12 +9,12 @@ DETAIL_URL = "http://www.maguan.gov.cn/zwgk/202208/t20220815_123456.html"
 
 def test_links_are_absolute_and_skip_non_http(read):
     r = read("detail_table_gb2312.html", DETAIL_URL)
-    pairs = [(l.tag, l.url) for l in r.links]
+    pairs = [(link.tag, link.url) for link in r.links]
     assert ("link", "http://www.maguan.gov.cn/css/style.css") in pairs
     assert ("script", "http://www.maguan.gov.cn/zwgk/js/jquery.js") in pairs
     assert ("img", "http://www.maguan.gov.cn/zwgk/202208/images/seal.png") in pairs
     assert not any(u.startswith(("javascript:", "mailto:")) or u.endswith("#top") for _, u in pairs)
-    pdf = next(l for l in r.links if l.url.endswith(".pdf"))
+    pdf = next(link for link in r.links if link.url.endswith(".pdf"))
     assert pdf.text == "马关县防汛抗旱应急预案.pdf"
 
 
@@ -24,8 +25,10 @@ def test_base_href_is_honoured(read):
 
 def test_iframe_and_embed_links():
     html = b"<html><body><iframe src='/map.html'></iframe><embed src='v.swf'><a href='tel:123'>t</a></body></html>"
-    assert [(l.tag, l.url) for l in read_page(html, "http://x.gov.cn/a/").links] == [
-        ("iframe", "http://x.gov.cn/map.html"), ("embed", "http://x.gov.cn/a/v.swf")]
+    assert [(link.tag, link.url) for link in read_page(html, "http://x.gov.cn/a/").links] == [
+        ("iframe", "http://x.gov.cn/map.html"),
+        ("embed", "http://x.gov.cn/a/v.swf"),
+    ]
 
 
 def test_meta_tags(read):
@@ -44,8 +47,10 @@ def test_window_location_redirect(read):
 
 
 def test_content_page_with_location_variable_is_not_a_redirect(read):
-    html = ("<html><head><script>var W=''; if (W) { window.location.href = W; }</script></head>"
-            "<body><p>" + "正文内容" * 100 + "</p><script>location.href='/x.html'</script></body></html>")
+    html = (
+        "<html><head><script>var W=''; if (W) { window.location.href = W; }</script></head>"
+        "<body><p>" + "正文内容" * 100 + "</p><script>location.href='/x.html'</script></body></html>"
+    )
     assert read_page(html.encode(), DETAIL_URL).redirect_to is None
     assert read("detail_table_gb2312.html", DETAIL_URL).redirect_to is None
 
@@ -59,8 +64,15 @@ def test_text_is_visible_text_only(read):
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"\x00\x01\x02\xff\xfe", b"<html><body><div><p>unclosed", b"<?xml version='1.0' encoding='gbk'?><a>x</a>",
-     b"<" * 10000, "<p>表</p>".encode("utf-16"), b"<div>" * 5000 + b"deep"],
+    [
+        b"",
+        b"\x00\x01\x02\xff\xfe",
+        b"<html><body><div><p>unclosed",
+        b"<?xml version='1.0' encoding='gbk'?><a>x</a>",
+        b"<" * 10000,
+        "<p>表</p>".encode("utf-16"),
+        b"<div>" * 5000 + b"deep",
+    ],
 )
 def test_never_raises(body):
     r = read_page(body, "http://x.gov.cn/")
@@ -75,21 +87,27 @@ def test_huge_page_is_read_and_text_bounded():
     assert r.labels == ["此件公开发布"]
 
 
-@pytest.mark.parametrize("refresh", [
-    '<meta http-equiv="refresh" content="60">',  # a news home page reloading itself
-    '<meta http-equiv="refresh" content="0; url=t20220815_123456.html#top">',  # itself, spelt otherwise
-    '<meta http-equiv="refresh" content="8;url=/index.html">',  # "returning home in 8 s": the page is read
-])
+@pytest.mark.parametrize(
+    "refresh",
+    [
+        '<meta http-equiv="refresh" content="60">',  # a news home page reloading itself
+        '<meta http-equiv="refresh" content="0; url=t20220815_123456.html#top">',  # itself, spelt otherwise
+        '<meta http-equiv="refresh" content="8;url=/index.html">',  # "returning home in 8 s": the page is read
+    ],
+)
 def test_refreshes_that_are_not_redirects(refresh):
     body = "<p>" + "各乡（镇）人民政府，县直各部门：现将有关事项通知如下。" * 4 + "</p><p>（此件不公开）</p>"
     html = f"<html><head>{refresh}</head><body>{body}</body></html>"
     assert read_page(html.encode(), DETAIL_URL).redirect_to is None
 
 
-@pytest.mark.parametrize("refresh, body", [
-    ("3;url=/index.html", "<p>" + "正文内容" * 40 + "</p>"),  # soon: the visitor never reads the page
-    ("10;url=/index.html", "<p>页面正在跳转，请稍候……</p>"),  # later, but there is nothing else to read
-])
+@pytest.mark.parametrize(
+    "refresh, body",
+    [
+        ("3;url=/index.html", "<p>" + "正文内容" * 40 + "</p>"),  # soon: the visitor never reads the page
+        ("10;url=/index.html", "<p>页面正在跳转，请稍候……</p>"),  # later, but there is nothing else to read
+    ],
+)
 def test_refreshes_that_are_redirects(refresh, body):
     html = f'<html><head><meta http-equiv="refresh" content="{refresh}"></head><body>{body}</body></html>'
     assert read_page(html.encode(), DETAIL_URL).redirect_to == "http://www.maguan.gov.cn/index.html"

@@ -3,6 +3,7 @@
 The folder sits beside the project checkout (../shared/real-pages); a clone elsewhere (CI clones
 into a temporary folder) finds it through GOVAUDIT_REAL_PAGES or the workspace's /work/shared.
 """
+
 import json
 import os
 from pathlib import Path
@@ -14,8 +15,19 @@ from crawler.reading import read_page
 _CANDIDATES = [Path(os.environ["GOVAUDIT_REAL_PAGES"])] if os.environ.get("GOVAUDIT_REAL_PAGES") else []
 _CANDIDATES += [Path(__file__).resolve().parents[2].parent / "shared" / "real-pages", Path("/work/shared/real-pages")]
 REAL = next((path for path in _CANDIDATES if (path / "EXPECTED.json").is_file()), _CANDIDATES[0])
-EXPECTED = json.loads((REAL / "EXPECTED.json").read_text(encoding="utf-8")) if (REAL / "EXPECTED.json").is_file() else {}
-DETAIL_FIELDS = ("title", "publish_date", "written_date", "doc_number", "publisher", "index_number", "topic", "validity")
+EXPECTED = (
+    json.loads((REAL / "EXPECTED.json").read_text(encoding="utf-8")) if (REAL / "EXPECTED.json").is_file() else {}
+)
+DETAIL_FIELDS = (
+    "title",
+    "publish_date",
+    "written_date",
+    "doc_number",
+    "publisher",
+    "index_number",
+    "topic",
+    "validity",
+)
 
 
 def _norm(value):

@@ -1,17 +1,22 @@
 """A 最新信息 box beside a box titled with the page's own name that says 暂无信息, in a layout whose
 class names say nothing (box1/box2, no left/right/side): the column's own list is the empty one."""
+
 from crawler.reading import read_page
 
 URL = "http://www.x.gov.cn/zwfw/xzxk/"
-FRESH = "".join(f'<li><a href="/zwdt/{i}.html">测试县第{i}项重点工作推进会召开</a><span>2022-10-0{i}</span></li>'
-                for i in range(1, 5))
+FRESH = "".join(
+    f'<li><a href="/zwdt/{i}.html">测试县第{i}项重点工作推进会召开</a><span>2022-10-0{i}</span></li>'
+    for i in range(1, 5)
+)
 
 
 def _page(title: str, notice_box_title: str, side_title: str = "最新信息") -> bytes:
-    return (f'<html><head><title>{title}_测试县人民政府</title></head><body><div class="header"><a href="/">首页</a></div>'
-            f'<div class="box1"><div class="tit">{side_title}</div><ul class="news">{FRESH}</ul></div>'
-            f'<div class="box2"><div class="tit">{notice_box_title}</div><ul class="news"><li>暂无信息</li></ul></div>'
-            f"</body></html>").encode()
+    return (
+        f'<html><head><title>{title}_测试县人民政府</title></head><body><div class="header"><a href="/">首页</a></div>'
+        f'<div class="box1"><div class="tit">{side_title}</div><ul class="news">{FRESH}</ul></div>'
+        f'<div class="box2"><div class="tit">{notice_box_title}</div><ul class="news"><li>暂无信息</li></ul></div>'
+        f"</body></html>"
+    ).encode()
 
 
 def test_the_notice_under_the_pages_own_name_makes_the_column_blank():

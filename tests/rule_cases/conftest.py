@@ -1,8 +1,8 @@
 """Each shared rule-test portal is served and audited once per test session."""
+
 from __future__ import annotations
 
 import pytest
-
 from portal_kit import audit_pages
 from portals import COLUMN_CONFIG, COLUMN_PORTAL, LABEL_PORTAL
 
@@ -33,9 +33,8 @@ def privacy_audit(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def content_audit(tmp_path_factory):
-    from portals_content import CONTENT_PORTAL, write_content_files
-
     from portal_kit import audit_folder, write_portal
+    from portals_content import CONTENT_PORTAL, write_content_files
 
     work = tmp_path_factory.mktemp("content-portal")
     return audit_folder(write_content_files(write_portal(work / "site", CONTENT_PORTAL)), work)
@@ -44,9 +43,8 @@ def content_audit(tmp_path_factory):
 @pytest.fixture(scope="session")
 def content_column_audit(tmp_path_factory):
     """The content portal checked as one column (--column gfxwj)."""
-    from portals_content import CONTENT_PORTAL, write_content_files
-
     from portal_kit import audit_folder, write_portal
+    from portals_content import CONTENT_PORTAL, write_content_files
 
     work = tmp_path_factory.mktemp("content-portal-gfxwj")
     return audit_folder(write_content_files(write_portal(work / "site", CONTENT_PORTAL)), work, "--column", "gfxwj")
@@ -54,9 +52,8 @@ def content_column_audit(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def content_configured_audit(tmp_path_factory):
-    from portals_content import CONTENT_CONFIG, CONTENT_PORTAL, write_content_files
-
     from portal_kit import audit_folder, write_portal
+    from portals_content import CONTENT_CONFIG, CONTENT_PORTAL, write_content_files
 
     work = tmp_path_factory.mktemp("content-portal-configured")
     config = work / "govaudit.yaml"
@@ -69,8 +66,12 @@ def register_audit(tmp_path_factory):
     """A small portal audited with all three sample registers imported for its quarter."""
     from registers_kit import HOTLINE_CSV, MEDIA_XLSX, MESSAGES_CSV, audit_with_registers
 
-    return audit_with_registers(tmp_path_factory.mktemp("registers"), ("media", MEDIA_XLSX),
-                                ("hotline", HOTLINE_CSV), ("messages", MESSAGES_CSV))
+    return audit_with_registers(
+        tmp_path_factory.mktemp("registers"),
+        ("media", MEDIA_XLSX),
+        ("hotline", HOTLINE_CSV),
+        ("messages", MESSAGES_CSV),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ validity, disclosure_mode, index_number), its meta tags (meta), its text, its li
 {to, text, tag, click}), its main-list `items` and other `dated` links ([title, to, date]), and the
 columns it was followed for (`in`: key/role).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -48,11 +49,44 @@ CASES = Path(__file__).parent / "cases"
 # Stored links that make the click graph and name columns (audit/store builds edges from the same).
 _GRAPH_TAGS = ("a", "redirect", "iframe")
 # A misspelt key would leave a trap case quiet for the wrong reason: only these are read.
-_CASE_KEYS = {"as_of", "scope", "config", "certificate", "robots_forbidden", "checks", "registers", "hidden",
-              "previous_home", "pages", "expect"}
-_PAGE_KEYS = {"status", "error", "content_type", "title", "date", "date_source", "written_date", "doc_number",
-              "publisher", "labels", "list", "empty", "redirect_to", "validity", "disclosure_mode", "index_number",
-              "topic", "meta", "text", "links", "items", "dated", "in"}
+_CASE_KEYS = {
+    "as_of",
+    "scope",
+    "config",
+    "certificate",
+    "robots_forbidden",
+    "checks",
+    "registers",
+    "hidden",
+    "previous_home",
+    "pages",
+    "expect",
+}
+_PAGE_KEYS = {
+    "status",
+    "error",
+    "content_type",
+    "title",
+    "date",
+    "date_source",
+    "written_date",
+    "doc_number",
+    "publisher",
+    "labels",
+    "list",
+    "empty",
+    "redirect_to",
+    "validity",
+    "disclosure_mode",
+    "index_number",
+    "topic",
+    "meta",
+    "text",
+    "links",
+    "items",
+    "dated",
+    "in",
+}
 
 
 @dataclass
@@ -89,10 +123,16 @@ def build_site(case: dict) -> SiteSnapshot:
     config = case_config(yaml.safe_dump(case.get("config") or {}, allow_unicode=True))
     content = MemoryContent()
     graph: list[tuple[LinkView, bool]] = []
-    site = SiteSnapshot(site_url=BASE, as_of=case.get("as_of", date(2022, 10, 15)), scope=case.get("scope"),
-                        config=config, content=content, certificate_problem=case.get("certificate"),
-                        robots_forbidden=bool(case.get("robots_forbidden")),
-                        registers=_registers(case.get("registers") or {}))
+    site = SiteSnapshot(
+        site_url=BASE,
+        as_of=case.get("as_of", date(2022, 10, 15)),
+        scope=case.get("scope"),
+        config=config,
+        content=content,
+        certificate_problem=case.get("certificate"),
+        robots_forbidden=bool(case.get("robots_forbidden")),
+        registers=_registers(case.get("registers") or {}),
+    )
     for path, spec in (case.get("pages") or {}).items():
         spec = spec or {}
         assert set(spec) <= _PAGE_KEYS, f"{path}: unknown page keys: {set(spec) - _PAGE_KEYS}"
@@ -169,15 +209,27 @@ def _row(kind, row: dict):
 def _page(address: str, spec: dict) -> PageView:
     redirect = spec.get("redirect_to")
     return PageView(
-        url=address, final_url=None, status=spec.get("status", None if spec.get("error") else 200),
-        error=spec.get("error"), content_type=spec.get("content_type", "text/html"), title=spec.get("title"),
-        publish_date=spec.get("date"), doc_number=spec.get("doc_number"), publisher=spec.get("publisher"),
-        labels=tuple(spec.get("labels", ())), is_list=bool(spec.get("list", False)),
-        empty_notice=bool(spec.get("empty", False)), redirect_to=url(redirect) if redirect else None,
-        written_date=spec.get("written_date"), index_number=spec.get("index_number"), topic=spec.get("topic"),
-        validity=spec.get("validity"), disclosure_mode=spec.get("disclosure_mode"),
+        url=address,
+        final_url=None,
+        status=spec.get("status", None if spec.get("error") else 200),
+        error=spec.get("error"),
+        content_type=spec.get("content_type", "text/html"),
+        title=spec.get("title"),
+        publish_date=spec.get("date"),
+        doc_number=spec.get("doc_number"),
+        publisher=spec.get("publisher"),
+        labels=tuple(spec.get("labels", ())),
+        is_list=bool(spec.get("list", False)),
+        empty_notice=bool(spec.get("empty", False)),
+        redirect_to=url(redirect) if redirect else None,
+        written_date=spec.get("written_date"),
+        index_number=spec.get("index_number"),
+        topic=spec.get("topic"),
+        validity=spec.get("validity"),
+        disclosure_mode=spec.get("disclosure_mode"),
         publish_date_source=spec.get("date_source", "meta" if spec.get("date") else None),
-        is_html=spec.get("content_type", "text/html").startswith("text/html"))
+        is_html=spec.get("content_type", "text/html").startswith("text/html"),
+    )
 
 
 def _link(from_url: str, raw) -> tuple[LinkView, bool]:
@@ -185,8 +237,9 @@ def _link(from_url: str, raw) -> tuple[LinkView, bool]:
     if isinstance(raw, (list, tuple)):
         raw = {"to": raw[0], "text": raw[1] if len(raw) > 1 else ""}
     target = url(raw["to"])
-    return LinkView(from_url, target, str(raw.get("text", "")), raw.get("tag", "a"), _on_site(target)), \
-        raw.get("click", True)
+    return LinkView(from_url, target, str(raw.get("text", "")), raw.get("tag", "a"), _on_site(target)), raw.get(
+        "click", True
+    )
 
 
 def _on_site(address: str) -> bool:

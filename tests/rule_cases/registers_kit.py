@@ -1,5 +1,6 @@
 """The office's sample registers (docs/registers/) imported for 2022Q3 into the database of a small
 portal's audit as of 2022-10-15, through the real CLI."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,8 +14,12 @@ HOTLINE_CSV = DOCS / "hotline-tickets.csv"
 MESSAGES_CSV = DOCS / "messages.csv"
 
 SMALL_PORTAL = {
-    "/": page("测试县人民政府", '<ul><li><a href="/news/1.html">县政府召开常务会议</a><span>2022-10-12</span></li></ul>'),
-    "/news/1.html": page("县政府召开常务会议", "<h1>县政府召开常务会议</h1><p>发布日期：2022-10-12</p><p>会议研究了有关事项。</p>"),
+    "/": page(
+        "测试县人民政府", '<ul><li><a href="/news/1.html">县政府召开常务会议</a><span>2022-10-12</span></li></ul>'
+    ),
+    "/news/1.html": page(
+        "县政府召开常务会议", "<h1>县政府召开常务会议</h1><p>发布日期：2022-10-12</p><p>会议研究了有关事项。</p>"
+    ),
 }
 
 

@@ -24,10 +24,13 @@ def test_quiet_when_the_list_sits_in_an_iframe(tmp_path):
     pages = {
         "/index.html": page("首页", '<a href="/xxgk/gfxwj/">规范性文件</a>'),
         "/xxgk/gfxwj/": page("规范性文件", '<iframe src="/xxgk/gfxwj/list.html" width="100%"></iframe>'),
-        "/xxgk/gfxwj/list.html": list_page("规范性文件", [
-            ("测试县城市道路管理办法", "/xxgk/gfxwj/1001.html", "2022-09-20"),
-            ("测试县农村集体资产管理办法", "/xxgk/gfxwj/1002.html", "2022-08-02"),
-        ]),
+        "/xxgk/gfxwj/list.html": list_page(
+            "规范性文件",
+            [
+                ("测试县城市道路管理办法", "/xxgk/gfxwj/1001.html", "2022-09-20"),
+                ("测试县农村集体资产管理办法", "/xxgk/gfxwj/1002.html", "2022-08-02"),
+            ],
+        ),
     }
     result = audit_pages(tmp_path, pages, "--column", "gfxwj")
     assert result.of("column.empty") == [] and result.of("column.stale") == []
@@ -37,9 +40,14 @@ def test_quiet_when_the_list_sits_in_an_iframe(tmp_path):
 def _side_box_portal(column_body: str) -> dict[str, str]:
     from portal_kit import page
 
-    side = ('<div class="left"><h3>最新信息</h3><ul class="list">'
-            + "".join(f'<li><a href="/zwdt/{i}.html">测试县关于做好第{i}项重点工作的通知</a><span>2022-10-0{i}</span></li>'
-                      for i in range(1, 6)) + "</ul></div>")
+    side = (
+        '<div class="left"><h3>最新信息</h3><ul class="list">'
+        + "".join(
+            f'<li><a href="/zwdt/{i}.html">测试县关于做好第{i}项重点工作的通知</a><span>2022-10-0{i}</span></li>'
+            for i in range(1, 6)
+        )
+        + "</ul></div>"
+    )
     pages = {
         "/index.html": page("首页", '<a href="/xxgk/gfxwj/">规范性文件</a>'),
         "/xxgk/gfxwj/": page("规范性文件", f'{side}<div class="right"><h2>规范性文件</h2>{column_body}</div>'),
@@ -60,11 +68,19 @@ def test_fires_for_a_blank_column_beside_a_fresh_side_box(tmp_path):
 def test_fires_stale_for_an_old_list_beside_a_fresh_side_box(tmp_path):
     from portal_kit import audit_pages, doc_page
 
-    rows = "".join(f'<li><a href="/xxgk/gfxwj/{i}.html">测试县第{i}号规范性文件管理办法</a><span>2019-03-0{i}</span></li>'
-                   for i in range(1, 4))
+    rows = "".join(
+        f'<li><a href="/xxgk/gfxwj/{i}.html">测试县第{i}号规范性文件管理办法</a><span>2019-03-0{i}</span></li>'
+        for i in range(1, 4)
+    )
     pages = _side_box_portal(f'<ul class="list">{rows}</ul>')
-    pages.update({f"/xxgk/gfxwj/{i}.html": doc_page(f"测试县第{i}号规范性文件管理办法", published=f"2019-03-0{i}",
-                                                    label_line="（此件公开发布）") for i in range(1, 4)})
+    pages.update(
+        {
+            f"/xxgk/gfxwj/{i}.html": doc_page(
+                f"测试县第{i}号规范性文件管理办法", published=f"2019-03-0{i}", label_line="（此件公开发布）"
+            )
+            for i in range(1, 4)
+        }
+    )
     result = audit_pages(tmp_path, pages, "--column", "gfxwj")
     assert result.of("column.empty") == []
     [stale] = result.of("column.stale")

@@ -1,5 +1,6 @@
 """column.missing: a required column must be reachable from home within 3 clicks, through the crawl of
 the shared portal; unnamed, broken and deep columns are in-memory cases (cases/column.missing.yaml)."""
+
 from portal_kit import audit_pages, list_page, page
 
 
@@ -20,9 +21,14 @@ def test_quiet_for_a_column_whose_url_holds_chinese_characters_or_a_space(tmp_pa
     # The page is fetched under its percent-encoded URL; the link that named the column was raw. Both
     # spellings are one URL (crawler.vocabulary.urls), so the column is found, not reported missing.
     pages = {
-        "/index.html": page("首页", '<a href="/xxgk/规范性文件/">规范性文件</a><a href="/xxgk/jb ml/index.html">基本目录</a>'
-                            '<a href="/xxgk/%e6%94%bf%e7%ad%96%e8%a7%a3%e8%af%bb/">政策解读</a>'),
-        "/xxgk/规范性文件/": list_page("规范性文件", [("关于印发某某办法的通知", "/xxgk/规范性文件/1.html", "2022-09-01")]),
+        "/index.html": page(
+            "首页",
+            '<a href="/xxgk/规范性文件/">规范性文件</a><a href="/xxgk/jb ml/index.html">基本目录</a>'
+            '<a href="/xxgk/%e6%94%bf%e7%ad%96%e8%a7%a3%e8%af%bb/">政策解读</a>',
+        ),
+        "/xxgk/规范性文件/": list_page(
+            "规范性文件", [("关于印发某某办法的通知", "/xxgk/规范性文件/1.html", "2022-09-01")]
+        ),
         "/xxgk/规范性文件/1.html": page("关于印发某某办法的通知", "<p>内容</p>"),
         "/xxgk/jb ml/": list_page("政府信息公开基本目录", [("机构职能", "/xxgk/jb ml/1.html", "2022-09-01")]),
         "/xxgk/jb ml/1.html": page("机构职能", "<p>内容</p>"),

@@ -14,8 +14,15 @@ def test_quiet_when_either_side_links(content_audit):
     fired = content_audit.paths("interpretation.missing")
     # g1 ⇄ j1; g3 ← j3 only and g5 → j5 only (both interpretation.unlinked); g6 links an off-site
     # 解读 the crawl does not fetch, recognised by its link text; a 解读 listed in gfxwj is no document.
-    for quiet in ("/xxgk/gfxwj/g1.html", "/xxgk/gfxwj/g3.html", "/xxgk/gfxwj/g5.html", "/xxgk/gfxwj/g6.html",
-                  "/xxgk/gfxwj/g2.html", "/xxgk/zcjd/j1.html", "/xxgk/zcjd/"):
+    for quiet in (
+        "/xxgk/gfxwj/g1.html",
+        "/xxgk/gfxwj/g3.html",
+        "/xxgk/gfxwj/g5.html",
+        "/xxgk/gfxwj/g6.html",
+        "/xxgk/gfxwj/g2.html",
+        "/xxgk/zcjd/j1.html",
+        "/xxgk/zcjd/",
+    ):
         assert quiet not in fired
 
 
@@ -27,7 +34,10 @@ def test_a_column_check_reads_the_policy_reading_column(content_audit, content_c
     # --column gfxwj also reads the 政策解读 column: g3, linked only by its 解读 j3 there, has a
     # 解读 in the column check too; the findings are the full audit's.
     assert content_column_audit.paths("interpretation.missing") == {"/xxgk/gfxwj/g4.html", "/xxgk/gfxwj/g9.html"}
+
     def seen(result):
-        return {(f["url"][len(result.base_url):], f["column"], f["message"]) for f in result.of("interpretation.missing")}
+        return {
+            (f["url"][len(result.base_url) :], f["column"], f["message"]) for f in result.of("interpretation.missing")
+        }
 
     assert seen(content_column_audit) == seen(content_audit)

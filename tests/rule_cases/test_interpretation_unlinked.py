@@ -5,7 +5,7 @@ def test_fires_on_the_side_that_lacks_the_link(content_audit):
     # j3 → g3 but not back (on g3); g5 → j5 but not back (on j5); a department 公文 with a 文号
     # in its title is linked from its 解读 but does not link it (on /bm/1.html, any column).
     assert content_audit.paths("interpretation.unlinked") == {"/xxgk/gfxwj/g3.html", "/xxgk/zcjd/j5.html", "/bm/1.html"}
-    by_path = {f["url"][len(content_audit.base_url) - 1:]: f for f in content_audit.of("interpretation.unlinked")}
+    by_path = {f["url"][len(content_audit.base_url) - 1 :]: f for f in content_audit.of("interpretation.unlinked")}
     assert by_path["/xxgk/gfxwj/g3.html"]["column"] == "gfxwj"
     assert "《测试县丙办法》政策解读" in by_path["/xxgk/gfxwj/g3.html"]["message"]
     assert by_path["/xxgk/zcjd/j5.html"]["column"] is None
@@ -18,8 +18,17 @@ def test_quiet_for_paired_pages_news_boxes_and_lists(content_audit):
     fired = content_audit.paths("interpretation.unlinked")
     # g1 ⇄ j1 and g7 ⇄ j7; a news page (no 文号) links j1; g9's box of four 解读 pairs nothing;
     # the 政策解读 column page lists every 解读; g6's 解读 is off-site and not fetched.
-    for quiet in ("/xxgk/gfxwj/g1.html", "/xxgk/zcjd/j1.html", "/xxgk/zcjd/j7.html", "/xxgk/zcjd/j3.html",
-                  "/xxgk/gfxwj/g9.html", "/news/typo.html", "/xxgk/zcjd/", "/xxgk/gfxwj/g6.html", "/bm/jd.html"):
+    for quiet in (
+        "/xxgk/gfxwj/g1.html",
+        "/xxgk/zcjd/j1.html",
+        "/xxgk/zcjd/j7.html",
+        "/xxgk/zcjd/j3.html",
+        "/xxgk/gfxwj/g9.html",
+        "/news/typo.html",
+        "/xxgk/zcjd/",
+        "/xxgk/gfxwj/g6.html",
+        "/bm/jd.html",
+    ):
         assert quiet not in fired
 
 

@@ -10,6 +10,6 @@ def test_fires_for_on_request_and_not_public_documents(label_audit):
 
 def test_quiet_for_prose_and_the_disclosure_mode_field(label_audit):
     fired = label_audit.paths("label.not_public")
-    assert "/xxgk/gfxwj/prose.html" not in fired      # 对依申请公开的政府信息… in the body
-    assert "/news/2.html" not in fired                # 依申请公开 in a news story
-    assert "/xxgk/gfxwj/mode.html" not in fired       # 公开方式：主动公开 + 此件删减后公开
+    assert "/xxgk/gfxwj/prose.html" not in fired  # 对依申请公开的政府信息… in the body
+    assert "/news/2.html" not in fired  # 依申请公开 in a news story
+    assert "/xxgk/gfxwj/mode.html" not in fired  # 公开方式：主动公开 + 此件删减后公开

@@ -1,8 +1,9 @@
 """Every rule over its in-memory cases (tests/rule_cases/cases/<rule id>.yaml): the findings by URL
 are exactly the expected ones, with the expected column and words."""
-import pytest
 
+import pytest
 from memory import build_site, load_cases, url
+
 from rules import registered_rules
 
 RULES = {spec.id: spec for spec in registered_rules()}
@@ -16,8 +17,9 @@ def test_case(rule_id, name, case):
     # As audit.judging.judge.evaluate: a rule whose evidence the run did not read does not run.
     findings = list(spec.findings(site, site.config)) if site.reads(spec.needs) else []
     expected = case.get("expect") or []
-    assert sorted(f.url for f in findings) == sorted(url(e["url"]) for e in expected), \
-        [(f.url, f.message) for f in findings]
+    assert sorted(f.url for f in findings) == sorted(url(e["url"]) for e in expected), [
+        (f.url, f.message) for f in findings
+    ]
     unmatched = list(findings)
     for wanted in expected:
         # Several findings may share a URL: each expectation takes one that shows what it expects.
@@ -41,10 +43,14 @@ def _differences(finding, wanted: dict) -> list[str]:
         text = getattr(finding, part)
         words = wanted.get(part, [])
         # YAML reads an unquoted 2022-04-20 as a date: its text is what the message holds.
-        lacking += [f"{word!r} not in {text!r}" for word in map(str, words if isinstance(words, list) else [words])
-                    if word not in text]
+        lacking += [
+            f"{word!r} not in {text!r}"
+            for word in map(str, words if isinstance(words, list) else [words])
+            if word not in text
+        ]
         lacking += [f"{word!r} in {text!r}" for word in map(str, wanted.get(f"not_in_{part}", [])) if word in text]
     return lacking
+
 
 def test_every_rule_has_cases_that_fire_and_cases_that_stay_quiet():
     for rule_id in RULES:

@@ -2,9 +2,11 @@
 
 
 def test_fires_once_per_document_naming_every_missing_field(content_audit):
-    assert content_audit.paths("normative.metadata_missing") == {"/xxgk/gfxwj/g2.html",
-                                                                 "/xxgk/gfxwj/202209/t20220907_7.html"}
-    by_path = {f["url"][len(content_audit.base_url) - 1:]: f for f in content_audit.of("normative.metadata_missing")}
+    assert content_audit.paths("normative.metadata_missing") == {
+        "/xxgk/gfxwj/g2.html",
+        "/xxgk/gfxwj/202209/t20220907_7.html",
+    }
+    by_path = {f["url"][len(content_audit.base_url) - 1 :]: f for f in content_audit.of("normative.metadata_missing")}
     # 文号：无 is no 文号; the 有效性 row is absent.
     assert "文号、有效性" in by_path["/xxgk/gfxwj/g2.html"]["message"]
     assert "文号：无" in by_path["/xxgk/gfxwj/g2.html"]["evidence"]
@@ -19,8 +21,14 @@ def test_quiet_for_repealed_number_in_title_and_interpretations(content_audit):
     fired = content_audit.paths("normative.metadata_missing")
     # 已废止 is a valid 有效性; g5's 文号 stands in its title and it shows only 发布日期;
     # a 解读 listed in the 文件库 is not a document; news with no metadata is not in the 文件库.
-    for quiet in ("/xxgk/gfxwj/g3.html", "/xxgk/gfxwj/g5.html", "/xxgk/gfxwj/g1.html", "/xxgk/zcjd/j1.html",
-                  "/news/typo.html", "/bm/1.html"):
+    for quiet in (
+        "/xxgk/gfxwj/g3.html",
+        "/xxgk/gfxwj/g5.html",
+        "/xxgk/gfxwj/g1.html",
+        "/xxgk/zcjd/j1.html",
+        "/news/typo.html",
+        "/bm/1.html",
+    ):
         assert quiet not in fired
 
 

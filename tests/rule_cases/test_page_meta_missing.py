@@ -2,7 +2,7 @@
 
 
 def test_fires_naming_the_missing_tags(content_audit):
-    by_path = {f["url"][len(content_audit.base_url) - 1:]: f for f in content_audit.of("page.meta_missing")}
+    by_path = {f["url"][len(content_audit.base_url) - 1 :]: f for f in content_audit.of("page.meta_missing")}
     finding = by_path["/news/meta_partial.html"]
     assert finding["severity"] == "提示" and finding["column"] is None
     assert "SiteIDCode、PubDate" in finding["message"] and "SiteName" not in finding["message"]
@@ -13,8 +13,15 @@ def test_fires_naming_the_missing_tags(content_audit):
 def test_quiet_for_complete_tags_lists_undated_pages_and_home(content_audit):
     fired = content_audit.paths("page.meta_missing")
     # Lower-case sitename/columnname count; list pages, the undated 公开指南 and home are no articles.
-    for quiet in ("/news/meta_ok.html", "/news/typo.html", "/news/", "/xxgk/gfxwj/", "/xxgk/gkzn.html", "/",
-                  "/xxgk/jbml/ghjh/"):
+    for quiet in (
+        "/news/meta_ok.html",
+        "/news/typo.html",
+        "/news/",
+        "/xxgk/gfxwj/",
+        "/xxgk/gkzn.html",
+        "/",
+        "/xxgk/jbml/ghjh/",
+    ):
         assert quiet not in fired
 
 

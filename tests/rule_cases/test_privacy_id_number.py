@@ -1,15 +1,20 @@
 """privacy.id_number: no resident ID number in full on a page or in an attachment."""
-import pytest
 
+import pytest
 from portals_privacy import ID_A, ID_B, ID_C
 
 RULE = "privacy.id_number"
-ATTACHMENTS = {"/gsgg/mingdan.xlsx", "/gsgg/mingdan.docx", "/gsgg/mingdan.pdf", "/gsgg/mingdan.csv",
-               "/downfile.jsp?filename=%E8%A1%A5%E5%8A%A9%E5%90%8D%E5%8D%95.xlsx"}
+ATTACHMENTS = {
+    "/gsgg/mingdan.xlsx",
+    "/gsgg/mingdan.docx",
+    "/gsgg/mingdan.pdf",
+    "/gsgg/mingdan.csv",
+    "/downfile.jsp?filename=%E8%A1%A5%E5%8A%A9%E5%90%8D%E5%8D%95.xlsx",
+}
 
 
 def _by_path(audit):
-    return {f["url"][len(audit.base_url) - 1:]: f for f in audit.of(RULE)}
+    return {f["url"][len(audit.base_url) - 1 :]: f for f in audit.of(RULE)}
 
 
 def test_fires_once_per_page_describing_the_fault(privacy_audit):
@@ -54,9 +59,22 @@ def test_attachments_are_called_attachments(privacy_audit):
     assert all(found[path]["message"].startswith("附件") for path in ATTACHMENTS)
 
 
-@pytest.mark.parametrize("quiet", ["/gsgg/masked.html", "/gsgg/traps.html", "/gsgg/tuomin.xlsx", "/gsgg/",
-                                   "/gsgg/landline.html", "/bszn/1.html", "/news/1.html", "/gsgg/attachments.html",
-                                   "/gsgg/view.html", "/gsgg/t20220815_13812345678.html", f"/gsgg/{ID_A}.pdf"])
+@pytest.mark.parametrize(
+    "quiet",
+    [
+        "/gsgg/masked.html",
+        "/gsgg/traps.html",
+        "/gsgg/tuomin.xlsx",
+        "/gsgg/",
+        "/gsgg/landline.html",
+        "/bszn/1.html",
+        "/news/1.html",
+        "/gsgg/attachments.html",
+        "/gsgg/view.html",
+        "/gsgg/t20220815_13812345678.html",
+        f"/gsgg/{ID_A}.pdf",
+    ],
+)
 def test_quiet(privacy_audit, quiet):
     """Masked numbers, failing checksums, unknown area codes, impossible or future birth dates,
     统一社会信用代码, 索引号, bank accounts, longer digit runs; in URLs an article id with its date,
@@ -66,13 +84,18 @@ def test_quiet(privacy_audit, quiet):
 
 
 # Issue 27 item 10: what a page publishes besides its text, and numbers split by characters no one sees.
-BEYOND_TEXT = {"/gsgg/tab.html": "网页标题", "/gsgg/photo.html": "链接文字或图片说明", "/gsgg/meta.html": "网页标签",
-               "/gsgg/lookup.html": "链接网址"}
+BEYOND_TEXT = {
+    "/gsgg/tab.html": "网页标题",
+    "/gsgg/photo.html": "链接文字或图片说明",
+    "/gsgg/meta.html": "网页标签",
+    "/gsgg/lookup.html": "链接网址",
+}
 
 
 def test_nothing_else_fires(privacy_audit):
-    assert privacy_audit.paths(RULE) == ({"/gsgg/dibao.html", "/gsgg/fullwidth.html", "/gsgg/invisible.html"}
-                                         | set(BEYOND_TEXT) | ATTACHMENTS)
+    assert privacy_audit.paths(RULE) == (
+        {"/gsgg/dibao.html", "/gsgg/fullwidth.html", "/gsgg/invisible.html"} | set(BEYOND_TEXT) | ATTACHMENTS
+    )
 
 
 @pytest.mark.parametrize("path, place", BEYOND_TEXT.items())
@@ -94,29 +117,35 @@ def test_a_query_value_and_a_file_name_are_both_counted(privacy_audit):
 
 # -- the detector, and the report masking that must agree with it --------------------------------
 
+
 def test_detector_checks_checksum_area_and_birth_date():
     from datetime import date
 
     from portals_privacy import bad_check, with_check
+
     from rules.privacy import is_id_number
 
     as_of = date(2022, 10, 15)
     assert is_id_number(ID_A, as_of) and is_id_number(ID_C.lower(), as_of)
     assert not is_id_number(bad_check(ID_A[:17]), as_of)
-    assert not is_id_number(with_check("99262519850312201"), as_of)    # no province 99
-    assert not is_id_number(with_check("53262519850230201"), as_of)    # 30 February
-    assert not is_id_number(with_check("53262520221016201"), as_of)    # born after the audit date
+    assert not is_id_number(with_check("99262519850312201"), as_of)  # no province 99
+    assert not is_id_number(with_check("53262519850230201"), as_of)  # 30 February
+    assert not is_id_number(with_check("53262520221016201"), as_of)  # born after the audit date
     assert is_id_number(with_check("53262520221015201"), as_of)
-    assert not is_id_number(with_check("53262518991231201"), as_of)    # before 1900
+    assert not is_id_number(with_check("53262518991231201"), as_of)  # before 1900
 
 
 def test_report_masking_masks_exactly_the_detected_numbers():
     from reports.masking import mask_personal
 
-    text = (f"{ID_A}；{ID_A[:6]} {ID_A[6:14]} {ID_A[14:]}；１３８１２３４５６７８；索引号 11532625MB0000000X/2022-00001；"
-            f"账号 6228480000000000000；订单 {ID_A[:17]}9；电话 0876-7121234；139-8765-4321")
-    assert mask_personal(text) == ("532625********2010；532625********2010；138****5678；索引号 11532625MB0000000X/2022-00001；"
-                                   f"账号 6228480000000000000；订单 {ID_A[:17]}9；电话 0876-7121234；139****4321")
+    text = (
+        f"{ID_A}；{ID_A[:6]} {ID_A[6:14]} {ID_A[14:]}；１３８１２３４５６７８；索引号 11532625MB0000000X/2022-00001；"
+        f"账号 6228480000000000000；订单 {ID_A[:17]}9；电话 0876-7121234；139-8765-4321"
+    )
+    assert mask_personal(text) == (
+        "532625********2010；532625********2010；138****5678；索引号 11532625MB0000000X/2022-00001；"
+        f"账号 6228480000000000000；订单 {ID_A[:17]}9；电话 0876-7121234；139****4321"
+    )
     assert mask_personal(None) == ""
 
 

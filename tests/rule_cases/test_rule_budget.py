@@ -3,6 +3,7 @@ crawl.rule_seconds of CPU time on one page is stopped there, the page is recorde
 that rule (named in the bulletin's coverage), and the rule and the audit go on with the other pages.
 A tiny configured budget makes the rule overrun deterministically on a page of 400k characters
 whose cut into words costs far more than it."""
+
 from memory import build_site, url
 from portal_kit import audit_pages, page
 from test_text_wrong_expression import _near_miss_line
@@ -12,10 +13,16 @@ HUGE = _near_miss_line(400_000, 11, punctuated=False)
 
 
 def _site(config: dict | None = None):
-    return build_site({"config": config or {}, "pages": {
-        "/": {"title": "首页", "text": "首页"},
-        "/news/1.html": {"title": "长文", "date": "2022-10-10", "text": HUGE + "\n要再接再励"},
-        "/news/2.html": {"title": "短文", "date": "2022-10-10", "text": "我们要再接再励，做好工作"}}})
+    return build_site(
+        {
+            "config": config or {},
+            "pages": {
+                "/": {"title": "首页", "text": "首页"},
+                "/news/1.html": {"title": "长文", "date": "2022-10-10", "text": HUGE + "\n要再接再励"},
+                "/news/2.html": {"title": "短文", "date": "2022-10-10", "text": "我们要再接再励，做好工作"},
+            },
+        }
+    )
 
 
 def test_a_rule_over_its_budget_on_one_page_is_stopped_there_and_goes_on():
@@ -45,8 +52,11 @@ def test_the_bulletin_names_the_page_and_the_audit_finishes(tmp_path):
     config = tmp_path / "govaudit.yaml"
     config.write_text("crawl:\n  rule_seconds: 0.05\n", encoding="utf-8")
     pages = {
-        "/index.html": page("首页", '<ul><li><a href="/news/1.html">长文</a><span>2022-10-10</span></li>'
-                                   '<li><a href="/news/2.html">短文</a><span>2022-10-10</span></li></ul>'),
+        "/index.html": page(
+            "首页",
+            '<ul><li><a href="/news/1.html">长文</a><span>2022-10-10</span></li>'
+            '<li><a href="/news/2.html">短文</a><span>2022-10-10</span></li></ul>',
+        ),
         "/news/1.html": page("长文", f"<h1>长文</h1><p>发布日期：2022-10-10</p><p>{HUGE}</p>"),
         "/news/2.html": page("短文", "<h1>短文</h1><p>发布日期：2022-10-10</p><p>工作动态。</p>"),
     }

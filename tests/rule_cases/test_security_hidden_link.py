@@ -1,11 +1,13 @@
 """security.hidden_link through the real crawl: hidden off-site links and spam links fire; a hidden
 mobile menu of the site's own pages, a collapsed 友情链接 box of government sites and news about
 打击赌博 do not."""
-import pytest
 
+import pytest
 from portal_kit import audit_pages, page
 
-HOME = page("测试县人民政府", """
+HOME = page(
+    "测试县人民政府",
+    """
 <style>.seo-box{display:none} .menu-mobile{display:none}</style>
 <div class="nav"><a href="/xxgk/">政务公开</a><a href="/news/">新闻</a></div>
 <ul class="menu-mobile"><li><a href="/xxgk/">政务公开</a></li><li><a href="/news/">新闻</a></li></ul>
@@ -18,8 +20,11 @@ HOME = page("测试县人民政府", """
 <p><a href="http://casino.example.invalid/">澳门娱乐城开户送彩金</a></p>
 <script>document.write('<a href="http://spam.example.invalid/x">在线视频</a>');</script>
 <ul><li><a href="/news/1.html">县公安局开展打击赌博专项行动</a><span>2022-10-12</span></li></ul>
-""")
-NEWS = page("县公安局开展打击赌博专项行动", """<h1>县公安局开展打击赌博专项行动</h1><p>发布日期：2022-10-12</p>
+""",
+)
+NEWS = page(
+    "县公安局开展打击赌博专项行动",
+    """<h1>县公安局开展打击赌博专项行动</h1><p>发布日期：2022-10-12</p>
 <p>详见<a href="http://www.news.example.invalid/a.html">严厉打击跨境赌博</a>。</p>
 <style>#links .seo-box, .seo-box { display : none }</style><div class="seo-box"><a href="http://hidden.example.invalid/">百家乐在线</a></div>
 <div class="tabs"><span>政府网站</span><span>新闻媒体</span></div>
@@ -27,9 +32,14 @@ NEWS = page("县公安局开展打击赌博专项行动", """<h1>县公安局开
 <div class="tab-panel" style="display:none"><a href="http://www.yunnan.example.invalid/">云南网</a>
   <a href="http://www.wsnews.example.invalid/">文山新闻网</a></div>
 <div class="ewm" style="display:none"><a href="https://weibo.example.invalid/xianfabu">县政府微博</a></div>
-<p><a href="/index.html">返回首页</a></p>""")
-PORTAL = {"/": HOME, "/news/1.html": NEWS, "/xxgk/": page("政务公开", "<p>政务公开</p>"),
-          "/news/": page("新闻", '<ul><li><a href="/news/1.html">打击赌博</a><span>2022-10-12</span></li></ul>')}
+<p><a href="/index.html">返回首页</a></p>""",
+)
+PORTAL = {
+    "/": HOME,
+    "/news/1.html": NEWS,
+    "/xxgk/": page("政务公开", "<p>政务公开</p>"),
+    "/news/": page("新闻", '<ul><li><a href="/news/1.html">打击赌博</a><span>2022-10-12</span></li></ul>'),
+}
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +74,11 @@ def test_quiet_for_own_menus_government_boxes_and_news_about_gambling(hidden_aud
     assert not [url for url in found if "gov.cn" in url or url.startswith(hidden_audit.base_url)]
     assert "http://www.news.example.invalid/a.html" not in found
     # Tab panels and pop-ups hide by display:none until clicked: ordinary design, not spam.
-    assert not {"http://www.yunnan.example.invalid/", "http://www.wsnews.example.invalid/",
-                "https://weibo.example.invalid/xianfabu"} & set(found)
+    assert not {
+        "http://www.yunnan.example.invalid/",
+        "http://www.wsnews.example.invalid/",
+        "https://weibo.example.invalid/xianfabu",
+    } & set(found)
     assert len(found) == 6
 
 

@@ -1,12 +1,14 @@
 """site.robots_forbidden: robots.txt that forbids the whole site is reported (提示), not a veto, and the
 rest of the audit still reads and reports the site."""
+
 from portal_kit import audit_pages, doc_page, list_page, page
 
 PAGES = {
     "/index.html": page("首页", '<a href="/xxgk/gfxwj/">规范性文件</a><a href="/private/a.html">内部</a>'),
     "/xxgk/gfxwj/": list_page("规范性文件", [("关于印发某某办法的通知", "/xxgk/gfxwj/1.html", "2022-09-01")]),
-    "/xxgk/gfxwj/1.html": doc_page("关于印发某某办法的通知", doc_number="测政规〔2022〕9号",
-                                   body="<p>李四 身份证 532625198503122010</p>"),
+    "/xxgk/gfxwj/1.html": doc_page(
+        "关于印发某某办法的通知", doc_number="测政规〔2022〕9号", body="<p>李四 身份证 532625198503122010</p>"
+    ),
     "/private/a.html": page("内部", "<p>内容</p>"),
 }
 

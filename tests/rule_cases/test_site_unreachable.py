@@ -1,4 +1,5 @@
 """site.unreachable: the home page must answer; exit status 3 when it does not."""
+
 import json
 import socket
 
@@ -13,8 +14,9 @@ def _closed_port() -> int:
 
 def test_fires_for_a_refused_connection_with_exit_status_3(tmp_path):
     url = f"http://127.0.0.1:{_closed_port()}/"
-    done = govaudit("audit", url, "--out", str(tmp_path), "--db", f"sqlite:///{tmp_path / 'a.sqlite'}", "--quiet",
-                    "--timeout", "5")
+    done = govaudit(
+        "audit", url, "--out", str(tmp_path), "--db", f"sqlite:///{tmp_path / 'a.sqlite'}", "--quiet", "--timeout", "5"
+    )
     assert done.returncode == 3
     assert "Traceback" not in done.stderr
     findings = json.loads((tmp_path / "findings.json").read_text("utf-8"))
@@ -36,8 +38,11 @@ def test_fires_for_a_home_page_answering_500(tmp_path):
 def test_quiet_for_a_home_page_reached_through_redirects(tmp_path):
     pages = {
         "/index.html": page("跳转", '<meta http-equiv="refresh" content="0;url=/portal/index.html">'),
-        "/portal/index.html": page("首页", '<ul class="news"><li><a href="/n.html">新闻</a><span>2022-10-12</span></li>'
-                                         '<li><a href="/m.html">新闻二</a><span>2022-10-11</span></li></ul>'),
+        "/portal/index.html": page(
+            "首页",
+            '<ul class="news"><li><a href="/n.html">新闻</a><span>2022-10-12</span></li>'
+            '<li><a href="/m.html">新闻二</a><span>2022-10-11</span></li></ul>',
+        ),
         "/n.html": page("新闻", "<p>内容</p>"),
         "/m.html": page("新闻二", "<p>内容</p>"),
     }
@@ -47,7 +52,9 @@ def test_quiet_for_a_home_page_reached_through_redirects(tmp_path):
 
 
 def test_fires_for_a_200_answer_that_is_only_an_error_page(tmp_path):
-    pages = {"/index.html": "<html><head><title>提示</title></head><body><h1>404 Not Found</h1><p>您访问的页面不存在</p></body></html>"}
+    pages = {
+        "/index.html": "<html><head><title>提示</title></head><body><h1>404 Not Found</h1><p>您访问的页面不存在</p></body></html>"
+    }
     result = audit_pages(tmp_path, pages)
     assert result.returncode == 3
     [finding] = result.of("site.unreachable")

@@ -1,4 +1,5 @@
 """text.wrong_expression: known wrong or obsolete expressions, from the date they became wrong."""
+
 import pytest
 
 from rules.text.wrong_expression import PHRASE_KIND, Options, _dictionary, _entries, _matcher, _phrase_data, _words
@@ -32,31 +33,36 @@ def test_quiet_for_history_old_pages_undated_pages_and_words_containing_a_match(
 
 
 def test_user_entries_and_ignored_entries(content_configured_audit):
-    by_path = {f["url"][len(content_configured_audit.base_url) - 1:]: f
-               for f in content_configured_audit.of("text.wrong_expression")}
+    by_path = {
+        f["url"][len(content_configured_audit.base_url) - 1 :]: f
+        for f in content_configured_audit.of("text.wrong_expression")
+    }
     assert "「县文体局」应为「县文化和旅游局」" in by_path["/news/former.html"]["message"]
     assert "再接再励" not in by_path["/news/typo.html"]["message"]
 
 
-@pytest.mark.parametrize("line, found", [
-    ("马关县国土资源局负责土地审批", ["县国土资源局"]),
-    ("麻栗坡县环境保护局", ["县环境保护局"]),
-    ("文山州国土资源局", ["州国土资源局"]),
-    ("云南省国土资源厅", ["省国土资源厅"]),
-    ("中华人民共合国宪法", ["中华人民共合国"]),
-    ("马关县人民攻府", ["攻府"]),
-    ("原则上县农业局应当参加", ["县农业局"]),
-    ("原马关县国土资源局", []),
-    ("原国家工商行政管理总局", []),
-    ("按排名先后", []),
-    ("把它当做为民服务的大事", []),
-    ("既使得群众满意又", []),
-    ("环境保护部门要加强监管", []),
-    ("县农业农村局", []),
-    ("国家市场监督管理总局", []),
-    ("常见错误：「再接再励」应为「再接再厉」", []),  # quoted beside its correct form: an explanation
-    ("发扬“再接再励”的精神", ["再接再励"]),  # quoted alone: still a misspelling
-])
+@pytest.mark.parametrize(
+    "line, found",
+    [
+        ("马关县国土资源局负责土地审批", ["县国土资源局"]),
+        ("麻栗坡县环境保护局", ["县环境保护局"]),
+        ("文山州国土资源局", ["州国土资源局"]),
+        ("云南省国土资源厅", ["省国土资源厅"]),
+        ("中华人民共合国宪法", ["中华人民共合国"]),
+        ("马关县人民攻府", ["攻府"]),
+        ("原则上县农业局应当参加", ["县农业局"]),
+        ("原马关县国土资源局", []),
+        ("原国家工商行政管理总局", []),
+        ("按排名先后", []),
+        ("把它当做为民服务的大事", []),
+        ("既使得群众满意又", []),
+        ("环境保护部门要加强监管", []),
+        ("县农业农村局", []),
+        ("国家市场监督管理总局", []),
+        ("常见错误：「再接再励」应为「再接再厉」", []),  # quoted beside its correct form: an explanation
+        ("发扬“再接再励”的精神", ["再接再励"]),  # quoted alone: still a misspelling
+    ],
+)
 def test_segmentation(line, found):
     assert [expression.wrong for expression, _ in _default_matcher().find(line)] == found
 
@@ -68,8 +74,13 @@ def _default_matcher():
 
 def test_unlisted_misspellings_of_fixed_phrases_are_found(content_audit):
     [page] = [f for f in content_audit.of("text.wrong_expression") if f["url"].endswith("/news/phrases.html")]
-    for wrong, right in (("实是求是", "实事求是"), ("两个维户", "两个维护"), ("持而不息", "驰而不息"),
-                         ("污染防治功坚战", "污染防治攻坚战"), ("严于律已", "严于律己")):
+    for wrong, right in (
+        ("实是求是", "实事求是"),
+        ("两个维户", "两个维护"),
+        ("持而不息", "驰而不息"),
+        ("污染防治功坚战", "污染防治攻坚战"),
+        ("严于律已", "严于律己"),
+    ):
         assert f"「{wrong}」应为「{right}」" in page["message"]
     assert "「实是求是」：" in page["evidence"]
     # The traps on the same page: 凌驾于人民之上, 以仁为本, 艰苦。奋斗, the explained 「凝心聚利」.
@@ -77,24 +88,27 @@ def test_unlisted_misspellings_of_fixed_phrases_are_found(content_audit):
         assert quiet not in page["message"]
 
 
-@pytest.mark.parametrize("line, found", [
-    # Homophones (pinyin, tones ignored) and look-alikes of listed phrases; none is in the dictionary.
-    ("要坚持实是求是的思想路线", [("实是求是", "实事求是")]),
-    ("做到两个维户", [("两个维户", "两个维护")]),
-    ("打好污染防治功坚战", [("污染防治功坚战", "污染防治攻坚战")]),
-    ("扎实做好防汛抗汗工作", [("防汛抗汗", "防汛抗旱")]),
-    ("优化营商环竟", [("优化营商环竟", "优化营商环境")]),  # the longer phrase names it, once
-    ("领导干部要严于律已", [("严于律已", "严于律己")]),  # 已 for 己: a look-alike
-    ("发扬“实是求是”的作风", [("实是求是", "实事求是")]),  # quoted alone: still a misspelling
-    # Traps: real words one character away, words across the match's edges, punctuation, explanations.
-    ("决不允许凌驾于人民之上", []),  # 之上 is a word: 人民之上 is not looked for
-    ("坚持以仁为本的理念", []),  # listed under words
-    ("要发奋图强", []),  # an accepted form
-    ("抓落实事求实效", []),  # 实事求实 would cut 落实 and 实效
-    ("条件很艰苦。奋斗者不惧", []),
-    ("常见错误：「实是求是」应为「实事求是」", []),  # quoted beside its correct form: an explanation
-    ("坚持实事求是、一以贯之、凝心聚力、久久为功、守正创新", []),
-])
+@pytest.mark.parametrize(
+    "line, found",
+    [
+        # Homophones (pinyin, tones ignored) and look-alikes of listed phrases; none is in the dictionary.
+        ("要坚持实是求是的思想路线", [("实是求是", "实事求是")]),
+        ("做到两个维户", [("两个维户", "两个维护")]),
+        ("打好污染防治功坚战", [("污染防治功坚战", "污染防治攻坚战")]),
+        ("扎实做好防汛抗汗工作", [("防汛抗汗", "防汛抗旱")]),
+        ("优化营商环竟", [("优化营商环竟", "优化营商环境")]),  # the longer phrase names it, once
+        ("领导干部要严于律已", [("严于律已", "严于律己")]),  # 已 for 己: a look-alike
+        ("发扬“实是求是”的作风", [("实是求是", "实事求是")]),  # quoted alone: still a misspelling
+        # Traps: real words one character away, words across the match's edges, punctuation, explanations.
+        ("决不允许凌驾于人民之上", []),  # 之上 is a word: 人民之上 is not looked for
+        ("坚持以仁为本的理念", []),  # listed under words
+        ("要发奋图强", []),  # an accepted form
+        ("抓落实事求实效", []),  # 实事求实 would cut 落实 and 实效
+        ("条件很艰苦。奋斗者不惧", []),
+        ("常见错误：「实是求是」应为「实事求是」", []),  # quoted beside its correct form: an explanation
+        ("坚持实事求是、一以贯之、凝心聚力、久久为功、守正创新", []),
+    ],
+)
 def test_misspelt_fixed_phrases(line, found):
     hits = [(e.wrong, e.right) for e, _ in _default_matcher().find(line) if e.kind == PHRASE_KIND]
     assert hits == found
@@ -115,16 +129,32 @@ def test_the_shipped_dictionary_is_real_and_well_formed():
     typos = [entry for entry in entries if entry.kind == "错别字"]
     assert len(typos) >= 300 and all(entry.since is None for entry in typos)
     dated = {entry.wrong: entry for entry in entries if entry.since is not None}
-    for name in ("国家工商行政管理总局", "国家质量监督检验检疫总局", "国家卫生和计划生育委员会",
-                 "县国土资源局", "县环境保护局", "县农业局"):
+    for name in (
+        "国家工商行政管理总局",
+        "国家质量监督检验检疫总局",
+        "国家卫生和计划生育委员会",
+        "县国土资源局",
+        "县环境保护局",
+        "县农业局",
+    ):
         assert name in dated and dated[name].right and dated[name].right != name
     assert all(entry.wrong != entry.right for entry in entries) and "环境保护部门" in words
 
 
 # -- one long line: linear in its length ------------------------------------------------------------
 
-_NEAR_MISSES = ("原县国土资源局", "原马关县农业局", "抓落实事求实效", "既使得群众满意", "按排名先后", "凌驾于人民之上",
-                "环境保护部门", "坚持以仁为本", "常见错误：「实是求是」应为「实事求是」", "条件很艰苦。奋斗者不惧")
+_NEAR_MISSES = (
+    "原县国土资源局",
+    "原马关县农业局",
+    "抓落实事求实效",
+    "既使得群众满意",
+    "按排名先后",
+    "凌驾于人民之上",
+    "环境保护部门",
+    "坚持以仁为本",
+    "常见错误：「实是求是」应为「实事求是」",
+    "条件很艰苦。奋斗者不惧",
+)
 
 
 def _near_miss_line(length: int, seed: int, punctuated: bool) -> str:
@@ -146,11 +176,18 @@ def _judge_seconds(text: str) -> float:
     import time
 
     from memory import build_site
+
     from rules import registered_rules
 
     [spec] = [spec for spec in registered_rules() if spec.id == "text.wrong_expression"]
-    site = build_site({"pages": {"/": {"title": "首页", "text": "首页"},
-                                 "/news/1.html": {"title": "长文", "date": "2022-10-10", "text": text}}})
+    site = build_site(
+        {
+            "pages": {
+                "/": {"title": "首页", "text": "首页"},
+                "/news/1.html": {"title": "长文", "date": "2022-10-10", "text": text},
+            }
+        }
+    )
     started = time.process_time()
     findings = list(spec.findings(site, site.config))
     spent = time.process_time() - started
@@ -179,7 +216,11 @@ def test_words_are_cut_as_jieba_cuts_them():
     tokenizer = matcher._tokenizer
     draw = random.Random(5)
     alphabet = "原县国土资源局农业落实事求是实效既使得群众满意马关环境保护部门再接再励 ab1C2\t,，。、-_.%#&+  \r\n"
-    lines = [*_NEAR_MISSES, _near_miss_line(3_000, 9, True), _near_miss_line(3_000, 9, False),
-             *("".join(draw.choice(alphabet) for _ in range(draw.randint(1, 120))) for _ in range(500))]
+    lines = [
+        *_NEAR_MISSES,
+        _near_miss_line(3_000, 9, True),
+        _near_miss_line(3_000, 9, False),
+        *("".join(draw.choice(alphabet) for _ in range(draw.randint(1, 120))) for _ in range(500)),
+    ]
     for line in lines:
         assert _word_spans(line, tokenizer) == [(start, end) for _, start, end in tokenizer.tokenize(line, HMM=False)]

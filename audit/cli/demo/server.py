@@ -47,6 +47,7 @@ directory index).  Header names match case-insensitively and replace the default
 if no file exists at that path (the body is then empty for 1xx/204/3xx, a small error page
 otherwise); if the file exists its bytes are served with that status.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -133,7 +134,7 @@ def _error_page(status: int) -> bytes:
     except ValueError:
         phrase = "Error"
     return (
-        f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{status} {phrase}</title>"
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{status} {phrase}</title>'
         f"</head><body><h1>{status} {phrase}</h1></body></html>"
     ).encode("utf-8")
 
@@ -164,9 +165,15 @@ class _PortalHTTPServer(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, address, root: Path, headers_map: dict[str, dict],
-                 routes: dict[tuple[str, str], RouteHandler], validators: bool = False,
-                 honour_conditional: bool = True):
+    def __init__(
+        self,
+        address,
+        root: Path,
+        headers_map: dict[str, dict],
+        routes: dict[tuple[str, str], RouteHandler],
+        validators: bool = False,
+        honour_conditional: bool = True,
+    ):
         self.root = root
         self.headers_map = headers_map
         self.routes = routes
@@ -269,8 +276,9 @@ class _PortalHandler(BaseHTTPRequestHandler):
         elif override is not None and "status" in override:
             status = override["status"]
             no_body = status < 200 or status == 204 or 300 <= status < 400
-            response = PortalResponse(status, {"Content-Type": "text/html; charset=utf-8"},
-                                      b"" if no_body else _error_page(status))
+            response = PortalResponse(
+                status, {"Content-Type": "text/html; charset=utf-8"}, b"" if no_body else _error_page(status)
+            )
         else:
             return PortalResponse(404, {"Content-Type": "text/html; charset=utf-8"}, _error_page(404))
 
@@ -328,8 +336,15 @@ def _not_modified_since(value: str | None, modified: int) -> bool:
 class PortalServer:
     """Serves a portal directory in a background thread (daemon threads, quiet logging)."""
 
-    def __init__(self, root: Path | str, host: str = "127.0.0.1", port: int = 0, *, validators: bool = False,
-                 honour_conditional: bool = True):
+    def __init__(
+        self,
+        root: Path | str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        validators: bool = False,
+        honour_conditional: bool = True,
+    ):
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise FileNotFoundError(f"portal root is not a directory: {self.root}")
@@ -359,12 +374,15 @@ class PortalServer:
         if self._httpd is not None:
             return self
         headers_map = _load_headers_map(self.root)
-        self._httpd = _PortalHTTPServer((self.host, self.port), self.root, headers_map, self.routes,
-                                        self.validators, self.honour_conditional)
+        self._httpd = _PortalHTTPServer(
+            (self.host, self.port), self.root, headers_map, self.routes, self.validators, self.honour_conditional
+        )
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
-            name=f"portal-server-{self.port}", daemon=True,
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"portal-server-{self.port}",
+            daemon=True,
         )
         self._thread.start()
         log.info("serving %s at %s", self.root, self.base_url)
@@ -399,8 +417,9 @@ def serve_portal(root: Path | str, host: str = "127.0.0.1", port: int = 0) -> It
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve a portal directory over HTTP.")
-    parser.add_argument("root", nargs="?", default=str(SAMPLE_PORTAL),
-                        help="portal directory (default: the bundled sample portal)")
+    parser.add_argument(
+        "root", nargs="?", default=str(SAMPLE_PORTAL), help="portal directory (default: the bundled sample portal)"
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)

@@ -5,6 +5,7 @@ column (found by the link text naming it) through its sub-columns, list paging a
 whatever their depth — the audited ones, and the support columns (政策解读) in every run.
 Everything it reads goes to the store; the rules judge later.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,22 +23,32 @@ from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.asyncio import run_in_thread
-from twisted.python.failure import Failure
-
 from scrapy.utils.misc import load_object
+from twisted.python.failure import Failure
 
 from crawler.crawl.attachments import allowance_charge, attachment_text
 from crawler.crawl.budget import TOO_BIG, Outcome, ReaderPool
-from crawler.vocabulary.columns import LIST_ROLES, MemberReason, PageRole, normalise_anchor
 from crawler.crawl.coverage import ListTracker, failed_reason, limit_reason, nothing_new_reason
-from crawler.vocabulary.items import (FAILED, READ, REFUSED, Answered, CertificateCheck, CheckedLink, ColumnMembership,
-                           FetchedPage, RobotsRefusal, UnchangedPage)
-from crawler.reading import FormRequest, LinkRegion, PageList, PageReading, read_page
-from crawler.reading.regions import page_form
 from crawler.crawl.middlewares import InternalAddressRefused
 from crawler.crawl.revalidate import StoredCopies, conditional_headers
 from crawler.crawl.tls import certificate_problem
-from crawler.vocabulary.urls import canonical_url, url_port as _port
+from crawler.reading import FormRequest, LinkRegion, PageList, PageReading, read_page
+from crawler.reading.regions import page_form
+from crawler.vocabulary.columns import LIST_ROLES, MemberReason, PageRole, normalise_anchor
+from crawler.vocabulary.items import (
+    FAILED,
+    READ,
+    REFUSED,
+    Answered,
+    CertificateCheck,
+    CheckedLink,
+    ColumnMembership,
+    FetchedPage,
+    RobotsRefusal,
+    UnchangedPage,
+)
+from crawler.vocabulary.urls import canonical_url
+from crawler.vocabulary.urls import url_port as _port
 
 # Links to files the spider records but does not fetch as pages.
 _NOT_PAGES = frozenset(f".{ext}" for ext in IGNORED_EXTENSIONS) | {".ofd", ".wps", ".et", ".dps", ".ceb"}
@@ -60,8 +71,10 @@ _CHECK_PRIORITY = -1000
 # Further pages of one list asked for ahead of those read: the crawl stops soon after a list's
 # server stops answering or sends nothing new, whatever page count the list states.
 _PAGES_AHEAD = 4
-USAGE = ("用法 / usage: scrapy crawl portal -a url=http://网站首页/ [-a column=栏目代码] [-a config=配置.yaml]"
-         "（须为 http:// 或 https:// 网址 / an http(s) URL is required）")
+USAGE = (
+    "用法 / usage: scrapy crawl portal -a url=http://网站首页/ [-a column=栏目代码] [-a config=配置.yaml]"
+    "（须为 http:// 或 https:// 网址 / an http(s) URL is required）"
+)
 # What an answer leaves in its request's meta: asking again starts without it.
 _ANSWER_META = frozenset({"received_bytes", "truncated", "unread", "stored_copy", "left_site", "dont_redirect"})
 # The first page of the n-th list of a page that carries several: "…/lqhm/#list2" (the first list
@@ -101,9 +114,17 @@ def looks_like_document(url: str) -> bool:
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
-    def __init__(self, url: str, column: str | None = None, config: object | None = None,
-                 resumed_run: ReplaySource | None = None, stored_copies: StoredCopies | None = None,
-                 stored_run: StoredReadings | None = None, helping: bool = False, **kwargs):
+    def __init__(
+        self,
+        url: str,
+        column: str | None = None,
+        config: object | None = None,
+        resumed_run: ReplaySource | None = None,
+        stored_copies: StoredCopies | None = None,
+        stored_run: StoredReadings | None = None,
+        helping: bool = False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         # The audit's settings (columns, crawl limits) come from whoever runs the crawl: the
         # govaudit run passes them, `scrapy crawl` loads them through GOVAUDIT_CONFIG_LOADER.
@@ -124,8 +145,9 @@ class PortalSpider(scrapy.Spider):
         # taken from the shared frontier, and leave what to follow to the process that owns the run.
         self.helping = helping
         # robots.txt forbids the home page: the site is audited anyway (see on_error).
-        self.robots_forbid_site = ((resumed_run is not None and resumed_run.robots_forbidden)
-                                   or (helping and stored_run is not None and stored_run.robots_forbidden))
+        self.robots_forbid_site = (resumed_run is not None and resumed_run.robots_forbidden) or (
+            helping and stored_run is not None and stored_run.robots_forbidden
+        )
         self.home_links: frozenset[str] = frozenset()
         self._requested: set[tuple[str, str | None, str]] = set()
         # Every URL fetched (or to be fetched) for itself: it needs no separate link check.
@@ -201,14 +223,25 @@ class PortalSpider(scrapy.Spider):
             yield request
         parts = urlsplit(self.start_url)
         if parts.scheme == "https":
-            problem = await run_in_thread(certificate_problem, parts.hostname, parts.port or 443,
-                                          self.audit_config.crawl.timeout)
+            problem = await run_in_thread(
+                certificate_problem, parts.hostname, parts.port or 443, self.audit_config.crawl.timeout
+            )
             yield CertificateCheck(parts.hostname, problem)
 
     # -- requests --------------------------------------------------------------------------
 
-    def _request(self, url: str, *, clicks: int, column: str | None, role: str, via: str | None = None,
-                 exclude: frozenset[str] = frozenset(), sub_level: int = 0, list_root: str | None = None) -> scrapy.Request | None:
+    def _request(
+        self,
+        url: str,
+        *,
+        clicks: int,
+        column: str | None,
+        role: str,
+        via: str | None = None,
+        exclude: frozenset[str] = frozenset(),
+        sub_level: int = 0,
+        list_root: str | None = None,
+    ) -> scrapy.Request | None:
         """A request for `url` in `role`, unless one was already made for the same purpose."""
         url = page_key(url)
         key = (url, column, role if column else PageRole.PAGE)
@@ -220,8 +253,13 @@ class PortalSpider(scrapy.Spider):
         if self.resumed_run is not None and not replay and self.resumed_run.has_stored(url):
             return None  # an error or a document the interrupted run already stored
         options = _page_request(clicks, column, role, via, exclude, sub_level, replay, list_root)
-        return scrapy.Request(url, callback=self.parse, errback=self.on_error, dont_filter=True,
-                              **(options if replay else self._conditional(url, options)))
+        return scrapy.Request(
+            url,
+            callback=self.parse,
+            errback=self.on_error,
+            dont_filter=True,
+            **(options if replay else self._conditional(url, options)),
+        )
 
     def _conditional(self, url: str, options: dict) -> dict:
         """Request options carrying the validators of the copy an earlier audit stored of `url`, if any;
@@ -229,8 +267,11 @@ class PortalSpider(scrapy.Spider):
         copy = self.stored_copies.copy(url) if self.stored_copies is not None else None
         if copy is None:
             return options
-        meta = {**options["meta"], "stored_copy": copy,
-                "handle_httpstatus_list": [*options["meta"]["handle_httpstatus_list"], 304]}
+        meta = {
+            **options["meta"],
+            "stored_copy": copy,
+            "handle_httpstatus_list": [*options["meta"]["handle_httpstatus_list"], 304],
+        }
         return {**options, "meta": meta, "headers": conditional_headers(copy)}
 
     def _unchanged(self, url: str, response: Response) -> UnchangedPage | scrapy.Request:
@@ -241,16 +282,20 @@ class PortalSpider(scrapy.Spider):
         if page_key(response.url) == page_key(copy.final_url or url):
             return UnchangedPage(url, self.stored_copies.run_id)
         request = response.request
-        meta = {key: value for key, value in request.meta.items()
-                if key not in _ANSWER_META and not key.startswith(("redirect_", "download_"))}
+        meta = {
+            key: value
+            for key, value in request.meta.items()
+            if key not in _ANSWER_META and not key.startswith(("redirect_", "download_"))
+        }
         meta["handle_httpstatus_list"] = ERROR_STATUSES
         headers = request.headers.copy()
         for name in conditional_headers(copy):
             headers.pop(name, None)
         return request.replace(url=url, headers=headers, meta=meta, dont_filter=True)
 
-    def _post(self, more: FormRequest, *, clicks: int, column: str | None, via: str, meta: dict,
-              list_root: str) -> scrapy.Request | None:
+    def _post(
+        self, more: FormRequest, *, clicks: int, column: str | None, via: str, meta: dict, list_root: str
+    ) -> scrapy.Request | None:
         """A POST that loads more rows of a list (Hanweb dataproxy.jsp): a further page of it.
         An answer's own reading knows only the column's identity fields; the other form fields
         are those of the POST that brought the answer."""
@@ -263,13 +308,22 @@ class PortalSpider(scrapy.Spider):
             return None
         self._requested.add(key)
         replay = self.resumed_run is not None and self.resumed_run.has_read(stored_as)
-        options = _page_request(clicks, column, PageRole.PAGING if column else PageRole.PAGE, via, meta["exclude"],
-                                meta["sub_level"], replay, list_root)
+        options = _page_request(
+            clicks,
+            column,
+            PageRole.PAGING if column else PageRole.PAGE,
+            via,
+            meta["exclude"],
+            meta["sub_level"],
+            replay,
+            list_root,
+        )
         options["meta"]["formdata"] = formdata
         if replay:
             return scrapy.Request(stored_as, callback=self.parse, errback=self.on_error, dont_filter=True, **options)
-        return scrapy.FormRequest(more.url, formdata=formdata, callback=self.parse, errback=self.on_error,
-                                  dont_filter=True, **options)
+        return scrapy.FormRequest(
+            more.url, formdata=formdata, callback=self.parse, errback=self.on_error, dont_filter=True, **options
+        )
 
     def _on_site(self, url: str) -> bool:
         return (urlsplit(url).hostname or "").lower() in self.site_hosts and _port(url) in self.site_ports
@@ -319,23 +373,39 @@ class PortalSpider(scrapy.Spider):
                     yield coverage
                 return
             reading = await run_in_thread(self.stored_copies.reading, url)
-        elif (response.status >= 400 or meta.get("unread") or not isinstance(response, TextResponse)
-              or _looks_binary(response.body) or looks_like_document(url)):
+        elif (
+            response.status >= 400
+            or meta.get("unread")
+            or not isinstance(response, TextResponse)
+            or _looks_binary(response.body)
+            or looks_like_document(url)
+        ):
             resource = await self._resource(url, response, content_type)
             yield resource
             for coverage in self._list_page_failed(
-                    meta, url, f"HTTP {response.status}" if response.status >= 400 else meta.get("unread", "返回的不是网页")):
+                meta, url, f"HTTP {response.status}" if response.status >= 400 else meta.get("unread", "返回的不是网页")
+            ):
                 yield coverage
             return
         else:
-            outcome = await run_in_thread(self.readers.run, read_page, response.body, response.url,
-                                          content_type=content_type)
+            outcome = await run_in_thread(
+                self.readers.run, read_page, response.body, response.url, content_type=content_type
+            )
             reading = outcome.value
             # The body is kept (compressed) for the copy of the page a report shows as evidence.
             kept = await run_in_thread(zlib.compress, response.body)
-            yield FetchedPage(url, response.url, response.status, content_type, None, reading,
-                              truncated=bool(meta.get("truncated")), unread=outcome.unread, body=kept,
-                              **_validators(response))
+            yield FetchedPage(
+                url,
+                response.url,
+                response.status,
+                content_type,
+                None,
+                reading,
+                truncated=bool(meta.get("truncated")),
+                unread=outcome.unread,
+                body=kept,
+                **_validators(response),
+            )
             if reading is None:
                 return
         if self.helping:
@@ -352,8 +422,9 @@ class PortalSpider(scrapy.Spider):
         and the site's hosts are settled)."""
         return bool(self.home_links)
 
-    def answered_elsewhere(self, request: scrapy.Request, outcome: str, reason: str | None,
-                           final_url: str | None) -> scrapy.Request | None:
+    def answered_elsewhere(
+        self, request: scrapy.Request, outcome: str, reason: str | None, final_url: str | None
+    ) -> scrapy.Request | None:
         """A helper answered `request` (as this spider made it) and stored what it brought: the
         request that carries on from there without the network (the replay middleware answers it),
         or None when nothing is left to decide."""
@@ -368,8 +439,9 @@ class PortalSpider(scrapy.Spider):
         meta = {**request.meta, "replay": True, "answered": (reason, final_url)}
         # Stored under the URL first asked for (parse), also when the answer came after a redirect.
         stored_as = page_key(request.meta.get("redirect_urls", [request.url])[0])
-        return scrapy.Request(stored_as, callback=callback, errback=self.on_error, meta=meta,
-                              priority=request.priority, dont_filter=True)
+        return scrapy.Request(
+            stored_as, callback=callback, errback=self.on_error, meta=meta, priority=request.priority, dont_filter=True
+        )
 
     def _failed_elsewhere(self, response: Response) -> Iterator[object]:
         yield from self._list_page_failed(response.meta, page_key(response.url), response.meta["answered"][0])
@@ -396,11 +468,30 @@ class PortalSpider(scrapy.Spider):
             return FetchedPage(url, response.url, response.status, content_type, None, None, truncated=truncated)
         if response.meta.get("unread"):
             # Decoded beyond its cap through nested encodings (crawler.crawl.middlewares): nothing is kept.
-            return FetchedPage(url, response.url, response.status, content_type, None, None, truncated=True,
-                               unread=response.meta["unread"], **_validators(response))
+            return FetchedPage(
+                url,
+                response.url,
+                response.status,
+                content_type,
+                None,
+                None,
+                truncated=True,
+                unread=response.meta["unread"],
+                **_validators(response),
+            )
         outcome = await run_in_thread(self._read_attachment, response.body, response.url, content_type)
-        return FetchedPage(url, response.url, response.status, content_type, None, None, outcome.value, truncated,
-                           unread=outcome.unread, **_validators(response))
+        return FetchedPage(
+            url,
+            response.url,
+            response.status,
+            content_type,
+            None,
+            None,
+            outcome.value,
+            truncated,
+            unread=outcome.unread,
+            **_validators(response),
+        )
 
     def _read_attachment(self, body: bytes, url: str, content_type: str | None) -> Outcome:
         """An attachment's text, while the site's allowance of unpacked bytes lasts (runs in a thread).
@@ -426,19 +517,31 @@ class PortalSpider(scrapy.Spider):
             return None
         if self._on_site(target) and looks_like_document(target):
             self._fetched.add(target)
-            options = self._conditional(target, {"meta": {"handle_httpstatus_list": ERROR_STATUSES,
-                                                          "body_cap": DOCUMENT_CAP}})
-            return scrapy.Request(target, callback=self.parse_attachment, errback=self.on_error,
-                                  priority=_CHECK_PRIORITY, dont_filter=True, **options)
+            options = self._conditional(
+                target, {"meta": {"handle_httpstatus_list": ERROR_STATUSES, "body_cap": DOCUMENT_CAP}}
+            )
+            return scrapy.Request(
+                target,
+                callback=self.parse_attachment,
+                errback=self.on_error,
+                priority=_CHECK_PRIORITY,
+                dont_filter=True,
+                **options,
+            )
         self._checked.add(target)
         return self._check_request(target, "HEAD")
 
     def _check_request(self, target: str, method: str) -> scrapy.Request:
         return scrapy.Request(
-            target, method=method, callback=self.on_checked, errback=self.on_check_failed,
-            priority=_CHECK_PRIORITY, dont_filter=True,
+            target,
+            method=method,
+            callback=self.on_checked,
+            errback=self.on_check_failed,
+            priority=_CHECK_PRIORITY,
+            dont_filter=True,
             # A check is not a crawl: one request per target, whatever robots.txt says about crawling.
-            meta={"check": method, "handle_httpstatus_list": ERROR_STATUSES, "dont_obey_robotstxt": True})
+            meta={"check": method, "handle_httpstatus_list": ERROR_STATUSES, "dont_obey_robotstxt": True},
+        )
 
     def on_checked(self, response: Response) -> Iterator[object]:
         request_url = page_key(response.meta.get("redirect_urls", [response.url])[0])
@@ -501,16 +604,34 @@ class PortalSpider(scrapy.Spider):
         role: str = meta["role"]
         if reading.redirect_to and self._on_site(reading.redirect_to):
             # A client-side redirect is not a click: the target takes this page's place.
-            yield from self._emit(self._request(reading.redirect_to, clicks=clicks, column=column, role=role,
-                                                via=url, exclude=meta["exclude"], sub_level=meta["sub_level"]))
+            yield from self._emit(
+                self._request(
+                    reading.redirect_to,
+                    clicks=clicks,
+                    column=column,
+                    role=role,
+                    via=url,
+                    exclude=meta["exclude"],
+                    sub_level=meta["sub_level"],
+                )
+            )
         for frame in reading.links:
             if frame.tag != "iframe" or not self._on_site(frame.url) or not looks_like_page(frame.url):
                 continue
             # A framed page is part of this one (a column's list is often framed): same role, no click.
             if column is not None:
                 yield from self._member(column, page_key(frame.url), role, url, MemberReason.FRAME)
-            yield from self._emit(self._request(frame.url, clicks=clicks, column=column, role=role, via=url,
-                                                exclude=meta["exclude"], sub_level=meta["sub_level"]))
+            yield from self._emit(
+                self._request(
+                    frame.url,
+                    clicks=clicks,
+                    column=column,
+                    role=role,
+                    via=url,
+                    exclude=meta["exclude"],
+                    sub_level=meta["sub_level"],
+                )
+            )
         if column is not None and role in LIST_ROLES:
             yield from self._follow_column_list(url, reading, meta)
         elif clicks <= self.generic_depth:
@@ -524,11 +645,20 @@ class PortalSpider(scrapy.Spider):
             if spec is not None and (spec.supplies is not None or (spec.required and self.scope in (None, spec.key))):
                 target = page_key(link.url)
                 yield from self._member(spec.key, target, PageRole.INDEX, url, MemberReason.ANCHOR)
-                yield from self._emit(self._request(
-                    target, clicks=clicks + 1, column=spec.key, role=PageRole.INDEX, via=url,
-                    exclude=self.home_links | {page_key(l.url) for l in reading.links}))
+                yield from self._emit(
+                    self._request(
+                        target,
+                        clicks=clicks + 1,
+                        column=spec.key,
+                        role=PageRole.INDEX,
+                        via=url,
+                        exclude=self.home_links | {page_key(link.url) for link in reading.links},
+                    )
+                )
             elif clicks < self.generic_depth or url in self._entries:
-                yield from self._emit(self._request(link.url, clicks=clicks + 1, column=None, role=PageRole.PAGE, via=url))
+                yield from self._emit(
+                    self._request(link.url, clicks=clicks + 1, column=None, role=PageRole.PAGE, via=url)
+                )
         for link in reading.links:
             yield from self._emit(self._check(link.url))
 
@@ -542,7 +672,9 @@ class PortalSpider(scrapy.Spider):
         for item_url in item_urls:
             yield from self._member(column, item_url, PageRole.ITEM, url, MemberReason.LISTED)
             if self._on_site(item_url) and looks_like_page(item_url) and not looks_like_document(item_url):
-                yield from self._emit(self._request(item_url, clicks=clicks + 1, column=None, role=PageRole.PAGE, via=url))
+                yield from self._emit(
+                    self._request(item_url, clicks=clicks + 1, column=None, role=PageRole.PAGE, via=url)
+                )
         yield from self._follow_list_pages(url, reading, meta)
         if meta["role"] == PageRole.PAGING or meta["sub_level"] >= _MAX_SUB_LEVEL or reading.publish_date is not None:
             return
@@ -553,15 +685,29 @@ class PortalSpider(scrapy.Spider):
         skip = meta["exclude"] | item_urls | {page_key(u) for u in reading.next_pages} | {url}
         for link in reading.links:
             target = page_key(link.url)
-            if (link.tag != "a" or link.region == LinkRegion.BREADCRUMB or target in skip or not self._on_site(target)
-                    or not looks_like_page(target) or self.audit_config.column_for_anchor(link.text) is not None):
+            if (
+                link.tag != "a"
+                or link.region == LinkRegion.BREADCRUMB
+                or target in skip
+                or not self._on_site(target)
+                or not looks_like_page(target)
+                or self.audit_config.column_for_anchor(link.text) is not None
+            ):
                 continue
             role = PageRole.SUB if link.region == LinkRegion.CONTENT else PageRole.CANDIDATE
             if role == PageRole.SUB:
                 yield from self._member(column, target, PageRole.SUB, url, MemberReason.LISTED)
-            yield from self._emit(self._request(
-                target, clicks=clicks + 1, column=column, role=role, via=url,
-                exclude=meta["exclude"] | page_links, sub_level=meta["sub_level"] + 1))
+            yield from self._emit(
+                self._request(
+                    target,
+                    clicks=clicks + 1,
+                    column=column,
+                    role=role,
+                    via=url,
+                    exclude=meta["exclude"] | page_links,
+                    sub_level=meta["sub_level"] + 1,
+                )
+            )
 
     def _follow_list_pages(self, url: str, reading: PageReading, meta: dict) -> Iterator[object]:
         """The further pages of the lists this page belongs to. A page that carries several lists
@@ -594,8 +740,12 @@ class PortalSpider(scrapy.Spider):
             progress.stop(nothing_new_reason(progress.page_number(url), url))
         else:
             posts = [(page_key(more.url), more) for more in reading.more_requests if self._on_site(more.url)]
-            links = [(target, None) for target in
-                     dict.fromkeys(page_key(next_url) for next_url in reading.next_pages if self._on_site(next_url))]
+            links = [
+                (target, None)
+                for target in dict.fromkeys(
+                    page_key(next_url) for next_url in reading.next_pages if self._on_site(next_url)
+                )
+            ]
             asked = 0
             for target, post in posts + links:
                 if target in progress.requested:
@@ -608,8 +758,13 @@ class PortalSpider(scrapy.Spider):
                 progress.requested[target] = None
                 asked += 1
                 yield from self._list_page(target, post, url, root, meta)
-        if column is not None and (progress.items or progress.stopped or len(progress.requested) > 1
-                                   or progress.declared_records or progress.declared_pages):
+        if column is not None and (
+            progress.items
+            or progress.stopped
+            or len(progress.requested) > 1
+            or progress.declared_records
+            or progress.declared_pages
+        ):
             yield progress.record()
 
     def _list_page(self, target: str, post: FormRequest | None, via: str, root: str, meta: dict) -> Iterator[object]:
@@ -618,12 +773,22 @@ class PortalSpider(scrapy.Spider):
         if column is not None:
             yield from self._member(column, target, PageRole.PAGING, via, MemberReason.PAGING)
         if post is not None:
-            yield from self._emit(self._post(post, clicks=meta["clicks"], column=column, via=via, meta=meta,
-                                             list_root=root))
+            yield from self._emit(
+                self._post(post, clicks=meta["clicks"], column=column, via=via, meta=meta, list_root=root)
+            )
         else:
-            yield from self._emit(self._request(
-                target, clicks=meta["clicks"], column=column, role=PageRole.PAGING if column else PageRole.PAGE,
-                via=via, exclude=meta["exclude"], sub_level=meta["sub_level"], list_root=root))
+            yield from self._emit(
+                self._request(
+                    target,
+                    clicks=meta["clicks"],
+                    column=column,
+                    role=PageRole.PAGING if column else PageRole.PAGE,
+                    via=via,
+                    exclude=meta["exclude"],
+                    sub_level=meta["sub_level"],
+                    list_root=root,
+                )
+            )
 
     def _list_page_failed(self, meta: dict, url: str, failure: str) -> Iterator[object]:
         """A further page of a list did not answer: the list is read short from there."""
@@ -652,8 +817,11 @@ class PortalSpider(scrapy.Spider):
         spec = self.audit_config.column(column)
         lists = self._column_lists[column]
         for crumb in reading.breadcrumb:
-            if ((crumb.url and page_form(crumb.url) in lists) or spec.matches(crumb.text)
-                    or normalise_anchor(crumb.text) == normalise_anchor(spec.name)):
+            if (
+                (crumb.url and page_form(crumb.url) in lists)
+                or spec.matches(crumb.text)
+                or normalise_anchor(crumb.text) == normalise_anchor(spec.name)
+            ):
                 return MemberReason.BREADCRUMB
         parts = urlsplit(url)
         if any(parts.path.startswith(folder) and parts.path != folder for folder in self._column_folders[column]):
@@ -680,16 +848,32 @@ class PortalSpider(scrapy.Spider):
             yield request
 
 
-def _page_request(clicks: int, column: str | None, role: str, via: str | None, exclude: frozenset[str],
-                  sub_level: int, replay: bool, list_root: str | None = None) -> dict:
+def _page_request(
+    clicks: int,
+    column: str | None,
+    role: str,
+    via: str | None,
+    exclude: frozenset[str],
+    sub_level: int,
+    replay: bool,
+    list_root: str | None = None,
+) -> dict:
     """Priority and meta of a page request: where the page stands in the crawl."""
     return {
         # Nearer pages first; a column's own pages before generic ones at the same depth.
         "priority": -10 * clicks + (5 if column else 0),
-        "meta": {"clicks": clicks, "column": column, "role": role, "via": via, "exclude": exclude,
-                 "sub_level": sub_level, "handle_httpstatus_list": ERROR_STATUSES, "replay": replay,
-                 # The first page of the list this page is a further page of (None: not a further page).
-                 "list": list_root},
+        "meta": {
+            "clicks": clicks,
+            "column": column,
+            "role": role,
+            "via": via,
+            "exclude": exclude,
+            "sub_level": sub_level,
+            "handle_httpstatus_list": ERROR_STATUSES,
+            "replay": replay,
+            # The first page of the list this page is a further page of (None: not a further page).
+            "list": list_root,
+        },
     }
 
 

@@ -3,21 +3,21 @@
 Revision ID: 0008
 Revises: 0007
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0008'
-down_revision = '0007'
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('audit_run', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('rule_overruns', sa.JSON(), nullable=True))
+    with op.batch_alter_table("audit_run", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("rule_overruns", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('audit_run', schema=None) as batch_op:
-        batch_op.drop_column('rule_overruns')
+    with op.batch_alter_table("audit_run", schema=None) as batch_op:
+        batch_op.drop_column("rule_overruns")
