@@ -71,16 +71,6 @@ def headless_flags(profile: str) -> list[str]:
     return flags
 
 
-def browser_env(profile: str) -> dict[str, str] | None:
-    """Chromium's environment: this process's, except that with no usable home (HOME unset, not a
-    writable folder) its home is the temporary profile, so what it keeps there (~/.config/chromium/
-    Crash Reports) goes with the profile instead of piling up in the temporary directory."""
-    home = os.environ.get("HOME")
-    if home and os.path.isdir(home) and os.access(home, os.W_OK):
-        return None
-    return {**os.environ, "HOME": profile}
-
-
 def print_pdf(html_path: Path, pdf_path: Path) -> Path:
     """Print `html_path` to `pdf_path` (written beside and renamed, so a failed print leaves no
     half-written PDF)."""
@@ -98,7 +88,6 @@ def print_pdf(html_path: Path, pdf_path: Path) -> Path:
                 capture_output=True,
                 text=True,
                 timeout=PRINT_TIMEOUT,
-                env=browser_env(profile),
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             partial.unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from reports.data import BulletinData
-from reports.pdf import browser_env, find_chromium, headless_flags
+from reports.pdf import find_chromium, headless_flags
 from reports.render import ImageData
 
 PAGE_SECONDS = 30
@@ -57,7 +57,6 @@ def screenshot(chromium: str, page: Path, seconds: float) -> bytes | None:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 start_new_session=True,
-                env=browser_env(scratch),
             )
         except OSError:
             return None
