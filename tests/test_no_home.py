@@ -12,7 +12,6 @@ import sys
 import pytest
 
 
-
 @pytest.mark.parametrize("home", [None, "/dev/null"])
 def test_no_usable_home_leaves_no_temporary_folders(tmp_path, home):
     scratch = tmp_path / "tmp"
