@@ -80,6 +80,7 @@ def _database_id(store: Store) -> str:
 
 
 def mark_pending(store: Store, out_dir: Path, run_id: int) -> None:
+    check_writable(out_dir)  # a run started from code (run_audit) has not made the folder yet
     write_text(out_dir / PENDING, json.dumps({"database": _database_id(store), "run_id": run_id}))
 
 

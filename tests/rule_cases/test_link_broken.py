@@ -16,7 +16,10 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-DEAD = f"http://127.0.0.1:{_closed_port()}/gone.html"
+# Off-site and gone: a name that does not resolve. (A closed port on 127.0.0.1 is another internal
+# address: audited from inside, as every served portal here is, such a link is not checked at all.)
+DEAD = "http://gone.example.invalid/gone.html"
+INSIDE = f"http://127.0.0.1:{_closed_port()}/oa.html"
 
 PAGES = {
     "/index.html": page(
@@ -31,7 +34,7 @@ PAGES = {
     "/a.html": page(
         "页面甲",
         (
-            f'<img src="/img/banner.png"><a href="/files/gone.pdf">附件.pdf</a><a href="{DEAD}">外部链接</a>'
+            f'<img src="/img/banner.png"><a href="/files/gone.pdf">附件.pdf</a><a href="{DEAD}">外部链接</a><a href="{INSIDE}">内网系统</a>'
             '<a href="/headless.html">只接受GET</a><a href="/nothere.html">失效栏目</a><a href="/files/ok.pdf">附件二</a>'
             '<form action="/nosuchform.do"><input name="q"></form>'
         ),
@@ -105,7 +108,7 @@ def test_lists_every_linking_page_and_flags_the_home_page(broken):
     assert "（含首页）" in nothere["evidence"] and base + "a.html" in nothere["evidence"]
     assert found[base + "files/gone.pdf"]["message"] == "页面存在不可用链接（HTTP 404）"
     assert found[base + "img/banner.png"]["message"] == "页面存在不可用链接（HTTP 500）"
-    assert "连接被拒绝" in found[DEAD]["message"]
+    assert "域名解析失败" in found[DEAD]["message"]
 
 
 def test_quiet_for_redirects_get_only_servers_slow_answers_and_non_links(broken):
@@ -113,3 +116,5 @@ def test_quiet_for_redirects_get_only_servers_slow_answers_and_non_links(broken)
     for quiet in ("moved", "b.html", "headless.html", "slow", "files/ok.pdf", "a.html", "nosuchform.do"):
         assert base + quiet not in found
     assert not [url for url in found if not url.startswith("http")]
+    # Audited from inside a network, a link to another internal address was not checked: not broken.
+    assert INSIDE not in found
