@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,36 +41,42 @@ class Bounded:
 
 
 def govaudit_bounded(*args: str, cwd: Path, memory_mb: int = ADDRESS_SPACE_MB, seconds: float = 120) -> Bounded:
-    """`python -m audit.cli ARGS` with its address space capped at `memory_mb`; its own peak RSS
-    (os.wait4's rusage of this child only)."""
+    """`python -m audit.cli ARGS` with its address space capped at `memory_mb`; its own peak RSS.
 
-    def cap():
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors:
+    A small Python sets the cap, starts the CLI and writes down the CLI's rusage: a direct child of
+    this test process would carry pytest's own peak RSS (~480 MB late in the suite) in its ru_maxrss,
+    since it starts as a copy of it."""
+    limit = memory_mb * 1024 * 1024
+    measured = (
+        "import os, pathlib, resource, subprocess, sys; "
+        f"resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit})); "
+        "cli = subprocess.Popen([sys.executable, '-m', 'audit.cli', *sys.argv[2:]]); "
+        "_, status, usage = os.wait4(cli.pid, 0); "
+        "pathlib.Path(sys.argv[1]).write_text(str(usage.ru_maxrss)); "
+        "sys.exit(os.waitstatus_to_exitcode(status) % 256)"
+    )
+    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors:
+        peak = Path(scratch) / "peak"
         process = subprocess.Popen(
-            [sys.executable, "-m", "audit.cli", *args],
+            [sys.executable, "-c", measured, str(peak), *args],
             cwd=cwd,
             stdout=out,
             stderr=errors,
             stdin=subprocess.DEVNULL,
-            preexec_fn=cap,
+            start_new_session=True,
         )
-        timer = threading.Timer(seconds, process.kill)
-        timer.start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
         out.seek(0)
         errors.seek(0)
         return Bounded(
             process.returncode,
             out.read().decode("utf-8", "replace"),
             errors.read().decode("utf-8", "replace"),
-            usage.ru_maxrss / 1024,
+            int(peak.read_text() if peak.exists() else "0") / 1024,
         )
 
 

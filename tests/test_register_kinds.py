@@ -5,8 +5,10 @@ read into the snapshot and given its section in the bulletin — no product file
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -25,6 +27,10 @@ class Letter:
     received: date
     unit: str
     answered: date | None
+
+
+def _place(letter):
+    return (letter.letter_id,)
 
 
 def _summarise(letters, as_of):
@@ -51,7 +57,7 @@ TRIAL = RegisterKind(
         FieldSpec("unit", ("承办单位", "办理单位"), required_text),
         FieldSpec("answered", ("答复时间", "回复时间"), a_date, required=False),
     ),
-    place=lambda letter: (letter.letter_id,),
+    place=_place,
     summarise=_summarise,
     order=9,
 )
@@ -63,8 +69,12 @@ PORTAL = {
 
 
 @pytest.fixture
-def trial_kind():
+def trial_kind(monkeypatch):
     KINDS.append(TRIAL)
+    # The file is read in a reader process, handed the kind itself: its row class must import there.
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))
+    )
     yield TRIAL
     KINDS.remove(TRIAL)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import importlib
 import itertools
 import re
 import unicodedata
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from crawler.crawl.budget import TOO_SLOW, ReaderPool
 from crawler.reading.containers import TooBigToRead, sheet_rows, zip_sizes
-from rules.registers import RegisterKind, kind_named
+from rules.registers import RegisterKind
 from rules.registers.kind import text as _text
 
 
@@ -39,7 +40,7 @@ def read_register(path: Path, kind: RegisterKind) -> list:
     _check_file(path)
     pool = ReaderPool(1, READ_SECONDS, READ_MEMORY_MB)
     try:
-        outcome = pool.run(_read_here, path, kind.name)
+        outcome = pool.run(_read_here, path, kind.row.__module__, kind.name)
     finally:
         pool.close()
     if outcome.unread == TOO_SLOW:
@@ -58,10 +59,13 @@ def read_register(path: Path, kind: RegisterKind) -> list:
     return value
 
 
-def _read_here(path: Path, kind_name: str) -> tuple[str, object]:
-    """In the reader process: ("ok", records) or ("refused", the one-line message)."""
+def _read_here(path: Path, module: str, kind_name: str) -> tuple[str, object]:
+    """In the reader process: ("ok", records) or ("refused", the one-line message). The kind is found
+    in the module that defines its rows, so a kind added to the list at run time is read too."""
     try:
-        return "ok", _records(path, kind_named(kind_name))
+        defined = vars(importlib.import_module(module)).values()
+        kind = next(k for k in defined if isinstance(k, RegisterKind) and k.name == kind_name)
+        return "ok", _records(path, kind)
     except RegisterError as exc:
         return "refused", str(exc)
     except TooBigToRead as exc:
