@@ -141,17 +141,24 @@ def copy_view(page: KeptPage, problems: tuple[ReportRow, ...]) -> CopyView:
     )
 
 
+def copy_pages(store: Store, run_id: int, urls: list[str]) -> dict[str, str]:
+    """For each of `urls`, the page whose kept copy shows its problem: the page itself when the run kept
+    a copy of it, else a kept page that links to it (a broken link's target). Absent when neither."""
+    kept = store.kept_urls(run_id, urls)
+    referrers = store.referring_pages(run_id, [url for url in urls if url not in kept])
+    kept |= store.kept_urls(run_id, set(referrers.values()) - kept)
+    page_of = {url: url for url in urls if url in kept}
+    page_of.update((url, page) for url, page in referrers.items() if page in kept)
+    return page_of
+
+
 def write_copies(store: Store, data: BulletinData, out_dir: Path) -> BulletinData:
     """Write the kept copy of every page a finding of `data` points at into out_dir/evidence/, and
     return `data` with each finding's copy (relative path) set; stale copies of earlier runs written to
     the same folder are removed. A finding on a link target (a broken link) gets the copy of a page
     that links to it, the page its unit has to correct."""
     urls = list(dict.fromkeys([*(row.url for row in data.rows), *(row.url for row in data.findings)]))
-    kept = store.kept_urls(data.run_id, urls)
-    referrers = store.referring_pages(data.run_id, [url for url in urls if url not in kept])
-    kept |= store.kept_urls(data.run_id, set(referrers.values()) - kept)
-    page_of = {url: url for url in urls if url in kept}
-    page_of.update((url, page) for url, page in referrers.items() if page in kept)
+    page_of = copy_pages(store, data.run_id, urls)
     problems: dict[str, list[ReportRow]] = {}
     for row in data.rows:
         if row.url in page_of:

@@ -119,6 +119,12 @@ def render_kept_copy(view) -> str:
     return _environment().get_template("kept_copy.html").render(c=view, body=Markup(view.body))
 
 
+def render_review(page) -> str:
+    """The review page of a run (a reports.review.ReviewPage): each problem with its evidence and a form
+    to mark it 确认 or 排除."""
+    return _environment().get_template("review.html").render(p=page)
+
+
 def render_combined(data: CombinedBulletin) -> str:
     """The combined bulletin of many portals for one quarter."""
     return _environment().get_template("combined.html").render(d=data)

@@ -1238,6 +1238,110 @@ def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, forma
     _print_outputs(written)
 
 
+@main.command()
+@click.argument("run_id", type=int, required=False)
+@click.option(
+    "--stats", is_flag=True, help="各规则的确认数、排除（误报）数和准确率 / per-rule confirmed, excluded, precision."
+)
+@click.option(
+    "--reviewer",
+    metavar="NAME",
+    help="核查人姓名（默认当前登录用户名）/ who reviews (default: the login name).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    metavar="PORT",
+    help="核查页面的端口（默认任选一个空闲端口）/ port of the review page (default: a free one).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="在浏览器中打开核查页面 / open the page in a browser.")
+@db_option()
+@config_option("YAML 配置文件（栏目名称）/ YAML config (column names).")
+def review(run_id, stats, reviewer, port, open_browser, db_url, config_path):
+    """签发前人工核查 / review a run's problems before the 通报 is signed.
+
+    Serves a page on 127.0.0.1 listing every problem of RUN_ID with its evidence, where each is marked
+    确认 or 排除 (with a reason); decisions are stored and an exclusion is carried to the next quarter.
+    The bulletin says 经人工核查 only once every problem is decided. --stats prints each rule's
+    confirmed and excluded (误报) counts over every reviewed run.
+    """
+    if stats == (run_id is not None):
+        _fail_usage("请给出检查编号 RUN_ID 或 --stats（二者之一）/ give RUN_ID or --stats, not both")
+    config, store = _open(config_path, db_url)
+    if stats:
+        _print_precision(store)
+        return
+    try:
+        run = store.run(run_id)
+    except StoreError as exc:
+        _fail_usage(str(exc))
+    if run.status not in FINISHED:
+        _fail_usage(f"检查 {run_id} 尚未完成，不能核查 / run {run_id} is not finished")
+    sys.exit(_serve_review(store, run, config, _reviewer_name(reviewer), port, open_browser))
+
+
+def _reviewer_name(given: str | None) -> str:
+    import getpass
+
+    from audit.store.reviews import REVIEWER_LIMIT
+
+    if given is not None:
+        name = given.strip()
+        if not name or len(name) > REVIEWER_LIMIT:
+            _fail_usage(f"--reviewer 须为1至{REVIEWER_LIMIT}个字 / --reviewer: 1 to {REVIEWER_LIMIT} characters")
+        return name
+    try:
+        return getpass.getuser()[:REVIEWER_LIMIT] or "未署名"
+    except (KeyError, OSError):
+        return "未署名"
+
+
+def _serve_review(store: Store, run, config: Settings, reviewer: str, port: int, open_browser: bool) -> int:
+    """Serve the review page until SIGINT or SIGTERM (a normal end: exit 0)."""
+    from audit.cli.review import ReviewServer
+
+    done = threading.Event()
+    try:
+        server = ReviewServer(store, run, config, reviewer, port).start()
+    except OSError as exc:
+        _fail_usage(
+            f"无法在 127.0.0.1:{port} 上提供核查页面（{exc.strerror or exc}），请换一个 --port / "
+            f"cannot listen on 127.0.0.1:{port}, try another --port"
+        )
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda _signum, _frame: done.set())
+    click.echo(f"核查页面 / review page: {server.base_url}（核查人：{for_terminal(reviewer)}；按 Ctrl-C 结束）")
+    click.echo(f"核查完毕后生成通报 / then: govaudit report {run.id} --out DIR")
+    sys.stdout.flush()
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(server.base_url)
+    while not done.wait(1):
+        pass
+    server.stop()
+    err.print("核查页面已关闭，核查结论已保存 / review page closed, decisions saved")
+    return EXIT_OK
+
+
+def _print_precision(store: Store) -> None:
+    from audit.judging.review import precision_by_rule
+
+    lines, reviewed = precision_by_rule(store)
+    if not reviewed:
+        click.echo("尚无经人工核查的检查 / no reviewed runs yet")
+        return
+    titles = {spec.id: spec.title for spec in registered_rules()}
+    click.echo(f"经人工核查的检查 {reviewed} 次 / reviewed runs: {reviewed}")
+    click.echo(f"{'规则':<22} {'确认':>4} {'排除(误报)':>10} {'准确率':>6}  名称")
+    for line in lines:
+        click.echo(
+            f"{line.rule:<22} {line.confirmed:>6} {line.excluded:>12} {line.precision:>8.0%}  "
+            f"{titles.get(line.rule, line.rule)}"
+        )
+
+
 @main.group()
 def db():
     """数据库 / the database."""
