@@ -2,7 +2,7 @@
 into a small PNG, embedded in the annex next to the problem — the 截图 the commercial monitors attach.
 
 Only the sanitised copy on disk is rendered, never the live site, and the browser is given no way out
-(reports.pdf.headless_flags: every host resolves to nothing, every request goes to a closed local
+(crawler.reading.browser.headless_flags: every host resolves to nothing, every request goes to a closed local
 proxy, no background service runs). Time is bounded per page
 and in total; a page that fails or runs over leaves its row without a thumbnail and one log line.
 """
@@ -10,17 +10,14 @@ and in total; a page that fails or runs over leaves its row without a thumbnail 
 from __future__ import annotations
 
 import base64
-import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
+from crawler.reading.browser import find_chromium, headless_flags, run_browser
 from reports.data import BulletinData
-from reports.pdf import find_chromium, headless_flags
 from reports.render import ImageData
 
 PAGE_SECONDS = 30
@@ -51,27 +48,7 @@ def screenshot(chromium: str, page: Path, seconds: float) -> bytes | None:
     with tempfile.TemporaryDirectory(prefix="govaudit-shot-") as scratch:
         shot = Path(scratch) / "shot.png"
         command = [chromium, *_isolated_flags(str(Path(scratch) / "profile"), shot), page.resolve().as_uri()]
-        try:
-            browser = subprocess.Popen(
-                command,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        except OSError:
-            return None
-        try:
-            browser.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            return None
-        finally:
-            # Its renderer and helper processes share the session: none outlives the screenshot.
-            try:
-                os.killpg(browser.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            browser.wait()
-        if browser.returncode != 0 or not shot.exists() or shot.stat().st_size == 0:
+        if run_browser(command, seconds).returncode != 0 or not shot.exists() or shot.stat().st_size == 0:
             return None
         return shot.read_bytes()
 

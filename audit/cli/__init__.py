@@ -39,12 +39,12 @@ from audit.run.progress import CrawlProgress
 from audit.run.runner import find_finding, pending_run, render_stored
 from audit.run.share import RedisUnavailable, SharedCrawl
 from audit.store import FINISHED, RunStatus, Store, StoreError, default_db_url
+from crawler.reading.browser import find_chromium
 from crawler.vocabulary.quarters import BadQuarter, Quarter
 from crawler.vocabulary.urls import BadSiteURL, check_site_url
 from reports.files import OutputError, check_writable, output_path
 from reports.formats import BY_NAME, BadFormat, parse_formats
 from reports.masking import clean, for_terminal
-from reports.pdf import find_chromium
 from reports.summary import page_cap_note
 from rules import registered_rules
 from rules.catalogue import markdown_table, option_lines

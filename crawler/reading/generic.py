@@ -20,12 +20,12 @@ from .heading import Heading, date_under, find_heading
 from .hidden import hidden_links
 from .labels import find_labels
 from .links import page_links, redirect_target
-from .lists import MainList, dated_links, has_empty_notice, main_lists
+from .lists import MainList, dated_links, empty_list_boxes, has_empty_notice, main_lists
 from .metadata import extract_metadata, organ_name
 from .page import ParsedPage
 from .pagination import Pagination, find_pagination
 from .regions import Regions, breadcrumb
-from .scripted import data_sources, has_empty_container
+from .scripted import data_sources
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -155,11 +155,26 @@ class GenericReader:
                 lambda: dated_links(page.root, page.base, reference=page.reference), [], "dated links"
             )
         scripted: list[str] = []
-        if not strong_detail and not reading.list_items and not has_pager and has_empty_container(page.root):
+        empty_box = (
+            not strong_detail
+            and not reading.list_items
+            and not has_pager
+            and bool(_safely(lambda: empty_list_boxes(page.root), [], "empty box"))
+        )
+        if empty_box:
             # An empty container filled by a script: the JSON it asks for is the list's first page.
             scripted = _safely(lambda: data_sources(page.scripts, page.url, page.base), [], "scripted list")
         is_list = bool(reading.list_items) or (has_pager and not strong_detail) or bool(scripted)
         is_detail = strong_detail or (not is_list and self._has_prose(page))
+        # No source the reading can follow, and the page does not say it is empty: render it.
+        reading.script_list = (
+            empty_box
+            and not scripted
+            and not is_detail
+            and page.root is not None
+            and next(page.root.iter("script"), None) is not None
+            and not _safely(lambda: has_empty_notice(page.lines), False, "empty notice")
+        )
         if is_list and len(lists) > 1:
             reading.lists = lists
             reading.next_pages = list(dict.fromkeys(url for part in lists for url in part.next_pages))

@@ -278,6 +278,9 @@ def _side_boxes(root: etree._Element, candidates: list[Group]) -> set[etree._Ele
     暂无信息 notice. None when every list of the page is such a box beside the column's notice: the
     column itself lists nothing. A lone list is never a side box (a column may be called 最新动态)."""
     notices = _notice_elements(root)
+    if next(root.iter("script"), None) is not None:
+        # An empty box a script fills stands where the column's own rows will be, as a notice does.
+        notices += [box for box in empty_list_boxes(root) if not _in_non_content(box) and not _in_sidebar(box)]
     if len(candidates) + len(notices) < 2:
         return set()
     holders = [group.parent for group in candidates] + notices
@@ -325,6 +328,22 @@ def _notice_elements(root: etree._Element) -> list[etree._Element]:
         ):
             found.append(element)
     return found
+
+
+# A box named for a list: list, news, info … (and the pinyin initials lb, xxgk, wj, con).
+_LIST_BOX_WORDS_RE = re.compile(r"list|news|info|article|content|data|items|(^|[\s_-])(?:lb|xxgk|wj|con)([\s_-]|$)")
+
+
+def empty_list_boxes(root: etree._Element | None) -> list[etree._Element]:
+    """Empty boxes named for a list (<ul id="list"></ul>, <div class="news-list">) that a script fills
+    after the page opens: the served page's own list is not here yet."""
+    if root is None:
+        return []
+    return [
+        element
+        for element in root.iter("ul", "ol", "div", "tbody", "table", "dl", "section")
+        if _LIST_BOX_WORDS_RE.search(css_words(element)) and len(element) == 0 and not (element.text or "").strip()
+    ]
 
 
 def _in_sidebar(element: etree._Element) -> bool:

@@ -19,7 +19,6 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from crawler.vocabulary.dates import parse_date
 from crawler.vocabulary.reading import ListEntry, PageReading
 
-from .dom import css_words
 from .pagination import MAX_LISTED_PAGES, page_param_name
 
 # A URL handed to an AJAX call: $.ajax({url: "…"}), $.get("…"), $.getJSON, fetch("…"), axios.get("…").
@@ -39,7 +38,6 @@ _PAIR_RE = re.compile(
 )
 _PAGE_KEY_RE = re.compile(r"^(page|pageno|pagenum|pageindex|currentpage|curpage|pn)$", re.I)
 _MAX_SOURCES = 3
-_CONTAINER_WORDS_RE = re.compile(r"list|news|info|article|content|data|items|(^|[\s_-])(?:lb|xxgk|wj|con)([\s_-]|$)")
 
 _TITLE_KEYS = ("title", "name", "bt", "doctitle", "articletitle", "infotitle", "subject", "headline")
 _URL_KEYS = ("url", "link", "href", "docurl", "docpuburl", "linkurl", "pageurl", "articleurl", "detailurl", "path")
@@ -131,17 +129,6 @@ def _with_sent_params(url: str, pairs: str, scripts: str = "") -> str:
             continue
         url = _with_param(url, key, value)
     return url
-
-
-def has_empty_container(root) -> bool:
-    """Whether the page holds an empty box named for a list (<ul id="list"></ul>, <div class="news-list">)
-    for a script to fill: the sign that the rows come later."""
-    if root is None:
-        return False
-    for element in root.iter("ul", "ol", "div", "tbody", "table", "dl", "section"):
-        if _CONTAINER_WORDS_RE.search(css_words(element)) and len(element) == 0 and not (element.text or "").strip():
-            return True
-    return False
 
 
 def looks_like_json(body: bytes, content_type: str | None) -> bool:

@@ -117,6 +117,10 @@ class CrawlLimits(_Shape):
     read_seconds: float
     read_memory_mb: int
     attachments_inflated_mb: int
+    # List pages a script fills, rendered in headless Chromium (crawler.crawl.render): at most
+    # `render_pages` a site, `render_seconds` each.
+    render_pages: int = Field(ge=0)
+    render_seconds: float = Field(gt=0)
     # The rules phase: CPU seconds one rule may spend on one page (audit.judging.judge.PageBudget).
     rule_seconds: float = Field(gt=0)
     # Politeness: None keeps the adaptive default (AutoThrottle, 4 at a time); a number fixes the

@@ -132,6 +132,9 @@ class PageReading:
     more_requests: list[FormRequest] = field(default_factory=list)
     # The page states it has nothing to show (暂无信息 / 暂无数据 / 没有找到相关信息 ...).
     empty_notice: bool = False
+    # The page's list box is empty and a script fills it from a source this reading cannot follow
+    # (a bundled script, a URL built by concatenation): a browser shows rows that are not here.
+    script_list: bool = False
     # Where the publisher was read: 发布机构 (the metadata field), 来源, ContentSource (a <meta>).
     publisher_from: str | None = None
     # Client-side redirect target (<meta http-equiv=refresh> or a one-line window.location).

@@ -30,7 +30,9 @@ from crawler.crawl.attachments import allowance_charge, attachment_text
 from crawler.crawl.budget import TOO_BIG, Outcome, ReaderPool
 from crawler.crawl.coverage import ListTracker, failed_reason, limit_reason, nothing_new_reason
 from crawler.crawl.middlewares import InternalAddressRefused
+from crawler.crawl.render import PageRenderer
 from crawler.crawl.revalidate import StoredCopies, conditional_headers
+from crawler.crawl.settings import USER_AGENT
 from crawler.crawl.tls import certificate_problem
 from crawler.reading import FormRequest, LinkRegion, PageList, PageReading, read_page
 from crawler.reading.regions import page_form
@@ -171,6 +173,9 @@ class PortalSpider(scrapy.Spider):
         # Reader processes, started with the crawl (crawler.crawl.budget).
         self.readers: ReaderPool | None = None
         self._inflated_left = limits.attachments_inflated_mb * 1024 * 1024
+        # List pages a script fills, rendered in a browser (crawler.crawl.render).
+        self._unrendered: dict[str, str] = {}
+        self.renderer = PageRenderer(limits.render_pages, limits.render_seconds, USER_AGENT)
         self._inflated_lock = threading.Lock()
 
     @classmethod
@@ -362,7 +367,7 @@ class PortalSpider(scrapy.Spider):
                 yield item
             return
         if meta.get("replay"):
-            reading = await run_in_thread(self.stored_run.reading, url)
+            reading = await self._as_shown(url, response.url, await run_in_thread(self.stored_run.reading, url))
         elif response.status == 304:
             unchanged = self._unchanged(url, response)
             yield unchanged
@@ -372,7 +377,7 @@ class PortalSpider(scrapy.Spider):
                 for coverage in self._list_page_failed(meta, url, "返回的不是网页"):
                     yield coverage
                 return
-            reading = await run_in_thread(self.stored_copies.reading, url)
+            reading = await self._as_shown(url, response.url, await run_in_thread(self.stored_copies.reading, url))
         elif (
             response.status >= 400
             or meta.get("unread")
@@ -391,7 +396,7 @@ class PortalSpider(scrapy.Spider):
             outcome = await run_in_thread(
                 self.readers.run, read_page, response.body, response.url, content_type=content_type
             )
-            reading = outcome.value
+            reading = await self._as_shown(url, response.url, outcome.value)
             # The body is kept (compressed) for the copy of the page a report shows as evidence.
             kept = await run_in_thread(zlib.compress, response.body)
             yield FetchedPage(
@@ -411,10 +416,40 @@ class PortalSpider(scrapy.Spider):
         if self.helping:
             yield Answered(READ, final_url=response.url)
             return
+        if reading.script_list:
+            for coverage in self._script_list_unread(url, meta):
+                yield coverage
         if meta["role"] == PageRole.HOME:
             self.home_links = frozenset(page_key(link.url) for link in reading.links if link.tag == "a")
         for followed in self._follow(url, reading, meta):
             yield followed
+
+    async def _as_shown(self, url: str, answered: str, reading: PageReading | None) -> PageReading | None:
+        """The page as a browser user sees it: a list page whose rows a script fills is rendered and
+        its rendered DOM read (crawler.crawl.render). When it cannot be, the reading stays as served,
+        its `script_list` still set, and why is kept for the list's coverage."""
+        if reading is None or not reading.script_list:
+            return reading
+        rendered = await run_in_thread(self.renderer.render, answered)
+        if rendered.dom is not None:
+            outcome = await run_in_thread(
+                self.readers.run, read_page, rendered.dom, answered, content_type="text/html; charset=utf-8"
+            )
+            if outcome.value is not None:
+                outcome.value.script_list = False
+                return outcome.value
+        self._unrendered[url] = rendered.failure or "列表由脚本加载，渲染后的页面未能读取"
+        return reading
+
+    def _script_list_unread(self, url: str, meta: dict) -> Iterator[object]:
+        """A column page whose script-filled list could not be rendered: its list is read short, so
+        the rules that need the whole list leave the column 未检查 instead of calling it empty."""
+        column: str | None = meta["column"]
+        if column is None:
+            return
+        progress = self.lists.progress(column, meta.get("list") or url)
+        progress.stop(self._unrendered.get(url, "列表由脚本加载，未能读取"), cut_short=True)
+        yield progress.record()
 
     @property
     def shareable(self) -> bool:
