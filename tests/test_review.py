@@ -14,6 +14,7 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,39 @@ def test_review_refuses_bad_arguments_in_one_line(audited):
         assert done.returncode == 2, (args, done.stderr)
         assert words in done.stderr and "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_terminal_flow_finishes_the_review_and_the_stats_count_only_reviewed_runs(audited):
+    """After the tests above run 1 has some decisions: --stats counts no run until every problem of it is
+    decided; the terminal flow asks about the rest (an exclusion needs a reason: asked again when empty)."""
+    assert "尚无经人工核查的检查" in govaudit("review", "--stats", "--db", audited.db_url).stdout
+    decided = {row[1] for row in audited.stored_decisions() if row[0] == 1}
+    left = [f for f in audited.findings if f["fingerprint"] not in decided]
+    assert left, "the tests above leave problems of run 1 undecided"
+    answers = "n\n\n栏目已于检查后补建\n" + "y\n" * (len(left) - 1)
+    done = subprocess.run(
+        [sys.executable, "-m", "audit.cli", "review", "1", "--terminal", "--db", audited.db_url, "--reviewer", "王五"],
+        input=answers,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"检查 1：{len(left)} 个问题待核查" in done.stdout
+    assert "全部核查完毕" in done.stdout
+    assert done.stdout.count("排除理由") == 2  # asked again after the empty answer
+    stored = [row for row in audited.stored_decisions() if row[0] == 1]
+    assert len(stored) == len(audited.findings)
+    assert (left[0]["rule"], "排除", "栏目已于检查后补建", "王五") in {row[2:] for row in stored}
+
+    stats = govaudit("review", "--stats", "--db", audited.db_url)
+    assert stats.returncode == 0, stats.stderr
+    assert "经人工核查的检查 1 次" in stats.stdout
+    lines = {line.split()[0]: line.split()[1:4] for line in stats.stdout.splitlines()[2:]}
+    excluded = Counter(row[2] for row in stored if row[3] == "排除")
+    confirmed = Counter(row[2] for row in stored if row[3] == "确认")
+    for rule in set(excluded) | set(confirmed):
+        total = confirmed[rule] + excluded[rule]
+        assert lines[rule] == [str(confirmed[rule]), str(excluded[rule]), f"{confirmed[rule] / total:.0%}"]
+    # Run 2 (the next quarter, not reviewed) adds nothing.
+    assert all(row[0] == 1 for row in audited.stored_decisions())

@@ -1256,9 +1256,14 @@ def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, forma
     help="核查页面的端口（默认任选一个空闲端口）/ port of the review page (default: a free one).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="在浏览器中打开核查页面 / open the page in a browser.")
+@click.option(
+    "--terminal",
+    is_flag=True,
+    help="在终端中逐个核查，不启动网页 / review in the terminal, one problem at a time, without the page.",
+)
 @db_option()
 @config_option("YAML 配置文件（栏目名称）/ YAML config (column names).")
-def review(run_id, stats, reviewer, port, open_browser, db_url, config_path):
+def review(run_id, stats, reviewer, port, open_browser, terminal, db_url, config_path):
     """签发前人工核查 / review a run's problems before the 通报 is signed.
 
     Serves a page on 127.0.0.1 listing every problem of RUN_ID with its evidence, where each is marked
@@ -1278,6 +1283,8 @@ def review(run_id, stats, reviewer, port, open_browser, db_url, config_path):
         _fail_usage(str(exc))
     if run.status not in FINISHED:
         _fail_usage(f"检查 {run_id} 尚未完成，不能核查 / run {run_id} is not finished")
+    if terminal:
+        sys.exit(_review_in_terminal(store, run, config, _reviewer_name(reviewer)))
     sys.exit(_serve_review(store, run, config, _reviewer_name(reviewer), port, open_browser))
 
 
@@ -1322,6 +1329,62 @@ def _serve_review(store: Store, run, config: Settings, reviewer: str, port: int,
         pass
     server.stop()
     err.print("核查页面已关闭，核查结论已保存 / review page closed, decisions saved")
+    return EXIT_OK
+
+
+def _review_in_terminal(store: Store, run, config: Settings, reviewer: str) -> int:
+    """Ask about each problem not yet decided on this run: 确认 (y), 排除 with a reason (n), skip (s) or
+    stop (q). Every answer is stored at once; the end of the input stops like q."""
+    from audit.judging.review import run_review
+    from audit.store.reviews import CONFIRMED, EXCLUDED, BadDecision, save_decision
+    from reports.review import review_entries
+
+    answers = {"y": CONFIRMED, CONFIRMED: CONFIRMED, "n": EXCLUDED, EXCLUDED: EXCLUDED}
+    entries = [entry for entry in review_entries(store, run_review(store, run), config) if entry.own is None]
+    click.echo(f"检查 {run.id}：{len(entries)} 个问题待核查（核查人：{for_terminal(reviewer)}）")
+    for entry in entries:
+        click.echo("")
+        click.echo(f"{entry.number}．{for_terminal(entry.problem)}（{entry.severity}）")
+        for label, value in (
+            ("说明", entry.message),
+            ("证据", entry.evidence),
+            ("页面", entry.url),
+            ("栏目", entry.column_name),
+            ("责任单位", entry.units),
+        ):
+            if value:
+                click.echo(f"  {label}：{for_terminal(value)}")
+        if entry.carried is not None:
+            quarter = Quarter.parse(entry.carried_quarter).chinese
+            click.echo(f"  沿用{quarter}的排除，理由：{for_terminal(entry.carried.reason)}")
+        elif entry.needs_confirmation:
+            click.echo("  待核实：此项单项否决仅依据公文的公开属性标注判定，须人工确认")
+        while True:
+            try:
+                answer = click.prompt("确认(y) / 排除(n) / 跳过(s) / 结束(q)", default="s", show_default=False)
+            except click.Abort:
+                answer = "q"
+            answer = answer.strip().lower()
+            if answer in ("s", "q") or answer in answers:
+                break
+        if answer == "q":
+            break
+        if answer == "s":
+            continue
+        reason = ""
+        if answers[answer] == EXCLUDED:
+            try:
+                # Without a default click asks again on an empty answer: a reason is required.
+                carried = {"default": entry.carried.reason} if entry.carried else {}
+                reason = click.prompt("排除理由", **carried)
+            except click.Abort:
+                break
+        try:
+            save_decision(store, run.id, entry.fingerprint, entry.rule, answers[answer], reason, reviewer)
+        except BadDecision as exc:
+            err.print(f"未保存 / not saved: {exc}")
+    done = run_review(store, run)
+    click.echo(f"已核查 {done.decided} 个，共 {len(done.items)} 个问题" + ("，全部核查完毕" if done.reviewed else ""))
     return EXIT_OK
 
 
