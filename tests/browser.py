@@ -1,6 +1,6 @@
 """A real headless Chromium driven over the DevTools protocol through a pipe (--remote-debugging-pipe:
 JSON messages ending in a NUL byte on file descriptors 3 and 4), so a test clicks, types and submits
-forms as a person does, with nothing but the standard library. Only pages on 127.0.0.1 are opened."""
+forms as a person does, with nothing but the standard library. It reaches one origin on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import time
 
-from reports.pdf import find_chromium
+from crawler.reading.browser import find_chromium, headless_flags
 
 TIMEOUT = 60
 
@@ -22,9 +22,10 @@ class BrowserError(RuntimeError):
 
 
 class Browser:
-    """One tab of a headless Chromium (use as a context manager)."""
+    """One tab of a headless Chromium that may reach `origin` (host, port) and nothing else (use as a
+    context manager)."""
 
-    def __init__(self):
+    def __init__(self, origin: tuple[str, int]):
         chromium = find_chromium()
         if chromium is None:
             raise BrowserError("Chromium not found")
@@ -36,21 +37,8 @@ class Browser:
             os.dup2(to_browser_read, 3)
             os.dup2(from_browser_write, 4)
 
-        flags = [
-            "--headless",
-            "--disable-gpu",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--window-size=1100,900",
-            f"--user-data-dir={self._profile.name}",
-            "--remote-debugging-pipe",
-        ]
-        if os.geteuid() == 0:
-            flags.append("--no-sandbox")
+        # The network closed but for the one origin under test (crawler.reading.browser.headless_flags).
+        flags = [*headless_flags(self._profile.name, origin), "--window-size=1100,900", "--remote-debugging-pipe"]
         self._process = subprocess.Popen(
             [chromium, *flags, "about:blank"],
             preexec_fn=wire,

@@ -21,7 +21,7 @@ import pytest
 from browser import Browser
 from portal_kit import doc_page, govaudit, list_page, page, serve_portal, write_portal
 
-from reports.pdf import find_chromium
+from crawler.reading.browser import find_chromium
 
 needs_chromium = pytest.mark.skipif(find_chromium() is None, reason="needs Chromium")
 
@@ -97,6 +97,7 @@ class ReviewProcess:
         first = self.process.stdout.readline()
         assert "http://127.0.0.1:" in first, first + self.process.stderr.read()
         self.url = re.search(r"http://127\.0\.0\.1:\d+/", first).group(0)
+        self.origin = ("127.0.0.1", int(self.url.rsplit(":", 1)[1].rstrip("/")))
 
     def stop(self) -> tuple[int, str]:
         self.process.send_signal(signal.SIGTERM)
@@ -142,7 +143,7 @@ def test_the_clerk_excludes_and_confirms_by_clicking_and_the_next_quarter_arrive
     veto = fingerprint(findings, "label.not_public")
     review = ReviewProcess(audited, 1)
     try:
-        with Browser() as browser:
+        with Browser(review.origin) as browser:
             browser.open(review.url)
             assert "问题核查" in browser.text("h1")
             assert browser.evaluate("document.querySelectorAll('article').length") == len(findings)
@@ -179,7 +180,7 @@ def test_the_clerk_excludes_and_confirms_by_clicking_and_the_next_quarter_arrive
     assert excluded in {f["fingerprint"] for f in audited.findings_q4}
     review = ReviewProcess(audited, 2)
     try:
-        with Browser() as browser:
+        with Browser(review.origin) as browser:
             browser.open(review.url)
             text = browser.text(f"#p-{excluded}")
             assert "沿用2022年第三季度的排除" in text and REASON in text
