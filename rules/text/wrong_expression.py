@@ -82,7 +82,7 @@ class Options(RuleOptions):
     summary=(
         "严重错别字、机构改革前的旧名称（按词典中的生效日期，页面早于该日期不报）；"
         "词典 `rules/data/wrong_expressions.yaml` 可在配置中增补；"
-        "另有约 450 条固定政治、行政表述（`rules/data/fixed_phrases.yaml`：艰苦奋斗、实事求是、两个维护……），"
+        "另有约 500 条固定政治、行政表述和公文惯用语（`rules/data/fixed_phrases.yaml`：艰苦奋斗、实事求是、两个维护……），"
         "其中任一字被同音字（拼音相同，不计声调）或形近字替换即报告，如「实是求是」应为「实事求是」，"
         '词典未收录的也能发现；替换后成为常用词的（如"凌驾于人民之上"）、真实词语（以仁为本）、'
         "引号中与正确写法并列说明的不报"
@@ -95,7 +95,7 @@ def check(site, config):
     some 400 common 错别字 of government writing (再接再励→再接再厉, 中华人民共合国, 攻府) and the
     names of bodies abolished or renamed by the 2018 reform at national, provincial, city and
     county level (国家工商行政管理总局, 县国土资源局, 县环境保护局, 县农业局 …), each with its
-    correct form and the date from which it is wrong. Beyond the dictionary, some 450 fixed phrases
+    correct form and the date from which it is wrong. Beyond the dictionary, some 500 fixed phrases
     of government writing (rules/data/fixed_phrases.yaml: 艰苦奋斗, 一以贯之, 实事求是, 两个维护 …)
     are matched with any one character replaced by a homophone (pypinyin, tones ignored) or a
     look-alike (形近字 table), so an unlisted 实是求是 is reported as 「实是求是」应为「实事求是」.
