@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from rules import registered_rules
 from rules.base import judges_register
 from rules.registers import KINDS, Registers, UnitLine, kind_of_url
 
@@ -33,8 +34,10 @@ class UnitProblems:
 class RegisterSection:
     kind: str
     title: str
-    imported: bool  # False: 本季度未导入 — never read as 合格
+    imported: bool  # False: 本季度未导入、未检查 — never read as 合格 or 未发现问题
     source: str  # the imported file's name
+    imported_at: str  # when it was imported (Beijing time), "" when not imported or not known
+    unchecked: tuple[str, ...]  # titles of the kind's rules the file's columns did not let judge
     summary: str  # one sentence of totals
     headers: tuple[str, ...]
     lines: tuple[UnitLine, ...]
@@ -59,22 +62,28 @@ def register_sections(registers: Registers, sources: dict[str, str], rows, as_of
             by_kind[kind][unit].append(
                 RegisterProblem(row.problem, row.message, detail, row.severity, row.state, row.first_seen)
             )
+    titles = {spec.id: spec.title for spec in registered_rules()}
     sections = []
     for kind in KINDS:
         register = registers.of(kind.name)
         problems = tuple(UnitProblems(unit, tuple(found)) for unit, found in sorted(by_kind[kind.name].items()))
         if register is None:
             sections.append(
-                RegisterSection(kind.name, kind.title, False, "", "本季度未导入登记表，未检查。", (), (), problems)
+                RegisterSection(
+                    kind.name, kind.title, False, "", "", (), "本季度未导入登记表、未检查。", (), (), problems
+                )
             )
             continue
         summary = kind.summarise(register, as_of)
+        note = registers.notes.get(kind.name)
         sections.append(
             RegisterSection(
                 kind.name,
                 kind.title,
                 True,
                 sources.get(kind.name, ""),
+                _beijing(note.imported_at) if note else "",
+                tuple(titles.get(rule, rule) for rule in kind.unjudged_rules(note.fields)) if note else (),
                 summary.text,
                 summary.headers,
                 summary.lines,
@@ -82,3 +91,8 @@ def register_sections(registers: Registers, sources: dict[str, str], rows, as_of
             )
         )
     return tuple(sections)
+
+
+def _beijing(moment: datetime) -> str:
+    """A stored UTC time as the office reads it: 2022-10-20 17:30 (Beijing time)."""
+    return (moment + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")

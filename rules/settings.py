@@ -6,6 +6,7 @@ entry a user adds may leave it out (a new column's `required`, an indicator's `w
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cached_property
 from typing import Literal, TypeVar
@@ -126,13 +127,42 @@ class UnitMap(_Shape):
     columns: dict[str, ColumnUnits]
     # 文号 prefix (the issuer's abbreviation, 马政办) → unit, for documents that name no 发布机构.
     doc_prefixes: dict[str, str]
+    # A unit's other names (简称, an old name) → the name the bulletin gives it: 县教体局: 县教育体育局.
+    # The county's name before a unit and 人民政府 / 政府 are matched without this.
+    aliases: dict[str, str]
 
     def known_names(self) -> tuple[str, ...]:
         """Every unit name the configuration gives, the portal's 主办单位 first."""
         names = [self.site, *self.doc_prefixes.values()]
         for spec in self.columns.values():
             names += [*spec.units, *spec.sectors.values()]
-        return tuple(dict.fromkeys(names))
+        return tuple(dict.fromkeys([*names, *self.aliases.values()]))
+
+    def canonical(self, name: str) -> str:
+        """The configured name of the unit `name` names, so one unit is counted and named once in
+        every section (县教育体育局 = 马关县教育体育局, 八寨镇政府 = 八寨镇人民政府, an alias = its unit);
+        the county (or city) government itself answers through the portal's 主办单位. Names the
+        configuration does not know are kept as given."""
+        key = unit_key(name)
+        if re.fullmatch(r"[省市州盟县区旗]政府", key):
+            return self.site
+        for alias, unit in self.aliases.items():
+            if unit_key(alias) == key:
+                return unit
+        for configured in self.known_names():
+            if unit_key(configured) == key:
+                return configured
+        return name.strip()
+
+
+# A place name before its level (马关县, 文山壮族苗族自治州): dropped when comparing unit names.
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,10}?(?=[省市州盟县区旗].)")
+
+
+def unit_key(name: str) -> str:
+    """A unit name without its place name and with 人民政府 as 政府: 马关县人民政府办公室 → 县政府办公室."""
+    name = re.sub(r"\s+", "", name)
+    return _PLACE.sub("", name, count=1).replace("人民政府", "政府")
 
 
 class DocxFonts(_Shape):

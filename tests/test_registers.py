@@ -62,6 +62,7 @@ def test_gbk_csv_and_other_column_names_are_read(tmp_path):
         "deadline": "2022-09-09",
         "closed": "2022-09-08",
         "satisfied": True,
+        "settled": None,
     }
 
 
@@ -94,7 +95,7 @@ def test_other_file_types_and_missing_files_are_refused(tmp_path):
     odd = tmp_path / "登记表.docx"
     odd.write_bytes(b"PK\x03\x04")
     done = import_register("media", odd, f"sqlite:///{tmp_path / 'db.sqlite'}")
-    assert done.returncode == 2 and "只支持 .xlsx 和 .csv" in done.stderr
+    assert done.returncode == 2 and "只支持 .xlsx、.xls 和 .csv" in done.stderr
     missing = govaudit("media", "import", str(tmp_path / "none.xlsx"))
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
@@ -138,7 +139,7 @@ def test_a_section_without_an_import_says_so_never_passed(with_and_without):
     _, media_only = with_and_without
     html = (media_only.out_dir / "bulletin.html").read_text("utf-8")
     hotline = html[html.index("（三）12345政务服务便民热线") : html.index("（四）网民留言")]
-    assert "本季度未导入，未检查" in hotline and "合格" not in hotline and "未发现问题" not in hotline
+    assert "本季度未导入、未检查" in hotline and "合格" not in hotline and "未发现问题" not in hotline
     assert not media_only.of("hotline.overdue") and not media_only.of("messages.overdue")
 
 
@@ -185,7 +186,7 @@ def test_a_register_problem_fixed_next_quarter_is_fixed_and_one_not_reimported_i
     assert any("[未检查]" in line and "messages.overdue" in line for line in lines)
     assert not any("[已整改]" in line and "messages.overdue" in line for line in lines)
     html = (tmp_path / "2023-01-15" / "bulletin.html").read_text("utf-8")
-    assert "（四）网民留言" in html and "本季度未导入，未检查" in html
+    assert "（四）网民留言" in html and "本季度未导入、未检查" in html
 
 
 def test_a_unit_whose_account_stays_silent_two_more_quarters_is_proposed_for_interview(tmp_path):

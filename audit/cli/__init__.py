@@ -901,31 +901,32 @@ def schedule(url, print_units, out_root, db_url, config_path, at, log_file, noti
     click.echo("# systemctl daemon-reload && systemctl enable --now govaudit-quarterly.timer")
 
 
-def _import_register(kind: RegisterKind, path: Path, quarter_label: str | None, db_url: str | None) -> None:
-    """Read one register file and store it for its quarter (replacing an earlier import of it)."""
-    from audit.run.registers import RegisterError, read_register
-    from audit.store.registers import save_register
+def _import_register(
+    kind: RegisterKind,
+    path: Path,
+    quarter_label: str | None,
+    site_url: str | None,
+    config_path: str | None,
+    db_url: str | None,
+) -> None:
+    """Read one register file, store it for its quarter and site (replacing an earlier import of it),
+    and judge the register rules again against that quarter's finished run."""
+    from audit.run.registers import RegisterError, import_lines, import_register
 
     try:
-        quarter = Quarter.parse(quarter_label) if quarter_label else Quarter.reported(date.today())
+        quarter = Quarter.parse(quarter_label) if quarter_label else None
     except BadQuarter as exc:
         _fail_usage(str(exc))
+    config, store = _open(config_path, db_url)
     try:
-        rows = read_register(path, kind)
+        done = import_register(store, config, kind, path, quarter, site_url)
     except RegisterError as exc:
         _fail_usage(str(exc))
-    if not rows:
-        _fail_usage(f"{path.name}：表头下没有数据行 / no rows below the header")
-    _, store = _open(None, db_url)
-    try:
-        save_register(store, kind, quarter.label, path.name, rows)
     except StoreError as exc:
         err.print(f"错误 / error: {exc}")
         sys.exit(1)
-    click.echo(
-        f"已导入{kind.file_title} {len(rows)}行，{quarter.label}（{quarter.chinese}）/ "
-        f"imported {len(rows)} rows for {quarter.label}"
-    )
+    for line in import_lines(done):
+        click.echo(line)
 
 
 def _register_group(kind: RegisterKind) -> click.Group:
@@ -938,12 +939,22 @@ def _register_group(kind: RegisterKind) -> click.Group:
         "--quarter",
         "quarter_label",
         metavar="YYYYQn",
-        help="登记表所属季度（默认刚结束的季度）/ the quarter the file covers (default: the one just ended).",
+        help="登记表所属季度（默认按文件标题或文件中的日期判断）/ the quarter the file covers "
+        "(default: from its title or its dates).",
     )
+    @click.option(
+        "--site",
+        "site_url",
+        metavar="URL",
+        help="登记表所属网站（数据库中只有一个网站时可省略）/ the site (county) the register belongs to "
+        "(default: the only one in the database).",
+    )
+    @config_option()
     @db_option()
-    def import_file(path, quarter_label, db_url):
-        """导入 .xlsx 或 .csv 登记表（列名见 docs/registers.md）/ import an .xlsx or .csv register."""
-        _import_register(kind, path, quarter_label, db_url)
+    def import_file(path, quarter_label, site_url, config_path, db_url):
+        """导入 .xlsx、.xls 或 .csv 登记表，并对该季度已完成的检查重新判定登记表规则（列名见 docs/registers.md）/
+        import an .xlsx, .xls or .csv register and judge its rules again for that quarter's finished run."""
+        _import_register(kind, path, quarter_label, site_url, config_path, db_url)
 
     return group
 

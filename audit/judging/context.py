@@ -75,7 +75,7 @@ def report_context(store: Store, run: AuditRun, site: SiteSnapshot, settings: Se
         other = chain.get(q)
         trend.append(point(q.label, other, comparison.rows if other is not None and other.id == run.id else None))
     previous = point(quarter_of(comparison.old).label, comparison.old) if comparison.old is not None else None
-    sources = {kind: found.source for kind, found in register_imports(store, quarter.label).items()}
+    sources = {kind: found.source for kind, found in register_imports(store, quarter.label, run.site_url).items()}
     return ReportContext(
         run=run,
         site=site,

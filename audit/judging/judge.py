@@ -15,8 +15,9 @@ from audit.judging.history import fingerprints, previous_home
 from audit.judging.scoring import indicator_for
 from audit.judging.units import attribute
 from audit.store import FindingNotes, RunStatus, Store
+from audit.store.registers import set_unjudged_rules
 from rules import Finding, registered_rules
-from rules.base import RuleSpec
+from rules.base import RuleSpec, judges_register
 from rules.settings import Settings
 from rules.snapshot import PageView, SiteSnapshot
 
@@ -115,7 +116,7 @@ def judge(site: SiteSnapshot, config: Settings) -> tuple[list[Finding], list[Ove
     findings: list[Finding] = []
     overruns: list[Overrun] = []
     for spec in registered_rules():
-        if site.reads(spec.needs):
+        if site.reads(spec.needs) and site.registers.judges(spec.id):
             found, over = budget.findings(spec, site, config)
             findings += found
             overruns += over
@@ -123,8 +124,9 @@ def judge(site: SiteSnapshot, config: Settings) -> tuple[list[Finding], list[Ove
 
 
 def unjudged_rules(site: SiteSnapshot) -> list[str]:
-    """The rules the run could not judge: what they need lies in pages it did not read."""
-    return [spec.id for spec in registered_rules() if not site.reads(spec.needs)]
+    """The rules the run could not judge: what they need lies in pages it did not read, or in a
+    register not imported for the quarter, or in a column the imported register does not have."""
+    return [spec.id for spec in registered_rules() if not site.reads(spec.needs) or not site.registers.judges(spec.id)]
 
 
 def annotate(findings: list[Finding], site: SiteSnapshot, config: Settings) -> list[FindingNotes]:
@@ -159,3 +161,23 @@ def conclude_run(store: Store, run_id: int, config: Settings) -> tuple[list[Find
         [[over.rule, over.url] for over in overruns],
     )
     return findings, site
+
+
+def rejudge_registers(store: Store, run_id: int, config: Settings) -> list[Finding]:
+    """The register rules judged again against a finished run, with the registers imported for its
+    quarter now (a register that reached the office after the run): the run's register findings
+    are replaced, its website findings kept, and its unjudged rules brought up to date, so its
+    reports and the history states that follow from them count the register problems. Nothing is
+    crawled again. Returns the register findings."""
+    site = store.snapshot(run_id, config)
+    register_rules = [spec for spec in registered_rules() if judges_register(spec.id)]
+    findings: list[Finding] = []
+    for spec in register_rules:
+        if site.reads(spec.needs) and site.registers.judges(spec.id):
+            findings += spec.findings(site, config)
+    findings.sort(key=lambda f: (f.rule, f.column or "", f.url, f.evidence))
+    store.save_annotated_findings(
+        run_id, list(zip(findings, annotate(findings, site, config))), [spec.id for spec in register_rules]
+    )
+    set_unjudged_rules(store, run_id, unjudged_rules(site))
+    return findings

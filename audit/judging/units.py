@@ -25,7 +25,7 @@ def attribute(finding: Finding, site: SiteSnapshot, units: UnitMap) -> tuple[tup
     """The finding's units and where they came from: sector | issuer | column | publisher | site | register."""
     register_unit = site.registers.unit_of(finding.url)
     if register_unit:
-        return (register_unit,), "register"
+        return (canonical_unit(register_unit, units),), "register"
     spec = units.columns.get(finding.column) if finding.column else None
     page = site.pages.get(finding.url)
     if spec is not None:
@@ -61,8 +61,6 @@ _TITLE_ISSUER = re.compile(
     r"^([\u4e00-\u9fff（）()]{2,30}?(?:人民政府办公室|政府办公室|人民政府|办公室|委员会|管委会|分局|局|委|办|"
     r"中心|院|所|站|队|厅|署|公司|集团|联合会|协会))(?:关于|印发|转发)"
 )
-# A place name before its level (马关县, 文山壮族苗族自治州): dropped when comparing unit names.
-_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,10}?(?=[省市州盟县区旗].)")
 
 
 def _stated_issuer(page) -> str | None:
@@ -83,23 +81,9 @@ def _prefix_issuer(page, prefixes: dict[str, str]) -> str | None:
     return None
 
 
-def unit_key(name: str) -> str:
-    """A unit name without its place name and with 人民政府 as 政府: 马关县人民政府办公室 → 县政府办公室."""
-    name = re.sub(r"\s+", "", name)
-    return _PLACE.sub("", name, count=1).replace("人民政府", "政府")
-
-
 def canonical_unit(name: str, units: UnitMap) -> str:
-    """The configured name of the unit a page names, so one unit is counted and named once; the
-    county (or city) government itself answers through the portal's 主办单位. Names of units the
-    configuration does not know are kept as the page gives them."""
-    key = unit_key(name)
-    if re.fullmatch(r"[省市州盟县区旗]政府", key):
-        return units.site
-    for configured in units.known_names():
-        if unit_key(configured) == key:
-            return configured
-    return name.strip()
+    """The configured name of the unit a page or a register row names (UnitMap.canonical)."""
+    return units.canonical(name)
 
 
 def _sector_units(finding: Finding, site: SiteSnapshot, sectors: dict[str, str]) -> tuple[str, ...]:

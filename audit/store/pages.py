@@ -235,10 +235,16 @@ class PageWrites:
                 for f in findings
             )
 
-    def save_annotated_findings(self, run_id: int, rows: Iterable[tuple[Finding, "FindingNotes"]]) -> None:
-        """Like save_findings, with each finding's fingerprint, 责任单位 and scoring indicator."""
+    def save_annotated_findings(
+        self, run_id: int, rows: Iterable[tuple[Finding, "FindingNotes"]], rules: Iterable[str] | None = None
+    ) -> None:
+        """Like save_findings, with each finding's fingerprint, 责任单位 and scoring indicator. With
+        `rules`, only the findings of those rules are replaced (the register rules judged again)."""
         with self.unit_of_work() as session:
-            session.execute(delete(FindingRecord).where(FindingRecord.run_id == run_id))
+            replaced = delete(FindingRecord).where(FindingRecord.run_id == run_id)
+            if rules is not None:
+                replaced = replaced.where(FindingRecord.rule.in_(list(rules)))
+            session.execute(replaced)
             session.add_all(
                 FindingRecord(
                     run_id=run_id,
@@ -378,7 +384,8 @@ class PageWrites:
                     )
                 )
         # Register places the quarter's imports looked at count as checked, like fetched pages.
-        return answered | load_registers(self, self.run(run_id).quarter).checked_urls()
+        run = self.run(run_id)
+        return answered | load_registers(self, run.quarter, run.site_url).checked_urls()
 
 
 class _PageRows:

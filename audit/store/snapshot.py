@@ -158,7 +158,7 @@ class Snapshots:
                 .order_by(HiddenLinkRecord.id)
             ):
                 snap.hidden_links[page_url].append(HiddenLink(url, text, how))
-        snap.registers = load_registers(self, run.quarter)
+        snap.registers = load_registers(self, run.quarter, run.site_url).with_units(config.units)
         return snap
 
 

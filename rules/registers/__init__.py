@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from rules.registers.kind import (
     REGISTER_SCHEME,
@@ -28,6 +30,7 @@ from rules.registers.kind import (
     kind_of_url,
     register_url,
 )
+from rules.settings import UnitMap, unit_key
 
 
 def _kinds() -> list[RegisterKind]:
@@ -47,11 +50,54 @@ def kind_named(name: str) -> RegisterKind | None:
     return next((kind for kind in KINDS if kind.name == name), None)
 
 
+def kind_of_rule(rule_id: str) -> RegisterKind | None:
+    """The register kind a rule judges: its family (rules/<kind>/, ids <kind>.<rule>), if a kind."""
+    return kind_named(rule_id.partition(".")[0])
+
+
+@dataclass(frozen=True)
+class ImportNote:
+    """How a register came in: the file, when it was imported, the kind's fields it had a column for."""
+
+    source: str
+    imported_at: datetime
+    fields: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Registers:
     """The quarter's registers by kind name; a kind the office did not import is absent."""
 
     imported: Mapping[str, tuple] = field(default_factory=dict)
+    notes: Mapping[str, ImportNote] = field(default_factory=dict)
+
+    def judges(self, rule_id: str) -> bool:
+        """Whether the registers let a rule judge: a register rule needs its kind imported, with the
+        columns it needs (RegisterKind.rule_fields); other rules are not theirs to say."""
+        kind = kind_of_rule(rule_id)
+        if kind is None:
+            return True
+        if kind.name not in self.imported:
+            return False
+        note = self.notes.get(kind.name)
+        return note is None or rule_id not in kind.unjudged_rules(note.fields)
+
+    def with_units(self, units: UnitMap) -> Registers:
+        """The registers with each row's unit under one name in every section: the configured one
+        (UnitMap.canonical: 马关县教育体育局 → 县教育体育局), else, of the spellings the rows give one
+        unit the configuration does not know, the shortest (县应急管理局 over 马关县应急管理局)."""
+        spellings: dict[str, set[str]] = defaultdict(set)
+        for rows in self.imported.values():
+            for row in rows:
+                spellings[unit_key(row.unit)].add(units.canonical(row.unit))
+        one = {key: min(names, key=lambda name: (len(name), name)) for key, names in spellings.items()}
+        return Registers(
+            {
+                kind: tuple(replace(row, unit=one[unit_key(row.unit)]) for row in rows)
+                for kind, rows in self.imported.items()
+            },
+            self.notes,
+        )
 
     def of(self, kind: str) -> tuple | None:
         """The rows of that register, or None when it was not imported this quarter."""
@@ -82,6 +128,7 @@ __all__ = [
     "KINDS",
     "REGISTER_SCHEME",
     "FieldSpec",
+    "ImportNote",
     "RegisterKind",
     "Registers",
     "Summary",
@@ -89,6 +136,7 @@ __all__ = [
     "audited_register",
     "is_register_url",
     "kind_named",
+    "kind_of_rule",
     "kind_of_url",
     "register_url",
 ]

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from urllib.parse import quote, urlsplit
 
 from crawler.vocabulary.dates import parse_date
+from crawler.vocabulary.quarters import Quarter, add_working_days
 
 REGISTER_SCHEME = "register"
 
@@ -40,12 +42,14 @@ def kind_of_url(url: str) -> str | None:
 @dataclass(frozen=True)
 class FieldSpec:
     """One field of a register row: the column names offices use for it (the first is the
-    template's, and the one error messages name) and how a cell is read."""
+    template's, and the one error messages name) and how a cell is read. A parser may answer a
+    Term ("5个工作日") for a date field: it is counted from the row's `counted_from` date."""
 
     name: str
     headers: tuple[str, ...]
     parse: Callable[[object], object]
     required: bool = True
+    counted_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,29 @@ class RegisterKind:
     # The section shows a finding's evidence beside it (a message's title, which the message
     # itself does not name).
     evidence_as_detail: bool = False
+    # The date field that places a file in its quarter when the import names none, and how:
+    # "most" — the quarter most rows' dates fall in (tickets, messages of the quarter);
+    # "reported" — the quarter a check on the latest date reports on (a register made at the check).
+    dated_by: str | None = None
+    dated_how: str = "most"
+    # Optional fields a rule cannot judge without: a file lacking the column leaves the rule 未检查.
+    rule_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def unjudged_rules(self, present: Iterable[str]) -> tuple[str, ...]:
+        """The rules of this kind a file with only the fields `present` cannot judge."""
+        have = set(present)
+        return tuple(rule for rule, needed in self.rule_fields.items() if not have.issuperset(needed))
+
+    def quarter_of(self, rows: Iterable) -> Quarter | None:
+        """The quarter the file's dates place it in (see dated_by), None when it has no dates."""
+        days = [getattr(row, self.dated_by) for row in rows] if self.dated_by else []
+        days = [day for day in days if day is not None]
+        if not days:
+            return None
+        if self.dated_how == "reported":
+            return Quarter.reported(max(days))
+        counts = Counter(Quarter.containing(day) for day in days)
+        return max(counts, key=lambda quarter: (counts[quarter], quarter.label))
 
     def url_of(self, row) -> str:
         return register_url(self.name, *self.place(row))
@@ -137,19 +164,78 @@ def a_date(value: object) -> date | None:
     return found
 
 
-_YES = {"是", "有", "已备案", "备案", "已", "y", "yes", "true", "1", "满意", "非常满意", "基本满意", "√", "✓"}
-_NO = {"否", "无", "未备案", "未", "n", "no", "false", "0", "不满意", "非常不满意", "×", "✗"}
+@dataclass(frozen=True)
+class Term:
+    """A time limit written as a length ("5个工作日", "15天") rather than a date."""
+
+    days: int
+    working: bool
+
+    def counted_from(self, start: date) -> date:
+        return add_working_days(start, self.days) if self.working else start + timedelta(days=self.days)
+
+
+_TERM = re.compile(r"^(\d{1,3})个?(工作日|自然日|日|天)内?$")
+
+
+def date_or_term(value: object) -> date | Term | None:
+    """A date, or a time limit such as "5个工作日" (counted from the row's FieldSpec.counted_from)."""
+    found = _TERM.match(re.sub(r"\s+", "", text(value)))
+    if found:
+        return Term(int(found.group(1)), found.group(2) == "工作日")
+    return a_date(value)
+
+
+_YES = {
+    *("是", "有", "已备案", "备案", "已", "y", "yes", "true", "1", "√", "✓", "对"),
+    *("已开通", "开通", "开启", "已开启", "正常"),
+}
+_NO = {*("否", "无", "未备案", "未", "n", "no", "false", "0", "×", "✗", "x"), *("未开通", "关闭", "已关闭", "未开启")}
+
+
+def _choice(value: object, yes: set[str], no: set[str], empty: set[str], hint: str) -> bool | None:
+    found = re.sub(r"\s+", "", text(value)).lower()
+    if found in empty or found == "" or found in _BLANK:
+        return None
+    if found in yes:
+        return True
+    if found in no:
+        return False
+    raise ValueError(f"应为 {hint} / expected one of {hint}: {text(value)!r}")
+
+
+# What an office writes in a cell it has nothing to say in.
+_BLANK = {"-", "—", "--", "——", "/", "／", "无数据", "暂无"}
 
 
 def yes_no(value: object) -> bool | None:
-    found = text(value).lower()
-    if found == "":
-        return None
-    if found in _YES:
-        return True
-    if found in _NO:
-        return False
-    raise ValueError(f"应为 是/否 / expected yes or no: {text(value)!r}")
+    return _choice(value, _YES, _NO, set(), "是/否")
+
+
+_SATISFIED = {"满意", "非常满意", "基本满意", "比较满意", "满意度高", "是", "很满意"}
+_UNSATISFIED = {"不满意", "非常不满意", "否", "很不满意", "一般"}
+# A ticket whose caller was not asked, could not be reached or would not say: no rating.
+_NOT_RATED = {
+    *("未回访", "未评价", "无评价", "未评", "不需回访", "无需回访", "免回访", "拒绝回访", "拒访", "拒评"),
+    *("无法联系", "联系不上", "未接通", "无人接听", "待回访", "回访中", "无"),
+}
+
+
+def satisfaction(value: object) -> bool | None:
+    """满意 / 基本满意 → True, 不满意 → False, 未回访 (and the like) → None: not rated, not an error."""
+    return _choice(value, _SATISFIED, _UNSATISFIED, _NOT_RATED, "满意/基本满意/不满意/未回访")
+
+
+_SETTLED = {"办结", "已办结", "已完成", "完成", "已归档", "归档", "已答复", "已回复", "已处理", "是", "结案", "已结案"}
+_UNSETTLED = {
+    *("办理中", "未办结", "处理中", "待办", "待处理", "待签收", "已签收", "退回", "已退回", "延期", "否"),
+    *("超期未办结", "未答复", "未回复", "待答复", "转办中", "已转办", "受理"),
+}
+
+
+def settled(value: object) -> bool | None:
+    """办结 / 已办结 → True, 办理中 / 未办结 → False (a ticket's or message's status column)."""
+    return _choice(value, _SETTLED, _UNSETTLED, set(), "已办结/办理中")
 
 
 def required_yes_no(value: object) -> bool:

@@ -61,15 +61,52 @@ KIND = RegisterKind(
     help="网民留言（我为政府网站找错、曝光台）/ 网民留言 messages.",
     row=PublicMessage,
     fields=(
-        FieldSpec("message_id", ("留言编号", "编号", "问题编号", "工单编号"), required_text),
-        FieldSpec("received", ("留言时间", "收到时间", "提交时间", "受理时间", "留言日期"), required_date),
-        FieldSpec("unit", ("承办单位", "转办单位", "办理单位", "责任单位"), required_text),
-        FieldSpec("forwarded", ("转办时间", "转办日期"), a_date, required=False),
-        FieldSpec("answered", ("答复时间", "回复时间", "答复日期", "回复日期", "办结时间"), a_date, required=False),
+        FieldSpec(
+            "message_id",
+            ("留言编号", "编号", "问题编号", "工单编号", "信件编号", "留言ID", "问题ID", "序列号"),
+            required_text,
+        ),
+        FieldSpec(
+            "received",
+            (
+                "留言时间",
+                "收到时间",
+                "提交时间",
+                "受理时间",
+                "留言日期",
+                "提交日期",
+                "反映时间",
+                "来信时间",
+                "报送时间",
+            ),
+            required_date,
+        ),
+        FieldSpec(
+            "unit",
+            (
+                "承办单位",
+                "转办单位",
+                "办理单位",
+                "责任单位",
+                "处理单位",
+                "答复单位",
+                "办理部门",
+                "回复单位",
+                "被反映单位",
+            ),
+            required_text,
+        ),
+        FieldSpec("forwarded", ("转办时间", "转办日期", "交办时间"), a_date, required=False),
+        FieldSpec(
+            "answered",
+            ("答复时间", "回复时间", "答复日期", "回复日期", "办结时间", "处理时间", "办结日期", "反馈时间"),
+            a_date,
+            required=False,
+        ),
         # A title often names who wrote in (市民张三（138…）反映…): kept as "网民反映…", as the 通报 prints it.
         FieldSpec(
             "title",
-            ("留言标题", "标题", "问题描述", "内容摘要"),
+            ("留言标题", "标题", "问题描述", "内容摘要", "留言主题", "问题标题", "主题", "问题类型"),
             lambda value: without_people(text(value)),
             required=False,
         ),
@@ -78,4 +115,7 @@ KIND = RegisterKind(
     summarise=_summarise,
     order=3,
     evidence_as_detail=True,
+    dated_by="received",
+    # Without the answer date every message looks unanswered.
+    rule_fields={"messages.overdue": ("answered",)},
 )
