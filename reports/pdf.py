@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from crawler.reading.browser import find_chromium, headless_flags
+from crawler.reading.browser import browser_environment, find_chromium, headless_flags
 from reports.files import OutputError
 
 PRINT_TIMEOUT = 120
@@ -36,6 +36,7 @@ def print_pdf(html_path: Path, pdf_path: Path) -> Path:
                 capture_output=True,
                 text=True,
                 timeout=PRINT_TIMEOUT,
+                env=browser_environment(profile),
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             partial.unlink(missing_ok=True)

@@ -48,7 +48,7 @@ def screenshot(chromium: str, page: Path, seconds: float) -> bytes | None:
     with tempfile.TemporaryDirectory(prefix="govaudit-shot-") as scratch:
         shot = Path(scratch) / "shot.png"
         command = [chromium, *_isolated_flags(str(Path(scratch) / "profile"), shot), page.resolve().as_uri()]
-        if run_browser(command, seconds).returncode != 0 or not shot.exists() or shot.stat().st_size == 0:
+        if run_browser(command, scratch, seconds).returncode != 0 or not shot.exists() or shot.stat().st_size == 0:
             return None
         return shot.read_bytes()
 

@@ -63,7 +63,7 @@ class PageRenderer:
                 f"--virtual-time-budget={SCRIPT_MILLISECONDS}",
                 url,
             ]
-            run = run_browser(command, self.seconds, RENDERED_BYTES)
+            run = run_browser(command, scratch, self.seconds, RENDERED_BYTES)
         if run.returncode is None:
             return Rendered(None, f"列表由脚本加载，渲染超过{self.seconds:g}秒，未能读取")
         if run.returncode != 0 or not run.stdout.strip():

@@ -79,6 +79,14 @@ def headless_flags(profile: str, origin: tuple[str, int] | None = None) -> list[
     return flags
 
 
+def browser_environment(scratch: str) -> dict[str, str]:
+    """The environment a browser run starts with: the caller's, but Chromium's own config folder
+    (where its crash reporter keeps a database whatever the profile) inside the run's scratch
+    folder, so nothing is left behind — without a usable HOME it would land in the temporary
+    directory, a new `.config/chromium` each run."""
+    return {**os.environ, "XDG_CONFIG_HOME": os.path.join(scratch, "config")}
+
+
 @dataclass(frozen=True)
 class BrowserRun:
     """How a bounded browser run ended: its exit status (None when it ran out of time) and the
@@ -88,13 +96,19 @@ class BrowserRun:
     stdout: bytes
 
 
-def run_browser(command: list[str], seconds: float, stdout_limit: int = 0) -> BrowserRun:
-    """Run Chromium for at most `seconds`, then kill it and every process it started. Its stdout
-    goes to a scratch file (a page may dump more than memory should hold), of which the first
-    `stdout_limit` bytes are returned."""
+def run_browser(command: list[str], scratch: str, seconds: float, stdout_limit: int = 0) -> BrowserRun:
+    """Run Chromium for at most `seconds` (its config folder in `scratch`, browser_environment), then
+    kill it and every process it started. Its stdout goes to a scratch file (a page may dump more
+    than memory should hold), of which the first `stdout_limit` bytes are returned."""
     with tempfile.TemporaryFile(prefix="govaudit-browser-") as out:
         try:
-            browser = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, start_new_session=True)
+            browser = subprocess.Popen(
+                command,
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+                env=browser_environment(scratch),
+            )
         except OSError:
             return BrowserRun(-1, b"")
         timed_out = False
