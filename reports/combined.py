@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from audit.judging.history import FindingRow, find_run, with_history
-from audit.judging.scoring import FAIL, PASS, UNREACHABLE, result_text, score
+from audit.judging.scoring import PASS, UNREACHABLE, result_text, score
 from audit.store import RunStatus, Store
 from audit.store.sites import SiteRecord
 from crawler.vocabulary.quarters import Quarter
@@ -39,7 +39,7 @@ class SiteLine:
     site_id: str
     level: str
     run_id: int | None
-    result: str  # 92.5分 / 不合格（单项否决）/ 不合格（无法访问）/ 未检查
+    result: str  # 92.5分 / 不合格（单项否决）/ 未能访问（待复测）/ 未检查
     verdict: str  # 合格 / 不合格 / 未检查
     vetoes: tuple[str, ...]
     counts: tuple[int, int, int]  # 单项否决, 扣分, 提示
@@ -105,7 +105,7 @@ def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter, conf
         rows = tuple(row for row in with_history(store, run).rows if not judges_register(row.rule))
         result = score(rows, config.scoring, titles)
         text = result_text(result, run.status, verdict=False)
-        verdict = FAIL if run.status == RunStatus.UNREACHABLE else result.verdict
+        verdict = NOT_CHECKED if run.status == RunStatus.UNREACHABLE and not result.vetoed else result.verdict
         counts = tuple(sum(1 for row in rows if row.severity == severity.value) for severity in Severity)
         problems = tuple(
             SiteProblem(

@@ -25,6 +25,20 @@ class ColumnSummary:
     # where it was found, for the bulletin to say the same.
     deep_url: str | None = None
     deep_clicks: int | None = None
+    # The click path from the home page in link texts (首页 › 政务服务 › …) to the column, or to where
+    # it was found too deep; None when it was not found.
+    path: str | None = None
+
+
+def column_place(column: ColumnSummary, max_clicks: int) -> str:
+    """Where a column stands, in the words the terminal and the bulletin share: its address and click
+    path, found too deep (and where), or not found."""
+    path = f"（{column.path}）" if column.path else ""
+    if column.url:
+        return f"{column.url}{path}"
+    if column.deep_url:
+        return f"位于第{column.deep_clicks}层{path}，超过{max_clicks}次点击可达的要求，按未设置计：{column.deep_url}"
+    return f"{max_clicks}次点击内未找到该栏目"
 
 
 def page_cap_note(cap: int, left: int | None, pages: int) -> str:
@@ -91,6 +105,7 @@ def summarise_columns(site: SiteSnapshot) -> list[ColumnSummary]:
                     None,
                     deep.url if deep else None,
                     deep.clicks if deep else None,
+                    site.entry_path(spec.key, deep) if deep else None,
                 )
             )
             continue
@@ -107,6 +122,7 @@ def summarise_columns(site: SiteSnapshot) -> list[ColumnSummary]:
                 list_pages=len(site.column_list_pages(spec.key)),
                 newest_date=newest[1] if newest else None,
                 newest_title=newest[0].title if newest else None,
+                path=site.entry_path(spec.key, entry),
             )
         )
     return summaries

@@ -63,6 +63,9 @@ class Problem:
     evidence: str
     column: str | None = None
     facts: Facts = field(default_factory=dict, compare=False)
+    # A rule whose weight depends on its evidence (site.unreachable: a veto from a quarter of probes,
+    # a hint from one failed crawl) states it here; None is the rule's own severity.
+    severity: Severity | None = None
 
 
 class RuleOptions(BaseModel):
@@ -108,7 +111,7 @@ class RuleSpec:
                 self.id,
                 problem.url,
                 problem.column,
-                self.severity,
+                problem.severity or self.severity,
                 problem.message,
                 problem.evidence,
                 {name: tuple(values) for name, values in problem.facts.items()},

@@ -11,7 +11,7 @@ from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 from urllib.parse import parse_qsl, urlsplit
 
@@ -80,6 +80,16 @@ class ItemView:
 
 # Link texts naming a 政府信息公开 platform (not one of its columns): 政府信息公开, 丁县政务公开平台.
 _PLATFORM_ANCHOR_RE = re.compile(r"^\S{0,8}(?:政府信息公开|信息公开|政务公开)(?:平台|网|专栏|专题)?$")
+
+
+def _url_depth(url: str) -> int:
+    """How many folders deep a URL's path lies (/xxgk/index.html: 1)."""
+    return urlsplit(url).path.rstrip("/").count("/")
+
+
+def _squeezed_text(text: str) -> str:
+    """A link text as one line: its runs of white space made one space."""
+    return " ".join((text or "").split())
 
 
 def _squeezed(text: str) -> str:
@@ -191,6 +201,23 @@ class HomeCopy:
     outbound_hosts: frozenset[str]
 
 
+@dataclass(frozen=True, slots=True)  # one per stored probe of the period
+class ProbeView:
+    """One availability probe of the home page by `govaudit watch`: when (UTC), whether it opened
+    within the probe timeout (2xx/3xx), and why not."""
+
+    probed_at: datetime
+    up: bool
+    seconds: float | None
+    failure: str | None
+
+
+# Steps followed back from a page towards home when naming its click path (a guard, not a limit
+# a real portal reaches: the columns that matter lie a few clicks deep).
+_MAX_PATH = 12
+HOME_NAME = "首页"
+
+
 class LinkGraph:
     """The stored on-site links that make the click graph, as integer ids.
 
@@ -259,6 +286,9 @@ class SiteSnapshot:
     hidden_links: dict[str, list[HiddenLink]] = field(default_factory=lambda: defaultdict(list))
     # The home page as the previous quarter's run stored it (None for a first audit).
     previous_home: HomeCopy | None = None
+    # The home-page probes `govaudit watch` stored over the run's period, oldest first (empty when
+    # nothing was watching): site.unreachable judges availability by them the national way.
+    probes: tuple[ProbeView, ...] = ()
     # The office's registers of the run's quarter (政务新媒体, 12345, 网民留言), imported, not crawled.
     registers: Registers = field(default_factory=Registers)
     content: StoredContent | None = None
@@ -311,6 +341,74 @@ class SiteSnapshot:
                         (queue.append if is_click else queue.appendleft)(target)
             self._clicks = dist
         return self._clicks
+
+    def click_path(self, url: str) -> tuple[str, ...] | None:
+        """The link texts a reader clicks from the home page to reach `url` along a shortest path,
+        home first (首页, 政务服务, 办事指南); None for a page not reached from home. Paging and
+        client redirects cost no click and add no step."""
+        clicks = self.clicks()
+        if url not in clicks:
+            return None
+        texts: list[str] = []
+        current, seen = url, {url}
+        while current != self.site_url and len(seen) <= _MAX_PATH:
+            depth = clicks[current]
+            # Of the pages one click nearer that link here, the one a reader would take: home itself,
+            # else the shallowest address (a column's index, not an article whose navigation links it).
+            steps = sorted(
+                (
+                    clicks[link.from_url] == depth,
+                    link.from_url != self.site_url,
+                    _url_depth(link.from_url),
+                    link.from_url,
+                    _squeezed_text(link.text),
+                )
+                for link in self.links_to(current)
+                if link.on_site and link.from_url not in seen and clicks.get(link.from_url) in (depth - 1, depth)
+            )
+            if not steps:
+                return None
+            free, _, _, source, text = steps[0]
+            if not free:
+                texts.append(text or self._title_or_url(current))
+            current = source
+            seen.add(source)
+        return (HOME_NAME, *reversed(texts)) if current == self.site_url else None
+
+    def entry_path(self, key: str, entry: ColumnEntry) -> str | None:
+        """The click path to a column's linked page in words (首页 › 政务服务 › 行政许可事项清单):
+        the path to the page carrying the link, then the link's own text."""
+        clicks = self.clicks()
+        sources = sorted(
+            (
+                clicks[anchor.from_url],
+                anchor.from_url != self.site_url,
+                _url_depth(anchor.from_url),
+                anchor.from_url,
+                anchor.text,
+            )
+            for anchor in self.anchors.get(key, ())
+            if anchor.to_url == entry.url and anchor.from_url in clicks
+        )
+        for *_, source, text in sources:
+            path = self.click_path(source)
+            if path is not None:
+                return " › ".join((*path, _squeezed_text(text) or entry.anchor_text))
+        return None
+
+    def column_path(self, key: str) -> str | None:
+        """The click path to the column as the public finds it (column_index), in words."""
+        entry = self.column_index(key)
+        return self.entry_path(key, entry) if entry is not None else None
+
+    def with_column_path(self, key: str, evidence: str) -> str:
+        """A column finding's evidence followed by the click path to the column, when known."""
+        path = self.column_path(key)
+        return f"{evidence}；点击路径：{path}" if path else evidence
+
+    def _title_or_url(self, url: str) -> str:
+        page = self.pages.get(url)
+        return page.title if page is not None and page.title else url
 
     def unread_pages(self) -> list[tuple[str, str]]:
         """(URL, why) of every page and attachment fetched but not read, in URL order."""

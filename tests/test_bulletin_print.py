@@ -84,8 +84,8 @@ def test_official_language_on_the_letter_pages(pages):
     assert "马关县人民政府网站" in letter  # SiteName meta, not the URL alone
     assert "检查时段为2022年7月1日至2022年10月15日" in letter
     assert "不适用" in letter
-    # 行政许可事项清单 is linked four clicks deep: found too deep, in (一) as in the finding.
-    assert "位于第4层，超过3次点击可达的要求，按未设置计" in letter
+    # 行政许可事项清单 is linked four clicks deep: found too deep, in (一) as in the finding, with its click path.
+    assert "位于第4层（首页›政务服务›办事指南›其他服务›行政许可事项清单），超过3次点击可达的要求，按未设置计" in letter
     technical = "".join(text for text, _ in pages[annex2:])
     assert "label.missing" in technical and "暂定" in technical
 

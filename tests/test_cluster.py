@@ -227,7 +227,7 @@ def test_the_combined_bulletin_renders_in_the_real_browser(cluster, tmp_path):
     assert dumped.returncode == 0, dumped.stderr
     table = dumped.stdout[dumped.stdout.index("<table>") : dumped.stdout.index("</table>")]
     assert all(name in table for name in ("马关县人民政府", "天保县人民政府", "大汉县人民政府", "停用县人民政府"))
-    assert "不合格（无法访问）" in table
+    assert "未能访问（待复测）" in table
 
 
 def test_a_worker_killed_mid_crawl_is_taken_over_with_the_same_result(portals, single, tmp_path):

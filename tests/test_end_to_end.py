@@ -71,8 +71,13 @@ def test_everything_is_stored(sample_audit):
 def test_summary_and_outputs(sample_audit):
     assert "检查完成" in sample_audit.stdout
     assert "利企惠民政策专区（lqhm）" in sample_audit.stdout and "最新 2022-09-20" in sample_audit.stdout
+    # The terminal names each column's click path, and 行政许可事项清单 as found too deep (never 未找到).
+    assert "（首页 › 政府信息公开 › 基本目录）" in sample_audit.stdout and "未找到" not in sample_audit.stdout
+    deep = "位于第4层（首页 › 政务服务 › 办事指南 › 其他服务 › 行政许可事项清单），超过3次点击可达的要求"
+    assert f"行政许可事项清单专栏（xzxk）：{deep}，按未设置计" in sample_audit.stdout
     html = (sample_audit.out_dir / "bulletin.html").read_text("utf-8")
     assert "关于2022年第三季度政府网站监测情况的通报" in html
+    assert f"{deep}，按未设置计" in html
     assert json.loads((sample_audit.out_dir / "findings.json").read_text("utf-8")) == sample_audit.findings
 
 

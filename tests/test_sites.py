@@ -103,5 +103,5 @@ def test_the_combined_bulletin_in_the_real_browser(prefecture, tmp_path):
     rows = table.split("<tr>")[2:]
     # Ranked: the small clean portal first, the sample portal (veto problems) next, the dead one last.
     assert "测试县人民政府" in rows[0] and "马关县人民政府" in rows[1] and "停用县人民政府" in rows[2]
-    assert "不合格（无法访问）" in rows[2]
+    assert "未能访问（待复测）" in rows[2]
     assert dom.count("附件") >= 3 and "马关县人民政府问题清单" in dom

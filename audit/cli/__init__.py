@@ -45,7 +45,7 @@ from crawler.vocabulary.urls import BadSiteURL, check_site_url
 from reports.files import OutputError, check_writable, output_path
 from reports.formats import BY_NAME, BadFormat, parse_formats
 from reports.masking import clean, for_terminal
-from reports.summary import page_cap_note
+from reports.summary import column_place, page_cap_note
 from rules import registered_rules
 from rules.catalogue import markdown_table, option_lines
 from rules.registers import KINDS, RegisterKind, kind_named
@@ -394,8 +394,11 @@ def _report(outcome: AuditOutcome) -> int:
     click.echo(received)
     if outcome.page_cap is not None:
         click.echo(page_cap_note(outcome.page_cap, outcome.pages_left, outcome.pages))
+    settings = click.get_current_context().meta.get(_SETTINGS)
+    max_clicks = (settings or load_settings(None)).crawl.max_clicks
     for column in outcome.columns:
-        where = for_terminal(column.url) or "未找到"
+        # The bulletin's words: found (with its click path), found too deep, or not found.
+        where = for_terminal(column_place(column, max_clicks))
         newest = column.newest_date.isoformat() if column.newest_date else "—"
         click.echo(f"  {for_terminal(column.name)}（{column.key}）：{where}　条目 {column.item_count}　最新 {newest}")
     _print_outputs(outcome.outputs)
@@ -1414,6 +1417,112 @@ def _print_precision(store: Store) -> None:
             f"{line.rule:<22} {line.confirmed:>6} {line.excluded:>12} {line.precision:>8.0%}  "
             f"{titles.get(line.rule, line.rule)}"
         )
+
+
+@main.command()
+@click.argument("urls", nargs=-1, metavar="[URL]...")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.05),
+    default=3600.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="每个网站每隔这么久探测一次首页，时刻在间隔内随机（默认每小时一次，每天24次）/ one probe per site in "
+    "each interval, at a random moment of it.",
+)
+@click.option(
+    "--probes", type=click.IntRange(min=1), metavar="N", help="每个网站探测N次后结束 / stop after N probes a site."
+)
+@click.option("--once", is_flag=True, help="每个网站立即探测一次后结束 / probe each site once now, then stop.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=15.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="超过此时间打不开计为不可用（国家监测为15秒）/ a probe slower than this is a failure.",
+)
+@db_option()
+@config_option()
+@click.option(
+    "--notify",
+    metavar="CMD|URL",
+    callback=_notify_option,
+    help="网站无法访问、恢复、首页疑似被篡改时立即运行的命令（环境变量 GOVAUDIT_EVENT 等）或接收 JSON 的 http(s) "
+    "地址；默认取配置 notify / command or webhook run on each change of state.",
+)
+@click.option("--no-notify", is_flag=True, help="不运行配置中的通知 / skip the configured notify hook.")
+@click.option(
+    "--log-file",
+    "log_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="把每次探测和报警（带时间）追加到此文件 / append every probe and alert to FILE.",
+)
+def watch(urls, interval, probes, once, timeout, db_url, config_path, notify, no_notify, log_file):
+    """动态监测 / probe each site's home page at spread times, store every probe, alert on a change.
+
+    Without URL, the sites registered with `govaudit sites add`. Each probe is one GET of the home
+    page (and its same-site redirects); up when it answers 2xx/3xx within --timeout. The quarterly
+    run judges site.unreachable from the stored probes (see docs/watch.md).
+    """
+    from audit.run.notify import alert_payload
+    from audit.store.sites import registered_sites
+    from audit.watch.service import EVENTS, watch_sites
+
+    config, store = _open(config_path, db_url)
+    try:
+        sites = [check_site_url(url) for url in urls]
+    except BadSiteURL as exc:
+        _fail_usage(str(exc))
+    sites = sites or [site.url for site in registered_sites(store)]
+    if not sites:
+        _fail_usage("没有要监测的网站：请给出网址，或先 govaudit sites add sites.yaml / no site to watch")
+    target = None if no_notify else notify or config.notify
+    stop = threading.Event()
+    stopped_by: list[int] = []
+
+    def on_signal(signum, _frame):
+        stopped_by.append(signum)
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, on_signal)
+    with ExitStack() as stack:
+        log = None
+        if log_file is not None:
+            try:
+                log_file.parent.mkdir(parents=True, exist_ok=True)
+                log = stack.enter_context(log_file.open("a", encoding="utf-8"))
+            except OSError as exc:
+                _fail_usage(f"无法写入日志文件 / cannot write the log file {log_file}: {exc.strerror or exc}")
+
+        def report(result) -> None:
+            for line in (result.line(), *(f"报警 / alert: {alert.summary}" for alert in result.alerts)):
+                click.echo(for_terminal(line))
+                write_line(log, line)
+                if log is not None:
+                    log.flush()
+            for alert in result.alerts if target is not None else ():
+                payload = alert_payload(alert.site_url, alert.event, EVENTS[alert.event], alert.summary, log_file)
+                for line in send(target, payload, config.notify_allow_internal):
+                    err.print(line)
+                    write_line(log, line)
+
+        rounds = 1 if once else probes
+        sites_text = "、".join(sites)
+        click.echo(f"开始监测 {len(sites)} 个网站，每 {interval:g} 秒探测一次 / watching {sites_text}")
+        try:
+            made = watch_sites(
+                store, sites, config, report, interval=interval, rounds=rounds, stop=stop, timeout=timeout
+            )
+        except StoreError as exc:
+            err.print(f"错误 / error: {exc}")
+            sys.exit(EXIT_DATABASE)
+        click.echo(f"监测结束，共探测 {made} 次 / watch ended after {made} probes")
+    # Stopped by the service manager (SIGTERM) is a clean end; Ctrl-C exits as the other commands do.
+    if signal.SIGINT in stopped_by:
+        sys.exit(128 + signal.SIGINT)
 
 
 @main.group()

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from audit.judging.availability import period_probes
 from audit.judging.history import fingerprints, previous_home
 from audit.judging.scoring import indicator_for
 from audit.judging.units import attribute
@@ -21,7 +22,6 @@ from rules.base import RuleSpec, judges_register
 from rules.settings import Settings
 from rules.snapshot import PageView, SiteSnapshot
 
-UNREACHABLE_RULE = "site.unreachable"
 log = logging.getLogger(__name__)
 
 
@@ -150,10 +150,13 @@ def annotate(findings: list[Finding], site: SiteSnapshot, config: Settings) -> l
 def conclude_run(store: Store, run_id: int, config: Settings) -> tuple[list[Finding], SiteSnapshot]:
     """Judge a crawled run, store its findings (with fingerprint, units, indicator), mark it finished."""
     site = store.snapshot(run_id, config)
-    site.previous_home = previous_home(store, store.run(run_id))
+    run = store.run(run_id)
+    site.previous_home = previous_home(store, run)
+    site.probes = period_probes(store, run)
     findings, overruns = judge(site, config)
     store.save_annotated_findings(run_id, list(zip(findings, annotate(findings, site, config))))
-    unreachable = any(f.rule == UNREACHABLE_RULE for f in findings)
+    # Nothing else could be judged when the audit could not open the home page, whatever the probes say.
+    unreachable = site.home_failure() is not None
     store.finish_run(
         run_id,
         RunStatus.UNREACHABLE if unreachable else RunStatus.DONE,

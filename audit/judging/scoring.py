@@ -18,7 +18,9 @@ from rules.snapshot import SiteSnapshot
 
 PASS = "合格"
 FAIL = "不合格"
-UNREACHABLE = "不合格（无法访问）"
+# The audit could not open the home page and no week of probes vetoes the site: one failed visit
+# proves nothing about a quarter (site.unreachable), so the site is to be checked again.
+UNREACHABLE = "未能访问（待复测）"
 VETOED = "不合格（单项否决）"
 
 
@@ -103,11 +105,12 @@ def score(findings: Iterable[Scored], table: ScoringTable, rule_titles: dict[str
 
 
 def result_text(result: Score, status: str, *, verdict: bool = True) -> str:
-    """A run's result in words, the one wording every report and the CLI use: 不合格（无法访问） for an
-    unreachable site, 不合格（单项否决） when a veto stops the scoring, else the points and — unless the
+    """A run's result in words, the one wording every report and the CLI use: 不合格（单项否决） when a
+    veto stops the scoring (site.unreachable from a week of probes among them), 未能访问（待复测） when
+    the audit could not open the home page and nothing vetoes the site, else the points and — unless the
     caller shows the verdict in a column of its own (`verdict=False`) — 合格 / 不合格 in brackets."""
-    if status == RunStatus.UNREACHABLE:
-        return UNREACHABLE
     if result.vetoed:
         return VETOED
+    if status == RunStatus.UNREACHABLE:
+        return UNREACHABLE
     return f"{result.points:g}分（{result.verdict}）" if verdict else f"{result.points:g}分"

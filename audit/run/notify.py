@@ -71,6 +71,12 @@ class RunNote:
         )
 
 
+def alert_payload(url: str, event: str, result: str, summary: str, log_file: Path | None) -> dict:
+    """The payload of an alert `govaudit watch` raises on a change of state (event down / up /
+    tampered): the run payload's fields, the event, and GOVAUDIT_EVENT beside them."""
+    return {**RunNote("watch", url=url, summary=summary).payload(0, log_file), "result": result, "event": event}
+
+
 def environment(payload: dict) -> dict[str, str]:
     """GOVAUDIT_EXIT, GOVAUDIT_RESULT, GOVAUDIT_SUMMARY, GOVAUDIT_OUT, GOVAUDIT_QUARTER … and the whole
     payload as GOVAUDIT_JSON."""
@@ -89,6 +95,8 @@ def environment(payload: dict) -> dict[str, str]:
         "log_file",
     )
     env = {f"GOVAUDIT_{name.upper()}": "" if payload[name] is None else str(payload[name]) for name in names}
+    if "event" in payload:
+        env["GOVAUDIT_EVENT"] = str(payload["event"])
     env["GOVAUDIT_JSON"] = json.dumps(payload, ensure_ascii=False)
     return env
 

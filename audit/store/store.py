@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from audit.store import probes as _probes  # noqa: F401  (its table is part of the schema)
 from audit.store import reviews as _reviews  # noqa: F401  (its table is part of the schema)
 from audit.store import sites as _sites  # noqa: F401  (its table is part of the schema)
 from audit.store.common import StoreError

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from audit.judging.context import QuarterPoint
+from audit.store import RunStatus
 from reports.charts import BarChart, TrendChart, bar_chart, trend_chart
 from reports.sections.context import Context
 from reports.summary import ColumnSummary
@@ -25,6 +26,8 @@ class Overview:
     columns_found: int
     # --max-pages stopped the crawl: the sentence saying what was read and what was left ("" when not).
     page_cap_note: str
+    # The audit could not open the home page: nothing else was checked, and no score is given.
+    home_unreached: bool
     severities: tuple[tuple[str, int], ...]
     previous: QuarterPoint | None
     states: tuple[tuple[str, int], ...]
@@ -44,6 +47,7 @@ def build(ctx: Context) -> Overview:
         columns=ctx.columns,
         columns_found=sum(1 for c in ctx.columns if c.url),
         page_cap_note=ctx.page_cap_note,
+        home_unreached=ctx.run.status == RunStatus.UNREACHABLE,
         severities=ctx.severities,
         previous=ctx.previous,
         states=ctx.states,

@@ -40,6 +40,6 @@ def check(site, config):
             yield Problem(
                 entry.url,
                 f"「{spec.name}」栏目最新信息发布于{newest_date.isoformat()}，如不更新将于{stale_from.isoformat()}起超过{spec.stale_days}天未更新（还剩{days_left}天），请及时发布信息",
-                f"{newest_date.isoformat()} {item.title}",
+                site.with_column_path(spec.key, f"{newest_date.isoformat()} {item.title}"),
                 spec.key,
             )

@@ -34,4 +34,6 @@ def check(site, config):
         shown = "；".join(notices[:5]) + ("等" if len(notices) > 5 else "")
         which = "均" if len(notices) == len(pages) else f"其中{len(notices)}个"
         evidence = f"{len(pages)}个栏目页面均无信息条目" + (f"，{which}显示「暂无信息」：{shown}" if notices else "")
-        yield Problem(entry.url, f"「{spec.name}」栏目无任何信息（空白栏目）", evidence, spec.key)
+        yield Problem(
+            entry.url, f"「{spec.name}」栏目无任何信息（空白栏目）", site.with_column_path(spec.key, evidence), spec.key
+        )

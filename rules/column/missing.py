@@ -17,6 +17,9 @@ def check(site, config):
     规章和行政规范性文件库, 公共企事业单位信息公开 and 行政许可事项清单 columns on the portal,
     and a column hidden deeper than three clicks is not one the public can find.
 
+    Each message names the click path from the home page in link texts (首页 › 政务服务 › 办事指南 ›
+    其他服务 › 行政许可事项清单), so that the unit finds what the public has to click.
+
     Fires: the only link 行政许可事项清单 sits on a page 3 clicks deep (the column is at 4);
     the link 规范性文件 leads to a page that answers 404; no link names the column at all.
 
@@ -39,13 +42,15 @@ def check(site, config):
             continue
         if near:
             failures = "；".join(f"{e.url}（{_failure(site, e.url)}）" for e in near)
-            message = f"「{spec.name}」栏目链接无法打开"
+            path = site.entry_path(spec.key, near[0])
+            message = f"「{spec.name}」栏目链接无法打开" + (f"（点击路径：{path}）" if path else "")
             evidence = f"链接「{near[0].anchor_text}」→ {failures}"
         elif entries:
-            deepest = entries[0]
-            where = f"位于第{deepest.clicks}层" if deepest.clicks is not None else "不在首页可达的页面上"
-            message = f"「{spec.name}」栏目{where}，超过{limit}次点击可达的要求"
-            evidence = f"链接「{deepest.anchor_text}」→ {deepest.url}"
+            nearest = entries[0]
+            path = site.entry_path(spec.key, nearest) if nearest.clicks is not None else None
+            where = f"位于第{nearest.clicks}层" if nearest.clicks is not None else "不在首页可达的页面上"
+            message = f"「{spec.name}」栏目{where}" + (f"（{path}）" if path else "") + f"，超过{limit}次点击可达的要求"
+            evidence = f"链接「{nearest.anchor_text}」→ {nearest.url}"
         else:
             message = f"未找到「{spec.name}」栏目"
             evidence = f"{limit}次点击内没有文字为「{'／'.join(spec.anchors)}」的链接"

@@ -33,6 +33,6 @@ def check(site, config):
             yield Problem(
                 entry.url,
                 f"「{spec.name}」栏目最新信息发布于{newest_date.isoformat()}，已{days}天未更新（要求{spec.stale_days}天内）",
-                f"{newest_date.isoformat()} {item.title}",
+                site.with_column_path(spec.key, f"{newest_date.isoformat()} {item.title}"),
                 spec.key,
             )

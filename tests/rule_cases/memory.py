@@ -11,12 +11,14 @@ A case:
     registers: {media: [{name: …, platform: …, last_post: …}], hotline: […], messages: […]}
     hidden: {/n/1.html: [[http://bet.example.com/, 百家乐, display:none]]}   # links readers cannot see
     previous_home: {as_of: 2022-07-15, lines: […], hosts: […]}   # the last quarter's stored home page
+    probes: [{from: 2022-09-05 00:00, count: 168, failed: 12, minutes: 60}]   # govaudit watch's probes (UTC),
+                                 # `count` of them `minutes` apart, the first `failed` of them down
     checks: {/a.pdf: 404, http://x.gov.cn/: 连接超时}   # link targets checked but not fetched
     pages:
       /: {title: 首页, links: [[/xxgk/, 政府信息公开]], items: [[标题, /n/1.html, 2022-10-10]]}
       /n/1.html: {title: …, date: 2022-10-10, text: …, in: [gfxwj/item], labels: [此件公开发布]}
     expect:                      # exactly these findings, by URL; message/evidence are substrings
-      - {url: /n/1.html, column: gfxwj, message: […], evidence: …}
+      - {url: /n/1.html, column: gfxwj, message: […], evidence: …, severity: 提示}
 
 A page takes the PageView fields (status, error, content_type, title, date → publish_date, date_source,
 written_date, doc_number, publisher, labels, list → is_list, empty → empty_notice, redirect_to,
@@ -30,7 +32,7 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -42,7 +44,7 @@ from crawler.vocabulary.columns import PageRole
 from crawler.vocabulary.reading import HiddenLink
 from rules.registers import KINDS, Registers
 from rules.settings import Settings
-from rules.snapshot import Anchor, CheckView, HomeCopy, ItemView, LinkView, PageView, SiteSnapshot
+from rules.snapshot import Anchor, CheckView, HomeCopy, ItemView, LinkView, PageView, ProbeView, SiteSnapshot
 
 BASE = "http://www.cs.gov.cn/"
 CASES = Path(__file__).parent / "cases"
@@ -59,6 +61,7 @@ _CASE_KEYS = {
     "registers",
     "hidden",
     "previous_home",
+    "probes",
     "pages",
     "expect",
 }
@@ -168,6 +171,16 @@ def build_site(case: dict) -> SiteSnapshot:
     before = case.get("previous_home")
     if before:
         site.previous_home = HomeCopy(0, before["as_of"], tuple(before["lines"]), frozenset(before["hosts"]))
+    site.probes = tuple(
+        ProbeView(
+            datetime.fromisoformat(str(run["from"])) + timedelta(minutes=run["minutes"] * n),
+            n >= run["failed"],
+            0.3,
+            None if n >= run["failed"] else "连接被拒绝",
+        )
+        for run in case.get("probes") or ()
+        for n in range(run["count"])
+    )
     for target, answer in (case.get("checks") or {}).items():
         status, error = (answer, None) if isinstance(answer, int) else (None, str(answer))
         site.checks[url(target)] = CheckView(url(target), status, error)

@@ -33,6 +33,8 @@ def _differences(finding, wanted: dict) -> list[str]:
     """What the finding lacks of the expectation: its column, words of its message and evidence,
     and (when the case names them) exactly its facts."""
     lacking = []
+    if "severity" in wanted and finding.severity.value != wanted["severity"]:
+        lacking.append(f"severity {finding.severity.value} is not {wanted['severity']}")
     if "column" in wanted and finding.column != wanted["column"]:
         lacking.append(f"column {finding.column!r} is not {wanted['column']!r}")
     if "facts" in wanted:

@@ -22,6 +22,9 @@ def test_fires_for_a_refused_connection_with_exit_status_3(tmp_path):
     findings = json.loads((tmp_path / "findings.json").read_text("utf-8"))
     assert [f["rule"] for f in findings] == ["site.unreachable"]
     assert findings[0]["url"] == url and "连接被拒绝" in findings[0]["message"]
+    # One failed visit without probes of the quarter (govaudit watch) is to be checked again, not a veto.
+    assert findings[0]["severity"] == "提示" and "首页未能访问，待复测" in findings[0]["message"]
+    assert "未能访问（待复测）" in (tmp_path / "bulletin.html").read_text("utf-8")
     assert (tmp_path / "bulletin.html").exists()
 
 
@@ -58,5 +61,5 @@ def test_fires_for_a_200_answer_that_is_only_an_error_page(tmp_path):
     result = audit_pages(tmp_path, pages)
     assert result.returncode == 3
     [finding] = result.of("site.unreachable")
-    assert finding["message"] == "首页无法访问（返回错误页面）" and "页面不存在" in finding["evidence"]
+    assert finding["message"].startswith("首页未能访问，待复测（返回错误页面）") and "页面不存在" in finding["evidence"]
     assert [f["rule"] for f in result.findings] == ["site.unreachable"]
