@@ -144,7 +144,7 @@ def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter, conf
     return CombinedBulletin(
         f"关于{quarter.chinese}政府网站监测情况的通报",
         quarter,
-        settings.issuer,
+        settings.signatory,
         settings.office,
         date.today(),
         tuple(ordered),

@@ -42,6 +42,13 @@ class BulletinData:
     site_name: str = DEFAULT_SITE_NAME
     doc_number: str = ""
     score_source: str = ""
+    # The county and the issuing organ's full name as configured ("" when not: never invented).
+    county: str = ""
+    organ: str = ""
+    # Every document the bulletin cites, national first (《…》（文号）).
+    basis: tuple[str, ...] = ()
+    # The bulletin settings the county has not given yet (县名（county）…): the 技术说明 lists them as 未配置.
+    unconfigured: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
@@ -80,7 +87,7 @@ def build_bulletin(report: ReportContext) -> BulletinData:
         scope=run.scope,
         scope_name=scope_name,
         generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
-        issuer=settings.issuer,
+        issuer=settings.signatory,
         office=settings.office,
         addressees=settings.addressees,
         score=report.score,
@@ -88,8 +95,12 @@ def build_bulletin(report: ReportContext) -> BulletinData:
         findings=found.findings,
         sections=build_sections(Context(report, found), COLUMN_REPORT if run.scope else BULLETIN),
         site_name=settings.site_name or _site_name(report.site),
-        doc_number=settings.doc_number,
+        doc_number=settings.doc_number_for(date.today().year),
         score_source=report.settings.scoring.source,
+        county=settings.county_name,
+        organ=settings.organ_name,
+        basis=settings.basis_citations(report.quarter.year),
+        unconfigured=settings.unconfigured(),
     )
 
 

@@ -23,7 +23,7 @@ from audit.store import Store
 from audit.store.store import KeptPage
 from reports.data import BulletinData, ReportRow
 from reports.files import OutputError, describe, write_text
-from reports.masking import clean, mask_personal
+from reports.masking import clean, holds_personal_number, mask_personal
 from reports.render import render_kept_copy
 
 FOLDER = "evidence"
@@ -104,6 +104,51 @@ def _mask_tree(tree) -> None:
         element.tail = clean(element.tail) if element.tail else element.tail
 
 
+# What a copy shows in place of a table row, a short block or a line of text that held a personal
+# number: the name, village and household facts beside it are not repeated (a copy goes out with
+# the 通报, which is often published on the portal).
+LEFT_OUT = "（此处含个人信息，已隐去）"
+_BLOCKS = frozenset({"p", "li", "dd", "dt", "div", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "caption"})
+# A block longer than this is an article, not one person's entry: only the text that held the number goes.
+_SHORT_BLOCK = 300
+
+
+def _emptied(element, shown: str = "") -> None:
+    for child in list(element):
+        element.remove(child)
+    element.text = shown
+
+
+def _leave_out_people(tree) -> None:
+    """Every innermost table row that shows a personal number loses its cells' words (the row stays, so
+    the table still shows how many there were); outside tables, the short block holding one, else
+    the text itself."""
+    for row in list(tree.iter("tr")):
+        if row.find(".//tr") is None and holds_personal_number(row.text_content()):
+            cells = [cell for cell in row if cell.tag in ("td", "th")]
+            for at, cell in enumerate(cells):
+                _emptied(cell, LEFT_OUT if at == 0 else "")
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        for part in ("text", "tail"):
+            if not holds_personal_number(getattr(element, part)):
+                continue
+            holder = element if part == "text" else element.getparent()
+            block = next((e for e in holder.iterancestors() if e.tag in _BLOCKS), None) if holder is not None else None
+            block = holder if holder is not None and holder.tag in _BLOCKS else block
+            if block is not None and len(block.text_content()) <= _SHORT_BLOCK:
+                _emptied(block, LEFT_OUT)
+            else:
+                setattr(element, part, LEFT_OUT)
+
+
+def without_people_lines(text: str) -> str:
+    """A kept text (an attachment's, or a page's read as text) with every line that shows a personal
+    number left out."""
+    return "\n".join(LEFT_OUT if holds_personal_number(line) else line for line in text.split("\n"))
+
+
 def sanitise(html: str, base_url: str) -> tuple[str, str]:
     """A crawled page's markup as a copy may show it: (sanitised, masked HTML, ""), or ("", the page's
     masked text) when a number survives the masking of single text nodes (split by tags: 5326<b>25…)."""
@@ -123,12 +168,16 @@ def sanitise(html: str, base_url: str) -> tuple[str, str]:
     _mask_tree(tree)
     text = tree.text_content()
     if mask_personal(text) != text:
-        return "", mask_personal(text)
+        return "", without_people_lines(mask_personal(text))
+    _leave_out_people(tree)
     return lxml.html.tostring(tree, encoding="unicode", method="html"), ""
 
 
 def copy_view(page: KeptPage, problems: tuple[ReportRow, ...]) -> CopyView:
-    body, text = sanitise(_decode(page), page.url) if page.body is not None else ("", page.text or "")
+    if page.body is not None:
+        body, text = sanitise(_decode(page), page.url)
+    else:
+        body, text = "", without_people_lines(clean(page.text or ""))
     return CopyView(
         url=page.url,
         fetched_at=page.fetched_at.isoformat(sep=" ", timespec="seconds"),

@@ -53,6 +53,17 @@ def mask_personal(text: str | None) -> str:
     return masked
 
 
+# A personal number as a copy shows it once masked, by govaudit or by the page itself
+# (532625********2013, 5326251958****1014, 138****5678, 138xxxx5678).
+_MASKED_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{3,10}[*＊×xX]{4,12}\d{0,6}[0-9Xx](?![0-9A-Za-z])")
+
+
+def holds_personal_number(text: str | None) -> bool:
+    """Whether `text` shows an ID or mobile number, whole or masked: what stands beside one (a name,
+    a village, a household's size) is a person's, and a distributed copy leaves it out."""
+    return bool(text) and bool(_MASKED_NUMBER.search(mask_personal(text)))
+
+
 def clean(value: Any) -> Any:
     """A value as a document may show it: text without the characters a format refuses or a reader's
     display would act on (controls, noncharacters, bidirectional overrides: crawler.reading.characters),

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from rules import registered_rules
 from rules.base import judges_register
+from rules.people import without_people
 from rules.registers import KINDS, Registers, UnitLine, kind_of_url
 
 __all__ = ["RegisterProblem", "RegisterSection", "UnitLine", "UnitProblems", "register_sections"]
@@ -58,7 +59,9 @@ def register_sections(registers: Registers, sources: dict[str, str], rows, as_of
             continue
         kind = kind_of_url(row.url)
         for unit in row.units or ("未登记单位",):
-            detail = row.evidence if kind in detailed else ""
+            # The row's words as the 通报 may print them, also for a finding stored before they were
+            # cleaned at import: whoever wrote in is 网民, their numbers left out.
+            detail = without_people(row.evidence) if kind in detailed else ""
             by_kind[kind][unit].append(
                 RegisterProblem(row.problem, row.message, detail, row.severity, row.state, row.first_seen)
             )

@@ -121,7 +121,7 @@ def report_rows(ctx: ReportContext) -> Rows:
             state=row.state,
             first_seen=row.first_seen,
             rule=row.rule,
-            clause=spec.clause if spec else "",
+            clause=spec.basis(ctx.settings, ctx.quarter.year) if spec else "",
             deadline=date.fromisoformat(row.deadline) if row.deadline else None,
             fetched_at=row.fetched_at.replace("T", " ")[:16],
             page_title=row.title,

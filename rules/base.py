@@ -104,6 +104,15 @@ class RuleSpec:
     options: type[RuleOptions] = NoOptions
     # Whether its findings count towards the website's score (register rules never do).
     scored: bool = True
+    # The rule also enforces the county's own documents (政务公开工作任务清单): its basis is `clause`
+    # and the configured `bulletin.local_basis`.
+    local_basis: bool = False
+
+    def basis(self, config: "Settings", year: int) -> str:
+        """The documents the rule enforces, as a bulletin cites them for the year checked: its national
+        clause, and the county's own documents where it enforces them and they are configured."""
+        local = config.bulletin.local_citations(year) if self.local_basis else ()
+        return "；".join((self.clause, *local))
 
     def findings(self, site: "SiteSnapshot", config: "Settings") -> Iterator[Finding]:
         for problem in self.check(site, config):
@@ -133,12 +142,15 @@ def rule(
     needs_whole_list: bool = False,
     options: type[RuleOptions] = NoOptions,
     scored: bool | None = None,
+    local_basis: bool = False,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register the decorated check function as a rule; its docstring is the rule's documentation.
     `subject` is what it judges (a page, the site, a register row); `scored` whether its findings
     count towards the website's score (default: all but register rules). `needs` is what it must
     read beyond the audited pages (the site's 解读 pages, the whole site); `options` the settings
-    it reads (config.options(options) in the check)."""
+    it reads (config.options(options) in the check). `clause` cites national documents only; a rule
+    that also enforces the county's own (政务公开工作任务清单) says `local_basis`, and its basis then
+    includes the configured `bulletin.local_basis`."""
 
     def register(check: CheckFunction) -> CheckFunction:
         if id in _REGISTRY:
@@ -163,6 +175,7 @@ def rule(
             needs_whole_list,
             options,
             counted,
+            local_basis,
         )
         return check
 

@@ -177,12 +177,73 @@ class DocxFonts(_Shape):
 SEVERITY_NAMES = tuple(severity.value for severity in Severity)
 
 
+# What a bulletin prints where the office has not configured it: never an invented county.
+UNCONFIGURED = "未配置"
+# A name that begins with its level and no place (县人民政府办公室, 县政府督查室): the county's name goes first.
+_LEVEL_ONLY = re.compile(r"^[县市区旗](?:人民政府|政府)")
+
+
+def full_organ_name(county: str, organ: str) -> str:
+    """An organ's full name: as given, the county's name put before one that starts with its level
+    alone (县人民政府办公室 → 马关县人民政府办公室), the county's 人民政府办公室 when none is given; ""
+    when it cannot be named without a county."""
+    organ, county = organ.strip(), county.strip()
+    if not organ:
+        return f"{county}人民政府办公室" if county else ""
+    if _LEVEL_ONLY.match(organ):
+        return f"{county}{organ[1:]}" if county else ""
+    return organ
+
+
+def check_doc_number_format(value: str) -> str:
+    """A 文号 format holds {n} (the serial) and may hold {year}, nothing else in braces; ValueError else."""
+    fields = set(re.findall(r"{([^{}]*)}", value))
+    if value and (fields - {"year", "n"} or "{n}" not in value):
+        raise ValueError("文号格式只能含 {year} 和 {n}，且须含 {n}，如 某政办通〔{year}〕{n}号 / use {year} and {n}")
+    return value
+
+
+class Document(_Shape):
+    """A document the bulletin or a rule cites: 《政府网站发展指引》（国办发〔2017〕47号）. In a county's own
+    document `{county}` and `{year}` stand for the county's name and the year checked."""
+
+    title: str = Field(min_length=1)
+    number: str = ""
+
+    def citation(self, county: str = "", year: int | None = None) -> str:
+        title = self.title.replace("{county}", county)
+        if year is not None:
+            title = title.replace("{year}", str(year))
+        return f"《{title}》（{self.number}）" if self.number else f"《{title}》"
+
+
+class ReviewWording(_Shape):
+    """How the bulletin states its method: after a person reviewed the findings, or before."""
+
+    reviewed: str = Field(min_length=1)
+    unreviewed: str = Field(min_length=1)
+
+
 class BulletinSettings(_Shape):
-    issuer: str
+    # The county (市、区) checked, as its documents write it: 马关县. Empty: not configured.
+    county: str
+    # The issuing organ's full name (版头, 落款): 马关县人民政府办公室. Empty: the county's 人民政府办公室.
+    organ: str
     office: str
     addressees: str
+    # This bulletin's 文号 as given (used as it is), else doc_number_format filled in.
     doc_number: str
+    # 马政办通〔{year}〕{n}号: {year} the year of issue, {n} doc_number_serial (left blank to fill in
+    # by hand when not given, as a draft before 签发 is).
+    doc_number_format: str
+    doc_number_serial: int | None = Field(ge=1)
     site_name: str
+    # National documents every bulletin cites (its 依据).
+    basis: tuple[Document, ...]
+    # The county's own documents (政务公开工作任务清单 …), cited by the bulletin and by the rules that
+    # enforce them (`local_basis` in their @rule).
+    local_basis: tuple[Document, ...]
+    review_wording: ReviewWording
     # 整改期限 in working days after the as-of date, by severity (单项否决 / 扣分 / 提示), or one number for all.
     deadline_working_days: dict[str, int]
     holidays: frozenset[date]
@@ -209,6 +270,68 @@ class BulletinSettings(_Shape):
 
     def deadline_days(self, severity: str) -> int:
         return self.deadline_working_days.get(severity, max(self.deadline_working_days.values()))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _issuer_is_organ(cls, data):
+        """`issuer:` (the key before `organ:`) is read as `organ:`."""
+        if isinstance(data, dict) and "issuer" in data:
+            data = dict(data)
+            issuer = data.pop("issuer")
+            if not data.get("organ"):
+                data["organ"] = issuer
+        return data
+
+    @field_validator("doc_number_format")
+    @classmethod
+    def _number_format(cls, value: str) -> str:
+        return check_doc_number_format(value)
+
+    @property
+    def county_name(self) -> str:
+        """The county's name, or "" when not configured."""
+        return self.county.strip()
+
+    @property
+    def organ_name(self) -> str:
+        """The issuing organ's full name (full_organ_name), "" when it cannot be named."""
+        return full_organ_name(self.county, self.organ)
+
+    @property
+    def signatory(self) -> str:
+        """The 落款: the organ's full name, or a visible 未配置 in its place (never a county made up)."""
+        return self.organ_name or f"（发文机关{UNCONFIGURED}）"
+
+    def doc_number_for(self, year: int) -> str:
+        """The bulletin's 文号: as given, else the format with the year of issue and the serial (a
+        full-width blank to fill in when no serial is given); "" when neither is configured."""
+        if self.doc_number.strip():
+            return self.doc_number.strip()
+        if not self.doc_number_format:
+            return ""
+        serial = str(self.doc_number_serial) if self.doc_number_serial is not None else "\u3000\u3000"
+        return self.doc_number_format.replace("{year}", str(year)).replace("{n}", serial)
+
+    def basis_citations(self, year: int) -> tuple[str, ...]:
+        """Every document the bulletin cites, national first, the county's own with its name and year."""
+        return tuple(document.citation(self.county_name, year) for document in (*self.basis, *self.local_basis))
+
+    def local_citations(self, year: int) -> tuple[str, ...]:
+        return tuple(document.citation(self.county_name, year) for document in self.local_basis)
+
+    def unconfigured(self) -> tuple[str, ...]:
+        """The `bulletin:` settings a county has to give before its bulletin can be signed, as the
+        technical file lists them under 未配置 (县名（county）…)."""
+        missing = []
+        if not self.county_name:
+            missing.append("县名（county）")
+        if not self.organ_name:
+            missing.append("发文机关（organ）")
+        if not (self.doc_number.strip() or self.doc_number_format):
+            missing.append("文号（doc_number_format）")
+        if not self.local_basis:
+            missing.append("本县依据（local_basis）")
+        return tuple(missing)
 
 
 def is_webhook(target: str) -> bool:

@@ -23,7 +23,7 @@ from test_bulletin import _chromium, _headless
 
 from audit.cli.demo.server import PortalResponse, serve_portal
 from reports.data import ReportRow
-from reports.evidence import sanitise
+from reports.evidence import LEFT_OUT, sanitise
 from reports.screenshots import screenshot, with_thumbnails
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -128,7 +128,9 @@ def test_the_annex_links_each_problem_to_its_kept_copy_which_opens_offline_maske
     dom = _dom(chromium, copy, tmp_path / "p2")
     text = dom.text_content()
     assert MARKER in text and "经审核，下列家庭符合条件" in text
-    assert PERSON not in text and f"{PERSON[:6]}********{PERSON[14:]}" in text
+    # The row that held the ID number is left out whole: the number, and the name and village beside it.
+    assert PERSON not in text and f"{PERSON[:6]}********{PERSON[14:]}" not in text and LEFT_OUT in text
+    assert "杨德明" not in text and text.count("南山村") == text.count(MARKER) and "户主姓名" in text
     assert "原网址" in text and f"{result.base_url}xxgk/gsgg/1.html" in text and "抓取时间" in text
     assert "本副本为检查时保存的页面（个人信息已打码）" in text
     assert dom.findtext(".//title") != "pwned" and "pwned" not in lxml.html.tostring(dom, encoding="unicode")
@@ -200,7 +202,8 @@ def test_a_huge_hostile_page_is_kept_bounded_and_inert(audited):
     result, _, _, seconds, _ = audited
     [finding] = [f for f in result.findings if f["rule"] == "privacy.id_number" and f["url"].endswith("/2.html")]
     copy = (result.out_dir / finding["kept_copy"]).read_text("utf-8")
-    assert PERSON not in copy and HUGE_PERSON not in copy and f"{HUGE_PERSON[:6]}********" in copy
+    assert PERSON not in copy and HUGE_PERSON not in copy and f"{HUGE_PERSON[:6]}********{HUGE_PERSON[14:]}" not in copy
+    assert LEFT_OUT in copy and "杨德明" not in copy
     assert "onclick" not in copy and "pwned" not in copy and copy.count("危房改造补助对象公示说明文字") == 40000
     assert seconds < 240
 
@@ -304,7 +307,7 @@ def test_the_total_bound_stops_rendering_with_one_line(tmp_path, capsys, monkeyp
 def test_a_number_split_by_tags_is_masked_by_keeping_the_text_only():
     html = f"<p>户主 {PERSON[:4]}<b>{PERSON[4:10]}</b>{PERSON[10:]} 马白镇</p><a href='/f?sfz={PERSON}'>附件</a>"
     body, text = sanitise(html, "http://x.gov.cn/a/")
-    assert body == "" and PERSON not in text and f"{PERSON[:6]}********{PERSON[14:]}" in text
+    assert body == "" and PERSON not in text and text == LEFT_OUT and "马白镇" not in text
     body, text = sanitise(f"<p>户主 {PERSON}</p><a href='/f?sfz={PERSON}' onclick='x()'>附件</a>", "http://x.gov.cn/a/")
-    assert text == "" and PERSON not in body and "onclick" not in body
+    assert text == "" and PERSON not in body and "onclick" not in body and f"<p>{LEFT_OUT}</p>" in body
     assert f'href="http://x.gov.cn/f?sfz={PERSON[:6]}********{PERSON[14:]}"' in body

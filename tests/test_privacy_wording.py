@@ -22,6 +22,7 @@ from portal_kit import audit_folder  # noqa: E402
 from registers_kit import import_register  # noqa: E402
 
 from audit.cli.demo.server import SAMPLE_PORTAL  # noqa: E402
+from reports.evidence import LEFT_OUT  # noqa: E402
 from rules.people import without_people  # noqa: E402
 from rules.privacy import ID_HEADER, PHONE_HEADER, id_numbers, mobiles, rows_of  # noqa: E402
 
@@ -65,8 +66,11 @@ def _people() -> tuple[list[str], list[str]]:
 
 
 def _distributed(out: Path) -> dict[str, str]:
-    """The text of every file distributed with the 通报 (not evidence/: the office's own kept copies)."""
+    """The text of every file distributed with the 通报, the kept page copies in evidence/ included."""
     texts = {
+        f"evidence/{copy.name}": html.unescape(copy.read_text("utf-8")) for copy in (out / "evidence").glob("*.html")
+    }
+    texts |= {
         "bulletin.html": html.unescape((out / "bulletin.html").read_text("utf-8")),
         "findings.csv": (out / "findings.csv").read_text("utf-8-sig"),
         "findings.json": json.dumps(json.loads((out / "findings.json").read_text("utf-8")), ensure_ascii=False),
@@ -104,6 +108,7 @@ def test_no_distributed_file_repeats_a_recipient_or_the_citizen(audited):
     names, villages = _people()
     texts = _distributed(audited.out_dir)
     assert set(texts) >= {"bulletin.html", "findings.csv", "findings.json", "findings.xlsx", "bulletin.docx"}
+    assert sum(file.startswith("evidence/") for file in texts) >= 2
     for file, text in texts.items():
         flat = _squeezed(text)
         for personal in names + villages + [CITIZEN]:
@@ -115,13 +120,15 @@ def test_no_distributed_file_repeats_a_recipient_or_the_citizen(audited):
         assert shown <= {"532625********1234", "138****1234"}, (file, shown)
 
 
-def test_the_check_reads_what_it_scans(audited):
-    """The scan is not blind: the kept copy of the 低保 page (evidence/, the office's own evidence,
-    not distributed) still shows the names, with the numbers masked."""
-    names, villages = _people()
-    copies = "".join(html.unescape(copy.read_text("utf-8")) for copy in (audited.out_dir / "evidence").glob("*.html"))
-    assert all(_squeezed(name) in _squeezed(copies) for name in names[:4]) and villages[0] in copies
-    assert "532625195807141014" not in copies and "532625********1014" in copies
+def test_the_kept_copy_shows_the_page_without_its_people(audited):
+    """The kept copy of the 低保 page still shows the page, its table's header and how many rows it
+    had; each row that held an ID number is left out, and so is each line of the 危房改造 sheet."""
+    by_url = {f["url"][len(audited.base_url) - 1 :]: f for f in audited.findings}
+    copy = html.unescape((audited.out_dir / by_url[DIBAO]["kept_copy"]).read_text("utf-8"))
+    assert "城乡居民最低生活保障新增对象公示" in copy and "户主姓名" in copy and "公示期间如有异议" in copy
+    assert copy.count(LEFT_OUT) == 4
+    sheet = html.unescape((audited.out_dir / by_url[WFGZ]["kept_copy"]).read_text("utf-8"))
+    assert "户主姓名" in sheet and sheet.count(LEFT_OUT) == 3
 
 
 def test_the_privacy_findings_still_say_how_many_and_where(audited):
@@ -206,3 +213,45 @@ def _rows(text: str, find, header) -> str:
 )
 def test_rows_of(text, find, header, where):
     assert _rows(text, find, header) == where
+
+
+@pytest.mark.parametrize(
+    "markup, kept, left_out",
+    [
+        # A row with an ID number (whole, or masked by the page itself) or a mobile loses its words.
+        (
+            "<table><tr><td>1</td><td>杨德明</td><td>532625195807141014</td><td>南山村</td></tr></table>",
+            [],
+            ["杨德明", "南山村"],
+        ),
+        (
+            "<table><tr><td>2</td><td>陶英</td><td>5326251967****002X</td><td>新寨村</td></tr></table>",
+            [],
+            ["陶英", "新寨村"],
+        ),
+        ("<table><tr><td>3</td><td>王光荣</td><td>138****3456</td><td>4人</td></tr></table>", [], ["王光荣", "4人"]),
+        # A short paragraph with one goes whole; in a long article only the text that held it.
+        ("<p>救助对象：李秀珍，身份证号532625198202050826，八寨镇新寨村。</p>", [], ["李秀珍", "新寨村"]),
+        (
+            "<div>" + "本季度低保资金已足额发放。" * 30 + "<br>联系人李秀珍13508764567<br>" + "</div>",
+            ["本季度低保资金已足额发放。"],
+            ["李秀珍"],
+        ),
+        # Quiet: a landline, a 统一社会信用代码 and 索引号, an article id in a link, a date stay as they are.
+        ("<table><tr><td>县民政局</td><td>0876-7121234</td></tr></table>", ["县民政局", "0876-7121234"], []),
+        ("<p>索引号 11532625MB0000000X/2022-00001，发布机构 县民政局</p>", ["11532625MB0000000X", "县民政局"], []),
+        (
+            '<p><a href="/t20220815_13812345678.html">低保政策解读</a> 2022-08-15</p>',
+            ["低保政策解读", "2022-08-15"],
+            [],
+        ),
+    ],
+)
+def test_a_kept_copy_leaves_out_what_stands_beside_a_personal_number(markup, kept, left_out):
+    from reports.evidence import sanitise
+
+    body, text = sanitise(markup, "http://x.gov.cn/a/")
+    shown = html.unescape(body + text)
+    assert all(word in shown for word in kept), shown
+    assert not [word for word in left_out if word in shown], shown
+    assert (LEFT_OUT in shown) == bool(left_out)

@@ -19,6 +19,7 @@ import click
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
+from audit.cli.county import init
 from audit.cli.options import (
     as_of_option,
     column_option,
@@ -550,8 +551,9 @@ def demo(out_dir, db_url, quiet, formats, serve, port):
         sys.exit(_serve_demo(port or DEMO_PORT))
     formats = _formats(formats)
     out_dir.mkdir(parents=True, exist_ok=True)
-    config, store = _open(None, db_url or f"sqlite:///{(out_dir / 'govaudit.sqlite').resolve()}")
-    root = Path(str(resources.files("audit.cli.demo").joinpath("sample_portal")))
+    demo_files = Path(str(resources.files("audit.cli.demo")))
+    config, store = _open(demo_files / "county.yaml", db_url or f"sqlite:///{(out_dir / 'govaudit.sqlite').resolve()}")
+    root = demo_files / "sample_portal"
     server = PortalServer(root)
     server.start()
     try:
@@ -596,6 +598,9 @@ def _serve_demo(port: int) -> int:
     return 128 + signal.SIGINT if stopped[0] == signal.SIGINT else EXIT_OK
 
 
+main.add_command(init)
+
+
 @main.command(name="rules")
 @click.option("--markdown", is_flag=True, help="输出 README 的规则表 / print the README's rule table.")
 def list_rules(markdown):
@@ -607,7 +612,8 @@ def list_rules(markdown):
         summary = " ".join(spec.doc.split("\n\n")[0].split())
         click.echo(f"{spec.id:<18} {spec.severity.value}  {spec.title}")
         click.echo(f"{'':<18} 何时报告：{spec.summary}")
-        click.echo(f"{'':<18} 依据：{spec.clause}")
+        local = "；本县依据见配置 bulletin.local_basis（如政务公开工作任务清单）" if spec.local_basis else ""
+        click.echo(f"{'':<18} 依据：{spec.clause}{local}")
         for line in option_lines(spec):
             click.echo(f"{'':<18} 选项 {line}")
         if spec.needs in COLUMN_CHECK:

@@ -15,7 +15,8 @@ class Options(RuleOptions):
     severity=Severity.HINT,
     subject=Subject.SITE,
     summary="栏目将在 14 天内超过更新期限",
-    clause="国办秘函〔2019〕19号 单项否决·栏目不更新（预警）；马关县2022年政务公开工作任务清单",
+    clause="国办秘函〔2019〕19号 单项否决·栏目不更新（预警）",
+    local_basis=True,
     options=Options,
 )
 def check(site, config):

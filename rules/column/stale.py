@@ -9,7 +9,8 @@ from rules.base import Problem, Severity, Subject, rule
     severity=Severity.DEDUCT,
     subject=Subject.SITE,
     summary="栏目最新条目早于期限：利企惠民、规范性文件 183 天；基本目录、公共企事业、行政许可 365 天",
-    clause="国办秘函〔2019〕19号 单项否决·栏目不更新；马关县2022年政务公开工作任务清单",
+    clause="国办秘函〔2019〕19号 单项否决·栏目不更新",
+    local_basis=True,
     needs_whole_list=True,
 )
 def check(site, config):

@@ -39,7 +39,8 @@ class Options(RuleOptions):
     severity=Severity.DEDUCT,
     subject=Subject.SITE,
     summary="公共企事业单位信息公开专栏缺少教育、卫生健康、供水、供电、供气、环境保护、公共交通等领域（可配置）",
-    clause="《公共企事业单位信息公开规定制定办法》（国办发〔2020〕50号）；马关县2022年政务公开工作任务清单",
+    clause="《公共企事业单位信息公开规定制定办法》（国办发〔2020〕50号）",
+    local_basis=True,
     needs_whole_list=True,
     options=Options,
 )

@@ -11,7 +11,8 @@ from rules.registers import audited_register, register_url
     severity=Severity.DEDUCT,
     subject=Subject.REGISTER,
     summary="12345 工单超过办理时限办结或仍未办结（每个承办单位一条，写明按期办结率）",
-    clause="国办发〔2020〕53号《关于进一步优化地方政务服务便民热线的指导意见》：按时办结；马关县2022年政务公开工作任务清单",
+    clause="国办发〔2020〕53号《关于进一步优化地方政务服务便民热线的指导意见》：按时办结",
+    local_basis=True,
     needs=Evidence.SITE,
 )
 def check(site, config):

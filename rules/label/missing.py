@@ -11,7 +11,8 @@ OLD_WORDING = "此件主动公开"
     severity=Severity.DEDUCT,
     subject=Subject.PAGE,
     summary="公文（有文号的详情页，或规范性文件库中的文件）没有标注四种公开属性之一",
-    clause="公文公开属性源头认定制度；马关县2022年政务公开工作任务清单",
+    clause="国办发〔2016〕80号《〈关于全面推进政务公开工作的意见〉实施细则》：公文公开属性源头认定制度",
+    local_basis=True,
 )
 def check(site, config):
     """Checks that every 公文 on the portal carries one of the four disclosure labels
