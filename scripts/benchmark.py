@@ -827,7 +827,7 @@ class Row:
 # the functions it calls; prints "BENCH <phase> <seconds> <rss_mb> <peak_mb>" lines on stderr.
 _WRAPPER = r"""
 import resource, sys, time
-import audit.judging.judge as judge
+import audit.judging.judge as judging
 import audit.run.lifecycle as lifecycle
 from audit.store import Store
 
@@ -847,8 +847,8 @@ def _timed(name, fn):
 
 lifecycle.crawl = _timed("crawl", lifecycle.crawl)
 lifecycle.conclude_run = _timed("conclude", lifecycle.conclude_run)
-judge.evaluate = _timed("rules", judge.evaluate)
-judge.annotate = _timed("annotate", judge.annotate)
+judging.judge = _timed("rules", judging.judge)
+judging.annotate = _timed("annotate", judging.annotate)
 lifecycle.summarise_columns = _timed("summary", lifecycle.summarise_columns)
 lifecycle.write_outputs = _timed("outputs", lifecycle.write_outputs)
 Store.snapshot = _timed("snapshot", Store.snapshot)
