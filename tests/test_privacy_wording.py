@@ -255,3 +255,42 @@ def test_a_kept_copy_leaves_out_what_stands_beside_a_personal_number(markup, kep
     assert all(word in shown for word in kept), shown
     assert not [word for word in left_out if word in shown], shown
     assert (LEFT_OUT in shown) == bool(left_out)
+
+
+def test_the_bulletin_can_state_a_page_s_fault_once(audited):
+    """privacy.id_number and privacy.phone carry how many numbers the page published: the 通报 says
+    it once per page (公示名单含未去标识化的身份证号码N个、手机号码M个), nothing else of the page."""
+    from types import SimpleNamespace
+
+    from rules.privacy import fault_on_page
+
+    def findings_on(path):
+        return [
+            SimpleNamespace(rule=f["rule"], evidence=f["evidence"], facts={})
+            for f in audited.findings
+            if f["url"].endswith(path)
+        ]
+
+    stored = _stored_facts(audited)
+    dibao = [SimpleNamespace(rule=f.rule, evidence=f.evidence, facts=stored[f.rule, DIBAO]) for f in findings_on(DIBAO)]
+    assert fault_on_page(dibao) == "公示名单含未去标识化的身份证号码4个、手机号码4个"
+    sheet = [SimpleNamespace(rule=f.rule, evidence=f.evidence, facts=stored[f.rule, WFGZ]) for f in findings_on(WFGZ)]
+    assert fault_on_page(sheet) == "公示名单含未去标识化的身份证号码3个、手机号码3个"
+    # Quiet: findings without the count (stored before it was kept) or of other rules say nothing.
+    assert fault_on_page(findings_on(DIBAO)) == ""
+    prose = SimpleNamespace(
+        rule="privacy.id_number", evidence="页面含未去标识化的身份证号码1个（见于正文）", facts={"published": ("1",)}
+    )
+    assert fault_on_page([prose]) == "页面含未去标识化的身份证号码1个"
+
+
+def _stored_facts(audited) -> dict:
+    """Each privacy finding's stored facts by (rule, path), read from the run's database."""
+    import sqlite3
+
+    database = sqlite3.connect(audited.db_url.removeprefix("sqlite:///"))
+    rows = database.execute("SELECT rule, url, facts FROM finding WHERE rule LIKE 'privacy.%'").fetchall()
+    base = len(audited.base_url) - 1
+    return {
+        (rule, url[base:]): {k: tuple(v) for k, v in json.loads(facts or "{}").items()} for rule, url, facts in rows
+    }

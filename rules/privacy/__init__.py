@@ -292,3 +292,28 @@ def described(found: list[tuple[str, str, list[Match]]], header: re.Pattern) -> 
         )
         places.append(place + rows)
     return "见于" + "、".join(dict.fromkeys(places))
+
+
+# -- the fault as the 通报 states it ------------------------------------------------------------------
+
+# The fact a privacy finding carries: how many numbers its page published (privacy.id_number: ID
+# numbers, privacy.phone: mobiles), for the bulletin to state the fault once per page.
+PUBLISHED_COUNT = "published"
+_NUMBER_NAMES = {"privacy.id_number": "身份证号码", "privacy.phone": "手机号码"}
+
+
+def fault_on_page(findings) -> str:
+    """A page's privacy fault described, never repeated, from its findings (anything with `rule`,
+    `facts` and `evidence`: a Finding, a stored FindingRow): 公示名单含未去标识化的身份证号码4个、手机号码4个
+    when the numbers stood in a table, 页面含… (附件含…) when not; "" when none is a privacy finding."""
+    counts: dict[str, int] = {}
+    listed, attachment = False, True
+    for finding in findings:
+        if finding.rule in _NUMBER_NAMES and finding.facts.get(PUBLISHED_COUNT):
+            counts[finding.rule] = counts.get(finding.rule, 0) + int(finding.facts[PUBLISHED_COUNT][0])
+            listed = listed or "表格" in finding.evidence
+            attachment = attachment and finding.evidence.startswith("附件")
+    parts = [f"{name}{counts[rule]}个" for rule, name in _NUMBER_NAMES.items() if rule in counts]
+    if not parts:
+        return ""
+    return f"{'公示名单' if listed else '附件' if attachment else '页面'}含未去标识化的{'、'.join(parts)}"

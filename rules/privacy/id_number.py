@@ -1,5 +1,5 @@
 from rules.base import Problem, Severity, Subject, rule
-from rules.privacy import ID_HEADER, described, id_numbers, published, url_id_numbers
+from rules.privacy import ID_HEADER, PUBLISHED_COUNT, described, id_numbers, published, url_id_numbers
 
 CLAUSE = (
     "《中华人民共和国政府信息公开条例》第十五条（涉及个人隐私的政府信息不得公开）；"
@@ -60,4 +60,5 @@ def check(site, config):
             f"请立即撤下或替换为隐藏中间8位的版本（如 532625********1234）后重新发布，并排查同类信息",
             f"{where}含未去标识化的身份证号码{count}个（{described(places, ID_HEADER)}）",
             site.column_of(page.url),
+            {PUBLISHED_COUNT: (str(count),)},
         )

@@ -1,5 +1,5 @@
 from rules.base import Problem, Severity, Subject, rule
-from rules.privacy import PHONE_HEADER, described, mobiles_beside_people, published
+from rules.privacy import PHONE_HEADER, PUBLISHED_COUNT, described, mobiles_beside_people, published
 
 CLAUSE = (
     "《中华人民共和国政府信息公开条例》第十五条（涉及个人隐私的政府信息不得公开）；"
@@ -53,4 +53,5 @@ def check(site, config):
             f"请撤下或将号码隐藏为 138****1234 的形式后重新发布",
             f"{where}含未去标识化的个人手机号码{count}个（{described(found, PHONE_HEADER)}）",
             site.column_of(page.url),
+            {PUBLISHED_COUNT: (str(count),)},
         )
