@@ -81,9 +81,9 @@ HOTLINE_ROWS = [
 ]
 
 
-def messages_xls(path: Path, rows: list[tuple]) -> Path:
+def messages_xls(path: Path, rows: list[tuple], *, merged_unit: bool = False) -> Path:
     """An Excel 97–2003 file as a 我为政府网站找错 export: (问题编号, 提交时间, 网站名称, 问题描述, 处理单位)
-    and no 答复时间 column."""
+    and no 答复时间 column; with `merged_unit`, the first row's 处理单位 merged down over all rows."""
     import xlwt
 
     book = xlwt.Workbook(encoding="utf-8")
@@ -96,7 +96,10 @@ def messages_xls(path: Path, rows: list[tuple]) -> Path:
         sheet.write(number, 1, received, dated)
         sheet.write(number, 2, site)
         sheet.write(number, 3, text)
-        sheet.write(number, 4, unit)
+        if not merged_unit:
+            sheet.write(number, 4, unit)
+    if merged_unit:
+        sheet.write_merge(1, len(rows), 4, 4, rows[0][4])
     book.save(str(path))
     return path
 

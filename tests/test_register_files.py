@@ -82,6 +82,9 @@ def test_an_xls_export_without_the_answer_column_leaves_its_rule_unchecked(tmp_p
     assert "因缺少“答复时间”列，本季度未检查：网民留言超期未答复（messages.overdue）" in done.stdout
     rows, [(_, _, fields)] = _stored(db)
     assert rows[0]["received"] == "2022-07-20" and "answered" not in json.loads(fields)
+    merged = _import("messages", messages_xls(tmp_path / "合并.xls", MESSAGE_ROWS, merged_unit=True), db)
+    assert merged.returncode == 0, merged.stderr
+    assert [row["unit"] for row in _stored(db)[0]] == ["县人力资源和社会保障局"] * 2
 
 
 def test_a_named_quarter_is_kept_and_a_disagreeing_file_is_pointed_out(tmp_path):
@@ -116,3 +119,24 @@ def test_a_register_of_an_account_named_like_a_total_is_not_skipped(tmp_path):
     assert done.returncode == 0, done.stderr
     stored, _ = _stored(db)
     assert [row["name"] for row in stored] == ["马关合计发布"] and stored[0]["platform"] == "抖音"
+
+
+def test_a_unit_merged_down_over_its_accounts_rows_is_each_accounts_unit(tmp_path):
+    from openpyxl import load_workbook
+
+    path = media_xlsx(tmp_path / "合并单元格.xlsx", MEDIA_ROWS)
+    book = load_workbook(path)
+    book.active["D6"] = None
+    book.active.merge_cells("D5:D6")  # 马关发布 and 马关司法: one 运营单位 cell over both rows
+    book.save(path)
+    db = tmp_path / "db.sqlite"
+    done = _import("media", path, db)
+    assert done.returncode == 0, done.stderr
+    rows, _ = _stored(db)
+    assert [row["unit"] for row in rows[:3]] == ["马关县人民政府办公室", "马关县人民政府办公室", "八寨镇人民政府"]
+    # Unmerged, the same blank cell is still the one clear error it was.
+    book = load_workbook(path)
+    book.active.unmerge_cells("D5:D6")
+    book.save(path)
+    refused = _import("media", path, tmp_path / "other.sqlite")
+    assert refused.returncode == 2 and "第6行“运营单位”无法读取" in refused.stderr

@@ -129,7 +129,9 @@ def _reading(path: Path, kind: RegisterKind) -> RegisterReading:
     taken = set(columns.values())
     records = []
     skipped: Counter[str] = Counter()
-    for number, row in itertools.chain(top[header.body :], rows):
+    header_ends = top[header.body - 1][0]
+    merged = [merge for merge in _merged_down(path) if merge[1] > header_ends]
+    for number, row in _filled_down(itertools.chain(top[header.body :], rows), merged):
         why = _not_a_record(row, taken)
         if why is not None:
             skipped[why] += bool(why)
@@ -393,6 +395,66 @@ def _xls_value(cell, datemode: int):
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return None
     return cell.value
+
+
+def _merged_down(path: Path) -> list[tuple[int, int, int]]:
+    """(column index, first row, last row) of each cell merged down over several rows (a unit's
+    name merged over its accounts' rows), in the first sheet of an .xlsx or .xls."""
+    with open(path, "rb") as handle:
+        magic = handle.read(8)
+    if magic.startswith(b"PK\x03\x04"):
+        return _xlsx_merged_down(path)
+    if magic == _OLE:
+        import xlrd
+
+        book = xlrd.open_workbook(str(path), on_demand=True, formatting_info=True)
+        try:
+            merged = book.sheet_by_index(0).merged_cells
+        finally:
+            book.release_resources()
+        return [(first_col, first + 1, last) for first, last, first_col, _ in merged if last - first > 1]
+    return []
+
+
+def _xlsx_merged_down(path: Path) -> list[tuple[int, int, int]]:
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.cell import range_boundaries
+
+    book = load_workbook(path, read_only=True)
+    try:
+        sheet_path = getattr(book.worksheets[0], "_worksheet_path", "xl/worksheets/sheet1.xml")
+    finally:
+        book.close()
+    found = []
+    with zipfile.ZipFile(path) as archive, archive.open(sheet_path) as sheet:
+        for _, element in iterparse(sheet):
+            if element.tag.endswith("}mergeCell") and element.get("ref"):
+                first_col, first_row, _, last_row = range_boundaries(element.get("ref"))
+                if last_row > first_row:
+                    found.append((first_col - 1, first_row, last_row))
+            element.clear()
+    return found
+
+
+def _filled_down(rows: Iterator[tuple[int, list]], merged: list[tuple[int, int, int]]):
+    """The rows with a cell merged down over several rows given to each of them (openpyxl and xlrd
+    give its value to the first row only)."""
+    starting: dict[int, list[tuple[int, int]]] = {}
+    for column, first, last in merged:
+        starting.setdefault(first, []).append((column, last))
+    running: dict[int, tuple[object, int]] = {}
+    for number, row in rows:
+        running = {column: held for column, held in running.items() if held[1] >= number}
+        for column, (value, _) in running.items():
+            row = row + [None] * (column + 1 - len(row))
+            if _text(row[column]) == "":
+                row[column] = value
+        for column, last in starting.get(number, ()):
+            if column < len(row):
+                running[column] = (row[column], last)
+        yield number, row
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
