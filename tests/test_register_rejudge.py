@@ -31,6 +31,7 @@ def test_a_register_imported_after_the_run_is_judged_against_it(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "按文件中的日期归入2022年第三季度" in done.stdout
     assert "已对第1次检查重新判定登记表规则：发现问题1个" in done.stdout
+    assert "配置" not in done.stdout  # judged again with the settings the run was checked with
     html, findings = _report(tmp_path, run.db_url, "after")
     hotline = html[html.index("（三）12345政务服务便民热线") : html.index("（四）网民留言")]
     assert "县住房和城乡建设局" in hotline and "超期" in hotline and "未发现问题" not in hotline
@@ -76,3 +77,9 @@ def test_a_register_without_a_column_a_rule_needs_says_that_rule_is_unchecked(tm
     )
     done = govaudit("media", "import", str(register), "--db", run.db_url)
     assert "发现问题1个" in done.stdout and "未检查" not in done.stdout
+    # Imported with other settings than the run's, the import says so.
+    settings = tmp_path / "govaudit.yaml"
+    settings.write_text("units:\n  aliases:\n    县卫健局: 县卫生健康局\n", encoding="utf-8")
+    done = govaudit("media", "import", str(register), "--config", str(settings), "--db", run.db_url)
+    assert done.returncode == 0, done.stderr
+    assert "注意：第1次检查时使用的配置与本次导入不同" in done.stdout

@@ -533,6 +533,8 @@ class ImportDone:
     quarter: Quarter
     quarter_note: str | None  # how the quarter was found, when the clerk did not name it (or it disagrees)
     rejudged: tuple[tuple[int, int], ...]  # (run id, register problems) of each run judged again
+    # Runs judged again under other settings than they were checked with (another --config).
+    other_settings: tuple[int, ...] = ()
 
 
 def register_site(store, site_url: str | None) -> str | None:
@@ -571,7 +573,7 @@ def import_register(
         raise RegisterError(f"{path.name}：表头下没有数据行 / no rows below the header")
     chosen, note = _quarter(kind, reading, quarter)
     save_register(store, kind, chosen.label, path.name, reading.rows, site, reading.fields)
-    rejudged = []
+    rejudged, other = [], []
     for run in store.runs():
         if (
             run.quarter == chosen.label
@@ -581,7 +583,9 @@ def import_register(
         ):
             found = rejudge_registers(store, run.id, config)
             rejudged.append((run.id, len(found)))
-    return ImportDone(kind, reading, chosen, note, tuple(rejudged))
+            if run.config_fingerprint != config.fingerprint:
+                other.append(run.id)
+    return ImportDone(kind, reading, chosen, note, tuple(rejudged), tuple(other))
 
 
 def _quarter(kind: RegisterKind, reading: RegisterReading, named: Quarter | None) -> tuple[Quarter, str | None]:
@@ -627,6 +631,11 @@ def import_lines(done: ImportDone) -> list[str]:
         lines.append(f"因缺少“{needed}”列，本季度未检查：{titles.get(rule, rule)}（{rule}），通报中写明未检查")
     for run_id, problems in done.rejudged:
         lines.append(f"已对第{run_id}次检查重新判定登记表规则：发现问题{problems}个")
+        if run_id in done.other_settings:
+            lines.append(
+                f"注意：第{run_id}次检查时使用的配置与本次导入不同，登记表规则按本次的配置判定；"
+                "请用检查时的 --config 再次导入"
+            )
     if not done.rejudged:
         lines.append(f"{quarter.chinese}尚无完成的检查，登记表规则将在该季度检查时判定")
     return lines
