@@ -45,13 +45,28 @@ def test_a_register_unit_with_the_county_name_is_the_configured_unit(tmp_path):
     db_url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
     tickets = tmp_path / "tickets.csv"
     tickets.write_text(HOTLINE_CSV.read_text("utf-8").replace("县住房", "马关县住房"), encoding="utf-8")
-    assert import_register("hotline", tickets, db_url).returncode == 0
+    imported = import_register("hotline", tickets, db_url)
+    assert imported.returncode == 0, imported.stderr
+    assert "单位名称按配置统一：马关县住房和城乡建设局→县住房和城乡建设局" in imported.stdout
+    assert "县教育体育局→" not in imported.stdout  # already the configured name
     with serve_portal(write_portal(tmp_path / "site", SMALL_PORTAL)) as portal:
         findings = _audit(portal.base_url, "2022-10-15", tmp_path / "out", db_url)
     [overdue] = [f for f in findings if f["rule"] == "hotline.overdue"]
     assert overdue["units"] == ["县住房和城乡建设局"]  # as the configuration (and every other section) names it
     html = (tmp_path / "out" / "bulletin.html").read_text("utf-8")
     assert "马关县住房和城乡建设局" not in html and "县住房和城乡建设局" in html
+    # Next quarter the unit's tickets were all on time: its problem is 已整改, not 未检查.
+    on_time = tmp_path / "tickets-q4.csv"
+    on_time.write_text(
+        "工单编号,受理时间,承办单位,办理时限,办结时间\nQ4001,2022-11-01,马关县住房和城乡建设局,2022-11-08,2022-11-07\n",
+        encoding="utf-8",
+    )
+    assert import_register("hotline", on_time, db_url, quarter="2022Q4").returncode == 0
+    with serve_portal(write_portal(tmp_path / "site", SMALL_PORTAL)) as portal:
+        _audit(portal.base_url, "2023-01-15", tmp_path / "q4", db_url)
+    lines = govaudit("diff", "1", "2", "--db", db_url).stdout.splitlines()
+    assert any("[已整改]" in line and "hotline.overdue" in line for line in lines)
+    assert not any("[未检查]" in line and "hotline.overdue" in line for line in lines)
 
 
 def test_a_register_belongs_to_one_county_of_several(tmp_path):

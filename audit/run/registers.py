@@ -29,7 +29,7 @@ from crawler.crawl.budget import TOO_SLOW, ReaderPool
 from crawler.reading.containers import TooBigToRead, sheet_rows, zip_sizes
 from crawler.vocabulary.quarters import Quarter
 from rules import registered_rules
-from rules.registers import RegisterKind
+from rules.registers import RegisterKind, Registers
 from rules.registers.kind import Term
 from rules.registers.kind import text as _text
 
@@ -535,6 +535,7 @@ class ImportDone:
     rejudged: tuple[tuple[int, int], ...]  # (run id, register problems) of each run judged again
     # Runs judged again under other settings than they were checked with (another --config).
     other_settings: tuple[int, ...] = ()
+    renamed: tuple[tuple[str, str], ...] = ()  # (the file's unit name, the name every section uses)
 
 
 def register_site(store, site_url: str | None) -> str | None:
@@ -572,7 +573,13 @@ def import_register(
     if not reading.rows:
         raise RegisterError(f"{path.name}：表头下没有数据行 / no rows below the header")
     chosen, note = _quarter(kind, reading, quarter)
-    save_register(store, kind, chosen.label, path.name, reading.rows, site, reading.fields)
+    # Stored under the names every section uses, so a place named by its unit (a hotline unit's
+    # tickets) is the same place in the findings and in what the import checked.
+    rows = list(Registers({kind.name: tuple(reading.rows)}).with_units(config.units).of(kind.name))
+    renamed = tuple(
+        sorted({(before.unit, after.unit) for before, after in zip(reading.rows, rows) if before.unit != after.unit})
+    )
+    save_register(store, kind, chosen.label, path.name, rows, site, reading.fields)
     rejudged, other = [], []
     for run in store.runs():
         if (
@@ -585,7 +592,7 @@ def import_register(
             rejudged.append((run.id, len(found)))
             if run.config_fingerprint != config.fingerprint:
                 other.append(run.id)
-    return ImportDone(kind, reading, chosen, note, tuple(rejudged), tuple(other))
+    return ImportDone(kind, reading, chosen, note, tuple(rejudged), tuple(other), renamed)
 
 
 def _quarter(kind: RegisterKind, reading: RegisterReading, named: Quarter | None) -> tuple[Quarter, str | None]:
@@ -625,6 +632,8 @@ def import_lines(done: ImportDone) -> list[str]:
     missing = [spec for spec in kind.fields if not spec.required and spec.name not in reading.fields]
     if missing:
         lines.append("缺少可选的列：" + "、".join(f"“{spec.headers[0]}”" for spec in missing))
+    if done.renamed:
+        lines.append("单位名称按配置统一：" + "、".join(f"{before}→{after}" for before, after in done.renamed))
     titles = {spec.id: spec.title for spec in registered_rules()}
     for rule in kind.unjudged_rules(reading.fields):
         needed = "”“".join(spec.headers[0] for spec in kind.fields if spec.name in kind.rule_fields[rule])
