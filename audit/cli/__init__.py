@@ -1525,6 +1525,13 @@ def watch(urls, interval, probes, once, timeout, db_url, config_path, notify, no
         except StoreError as exc:
             err.print(f"错误 / error: {exc}")
             sys.exit(EXIT_DATABASE)
+        except SQLAlchemyError as exc:
+            # The database went away while watching: one line and exit 1; the service manager restarts it.
+            err.print(
+                f"错误 / error: 数据库暂时无法访问，已保存的探测记录不受影响 / the database became unavailable: "
+                f"{str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}"
+            )
+            sys.exit(EXIT_DATABASE)
         click.echo(f"监测结束，共探测 {made} 次 / watch ended after {made} probes")
     # Stopped by the service manager (SIGTERM) is a clean end; Ctrl-C exits as the other commands do.
     if signal.SIGINT in stopped_by:
