@@ -1,19 +1,23 @@
-"""The rule catalogue in words, from the registry: what `govaudit rules` prints and the README's
-rule table (`govaudit rules --markdown`), so the two cannot disagree."""
+"""The rule catalogue in words, from the registry: what `govaudit rules` prints and the rule
+reference in docs/rules.md (`govaudit rules --markdown`), so the two cannot disagree."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import types
 import typing
+from collections.abc import Mapping
 from datetime import date
 
 from pydantic import BaseModel
 
+from crawler.vocabulary.columns import Evidence
 from rules.base import RuleSpec, registered_rules
 
-README_BEGIN = "<!-- rules:begin — 由 `govaudit rules --markdown` 生成，请勿手改 -->"
-README_END = "<!-- rules:end -->"
+# docs/rules.md holds the output of `govaudit rules --markdown` between these two lines.
+REFERENCE_BEGIN = "<!-- rules:begin — 由 `govaudit rules --markdown` 生成，请勿手改 -->"
+REFERENCE_END = "<!-- rules:end -->"
 
 
 def option_lines(spec: RuleSpec) -> list[str]:
@@ -26,12 +30,26 @@ def option_lines(spec: RuleSpec) -> list[str]:
 
 
 def markdown_table() -> str:
-    """The README's rule table: id, severity, when it reports and the options it takes."""
+    """The rule table: id, severity, when it reports and the options it takes."""
     rows = ["| 规则 | 性质 | 何时报告 | 选项（`rules:` 配置） |", "|---|---|---|---|"]
     for spec in registered_rules():
         options = "、".join(f"`{name}`" for name in spec.options.model_fields) or "—"
         rows.append(f"| `{spec.id}` | {spec.severity.value} | {spec.summary} | {options} |")
     return "\n".join(rows)
+
+
+def markdown_reference(column_check: Mapping[Evidence, str]) -> str:
+    """docs/rules.md's generated part: the rule table, then each rule with its basis, options and
+    documentation. `column_check` says how a one-column audit treats a rule that needs more pages."""
+    parts = [REFERENCE_BEGIN, "", markdown_table(), ""]
+    for spec in registered_rules():
+        parts += [f"### `{spec.id}` {spec.title}", "", f"- 性质：{spec.severity.value}", f"- 何时报告：{spec.summary}"]
+        parts.append(f"- 依据：{spec.clause}")
+        parts += [f"- 选项 {line}" for line in option_lines(spec)]
+        if spec.needs in column_check:
+            parts.append(f"- {column_check[spec.needs]}")
+        parts += ["", inspect.cleandoc(spec.doc), ""]
+    return "\n".join([*parts, REFERENCE_END, ""])
 
 
 def _type_name(annotation) -> str:

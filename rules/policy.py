@@ -32,14 +32,13 @@ class InterpretationOptions(RuleOptions):
     title_words: tuple[str, ...] = Field(
         ("解读",),
         min_length=1,
-        description="A 解读 page is an article whose title contains one of these words "
-        "(set on either interpretation rule, it holds for both).",
+        description="标题含这些词之一的文章为解读页面（在任一解读规则上设置，两条规则都适用）",
     )
     max_related: int = Field(
         3,
         ge=1,
-        description="A page linking more 解读 pages (or a 解读 linking more documents) shows a shared box "
-        "(set on either interpretation rule, it holds for both).",
+        description="链接超过这么多个解读页面的页面（或链接超过这么多个文件的解读）是公共板块，不算关联"
+        "（在任一解读规则上设置，两条规则都适用）",
     )
 
 

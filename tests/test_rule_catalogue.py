@@ -3,13 +3,15 @@ judges; nothing reads a finding's facts back out of its words."""
 
 import ast
 import inspect
+import re
 from pathlib import Path
 
 import pytest
 
+from audit.judging.verdicts import COLUMN_CHECK
 from rules import Severity, registered_rules
 from rules.base import NoOptions, Subject, rule
-from rules.catalogue import README_BEGIN, README_END, markdown_table
+from rules.catalogue import REFERENCE_BEGIN, REFERENCE_END, markdown_reference
 
 RULES = list(registered_rules())
 
@@ -106,12 +108,26 @@ def test_each_rule_has_its_own_tests(spec):
     assert tests.exists()
 
 
-def test_the_readme_rule_table_is_generated_from_the_registry():
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    start, end = readme.index(README_BEGIN) + len(README_BEGIN), readme.index(README_END)
-    assert readme[start:end].strip() == markdown_table(), (
-        "README.md's rule table is stale: replace it with the output of `govaudit rules --markdown`"
+def test_the_rule_reference_is_generated_from_the_registry():
+    reference = (Path(__file__).parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+    start, end = reference.index(REFERENCE_BEGIN), reference.index(REFERENCE_END) + len(REFERENCE_END)
+    assert reference[start:end] + "\n" == markdown_reference(COLUMN_CHECK), (
+        "docs/rules.md is stale: replace its generated part with the output of `govaudit rules --markdown`"
     )
+
+
+def test_the_rule_list_a_clerk_reads_is_chinese():
+    """`govaudit rules` prints the rules' Chinese texts, not the English docstrings (those are in docs/rules.md)."""
+    from click.testing import CliRunner
+
+    from audit.cli import main
+
+    printed = CliRunner().invoke(main, ["rules"]).output
+    assert "label.not_public" in printed and "何时报告" in printed
+    assert "Checks" not in printed and "Why:" not in printed
+    for spec in RULES:
+        for name, field in spec.options.model_fields.items():
+            assert re.search(r"[\u4e00-\u9fff]", field.description), f"{spec.id}: option {name} explained in English"
 
 
 @pytest.mark.parametrize("spec", RULES, ids=lambda spec: spec.id)

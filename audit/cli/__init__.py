@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 import click
+from rich.cells import cell_len
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -48,7 +49,7 @@ from reports.formats import BY_NAME, BadFormat, parse_formats
 from reports.masking import clean, for_terminal
 from reports.summary import column_place, page_cap_note
 from rules import registered_rules
-from rules.catalogue import markdown_table, option_lines
+from rules.catalogue import markdown_reference, option_lines
 from rules.registers import KINDS, RegisterKind, kind_named
 from rules.settings import Settings
 
@@ -602,14 +603,15 @@ main.add_command(init)
 
 
 @main.command(name="rules")
-@click.option("--markdown", is_flag=True, help="输出 README 的规则表 / print the README's rule table.")
+@click.option(
+    "--markdown", is_flag=True, help="输出规则参考 docs/rules.md（Markdown）/ print docs/rules.md, the rule reference."
+)
 def list_rules(markdown):
     """列出全部检查规则 / list every rule with its severity, the clause it enforces and its options."""
     if markdown:
-        click.echo(markdown_table())
+        click.echo(markdown_reference(COLUMN_CHECK), nl=False)
         return
     for spec in registered_rules():
-        summary = " ".join(spec.doc.split("\n\n")[0].split())
         click.echo(f"{spec.id:<18} {spec.severity.value}  {spec.title}")
         click.echo(f"{'':<18} 何时报告：{spec.summary}")
         local = "；本县依据见配置 bulletin.local_basis（如政务公开工作任务清单）" if spec.local_basis else ""
@@ -618,7 +620,7 @@ def list_rules(markdown):
             click.echo(f"{'':<18} 选项 {line}")
         if spec.needs in COLUMN_CHECK:
             click.echo(f"{'':<18} {COLUMN_CHECK[spec.needs]}")
-        click.echo(f"{'':<18} {summary}\n")
+        click.echo()
 
 
 @main.command()
@@ -654,12 +656,43 @@ def extract(source, url, encoding):
     click.echo(json.dumps(clean(reading.to_json()), ensure_ascii=False, indent=2))
 
 
+# A run's status as the clerk reads it in `history`.
+_STATUS_WORDS = {
+    RunStatus.RUNNING: "正在检查",
+    RunStatus.DONE: "完成",
+    RunStatus.UNREACHABLE: "网站无法访问",
+    RunStatus.INTERRUPTED: "中断",
+    RunStatus.FAILED: "失败",
+}
+
+
+def _cells(text: str, width: int, align: str = "<") -> str:
+    """`text` padded to `width` terminal cells (a Chinese character takes two)."""
+    gap = " " * max(width - cell_len(text), 0)
+    return gap + text if align == ">" else text + gap
+
+
+# history's columns: (heading, width in terminal cells, alignment).
+_HISTORY_COLUMNS = (
+    ("编号", 4, ">"),
+    ("季度", 7, "<"),
+    ("基准日", 10, "<"),
+    ("范围", 6, "<"),
+    ("状态", 12, "<"),
+    ("问题", 4, ">"),
+    ("结果", 18, "<"),
+)
+
+
+def _history_line(cells: tuple[str, ...], site: str) -> str:
+    line = "  ".join(_cells(text, width, align) for text, (_, width, align) in zip(cells, _HISTORY_COLUMNS))
+    return f"{line}  {site}"
+
+
 def _run_line(run, findings: int, result: str) -> str:
-    scope = run.scope or "全站"
-    return (
-        f"{run.id:>4}  {run.quarter or '—':<7} {run.as_of.isoformat()}  {scope:<6} {run.status:<11} "
-        f"{findings:>4}  {result:<16} {for_terminal(run.site_url)}"
-    )
+    status = _STATUS_WORDS.get(run.status, str(run.status))
+    cells = (str(run.id), run.quarter or "—", run.as_of.isoformat(), run.scope or "全站", status, str(findings), result)
+    return _history_line(cells, for_terminal(run.site_url))
 
 
 @main.command()
@@ -680,7 +713,7 @@ def history(db_url, config_path, site_url):
     if not runs:
         click.echo("没有检查记录 / no audit runs stored")
         return
-    click.echo(f"{'编号':>2}  {'季度':<5} {'基准日':<8}    {'范围':<4} {'状态':<9} {'问题':>2}  {'结果':<14} 网站")
+    click.echo(_history_line(tuple(heading for heading, _, _ in _HISTORY_COLUMNS), "网站"))
     for run in runs:
         if run.status in FINISHED:
             rows = rows_of(store, run)
@@ -746,6 +779,7 @@ def diff(run_a, run_b, db_url):
     if not same_series(old, new):
         _fail_usage(f"两次检查的网站或范围不同，无法比较 / runs {run_a} and {run_b} are of different sites or scopes")
     comparison = compare(store, old, new)
+    titles = {spec.id: spec.title for spec in registered_rules()}
     click.echo(
         f"检查 {old.id}（{old.quarter}，{old.as_of}）→ 检查 {new.id}（{new.quarter}，{new.as_of}）："
         + "，".join(f"{state} {comparison.count(state)}" for state in (NEW, OPEN, FIXED, UNCHECKED))
@@ -754,7 +788,8 @@ def diff(run_a, run_b, db_url):
         for row in comparison.of(state):
             site = new.site_url if state in (NEW, OPEN) else old.site_url
             click.echo(
-                f"  [{state}] {row.rule:<22} {for_terminal(comparable_url(row.url, site))}  "
+                f"  [{state}] {titles.get(row.rule, row.rule)}（{row.rule}）  "
+                f"{for_terminal(comparable_url(row.url, site))}  "
                 f"{for_terminal('、'.join(row.units))}  {for_terminal(row.message)}"
             )
 
@@ -872,8 +907,8 @@ def schedule(url, print_units, out_root, db_url, config_path, at, log_file, noti
     """定时季度检查 / print a crontab line and systemd units that run `run-quarterly` for URL.
 
     They fire daily on days 1-15 of January, April, July and October; run-quarterly does nothing
-    once the quarter is done, so a portal that was down is retried the next day. The output and
-    log folders are created now, so the first run finds them.
+    once the quarter is done, so a portal that was down is retried the next day. It prints
+    only: the first run creates the output folder and the log's.
     """
     import shutil
 
@@ -896,11 +931,6 @@ def schedule(url, print_units, out_root, db_url, config_path, at, log_file, noti
     db = db_url or f"sqlite:///{(workdir / 'govaudit.sqlite').resolve()}"
     config = Path(config_path).resolve() if config_path else None
     log_file = (log_file or out_root / "run-quarterly.log").resolve()
-    for folder in (out_root, log_file.parent):
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            _fail_usage(f"无法建立目录 / cannot create {folder}: {exc.strerror or exc}")
     plan = Schedule(program, url, out_root.resolve(), db, workdir, hour, minute, log_file, config, notify=notify)
     click.echo("# crontab -e")
     click.echo(plan.crontab())
@@ -1001,10 +1031,20 @@ def sites_list(db_url):
     if not found:
         click.echo("没有登记的网站，请先 govaudit sites add sites.yaml / no sites registered")
         return
-    for site in found:
-        click.echo(
-            f"{site.id:>4}  {site.site_id or '—':<12} {site.level or '—':<8} {site.name}（{site.unit}）  {site.url}"
+    headings = ("编号", "网站标识码", "级别", "名称（主办单位）", "网址")
+    rows = [
+        tuple(
+            for_terminal(text)
+            for text in (str(site.id), site.site_id or "—", site.level or "—", f"{site.name}（{site.unit}）", site.url)
         )
+        for site in found
+    ]
+    widths = [max(cell_len(line[column]) for line in (headings, *rows)) for column in range(len(headings) - 1)]
+    for line in (headings, *rows):
+        cells = [
+            _cells(text, width, ">" if column == 0 else "<") for column, (text, width) in enumerate(zip(line, widths))
+        ]
+        click.echo("  ".join([*cells, line[-1]]))
 
 
 @main.command(name="audit-all")
@@ -1021,10 +1061,25 @@ def sites_list(db_url):
 @config_option()
 @crawl_options
 @format_option()
+@quiet_option
 @click.option("--force", is_flag=True, help="本季度已检查完成的网站也重新检查 / audit sites already done again.")
 @_redis_options
 @_unattended
-def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats, force, redis_url, redis_prefix):
+@_screenshots_option
+def audit_all(
+    as_of,
+    out_root,
+    db_url,
+    config_path,
+    timeout,
+    max_pages,
+    formats,
+    quiet,
+    force,
+    redis_url,
+    redis_prefix,
+    screenshots,
+):
     """检查全部登记的网站 / audit every registered site, one after another — or, with --redis,
     put every site in the queue the `govaudit worker` processes take from.
 
@@ -1052,6 +1107,7 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
     ):
         if value is not None:
             options += [flag, str(Path(value).resolve()) if flag == "--config" else str(value)]
+    options += ["--screenshots"] if screenshots else []
     queue = _queue(redis_url, redis_prefix) if redis_url is not None else None
     # The hook runs once, for all the sites; each site audited here logs into the same file.
     options.append("--no-notify")
@@ -1078,7 +1134,9 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
             )
             continue
         click.echo(f"{site.name}：检查 {site.url} / auditing")
-        code = audit_site(site.url, folder, options + log_options, secret_env(store.db_url))
+        code = audit_site(
+            site.url, folder, options + log_options + (["--quiet"] if quiet else []), secret_env(store.db_url)
+        )
         status = {EXIT_OK: "完成", EXIT_UNREACHABLE: "网站无法访问"}.get(code, f"失败（退出码 {code}）")
         click.echo(f"{site.name}：{status}，输出 {folder}")
         codes.append(code)
@@ -1095,6 +1153,56 @@ def audit_all(as_of, out_root, db_url, config_path, timeout, max_pages, formats,
         f"无法访问 {codes.count(EXIT_UNREACHABLE)}，失败 {len(codes) - codes.count(EXIT_OK) - codes.count(EXIT_UNREACHABLE)}"
     )
     sys.exit(1 if failed else EXIT_UNREACHABLE if EXIT_UNREACHABLE in codes else EXIT_OK)
+
+
+# What `report --all` writes: combined.html, and each site's findings.json.
+_COMBINED_FORMATS = ("html", "json")
+
+
+def _refuse_combined_formats(value: str | None) -> None:
+    """A format the combined report does not write is refused, not left out in silence."""
+    try:
+        others = [name for name in parse_formats(value) if name not in _COMBINED_FORMATS]
+    except BadFormat as exc:
+        _fail_usage(str(exc))
+    if others:
+        _fail_usage(
+            f"合并通报只写 html（combined.html）和 json（各网站的 findings.json），不写 {'、'.join(others)}；"
+            f"某个网站的 {'、'.join(others)} 用 govaudit report 检查编号 --format {','.join(others)} 生成 / "
+            f"report --all writes html and json only, not {','.join(others)}"
+        )
+
+
+def _combined_quarter(store: Store, found, asked: Quarter | None) -> Quarter:
+    """The quarter `report --all` reports on: the one asked for, which must have results; else the
+    quarter just ended or, when no registered site has results for it, the latest that has (said)."""
+    from audit.judging.history import quarter_of, site_key
+
+    keys = {site_key(site.url) for site in found}
+    with_results = {
+        quarter_of(run)
+        for run in store.runs()
+        if run.status in FINISHED and run.scope is None and site_key(run.site_url) in keys
+    }
+    known = "、".join(quarter.label for quarter in sorted(with_results)) or "无"
+    if asked is not None:
+        if asked not in with_results:
+            _fail_usage(
+                f"{asked.label} 没有任何登记网站的检查结果，未生成合并通报（有结果的季度：{known}）/ "
+                f"no registered site has results for {asked.label}"
+            )
+        return asked
+    if not with_results:
+        _fail_usage("登记的网站都还没有检查结果，请先 govaudit audit-all / no registered site has been audited yet")
+    just_ended = Quarter.reported(date.today())
+    if just_ended in with_results:
+        return just_ended
+    latest = max(with_results)
+    err.print(
+        f"{just_ended.label} 还没有检查结果，合并通报用有结果的最近季度 {latest.label}（指定季度请加 --quarter）/ "
+        f"no results for {just_ended.label}: reporting on {latest.label}"
+    )
+    return latest
 
 
 def _site_folders(out_root: Path, found) -> dict:
@@ -1198,7 +1306,12 @@ def worker(db_url, redis_url, redis_prefix, until_idle, name, lease):
 @main.command()
 @click.argument("run_id", type=int, required=False)
 @click.option("--all", "all_sites", is_flag=True, help="全部登记网站的合并通报 / the combined bulletin of every site.")
-@click.option("--quarter", "quarter_label", metavar="YYYYQn", help="合并通报的季度（默认刚结束的季度）.")
+@click.option(
+    "--quarter",
+    "quarter_label",
+    metavar="YYYYQn",
+    help="合并通报的季度（默认刚结束的季度；它还没有检查结果时取有结果的最近季度）/ the combined bulletin's quarter.",
+)
 @click.option(
     "--out",
     "out_dir",
@@ -1216,10 +1329,14 @@ def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, forma
 
     --all writes combined.html (every registered site: score, 合格/不合格, 单项否决 reasons,
     counts, rank, each site's problems as an annex) and each site's findings.json in a folder of
-    its own.
+    its own; other formats are refused. Without --quarter it reports on the quarter just ended, or,
+    when no site has results for it, on the latest quarter that has some (and says so); a quarter
+    without any results is refused (exit 2).
     """
     if (run_id is None) == (not all_sites):
         _fail_usage("请给出检查编号 RUN_ID 或 --all（二者之一）/ give RUN_ID or --all, not both")
+    if all_sites:
+        _refuse_combined_formats(formats)
     formats = _formats(formats)
     config, store = _open(config_path, db_url)
     if run_id is not None:
@@ -1235,13 +1352,13 @@ def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, forma
     from reports.render import render_combined
 
     try:
-        quarter = Quarter.parse(quarter_label) if quarter_label else Quarter.reported(date.today())
+        asked = Quarter.parse(quarter_label) if quarter_label else None
     except BadQuarter as exc:
         _fail_usage(str(exc))
     found = registered_sites(store)
     if not found:
         _fail_usage("没有登记的网站，请先 govaudit sites add sites.yaml / no sites registered")
-    data = build_combined(store, found, quarter, config)
+    data = build_combined(store, found, _combined_quarter(store, found, asked), config)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     if "html" in formats:

@@ -78,5 +78,5 @@ def audit_site(url: str, out_dir: Path, options: list[str], env: dict[str, str] 
     """One site's audit in its own process (the exact `govaudit audit` of a single site); `env`
     carries what must not be on its command line (the database address: audit.cluster.secret_env)."""
     return subprocess.run(
-        [sys.executable, "-m", "audit.cli", "audit", url, "--out", str(out_dir), "--quiet", *options], env=env
+        [sys.executable, "-m", "audit.cli", "audit", url, "--out", str(out_dir), *options], env=env
     ).returncode

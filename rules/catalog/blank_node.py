@@ -17,14 +17,14 @@ _NAMED_CHILDREN = 5
 
 
 class Options(RuleOptions):
-    column: str = Field("jbml", description="The column whose sub-column pages are the catalogue's nodes.")
+    column: str = Field("jbml", description="基本目录所在栏目，其子栏目页面即目录节点")
     note_markers: tuple[str, ...] = Field(
         ("备注", "说明", "注", "备注说明"),
-        description="A line beginning with one of these and a colon (备注：…) explains an empty node.",
+        description="以这些词加冒号开头的一行（备注：…）说明节点为何没有信息",
     )
     note_phrases: tuple[str, ...] = Field(
         ("不涉及", "未产生", "未发生", "未设立", "无此项职能", "无此项业务", "无该项职能", "无该项业务"),
-        description="Phrases that explain an empty node wherever they stand.",
+        description="出现在节点任何位置即说明其为何没有信息的短语",
     )
 
 

@@ -6,7 +6,7 @@ from rules.base import Problem, RuleOptions, Severity, Subject, rule
 
 
 class Options(RuleOptions):
-    warn_days: int = Field(14, ge=0, description="Warn this many days before a column passes its stale_days.")
+    warn_days: int = Field(14, ge=0, description="栏目超过更新期限（stale_days）前这么多天提示")
 
 
 @rule(

@@ -8,7 +8,7 @@ _MISSING = "缺少以下领域的子栏目或信息："
 
 
 class Options(RuleOptions):
-    column: str = Field("ggqsy", description="The column of the 公共企事业单位信息公开 专栏.")
+    column: str = Field("ggqsy", description="公共企事业单位信息公开专栏所在栏目")
     sectors: dict[str, tuple[str, ...]] = Field(
         {
             "教育": ("教育", "学校"),
@@ -19,8 +19,8 @@ class Options(RuleOptions):
             "环境保护": ("环境保护", "环保", "生态环境"),
             "公共交通": ("公共交通", "公交", "客运"),
         },
-        description="Sector → the words its sub-column or entries use (国办发〔2020〕50号 sectors); "
-        "a list of names means each name is its only word.",
+        description="领域 → 其子栏目或条目使用的词（国办发〔2020〕50号 的领域）；"
+        "只给出领域名称的列表时，每个名称就是它唯一的词",
     )
 
     @field_validator("sectors", mode="before")

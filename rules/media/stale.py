@@ -11,8 +11,8 @@ class Options(RuleOptions):
     stale_days: int = Field(
         14,
         ge=1,
-        description="An operating account must have posted within this many days of as-of "
-        "(confirmed: 国办秘函〔2019〕19号 新媒体单项否决「2周内无更新」).",
+        description="在运营的账号在基准日前这么多天内须有发布"
+        "（已核实：国办秘函〔2019〕19号 新媒体单项否决「2周内无更新」）",
     )
 
 

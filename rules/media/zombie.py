@@ -11,8 +11,7 @@ class Options(RuleOptions):
     zombie_days: int = Field(
         90,
         ge=1,
-        description="An operating account without a post for this many days is a 僵尸 account "
-        "(assumed: 国办发〔2018〕123号 names 僵尸 accounts but sets no number).",
+        description="在运营的账号这么多天没有发布即为僵尸账号（暂定：国办发〔2018〕123号 提出僵尸账号，未定天数）",
     )
 
 

@@ -12,8 +12,7 @@ class Options(RuleOptions):
     answer_days: int = Field(
         30,
         ge=1,
-        description="A message must be answered within this many days of receipt "
-        "(assumed: 年度考核指标 deducts for 留言 settled after more than 1 month).",
+        description="留言须在收到后这么多天内答复（暂定：年度考核指标对超过1个月办结的留言扣分）",
     )
 
 

@@ -14,7 +14,7 @@ _SPACES = re.compile(r"\s+")
 class Options(RuleOptions):
     validity_values: tuple[str, ...] = Field(
         ("现行有效", "有效", "已修改", "已修订", "已废止", "废止", "已失效", "失效", "部分失效", "尚未生效"),
-        description="有效性 values that count as stated (the value must begin with one of them).",
+        description="算作已写明的有效性取值（须以其中之一开头）",
     )
 
 

@@ -16,7 +16,7 @@ _DOWNLOAD_TAGS = frozenset({"a", "iframe", "embed"})
 class Options(RuleOptions):
     extensions: tuple[str, ...] = Field(
         ("pdf", "ofd", "doc", "docx", "wps"),
-        description="Extensions of a downloadable official version (.xlsx, .csv and images do not count).",
+        description="可下载正式版本的扩展名（.xlsx、.csv 和图片不算）",
     )
 
 

@@ -7,7 +7,7 @@ from rules.policy import is_article
 class Options(RuleOptions):
     required: tuple[str, ...] = Field(
         ("SiteName", "SiteIDCode", "ColumnName", "ArticleTitle", "PubDate"),
-        description="网页标签 every article page must carry (names match case-insensitively).",
+        description="每个文章页必须有的网页标签（名称不区分大小写）",
     )
 
 

@@ -55,8 +55,7 @@ def spam_word(text: str) -> str | None:
 class Options(RuleOptions):
     allowed_hosts: tuple[str, ...] = Field(
         (),
-        description="Hosts (and their subdomains) a hidden link may lead to, besides the site's own "
-        "and government sites.",
+        description="除本站和政府网站外，隐藏链接可以指向的主机（含其子域名）",
     )
 
 

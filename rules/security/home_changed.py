@@ -8,14 +8,13 @@ from rules.security.hosts import host_of, is_expected_host
 class Options(RuleOptions):
     allowed_hosts: tuple[str, ...] = Field(
         (),
-        description="Hosts (and their subdomains) the home page may newly link to without a person "
-        "looking, besides government sites.",
+        description="除政府网站外，首页可以新增链接而无需人工核实的主机（含其子域名）",
     )
     min_retained: float = Field(
         0.3,
         ge=0,
         le=1,
-        description="Less than this share of the previous home page's text lines left is a change to confirm.",
+        description="上季度首页的文字行保留不到这一比例即需人工核实",
     )
 
 

@@ -64,13 +64,13 @@ class Entry(RuleOptions):
 class Options(RuleOptions):
     extra: tuple[Entry, ...] = Field(
         (),
-        description="Entries added to rules/data/wrong_expressions.yaml, e.g. "
-        "{wrong: 县文体局, right: 县文化和旅游局, since: '2019-04-01', kind: 机构名称}.",
+        description="增补到 rules/data/wrong_expressions.yaml 的词条，如 "
+        "{wrong: 县文体局, right: 县文化和旅游局, since: '2019-04-01', kind: 机构名称}",
     )
-    ignore: tuple[str, ...] = Field((), description="Wrong forms of the shipped dictionary to leave out.")
+    ignore: tuple[str, ...] = Field((), description="不检查的自带词典错误写法")
     words: tuple[str, ...] = Field(
         (),
-        description="Correct words that contain a wrong expression (环境保护部门), so a match inside them is no hit.",
+        description="含有错误写法的正确词语（如 环境保护部门），其中的匹配不报告",
     )
 
 
