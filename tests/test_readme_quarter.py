@@ -17,6 +17,8 @@ REPO = Path(__file__).resolve().parents[1]
 SECTION = "## 每季度的工作"
 # The address the README's commands use for the demo portal (govaudit demo --serve's default port).
 DEMO_URL = "http://127.0.0.1:8000/"
+# What the clerk types when a command asks (the review in the terminal): 确认 (y) to every question.
+CLERK_ANSWERS = "y\n" * 500
 
 
 def quarter_commands(readme: str) -> list[list[str]]:
@@ -84,6 +86,7 @@ def walked(tmp_path_factory):
                 [sys.executable, "-m", "audit.cli", *args],
                 cwd=work,
                 env=env,
+                input=CLERK_ANSWERS,
                 capture_output=True,
                 text=True,
                 timeout=600,
@@ -126,6 +129,8 @@ def test_the_quarter_leaves_what_the_readme_says(walked):
             for kind in words[words.index("--format") + 1].split(","):
                 written = {"html": "bulletin.html", "docx": "bulletin.docx", "xlsx": "findings.xlsx"}.get(kind)
                 assert written is None or (folder / written).stat().st_size > 0, kind
+        if words[1] == "review" and "--terminal" in words:
+            assert "全部核查完毕" in run.stdout
         if words[1] == "show":
             assert "问题：" in run.stdout and "证据：" in run.stdout
         if words[1] in ("history", "diff", "show"):

@@ -1358,6 +1358,7 @@ def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, forma
     found = registered_sites(store)
     if not found:
         _fail_usage("没有登记的网站，请先 govaudit sites add sites.yaml / no sites registered")
+    folders = _site_folders(out_dir, found)
     data = build_combined(store, found, _combined_quarter(store, found, asked), config)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
@@ -1365,7 +1366,6 @@ def report(run_id, all_sites, quarter_label, out_dir, db_url, config_path, forma
         written["html"] = out_dir / "combined.html"
         written["html"].write_text(render_combined(data), encoding="utf-8")
     if "json" in formats:
-        folders = _site_folders(out_dir, found)
         for site in data.sites:
             if site.run_id is not None:
                 folder = folders[site.url]
