@@ -29,6 +29,13 @@ def option_lines(spec: RuleSpec) -> list[str]:
     return lines
 
 
+def basis_text(spec: RuleSpec) -> str:
+    """The documents the rule enforces, as the catalogue states them: its national clause, and where it
+    also enforces the county's own documents, where those are configured."""
+    local = "；本县依据见配置 bulletin.local_basis（如政务公开工作任务清单）" if spec.local_basis else ""
+    return f"{spec.clause}{local}"
+
+
 def markdown_table() -> str:
     """The rule table: id, severity, when it reports and the options it takes."""
     rows = ["| 规则 | 性质 | 何时报告 | 选项（`rules:` 配置） |", "|---|---|---|---|"]
@@ -44,7 +51,7 @@ def markdown_reference(column_check: Mapping[Evidence, str]) -> str:
     parts = [REFERENCE_BEGIN, "", markdown_table(), ""]
     for spec in registered_rules():
         parts += [f"### `{spec.id}` {spec.title}", "", f"- 性质：{spec.severity.value}", f"- 何时报告：{spec.summary}"]
-        parts.append(f"- 依据：{spec.clause}")
+        parts.append(f"- 依据：{basis_text(spec)}")
         parts += [f"- 选项 {line}" for line in option_lines(spec)]
         if spec.needs in column_check:
             parts.append(f"- {column_check[spec.needs]}")

@@ -49,7 +49,7 @@ from reports.formats import BY_NAME, BadFormat, parse_formats
 from reports.masking import clean, for_terminal
 from reports.summary import column_place, page_cap_note
 from rules import registered_rules
-from rules.catalogue import markdown_reference, option_lines
+from rules.catalogue import basis_text, markdown_reference, option_lines
 from rules.registers import KINDS, RegisterKind, kind_named
 from rules.settings import Settings
 
@@ -614,8 +614,7 @@ def list_rules(markdown):
     for spec in registered_rules():
         click.echo(f"{spec.id:<18} {spec.severity.value}  {spec.title}")
         click.echo(f"{'':<18} 何时报告：{spec.summary}")
-        local = "；本县依据见配置 bulletin.local_basis（如政务公开工作任务清单）" if spec.local_basis else ""
-        click.echo(f"{'':<18} 依据：{spec.clause}{local}")
+        click.echo(f"{'':<18} 依据：{basis_text(spec)}")
         for line in option_lines(spec):
             click.echo(f"{'':<18} 选项 {line}")
         if spec.needs in COLUMN_CHECK:
