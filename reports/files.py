@@ -31,9 +31,10 @@ def describe(exc: OSError) -> str:
 
 
 @contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
+def atomic_path(path: Path, private: bool = False) -> Iterator[Path]:
     """A temporary path to write `path`'s new content to; renamed to `path` when the block ends
-    without error, removed otherwise."""
+    without error, removed otherwise. A `private` file is readable by its owner only (mode 0600
+    whatever the umask): the originals of an evidence package."""
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
@@ -44,7 +45,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
         yield temporary
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
-        os.chmod(temporary, 0o666 & ~_UMASK)
+        os.chmod(temporary, 0o600 if private else 0o666 & ~_UMASK)
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)

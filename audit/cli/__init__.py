@@ -103,6 +103,17 @@ def _fail_output(exc: OutputError) -> None:
     sys.exit(EXIT_OUTPUT)
 
 
+def _finished_run(store: Store, run_id: int, refusal: str):
+    """The stored run `run_id`, or one line and exit 2 when there is none or it is not finished."""
+    try:
+        run = store.run(run_id)
+    except StoreError as exc:
+        _fail_usage(str(exc))
+    if run.status not in FINISHED:
+        _fail_usage(f"检查 {run_id} 尚未完成，{refusal} / run {run_id} is not finished")
+    return run
+
+
 def _formats(value: str | None) -> tuple[str, ...]:
     try:
         formats = parse_formats(value)
@@ -760,6 +771,40 @@ def show(fingerprint, db_url, config_path):
 
 
 @main.command()
+@click.argument("run_id", metavar="RUN", type=int)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="证据包写入此目录 / folder the evidence package is written to.",
+)
+@db_option()
+@config_option("YAML 配置文件（与检查时相同）/ YAML config (the one the run was checked with).")
+def evidence(run_id, out_dir, db_url, config_path):
+    """证据包：问题页面原件、去标识副本和 SHA-256 清单 / write a run's evidence package.
+
+    DIR/evidence-RUN.zip holds, for every problem page, the bytes as received (originals/), the masked
+    copy (copies/), manifest.json and MANIFEST.sha256 (verify with `sha256sum -c MANIFEST.sha256`).
+    The originals hold personal data: the zip is readable by its owner only (mode 0600).
+    """
+    from audit.run.evidence import package_run
+
+    config, store = _open(config_path, db_url)
+    run = _finished_run(store, run_id, "无证据包")
+    try:
+        package = package_run(store, run, config, out_dir)
+    except OutputError as exc:
+        _fail_output(exc)
+    click.echo(f"证据包 / evidence package: {package.path}（问题页面 {package.pages} 个，原件 {package.originals} 个）")
+    click.echo(
+        "含未去标识的原件，文件权限 0600，仅本用户可读，不得分发；核验：unzip 后运行 sha256sum -c MANIFEST.sha256 / "
+        "holds originals with personal data: mode 0600, owner only, not for distribution"
+    )
+
+
+@main.command()
 @click.argument("run_a", type=int)
 @click.argument("run_b", type=int)
 @db_option()
@@ -1413,12 +1458,7 @@ def review(run_id, stats, reviewer, port, open_browser, terminal, db_url, config
     if stats:
         _print_precision(store)
         return
-    try:
-        run = store.run(run_id)
-    except StoreError as exc:
-        _fail_usage(str(exc))
-    if run.status not in FINISHED:
-        _fail_usage(f"检查 {run_id} 尚未完成，不能核查 / run {run_id} is not finished")
+    run = _finished_run(store, run_id, "不能核查")
     if terminal:
         sys.exit(_review_in_terminal(store, run, config, _reviewer_name(reviewer)))
     sys.exit(_serve_review(store, run, config, _reviewer_name(reviewer), port, open_browser))

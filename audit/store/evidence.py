@@ -121,6 +121,42 @@ class EvidenceQueries:
                 session.scalars(select(FindingRecord).where(FindingRecord.run_id == run_id).order_by(FindingRecord.id))
             )
 
+    def page_answers(self, run_id: int, urls: Iterable[str]) -> dict[str, PageAnswer]:
+        """What the server answered for each of `urls` the run fetched: status, headers that matter in
+        a dispute and when (an evidence package's manifest)."""
+        wanted = list(dict.fromkeys(urls))
+        answers: dict[str, PageAnswer] = {}
+        with self._sessions() as session:
+            for start in range(0, len(wanted), 500):
+                answers.update(
+                    (row.url, PageAnswer(*row))
+                    for row in session.execute(
+                        select(
+                            Page.url,
+                            Page.final_url,
+                            Page.status,
+                            Page.content_type,
+                            Page.etag,
+                            Page.last_modified,
+                            Page.fetched_at,
+                        ).where(Page.run_id == run_id, Page.url.in_(wanted[start : start + 500]))
+                    )
+                )
+        return answers
+
+
+@dataclass(frozen=True)
+class PageAnswer:
+    """The server's answer for one fetched URL, as an evidence manifest records it."""
+
+    url: str
+    final_url: str | None
+    status: int | None
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    fetched_at: datetime
+
 
 @dataclass(frozen=True)
 class KeptPage:
