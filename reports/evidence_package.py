@@ -39,9 +39,11 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-def beijing_time(moment: datetime) -> str:
-    """A stored time as a clerk reads it: "2022-10-15 09:12:03 北京时间"."""
-    return f"{as_utc(moment).astimezone(BEIJING):%Y-%m-%d %H:%M:%S} 北京时间"
+def beijing_time(moment: datetime, seconds: bool = True) -> str:
+    """A stored time as a clerk reads it: "2022-10-15 09:12:03 北京时间" (without seconds when the
+    time was kept to the minute)."""
+    shown = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+    return f"{as_utc(moment).astimezone(BEIJING):{shown}} 北京时间"
 
 
 def utc_time(moment: datetime) -> str:

@@ -45,20 +45,35 @@ def packaged(tmp_path_factory):
             db_url,
             "--quiet",
         )
+        # The next quarter's run of the same site finds the same problem (show lists both copies).
+        next_quarter = govaudit(
+            "audit",
+            portal.base_url,
+            "--as-of",
+            "2023-01-15",
+            "--config",
+            DEMO_CONFIG,
+            "--out",
+            str(work / "q4"),
+            "--db",
+            db_url,
+            "--quiet",
+        )
         base_url = portal.base_url
     assert audited.returncode == 0, audited.stderr
-    done = subprocess.run(
-        f"umask 000 && {sys.executable} -m audit.cli evidence 1 --out {work / 'package'} --db {db_url} --config {DEMO_CONFIG}",
-        shell=True,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    assert next_quarter.returncode == 0, next_quarter.stderr
+    done = _govaudit_under_umask_000(f"evidence 1 --out {work / 'package'} --db {db_url} --config {DEMO_CONFIG}")
     assert done.returncode == 0, done.stderr
     unpacked = work / "unpacked"
     unzip = subprocess.run(["unzip", "-q", str(work / "package" / "evidence-1.zip"), "-d", str(unpacked)])
     assert unzip.returncode == 0
     return work, db_url, base_url, done, unpacked
+
+
+def _govaudit_under_umask_000(arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """govaudit run with umask 000: what it writes private is private whatever the umask."""
+    command = f"umask 000 && {sys.executable} -m audit.cli {arguments}"
+    return subprocess.run(command, shell=True, capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
 def _entry(unpacked: Path, url: str) -> dict:
@@ -143,3 +158,51 @@ def test_unknown_or_unfinished_run_is_one_line(packaged, tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith("错误 / error: ") and len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr and not (tmp_path / "package").exists()
+
+
+def _fingerprint(work: Path, rule: str) -> str:
+    findings = json.loads((work / "out" / "findings.json").read_text("utf-8"))
+    return next(finding["fingerprint"] for finding in findings if finding["rule"] == rule)
+
+
+def test_show_lists_every_quarters_copy_in_beijing_time(packaged, tmp_path):
+    work, db_url, _, _, _ = packaged
+    fingerprint = _fingerprint(work, "privacy.id_number")
+    done = govaudit("show", fingerprint, "--db", db_url, "--config", DEMO_CONFIG, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    digest = hashlib.sha256((SAMPLE_PORTAL / DIBAO.lstrip("/")).read_bytes()).hexdigest()
+    copies = [line for line in done.stdout.splitlines() if line.startswith("  20")]
+    assert [line.split()[0:3:2] for line in copies] == [["2022Q3", "1"], ["2022Q4", "2"]]
+    for line in copies:
+        assert re.search(r" \d{4}-\d\d-\d\d \d\d:\d\d:\d\d 北京时间 ", line) and f"SHA-256 {digest}" in line
+    assert re.search(r"^抓取时间：\d{4}-\d\d-\d\d \d\d:\d\d 北京时间$", done.stdout, re.M)
+    # Without --original nothing is exported and nothing logged.
+    assert sorted(os.listdir(tmp_path)) == [] and PERSON not in done.stdout
+
+
+def test_show_original_exports_owner_only_and_logs_it(packaged, tmp_path):
+    work, db_url, _, _, _ = packaged
+    fingerprint = _fingerprint(work, "privacy.id_number")
+    out = tmp_path / "exported" / "dibao.html"
+    out.parent.mkdir()
+    done = _govaudit_under_umask_000(f"show {fingerprint} --original --out {out} --db {db_url}", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    original = (SAMPLE_PORTAL / DIBAO.lstrip("/")).read_bytes()
+    assert out.read_bytes() == original and PERSON.encode() in original
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert "0600" in done.stdout and PERSON not in done.stdout
+    logged = (tmp_path / "govaudit-originals.log").read_text("utf-8").splitlines()
+    assert len(logged) == 1
+    digest = hashlib.sha256(original).hexdigest()
+    for part in (fingerprint, f"SHA-256 {digest}", str(out), "操作人 ", "北京时间", DIBAO):
+        assert part in logged[0], part
+
+
+def test_show_unknown_fingerprint_exports_and_logs_nothing(packaged, tmp_path):
+    _, db_url, _, _, _ = packaged
+    for args in ((), ("--original",)):
+        done = govaudit("show", "abcdef0123456789", *args, "--db", db_url, cwd=tmp_path)
+        assert done.returncode == 2
+        assert done.stderr.startswith("错误 / error: 没有指纹为") and len(done.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in done.stderr
+    assert os.listdir(tmp_path) == []

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import functools
+import getpass
 import json
 import signal
+import socket
 import sys
 import threading
 import traceback
 import urllib.error
 import urllib.request
 from contextlib import ExitStack
-from datetime import date
+from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -35,7 +37,7 @@ from audit.config import ConfigError, check_notify, load_settings
 from audit.judging.verdicts import COLUMN_CHECK
 from audit.run.crawl import AuditInterrupted, FrontierLost, help_crawl
 from audit.run.lifecycle import AuditOutcome, QuarterTaken, quarterly_as_of, run_audit
-from audit.run.logfile import command_log, write_line
+from audit.run.logfile import append_line, command_log, write_line
 from audit.run.notify import RunNote, send
 from audit.run.progress import CrawlProgress
 from audit.run.runner import find_finding, pending_run, render_stored
@@ -44,6 +46,7 @@ from audit.store import FINISHED, RunStatus, Store, StoreError, default_db_url
 from crawler.reading.browser import find_chromium
 from crawler.vocabulary.quarters import BadQuarter, Quarter
 from crawler.vocabulary.urls import BadSiteURL, check_site_url
+from reports.evidence_package import beijing_time
 from reports.files import OutputError, check_writable, output_path
 from reports.formats import BY_NAME, BadFormat, parse_formats
 from reports.masking import clean, for_terminal
@@ -63,6 +66,8 @@ EXIT_OUTPUT = 4
 DEMO_AS_OF = date(2022, 10, 15)
 # `govaudit demo --serve` listens here unless --port says otherwise (the port the README's examples use).
 DEMO_PORT = 8000
+# `govaudit show --original` records each export here (who, when, which page, its digest).
+EXPORT_LOG = "govaudit-originals.log"
 
 # markup/highlight off: crawled titles with [brackets] must print as they are.
 err = Console(stderr=True, markup=False, highlight=False, emoji=False, soft_wrap=True)
@@ -735,14 +740,38 @@ def history(db_url, config_path, site_url):
 
 @main.command()
 @click.argument("fingerprint")
+@click.option(
+    "--original",
+    is_flag=True,
+    help="导出该页面抓取时收到的原件（含个人信息，权限 0600，记入日志）/ export the page's original bytes (logged).",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="原件写入此文件（默认当前目录 original-指纹.html）/ file the original is written to.",
+)
+@click.option(
+    "--log-file",
+    "log_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=EXPORT_LOG,
+    show_default=True,
+    metavar="FILE",
+    help="记录原件导出（谁、何时、什么）的日志 / log recording who exported which original when.",
+)
 @db_option()
 @config_option("YAML 配置文件（责任单位、整改期限）/ YAML file (units, deadlines).")
-def show(fingerprint, db_url, config_path):
+def show(fingerprint, original, out_file, log_file, db_url, config_path):
     """显示一个问题及其证据 / print one finding with its evidence.
 
     FINGERPRINT is the finding's fingerprint (findings.json, 附件2 技术说明), or its first 6+ characters;
-    the latest run that has it is shown.
+    the latest run that has it is shown, with the copy every quarter kept of the same problem (北京时间,
+    SHA-256). --original exports the page's bytes as received (mode 0600) and logs the export.
     """
+    from audit.run.evidence import copies_across_quarters, kept_copy
+
     if len(fingerprint.strip()) < 6:
         _fail_usage(f"指纹至少6位 / give at least 6 characters of the fingerprint: {fingerprint!r}")
     config, store = _open(config_path, db_url)
@@ -755,7 +784,7 @@ def show(fingerprint, db_url, config_path):
         ("说明", row.message),
         ("证据", row.evidence),
         ("页面", f"{row.page_title}　{row.url}" if row.page_title else row.url),
-        ("抓取时间", row.fetched_at or "未抓取"),
+        ("抓取时间", _fetched_time(row.fetched_at)),
         ("栏目", row.column_name),
         ("责任单位", f"{row.units_text}（{row.unit_source}）"),
         ("整改期限", row.deadline.isoformat() if row.deadline else "未定"),
@@ -768,6 +797,47 @@ def show(fingerprint, db_url, config_path):
         click.echo(f"{label}：{for_terminal(value)}")
     if row.membership:
         click.echo(for_terminal(row.membership))  # 所属栏目：… › …, the chain that put the page in its column
+    if original:
+        _export_original(kept_copy(store, run, row.url), row.fingerprint, out_file, log_file)
+        return
+    copies = copies_across_quarters(store, run, row.fingerprint)
+    click.echo(f"各季度留存副本（{len(copies)}）：" if copies else "各季度留存副本：无（问题不在页面上，或未留存页面）")
+    for copy in copies:
+        digest = f"SHA-256 {copy.digest}" if copy.digest else "附件仅留存读出的文字"
+        click.echo(
+            f"  {copy.quarter}  检查 {copy.run.id}  {beijing_time(copy.fetched_at)}  {digest}  {for_terminal(copy.url)}"
+        )
+
+
+def _fetched_time(fetched_at: str) -> str:
+    """A finding's fetch time (UTC, "YYYY-MM-DD HH:MM" in a bulletin row) as 北京时间."""
+    if not fetched_at:
+        return "未抓取"
+    return beijing_time(datetime.fromisoformat(fetched_at), seconds=len(fetched_at) > len("2022-10-15 09:12"))
+
+
+def _export_original(copy, fingerprint: str, out_file: Path | None, log_file: Path) -> None:
+    """Write the original of `copy` (mode 0600) and record who exported it when into `log_file`."""
+    from audit.run.evidence import export_original
+
+    if copy is None or copy.body is None:
+        _fail_usage(
+            f"问题 {fingerprint} 没有留存的页面原件（附件只留存读出的文字）/ no original kept for finding {fingerprint}"
+        )
+    try:
+        path = export_original(copy, out_file, fingerprint)
+        append_line(
+            log_file,
+            f"导出原件 / original exported: 操作人 {getpass.getuser()}@{socket.gethostname()}，"
+            f"{beijing_time(datetime.now(timezone.utc))}，问题 {fingerprint}，检查 {copy.run.id}，"
+            f"页面 {for_terminal(copy.url)}，SHA-256 {copy.digest}，写入 {path.resolve()}",
+        )
+    except OutputError as exc:
+        _fail_output(exc)
+    except OSError as exc:
+        _fail_usage(f"无法写入日志文件 / cannot write the log file {log_file}: {exc.strerror or exc}")
+    click.echo(f"原件 / original: {path}（SHA-256 {copy.digest}，权限 0600，仅本用户可读，已记入 {log_file}）")
+    click.echo("含未去标识的个人信息，不得分发 / holds personal data: not for distribution")
 
 
 @main.command()

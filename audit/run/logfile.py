@@ -51,6 +51,16 @@ def write_line(log: TextIO | None, text: str) -> None:
         log.write(_log_lines(text))
 
 
+def append_line(log_file: Path, text: str) -> None:
+    """One timed line appended to a command log that records what was done (an original exported).
+    Written as given on one line: the caller makes crawled text inert (reports.masking.for_terminal),
+    while a SHA-256 digest stays whole (masking could take 11 of its digits for a phone number)."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    line = text.replace("\n", " ")
+    with open(log_file, "a", encoding="utf-8") as log:
+        log.write(f"{time.strftime(STAMP)} {line}\n")
+
+
 class _RedactingFilter(logging.Filter):
     """Masks a record's message in place, for every handler that sees it after this one."""
 
