@@ -19,7 +19,7 @@ WEEK_PROBES = 20 * 7
     title="站点无法访问",
     severity=Severity.VETO,
     subject=Subject.SITE,
-    summary="首页连接失败、超时或 HTTP ≥ 400",
+    summary="按 govaudit watch 本季度首页探测判定：一周（每天20次以上）打不开或超过15秒的次数占5%以上为单项否决；无探测记录时首页打不开只提示“未能访问，待复测”",
     clause="国办秘函〔2019〕19号 单项否决·站点无法访问（监测1周，每天间隔性访问20次以上，超过15秒打不开的次数占5%以上）",
 )
 def check(site, config):
