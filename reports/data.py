@@ -11,11 +11,14 @@ from audit.judging.context import QuarterPoint, ReportContext
 from audit.judging.history import FindingRow
 from audit.judging.scoring import Score
 from crawler.vocabulary.quarters import Quarter
+from reports.letter import issue_date
 from reports.rows import OTHER_PAGES, SEVERITY_ORDER, UNIT_SOURCES, ReportRow, report_rows
-from reports.sections import BULLETIN, COLUMN_REPORT, Context, Section, build_sections
+from reports.sections import BULLETIN, COLUMN_REPORT, TECHNICAL, Context, Section, build_sections
 from reports.sections.context import ProblemGroup
 from reports.sections.interviews import InterviewView
+from reports.sections.overview import checked_names
 from reports.sections.requirements import Deadline
+from rules.settings import full_organ_name
 
 DEFAULT_SITE_NAME = "县政府门户网站"
 
@@ -49,6 +52,16 @@ class BulletinData:
     basis: tuple[str, ...] = ()
     # The bulletin settings the county has not given yet (县名（county）…): the 技术说明 lists them as 未配置.
     unconfigured: tuple[str, ...] = ()
+    # The day the 通报 is written: its 落款 date; deadlines count from it.
+    issue_date: date | None = None
+    # What the technical file (technical.html) prints: tables, charts, evidence, ids and weights.
+    technical: tuple[Section, ...] = ()
+
+    @property
+    def reviewed(self) -> bool:
+        """A person reviewed the run's problems (the body says 经人工核查 only then)."""
+        overview = self.section("overview")
+        return bool(getattr(overview, "reviewed", False))
 
     @property
     def total(self) -> int:
@@ -61,7 +74,7 @@ class BulletinData:
 
     def section(self, name: str) -> object | None:
         """The data of the section called `name`, None when the report has no such section."""
-        return next((section.data for section in self.sections if section.name == name), None)
+        return next((section.data for section in (*self.sections, *self.technical) if section.name == name), None)
 
     @property
     def registers(self) -> tuple:
@@ -73,11 +86,14 @@ def build_bulletin(report: ReportContext) -> BulletinData:
     """The bulletin of a whole-portal run, or the column report of a one-column run."""
     run, settings = report.run, report.settings.bulletin
     found = report_rows(report)
+    context = Context(report, found)
     scope_name = report.column_names.get(run.scope) if run.scope else None
+    site_name = settings.site_name or _site_name(report.site)
+    issued = issue_date()
     if scope_name:
         title = f"关于{report.quarter.chinese}「{scope_name}」栏目检查情况的报告"
     else:
-        title = f"关于{report.quarter.chinese}政府网站监测情况的通报"
+        title = f"{settings.organ_name}关于{report.quarter.chinese}{_joined(checked_names(context))}监测情况的通报"
     return BulletinData(
         run_id=run.id,
         title=title,
@@ -88,20 +104,27 @@ def build_bulletin(report: ReportContext) -> BulletinData:
         scope_name=scope_name,
         generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         issuer=settings.signatory,
-        office=settings.office,
+        office=full_organ_name(settings.county_name, settings.office) or settings.office,
         addressees=settings.addressees,
         score=report.score,
         rows=found.rows,
         findings=found.findings,
-        sections=build_sections(Context(report, found), COLUMN_REPORT if run.scope else BULLETIN),
-        site_name=settings.site_name or _site_name(report.site),
-        doc_number=settings.doc_number_for(date.today().year),
+        sections=build_sections(context, COLUMN_REPORT if run.scope else BULLETIN),
+        site_name=site_name,
+        doc_number=settings.doc_number_for(issued.year),
         score_source=report.settings.scoring.source,
         county=settings.county_name,
         organ=settings.organ_name,
         basis=settings.basis_citations(report.quarter.year),
         unconfigured=settings.unconfigured(),
+        issue_date=issued,
+        technical=build_sections(context, TECHNICAL),
     )
+
+
+def _joined(names: tuple[str, ...]) -> str:
+    """政府网站 / 政府网站和政务新媒体 / 政府网站、政务新媒体和12345热线."""
+    return names[0] if len(names) == 1 else f"{'、'.join(names[:-1])}和{names[-1]}"
 
 
 def _site_name(site) -> str:

@@ -14,12 +14,15 @@ from reports.data import BulletinData
 from reports.exports import write_csv, write_json, write_xlsx
 from reports.files import write_text
 from reports.pdf import print_pdf
+from reports.render import render_technical
 from reports.word import write_docx
 
 if TYPE_CHECKING:
     from rules.settings import DocxFonts
 
 DEFAULT_FORMATS = ("html", "json")
+# Written beside bulletin.html: the office's technical file, never part of the distributed 通报.
+TECHNICAL_FILE = "technical.html"
 
 
 class BadFormat(ValueError):
@@ -55,8 +58,14 @@ def _pdf(path: Path, out: Rendered) -> Path:
         return print_pdf(source, path)
 
 
+def _html(path: Path, out: Rendered) -> Path:
+    """bulletin.html, and beside it technical.html (tables, charts, evidence, ids and weights)."""
+    write_text(path.with_name(TECHNICAL_FILE), render_technical(out.data))
+    return write_text(path, out.html)
+
+
 FORMATS: tuple[OutputFormat, ...] = (
-    OutputFormat("html", "bulletin.html", "通报 / bulletin", lambda path, out: write_text(path, out.html)),
+    OutputFormat("html", "bulletin.html", "通报 / bulletin", _html),
     OutputFormat(
         "json", "findings.json", "问题清单 / findings", lambda path, out: write_json(path, list(out.data.findings))
     ),

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from crawler.vocabulary.quarters import Quarter
 from reports.combined import CombinedBulletin
 from reports.data import BulletinData
+from reports.letter import counted
 from reports.masking import clean, mask_personal
 
 _DIGITS = "零一二三四五六七八九"
@@ -100,6 +101,7 @@ def _environment() -> Environment:
     env.filters["cn_date"] = cn_date
     env.filters["cn_number"] = cn_number
     env.filters["points"] = points
+    env.filters["counted"] = counted
     env.filters["quarter_name"] = quarter_name
     env.filters["css_string"] = css_string
     env.filters["status_name"] = lambda status: _STATUS_NAMES.get(status, status)
@@ -111,6 +113,13 @@ def render_bulletin(data: BulletinData) -> str:
     """The 季度通报 of a whole-portal run, or the column report of a one-column run: the same frame
     around the sections `data` holds."""
     return _environment().get_template("report.html").render(d=data)
+
+
+def render_technical(data: BulletinData) -> str:
+    """technical.html: what the office works with beside the 通报 and never distributes — tables,
+    charts, verdict grid, list coverage, every problem with its evidence, rule ids, fingerprints and
+    the scoring weights with their sources."""
+    return _environment().get_template("technical.html").render(d=data)
 
 
 def render_kept_copy(view) -> str:

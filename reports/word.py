@@ -14,7 +14,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from reports.files import atomic_path
 from reports.masking import clean
@@ -24,6 +24,22 @@ BODY_SIZE = Pt(16)  # 三号
 TITLE_SIZE = Pt(22)  # 二号
 TABLE_SIZE = Pt(10.5)  # 五号
 LINE = Pt(28)
+ORGAN_SIZE = Pt(36)  # the 发文机关标志 of the 版头
+RED = RGBColor(0xC0, 0x00, 0x00)
+# Relative widths of the 附件 and 问题清单 columns by header: 序号 narrow, the problem wide.
+COLUMN_WEIGHTS = {
+    "序号": 1.0,
+    "栏目": 3.0,
+    "问题": 8.0,
+    "问题及证据": 8.0,
+    "页面": 4.0,
+    "页面（抓取时间）": 4.0,
+    "性质": 2.0,
+    "整改期限": 2.4,
+    "整改状态": 1.8,
+    "责任单位": 2.6,
+}
+DEFAULT_WEIGHT = 2.5
 
 
 def _font(run, name: str, size, bold: bool = False) -> None:
@@ -64,6 +80,12 @@ def _cell_text(element) -> str:
     return "".join(parts).strip()
 
 
+def _column_widths(headers: list[str], usable) -> list:
+    """Each column's width: the page's text width shared by COLUMN_WEIGHTS (序号 narrow, 问题 wide)."""
+    weights = [COLUMN_WEIGHTS.get(header, DEFAULT_WEIGHT) for header in headers]
+    return [int(usable * weight / sum(weights)) for weight in weights]
+
+
 def _table(doc, element, font: str) -> None:
     rows = element.xpath("./thead/tr | ./tbody/tr | ./tr")
     if not rows:
@@ -72,8 +94,18 @@ def _table(doc, element, font: str) -> None:
     table = doc.add_table(rows=0, cols=width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    section = doc.sections[-1]
+    headers = [" ".join(cell.text_content().split()) for cell in rows[0].xpath("./th|./td")]
+    widths = _column_widths(
+        headers + [""] * (width - len(headers)), section.page_width - section.left_margin - section.right_margin
+    )
+    table.autofit = False
+    for column, size in zip(table.columns, widths):
+        column.width = size
     for index, row in enumerate(rows):
         cells = table.add_row().cells
+        for cell, size in zip(cells, widths):
+            cell.width = size  # Word reads each cell's width; WPS the column's
         for cell, source in zip(cells, row.xpath("./th|./td")):
             paragraph = cell.paragraphs[0]
             _font(paragraph.add_run(_cell_text(source)), font, TABLE_SIZE, bold=source.tag == "th")
@@ -83,6 +115,16 @@ def _table(doc, element, font: str) -> None:
             repeat = OxmlElement("w:tblHeader")
             repeat.set(qn("w:val"), "true")
             header.append(repeat)
+
+
+def _red_rule(paragraph) -> None:
+    """The 版头's red line: a red bottom border under the paragraph."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", "C00000")):
+        bottom.set(qn(name), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
 
 
 def _page_numbers(section, font: str) -> None:
@@ -120,7 +162,24 @@ def write_docx(path: Path, bulletin_html: str, title: str, fonts: DocxFonts) -> 
     def emit(element, in_annex: bool) -> None:
         tag, classes = element.tag, set((element.get("class") or "").split())
         text = " ".join(element.text_content().split())
-        if tag == "section":
+        if tag == "header":
+            # The 版头: the issuing organ in red, the 文号, and the red line under them.
+            for child in element:
+                line = " ".join(child.text_content().split())
+                organ = "organ" in (child.get("class") or "")
+                paragraph = _paragraph(
+                    doc,
+                    line,
+                    fonts.title if organ else fonts.body,
+                    ORGAN_SIZE if organ else BODY_SIZE,
+                    align=WD_ALIGN_PARAGRAPH.CENTER,
+                    indent=False,
+                )
+                if organ:
+                    paragraph.runs[0].font.color.rgb = RED
+                if child is element[-1]:
+                    _red_rule(paragraph)
+        elif tag == "section":
             section = doc.add_section(WD_SECTION.NEW_PAGE)
             _landscape(section)
             for child in element:
@@ -129,6 +188,8 @@ def write_docx(path: Path, bulletin_html: str, title: str, fonts: DocxFonts) -> 
             _paragraph(doc, text, fonts.title, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=12)
         elif tag == "h2":
             _paragraph(doc, text, fonts.heading, BODY_SIZE, indent=not in_annex)
+        elif tag == "h4":
+            _paragraph(doc, text, fonts.heading, BODY_SIZE, indent=False, before=6)
         elif tag == "h3":
             center = "annex-title" in classes
             _paragraph(
@@ -141,11 +202,16 @@ def write_docx(path: Path, bulletin_html: str, title: str, fonts: DocxFonts) -> 
             )
         elif tag == "p":
             if "signature" in classes:
-                for line in _cell_text(element).split("\n"):
-                    _paragraph(doc, line.strip(), fonts.body, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+                lines = _cell_text(element).split("\n")
+                for number, line in enumerate(lines, 1):
+                    signed = _paragraph(doc, line.strip(), fonts.body, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+                    signed.paragraph_format.keep_with_next = number < len(lines)
             elif "attachments" in classes:
                 for line in _cell_text(element).split("\n"):
-                    _paragraph(doc, line.strip(), fonts.body, indent=True)
+                    # The 落款 stays on the page of the last paragraph: each line keeps with the next.
+                    _paragraph(doc, line.strip(), fonts.body, indent=True).paragraph_format.keep_with_next = True
+            elif "annex-no" in classes:
+                _paragraph(doc, text, fonts.heading, BODY_SIZE, indent=False)
             else:
                 plain = {"docno", "addressees"} & classes
                 _paragraph(
@@ -155,7 +221,7 @@ def write_docx(path: Path, bulletin_html: str, title: str, fonts: DocxFonts) -> 
                     TABLE_SIZE if in_annex else BODY_SIZE,
                     align=WD_ALIGN_PARAGRAPH.CENTER if "docno" in classes else None,
                     indent=not plain and not in_annex,
-                )
+                ).paragraph_format.keep_with_next = "last" in classes
         elif tag == "ol":
             for number, item in enumerate(element.xpath("./li"), 1):
                 _paragraph(doc, f"{number}．{' '.join(item.text_content().split())}", fonts.body)

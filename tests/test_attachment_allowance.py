@@ -41,7 +41,7 @@ def audited(tmp_path_factory):
         "pages": pages,
         "findings": findings,
         "base": base,
-        "bulletin": (work / "out" / "bulletin.html").read_text("utf-8"),
+        "bulletin": (work / "out" / "technical.html").read_text("utf-8"),
     }
 
 

@@ -1,140 +1,278 @@
-"""What reaches paper: the sample portal audited through the CLI with --format pdf,docx,xlsx; the PDF
-printed by Chromium read back page by page with pypdf, the Word draft opened by python-docx, the
-workbook by openpyxl."""
+"""What reaches paper: the sample portal and a crowded portal (~70 problems, audited for two quarters
+so that units go on the 约谈 list) audited through the CLI with --format pdf,docx,xlsx; the PDF printed
+by Chromium read back page by page with pypdf and looked at as images (pdftoppm), the Word draft
+opened by python-docx, the workbook by openpyxl."""
 
 import re
+import shutil
+from datetime import date
 
-import lxml.html
 import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
-from portal_kit import audit_folder
+from openpyxl import load_workbook
+from pdf_pages import rasterise, red_below_rule, text_lines
+from portal_kit import audit_folder, govaudit
 from pypdf import PdfReader
 from test_bulletin import _chromium
 
 from audit.cli.demo.server import SAMPLE_PORTAL
+from crawler.vocabulary.quarters import add_working_days
+from reports.pdf import print_pdf
 from rules import registered_rules
 
-TITLE = "关于2022年第三季度政府网站监测情况的通报"
+ORGAN = "马关县人民政府办公室"
+TITLE = f"{ORGAN}关于2022年第三季度政府网站监测情况的通报"
+FORMATS = ("--format", "html,json,pdf,docx,xlsx")
+# The crowded portal: the sample portal plus news items with a wrong expression, each from another
+# unit, and dead links on the home page.
+WRONG_ITEMS = 26
+DEAD_LINKS = 24
+UNITS = ("县林业和草原局", "县水务局", "县审计局", "县统计局", "县医疗保障局", "县退役军人事务局")
 
 
 def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _item(number: int) -> str:
+    unit = UNITS[number % len(UNITS)]
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{unit}2022年第{number}次工作例会召开_马关县人民政府</title>"
+        f'<meta name="ContentSource" content="{unit}"></head><body>'
+        f'<div class="main"><h1>{unit}2022年第{number}次工作例会召开</h1>'
+        f"<p>会议要求全体干部职工再接再励，做好第{number}项重点工作。</p></div></body></html>"
+    )
+
+
+def _crowded_portal(root):
+    shutil.copytree(SAMPLE_PORTAL, root)
+    links = []
+    for number in range(1, WRONG_ITEMS + 1):
+        (root / "zwdt" / "gzdt").mkdir(parents=True, exist_ok=True)
+        (root / "zwdt" / "gzdt" / f"t2022091{number:02d}.html").write_text(_item(number), encoding="utf-8")
+        links.append(f'<li><a href="zwdt/gzdt/t2022091{number:02d}.html">工作动态{number}</a></li>')
+    links += [f'<li><a href="zwdt/ycxx/gone{number}.html">往期信息{number}</a></li>' for number in range(DEAD_LINKS)]
+    home = root / "index.html"
+    html = home.read_text("utf-8")
+    home.write_text(html.replace("</body>", f'<ul class="extra">{"".join(links)}</ul></body>'), encoding="utf-8")
+    return root
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory):
     _chromium()
-    result = audit_folder(SAMPLE_PORTAL, tmp_path_factory.mktemp("print"), "--format", "html,json,pdf,docx,xlsx")
+    result = audit_folder(SAMPLE_PORTAL, tmp_path_factory.mktemp("print"), *FORMATS)
     assert result.returncode == 0, result.stderr
     return result
 
 
 @pytest.fixture(scope="module")
-def pages(printed):
-    reader = PdfReader(printed.out_dir / "bulletin.pdf")
+def crowded(tmp_path_factory):
+    """Audited as of 2022-07-15 and again as of 2022-10-15 with 约谈 after one quarter open."""
+    _chromium()
+    work = tmp_path_factory.mktemp("crowded")
+    portal = _crowded_portal(work / "portal")
+    config = work / "config.yaml"
+    config.write_text("bulletin:\n  interview_after_quarters: 1\n", encoding="utf-8")
+    first = audit_folder(portal, work, "--config", str(config), as_of="2022-07-15")
+    assert first.returncode == 0, first.stderr
+    result = audit_folder(portal, work, "--config", str(config), *FORMATS)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _pages(result):
+    reader = PdfReader(result.out_dir / "bulletin.pdf")
     # Whitespace dropped: pypdf spaces out the digits among CJK text and breaks lines at the cell edges.
     return [(_flat(page.extract_text()), page.mediabox.width > page.mediabox.height) for page in reader.pages]
 
 
-def _annex_rows(printed):
-    html = lxml.html.parse(str(printed.out_dir / "bulletin.html"))
-    return html.xpath("//table[@class='findings']/tbody/tr")
+def _body(pages) -> list[str]:
+    """The pages before 附件: the 通报 a leader reads (the annex is printed landscape)."""
+    return [text for text, landscape in pages[: next(i for i, (_, wide) in enumerate(pages) if wide)]]
 
 
-def test_pdf_is_short_portrait_then_landscape_annex(pages, printed):
-    assert len(printed.findings) == 21
-    # 21 problems: the letter, the 问题清单 and the technical annex in at most 10 A4 pages.
-    assert len(pages) <= 10
-    landscape = [wide for _, wide in pages]
-    first_annex = next(
-        i for i, (text, _) in enumerate(pages) if "附件1" in text and "问题清单" in text and landscape[i]
-    )
-    assert not any(landscape[:first_annex]) and all(landscape[first_annex:])
+def _signature_page(body: list[str]) -> int:
+    return next(i for i, text in enumerate(body) if "附件：问题清单" in text) + 1
 
 
-def test_every_page_numbered_with_running_header_and_no_browser_stamps(pages):
+@pytest.mark.parametrize("portal", ["printed", "crowded"])
+def test_body_is_at_most_three_pages_then_the_annex_by_unit(portal, request):
+    result = request.getfixturevalue(portal)
+    pages = _pages(result)
+    body = _body(pages)
+    print(f"{portal}: {len(result.findings)} problems, body {len(body)} pages, pdf {len(pages)} pages")
+    assert len(body) <= 3
+    assert all(wide for _, wide in pages[len(body) :])
+    assert pages[len(body)][0].startswith(TITLE.replace("政府网站", "")[:10]) or "附件" in pages[len(body)][0]
     for number, (text, _) in enumerate(pages, 1):
-        assert f"—{number}—" in text
-        assert "file:" not in text and "bulletin.html" not in text
-        if number > 1:
-            assert text.startswith(TITLE)
+        assert f"—{number}—" in text and "file:" not in text and "bulletin.html" not in text
 
 
-def test_no_annex_row_is_cut_across_pages(pages, printed):
-    rows = _annex_rows(printed)
-    assert len(rows) == 21
-    flat_pages = [text for text, _ in pages]
-    for row in rows:
-        cells = row.xpath("./td")
-        problem = _flat(cells[3].text_content())
-        head, tail = problem[:14], problem[-10:]
-        # The top and the bottom of the row's tallest cell stand on the same page.
-        assert any(head in page and tail in page for page in flat_pages), cells[0].text_content()
+def test_the_crowded_portal_has_about_seventy_problems_and_interviews_on_page_one_or_two(crowded):
+    assert len(crowded.findings) >= 65
+    body = _body(_pages(crowded))
+    interview = next(i for i, text in enumerate(body, 1) if "建议约谈其主要负责人" in text)
+    assert interview <= 2
+    # Counted once, and the follow-up of the quarter before in a sentence.
+    assert "对上次检查（2022年第二季度）发现的问题进行了复查：" in "".join(body)
+    # Units beyond five are counted, not all named.
+    assert re.search(r"等\d+个单位", "".join(body))
 
 
-def test_official_language_on_the_letter_pages(pages):
-    annex2 = next(i for i, (text, _) in enumerate(pages) if "附件2" in text and "技术说明" in text)
-    letter = "".join(text for text, _ in pages[:annex2])
+def test_no_english_markup_or_doubled_phrases_in_the_distributed_text(printed, crowded):
     ids = {spec.id for spec in registered_rules()}
-    assert not [rule for rule in ids if rule in letter]
-    assert "公文未标注公开属性（公文未标注公开属性" not in letter
-    assert "另有0个" not in letter and "暂定" not in letter and "—：" not in letter
-    assert "马关县人民政府网站" in letter  # SiteName meta, not the URL alone
-    assert "检查时段为2022年7月1日至2022年10月15日" in letter
-    assert "不适用" in letter
-    # 行政许可事项清单 is linked four clicks deep: found too deep, in (一) as in the finding, with its click path.
-    assert "位于第4层（首页›政务服务›办事指南›其他服务›行政许可事项清单），超过3次点击可达的要求，按未设置计" in letter
-    technical = "".join(text for text, _ in pages[annex2:])
-    assert "label.missing" in technical and "暂定" in technical
+    for result in (printed, crowded):
+        pages = _pages(result)
+        body = "".join(_body(pages))
+        assert not re.search(r"[A-Za-z<>]", body), re.search(r".{20}[A-Za-z<>].{20}", body)
+        annex = "".join(text for text, _ in pages[len(_body(pages)) :])
+        for leaked in ("HTTP", "<head>", "SiteIDCode", "PubDate", ".xlsx", "label.", "http:"):
+            assert leaked not in annex, leaked
+        assert not [rule for rule in ids if rule in body + annex]
+        text = body + annex
+        assert "其中0" not in text and "0个" not in re.sub(r"\d0个", "", text)
+        assert not re.search(r"(专栏|专区)」?栏目", text)
+        assert not re.search(r"(\S{4,12})：\1", text)
+        assert "人工核查" not in text  # nobody reviewed these runs
+        assert "暂定" not in text and "马关县2022年政务公开工作任务清单" not in text
 
 
-def test_docx_is_an_official_document_draft(printed):
+def test_header_title_signature_and_dates(printed):
+    body = _body(_pages(printed))
+    first = body[0]
+    assert first.startswith(f"—1—{ORGAN}{TITLE}")
+    issued = date.today()
+    signature = f"附件：问题清单{ORGAN}{issued.year}年{issued.month}月{issued.day}日"
+    assert signature in "".join(body)
+    # A 单项否决 read from a label alone is 待核实 until a person confirms it; deadlines count from
+    # the issue date in working days, not from the as-of date.
+    assert "属单项否决情形，待核实" in "".join(body) and "检查结果为不合格" not in "".join(body)
+    five = add_working_days(issued, 5)
+    assert f"单项否决问题于5个工作日内（{five.year}年{five.month}月{five.day}日前）" in "".join(body)
+    assert "首页›政府信息公开›规章和行政规范性文件库中《" in "".join(body)
+
+
+def _signature_alone(pdf, page: int, work) -> bool:
+    """The page holds nothing but its running header, number and the 附件 line with the 落款."""
+    return text_lines(rasterise(pdf, page, work)) <= 5
+
+
+def _red_title(pdf, work) -> bool:
+    rule, red = red_below_rule(rasterise(pdf, 1, work))
+    assert rule is not None, "no red 版头 line on page 1"
+    return red > 0
+
+
+def _print(tmp_path, name: str, body: str):
+    html = tmp_path / f"{name}.html"
+    html.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><style>@page{size:A4;margin:20mm}'
+        "body{font-size:14pt}</style></head><body>" + body + "</body></html>",
+        encoding="utf-8",
+    )
+    return print_pdf(html, tmp_path / f"{name}.pdf")
+
+
+HEAD = (
+    '<p style="color:#c00;font-size:30pt;text-align:center;margin:0">某县人民政府办公室</p>'
+    '<div style="border-top:3px solid #c00;margin:4px 0 12px"></div>'
+)
+
+
+def test_the_image_checks_catch_a_red_title_and_a_lone_signature(tmp_path):
+    _chromium()
+    black = _print(tmp_path, "black", HEAD + "<h1>关于检查情况的通报</h1><p>正文。</p>")
+    red = _print(tmp_path, "red", HEAD + '<h1 style="color:#b00">关于检查情况的通报</h1><p>正文。</p>')
+    assert not _red_title(black, tmp_path) and _red_title(red, tmp_path)
+    closing = "<p>附件：问题清单</p><p>某县人民政府办公室</p><p>2026年1月5日</p>"
+    kept = _print(tmp_path, "kept", "<p>正文第一段。</p>" * 3 + closing)
+    alone = _print(tmp_path, "alone", "<p>正文第一段。</p>" * 3 + f'<div style="break-before:page">{closing}</div>')
+    assert not _signature_alone(kept, 1, tmp_path) and _signature_alone(alone, 2, tmp_path)
+
+
+@pytest.mark.parametrize("portal", ["printed", "crowded"])
+def test_pdf_pages_as_images_black_title_and_no_lone_signature(portal, request, tmp_path):
+    result = request.getfixturevalue(portal)
+    pdf = result.out_dir / "bulletin.pdf"
+    assert not _red_title(pdf, tmp_path)
+    page = _signature_page(_body(_pages(result)))
+    assert not _signature_alone(pdf, page, tmp_path)
+
+
+def test_technical_file_beside_the_bulletin_holds_what_the_body_left_out(printed):
+    technical = (printed.out_dir / "technical.html").read_text("utf-8")
+    bulletin = (printed.out_dir / "bulletin.html").read_text("utf-8")
+    for detail in ("label.missing", "<svg", "全站检查项", "列表读取情况", "暂定", "评分情况", "栏目检查情况"):
+        assert detail in technical and detail not in bulletin, detail
+    assert all(finding["fingerprint"] in technical for finding in printed.findings)
+
+
+def test_docx_is_an_official_document_draft_with_sized_columns(printed):
     doc = Document(printed.out_dir / "bulletin.docx")
+    organ = doc.paragraphs[0]
+    assert organ.text == ORGAN and str(organ.runs[0].font.color.rgb) == "C00000"
     title = next(p for p in doc.paragraphs if p.text == TITLE)
     run = title.runs[0]
     assert run.font.size.pt == 22 and run._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    assert run.font.color.rgb is None  # black
     body = next(p for p in doc.paragraphs if p.text.startswith("根据《国务院办公厅"))
     assert body.runs[0].font.size.pt == 16 and body.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert doc.sections[0].orientation != WD_ORIENT.LANDSCAPE
     assert doc.sections[1].orientation == WD_ORIENT.LANDSCAPE
-    annex = next(t for t in doc.tables if t.rows[0].cells[0].text == "序号" and t.rows[0].cells[-1].text == "整改状态")
-    assert len(annex.rows) == 22
-    text = "\n".join(p.text for p in doc.paragraphs)
-    assert "公文未标注公开属性（公文未标注公开属性" not in text
-    assert any(p.text == "（发文机关未配置）" for p in doc.paragraphs)  # no county configured: none invented
+    tables = [t for t in doc.tables if t.rows[0].cells[0].text == "序号"]
+    assert sum(len(t.rows) - 1 for t in tables) >= len(printed.findings)
+    for table in tables:
+        widths = {cell.text: cell.width.mm for cell in table.rows[0].cells}
+        assert widths["序号"] < 15 and widths["问题及证据"] > 3 * widths["序号"]
+        assert widths["问题及证据"] == max(widths.values())
+        assert 250 < sum(widths.values()) < 262  # the landscape page's text width
+    signature = next(i for i, p in enumerate(doc.paragraphs) if p.text == "附件：问题清单")
+    assert doc.paragraphs[signature].paragraph_format.keep_with_next
+    assert doc.paragraphs[signature - 1].paragraph_format.keep_with_next  # the last paragraph stays with it
 
 
-def test_xlsx_prints_landscape_with_links_and_deadlines(printed):
-    from openpyxl import load_workbook
-
+def test_xlsx_sheet_per_unit_sorted_with_reply_column_and_print_settings(printed):
     book = load_workbook(printed.out_dir / "findings.xlsx")
+    assert book.sheetnames[0] == "问题清单" and book.sheetnames[1] == "县政府办公室"  # most severe first
     for sheet in book.worksheets:
         setup = sheet.page_setup
         assert setup.orientation == "landscape" and setup.fitToWidth == 1 and setup.fitToHeight == 0
         assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
-    sheet = book["问题清单"]
-    header = [cell.value for cell in sheet[1]]
-    assert {"整改期限", "抓取时间", "页面标题"} <= set(header)
-    rows = list(sheet.iter_rows(min_row=2))
-    url = header.index("页面地址")
-    assert all(row[url].hyperlink is not None and row[url].hyperlink.target == row[url].value for row in rows)
-    deadlines = {row[header.index("性质")].value: row[header.index("整改期限")].value for row in rows}
-    # As of Saturday 2022-10-15: 5 working days → 2022-10-21, 10 → 2022-10-28, 20 → 2022-11-11.
-    assert deadlines == {"单项否决": "2022-10-21", "扣分": "2022-10-28", "提示": "2022-11-11"}
+        assert re.fullmatch(r"'?[^!]+'?!\$A\$1:\$H\$\d+", sheet.print_area)  # 8 columns on paper
+        assert all(cell.alignment.wrap_text for cell in sheet[2])
+    unit = book["县政府办公室"]
+    header = [cell.value for cell in unit[1]]
+    assert header[:8] == [
+        "序号",
+        "栏目",
+        "问题描述",
+        "页面标题",
+        "性质",
+        "整改期限",
+        "整改状态",
+        "整改情况（单位填写）",
+    ]
+    rows = list(unit.iter_rows(min_row=2, values_only=True))
+    assert all(row[7] is None for row in rows)
+    severities = [row[4].split("（")[0] for row in rows]
+    order = ["单项否决", "扣分", "提示"]
+    assert severities == sorted(severities, key=order.index) and severities[0] == "单项否决"
+    total = sum(unit.max_row - 1 for unit in book.worksheets[1:])
+    assert total >= len(printed.findings)
 
 
 def test_show_prints_a_finding_with_its_evidence(printed):
-    from portal_kit import govaudit
-
     finding = next(f for f in printed.findings if f["rule"] == "label.not_public")
     done = govaudit("show", finding["fingerprint"][:8], "--db", printed.db_url)
     assert done.returncode == 0, done.stderr
     lines = dict(
         line.split("：", 1) for line in done.stdout.splitlines() if "：" in line and not line.startswith("所属栏目")
     )
-    assert lines["指纹"] == finding["fingerprint"] and lines["整改期限"] == finding["deadline"] == "2022-10-21"
+    assert lines["指纹"] == finding["fingerprint"]
     assert finding["title"] and finding["title"] in lines["页面"]
     assert lines["抓取时间"] == finding["fetched_at"].replace("T", " ")[:16]
     assert "label.not_public" in lines["规则"] and lines["责任单位"] == "县政府办公室（发文单位）"

@@ -34,7 +34,8 @@ def test_found_too_deep_and_not_found_read_the_same_in_terminal_bulletin_and_fin
     result = audit_pages(tmp_path, _portal())
     assert result.returncode == 0, result.stderr
     lines = {line.split("（", 1)[0].strip(): line for line in result.stdout.splitlines() if line.startswith("  ")}
-    html = (result.out_dir / "bulletin.html").read_text("utf-8")
+    # The column table is in the technical file beside the 通报.
+    html = (result.out_dir / "technical.html").read_text("utf-8")
     findings = {f["column"]: f for f in result.of("column.missing")}
 
     # Found too deep: the path in link texts, never 未找到.

@@ -223,7 +223,7 @@ def _bulletin_verdicts(dom: Selector) -> dict[str, dict[str, str]]:
 def test_the_full_bulletin_judges_the_column_as_the_column_check_does(runs, tmp_path):
     full, column = runs
     report = _verdicts(_rendered(column.out_dir / "bulletin.html", tmp_path / "column"))
-    bulletin = _bulletin_verdicts(_rendered(full.out_dir / "bulletin.html", tmp_path / "full"))
+    bulletin = _bulletin_verdicts(_rendered(full.out_dir / "technical.html", tmp_path / "full"))
     on_column = bulletin["规章和行政规范性文件库"]
     assert on_column == {rule: verdict for rule, (verdict, _) in report.items() if rule in on_column}
     assert on_column["interpretation.unlinked"] == "不合格"

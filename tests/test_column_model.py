@@ -75,7 +75,7 @@ def test_children_only_in_the_navigation_join_by_their_breadcrumb(hanweb):
 
 
 def test_the_bulletin_shows_why_a_page_is_in_the_column(trs):
-    bulletin = (trs.out_dir / "bulletin.html").read_text("utf-8")
+    bulletin = (trs.out_dir / "technical.html").read_text("utf-8")
     assert "所属栏目：规章和行政规范性文件库 › 县政府规范性文件（列表条目）" in bulletin
     # A finding on no column's page carries no membership.
     assert all(f["membership"] is None for f in trs.of("link.broken"))

@@ -118,7 +118,7 @@ def _annex_row(dom, path: str):
 def test_the_annex_links_each_problem_to_its_kept_copy_which_opens_offline_masked_and_inert(audited, tmp_path):
     result, hits, during_crawl, _, _ = audited
     chromium = _chromium()
-    bulletin = result.out_dir / "bulletin.html"
+    bulletin = result.out_dir / "technical.html"
     row = _annex_row(_dom(chromium, bulletin, tmp_path / "p1"), "/xxgk/gsgg/1.html")
     assert "身份证" in row.text_content()
     [link] = row.xpath(".//a[text()='页面副本']")
@@ -185,7 +185,7 @@ def test_a_broken_link_is_kept_with_the_page_that_links_to_it(audited):
 
 def test_screenshots_put_a_thumbnail_of_each_problem_page_in_the_annex(audited, tmp_path):
     result, *_ = audited
-    dom = _dom(_chromium(), result.out_dir / "bulletin.html", tmp_path / "p3")
+    dom = _dom(_chromium(), result.out_dir / "technical.html", tmp_path / "p3")
     rows = dom.xpath("//table[@class='findings']/tbody/tr")
     with_copy = [row for row in rows if row.xpath(".//a[text()='页面副本']")]
     assert with_copy
@@ -243,7 +243,7 @@ def test_a_failing_browser_leaves_rows_without_thumbnail_and_one_line(audited, t
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert len([line for line in done.stderr.splitlines() if "截图" in line]) == 1
-    html = (tmp_path / "out" / "bulletin.html").read_text("utf-8")
+    html = (tmp_path / "out" / "technical.html").read_text("utf-8")
     assert "页面副本" in html and 'class="thumb"' not in html
 
 

@@ -56,10 +56,11 @@ def test_xlsx_findings_sheet_and_one_sheet_per_unit(exported):
     book = load_workbook(exported.out_dir / "findings.xlsx")
     sheet = book["问题清单"]
     header = [cell.value for cell in sheet[1]]
-    assert header[:7] == ["序号", "责任单位", "归属依据", "栏目", "页面地址", "问题", "问题描述"]
-    assert "整改状态" in header and "首次发现" in header
+    # What a printed page shows first (8 columns), then the fields for filtering.
+    assert header[:8] == ["序号", "责任单位", "栏目", "问题描述", "性质", "整改期限", "整改状态", "页面标题"]
+    assert {"归属依据", "页面地址", "问题", "首次发现", "规则", "问题指纹"} <= set(header[8:])
     assert sheet.freeze_panes == "A2"
-    assert sheet.column_dimensions["E"].width == 48 and sheet.column_dimensions["B"].width == 22
+    assert sheet.column_dimensions["J"].width == 48 and sheet.column_dimensions["B"].width == 22
     assert sheet.auto_filter.ref.startswith("A1:")
     data = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
     assert len(data) == len(exported.findings)
@@ -70,13 +71,15 @@ def test_xlsx_findings_sheet_and_one_sheet_per_unit(exported):
         unit_rows = list(book[unit].iter_rows(min_row=2, values_only=True))
         assert len(unit_rows) == sum(1 for row in data if unit in row[1].split("、"))
         assert book[unit].freeze_panes == "A2"
+        assert book[unit]["H1"].value == "整改情况（单位填写）"
     # A 规范性文件 goes to the unit that issued it; the department page to its 发布机构 (测试县人民政府办公室
     # is the configured 县政府办公室).
-    by_url = {row[4]: row for row in data}
+    by_url = {row[header.index("页面地址")]: row for row in data}
+    source = header.index("归属依据")
     gfxwj = next(row for url, row in by_url.items() if url.endswith("/xxgk/gfxwj/1002.html"))
-    assert gfxwj[1] == "县政府办公室" and gfxwj[2] == "发文单位"
+    assert gfxwj[1] == "县政府办公室" and gfxwj[source] == "发文单位"
     dept = next(row for url, row in by_url.items() if url.endswith("/bm/2001.html"))
-    assert dept[1] == "县政府办公室" and dept[2] == "发布机构"
+    assert dept[1] == "县政府办公室" and dept[source] == "发布机构"
 
 
 def test_xlsx_cells_are_text_never_formulas_and_masked(exported):

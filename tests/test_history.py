@@ -3,6 +3,7 @@ the CLI over HTTP into one SQLite file, changed (one problem fixed, one added, o
 audited again a quarter later, and a third time a quarter after that."""
 
 import json
+import re
 import shutil
 import sqlite3
 
@@ -81,9 +82,9 @@ def test_states_after_the_change(quarters):
     # The deleted page now answers 404: a new broken link, not a fixed label.
     assert any(f["rule"] == "link.broken" and f["url"].endswith(GONE_PAGE) and f["state"] == "新增" for f in findings)
     assert all(f["first_seen"] == "2022Q2" for f in findings if f["state"] == "未整改")
-    html = (out / "bulletin.html").read_text("utf-8")
+    html = (out / "technical.html").read_text("utf-8")
     fixed_section = html[html.index("（一）已整改") : html.index("（二）仍未整改")]
-    unchecked_section = html[html.index("（三）未能复查") : html.index("四、约谈建议")]
+    unchecked_section = html[html.index("（三）未能复查") : html.index("<h2>约谈建议")]
     assert FIXED_PAGE in fixed_section and GONE_PAGE not in fixed_section
     assert GONE_PAGE in unchecked_section
     assert "暂不提出约谈建议" in html
@@ -105,8 +106,9 @@ def test_interview_list_after_two_quarters_unfixed(quarters):
     _, _, _, (base, out, findings) = quarters
     states = _states(base, findings)
     assert states[STEADY_PAGE] == "未整改" and states[BROKEN_PAGE] == "未整改"
-    html = (out / "bulletin.html").read_text("utf-8")
-    section = html[html.index("四、约谈建议") : html.index("五、下一步要求")]
+    html = (out / "technical.html").read_text("utf-8")
+    start = html.index("<h2>约谈建议")
+    section = html[start : html.index("<h2>", start + 1)]
     # Found in 2022Q2, still there in 2022Q3 and 2022Q4: two quarters unfixed → its units are listed:
     # the issuer of the 规范性文件, the 主管部门 of a sector still missing.
     assert "县政府办公室" in section and "县交通运输局" in section
@@ -115,6 +117,10 @@ def test_interview_list_after_two_quarters_unfixed(quarters):
     assert "2022年第三季度首次发现" not in section
     # A 提示 (网页标签缺失, there since 2022Q2) never puts a unit on the list.
     assert "文章页网页标签缺失" not in section and "文章页网页标签缺失" in html
+    # The body proposes the 约谈 in one sentence on its first pages.
+    body = (out / "bulletin.html").read_text("utf-8")
+    proposal = re.search(r'<p class="interview">(.*?)</p>', body).group(1)
+    assert "县政府办公室" in proposal and "县交通运输局" in proposal and "建议约谈其主要负责人" in proposal
 
 
 def test_history_lists_the_runs(quarters):
@@ -134,9 +140,10 @@ def test_quarterly_bulletin_in_chromium(quarters, tmp_path):
     assert dumped.returncode == 0, dumped.stderr
     dom = dumped.stdout
     assert "<script" not in dom.lower()
-    for heading in ("一、总体情况", "二、存在的主要问题", "三、整改情况", "四、约谈建议", "五、下一步要求", "附件"):
+    for heading in ("一、总体情况", "二、存在的主要问题", "三、整改要求", "附件"):
         assert heading in dom
-    assert dom.count("<svg") == 3
+    # The charts are in the technical file beside it, not in the 通报.
+    assert dom.count("<svg") == 0 and (out / "technical.html").read_text("utf-8").count("<svg") == 3
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "quarterly-bulletin-first-page.png"
     shot.unlink(missing_ok=True)

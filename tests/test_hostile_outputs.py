@@ -119,6 +119,7 @@ def test_findings_json_every_field(hostile):
 def test_bulletin_text_and_attributes(hostile):
     html = (hostile["out"] / "bulletin.html").read_text("utf-8")
     _assert_clean(html, "bulletin.html")
+    _assert_clean((hostile["out"] / "technical.html").read_text("utf-8"), "technical.html")
     hrefs = re.findall(r'href="([^"]*)"', html)
     assert any(MASKED in href for href in hrefs)
     assert "&#27;" not in html and "&#8;" not in html

@@ -119,6 +119,6 @@ def test_sigterm_between_conclusion_and_outputs_is_finished_by_the_same_command(
     assert not (folder / ".govaudit-pending.json").exists()
     if command == "audit":
         # This quarter's bulletin: it compares with last quarter's run, which the earlier one could not.
-        assert "本次为该网站的首次检查" in before["bulletin.html"].decode("utf-8")
-        assert "与上次检查" in after["bulletin.html"].decode("utf-8")
+        assert "本季度为首次检查" in before["bulletin.html"].decode("utf-8")
+        assert "对上次检查（" in after["bulletin.html"].decode("utf-8")
     assert not list(folder.glob("*.tmp"))

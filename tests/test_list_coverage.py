@@ -97,7 +97,7 @@ def test_declared_and_read_counts_are_stored_per_list(hanweb_embedded):
     assert reads["gfxwj"] == ("/col/col1002/index.html", 60, 4, 60, 4, True, None)
     assert reads["ggqsy"] == ("/col/col1004/index.html", 3, 1, 3, 2, True, None)
     assert not [f for f in result.findings if f["rule"] in ("column.empty", "column.stale")]
-    bulletin = (result.out_dir / "bulletin.html").read_text("utf-8")
+    bulletin = (result.out_dir / "technical.html").read_text("utf-8")
     assert "列表声明信息" in bulletin and "未能完整读取的原因" not in bulletin
 
 
@@ -137,7 +137,7 @@ def test_a_list_whose_server_stops_answering_is_a_coverage_gap(hanweb_refusing):
     assert shortfall.startswith("列表声明12条，读到4条：第2页无法读取（HTTP 503）")
     assert reads["ggqsy"][1:6] == (3, 1, 0, 1, False)
     assert reads["lqhm"][1:6] == (22, 6, 8, 1, False)
-    bulletin = (hanweb_refusing.out_dir / "bulletin.html").read_text("utf-8")
+    bulletin = (hanweb_refusing.out_dir / "technical.html").read_text("utf-8")
     assert "以下3个列表未能完整读取" in bulletin
     assert "列表声明12条，读到4条：第2页无法读取（HTTP 503）" in bulletin
 
@@ -146,7 +146,7 @@ def test_rules_that_need_the_whole_list_do_not_judge_on_part_of_it(hanweb_refusi
     # Read in part, 规范性文件's newest is 2022-03-21 (208 days before as-of) and 公共企事业单位
     # lists nothing; both lists declare more than came back, so neither is judged.
     assert not [f for f in hanweb_refusing.findings if f["rule"] in ("column.empty", "column.stale")]
-    bulletin = (hanweb_refusing.out_dir / "bulletin.html").read_text("utf-8")
+    bulletin = (hanweb_refusing.out_dir / "technical.html").read_text("utf-8")
     assert _verdict(bulletin, "column.stale", "规章和行政规范性文件库") == "未能完整检查"
     assert _verdict(bulletin, "column.empty", "公共企事业单位信息公开专栏") == "未能完整检查"
     # What was read already settles these: 利企惠民 has fresh items, so it is neither empty nor stale.
@@ -280,8 +280,8 @@ def test_a_finding_no_longer_judged_for_a_list_read_short_is_not_called_fixed(tm
         assert result.returncode == 0, result.stderr
         stale = [f for f in result.findings if f["rule"] == "column.stale" and f["column"] == "gfxwj"]
         assert len(stale) == (1 if as_of == "2023-06-30" else 0)
-    bulletin = (result.out_dir / "bulletin.html").read_text("utf-8")
+    bulletin = (result.out_dir / "technical.html").read_text("utf-8")
     fixed = bulletin[bulletin.index("（一）已整改") : bulletin.index("（二）仍未整改")]
-    unchecked = bulletin[bulletin.index("（三）未能复查") : bulletin.index("四、约谈建议")]
+    unchecked = bulletin[bulletin.index("（三）未能复查") : bulletin.index("<h2>约谈建议")]
     assert "「规章和行政规范性文件库」栏目最新信息发布于" not in fixed
     assert "「规章和行政规范性文件库」栏目最新信息发布于" in unchecked

@@ -108,7 +108,7 @@ def test_a_column_is_read_whole_only_when_each_of_its_lists_is(tmp_path):
     assert reads["/lqhm/"] == (None, 2, 9, 2, True)
     assert reads["/lqhm/#list2"][:4] == (None, 2, 6, 1) and reads["/lqhm/#list2"][4] is False
     assert _stale(result) == []
-    assert "以下1个列表未能完整读取" in (result.out_dir / "bulletin.html").read_text("utf-8")
+    assert "以下1个列表未能完整读取" in (result.out_dir / "technical.html").read_text("utf-8")
 
 
 def test_a_re_audit_of_an_unchanged_page_follows_each_list_as_the_first_audit_did(tmp_path):

@@ -68,8 +68,8 @@ def _audit(work: Path, platform_text: str) -> list[dict]:
 def test_columns_on_a_disclosure_subsite_are_not_named_missing(tmp_path: Path):
     findings = _audit(tmp_path, "政府信息公开")
     assert [f for f in findings if f["rule"] == "column.missing"] == []
-    bulletin = (tmp_path / "out" / "bulletin.html").read_text("utf-8")
-    assert "未能完整检查" in bulletin
+    technical = (tmp_path / "out" / "technical.html").read_text("utf-8")
+    assert "未能完整检查" in technical
 
 
 def test_an_offsite_link_that_is_no_platform_leaves_the_columns_missing(tmp_path: Path):

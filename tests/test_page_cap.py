@@ -42,11 +42,12 @@ def test_a_capped_crawl_says_what_it_read_and_what_it_left(tmp_path):
     note = f"本次检查达到抓取上限（5个网址）后停止，尚有{left}个网址未抓取或检查，结论只依据已读取的{stored}个页面。"
     assert note in result.stdout
     bulletin = (result.out_dir / "bulletin.html").read_text("utf-8")
-    overview = re.search(r"<h2>一、总体情况</h2>(.*?)<h3>", bulletin, re.S).group(1)
+    overview = re.search(r"<h2>一、总体情况</h2>(.*?)<h2>", bulletin, re.S).group(1)
     assert note in overview
     # The columns may be linked from the news pages left unread: not 缺失, but 未能完整检查.
     assert result.of("column.missing") == []
-    matrix = bulletin[bulletin.index("必设栏目缺失") :]
+    technical = (result.out_dir / "technical.html").read_text("utf-8")
+    matrix = technical[technical.index("必设栏目缺失") :]
     assert "未能完整检查" in matrix[: matrix.index("</tr>")]
 
 
@@ -59,6 +60,7 @@ def test_a_crawl_that_ran_to_its_end_says_nothing_of_a_cap(tmp_path):
         assert conn.execute("select count(*) from page").fetchone()[0] == 41
     assert "抓取上限" not in result.stdout
     assert "抓取上限" not in (result.out_dir / "bulletin.html").read_text("utf-8")
+    assert "抓取上限" not in (result.out_dir / "technical.html").read_text("utf-8")
     # Every page near home was read and none links a required column: all five are missing.
     assert len(result.of("column.missing")) == 5
 

@@ -150,7 +150,7 @@ def test_the_message_is_kept_and_its_writer_is_a_netizen(audited):
     [finding] = [f for f in audited.findings if f["rule"] == "messages.overdue" and "ZC2022080101" in f["message"]]
     assert finding["evidence"] == "网民反映网站招聘栏目链接打不开"
     bulletin = html.unescape((audited.out_dir / "bulletin.html").read_text("utf-8"))
-    section = bulletin[bulletin.index("（四）网民留言") :]
+    section = bulletin[bulletin.index('<section class="annex">') :]
     assert "ZC2022080101" in section and "网民反映网站招聘栏目链接打不开" in section
 
 

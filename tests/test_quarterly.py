@@ -58,7 +58,7 @@ def test_run_quarterly_is_idempotent_and_forced(tmp_path):
     html = (out / "2022Q3" / "bulletin.html").read_text("utf-8")
     assert "关于2022年第三季度政府网站监测情况的通报" in html
     # The forced run compares with earlier quarters, not with the run it replaces.
-    assert "本次为该网站的首次检查" in html
+    assert "本季度为首次检查" in html
 
 
 @pytest.mark.parametrize(

@@ -89,7 +89,11 @@ def _check_outputs(out) -> str:
     texts = []
     findings = json.loads((out / "findings.json").read_text("utf-8"))
     texts.append(json.dumps(findings, ensure_ascii=False))
-    for name in ["bulletin.html", *(f"evidence/{p.name}" for p in sorted((out / "evidence").glob("*.html")))]:
+    for name in [
+        "bulletin.html",
+        "technical.html",
+        *(f"evidence/{p.name}" for p in sorted((out / "evidence").glob("*.html"))),
+    ]:
         html = (out / name).read_text("utf-8")
         assert lxml.html.document_fromstring(html).text_content().strip(), name
         texts.append(html)

@@ -114,9 +114,10 @@ def test_a_kind_added_to_the_list_flows_to_import_store_snapshot_and_bulletin(tr
     # The bulletin has its section, after the three kinds', with its figures.
     done = runner.invoke(main, ["report", "1", "--out", str(tmp_path / "again"), "--db", audited.db_url])
     assert done.exit_code == 0, done.output
-    html = (tmp_path / "again" / "bulletin.html").read_text("utf-8")
+    html = (tmp_path / "again" / "technical.html").read_text("utf-8")
     assert html.index("网民留言") < html.index("政府信箱（测试）")
-    section = html[html.index("政府信箱（测试）") : html.index("三、整改情况")]
+    start = html.index("政府信箱（测试）")
+    section = html[start : html.index("<h2>", start)]
     assert "本季度收到政府信箱来信2封，未答复1封。" in section and "县民政局" in section
     # A bad file is one line naming the kind's own column.
     bad = tmp_path / "bad.csv"

@@ -128,7 +128,7 @@ def test_register_problems_do_not_score_the_website(with_and_without):
     full, media_only = with_and_without
     assert full.returncode == 0, full.stderr
     html = (full.out_dir / "bulletin.html").read_text("utf-8")
-    overall = html[html.index("一、总体情况") : html.index("（一）栏目检查情况")]
+    overall = html[html.index("一、总体情况") : html.index("二、存在的主要问题")]
     # media.stale and media.no_interaction are 单项否决 for the accounts, not for the website.
     assert "政务新媒体两周内无更新" not in overall
     website = [f for f in full.findings if not f["url"].startswith("register://")]
@@ -137,8 +137,8 @@ def test_register_problems_do_not_score_the_website(with_and_without):
 
 def test_a_section_without_an_import_says_so_never_passed(with_and_without):
     _, media_only = with_and_without
-    html = (media_only.out_dir / "bulletin.html").read_text("utf-8")
-    hotline = html[html.index("（三）12345政务服务便民热线") : html.index("（四）网民留言")]
+    html = (media_only.out_dir / "technical.html").read_text("utf-8")
+    hotline = html[html.index("<h2>12345政务服务便民热线") : html.index("<h2>网民留言")]
     assert "本季度未导入、未检查" in hotline and "合格" not in hotline and "未发现问题" not in hotline
     assert not media_only.of("hotline.overdue") and not media_only.of("messages.overdue")
 
@@ -149,18 +149,24 @@ def test_the_four_sections_in_the_real_browser(with_and_without, tmp_path):
     dumped = _headless(chromium, tmp_path / "profile", "--dump-dom", (full.out_dir / "bulletin.html").as_uri())
     assert dumped.returncode == 0, dumped.stderr
     dom = dumped.stdout
-    sections = ["（一）政府网站", "（二）政务新媒体", "（三）12345政务服务便民热线", "（四）网民留言"]
+    # The title names what was checked; 一、 gives each register's figures in a sentence.
+    assert "政府网站、政务新媒体、12345热线和网民留言监测情况的通报</h1>" in dom
+    overview = dom[dom.index("一、总体情况") : dom.index("二、存在的主要问题")]
+    assert "在运营6个" in overview and "50.0%" in overview and "合格率" in overview
+    sections = ["（一）政府网站", "（二）政务新媒体", "（三）12345热线", "（四）网民留言"]
     positions = [dom.index(title) for title in sections]
-    assert positions == sorted(positions) and dom.index("三、整改情况") > positions[-1]
+    assert positions == sorted(positions) and dom.index("三、整改要求") > positions[-1]
     # The website's problem types count 1. 2. … under （一）政府网站, not （一）（二） again.
     website = dom[positions[0] : positions[1]]
-    assert "<h3>1. " in website and "（一）" not in website.replace("（一）政府网站", "")
+    assert '<span class="lead">1.' in website and "（一）" not in website.replace("（一）政府网站", "")
     media = dom[positions[1] : positions[2]]
-    assert "在运营6个" in media and "八寨镇人民政府" in media and "建议关停或整合" in media
+    assert "八寨镇人民政府" in media and "建议关停或整合" in media
     hotline = dom[positions[2] : positions[3]]
-    assert "县住房和城乡建设局" in hotline and "50.0%" in hotline
-    messages = dom[positions[3] : dom.index("三、整改情况")]
-    assert "ZC2022080101" in messages and "13812345678" not in dom
+    assert "县住房和城乡建设局" in hotline
+    assert "13812345678" not in dom
+    technical = (full.out_dir / "technical.html").read_text("utf-8")
+    messages = technical[technical.index("<h2>网民留言") :]
+    assert "ZC2022080101" in messages and "13812345678" not in technical
 
 
 def test_a_register_problem_fixed_next_quarter_is_fixed_and_one_not_reimported_is_unchecked(tmp_path):
@@ -185,8 +191,8 @@ def test_a_register_problem_fixed_next_quarter_is_fixed_and_one_not_reimported_i
     assert any("[已整改]" in line and "media.unfiled" in line and "马关司法" in line for line in lines)
     assert any("[未检查]" in line and "messages.overdue" in line for line in lines)
     assert not any("[已整改]" in line and "messages.overdue" in line for line in lines)
-    html = (tmp_path / "2023-01-15" / "bulletin.html").read_text("utf-8")
-    assert "（四）网民留言" in html and "本季度未导入、未检查" in html
+    html = (tmp_path / "2023-01-15" / "technical.html").read_text("utf-8")
+    assert "<h2>网民留言" in html and "本季度未导入、未检查" in html
 
 
 def test_a_unit_whose_account_stays_silent_two_more_quarters_is_proposed_for_interview(tmp_path):
@@ -200,8 +206,12 @@ def test_a_unit_whose_account_stays_silent_two_more_quarters_is_proposed_for_int
                 "audit", portal.base_url, "--as-of", as_of, "--out", str(tmp_path / as_of), "--db", db_url, "--quiet"
             )
             assert done.returncode == 0, done.stderr
-    html = (tmp_path / "2023-01-15" / "bulletin.html").read_text("utf-8")
-    proposals = html[html.index("四、约谈建议") : html.index("五、下一步要求")]
+    html = (tmp_path / "2023-01-15" / "technical.html").read_text("utf-8")
+    start = html.index("<h2>约谈建议")
+    proposals = html[start : html.index("<h2>", start + 1)]
     assert "八寨镇人民政府" in proposals and "政务新媒体两周内无更新" in proposals
     # 马关教育 last posted 2022-09-20: stale only since 2022Q3, one quarter unfixed — no interview yet.
     assert "县教育体育局" not in proposals
+    body = (tmp_path / "2023-01-15" / "bulletin.html").read_text("utf-8")
+    proposal = body[body.index('<p class="interview">') :].split("</p>")[0]
+    assert "八寨镇人民政府" in proposal and "县教育体育局" not in proposal

@@ -1,6 +1,6 @@
 """A bulletin section is one module (reports/sections/<name>.py, with build(ctx)) and one template
-(reports/templates/sections/<name>.html); the bulletin and the column report are ordered lists of
-them, and the 一、二、… of their headings follow that order. Output formats are one list
+(reports/templates/sections/<name>.html); the bulletin, the column report and the technical file
+are ordered lists of them, and the 一、二、… of their headings follow that order. Output formats are one list
 (reports/formats.py) that the CLI's help, its check and the writer all read."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 import reports.sections as sections
 from reports.formats import BY_NAME, FORMATS, NAMES, BadFormat, parse_formats
 from reports.render import cn_number
-from reports.sections import BULLETIN, COLUMN_REPORT, build_sections
+from reports.sections import BULLETIN, COLUMN_REPORT, TECHNICAL, build_sections
 
 TEMPLATES = Path(sections.__file__).resolve().parents[1] / "templates" / "sections"
 HELPERS = {"context"}  # shared by the sections, not a section
@@ -26,17 +26,21 @@ def _section_modules() -> set[str]:
 
 
 def test_every_section_is_a_module_and_a_template_in_a_report():
-    listed = {module.__name__.rpartition(".")[2] for module in (*BULLETIN, *COLUMN_REPORT)}
+    listed = {module.__name__.rpartition(".")[2] for module in (*BULLETIN, *COLUMN_REPORT, *TECHNICAL)}
     assert listed == _section_modules(), "a section module that no report lists, or a listed one missing"
     assert {path.stem for path in TEMPLATES.glob("*.html")} == listed, "each section has exactly one template"
-    for module in (*BULLETIN, *COLUMN_REPORT):
+    for module in (*BULLETIN, *COLUMN_REPORT, *TECHNICAL):
         assert callable(module.build)
 
 
-def test_both_reports_share_their_closing_and_number_five_headings():
+def test_both_reports_share_their_closing_and_the_bulletin_has_three_numbered_parts():
     assert BULLETIN[-1] is COLUMN_REPORT[-1]
-    for report in (BULLETIN, COLUMN_REPORT):
-        assert sum(bool(getattr(module, "NUMBERED", False)) for module in report) == 5
+    numbered = [module.__name__.rpartition(".")[2] for module in BULLETIN if getattr(module, "NUMBERED", False)]
+    # 一、总体情况 二、存在的主要问题 三、整改要求: what a leader reads; the rest is in the technical file.
+    assert numbered == ["overview", "problems", "requirements"]
+    assert sum(bool(getattr(module, "NUMBERED", False)) for module in COLUMN_REPORT) == 5
+    assert not any(getattr(module, "NUMBERED", False) for module in TECHNICAL)
+    assert not set(BULLETIN) & set(TECHNICAL)
 
 
 def _stub(name: str, numbered: bool):
@@ -56,7 +60,7 @@ def test_headings_are_numbered_in_list_order_and_a_new_section_shifts_the_rest()
 
 
 def test_numbered_section_templates_print_their_number_not_a_fixed_one():
-    for module in (*BULLETIN, *COLUMN_REPORT):
+    for module in (*BULLETIN, *COLUMN_REPORT, *TECHNICAL):
         name = module.__name__.rpartition(".")[2]
         text = (TEMPLATES / f"{name}.html").read_text("utf-8")
         has_heading = bool(re.search(r"<h2>(\{\{ part\.number|[一二三四五六七八九]、)", text))

@@ -1,4 +1,8 @@
-"""The sections of the bulletin and of the column report, in the order they are printed.
+"""The sections of the bulletin, of the column report and of the technical file beside them, in
+the order they are printed. The bulletin (BULLETIN) is the 公文 a leader reads: 总体情况, 存在的主要问题,
+整改要求, 落款 and 附件 by unit; everything an office works with (tables, charts, verdict grid, list
+coverage, evidence, rule ids and weights) is in TECHNICAL, written to technical.html beside it and
+never distributed.
 
 A section is one module here and one template in reports/templates/sections/: the module has
 `build(ctx)`, which returns what its template prints (as `s`; the report's header fields are `d`),
@@ -18,6 +22,8 @@ from reports.sections import (
     column_problems,
     column_requirements,
     columns,
+    figures,
+    findings,
     follow_up,
     interviews,
     intro,
@@ -29,6 +35,7 @@ from reports.sections import (
     rule_overruns,
     rule_verdicts,
     scoring,
+    technical_notes,
     verdicts,
 )
 from reports.sections.context import Context
@@ -36,15 +43,7 @@ from reports.sections.context import Context
 BULLETIN: tuple[ModuleType, ...] = (
     intro,
     overview,
-    columns,
-    list_coverage,
-    rule_overruns,
-    verdicts,
-    scoring,
     problems,
-    registers,
-    follow_up,
-    interviews,
     requirements,
     closing,
 )
@@ -58,6 +57,19 @@ COLUMN_REPORT: tuple[ModuleType, ...] = (
     column_follow_up,
     column_requirements,
     closing,
+)
+TECHNICAL: tuple[ModuleType, ...] = (
+    columns,
+    list_coverage,
+    rule_overruns,
+    verdicts,
+    scoring,
+    figures,
+    follow_up,
+    interviews,
+    registers,
+    findings,
+    technical_notes,
 )
 
 
@@ -82,4 +94,4 @@ def build_sections(ctx: Context, modules: tuple[ModuleType, ...]) -> tuple[Secti
     return tuple(sections)
 
 
-__all__ = ["BULLETIN", "COLUMN_REPORT", "Context", "Section", "build_sections"]
+__all__ = ["BULLETIN", "COLUMN_REPORT", "TECHNICAL", "Context", "Section", "build_sections"]

@@ -8,8 +8,6 @@ from audit.judging.history import interview_list
 from reports.rows import ReportRow
 from reports.sections.context import Context
 
-NUMBERED = True
-
 
 @dataclass(frozen=True)
 class InterviewView:

@@ -1,10 +1,13 @@
-"""五、下一步要求: the deadlines by class of problem, and the follow-up the office announces."""
+"""三、整改要求: the deadlines by class of problem in working days from the issue date, the date to
+report back by, and the follow-up the office announces."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
+from crawler.vocabulary.quarters import add_working_days
+from reports.letter import issue_date
 from reports.rows import SEVERITY_ORDER
 from reports.sections.context import Context
 
@@ -22,22 +25,33 @@ class Deadline:
 @dataclass(frozen=True)
 class Requirements:
     deadlines: tuple[Deadline, ...]
+    report_back: date | None  # the written report of the work done is due with the last deadline
     interview_after: int
 
 
-def deadlines(ctx: Context) -> tuple[Deadline, ...]:
+def deadline_dates(ctx: Context) -> dict[str, date]:
+    """Severity → the date to fix by: its working days counted from the issue date."""
     settings = ctx.settings.bulletin
-    return tuple(
-        Deadline(
-            severity,
-            settings.deadline_days(severity),
-            ctx.found.deadline_of[severity],
-            sum(1 for r in ctx.rows if r.severity == severity),
-        )
+    issued = issue_date()
+    return {
+        severity: add_working_days(issued, settings.deadline_days(severity), settings.holidays, settings.workdays)
         for severity in SEVERITY_ORDER
-        if any(r.severity == severity for r in ctx.rows)
+    }
+
+
+def deadlines(ctx: Context) -> tuple[Deadline, ...]:
+    settings, dates = ctx.settings.bulletin, deadline_dates(ctx)
+    return tuple(
+        Deadline(severity, settings.deadline_days(severity), dates[severity], count)
+        for severity, count in ctx.severities
+        if count
     )
 
 
 def build(ctx: Context) -> Requirements:
-    return Requirements(deadlines(ctx), ctx.settings.bulletin.interview_after_quarters)
+    found = deadlines(ctx)
+    return Requirements(
+        found,
+        max((item.date for item in found), default=None),
+        ctx.settings.bulletin.interview_after_quarters,
+    )
