@@ -90,14 +90,14 @@ def example(row: ReportRow, trails: dict[str, tuple[str, ...]]) -> str:
     problem = row.problem if is_plain(row.problem) else "存在问题"
     if row.column_name == OTHER_PAGES:
         return f"{page}：{problem}"
-    trail = (*trails.get(row.column_name, ("首页", row.column_name)), *sub_columns(row.membership))
-    where = TRAIL_SEPARATOR.join(trail)
-    if title and row.membership and title not in trail:
+    steps = (*trails.get(row.column_name, ("首页", row.column_name)), *sub_columns(row.membership))
+    where = TRAIL_SEPARATOR.join(steps)
+    if title and row.membership and title not in steps:
         return f"{where}中{page}：{problem}"
-    if title in trail[1:] and not _column_detail(row):
-        return f"{where}{problem}"
     detail = _column_detail(row)
-    return f"{where}{detail or problem}"
+    if not detail:
+        return f"{where}：{problem}"
+    return f"{where}{'' if steps[-1].endswith(_COLUMN_WORDS) else '栏目'}{detail}"
 
 
 def _page_name(title: str) -> str:
@@ -109,7 +109,7 @@ def _page_name(title: str) -> str:
 
 def _column_detail(row: ReportRow) -> str:
     """A column-level problem's message without the column's name it repeats (「X」栏目最新信息发布于…
-    → 最新信息发布于…), when it is plain and short; "" otherwise."""
+    → 最新信息发布于…), when it is plain and short; "" otherwise (the rule's title is said instead)."""
     message = row.message
     for prefix in (f"「{row.column_name}」栏目", f"「{row.column_name}」"):
         if message.startswith(prefix):
@@ -118,10 +118,8 @@ def _column_detail(row: ReportRow) -> str:
     else:
         return ""
     message = message.split("，请", 1)[0].strip("，。 ")
-    message = tidy(message)
-    if not is_plain(message) or len(message) > 50:
-        return ""
-    return message if message.startswith(("栏目", "缺少", "无", "位于")) else f"栏目{message}"
+    message = tidy(message).removeprefix("栏目")
+    return message if is_plain(message) and len(message) <= 50 else ""
 
 
 __all__ = [

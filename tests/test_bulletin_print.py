@@ -153,7 +153,7 @@ def test_header_title_signature_and_dates(printed):
     assert "属单项否决情形，待核实" in "".join(body) and "检查结果为不合格" not in "".join(body)
     five = add_working_days(issued, 5)
     assert f"单项否决问题于5个工作日内（{five.year}年{five.month}月{five.day}日前）" in "".join(body)
-    assert "首页›政府信息公开›规章和行政规范性文件库中《" in "".join(body)
+    assert "首页›政府信息公开›规范性文件中《" in "".join(body)
 
 
 def _signature_alone(pdf, page: int, work) -> bool:
