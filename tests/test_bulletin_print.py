@@ -22,6 +22,8 @@ from crawler.vocabulary.quarters import add_working_days
 from reports.pdf import print_pdf
 from rules import registered_rules
 
+# The sample portal's county settings (govaudit demo reads them): organ, 文号 form, county documents.
+COUNTY_CONFIG = SAMPLE_PORTAL.parent / "county.yaml"
 ORGAN = "马关县人民政府办公室"
 TITLE = f"{ORGAN}关于2022年第三季度政府网站监测情况的通报"
 FORMATS = ("--format", "html,json,pdf,docx,xlsx")
@@ -64,7 +66,7 @@ def _crowded_portal(root):
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory):
     _chromium()
-    result = audit_folder(SAMPLE_PORTAL, tmp_path_factory.mktemp("print"), *FORMATS)
+    result = audit_folder(SAMPLE_PORTAL, tmp_path_factory.mktemp("print"), "--config", str(COUNTY_CONFIG), *FORMATS)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -76,7 +78,10 @@ def crowded(tmp_path_factory):
     work = tmp_path_factory.mktemp("crowded")
     portal = _crowded_portal(work / "portal")
     config = work / "config.yaml"
-    config.write_text("bulletin:\n  interview_after_quarters: 1\n", encoding="utf-8")
+    config.write_text(
+        COUNTY_CONFIG.read_text("utf-8").replace("bulletin:\n", "bulletin:\n  interview_after_quarters: 1\n"),
+        encoding="utf-8",
+    )
     first = audit_folder(portal, work, "--config", str(config), as_of="2022-07-15")
     assert first.returncode == 0, first.stderr
     result = audit_folder(portal, work, "--config", str(config), *FORMATS)
@@ -137,15 +142,18 @@ def test_no_english_markup_or_doubled_phrases_in_the_distributed_text(printed, c
         assert "其中0" not in text and "0个" not in re.sub(r"\d0个", "", text)
         assert not re.search(r"(专栏|专区)」?栏目", text)
         assert not re.search(r"(\S{4,12})：\1", text)
-        assert "人工核查" not in text  # nobody reviewed these runs
+        # Nobody reviewed these runs: the method says so (bulletin.review_wording.unreviewed).
+        assert "人工核查相结合" not in text and "经人工核查确认" not in text
         assert "暂定" not in text and "马关县2022年政务公开工作任务清单" not in text
 
 
 def test_header_title_signature_and_dates(printed):
     body = _body(_pages(printed))
     first = body[0]
-    assert first.startswith(f"—1—{ORGAN}{TITLE}")
     issued = date.today()
+    # 版头 (organ, the 文号 with its serial left blank for 签发), then the title.
+    assert first.startswith(f"—1—{ORGAN}马政办通〔{issued.year}〕号{TITLE}")
+    assert "《马关县2022年政务公开工作任务清单》" in first and "国办发〔2017〕47号" in first
     signature = f"附件：问题清单{ORGAN}{issued.year}年{issued.month}月{issued.day}日"
     assert signature in "".join(body)
     # A 单项否决 read from a label alone is 待核实 until a person confirms it; deadlines count from

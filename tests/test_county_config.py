@@ -118,10 +118,11 @@ def test_an_unconfigured_county_is_said_to_be_unconfigured(other_county, tmp_pat
     [run] = store.runs()
     render_stored(store, run.id, load_settings(None), tmp_path, ("html",))
     bulletin = html.unescape((tmp_path / "bulletin.html").read_text("utf-8"))
+    technical = html.unescape((tmp_path / "technical.html").read_text("utf-8"))
     assert '<p class="signature">（发文机关未配置）<br>' in (tmp_path / "bulletin.html").read_text("utf-8")
     assert (
         "未配置（不代填）：县名（county）、发文机关（organ）、文号（doc_number_format）、本县依据（local_basis）"
-        in bulletin
+        in technical
     )
     assert "测政办通" not in bulletin and "任务清单》" not in bulletin
     assert 'class="docno"' not in bulletin

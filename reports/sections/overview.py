@@ -77,6 +77,8 @@ class Overview:
 
     # A person reviewed the run's problems (h5's review step): only then does the body say 经人工核查.
     reviewed: bool = False
+    # How the body states its method (bulletin.review_wording: reviewed or unreviewed).
+    method: str = ""
 
 
 def checked_names(ctx: Context) -> tuple[str, ...]:
@@ -134,6 +136,7 @@ def was_reviewed(ctx: Context) -> bool:
 
 def build(ctx: Context) -> Overview:
     reviewed = was_reviewed(ctx)
+    wording = ctx.settings.bulletin.review_wording
     interview_after = ctx.settings.bulletin.interview_after_quarters
     score = ctx.score
     points_without_veto = score.full_marks.value - sum(line.deducted for line in score.lines)
@@ -160,4 +163,5 @@ def build(ctx: Context) -> Overview:
         interview_after=interview_after,
         praised=praised_units(ctx),
         reviewed=reviewed,
+        method=wording.reviewed if reviewed else wording.unreviewed,
     )
