@@ -11,8 +11,7 @@ from audit.judging.context import QuarterPoint, ReportContext
 from audit.judging.history import FindingRow
 from audit.judging.scoring import Score
 from crawler.vocabulary.quarters import Quarter
-from reports.letter import issue_date
-from reports.rows import OTHER_PAGES, SEVERITY_ORDER, UNIT_SOURCES, ReportRow, report_rows
+from reports.rows import OTHER_PAGES, SEVERITY_ORDER, UNIT_SOURCES, ReportRow, issue_date, report_rows
 from reports.sections import BULLETIN, COLUMN_REPORT, TECHNICAL, Context, Section, build_sections
 from reports.sections.context import ProblemGroup
 from reports.sections.interviews import InterviewView

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
 
 from reports.rows import OTHER_PAGES, ReportRow
 
@@ -19,12 +18,6 @@ _PAGING = re.compile(r"^第[\d–-]+[页条]$")
 TRAIL_SEPARATOR = "›"
 # At most this many units are named in a sentence; the rest are counted (……等N个单位).
 UNITS_NAMED = 5
-
-
-def issue_date() -> date:
-    """The day the 通报 is written: its 落款 date, and the day its deadlines are counted from (never
-    the as-of date: a run as of 10-01 is not issued on 国庆)."""
-    return date.today()
 
 
 def is_plain(text: str) -> bool:
@@ -128,7 +121,6 @@ __all__ = [
     "counted",
     "example",
     "is_plain",
-    "issue_date",
     "named_units",
     "rate",
     "sub_columns",

@@ -83,14 +83,18 @@ class Rows:
     deadline_of: dict[str, date]  # severity → the date to fix by
 
 
+def issue_date() -> date:
+    """The day the 通报 is written: its 落款 date, and the day its deadlines are counted from (never
+    the as-of date: a run as of 10-01 is not issued on 国庆)."""
+    return date.today()
+
+
 def report_rows(ctx: ReportContext) -> Rows:
     specs, settings = ctx.specs, ctx.settings.bulletin
     column_names = ctx.column_names
     indicator_names = {ind.key: ind.name for ind in ctx.settings.scoring.indicators}
     deadline_of = {
-        severity: add_working_days(
-            ctx.run.as_of, settings.deadline_days(severity), settings.holidays, settings.workdays
-        )
+        severity: add_working_days(issue_date(), settings.deadline_days(severity), settings.holidays, settings.workdays)
         for severity in SEVERITY_ORDER
     }
 

@@ -144,7 +144,7 @@ def test_no_english_markup_or_doubled_phrases_in_the_distributed_text(printed, c
         assert not re.search(r"(\S{4,12})：\1", text)
         # Nobody reviewed these runs: the method says so (bulletin.review_wording.unreviewed).
         assert "人工核查相结合" not in text and "经人工核查确认" not in text
-        assert "暂定" not in text and "马关县2022年政务公开工作任务清单" not in text
+        assert "暂定" not in text and "未配置" not in text
 
 
 def test_header_title_signature_and_dates(printed):

@@ -6,9 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from crawler.vocabulary.quarters import add_working_days
-from reports.letter import issue_date
-from reports.rows import SEVERITY_ORDER
 from reports.sections.context import Context
 
 NUMBERED = True
@@ -30,13 +27,8 @@ class Requirements:
 
 
 def deadline_dates(ctx: Context) -> dict[str, date]:
-    """Severity → the date to fix by: its working days counted from the issue date."""
-    settings = ctx.settings.bulletin
-    issued = issue_date()
-    return {
-        severity: add_working_days(issued, settings.deadline_days(severity), settings.holidays, settings.workdays)
-        for severity in SEVERITY_ORDER
-    }
+    """Severity → the date to fix by: its working days counted from the issue date (reports.rows)."""
+    return ctx.found.deadline_of
 
 
 def deadlines(ctx: Context) -> tuple[Deadline, ...]:
