@@ -20,9 +20,14 @@ TRAIL_SEPARATOR = "›"
 UNITS_NAMED = 5
 
 
+# A code of letters and digits (留言编号 ZC2022080101, 2022Q3): an identifier, not English.
+_CODE = re.compile(r"[A-Za-z]*\d[A-Za-z\d]*")
+
+
 def is_plain(text: str) -> bool:
-    """Text the body may print: Chinese words, digits and punctuation, no English or markup."""
-    return bool(text) and not _TECHNICAL.search(text)
+    """Text the body may print: Chinese words, digits, codes such as a 留言编号 and punctuation — no
+    English words or markup (HTTP 404, <head>, SiteIDCode, file names)."""
+    return bool(text) and not _TECHNICAL.search(_CODE.sub("", text))
 
 
 def counted(parts: Iterable[tuple[str, int]], unit: str = "个") -> str:
@@ -60,9 +65,9 @@ def rate(good: int, total: int) -> str:
 
 def trail(path: str | None, name: str) -> tuple[str, ...]:
     """A column's click path (ColumnSummary.path: 首页 › 政府信息公开 › 基本目录) as the steps the body
-    writes, a step with English in it read as 相关页面; 首页 and the column's name when it has none."""
+    writes, a step with English in it read as 相关页面; the column's name alone when it was not found."""
     if not path:
-        return ("首页", name)
+        return (name,)
     steps = tuple(" ".join(step.split()) for step in path.split(TRAIL_SEPARATOR))
     return tuple(step if is_plain(step) else "相关页面" for step in steps if step)
 
@@ -83,7 +88,7 @@ def example(row: ReportRow, trails: dict[str, tuple[str, ...]]) -> str:
     problem = row.problem if is_plain(row.problem) else "存在问题"
     if row.column_name == OTHER_PAGES:
         return f"{page}：{problem}"
-    steps = (*trails.get(row.column_name, ("首页", row.column_name)), *sub_columns(row.membership))
+    steps = (*trails.get(row.column_name, (row.column_name,)), *sub_columns(row.membership))
     where = TRAIL_SEPARATOR.join(steps)
     if title and row.membership and title not in steps:
         return f"{where}中{page}：{problem}"

@@ -152,7 +152,7 @@ def test_the_four_sections_in_the_real_browser(with_and_without, tmp_path):
     # The title names what was checked; 一、 gives each register's figures in a sentence.
     assert "政府网站、政务新媒体、12345热线和网民留言监测情况的通报</h1>" in dom
     overview = dom[dom.index("一、总体情况") : dom.index("二、存在的主要问题")]
-    assert "在运营6个" in overview and "50.0%" in overview and "合格率" in overview
+    assert "在运营6个" in overview and "按期办结率" in overview and "合格率" in overview
     sections = ["（一）政府网站", "（二）政务新媒体", "（三）12345热线", "（四）网民留言"]
     positions = [dom.index(title) for title in sections]
     assert positions == sorted(positions) and dom.index("三、整改要求") > positions[-1]
