@@ -25,6 +25,7 @@ from reports.data import BulletinData, ReportRow
 from reports.files import OutputError, describe, write_text
 from reports.masking import clean, holds_personal_number, mask_personal
 from reports.render import render_kept_copy
+from reports.times import beijing_time
 
 FOLDER = "evidence"
 # The names govaudit writes into the folder (a stale one of these is removed, nothing else).
@@ -180,7 +181,7 @@ def copy_view(page: KeptPage, problems: tuple[ReportRow, ...]) -> CopyView:
         body, text = "", without_people_lines(clean(page.text or ""))
     return CopyView(
         url=page.url,
-        fetched_at=page.fetched_at.isoformat(sep=" ", timespec="seconds"),
+        fetched_at=beijing_time(page.fetched_at),
         title=page.title or "",
         body=body,
         text=text,

@@ -16,7 +16,7 @@ import time
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from audit.store import Store
@@ -26,28 +26,12 @@ from reports.data import BulletinData, ReportRow
 from reports.evidence import copy_name, copy_pages, copy_view
 from reports.files import OutputError, atomic_path, describe
 from reports.render import render_kept_copy
+from reports.times import beijing_time, utc_time
 
-BEIJING = timezone(timedelta(hours=8))
 MANIFEST = "manifest.json"
 DIGESTS = "MANIFEST.sha256"
 # Each member of the zip: a regular file readable by its owner only.
 _PRIVATE_MEMBER = (0o100600) << 16
-
-
-def as_utc(moment: datetime) -> datetime:
-    """A stored time (naive: UTC, as the store keeps it) as an aware UTC time."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-
-
-def beijing_time(moment: datetime, seconds: bool = True) -> str:
-    """A stored time as a clerk reads it: "2022-10-15 09:12:03 北京时间" (without seconds when the
-    time was kept to the minute)."""
-    shown = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
-    return f"{as_utc(moment).astimezone(BEIJING):{shown}} 北京时间"
-
-
-def utc_time(moment: datetime) -> str:
-    return f"{as_utc(moment):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def sha256(data: bytes) -> str:

@@ -115,6 +115,8 @@ def test_manifest_records_the_answer_and_beijing_time(packaged):
     assert all(re.fullmatch(r"[0-9a-f]{16}", problem["fingerprint"]) for problem in entry["problems"])
     utc = datetime.strptime(entry["fetched_at_utc"], "%Y-%m-%dT%H:%M:%SZ")
     assert entry["fetched_at_beijing"] == f"{utc + timedelta(hours=8):%Y-%m-%d %H:%M:%S} 北京时间"
+    # The masked copy (the same as beside the bulletin) says when in 北京时间 too.
+    assert f"抓取时间：{entry['fetched_at_beijing']}" in (unpacked / entry["copy"]).read_text("utf-8")
     # The served bytes themselves: what the server sends for the page now is what the original holds.
     assert original == (SAMPLE_PORTAL / DIBAO.lstrip("/")).read_bytes()
 

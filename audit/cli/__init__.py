@@ -46,11 +46,11 @@ from audit.store import FINISHED, RunStatus, Store, StoreError, default_db_url
 from crawler.reading.browser import find_chromium
 from crawler.vocabulary.quarters import BadQuarter, Quarter
 from crawler.vocabulary.urls import BadSiteURL, check_site_url
-from reports.evidence_package import beijing_time
 from reports.files import OutputError, check_writable, output_path
 from reports.formats import BY_NAME, BadFormat, parse_formats
 from reports.masking import clean, for_terminal
 from reports.summary import column_place, page_cap_note
+from reports.times import beijing_time
 from rules import registered_rules
 from rules.catalogue import basis_text, markdown_reference, option_lines
 from rules.registers import KINDS, RegisterKind, kind_named
