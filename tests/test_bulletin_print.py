@@ -5,7 +5,7 @@ opened by python-docx, the workbook by openpyxl."""
 
 import re
 import shutil
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from docx import Document
@@ -282,7 +282,9 @@ def test_show_prints_a_finding_with_its_evidence(printed):
     )
     assert lines["指纹"] == finding["fingerprint"]
     assert finding["title"] and finding["title"] in lines["页面"]
-    assert lines["抓取时间"] == finding["fetched_at"].replace("T", " ")[:16]
+    # Stored in UTC, shown in 北京时间 (to the minute, as the bulletin row keeps it).
+    fetched = datetime.fromisoformat(finding["fetched_at"][:16]) + timedelta(hours=8)
+    assert lines["抓取时间"] == f"{fetched:%Y-%m-%d %H:%M} 北京时间"
     assert "label.not_public" in lines["规则"] and lines["责任单位"] == "县政府办公室（发文单位）"
     unknown = govaudit("show", "abcdef12", "--db", printed.db_url)
     assert unknown.returncode == 2 and len(unknown.stderr.strip().splitlines()) == 1
