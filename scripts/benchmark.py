@@ -779,6 +779,8 @@ class Row:
     db_path: Path | None = None
     run_id: int | None = None
     stored_pages: int | None = None
+    # The database's size once the row finished (WAL checkpointed into it).
+    db_bytes: int | None = None
     phases: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     findings: list[str] | None = None  # finding fingerprints of the run
 
@@ -890,14 +892,27 @@ def phases_of(stderr: str) -> dict[str, tuple[float, float, float]]:
     return phases
 
 
+# Tables whose rows the runs share (page versions and bodies, stored once by digest).
+SHARED_TABLES = ("page_version", "page_content")
+
+
+def db_bytes(db_path: Path) -> int:
+    """The database's size with its write-ahead log checkpointed into it."""
+    import sqlite3
+
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return sum(path.stat().st_size for path in db_path.parent.glob(db_path.name + "*"))
+
+
 def db_counts(db_path: Path, run_id: int | None = None) -> dict[str, int]:
     import sqlite3
 
     counts = {}
     with sqlite3.connect(db_path) as connection:
-        for table in ("page", "link", "list_item", "link_check", "column_page", "finding"):
+        for table in ("page", "link_check", "column_page", "finding", "page_version", "page_content"):
             try:
-                if run_id is None:
+                if run_id is None or table in SHARED_TABLES:
                     counts[table] = connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
                 else:
                     counts[table] = connection.execute(
@@ -959,8 +974,8 @@ def _print_audit_detail(row: Row, counts: dict[str, int], db_mb: float) -> None:
     lines = [
         ("pages stored (incl. attachments, errors)", str(stored)),
         (
-            "links / list rows / link checks",
-            f"{counts.get('link', 0)} / {counts.get('list_item', 0)} / {counts.get('link_check', 0)}",
+            "page versions / bodies (all runs) / link checks",
+            f"{counts.get('page_version', 0)} / {counts.get('page_content', 0)} / {counts.get('link_check', 0)}",
         ),
         ("findings", str(counts.get("finding", 0))),
         ("audit wall time (s)", f"{measured.seconds:.1f}"),
@@ -985,7 +1000,7 @@ def _print_audit_detail(row: Row, counts: dict[str, int], db_mb: float) -> None:
         lines.append(("RSS after crawl · peak during crawl (MB)", f"{crawl[1]:.0f} · {crawl[2]:.0f}"))
     lines += [
         ("peak RSS of the audit process tree (MB)", f"{measured.peak_rss_mb:.0f}"),
-        ("DB size incl. WAL (MB)", f"{db_mb:.1f}"),
+        ("DB size after this audit (MB) · KB per stored page", f"{db_mb:.1f} · {db_mb * 1024 / max(stored, 1):.1f}"),
     ]
     width = max(len(name) for name, _ in lines)
     print(f"\n{row.name}:")
@@ -1132,6 +1147,7 @@ def run_rows(args: argparse.Namespace, selected: list[str], work: Path, tools: P
                 row.phases = phases_of((logs / key / "stderr").read_text(errors="replace"))
                 row.run_id, row.findings = last_run(db_path)
                 row.stored_pages = db_counts(db_path, row.run_id).get("page", 0)
+                row.db_bytes = db_bytes(db_path)
     finally:
         server.stop()
     return rows
@@ -1186,12 +1202,24 @@ def report_reaudit(first: Row, second: Row, max_ratio: float | None, figures: di
         "findings_run1": len(first.findings),
         "findings_run2": len(second.findings),
         "same_findings": same,
+        "db_bytes_run1": first.db_bytes,
+        "db_bytes_added_run2": (second.db_bytes or 0) - (first.db_bytes or 0),
+        "db_added_ratio": round(((second.db_bytes or 0) - (first.db_bytes or 0)) / max(first.db_bytes or 1, 1), 3),
+        "cpu_seconds_run1": first.measured.cpu_seconds,
+        "cpu_seconds_run2": second.measured.cpu_seconds,
+        "cpu_ratio": round(second.measured.cpu_seconds / max(first.measured.cpu_seconds, 1e-3), 3),
     }
     print(
         f"\nre-audit: {first.served.bytes_sent / 1e6:.2f} MB sent for run 1, "
         f"{second.served.bytes_sent / 1e6:.2f} MB for run 2, headers included (ratio {ratio:.3f}; "
         f"{second.served.not_modified} of {second.served.requests} answered 304); findings "
         f"{len(first.findings)} → {len(second.findings)}, {'identical' if same else 'DIFFERENT'}"
+    )
+    added = figures["reaudit"]["db_bytes_added_run2"]
+    print(
+        f"  database: {(first.db_bytes or 0) / 2**20:.1f} MB after run 1, run 2 added {added / 2**20:.2f} MB "
+        f"({figures['reaudit']['db_added_ratio']:.1%}); CPU {first.measured.cpu_seconds:.1f} s → "
+        f"{second.measured.cpu_seconds:.1f} s ({figures['reaudit']['cpu_ratio']:.0%})"
     )
     failures = [] if same else ["re-audit of the unchanged portal found different findings"]
     if max_ratio is None:
@@ -1302,7 +1330,7 @@ def main(argv: list[str] | None = None) -> int:
         primary = audits.get("polite") or audits.get("fast")
         if primary:
             counts = db_counts(primary.db_path, primary.run_id)
-            db_mb = sum(p.stat().st_size for p in work.glob(primary.db_path.name + "*")) / 2**20
+            db_mb = (primary.db_bytes or 0) / 2**20
             _print_audit_detail(primary, counts, db_mb)
             rate = (primary.stored_pages or 0) / primary.measured.seconds
             figures.update(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from portal_kit import audit_folder, list_page, page, write_portal
+from stored_views import readable
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 GENERIC = "/zt/lqhm/content_8861.html"
@@ -52,11 +53,11 @@ def crawl(tmp_path_factory):
         shutil.copy(PAGES / name, target)
     result = audit_folder(root, work)
     assert result.returncode == 0, result.stderr
-    db = sqlite3.connect(result.db_url.removeprefix("sqlite:///"))
+    db = readable(sqlite3.connect(result.db_url.removeprefix("sqlite:///")))
     stored = {
         url[len(result.base_url) - 1 :]: (title, published, source)
         for url, title, published, source in db.execute(
-            "SELECT url, title, publish_date, publish_date_source FROM page"
+            "SELECT url, title, publish_date, publish_date_source FROM page_read"
         )
     }
     return result, stored

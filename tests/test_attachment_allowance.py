@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 from hostile_server import ID_NUMBER, lying_attachments_portal, lying_zip, register_xlsx
 from portal_kit import govaudit
+from stored_views import readable
 
 from crawler.crawl.budget import TOO_BIG
 
@@ -31,9 +32,10 @@ def audited(tmp_path_factory):
             "10",
         )
         base = server.base_url
-    db = sqlite3.connect(work / "a.sqlite")
+    db = readable(sqlite3.connect(work / "a.sqlite"))
     pages = {
-        url.removeprefix(base): (unread, text) for url, unread, text in db.execute("select url, unread, text from page")
+        url.removeprefix(base): (unread, text)
+        for url, unread, text in db.execute("select url, unread, text from page_read")
     }
     findings = json.loads((work / "out" / "findings.json").read_text("utf-8"))
     return {

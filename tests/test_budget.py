@@ -10,6 +10,7 @@ import time
 
 import pytest
 from hostile_server import ID_NUMBER, deep_font_page, hostile_portal, many_links_page
+from stored_views import readable
 
 from crawler.crawl.budget import TOO_BIG, TOO_SLOW, ReaderPool
 from crawler.reading import read_page
@@ -65,10 +66,10 @@ def hostile(tmp_path_factory):
         )
         elapsed = time.monotonic() - started
         base = server.base_url
-    db = sqlite3.connect(work / "a.sqlite")
+    db = readable(sqlite3.connect(work / "a.sqlite"))
     pages = {
         url.removeprefix(base): {"status": status, "unread": unread, "text": text, "is_list": is_list}
-        for url, status, unread, text, is_list in db.execute("SELECT url, status, unread, text, is_list FROM page")
+        for url, status, unread, text, is_list in db.execute("SELECT url, status, unread, text, is_list FROM page_read")
     }
     findings = json.loads((work / "out" / "findings.json").read_text("utf-8"))
     return {

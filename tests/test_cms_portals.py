@@ -10,6 +10,7 @@ import sqlite3
 import pytest
 from portal_kit import AuditResult, audit_folder, audit_server
 from sites.hanweb_jpage import HANWEB_PORTAL, install_dataproxy
+from stored_views import readable
 
 from audit.cli.demo.server import PortalServer
 
@@ -134,7 +135,7 @@ class Crawl:
     def __init__(self, result: AuditResult):
         self.result = result
         self.base = result.base_url.rstrip("/")
-        self.db = sqlite3.connect(result.db_url.removeprefix("sqlite:///"))
+        self.db = readable(sqlite3.connect(result.db_url.removeprefix("sqlite:///")))
 
     def path(self, url: str) -> str:
         return url[len(self.base) :] if url.startswith(self.base) else url
@@ -148,7 +149,7 @@ class Crawl:
         return sorted((self.path(url), title, date, source) for url, title, date, source in rows)
 
     def page(self, path: str) -> dict | None:
-        cursor = self.db.execute("SELECT * FROM page WHERE url = ?", (self.base + path,))
+        cursor = self.db.execute("SELECT * FROM page_read WHERE url = ?", (self.base + path,))
         row = cursor.fetchone()
         return dict(zip([c[0] for c in cursor.description], row)) if row else None
 

@@ -8,6 +8,7 @@ import time
 import pytest
 from bounded_cli import govaudit_bounded
 from hostile_server import bomb_portal
+from stored_views import readable
 
 # The audit of this portal peaks near 330 MB (the largest of the CLI and the reader processes it
 # waited for: the 8 MB page is read there); decoding the bombs whole needed over 2 GB. The audit runs
@@ -49,7 +50,7 @@ def bombed(tmp_path_factory):
         "elapsed": elapsed,
         "peak_rss_mb": result.peak_rss_mb,
         "base": base,
-        "db": sqlite3.connect(work / "b.sqlite"),
+        "db": readable(sqlite3.connect(work / "b.sqlite")),
         "out": work / "out",
     }
 
@@ -61,7 +62,7 @@ def test_a_bomb_page_is_recorded_unread_and_the_audit_finishes(bombed):
     assert bombed["db"].execute("select status from audit_run").fetchall() == [("done",)]
     rows = {
         url.removeprefix(bombed["base"]): (unread, text)
-        for url, unread, text in bombed["db"].execute("select url, unread, text from page")
+        for url, unread, text in bombed["db"].execute("select url, unread, text from page_read")
     }
     for bomb in ("gzip-gzip.html", "gzip-deflate.html", "files/bomb.pdf"):
         unread, text = rows[bomb]
@@ -74,7 +75,7 @@ def test_a_bomb_page_is_recorded_unread_and_the_audit_finishes(bombed):
 
 def test_a_big_ordinary_page_sent_compressed_is_cut_and_read(bombed):
     truncated, unread, text = (
-        bombed["db"].execute("select truncated, unread, text from page where url like '%big-gzip.html'").fetchone()
+        bombed["db"].execute("select truncated, unread, text from page_read where url like '%big-gzip.html'").fetchone()
     )
     assert truncated == 1 and unread is None
     assert "第0段：" in text

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 from portal_kit import audit_folder, govaudit
+from stored_views import readable
 
 from audit.cli.demo.server import SAMPLE_PORTAL
 
@@ -53,7 +54,7 @@ def test_findings_contract(sample_audit):
 
 
 def test_everything_is_stored(sample_audit):
-    with sqlite3.connect(sample_audit.db_url.removeprefix("sqlite:///")) as db:
+    with readable(sqlite3.connect(sample_audit.db_url.removeprefix("sqlite:///"))) as db:
         (status,) = db.execute("select status from audit_run").fetchone()
         pages = db.execute("select count(*) from page where status = 200").fetchone()[0]
         items = db.execute("select count(*) from list_item where main_list").fetchone()[0]

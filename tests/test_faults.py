@@ -8,6 +8,7 @@ import time
 import pytest
 from fault_server import fault_portal
 from portal_kit import govaudit
+from stored_views import readable
 
 from crawler.vocabulary.urls import canonical_url
 
@@ -35,7 +36,7 @@ def faulty(tmp_path_factory):
         requests = list(server.requests)
         base = server.base_url
     findings = json.loads((work / "out" / "findings.json").read_text("utf-8"))
-    db = sqlite3.connect(work / "a.sqlite")
+    db = readable(sqlite3.connect(work / "a.sqlite"))
     return {
         "done": done,
         "elapsed": elapsed,
@@ -93,12 +94,12 @@ def test_huge_bodies_are_cut_and_recorded(faulty):
 
 
 def test_content_faults_are_read_as_far_as_they_go(faulty):
-    (text,) = faulty["db"].execute("select text from page where url like '%gbk-lies.html'").fetchone()
+    (text,) = faulty["db"].execute("select text from page_read where url like '%gbk-lies.html'").fetchone()
     assert "这一页其实是GBK编码" in text
     (
         content_type,
         is_list,
-    ) = faulty["db"].execute("select content_type, is_list from page where url like '%binary.html'").fetchone()
+    ) = faulty["db"].execute("select content_type, is_list from page_read where url like '%binary.html'").fetchone()
     assert content_type.startswith("text/html") and is_list == 0
     (links,) = faulty["db"].execute("select count(*) from link where from_url like '%malformed.html'").fetchone()
     assert links == 1

@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 from portal_kit import AuditResult, audit_pages, audit_server, list_page, page
 from sites.hanweb_jpage import ColumnLayout, column_records, hanweb_variant, install_dataproxy, older_record
+from stored_views import readable
 
 from audit.cli.demo.server import PortalServer
 
@@ -17,7 +18,7 @@ DATAPROXY = "/module/web/jpage/dataproxy.jsp"
 
 def _list_reads(result: AuditResult) -> dict[str, tuple]:
     """column → (first page path, declared records, declared pages, items read, pages read, complete, shortfall)."""
-    db = sqlite3.connect(result.db_url.removeprefix("sqlite:///"))
+    db = readable(sqlite3.connect(result.db_url.removeprefix("sqlite:///")))
     rows = db.execute(
         "SELECT column, url, declared_records, declared_pages, items_read, pages_read, complete, shortfall "
         "FROM list_read"
@@ -28,7 +29,7 @@ def _list_reads(result: AuditResult) -> dict[str, tuple]:
 
 def _read_items(result: AuditResult, column_id: str) -> set[str]:
     """Item paths stored as main-list rows of the column page and of its dataproxy answers."""
-    db = sqlite3.connect(result.db_url.removeprefix("sqlite:///"))
+    db = readable(sqlite3.connect(result.db_url.removeprefix("sqlite:///")))
     base = result.base_url.rstrip("/")
     rows = db.execute(
         "SELECT url FROM list_item WHERE main_list = 1 AND (page_url = ? OR page_url LIKE ?)",
@@ -103,7 +104,7 @@ def test_declared_and_read_counts_are_stored_per_list(hanweb_embedded):
 
 def test_the_records_are_asked_for_from_what_was_received(hanweb_embedded):
     _, result = hanweb_embedded
-    db = sqlite3.connect(result.db_url.removeprefix("sqlite:///"))
+    db = readable(sqlite3.connect(result.db_url.removeprefix("sqlite:///")))
     base = result.base_url.rstrip("/")
     asked = sorted(
         url.removeprefix(base + DATAPROXY + "?")
@@ -185,7 +186,7 @@ def test_trs_pager_links_beat_the_page_names_the_script_would_guess(tmp_path):
         pages[f"/xxgk/gfxwj/202209/t202209{n:02d}_{n}.html"] = page(f"青岚县规范性文件第{n}号", "<p>正文。</p>")
     result = audit_pages(tmp_path, pages)
     assert result.returncode == 0, result.stderr
-    db = sqlite3.connect(result.db_url.removeprefix("sqlite:///"))
+    db = readable(sqlite3.connect(result.db_url.removeprefix("sqlite:///")))
     base = result.base_url.rstrip("/")
     fetched = {
         url.removeprefix(base): status
@@ -249,7 +250,7 @@ def test_hostile_list_sizes_and_unclosed_datastores_are_read_in_bounded_time(tmp
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     assert elapsed < 90, elapsed
-    db = sqlite3.connect(result.db_url.removeprefix("sqlite:///"))
+    db = readable(sqlite3.connect(result.db_url.removeprefix("sqlite:///")))
     base = result.base_url.rstrip("/")
 
     def fetched(pattern: str) -> int:

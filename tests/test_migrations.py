@@ -52,7 +52,7 @@ def test_a_database_from_before_migrations_is_brought_up_and_marked(tmp_path):
     Store(f"sqlite:///{db}").engine.dispose()
     with sqlite3.connect(db) as conn:
         conn.execute("DROP TABLE alembic_version")
-        conn.execute("DROP TABLE hidden_link")
+        conn.execute("DROP TABLE page_content")
         conn.execute("ALTER TABLE audit_run DROP COLUMN unjudged_rules")
     done = govaudit("db", "upgrade", "--db", f"sqlite:///{db}")
     assert done.returncode == 0, done.stderr
@@ -60,7 +60,7 @@ def test_a_database_from_before_migrations_is_brought_up_and_marked(tmp_path):
         tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
         columns = {row[1] for row in conn.execute("PRAGMA table_info(audit_run)")}
         [(revision,)] = conn.execute("select version_num from alembic_version").fetchall()
-    assert "hidden_link" in tables and "unjudged_rules" in columns and revision == head_revision()
+    assert "page_content" in tables and "unjudged_rules" in columns and revision == head_revision()
 
 
 @pytest.mark.parametrize("kind", BACKENDS)

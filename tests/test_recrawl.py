@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from audit.cli.demo.server import SAMPLE_PORTAL, PortalServer
 from audit.store.store import engine_url
+from audit.store.versions import unpack
 
 
 def _db(work):
@@ -46,7 +47,10 @@ def _pages(work, run_id, db=None):
     return {
         url: (bool(unchanged), title)
         for url, unchanged, title in _query(
-            db or _db(work), "select url, not_modified, title from page where run_id = :run", run=run_id
+            db or _db(work),
+            "select url, not_modified, title from page left join page_version on page_version.id = version_id"
+            " where run_id = :run",
+            run=run_id,
         )
     }
 
@@ -54,11 +58,19 @@ def _pages(work, run_id, db=None):
 def _links(db, run_id):
     """url → the links stored of the page, in page order."""
     links = {}
-    for from_url, to_url, link_text, tag in _query(
-        db, "select from_url, to_url, text, tag from link where run_id = :run order by id", run=run_id
+    for from_url, packed in _query(
+        db,
+        "select url, links from page join page_version on page_version.id = version_id"
+        " where run_id = :run and links is not null",
+        run=run_id,
     ):
-        links.setdefault(from_url, []).append((to_url, link_text, tag))
+        links[from_url] = [(to_url, link_text, tag) for to_url, link_text, tag, *_ in unpack(packed)]
     return links
+
+
+def _shared_rows(db):
+    """How many bodies and page versions the database holds (shared by the runs)."""
+    return _query(db, "select (select count(*) from page_content), (select count(*) from page_version)")[0]
 
 
 def _judged(findings):
@@ -69,7 +81,10 @@ def _judged(findings):
 def test_a_re_audit_of_an_unchanged_portal_transfers_little_and_finds_the_same(tmp_path, backend):
     with fresh_database(backend, tmp_path) as db, PortalServer(SAMPLE_PORTAL, validators=True) as server:
         first, first_findings = _audit(server, tmp_path, "q3", db=db)
+        shared_after_first = _shared_rows(db)
         second, second_findings = _audit(server, tmp_path, "again", db=db)
+        # The unchanged pages are referred to, not copied: no body or reading is stored again.
+        assert _shared_rows(db) == shared_after_first and min(shared_after_first) > 10
         _, next_quarter = _audit(server, tmp_path, "q4", as_of="2023-01-10", db=db)
         (first_run, first_bytes), (second_run, second_bytes), _ = _runs(tmp_path, db)
         first_pages, second_pages = _pages(tmp_path, first_run, db), _pages(tmp_path, second_run, db)

@@ -19,6 +19,7 @@ from lxml import etree
 from openpyxl import load_workbook
 from portal_kit import audit_pages, doc_page, govaudit, page
 from pypdf import PdfReader
+from stored_views import readable
 from test_bulletin import _chromium
 
 from crawler.reading.characters import printable, xml_safe
@@ -154,9 +155,9 @@ def test_report_writes_the_stored_run_again(audited):
 
 def test_the_run_stored_the_pages_it_read(audited):
     result, _, _ = audited
-    with sqlite3.connect(result.db_url.removeprefix("sqlite:///")) as conn:
+    with readable(sqlite3.connect(result.db_url.removeprefix("sqlite:///"))) as conn:
         assert conn.execute("select status from audit_run").fetchone()[0] == "done"
-        titles = {row[0] for row in conn.execute("select title from page where title is not null")}
+        titles = {row[0] for row in conn.execute("select title from page_read where title is not null")}
     assert any(title.startswith("关于某事的通知") for title in titles)
 
 

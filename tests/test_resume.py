@@ -13,6 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from portal_kit import signal_when_stored
+from stored_views import readable
 
 from audit.cli.demo.server import SAMPLE_PORTAL
 
@@ -60,7 +61,7 @@ def _command(base_url, db, out):
 
 def _stored(db, base_url):
     strip = lambda url: url.replace(base_url, "/")  # noqa: E731
-    with sqlite3.connect(db) as conn:
+    with readable(sqlite3.connect(db)) as conn:
         [(run_id, status)] = conn.execute("select id, status from audit_run").fetchall()
         pages = {(strip(url), status_code) for url, status_code in conn.execute("select url, status from page")}
         links = {(strip(a), strip(b), tag) for a, b, tag in conn.execute("select from_url, to_url, tag from link")}

@@ -10,7 +10,8 @@ from databases import BACKENDS, fresh_database
 from sqlalchemy import func, select
 
 from audit.store import Store
-from audit.store.models import Link, Page
+from audit.store.models import Page, PageVersion
+from audit.store.versions import unpack
 from crawler.reading import LinkRef, PageReading
 from crawler.vocabulary.items import FetchedPage
 
@@ -28,11 +29,12 @@ def _stored(store: Store, run_id: int) -> tuple[int, str, list[str]]:
     """How many page rows the run holds for the notice, its title, and its links' targets in order."""
     with store.reading() as session:
         rows = session.scalar(select(func.count()).select_from(Page).where(Page.run_id == run_id, Page.url == NOTICE))
-        title = session.scalar(select(Page.title).where(Page.run_id == run_id, Page.url == NOTICE))
-        links = session.scalars(
-            select(Link.to_url).where(Link.run_id == run_id, Link.from_url == NOTICE).order_by(Link.id)
-        ).all()
-    return rows, title, [target.removeprefix(SITE) for target in links]
+        title, links = session.execute(
+            select(PageVersion.title, PageVersion.links)
+            .join(Page, Page.version_id == PageVersion.id)
+            .where(Page.run_id == run_id, Page.url == NOTICE)
+        ).one()
+    return rows, title, [target.removeprefix(SITE) for target, *_ in unpack(links)]
 
 
 @pytest.fixture(params=BACKENDS)

@@ -1779,5 +1779,67 @@ def db_upgrade(db_url):
     click.echo(f"数据库已是当前版本 / database schema at revision {current_revision(store.engine)}")
 
 
+@db.command(name="stats")
+@db_option()
+def db_stats(db_url):
+    """数据库各表的行数和大小、每次检查引用的页面 / rows and bytes per table, page references per run."""
+    _, store = _open(None, db_url)
+    tables = store.table_sizes()
+    click.echo(f"{'表':<16}{'行数':>10}  {'大小':>10}")
+    for table in tables:
+        click.echo(f"{table.name:<17}{table.rows:>11,}  {_size(table.size):>12}")
+    known = [table.size for table in tables if table.size is not None]
+    click.echo(f"{'合计':<15}{sum(table.rows for table in tables):>11,}  {_size(sum(known) if known else None):>12}")
+    click.echo("\n每次检查引用的页面（页面版本和正文由各次检查共用）：")
+    click.echo(f"{'编号':>4}  {'季度':<7} {'状态':<11} {'页面':>7} {'未改变':>7} {'版本':>7} {'独有版本':>8}  网站")
+    for run in store.run_references():
+        click.echo(
+            f"{run.run_id:>6}  {run.quarter or '—':<8} {run.status:<12} {run.pages:>8} {run.not_modified:>9} "
+            f"{run.versions:>8} {run.own_versions:>11}  {for_terminal(run.site_url)}"
+        )
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return "—"
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 1024:.0f} KB"
+
+
+@main.command()
+@click.option(
+    "--keep-quarters",
+    type=int,
+    required=True,
+    metavar="N",
+    help="保留每个网站最近N个季度的检查（N≥1）/ keep each site's runs of its latest N quarters.",
+)
+@click.option(
+    "--vacuum", is_flag=True, help="清理后压缩 SQLite 文件（需要同样大小的空闲磁盘）/ VACUUM SQLite afterwards."
+)
+@db_option()
+def prune(keep_quarters, vacuum, db_url):
+    """清理旧检查的页面记录 / drop the pages only runs older than the latest N quarters refer to.
+
+    Runs, findings and history stay; the pages that are evidence of a problem still open stay too.
+    """
+    from audit.judging.prune import prune_plan
+
+    if keep_quarters < 1:
+        _fail_usage(f"--keep-quarters 至少为1 / must be at least 1: {keep_quarters}")
+    _, store = _open(None, db_url)
+    try:
+        plan = prune_plan(store, keep_quarters)
+        pruned = store.drop_pages(plan.keep)
+        if vacuum:
+            store.compact()
+    except StoreError as exc:
+        err.print(f"错误 / error: 清理未完成，数据库未改动 / prune not done, the database is unchanged: {exc}")
+        sys.exit(EXIT_DATABASE)
+    click.echo(
+        f"已清理{len(plan.keep)}次旧检查：删除页面记录{pruned.pages}条、页面版本{pruned.versions}个、"
+        f"页面正文{pruned.bodies}个；保留{plan.open_findings}个仍未整改问题的证据页面"
+    )
+
+
 if __name__ == "__main__":
     main()

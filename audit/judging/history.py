@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from audit.store import Store
-from audit.store.models import FINISHED, AuditRun, FindingRecord, Link, Page, RunStatus
+from audit.store.models import FINISHED, AuditRun, FindingRecord, Page, PageContent, PageVersion, RunStatus
+from audit.store.versions import unpack, unpack_text
 from crawler.vocabulary.quarters import BadQuarter, Quarter
 from rules.base import Finding, registered_rules
 from rules.snapshot import HomeCopy
@@ -200,16 +201,17 @@ def previous_home(store: Store, run: AuditRun) -> HomeCopy | None:
         return None
     with store.reading() as session:
         page = session.execute(
-            select(Page.url, Page.text).where(
-                Page.run_id == earlier.id, Page.url == earlier.site_url, Page.status < 400
-            )
+            select(PageVersion.text, PageVersion.links, PageContent.body, PageVersion.encoding)
+            .join(Page, Page.version_id == PageVersion.id)
+            .outerjoin(PageContent, PageContent.digest == PageVersion.digest)
+            .where(Page.run_id == earlier.id, Page.url == earlier.site_url, Page.status < 400)
         ).first()
-        if page is None:
-            return None
-        targets = session.scalars(
-            select(Link.to_url).where(Link.run_id == earlier.id, Link.from_url == page.url, Link.on_site.is_(False))
-        ).all()
-    lines = tuple(line.strip() for line in (page.text or "").splitlines() if line.strip())
+    if page is None:
+        return None
+    targets = [to_url for to_url, _, _, on_site, *_ in unpack(page.links) if not on_site]
+    lines = tuple(
+        line.strip() for line in (unpack_text(page.text, page.body, page.encoding) or "").splitlines() if line.strip()
+    )
     return HomeCopy(earlier.id, earlier.as_of, lines, frozenset(filter(None, (_host(url) for url in targets))))
 
 

@@ -8,10 +8,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from audit.store.common import _is_html
-from audit.store.models import FindingRecord, Link, LinkCheck, ListRead, Page, PageBody
+from audit.store.models import FindingRecord, LinkCheck, ListRead, Page, PageContent, PageVersion
+from audit.store.snapshot import run_versions
+from audit.store.versions import unpack, unpack_text
 
 # Kept copies read at once when a bulletin writes them.
 _KEPT_PER_QUERY = 50
@@ -40,7 +42,9 @@ class EvidenceQueries:
             seen.update(
                 (url, (fetched_at, title))
                 for url, fetched_at, title in session.execute(
-                    select(Page.url, Page.fetched_at, Page.title).where(Page.run_id == run_id)
+                    select(Page.url, Page.fetched_at, PageVersion.title)
+                    .outerjoin(PageVersion, PageVersion.id == Page.version_id)
+                    .where(Page.run_id == run_id)
                 )
             )
             return seen
@@ -52,8 +56,9 @@ class EvidenceQueries:
         with self._sessions() as session:
             for start in range(0, len(wanted), 500):
                 rows = session.execute(
-                    select(Page.url, Page.content_type, Page.text.is_not(None), PageBody.url.is_not(None))
-                    .outerjoin(PageBody, (PageBody.run_id == Page.run_id) & (PageBody.url == Page.url))
+                    select(Page.url, Page.content_type, PageVersion.text.is_not(None), PageContent.digest.is_not(None))
+                    .join(PageVersion, PageVersion.id == Page.version_id)
+                    .outerjoin(PageContent, PageContent.digest == PageVersion.digest)
                     .where(Page.run_id == run_id, Page.url.in_(wanted[start : start + 500]))
                 )
                 kept.update(
@@ -65,46 +70,50 @@ class EvidenceQueries:
 
     def kept_pages(self, run_id: int, urls: Iterable[str]) -> Iterator[KeptPage]:
         """What the run stored of each of `urls` that it fetched: the body as fetched (decompressed)
-        for HTML pages, the text read out of attachments, with the fetch's time, title and encoding.
-        A few at a time: a bulletin of a big portal keeps hundreds of copies."""
+        for HTML pages, the text read out of attachments, with the fetch's time, title, encoding and
+        the body's SHA-256 digest. A few at a time: a bulletin of a big portal keeps hundreds of copies."""
         wanted = list(dict.fromkeys(urls))
         with self._sessions() as session:
             for start in range(0, len(wanted), _KEPT_PER_QUERY):
                 batch = wanted[start : start + _KEPT_PER_QUERY]
-                bodies = dict(
-                    session.execute(
-                        select(PageBody.url, PageBody.body).where(PageBody.run_id == run_id, PageBody.url.in_(batch))
-                    ).all()
-                )
-                for url, fetched_at, title, encoding, content_type, text, truncated in session.execute(
+                for url, fetched_at, title, encoding, content_type, text, truncated, digest, body in session.execute(
                     select(
                         Page.url,
                         Page.fetched_at,
-                        Page.title,
-                        Page.encoding,
+                        PageVersion.title,
+                        PageVersion.encoding,
                         Page.content_type,
-                        Page.text,
+                        PageVersion.text,
                         Page.truncated,
-                    ).where(Page.run_id == run_id, Page.url.in_(batch))
+                        PageVersion.digest,
+                        PageContent.body,
+                    )
+                    .join(PageVersion, PageVersion.id == Page.version_id)
+                    .outerjoin(PageContent, PageContent.digest == PageVersion.digest)
+                    .where(Page.run_id == run_id, Page.url.in_(batch))
                 ).all():
-                    body = zlib.decompress(bodies.pop(url)) if url in bodies else None
                     if body is None and (text is None or _is_html(content_type)):
-                        continue  # an error page, or an HTML page stored before bodies were kept
-                    yield KeptPage(url, fetched_at, title, encoding, body, None if body else text, truncated)
+                        continue  # an HTML page stored before bodies were kept
+                    if body is not None:
+                        yield KeptPage(url, fetched_at, title, encoding, zlib.decompress(body), None, truncated, digest)
+                    else:
+                        yield KeptPage(url, fetched_at, title, encoding, None, unpack_text(text), truncated, digest)
 
     def referring_pages(self, run_id: int, urls: Iterable[str]) -> dict[str, str]:
-        """For each of `urls` some page of the run links to, the first such page the crawl stored."""
-        wanted = list(dict.fromkeys(urls))
+        """For each of `urls` some page of the run links to, the first such page the crawl stored
+        (a broken link in the footer is on every page: not all of them)."""
+        wanted = set(urls)
         referring: dict[str, str] = {}
         with self._sessions() as session:
-            for start in range(0, len(wanted), 500):
-                # The first link to each (a broken link in the footer is on every page: not all of them).
-                first = (
-                    select(func.min(Link.id))
-                    .where(Link.run_id == run_id, Link.to_url.in_(wanted[start : start + 500]))
-                    .group_by(Link.to_url)
-                )
-                referring.update(session.execute(select(Link.to_url, Link.from_url).where(Link.id.in_(first))).all())
+            rows = session.execute(
+                run_versions(run_id, PageVersion.links).order_by(Page.id).execution_options(yield_per=500)
+            )
+            for from_url, packed in rows:
+                for to_url, *_ in unpack(packed):
+                    if to_url in wanted and to_url not in referring:
+                        referring[to_url] = from_url
+                if len(referring) == len(wanted):
+                    break
         return referring
 
     def finding_counts(self) -> dict[int, int]:
@@ -169,3 +178,5 @@ class KeptPage:
     body: bytes | None
     text: str | None
     truncated: bool
+    # SHA-256 (hex) of the body as received, after transfer decoding (None on rows stored before).
+    digest: str | None = None

@@ -1,7 +1,9 @@
-"""Database models: what a crawl stored and what the rules found, one row set per audit run.
+"""Database models: what a crawl stored and what the rules found.
 
-Pages, links and list items refer to pages by URL rather than by id: the crawler writes them
-as it goes, before the pages they point to have been fetched.
+A run holds one reference row per fetched URL (page); what a page said is stored once however many
+runs saw it: the body under its content digest (page_content), the reading with its links and list
+rows under the digest of the reading (page_version). Links and list rows refer to pages by URL rather
+than by id: the crawler writes them as it goes, before the pages they point to have been fetched.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 URL = String(2048)
@@ -82,20 +84,31 @@ class AuditRun(Base):
     workers: Mapped[list | None] = mapped_column(JSON)
 
 
-class Page(Base):
-    """One fetched URL (HTML page or other resource), or the error that fetching it gave."""
+class PageContent(Base):
+    """An HTML page's body as received (after transfer decoding), zlib-compressed, stored once under
+    its SHA-256 digest however many runs and sites fetched the same bytes: the copy of the page a
+    finding points at, shown as it was (reports.evidence) when the site has changed or denies it."""
 
-    __tablename__ = "page"
-    __table_args__ = (UniqueConstraint("run_id", "url"),)
+    __tablename__ = "page_content"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PageVersion(Base):
+    """What the page reader read from one version of a page (or the text of a document): stored once
+    under the digest of all of it, and referred to by every run whose fetch read the same. Its links,
+    list rows and hidden links are compact encoded lists (audit.store.versions), not a row each:
+    they belong to the version, not to the runs that saw it."""
+
+    __tablename__ = "page_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"), index=True)
-    url: Mapped[str] = mapped_column(URL)
-    final_url: Mapped[str | None] = mapped_column(URL)
-    status: Mapped[int | None]
-    error: Mapped[str | None] = mapped_column(Text)
-    content_type: Mapped[str | None] = mapped_column(String(128))
-    fetched_at: Mapped[datetime]
+    # SHA-256 (hex) of everything below (audit.store.versions): equal readings are stored once.
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    # SHA-256 (hex) of the body as received, after transfer decoding; for an HTML page the body is
+    # kept in page_content under it. None on rows stored before it existed.
+    digest: Mapped[str | None] = mapped_column(String(64))
     cms: Mapped[str | None] = mapped_column(String(32))
     encoding: Mapped[str | None] = mapped_column(String(32))
     title: Mapped[str | None] = mapped_column(Text)
@@ -118,36 +131,53 @@ class Page(Base):
     # POSTs that load further rows of this list (Hanweb dataproxy.jsp): [{"url", "formdata"}].
     more_requests: Mapped[list | None] = mapped_column(JSON)
     # A page that carries several lists (tabs, boxes): each list's row count (its rows follow one
-    # another in list_item) and paging, [{"rows", "next_pages", "total_pages", "total_records",
-    # "more_requests"}], so that a resumed or re-audited run follows each list as a fetch does.
+    # another in the main list rows) and paging, [{"rows", "next_pages", "total_pages",
+    # "total_records", "more_requests"}], so that a resumed or re-audited run follows each list as a
+    # fetch does.
     lists: Mapped[list | None] = mapped_column(JSON)
-    meta_tags: Mapped[dict] = mapped_column(JSON, default=dict)
-    text: Mapped[str | None] = mapped_column(Text)
+    # The page's text (or the text read out of a document) and its meta tags (JSON), zlib-compressed
+    # (audit.store.versions): read a batch of pages at a time, when a rule asks.
+    text: Mapped[bytes | None] = mapped_column(LargeBinary)
+    meta_tags: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The 当前位置 trail, home first: [{"text", "url"}] (url None for the current page).
+    breadcrumb: Mapped[list | None] = mapped_column(JSON)
+    # zlib-compressed JSON lists (audit.store.versions): the links [to_url, text, tag, on_site,
+    # is_click, region], the list rows [main_list, title, url, date, date_source] in page order, and
+    # the hidden links [url, text, how]. None when there are none.
+    links: Mapped[bytes | None] = mapped_column(LargeBinary)
+    list_rows: Mapped[bytes | None] = mapped_column(LargeBinary)
+    hidden_links: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Page(Base):
+    """One fetched URL (HTML page or other resource) in one run, or the error fetching it gave: the
+    answer's own facts, and references to the body (page_content) and what was read (page_version),
+    which runs share when the page did not change."""
+
+    __tablename__ = "page"
+    __table_args__ = (UniqueConstraint("run_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Indexed by the (run_id, url) constraint: no index of its own.
+    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"))
+    url: Mapped[str] = mapped_column(URL)
+    # The URL that answered after redirects; None when it was `url` itself (or nothing answered).
+    final_url: Mapped[str | None] = mapped_column(URL)
+    status: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    content_type: Mapped[str | None] = mapped_column(String(128))
+    fetched_at: Mapped[datetime]
     # The body was cut at the crawler's size cap.
     truncated: Mapped[bool] = mapped_column(default=False)
     # 未能读取（超时） / 未能读取（过大）: the reader went over its budget (crawler.crawl.budget).
     unread: Mapped[str | None] = mapped_column(String(32))
-    # The 当前位置 trail, home first: [{"text", "url"}] (url None for the current page).
-    breadcrumb: Mapped[list | None] = mapped_column(JSON)
     # The answer's validators, sent back on the site's next audit (If-None-Match, If-Modified-Since).
     etag: Mapped[str | None] = mapped_column(String(256))
     last_modified: Mapped[str | None] = mapped_column(String(64))
     # True: the server answered 304 Not Modified and the copy an earlier run stored was reused.
     not_modified: Mapped[bool | None]
-
-
-class PageBody(Base):
-    """An HTML page's body as fetched (zlib-compressed bytes), kept so that the page a finding points
-    at can be shown as it was (reports.evidence) when the site has changed or denies it. A table of its
-    own, so reading pages never loads bodies."""
-
-    __tablename__ = "page_body"
-    __table_args__ = (UniqueConstraint("run_id", "url"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"), index=True)
-    url: Mapped[str] = mapped_column(URL)
-    body: Mapped[bytes] = mapped_column(LargeBinary)
+    # What was received and read (None for an error): shared with every run that received the same.
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("page_version.id"), index=True)
 
 
 class LinkCheck(Base):
@@ -215,41 +245,6 @@ class ListRead(Base):
     shortfall: Mapped[str | None] = mapped_column(Text)
 
 
-class ListItem(Base):
-    """A row of a list as the page shows it; `dated_box` rows come from any dated box."""
-
-    __tablename__ = "list_item"
-    __table_args__ = (Index("ix_list_item_run_page", "run_id", "page_url"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"))
-    page_url: Mapped[str] = mapped_column(URL)
-    position: Mapped[int]
-    main_list: Mapped[bool]
-    title: Mapped[str] = mapped_column(Text)
-    url: Mapped[str] = mapped_column(URL)
-    date: Mapped[date | None]
-    date_source: Mapped[str | None] = mapped_column(String(16))
-
-
-class Link(Base):
-    __tablename__ = "link"
-    __table_args__ = (Index("ix_link_run_from", "run_id", "from_url"), Index("ix_link_run_to", "run_id", "to_url"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"))
-    from_url: Mapped[str] = mapped_column(URL)
-    to_url: Mapped[str] = mapped_column(URL)
-    text: Mapped[str] = mapped_column(Text)
-    tag: Mapped[str] = mapped_column(String(16))
-    on_site: Mapped[bool]
-    # False for a link to a further page of the same list or a client-side redirect:
-    # following those is not a click.
-    is_click: Mapped[bool] = mapped_column(default=True)
-    # content | chrome | breadcrumb (crawler.reading.LinkRegion); None on older rows.
-    region: Mapped[str | None] = mapped_column(String(16))
-
-
 class FindingRecord(Base):
     __tablename__ = "finding"
 
@@ -272,17 +267,3 @@ class FindingRecord(Base):
     membership: Mapped[str | None] = mapped_column(Text)
     # What the rule stated beyond its words ({"sectors": ["供电"]}; rules/base.py Facts), {} if nothing.
     facts: Mapped[dict] = mapped_column(JSON, default=dict)
-
-
-class HiddenLinkRecord(Base):
-    """A link on a page that readers cannot see, or that a script writes (possible 暗链)."""
-
-    __tablename__ = "hidden_link"
-    __table_args__ = (Index("ix_hidden_link_run", "run_id", "page_url"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"))
-    page_url: Mapped[str] = mapped_column(URL)
-    url: Mapped[str] = mapped_column(URL)
-    text: Mapped[str] = mapped_column(Text)
-    how: Mapped[str] = mapped_column(String(64))

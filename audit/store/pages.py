@@ -3,12 +3,15 @@ crawl reads back (the pages of a resumed run, the copies of the site's last audi
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 
 from sqlalchemy import case, delete, func, insert, literal, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from audit.store.common import _host, _is_html, _now
@@ -18,51 +21,36 @@ from audit.store.models import (
     CertificateRecord,
     ColumnPage,
     FindingRecord,
-    HiddenLinkRecord,
-    Link,
     LinkCheck,
-    ListItem,
     ListRead,
     Page,
-    PageBody,
+    PageContent,
+    PageVersion,
     RunStatus,
 )
 from audit.store.registers import load_registers
+from audit.store.versions import body_digest, form_requests, list_row_date, unpack, version_of
 from crawler.crawl.revalidate import StoredCopy
-from crawler.reading import Crumb, DatedValue, FormRequest, LinkRef, ListEntry, PageList, PageReading
+from crawler.reading import Crumb, DatedValue, LinkRef, ListEntry, PageList, PageReading
 from crawler.vocabulary.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
-from crawler.vocabulary.urls import canonical_url
 from rules.base import Finding
 
 # URLs named in one statement (SQLite allows 32766 bound parameters, PostgreSQL 65535).
 _URLS_PER_STATEMENT = 500
-# The tables holding what was stored of a page, each with the column naming the page.
-_PAGE_TABLES = (
-    (Page, Page.url),
-    (PageBody, PageBody.url),
-    (Link, Link.from_url),
-    (ListItem, ListItem.page_url),
-    (HiddenLinkRecord, HiddenLinkRecord.page_url),
-)
 
-# Page columns only a reading fills (None for an error or a document).
-_READING_COLUMNS = (
-    "cms",
-    "encoding",
+
+# The version columns load_reading gives a crawl.
+_FOLLOWED = (
     "title",
-    "publish_date",
-    "publish_date_source",
-    "written_date",
-    "doc_number",
-    "publisher",
-    "index_number",
-    "topic",
-    "validity",
-    "disclosure_mode",
+    "redirect_to",
+    "empty_notice",
     "total_pages",
     "total_records",
-    "redirect_to",
+    "publish_date",
+    "publish_date_source",
+    "links",
     "breadcrumb",
+    "list_rows",
     "more_requests",
     "lists",
 )
@@ -72,8 +60,9 @@ class PageWrites:
     """Page writes and copies (a part of audit.store.Store, whose sessions it uses)."""
 
     def save_page(self, run_id: int, fetched: FetchedPage) -> None:
-        """Store a fetch with its links and list rows; a refetch of a URL replaces the earlier one.
-        Inside batch() the rows are written together when the batch ends (executemany per table)."""
+        """Store a fetch: the run's reference row, and the body and reading unless stored already
+        (by any run, of any site); a refetch of a URL replaces the run's earlier reference. Inside
+        batch() the rows are written together when the batch ends."""
         site_hosts = self._site_hosts_of(run_id)
         if fetched.final_url and fetched.url == self._site_urls[run_id]:
             # A home page that redirects to another host (http → https://www.) moves the site there.
@@ -97,8 +86,8 @@ class PageWrites:
             self._write_rows(session)
 
     def _clear(self, session: Session, urls: set[tuple[int, str]]) -> None:
-        """Remove what the runs stored of `urls` before they are stored again: one lookup for a batch
-        (most URLs are stored once), deletes only for those found."""
+        """Remove the runs' references to `urls` before they are stored again (the bodies and versions
+        stay: other runs may share them; `govaudit prune` drops what nothing refers to)."""
         by_run: dict[int, list[str]] = defaultdict(list)
         for run_id, url in urls:
             by_run[run_id].append(url)
@@ -108,42 +97,41 @@ class PageWrites:
             run_urls.sort()
             for start in range(0, len(run_urls), _URLS_PER_STATEMENT):
                 chunk = run_urls[start : start + _URLS_PER_STATEMENT]
-                stored = session.scalars(select(Page.url).where(Page.run_id == run_id, Page.url.in_(chunk))).all()
-                for table, url_column in _PAGE_TABLES if stored else ():
-                    session.execute(
-                        delete(table).where(table.run_id == run_id, url_column.in_(stored)),
-                        execution_options=unsynchronised,
-                    )
+                session.execute(
+                    delete(Page).where(Page.run_id == run_id, Page.url.in_(chunk)), execution_options=unsynchronised
+                )
 
     def _write_rows(self, session: Session) -> None:
-        """The pages, links, list rows and hidden links waiting to be written, by executemany
-        (a page holds hundreds of links; ORM objects cost more than the SQL), then the copies
-        waiting, a few hundred pages to one INSERT … SELECT per table."""
-        tables, copies, urls = self._rows.take()
+        """The bodies and versions not stored yet, then the runs' reference rows by executemany, then
+        the copies waiting (304s): one INSERT … SELECT of reference rows per few hundred pages."""
+        waiting, copies, urls = self._rows.take()
         self._clear(session, urls)
-        for table, rows in tables:
-            session.execute(insert(table), rows)
-        for (run_id, from_run), urls in copies.items():
-            overrides = {
-                "run_id": literal(run_id),
-                "fetched_at": literal(_now(), Page.fetched_at.type),
-                "not_modified": literal(True, Page.not_modified.type),
-            }
-            for model, url_column in _PAGE_TABLES:
-                columns = [column for column in model.__table__.columns if column.name != "id"]
-                for start in range(0, len(urls), _URLS_PER_STATEMENT):
-                    rows = (
-                        select(*(overrides.get(column.name, column) for column in columns))
-                        .where(model.run_id == from_run, url_column.in_(urls[start : start + _URLS_PER_STATEMENT]))
-                        .order_by(model.id)
-                    )
-                    session.execute(insert(model).from_select([column.name for column in columns], rows))
+        _insert_new(session, PageContent, PageContent.digest, waiting.contents)
+        version_ids = _insert_new(session, PageVersion, PageVersion.key, waiting.versions, PageVersion.id)
+        if waiting.pages:
+            for page in waiting.pages:
+                key = page.pop("version_key")
+                page["version_id"] = version_ids[key] if key is not None else None
+            session.execute(insert(Page), waiting.pages)
+        overrides = {
+            "fetched_at": literal(_now(), Page.fetched_at.type),
+            "not_modified": literal(True, Page.not_modified.type),
+        }
+        columns = [column for column in Page.__table__.columns if column.name != "id"]
+        for (run_id, from_run), copied in copies.items():
+            chosen = {**overrides, "run_id": literal(run_id)}
+            for start in range(0, len(copied), _URLS_PER_STATEMENT):
+                rows = (
+                    select(*(chosen.get(column.name, column) for column in columns))
+                    .where(Page.run_id == from_run, Page.url.in_(copied[start : start + _URLS_PER_STATEMENT]))
+                    .order_by(Page.id)
+                )
+                session.execute(insert(Page).from_select([column.name for column in columns], rows))
 
     def copy_page(self, run_id: int, from_run: int, url: str) -> None:
-        """Take the copy run `from_run` stored of `url` (page, links, list rows, hidden links) into run
-        `run_id`, as fetched now and marked not modified: the server said it has not changed. Inside
-        batch() the copy is made with the batch's others when the batch ends (a re-audit's pages are
-        nearly all copies: one set of statements per page was 40% of its crawler's time)."""
+        """Refer run `run_id` to what run `from_run` stored of `url`, as fetched now and marked not
+        modified: the server said it has not changed. Only the reference row is written (the body and
+        reading are shared); inside batch() with the batch's others when the batch ends."""
         with self.unit_of_work() as session:
             self._make_way(session, run_id, url)
             self._rows.add_copy(run_id, from_run, url)
@@ -282,38 +270,36 @@ class PageWrites:
     def load_reading(self, run_id: int, url: str) -> PageReading:
         """A stored page's reading, as far as the crawler needs it to decide what to follow."""
         with self.reading() as session:
-            page = session.scalar(select(Page).where(Page.run_id == run_id, Page.url == url))
-            links = session.execute(
-                select(Link.to_url, Link.text, Link.tag, Link.is_click, Link.region)
-                .where(Link.run_id == run_id, Link.from_url == url)
-                .order_by(Link.id)
-            ).all()
-            items = session.execute(
-                select(ListItem.title, ListItem.url, ListItem.date, ListItem.date_source)
-                .where(ListItem.run_id == run_id, ListItem.page_url == url, ListItem.main_list)
-                .order_by(ListItem.position)
-            ).all()
-        reading = PageReading(
-            url=url,
-            title=page.title,
-            redirect_to=page.redirect_to,
-            empty_notice=page.empty_notice,
-            total_pages=page.total_pages,
-            total_records=page.total_records,
-        )
+            # Only what a crawl follows: not the text, meta tags or hidden links.
+            page = session.execute(
+                select(*(getattr(PageVersion, name) for name in _FOLLOWED))
+                .join(Page, Page.version_id == PageVersion.id)
+                .where(Page.run_id == run_id, Page.url == url)
+            ).first()
+        reading = PageReading(url=url)
+        if page is None:
+            return reading
+        reading.title = page.title
+        reading.redirect_to = page.redirect_to
+        reading.empty_notice = page.empty_notice
+        reading.total_pages = page.total_pages
+        reading.total_records = page.total_records
+        links = unpack(page.links)
         if page.publish_date is not None:
             reading.publish_date = DatedValue(page.publish_date, page.publish_date_source or "meta")
         reading.links = [
             LinkRef(to_url, text, tag, region or LinkRef.region)
-            for to_url, text, tag, _, region in links
+            for to_url, text, tag, _, _, region in links
             if tag != "redirect"
         ]
-        reading.next_pages = [to_url for to_url, _, tag, is_click, _ in links if tag == "a" and not is_click]
+        reading.next_pages = [to_url for to_url, _, tag, _, is_click, _ in links if tag == "a" and not is_click]
         reading.breadcrumb = [Crumb(crumb["text"], crumb["url"]) for crumb in page.breadcrumb or ()]
         reading.list_items = [
-            ListEntry(title, item_url, item_date, source) for title, item_url, item_date, source in items
+            ListEntry(title, item_url, list_row_date(item_date), source)
+            for main_list, title, item_url, item_date, source in unpack(page.list_rows)
+            if main_list
         ]
-        reading.more_requests = _form_requests(page.more_requests)
+        reading.more_requests = form_requests(page.more_requests)
         rows = iter(reading.list_items)
         reading.lists = [
             PageList(
@@ -321,7 +307,7 @@ class PageWrites:
                 list(part["next_pages"]),
                 part["total_pages"],
                 part["total_records"],
-                _form_requests(part["more_requests"]),
+                form_requests(part["more_requests"]),
             )
             for part in page.lists or ()
         ]
@@ -388,30 +374,30 @@ class PageWrites:
         return answered | load_registers(self, run.quarter, run.site_url).checked_urls()
 
 
+@dataclass
+class _Waiting:
+    """Rows of fetched pages not yet written: bodies by digest, versions by key, reference rows."""
+
+    contents: dict[str, dict] = field(default_factory=dict)
+    versions: dict[str, dict] = field(default_factory=dict)
+    pages: list[dict] = field(default_factory=list)
+
+
 class _PageRows:
-    """Rows of fetched pages not yet written: one list per table, in the order they came."""
+    """Rows of fetched pages not yet written, in the order they came."""
 
     def __init__(self):
         self.urls: set[tuple[int, str]] = set()
-        self._tables: dict[type[Base], list[dict]] = {
-            Page: [],
-            PageBody: [],
-            Link: [],
-            ListItem: [],
-            HiddenLinkRecord: [],
-        }
-        # (run, earlier run) → the URLs whose copy the earlier run stored are to be taken over.
+        self._waiting = _Waiting()
+        # (run, earlier run) → the URLs whose copy the earlier run stored are to be referred to.
         self._copies: dict[tuple[int, int], list[str]] = defaultdict(list)
 
-    def take(
-        self,
-    ) -> tuple[list[tuple[type[Base], list[dict]]], dict[tuple[int, int], list[str]], set[tuple[int, str]]]:
-        """The rows waiting, table by table (pages first), the copies waiting and the (run, URL) of
-        them all; the buffer is left empty."""
-        waiting = [(table, rows) for table, rows in self._tables.items() if rows]
+    def take(self) -> tuple[_Waiting, dict[tuple[int, int], list[str]], set[tuple[int, str]]]:
+        """The rows waiting, the copies waiting and the (run, URL) of them all; the buffer is left
+        empty."""
+        waiting, self._waiting = self._waiting, _Waiting()
         copies, self._copies = self._copies, defaultdict(list)
         urls, self.urls = self.urls, set()
-        self._tables = {table: [] for table in self._tables}
         return waiting, copies, urls
 
     def add_copy(self, run_id: int, from_run: int, url: str) -> None:
@@ -420,122 +406,57 @@ class _PageRows:
 
     def add_page(self, run_id: int, fetched: FetchedPage, site_hosts: set[str]) -> None:
         self.urls.add((run_id, fetched.url))
-        page = dict(
-            run_id=run_id,
-            url=fetched.url,
-            final_url=fetched.final_url,
-            status=fetched.status,
-            error=fetched.error,
-            content_type=fetched.content_type,
-            fetched_at=_now(),
-            labels=[],
-            meta_tags={},
-            text=fetched.attachment_text,
-            truncated=fetched.truncated,
-            unread=fetched.unread,
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
-            is_list=False,
-            empty_notice=False,
-            **dict.fromkeys(_READING_COLUMNS),
-        )
-        self._tables[Page].append(page)
+        digest, body = fetched.digest, None
         if fetched.body is not None:
-            self._tables[PageBody].append(dict(run_id=run_id, url=fetched.url, body=fetched.body))
-        reading = fetched.reading
-        if reading is None:
-            return
-        redirect_to = canonical_url(reading.redirect_to) if reading.redirect_to else None
-        page.update(
-            cms=reading.cms,
-            encoding=reading.encoding,
-            title=reading.title,
-            publish_date=reading.publish_date.value if reading.publish_date is not None else None,
-            publish_date_source=reading.publish_date.source if reading.publish_date is not None else None,
-            written_date=reading.written_date,
-            doc_number=reading.doc_number,
-            publisher=reading.publisher,
-            index_number=reading.index_number,
-            topic=reading.topic,
-            validity=reading.validity,
-            disclosure_mode=reading.disclosure_mode,
-            labels=list(reading.labels),
-            is_list=bool(reading.list_items),
-            empty_notice=reading.empty_notice,
-            total_pages=reading.total_pages,
-            total_records=reading.total_records,
-            redirect_to=redirect_to,
-            meta_tags=dict(reading.meta_tags),
-            text=reading.text,
-            breadcrumb=[{"text": crumb.text, "url": crumb.url} for crumb in reading.breadcrumb],
-            more_requests=_form_records(reading.more_requests),
-            lists=[
-                {
-                    "rows": len(part.list_items),
-                    "next_pages": [canonical_url(url) for url in part.next_pages],
-                    "total_pages": part.total_pages,
-                    "total_records": part.total_records,
-                    "more_requests": _form_records(part.more_requests),
-                }
-                for part in reading.lists
-            ]
-            or None,
-        )
-        next_pages = {canonical_url(url) for url in reading.next_pages}
-        links = self._tables[Link]
-        for link in reading.links:
-            target = canonical_url(link.url)
-            links.append(
-                dict(
-                    run_id=run_id,
-                    from_url=fetched.url,
-                    to_url=target,
-                    text=link.text[:500],
-                    tag=link.tag,
-                    on_site=_host(target) in site_hosts,
-                    is_click=link.tag == "a" and target not in next_pages,
-                    region=str(link.region),
-                )
-            )
-        if redirect_to:
-            links.append(
-                dict(
-                    run_id=run_id,
-                    from_url=fetched.url,
-                    to_url=redirect_to,
-                    text="",
-                    tag="redirect",
-                    on_site=_host(redirect_to) in site_hosts,
-                    is_click=False,
-                    region=None,
-                )
-            )
-        self._tables[ListItem].extend(
+            body = zlib.decompress(fetched.body)
+            digest = digest or body_digest(body)
+            self._waiting.contents.setdefault(digest, dict(digest=digest, body=fetched.body))
+        version = version_of(fetched.reading, fetched.attachment_text, body, digest, site_hosts, _host)
+        if version is not None:
+            self._waiting.versions.setdefault(version["key"], version)
+        self._waiting.pages.append(
             dict(
                 run_id=run_id,
-                page_url=fetched.url,
-                position=position,
-                main_list=main_list,
-                title=entry.title[:1000],
-                url=canonical_url(entry.url),
-                date=entry.date,
-                date_source=entry.date_source,
+                url=fetched.url,
+                # Stored only when another URL answered (a redirect): most pages answer at their own.
+                final_url=fetched.final_url if fetched.final_url != fetched.url else None,
+                status=fetched.status,
+                error=fetched.error,
+                content_type=fetched.content_type,
+                fetched_at=_now(),
+                truncated=fetched.truncated,
+                unread=fetched.unread,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+                version_key=version["key"] if version is not None else None,
             )
-            for main_list, entries in ((True, reading.list_items), (False, reading.dated_links))
-            for position, entry in enumerate(entries)
-        )
-        self._tables[HiddenLinkRecord].extend(
-            dict(run_id=run_id, page_url=fetched.url, url=link.url[:2048], text=link.text[:500], how=link.how[:64])
-            for link in reading.hidden_links
         )
 
 
-def _form_records(requests: list[FormRequest]) -> list[dict]:
-    return [{"url": more.url, "formdata": dict(more.formdata)} for more in requests]
+def _insert_new(session: Session, model: type[Base], key, rows: dict[str, dict], row_id=None) -> dict[str, int]:
+    """Insert those of `rows` (by key) not stored yet, another process's concurrent insert of the same
+    key included; with `row_id`, return the id of every one of them by key."""
+    ids: dict = {}
+    keys = list(rows)
+    upsert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    for start in range(0, len(keys), _URLS_PER_STATEMENT):
+        chunk = keys[start : start + _URLS_PER_STATEMENT]
+        found = _ids_of(session, key, row_id, chunk)
+        new = [name for name in chunk if name not in found]
+        if new:
+            session.execute(
+                upsert(model).on_conflict_do_nothing(index_elements=[key.name]), [rows[name] for name in new]
+            )
+            if row_id is not None:
+                found.update(_ids_of(session, key, row_id, new))
+        ids.update(found)
+    return ids
 
 
-def _form_requests(records: list[dict] | None) -> list[FormRequest]:
-    return [FormRequest(more["url"], dict(more["formdata"])) for more in records or ()]
+def _ids_of(session: Session, key, row_id, keys: list[str]) -> dict:
+    if row_id is None:
+        return dict.fromkeys(session.scalars(select(key).where(key.in_(keys))))
+    return dict(session.execute(select(key, row_id).where(key.in_(keys))).all())
 
 
 @dataclass(frozen=True)

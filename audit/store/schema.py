@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, MetaData, create_engine, inspect
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
@@ -64,20 +64,47 @@ def _upgrade_once(engine: Engine) -> None:
             if MigrationContext.configure(connection).get_current_revision() != head_revision():
                 command.upgrade(config, "head")
             return
+        if "page" in tables and "version_id" not in {
+            column["name"] for column in inspect(connection).get_columns("page")
+        }:
+            # From before migrations, with a page row per page per run: first what 0001–0012 made (tables
+            # and columns it lacks), then 0013 moves its pages into shared versions.
+            layout = _layout_at(_SHARED_PAGES_REVISION)
+            layout.create_all(connection)
+            _add_missing_columns(connection, layout)
+            command.stamp(config, _SHARED_PAGES_REVISION)
+            command.upgrade(config, "head")
+            return
         if tables:
             # A database from before migrations: add what later versions added, then mark it.
             Base.metadata.create_all(connection)
-            _add_missing_columns(connection)
+            _add_missing_columns(connection, Base.metadata)
         else:
             Base.metadata.create_all(connection)
         command.stamp(config, "head")
 
 
-def _add_missing_columns(connection) -> None:
-    """Add the (nullable) columns and indexes the models have and the tables lack. Rows stored
-    before have NULL there."""
+# The revision before pages were shared between runs (0013).
+_SHARED_PAGES_REVISION = "0012"
+
+
+def _layout_at(revision: str) -> MetaData:
+    """The tables as the migrations up to `revision` made them (built in a scratch SQLite database)."""
+    scratch = create_engine("sqlite://")
+    with scratch.begin() as connection:
+        command.upgrade(_config(connection), revision)
+    layout = MetaData()
+    layout.reflect(scratch)
+    layout.remove(layout.tables["alembic_version"])
+    scratch.dispose()
+    return layout
+
+
+def _add_missing_columns(connection, layout: MetaData) -> None:
+    """Add the (nullable) columns and indexes `layout` has and the tables lack. Rows stored before
+    have NULL there."""
     inspector = inspect(connection)
-    for table in Base.metadata.sorted_tables:
+    for table in layout.sorted_tables:
         existing = {column["name"] for column in inspector.get_columns(table.name)}
         added = False
         for column in table.columns:

@@ -28,6 +28,9 @@ class FetchedPage:
     last_modified: str | None = None
     # An HTML page's body as received, zlib-compressed (the kept copy of the page; None otherwise).
     body: bytes | None = None
+    # SHA-256 (hex) of the body as received, after transfer decoding (None when nothing was received
+    # whole: an error, a body over its decoding cap).
+    digest: str | None = None
 
 
 @dataclass(frozen=True)

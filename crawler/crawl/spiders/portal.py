@@ -8,6 +8,7 @@ Everything it reads goes to the store; the rules judge later.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import threading
@@ -397,8 +398,9 @@ class PortalSpider(scrapy.Spider):
                 self.readers.run, read_page, response.body, response.url, content_type=content_type
             )
             reading = await self._as_shown(url, response.url, outcome.value)
-            # The body is kept (compressed) for the copy of the page a report shows as evidence.
-            kept = await run_in_thread(zlib.compress, response.body)
+            # The body is kept (compressed) for the copy of the page a report shows as evidence, under
+            # its digest.
+            kept, digest = await run_in_thread(_kept_body, response.body)
             yield FetchedPage(
                 url,
                 response.url,
@@ -409,6 +411,7 @@ class PortalSpider(scrapy.Spider):
                 truncated=bool(meta.get("truncated")),
                 unread=outcome.unread,
                 body=kept,
+                digest=digest,
                 **_validators(response),
             )
             if reading is None:
@@ -525,6 +528,7 @@ class PortalSpider(scrapy.Spider):
             outcome.value,
             truncated,
             unread=outcome.unread,
+            digest=hashlib.sha256(response.body).hexdigest(),
             **_validators(response),
         )
 
@@ -969,3 +973,8 @@ _FAILURE_WORDS = (
     ("ResponseNeverReceived", "未收到响应"),
     ("SSL", "证书或加密连接错误"),
 )
+
+
+def _kept_body(body: bytes) -> tuple[bytes, str]:
+    """A body as kept (zlib-compressed) and its SHA-256 digest (hex), as received."""
+    return zlib.compress(body), hashlib.sha256(body).hexdigest()
