@@ -230,8 +230,8 @@ def test_a_public_portal_cannot_redirect_or_link_the_auditor_inside(tmp_path):
     # Nothing but the public host went out; its other port was only checked (headers), never crawled.
     assert {netloc for _, netloc, _ in requests} <= {PUBLIC_HOST, f"{PUBLIC_HOST}:8080"}
     assert {method for method, netloc, _ in requests if netloc.endswith(":8080")} <= {"HEAD"}
-    with sqlite3.connect(tmp_path / "p.sqlite") as db:
-        assert db.execute("select count(*) from page where text like '%INTERNAL SECRET%'").fetchone() == (0,)
+    with readable(sqlite3.connect(tmp_path / "p.sqlite")) as db:
+        assert db.execute("select count(*) from page_read where text like '%INTERNAL SECRET%'").fetchone() == (0,)
         assert db.execute("select count(*) from page where url like '%:8080%'").fetchone() == (0,)
     findings = json.loads((tmp_path / "out" / "findings.json").read_text("utf-8"))
     broken = {f["url"]: f["message"] for f in findings if f["rule"] == "link.broken"}

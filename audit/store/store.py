@@ -110,7 +110,7 @@ class Store(Runs, PageWrites, EvidenceQueries, Snapshots, Upkeep):
 
 
 def _prepare_sqlite(engine: Engine) -> None:
-    """WAL so a reader never blocks the crawl's writes, 16 KB pages; the file readable by its owner only."""
+    """WAL so a reader never blocks the crawl's writes; the file readable by its owner only."""
     database = engine.url.database
     if database and database != ":memory:":
         path = Path(database)
@@ -125,10 +125,6 @@ def _prepare_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         # Wait for a lock held by another govaudit process before anything else needs one.
         cursor.execute("PRAGMA busy_timeout=30000")
-        # A new database's pages are 16 KB: a kept body (2–3 KB compressed) fills a quarter of a 4 KB
-        # page and leaves the rest empty; 16 KB pages hold several (10% smaller at 2k pages).
-        # Without effect on a database that exists.
-        cursor.execute("PRAGMA page_size=16384")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
