@@ -137,8 +137,12 @@ class EvidenceQueries:
         answers: dict[str, PageAnswer] = {}
         with self._sessions() as session:
             for start in range(0, len(wanted), 500):
+                # final_url is stored only for a redirect: an answer from the URL itself came from it.
                 answers.update(
-                    (row.url, PageAnswer(*row))
+                    (
+                        row.url,
+                        PageAnswer(row.url, row.final_url or (row.url if row.status is not None else None), *row[2:]),
+                    )
                     for row in session.execute(
                         select(
                             Page.url,
