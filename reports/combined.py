@@ -9,12 +9,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from audit.judging.history import FindingRow, find_run, with_history
+from audit.judging.problems import problem_list
 from audit.judging.scoring import PASS, UNREACHABLE, result_text, score
 from audit.store import RunStatus, Store
 from audit.store.sites import SiteRecord
 from crawler.vocabulary.quarters import Quarter
-from rules import Severity, registered_rules
-from rules.base import judges_register
+from rules import registered_rules
 from rules.settings import Settings
 
 NOT_CHECKED = "未检查"
@@ -101,12 +101,13 @@ def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter, conf
                 )
             )
             continue
-        # The registers (政务新媒体, 12345, 网民留言) belong to the office, not to one portal.
-        rows = tuple(row for row in with_history(store, run).rows if not judges_register(row.rule))
+        # The site's problem list, as its own bulletin counts it (register problems do not score).
+        found = problem_list(with_history(store, run), config.bulletin, store.page_evidence(run.id))
+        rows = found.current
         result = score(rows, config.scoring, titles)
         text = result_text(result, run.status, verdict=False)
         verdict = NOT_CHECKED if run.status == RunStatus.UNREACHABLE and not result.vetoed else result.verdict
-        counts = tuple(sum(1 for row in rows if row.severity == severity.value) for severity in Severity)
+        counts = tuple(count for _, count in found.by_severity())
         problems = tuple(
             SiteProblem(
                 specs[row.rule].title if row.rule in specs else row.rule,

@@ -1,20 +1,19 @@
-"""The run's problems as the reports show them: one ReportRow per finding (the 问题清单 line of the
-bulletin, the xlsx and the CSV), numbered website problems first, and the problems an earlier run
-had that this one no longer reports."""
+"""The run's problem list (audit.judging.problems) as the reports show it: one ReportRow per problem
+(the 问题清单 line of the bulletin, the xlsx and the CSV) — this run's numbered for 附件1, website
+problems first, then the registers' — and the previous run's problems this run no longer reports."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
 from audit.judging.context import ReportContext
-from audit.judging.history import FindingRow
-from crawler.vocabulary.quarters import add_working_days
-from rules import Severity
-from rules.base import judges_register
+from audit.judging.history import TAKEN_DOWN, FindingRow
+from audit.judging.problems import SEVERITIES, ProblemList
+from rules.registers import KINDS, kind_of_url
 
-SEVERITY_ORDER = [s.value for s in Severity]
+SEVERITY_ORDER = list(SEVERITIES)
 UNIT_SOURCES = {
     "sector": "行业主管部门",
     "issuer": "发文单位",
@@ -67,6 +66,11 @@ class ReportRow:
         return self.message if self.message.startswith(self.problem) else f"{self.problem}：{self.message}"
 
     @property
+    def taken_down(self) -> bool:
+        """已整改（已撤下）: the page answers 404/410 and is off its column's lists."""
+        return self.state == TAKEN_DOWN
+
+    @property
     def path(self) -> str:
         """The URL as a reader finds it on the site: path and query, without scheme and host."""
         parts = urlsplit(self.url)
@@ -75,12 +79,10 @@ class ReportRow:
 
 @dataclass(frozen=True)
 class Rows:
-    findings: tuple[FindingRow, ...]  # the run's findings in stored order (findings.json)
-    viewed: tuple[ReportRow, ...]  # every finding, numbered: website problems, then the registers'
-    rows: tuple[ReportRow, ...]  # the website problems (附件1)
-    gone: tuple[ReportRow, ...]  # an earlier run's problems not reported now (已整改 / 未检查)
+    problems: ProblemList  # what every count is taken from
+    annex: tuple[ReportRow, ...]  # this run's problems, numbered: 附件1, findings.xlsx / csv
+    earlier: tuple[ReportRow, ...]  # the previous run's problems not reported now (已整改 / 已撤下 / 未检查)
     by_fingerprint: dict[str, ReportRow]
-    deadline_of: dict[str, date]  # severity → the date to fix by
 
 
 def issue_date() -> date:
@@ -90,23 +92,16 @@ def issue_date() -> date:
 
 
 def report_rows(ctx: ReportContext) -> Rows:
-    specs, settings = ctx.specs, ctx.settings.bulletin
-    column_names = ctx.column_names
+    specs, column_names = ctx.specs, ctx.column_names
     indicator_names = {ind.key: ind.name for ind in ctx.settings.scoring.indicators}
-    deadline_of = {
-        severity: add_working_days(issue_date(), settings.deadline_days(severity), settings.holidays, settings.workdays)
-        for severity in SEVERITY_ORDER
-    }
+    register_titles = {kind.name: kind.title for kind in KINDS}
 
-    def evidenced(row: FindingRow) -> FindingRow:
-        fetched_at, title = ctx.seen.get(row.url, (None, None))
-        deadline = deadline_of.get(row.severity)
-        return replace(
-            row,
-            fetched_at=fetched_at.isoformat(timespec="seconds") if fetched_at else "",
-            title=title or "",
-            deadline=deadline.isoformat() if deadline else "",
-        )
+    def place(row: FindingRow) -> str:
+        """The column the problem is in, or the register it was found in."""
+        kind = kind_of_url(row.url)
+        if kind is not None:
+            return register_titles.get(kind, kind)
+        return column_names.get(row.column, OTHER_PAGES) if row.column else OTHER_PAGES
 
     def view(row: FindingRow, number: int) -> ReportRow:
         spec = specs.get(row.rule)
@@ -114,7 +109,7 @@ def report_rows(ctx: ReportContext) -> Rows:
             number=number,
             units=row.units,
             unit_source=UNIT_SOURCES.get(row.unit_source, row.unit_source),
-            column_name=column_names.get(row.column, OTHER_PAGES) if row.column else OTHER_PAGES,
+            column_name=place(row),
             url=row.url,
             problem=spec.title if spec else row.rule,
             message=row.message,
@@ -132,28 +127,11 @@ def report_rows(ctx: ReportContext) -> Rows:
             fingerprint=row.fingerprint,
         )
 
-    # Website problems first (numbered for the annex), then the registers' (in their own sections).
-    current = [evidenced(row) for row in ctx.comparison.rows]
-    ordered = sorted(
-        current,
-        key=lambda r: (
-            judges_register(r.rule),
-            SEVERITY_ORDER.index(r.severity) if r.severity in SEVERITY_ORDER else 9,
-            r.rule,
-            r.column or "",
-            r.url,
-        ),
-    )
-    viewed = tuple(view(row, i) for i, row in enumerate(ordered, 1))
+    problems = ctx.problems
+    annex = tuple(view(row, number) for number, row in enumerate(problems.current, 1))
     return Rows(
-        findings=tuple(current),
-        viewed=viewed,
-        rows=tuple(row for row in viewed if not judges_register(row.rule)),
-        gone=tuple(
-            view(row, 0)
-            for row in sorted(ctx.comparison.gone, key=lambda r: (r.rule, r.url))
-            if not judges_register(row.rule)
-        ),
-        by_fingerprint={row.fingerprint: view_row for row, view_row in zip(ordered, viewed)},
-        deadline_of=deadline_of,
+        problems=problems,
+        annex=annex,
+        earlier=tuple(view(row, 0) for row in problems.earlier),
+        by_fingerprint={row.fingerprint: row for row in annex},
     )

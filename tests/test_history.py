@@ -36,6 +36,18 @@ def _states(base, findings, rule="label.missing"):
     return {f["url"][len(base) - 1 :]: f["state"] for f in findings if f["rule"] == rule}
 
 
+def add_label(root):
+    """The unit adds the missing 公开属性 label to FIXED_PAGE."""
+    fixed = root / FIXED_PAGE.lstrip("/")
+    fixed.write_text(
+        fixed.read_text("utf-8").replace(
+            '<p style="text-align:right">2022年6月28日</p>',
+            '<p style="text-align:right">2022年6月28日</p><p>（此件公开发布）</p>',
+        ),
+        encoding="utf-8",
+    )
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def quarters(request, tmp_path_factory):
     """Three quarters of the same portal, stored in SQLite and (the same tests again) in PostgreSQL."""
@@ -48,14 +60,7 @@ def _three_quarters(work, db_url):
     root = work / "portal"
     shutil.copytree(SAMPLE_PORTAL, root)
     q2 = _audit(root, work, db_url, "2022-07-15", "q2")
-    fixed = root / FIXED_PAGE.lstrip("/")
-    fixed.write_text(
-        fixed.read_text("utf-8").replace(
-            '<p style="text-align:right">2022年6月28日</p>',
-            '<p style="text-align:right">2022年6月28日</p><p>（此件公开发布）</p>',
-        ),
-        encoding="utf-8",
-    )
+    add_label(root)
     broken = root / BROKEN_PAGE.lstrip("/")
     broken.write_text(broken.read_text("utf-8").replace("<p>（此件删减后公开）</p>", ""), encoding="utf-8")
     (root / GONE_PAGE.lstrip("/")).unlink()

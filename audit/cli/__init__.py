@@ -715,8 +715,13 @@ def _run_line(run, findings: int, result: str) -> str:
 @config_option("YAML 配置文件（评分表）/ YAML config (scoring table).")
 @click.option("--site", "site_url", metavar="URL", help="只列出这个网站的检查 / only runs of this site.")
 def history(db_url, config_path, site_url):
-    """列出历次检查 / list the stored audit runs with quarter, scope, status, findings and result."""
-    from audit.judging.history import rows_of, site_key
+    """列出历次检查 / list the stored audit runs with quarter, scope, status, problems and result.
+
+    Under each finished run: its problems by class and by state against the run before it, counted
+    from the run's problem list as its bulletin counts them.
+    """
+    from audit.judging.history import site_key, with_history
+    from audit.judging.problems import problem_list
     from audit.judging.scoring import result_text, score
     from rules import registered_rules
 
@@ -731,11 +736,16 @@ def history(db_url, config_path, site_url):
     click.echo(_history_line(tuple(heading for heading, _, _ in _HISTORY_COLUMNS), "网站"))
     for run in runs:
         if run.status in FINISHED:
-            rows = rows_of(store, run)
-            result = score(rows, config.scoring, titles)
-            click.echo(_run_line(run, len(rows), result_text(result, run.status)))
+            problems = problem_list(with_history(store, run), config.bulletin, {})
+            result = score(problems.current, config.scoring, titles)
+            click.echo(_run_line(run, problems.total, result_text(result, run.status)))
+            click.echo(f"      {_counts_text(problems.by_severity())}；{_counts_text(problems.by_state())}")
         else:
             click.echo(_run_line(run, 0, "检查未完成" if run.status == RunStatus.INTERRUPTED else "—"))
+
+
+def _counts_text(counts) -> str:
+    return " ".join(f"{name}{count}" for name, count in counts)
 
 
 @main.command()
@@ -879,27 +889,29 @@ def evidence(run_id, out_dir, db_url, config_path):
 @click.argument("run_b", type=int)
 @db_option()
 def diff(run_a, run_b, db_url):
-    """比较两次检查 / print how findings changed from RUN_A to RUN_B (新增, 未整改, 已整改, 未检查).
+    """比较两次检查 / print how findings changed from RUN_A to RUN_B (新增, 未整改, 已整改, 已撤下, 未检查).
 
-    Both runs must be of the same site and scope. 已整改 only when RUN_B fetched the page again.
+    Both runs must be of the same site and scope. 已整改 only when RUN_B fetched the page again;
+    已撤下 when the page now answers 404/410 and is no longer listed in its column.
     """
-    from audit.judging.history import FIXED, NEW, OPEN, UNCHECKED, comparable_url, compare, same_series
+    from audit.judging.history import NEW, OPEN, comparable_url, compare, same_series
+    from audit.judging.problems import EARLIER, problem_list
 
-    _, store = _open(None, db_url)
+    config, store = _open(None, db_url)
     try:
         old, new = store.run(run_a), store.run(run_b)
     except StoreError as exc:
         _fail_usage(str(exc))
     if not same_series(old, new):
         _fail_usage(f"两次检查的网站或范围不同，无法比较 / runs {run_a} and {run_b} are of different sites or scopes")
-    comparison = compare(store, old, new)
+    problems = problem_list(compare(store, old, new), config.bulletin, {})
     titles = {spec.id: spec.title for spec in registered_rules()}
     click.echo(
         f"检查 {old.id}（{old.quarter}，{old.as_of}）→ 检查 {new.id}（{new.quarter}，{new.as_of}）："
-        + "，".join(f"{state} {comparison.count(state)}" for state in (NEW, OPEN, FIXED, UNCHECKED))
+        + "，".join(f"{state} {count}" for state, count in problems.by_state())
     )
-    for state in (NEW, FIXED, UNCHECKED, OPEN):
-        for row in comparison.of(state):
+    for state in (NEW, *EARLIER, OPEN):
+        for row in problems.of(state):
             site = new.site_url if state in (NEW, OPEN) else old.site_url
             click.echo(
                 f"  [{state}] {titles.get(row.rule, row.rule)}（{row.rule}）  "

@@ -1,14 +1,14 @@
-"""What a report is about, read from the store once: the run, its snapshot, its comparison with the
-run before, its score, the score of the quarters before it, and the settings. The bulletin and the
+"""What a report is about, read from the store once: the run, its snapshot, its problem list (its
+findings and the run before's, compared: audit.judging.problems), its score, the score of the quarters before it, and the settings. The bulletin and the
 column report build every section from this (reports/sections/), so they never query the store."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
-from audit.judging.history import Comparison, quarter_of, quarterly_runs, rows_of, with_history
+from audit.judging.history import quarter_of, quarterly_runs, rows_of, with_history
+from audit.judging.problems import ProblemList, problem_list
 from audit.judging.scoring import Score, result_text, score
 from audit.store import Store
 from audit.store.models import AuditRun
@@ -35,11 +35,10 @@ class ReportContext:
     settings: Settings
     specs: Mapping[str, RuleSpec]
     quarter: Quarter
-    comparison: Comparison
+    problems: ProblemList  # the only source of every count and list the report prints
     score: Score
     previous: QuarterPoint | None  # the run compared with, None on a first audit
     trend: tuple[QuarterPoint, ...]  # the four quarters up to this run's, oldest first
-    seen: Mapping[str, tuple[datetime | None, str | None]]  # URL → (fetched at, page title)
     register_sources: Mapping[str, str]  # register kind → the file its rows were imported from
 
     @property
@@ -57,6 +56,7 @@ def report_context(store: Store, run: AuditRun, site: SiteSnapshot, settings: Se
     titles = {rule_id: spec.title for rule_id, spec in specs.items()}
     quarter = quarter_of(run)
     comparison = with_history(store, run)
+    problems = problem_list(comparison, settings.bulletin, store.page_evidence(run.id))
 
     def point(label: str, other: AuditRun | None, rows=None) -> QuarterPoint:
         if other is None:
@@ -73,7 +73,7 @@ def report_context(store: Store, run: AuditRun, site: SiteSnapshot, settings: Se
         for _ in range(offset):
             q = q.previous()
         other = chain.get(q)
-        trend.append(point(q.label, other, comparison.rows if other is not None and other.id == run.id else None))
+        trend.append(point(q.label, other, problems.current if other is not None and other.id == run.id else None))
     previous = point(quarter_of(comparison.old).label, comparison.old) if comparison.old is not None else None
     sources = {kind: found.source for kind, found in register_imports(store, quarter.label, run.site_url).items()}
     return ReportContext(
@@ -82,10 +82,9 @@ def report_context(store: Store, run: AuditRun, site: SiteSnapshot, settings: Se
         settings=settings,
         specs=specs,
         quarter=quarter,
-        comparison=comparison,
-        score=score(comparison.rows, settings.scoring, titles),
+        problems=problems,
+        score=score(problems.current, settings.scoring, titles),
         previous=previous,
         trend=tuple(trend),
-        seen=store.page_evidence(run.id),
         register_sources=sources,
     )

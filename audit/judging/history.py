@@ -1,5 +1,5 @@
 """Audit history: stable finding fingerprints, runs of the same site and scope, and the states
-(新增 / 未整改 / 已整改 / 未检查) that comparing two runs gives each finding.
+(新增 / 未整改 / 已整改 / 已撤下 / 未检查) that comparing two runs gives each finding.
 
 A run belongs to a *series*: the same site (host and path; the port is ignored, so a portal served
 on another port is the same portal) and the same scope (whole portal, or one column). The run a
@@ -12,12 +12,12 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from sqlalchemy import select
 
 from audit.store import Store
-from audit.store.models import FINISHED, AuditRun, FindingRecord, Page, PageContent, PageVersion, RunStatus
+from audit.store.models import FINISHED, AuditRun, FindingRecord, LinkCheck, Page, PageContent, PageVersion, RunStatus
 from audit.store.versions import unpack, unpack_text
 from crawler.vocabulary.quarters import BadQuarter, Quarter
 from rules.base import Finding, registered_rules
@@ -26,8 +26,10 @@ from rules.snapshot import HomeCopy
 NEW = "新增"
 OPEN = "未整改"
 FIXED = "已整改"
+# The problem's page was taken down: it answers 404/410 and is no longer listed in its column.
+TAKEN_DOWN = "已撤下"
 UNCHECKED = "未检查"
-STATES = (NEW, OPEN, FIXED, UNCHECKED)
+STATES = (NEW, OPEN, FIXED, TAKEN_DOWN, UNCHECKED)
 
 _INDEX_FILES = ("index.html", "index.htm", "index.shtml", "index.jsp", "index.php", "default.html", "default.htm")
 
@@ -104,6 +106,8 @@ class FindingRow:
     deadline: str = ""
     # The kept copy of the page (evidence/page-….html beside the bulletin), set by the reports.
     kept_copy: str = ""
+    # A reviewer's decision (确认 / 排除 / 待核实, audit.judging.problems.ProblemList.reviewed), "" when none.
+    review: str = ""
     # What the rule stated beyond its words (rules/base.py Facts); not part of findings.json.
     facts: dict = field(default_factory=dict, compare=False)
 
@@ -240,20 +244,43 @@ class Comparison:
     old: AuditRun | None
     new: AuditRun
     rows: list[FindingRow]  # the new run's findings: 新增 or 未整改
-    gone: list[FindingRow] = field(default_factory=list)  # the old run's others: 已整改 or 未检查
+    gone: list[FindingRow] = field(default_factory=list)  # the old run's others: 已整改, 已撤下 or 未检查
 
-    def count(self, state: str) -> int:
-        return sum(1 for row in self.rows + self.gone if row.state == state)
 
-    def of(self, state: str) -> list[FindingRow]:
-        return [row for row in self.rows + self.gone if row.state == state]
+# The answers that say a page was taken down, not that it failed: 404 Not Found and 410 Gone.
+GONE_STATUSES = (404, 410)
+# Rules whose problem is the URL not answering: there a 404 is the problem itself, never its removal.
+ABOUT_ANSWERING = frozenset({"link.broken", "site.unreachable"})
+
+
+def gone_urls(store: Store, run: AuditRun) -> set[str]:
+    """The pages (comparable URLs) that answered 404/410 in `run`."""
+    with store.reading() as session:
+        gone = set()
+        for table in (Page, LinkCheck):
+            gone.update(
+                session.scalars(select(table.url).where(table.run_id == run.id, table.status.in_(GONE_STATUSES)))
+            )
+    return {comparable_url(url, run.site_url) for url in gone}
+
+
+def recheck_urls(store: Store, run: AuditRun) -> tuple[str, ...]:
+    """The pages on the site the previous run reported problems on, at `run`'s address (the portal may
+    be served on another port now): the crawl asks for each again, reached by its links or not."""
+    earlier = previous_run(store, run)
+    if earlier is None:
+        return ()
+    places = (comparable_url(row.url, earlier.site_url) for row in rows_of(store, earlier))
+    return tuple(dict.fromkeys(urljoin(run.site_url, place) for place in places if place.startswith("/")))
 
 
 def compare(store: Store, old: AuditRun | None, new: AuditRun) -> Comparison:
     """States of the new run's findings against the old run's. A finding of the old run that the new
-    run does not report is 已整改 only when the new run judged its rule (on that page, within its time
-    budget) and fetched its page again and the page answered (for a broken-link finding: the link target answered), and, for a rule that
-    needs the whole list, read the column's lists whole; otherwise it is 未检查."""
+    run does not report is 已撤下 when its page now answers 404/410 and no page of the site links to
+    it any more — off its column's list (a result, counted among the fixed); 已整改 only when the new run judged its rule (on that
+    page, within its time budget) and fetched its page again and the page answered (for a
+    broken-link finding: the link target answered), and, for a rule that needs the whole list, read
+    the column's lists whole; otherwise (not reached, a timeout, a 500) it is 未检查."""
     new_rows = rows_of(store, new)
     if old is None:
         return Comparison(None, new, [replace(row, state=NEW) for row in new_rows])
@@ -274,12 +301,18 @@ def compare(store: Store, old: AuditRun | None, new: AuditRun) -> Comparison:
             and (row.rule, comparable_url(row.url, old.site_url)) not in overrun
         )
 
+    # Gone, and nothing on the site links to it any more (a page still linked is a broken link).
+    still_linked = {comparable_url(row.url, new.site_url) for row in new_rows if row.rule in ABOUT_ANSWERING}
+    taken_down = gone_urls(store, new) - still_linked
+
+    def state(row: FindingRow) -> str:
+        place = comparable_url(row.url, old.site_url)
+        if place in taken_down and row.rule not in ABOUT_ANSWERING:
+            return TAKEN_DOWN
+        return FIXED if judged(row) and place in answered else UNCHECKED
+
     rows = [replace(row, state=OPEN if row.fingerprint in old_prints else NEW) for row in new_rows]
-    gone = [
-        replace(row, state=FIXED if judged(row) and comparable_url(row.url, old.site_url) in answered else UNCHECKED)
-        for row in old_rows
-        if row.fingerprint not in new_prints
-    ]
+    gone = [replace(row, state=state(row)) for row in old_rows if row.fingerprint not in new_prints]
     return Comparison(old, new, rows, gone)
 
 
@@ -312,26 +345,3 @@ def with_history(store: Store, run: AuditRun) -> Comparison:
         gone.append(replace(row, first_seen=first.label))
     comparison.rows, comparison.gone = rows, gone
     return comparison
-
-
-@dataclass(frozen=True)
-class Interview:
-    """A unit proposed for 约谈 and the findings that put it there."""
-
-    unit: str
-    rows: tuple[FindingRow, ...]
-
-
-# Only problems that cost the site its verdict or points can put a unit's leader before a 约谈.
-INTERVIEW_SEVERITIES = ("单项否决", "扣分")
-
-
-def interview_list(comparison: Comparison, after_quarters: int) -> list[Interview]:
-    """Units with a 单项否决 or 扣分 finding that has stayed 未整改 `after_quarters` quarters in a row
-    (a 提示 never does)."""
-    by_unit: dict[str, list[FindingRow]] = {}
-    for row in comparison.rows:
-        if row.state == OPEN and row.open_quarters >= after_quarters and row.severity in INTERVIEW_SEVERITIES:
-            for unit in row.units:
-                by_unit.setdefault(unit, []).append(row)
-    return [Interview(unit, tuple(rows)) for unit, rows in sorted(by_unit.items())]

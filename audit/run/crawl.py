@@ -19,6 +19,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
+from audit.judging.history import recheck_urls
 from audit.run.pipeline import STORE_FAILED, EarlierRun, ResumedRun, StoredRun
 from audit.run.progress import CrawlProgress
 from audit.run.share import RedisUnavailable, SharedCrawl, redis_errors, share_frontier
@@ -142,6 +143,8 @@ def crawl(
         resumed_run=ResumedRun(store, run_id) if resume else None,
         stored_copies=EarlierRun(store, earlier) if earlier is not None else None,
         stored_run=StoredRun(store, run_id),
+        # The previous quarter's problem pages, asked for again: a page taken down is a result.
+        recheck=recheck_urls(store, store.run(run_id)),
     )
     try:
         process.start()

@@ -32,7 +32,7 @@ from audit.store.registers import load_registers
 from audit.store.versions import body_digest, form_requests, list_row_date, unpack, version_of
 from crawler.crawl.revalidate import StoredCopy
 from crawler.reading import Crumb, DatedValue, LinkRef, ListEntry, PageList, PageReading
-from crawler.vocabulary.items import CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
+from crawler.vocabulary.items import RECHECK, CertificateCheck, CheckedLink, ColumnMembership, FetchedPage, ListCoverage
 from rules.base import Finding
 
 # URLs named in one statement (SQLite allows 32766 bound parameters, PostgreSQL 65535).
@@ -358,14 +358,19 @@ class PageWrites:
             )
 
     def answered_urls(self, run_id: int) -> set[str]:
-        """URLs the run fetched or checked and that answered (no error, HTTP status below 400)."""
+        """URLs the run fetched or checked and that answered (no error, HTTP status below 400); a
+        recheck of a previous problem page says it is there, not that it was judged, and does not count."""
         with self._sessions() as session:
             answered: set[str] = set()
-            for table in (Page, LinkCheck):
+            for table, only in ((Page, ()), (LinkCheck, (LinkCheck.method != RECHECK,))):
                 answered.update(
                     session.scalars(
                         select(table.url).where(
-                            table.run_id == run_id, table.error.is_(None), table.status.is_not(None), table.status < 400
+                            table.run_id == run_id,
+                            table.error.is_(None),
+                            table.status.is_not(None),
+                            table.status < 400,
+                            *only,
                         )
                     )
                 )

@@ -42,9 +42,15 @@ class UnchangedPage:
     run_id: int
 
 
+# The method of a check that asked again for a page the previous run reported a problem on: it tells
+# whether the page is still there (404/410: taken down), never that its content was judged.
+RECHECK = "RECHECK"
+
+
 @dataclass(frozen=True)
 class CheckedLink:
-    """The answer a link target gave to a check (HEAD, then a GET stopped after the headers)."""
+    """The answer a link target gave to a check (HEAD, then a GET stopped after the headers), or a
+    previous problem page to a recheck (method RECHECK)."""
 
     url: str
     final_url: str | None

@@ -84,7 +84,7 @@ def _rank(row: ReportRow) -> int:
 
 def build(ctx: Context) -> Annex:
     dates, reviewed = deadline_dates(ctx), was_reviewed(ctx)
-    rows = ctx.found.viewed if not ctx.run.scope else ctx.rows
+    rows = ctx.rows if not ctx.run.scope else ctx.rows
     by_unit: dict[str, list[ReportRow]] = {}
     for row in rows:
         for unit in row.units or (UNASSIGNED,):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from reports.charts import BarChart, TrendChart, bar_chart, trend_chart
@@ -17,9 +16,8 @@ class Figures:
 
 
 def build(ctx: Context) -> Figures:
-    by_unit = Counter(unit for row in ctx.rows for unit in row.units).most_common()
     return Figures(
         bar_chart("各栏目问题数", ctx.column_pairs),
-        bar_chart("各责任单位问题数", by_unit[:15]),
+        bar_chart("各责任单位问题数", list(ctx.problems.by_unit()[:15])),
         trend_chart("近四个季度问题数", [(p.quarter, p.findings, p.result) for p in ctx.trend]),
     )

@@ -1,4 +1,5 @@
-"""三、整改情况: what became of the last audit's problems — fixed, still open, not rechecked."""
+"""三、整改情况: what became of the last audit's problems — fixed (pages taken down among them), still
+open, not rechecked — website and registers alike."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from reports.sections.context import Context
 class FollowUp:
     previous: QuarterPoint | None
     states: tuple[tuple[str, int], ...]
-    fixed: tuple[ReportRow, ...]
+    fixed: tuple[ReportRow, ...]  # 已整改 and 已撤下
+    taken_down: int
     still_open: tuple[ReportRow, ...]
     unchecked: tuple[ReportRow, ...]
 
 
 def build(ctx: Context) -> FollowUp:
-    return FollowUp(ctx.previous, ctx.states, ctx.fixed, ctx.still_open, ctx.unchecked)
+    return FollowUp(ctx.previous, ctx.states, ctx.fixed, ctx.taken_down, ctx.still_open, ctx.unchecked)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from audit.judging.history import interview_list
+from audit.judging.problems import interview_list
 from reports.rows import ReportRow
 from reports.sections.context import Context
 
@@ -26,7 +26,7 @@ def build(ctx: Context) -> Interviews:
     return Interviews(
         tuple(
             InterviewView(item.unit, tuple(ctx.found.by_fingerprint[r.fingerprint] for r in item.rows))
-            for item in interview_list(ctx.comparison, after)
+            for item in interview_list(ctx.problems, after)
         ),
         after,
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from audit.judging.context import QuarterPoint
-from audit.judging.history import interview_list
+from audit.judging.problems import interview_list
 from audit.store import RunStatus
 from reports.letter import counted, named_units, rate
 from reports.registers import register_sections
@@ -91,13 +91,13 @@ def checked_names(ctx: Context) -> tuple[str, ...]:
 
 def register_results(ctx: Context) -> tuple[RegisterResult, ...]:
     results = []
-    for section in register_sections(ctx.site.registers, dict(ctx.register_sources), ctx.found.viewed, ctx.run.as_of):
+    for section in register_sections(ctx.site.registers, dict(ctx.register_sources), ctx.rows, ctx.run.as_of):
         if not section.imported:
             continue
         kind = kind_named(section.kind)
         rows = ctx.site.registers.of(section.kind) or ()
         places = {kind.url_of(row) for row in rows} if kind else set()
-        problem_places = {row.url for row in ctx.found.viewed if kind_of_url(row.url) == section.kind}
+        problem_places = {row.url for row in ctx.rows if kind_of_url(row.url) == section.kind}
         results.append(
             RegisterResult(
                 section.kind,
@@ -124,7 +124,7 @@ def praised_units(ctx: Context) -> str:
     named = list(ctx.settings.units.known_names())
     for kind in KINDS:
         named += [kind.unit_of(row) for row in ctx.site.registers.of(kind.name) or ()]
-    with_problems = {unit for row in ctx.found.viewed for unit in row.units}
+    with_problems = {unit for row in ctx.rows for unit in row.units}
     return named_units(unit for unit in dict.fromkeys(named) if unit and unit not in with_problems)
 
 
@@ -149,8 +149,9 @@ def build(ctx: Context) -> Overview:
         columns_found=sum(1 for c in ctx.columns if c.url),
         page_cap_note=ctx.page_cap_note,
         home_unreached=ctx.run.status == RunStatus.UNREACHABLE,
-        total=len(ctx.rows),
-        severities=counted(ctx.severities),
+        # The website's problems here; each register's follow in its own sentence.
+        total=len(ctx.problems.website),
+        severities=counted(ctx.problems.by_severity(ctx.problems.website)),
         veto_pending=veto_pending(ctx, reviewed),
         points_without_veto=f"{max(points_without_veto, 0):.2f}".rstrip("0").rstrip("."),
         registers=register_results(ctx),
@@ -159,7 +160,7 @@ def build(ctx: Context) -> Overview:
         still_open=len(still_open),
         unchecked=len(ctx.unchecked),
         still_open_units=named_units(unit for row in still_open for unit in row.units),
-        interview_units=tuple(item.unit for item in interview_list(ctx.comparison, interview_after)),
+        interview_units=tuple(item.unit for item in interview_list(ctx.problems, interview_after)),
         interview_after=interview_after,
         praised=praised_units(ctx),
         reviewed=reviewed,

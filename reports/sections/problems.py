@@ -83,7 +83,7 @@ def build(ctx: Context) -> Problems:
         if not result.problems:
             continue
         kinds: dict[str, int] = {}
-        for row in ctx.found.viewed:
+        for row in ctx.rows:
             if kind_of_url(row.url) == result.kind:
                 kinds[row.problem] = kinds.get(row.problem, 0) + 1
         registers.append(RegisterCategory(result.name, result.problems, result.units, counted(kinds.items())))

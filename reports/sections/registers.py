@@ -9,4 +9,4 @@ from reports.sections.context import Context
 def build(ctx: Context) -> tuple[RegisterSection, ...]:
     if ctx.run.scope:
         return ()
-    return register_sections(ctx.site.registers, dict(ctx.register_sources), ctx.found.viewed, ctx.run.as_of)
+    return register_sections(ctx.site.registers, dict(ctx.register_sources), ctx.rows, ctx.run.as_of)

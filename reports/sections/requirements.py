@@ -27,8 +27,8 @@ class Requirements:
 
 
 def deadline_dates(ctx: Context) -> dict[str, date]:
-    """Severity → the date to fix by: its working days counted from the issue date (reports.rows)."""
-    return ctx.found.deadline_of
+    """Severity → the date to fix by: its working days counted from the issue date (the problem list's)."""
+    return dict(ctx.problems.deadlines)
 
 
 def deadlines(ctx: Context) -> tuple[Deadline, ...]:

@@ -41,6 +41,7 @@ from crawler.vocabulary.columns import LIST_ROLES, MemberReason, PageRole, norma
 from crawler.vocabulary.items import (
     FAILED,
     READ,
+    RECHECK,
     REFUSED,
     Answered,
     CertificateCheck,
@@ -126,9 +127,13 @@ class PortalSpider(scrapy.Spider):
         stored_copies: StoredCopies | None = None,
         stored_run: StoredReadings | None = None,
         helping: bool = False,
+        recheck: tuple[str, ...] = (),
         **kwargs,
     ):
         super().__init__(**kwargs)
+        # Pages the previous run reported problems on: asked for again whether or not the crawl
+        # reaches them, so a page taken down (404/410) is known to be gone, not merely unseen.
+        self.recheck = recheck
         # The audit's settings (columns, crawl limits) come from whoever runs the crawl: the
         # govaudit run passes them, `scrapy crawl` loads them through GOVAUDIT_CONFIG_LOADER.
         self.audit_config = config
@@ -233,6 +238,9 @@ class PortalSpider(scrapy.Spider):
                 certificate_problem, parts.hostname, parts.port or 443, self.audit_config.crawl.timeout
             )
             yield CertificateCheck(parts.hostname, problem)
+        for url in self.recheck:
+            if self._on_site(page_key(url)):
+                yield self._check_request(page_key(url), "GET", recheck=True)
 
     # -- requests --------------------------------------------------------------------------
 
@@ -570,7 +578,7 @@ class PortalSpider(scrapy.Spider):
         self._checked.add(target)
         return self._check_request(target, "HEAD")
 
-    def _check_request(self, target: str, method: str) -> scrapy.Request:
+    def _check_request(self, target: str, method: str, recheck: bool = False) -> scrapy.Request:
         return scrapy.Request(
             target,
             method=method,
@@ -579,7 +587,12 @@ class PortalSpider(scrapy.Spider):
             priority=_CHECK_PRIORITY,
             dont_filter=True,
             # A check is not a crawl: one request per target, whatever robots.txt says about crawling.
-            meta={"check": method, "handle_httpstatus_list": ERROR_STATUSES, "dont_obey_robotstxt": True},
+            meta={
+                "check": method,
+                "recheck": recheck,
+                "handle_httpstatus_list": ERROR_STATUSES,
+                "dont_obey_robotstxt": True,
+            },
         )
 
     def on_checked(self, response: Response) -> Iterator[object]:
@@ -588,7 +601,8 @@ class PortalSpider(scrapy.Spider):
             # Many servers refuse or mishandle HEAD; only a GET's answer counts against the link.
             yield self._check_request(request_url, "GET")
             return
-        yield CheckedLink(request_url, response.url, response.status, None, response.meta["check"])
+        method = RECHECK if response.meta.get("recheck") else response.meta["check"]
+        yield CheckedLink(request_url, response.url, response.status, None, method)
 
     def on_check_failed(self, failure: Failure) -> Iterator[object]:
         request = failure.request
@@ -602,7 +616,8 @@ class PortalSpider(scrapy.Spider):
             return
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
-        yield CheckedLink(page_key(request.url), None, status, _failure_text(failure), "GET")
+        method = RECHECK if request.meta.get("recheck") else "GET"
+        yield CheckedLink(page_key(request.url), None, status, _failure_text(failure), method)
 
     def on_error(self, failure: Failure) -> Iterator[object]:
         request = failure.request
