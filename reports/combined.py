@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from audit.judging.history import FindingRow, find_run, with_history
-from audit.judging.problems import problem_list
+from audit.judging.review import reviewed_problem_list
 from audit.judging.scoring import PASS, UNREACHABLE, result_text, score
 from audit.store import RunStatus, Store
 from audit.store.sites import SiteRecord
@@ -102,7 +102,7 @@ def build_combined(store: Store, sites: list[SiteRecord], quarter: Quarter, conf
             )
             continue
         # The site's problem list, as its own bulletin counts it (register problems do not score).
-        found = problem_list(with_history(store, run), config.bulletin, store.page_evidence(run.id))
+        found, _ = reviewed_problem_list(store, with_history(store, run), config.bulletin, store.page_evidence(run.id))
         rows = found.current
         result = score(rows, config.scoring, titles)
         text = result_text(result, run.status, verdict=False)

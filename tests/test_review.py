@@ -124,6 +124,11 @@ def post(url: str, fields: dict, headers: dict | None = None) -> int:
         return exc.code
 
 
+def problem_count(bulletin: str) -> int:
+    """The bulletin's 共发现（网站）问题N个."""
+    return int(re.search(r"共发现(?:网站)?问题(\d+)个", bulletin).group(1))
+
+
 def fingerprint(findings: list[dict], rule: str, path: str = "") -> str:
     [found] = [f for f in findings if f["rule"] == rule and f["url"].endswith(path)]
     return found["fingerprint"]
@@ -141,6 +146,7 @@ def test_the_clerk_excludes_and_confirms_by_clicking_and_the_next_quarter_arrive
     findings = audited.findings
     excluded = fingerprint(findings, "page.meta_missing", "/a2.html")
     veto = fingerprint(findings, "label.not_public")
+    bulletin_before, findings_before = audited.report(1, "before")
     review = ReviewProcess(audited, 1)
     try:
         with Browser(review.origin) as browser:
@@ -175,9 +181,19 @@ def test_the_clerk_excludes_and_confirms_by_clicking_and_the_next_quarter_arrive
     assert stored[excluded] == (1, excluded, "page.meta_missing", "排除", REASON, "李四")
     assert stored[veto] == (1, veto, "label.not_public", "确认", "", "李四")
 
+    # The excluded problem leaves findings.json and the bulletin's count; the confirmed one says so.
+    bulletin_after, findings_after = audited.report(1, "after")
+    assert excluded in {f["fingerprint"] for f in findings_before}
+    assert excluded not in {f["fingerprint"] for f in findings_after}
+    assert len(findings_after) == len(findings_before) - 1
+    assert {f["fingerprint"]: f["review"] for f in findings_after}[veto] == "确认"
+    assert problem_count(bulletin_after) == problem_count(bulletin_before) - 1
+    audited.unreviewed_bulletins = (bulletin_before, bulletin_after)
+
     # The next quarter's review page shows the exclusion pre-marked with last quarter's reason.
+    # The carried exclusion already keeps it out of that quarter's 问题清单.
     audited.findings_q4 = audited.audit("2023-01-15")
-    assert excluded in {f["fingerprint"] for f in audited.findings_q4}
+    assert excluded not in {f["fingerprint"] for f in audited.findings_q4}
     review = ReviewProcess(audited, 2)
     try:
         with Browser(review.origin) as browser:
@@ -281,3 +297,23 @@ def test_the_terminal_flow_finishes_the_review_and_the_stats_count_only_reviewed
         assert lines[rule] == [str(confirmed[rule]), str(excluded[rule]), f"{confirmed[rule] / total:.0%}"]
     # Run 2 (the next quarter, not reviewed) adds nothing.
     assert all(row[0] == 1 for row in audited.stored_decisions())
+
+
+def test_the_bulletin_says_人工核查_only_for_a_reviewed_run_and_the_technical_file_lists_the_decisions(audited):
+    """Run 1: partly decided (test 1), then every problem decided (the terminal test); run 2: only a
+    carried exclusion, nobody decided. The wording is the configured one (bulletin.review_wording)."""
+    from audit.config import load_settings
+
+    wording = load_settings(None).bulletin.review_wording
+    for bulletin in audited.unreviewed_bulletins:
+        assert wording.unreviewed in bulletin and wording.reviewed not in bulletin
+        assert "经人工核查确认" not in bulletin and "相结合" not in bulletin
+    bulletin, _ = audited.report(1, "reviewed")
+    assert wording.reviewed in bulletin and wording.unreviewed not in bulletin
+    technical = (audited.work / "reviewed" / "technical.html").read_text("utf-8")
+    assert "核查记录" in technical and REASON in technical and "李四" in technical and "王五" in technical
+    assert "各规则误报情况" in technical and "page.meta_missing" in technical
+    bulletin_q4, _ = audited.report(2, "next-quarter")
+    assert wording.unreviewed in bulletin_q4 and wording.reviewed not in bulletin_q4
+    technical_q4 = (audited.work / "next-quarter" / "technical.html").read_text("utf-8")
+    assert "沿用2022年第三季度" in technical_q4 and REASON in technical_q4

@@ -721,7 +721,7 @@ def history(db_url, config_path, site_url):
     from the run's problem list as its bulletin counts them.
     """
     from audit.judging.history import site_key, with_history
-    from audit.judging.problems import problem_list
+    from audit.judging.review import reviewed_problem_list
     from audit.judging.scoring import result_text, score
     from rules import registered_rules
 
@@ -736,7 +736,7 @@ def history(db_url, config_path, site_url):
     click.echo(_history_line(tuple(heading for heading, _, _ in _HISTORY_COLUMNS), "网站"))
     for run in runs:
         if run.status in FINISHED:
-            problems = problem_list(with_history(store, run), config.bulletin, {})
+            problems, _ = reviewed_problem_list(store, with_history(store, run), config.bulletin, {})
             result = score(problems.current, config.scoring, titles)
             click.echo(_run_line(run, problems.total, result_text(result, run.status)))
             click.echo(f"      {_counts_text(problems.by_severity())}；{_counts_text(problems.by_state())}")
@@ -895,7 +895,8 @@ def diff(run_a, run_b, db_url):
     已撤下 when the page now answers 404/410 and is no longer listed in its column.
     """
     from audit.judging.history import NEW, OPEN, comparable_url, compare, same_series
-    from audit.judging.problems import EARLIER, problem_list
+    from audit.judging.problems import EARLIER
+    from audit.judging.review import reviewed_problem_list
 
     config, store = _open(None, db_url)
     try:
@@ -904,7 +905,7 @@ def diff(run_a, run_b, db_url):
         _fail_usage(str(exc))
     if not same_series(old, new):
         _fail_usage(f"两次检查的网站或范围不同，无法比较 / runs {run_a} and {run_b} are of different sites or scopes")
-    problems = problem_list(compare(store, old, new), config.bulletin, {})
+    problems, _ = reviewed_problem_list(store, compare(store, old, new), config.bulletin, {})
     titles = {spec.id: spec.title for spec in registered_rules()}
     click.echo(
         f"检查 {old.id}（{old.quarter}，{old.as_of}）→ 检查 {new.id}（{new.quarter}，{new.as_of}）："

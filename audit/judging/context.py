@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from audit.judging.history import quarter_of, quarterly_runs, rows_of, with_history
-from audit.judging.problems import ProblemList, problem_list
+from audit.judging.history import quarter_of, quarterly_runs, with_history
+from audit.judging.problems import ProblemList
+from audit.judging.review import RulePrecision, RunReview, kept_rows, precision_by_rule, reviewed_problem_list
 from audit.judging.scoring import Score, result_text, score
 from audit.store import Store
 from audit.store.models import AuditRun
@@ -40,6 +41,9 @@ class ReportContext:
     previous: QuarterPoint | None  # the run compared with, None on a first audit
     trend: tuple[QuarterPoint, ...]  # the four quarters up to this run's, oldest first
     register_sources: Mapping[str, str]  # register kind → the file its rows were imported from
+    review: RunReview  # the person's decisions on this run's problems (govaudit review)
+    # The office's precision per rule over every reviewed run, and how many runs were reviewed.
+    precision: tuple[tuple[RulePrecision, ...], int]
 
     @property
     def titles(self) -> dict[str, str]:
@@ -56,12 +60,12 @@ def report_context(store: Store, run: AuditRun, site: SiteSnapshot, settings: Se
     titles = {rule_id: spec.title for rule_id, spec in specs.items()}
     quarter = quarter_of(run)
     comparison = with_history(store, run)
-    problems = problem_list(comparison, settings.bulletin, store.page_evidence(run.id))
+    problems, review = reviewed_problem_list(store, comparison, settings.bulletin, store.page_evidence(run.id))
 
     def point(label: str, other: AuditRun | None, rows=None) -> QuarterPoint:
         if other is None:
             return QuarterPoint(label, None, None, "无检查记录")
-        rows = rows_of(store, other) if rows is None else rows
+        rows = kept_rows(store, other) if rows is None else rows
         return QuarterPoint(
             label, other.id, len(rows), result_text(score(rows, settings.scoring, titles), other.status)
         )
@@ -87,4 +91,6 @@ def report_context(store: Store, run: AuditRun, site: SiteSnapshot, settings: Se
         previous=previous,
         trend=tuple(trend),
         register_sources=sources,
+        review=review,
+        precision=precision_by_rule(store),
     )

@@ -130,6 +130,8 @@ class FindingRow:
             "title": self.title,
             "deadline": self.deadline,
             "kept_copy": self.kept_copy or None,
+            # 确认 / 待核实 (govaudit review), None when nobody decided; an excluded problem is not listed.
+            "review": self.review or None,
         }
 
 

@@ -6,13 +6,16 @@ run counts as reviewed, and the office's own precision per rule over every revie
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from audit.judging.history import FindingRow, quarter_of, rows_of, same_series
+from audit.judging.history import Comparison, FindingRow, quarter_of, rows_of, same_series
+from audit.judging.problems import ProblemList, problem_list
 from audit.store import FINISHED, Store
 from audit.store.models import AuditRun
 from audit.store.reviews import CONFIRMED, EXCLUDED, Decision, run_decisions
 from rules import Severity
+from rules.settings import BulletinSettings
 
 # A 单项否决 read from a disclosure label (此件不公开 …) waits for a person before it fails the site.
 TO_VERIFY = "待核实"
@@ -133,3 +136,27 @@ def precision_by_rule(store: Store) -> tuple[tuple[RulePrecision, ...], int]:
     lines = [RulePrecision(rule, confirmed[rule], excluded[rule]) for rule in set(confirmed) | set(excluded)]
     lines.sort(key=lambda line: (line.precision, -line.excluded, line.rule))
     return tuple(lines), reviewed
+
+
+def kept_rows(store: Store, run: AuditRun) -> list[FindingRow]:
+    """The run's findings less those excluded (this run's exclusions and the ones carried to it): what
+    the run counts as problems wherever it is named (the trend of a later bulletin)."""
+    decisions = run_review(store, run).decisions()
+    return [row for row in rows_of(store, run) if decisions.get(row.fingerprint) != EXCLUDED]
+
+
+def reviewed_problem_list(
+    store: Store, comparison: Comparison, settings: BulletinSettings, seen: Mapping[str, tuple]
+) -> tuple[ProblemList, RunReview]:
+    """The run's problem list with the review applied (ProblemList.reviewed): this run's decisions and
+    carried exclusions on its own problems, and the previous run's exclusions on the problems it had
+    that this run no longer reports (a false alarm excluded then is not 已整改 now)."""
+    review = run_review(store, comparison.new)
+    decisions = review.decisions()
+    if comparison.old is not None:
+        earlier = run_review(store, comparison.old).decisions()
+        decisions = {
+            **{fingerprint: EXCLUDED for fingerprint, decision in earlier.items() if decision == EXCLUDED},
+            **decisions,
+        }
+    return problem_list(comparison, settings, seen).reviewed(decisions), review

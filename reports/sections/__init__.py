@@ -32,6 +32,7 @@ from reports.sections import (
     problems,
     registers,
     requirements,
+    review_record,
     rule_overruns,
     rule_verdicts,
     scoring,
@@ -69,6 +70,7 @@ TECHNICAL: tuple[ModuleType, ...] = (
     interviews,
     registers,
     findings,
+    review_record,
     technical_notes,
 )
 

@@ -129,9 +129,10 @@ def praised_units(ctx: Context) -> str:
 
 
 def was_reviewed(ctx: Context) -> bool:
-    """Whether a person reviewed this run's problems before signing. No review step exists yet, so
-    never: the body then claims no 人工核查 and a label-only 单项否决 stays 待核实."""
-    return False
+    """Whether a person decided on every problem of this run before signing (govaudit review,
+    audit.judging.review.RunReview.reviewed); until then the body claims no 人工核查 and a label-only
+    单项否决 stays 待核实."""
+    return ctx.review.reviewed
 
 
 def build(ctx: Context) -> Overview:
