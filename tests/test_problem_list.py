@@ -170,6 +170,8 @@ def _bulletin(folder: Path) -> dict:
     text = "".join(body.xpath("//body//text()").getall())
     overall = text[text.index("总体情况") :]
     [website] = re.findall(r"共发现网站问题(\d+)个", overall)
+    # With register problems, section 一 ends with the whole list's count.
+    everything = re.findall(r"以上共计问题(\d+)个（([^）]*)）", overall)
     # The body's 附件: one table per unit, its problems.
     by_unit = Counter()
     for heading in body.xpath("//section[contains(@class,'annex')]//h4"):
@@ -194,6 +196,7 @@ def _bulletin(folder: Path) -> dict:
     )
     return {
         "website": int(website),
+        "all": (int(everything[0][0]), _counts(everything[0][1], SEVERITIES)) if everything else None,
         "website_severities": _counts(overall[overall.index("共发现网站问题") :].split("）", 1)[0], SEVERITIES),
         "annex_units": by_unit,
         "charts": charts,
@@ -245,6 +248,11 @@ def test_every_output_counts_the_same_problems(quarters, quarter):
     website = [f for f in findings if not f["url"].startswith("register://")]
     assert bulletin["website"] == len(website)
     assert _nonzero(bulletin["website_severities"]) == _nonzero(Counter(f["severity"] for f in website))
+    if len(website) < len(findings):
+        assert bulletin["all"][0] == expected["total"] == len(findings)
+        assert _nonzero(bulletin["all"][1]) == _nonzero(expected["severities"])
+    else:
+        assert bulletin["all"] is None
     # The body's 附件: each unit's table holds its problems, register units' too.
     assert bulletin["annex_units"] == expected["units"]
     # The technical file's 问题清单: its title and rows — class (性质), state (整改状态), units.

@@ -52,6 +52,9 @@ class Overview:
     home_unreached: bool
     total: int
     severities: str  # 单项否决2个、扣分18个、提示1个 (none of 0个)
+    # Website and register problems together: the count every other output gives.
+    all_total: int
+    all_severities: str
     # The site's 单项否决 rests only on disclosure labels no person has confirmed: the result 待核实.
     veto_pending: bool
     points_without_veto: str
@@ -153,6 +156,8 @@ def build(ctx: Context) -> Overview:
         # The website's problems here; each register's follow in its own sentence.
         total=len(ctx.problems.website),
         severities=counted(ctx.problems.by_severity(ctx.problems.website)),
+        all_total=ctx.problems.total,
+        all_severities=counted(ctx.problems.by_severity()),
         veto_pending=veto_pending(ctx, reviewed),
         points_without_veto=f"{max(points_without_veto, 0):.2f}".rstrip("0").rstrip("."),
         registers=register_results(ctx),
