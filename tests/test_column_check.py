@@ -260,7 +260,8 @@ def test_a_rule_left_unchecked_does_not_count_as_fixed(tmp_path):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert any(
-        line.strip().startswith("[未检查] interpretation.missing") and "/xxgk/gfxwj/g2.html" in line for line in lines
+        line.strip().startswith("[未检查]") and "（interpretation.missing）" in line and "/xxgk/gfxwj/g2.html" in line
+        for line in lines
     )
-    assert not any("[已整改] interpretation" in line for line in lines)
-    assert any(line.strip().startswith("[未整改] label.missing") for line in lines)
+    assert not any(line.strip().startswith("[已整改]") and "（interpretation." in line for line in lines)
+    assert any(line.strip().startswith("[未整改]") and "（label.missing）" in line for line in lines)
