@@ -7,7 +7,7 @@ def test_fires_for_normative_documents_209_days_old(column_audit):
     assert set(stale) == {"gfxwj"}
     assert stale["gfxwj"]["url"] == column_audit.base_url + "xxgk/gfxwj/"
     assert "2022-03-20" in stale["gfxwj"]["message"] and "209天" in stale["gfxwj"]["message"]
-    assert stale["gfxwj"]["evidence"] == "2022-03-20 测试县城市道路管理办法"
+    assert stale["gfxwj"]["evidence"] == "2022-03-20 测试县城市道路管理办法；点击路径：首页 › 政府信息公开 › 规范性文件"
 
 
 def test_quiet_when_a_pinned_old_row_comes_first_and_the_newest_is_on_page_two(column_audit):

@@ -63,6 +63,6 @@ def test_the_bulletin_names_the_page_and_the_audit_finishes(tmp_path):
     audit = audit_pages(tmp_path, pages, "--config", str(config))
     assert audit.returncode == 0, audit.stderr
     assert "Traceback" not in audit.stderr
-    bulletin = (audit.out_dir / "bulletin.html").read_text("utf-8")
+    bulletin = (audit.out_dir / "technical.html").read_text("utf-8")  # the coverage: the office's file
     assert "超过每页0.05秒的检查时间限额" in bulletin and f"（{RULE}）：{audit.base_url}news/1.html" in bulletin
     assert f"{audit.base_url}news/2.html" not in bulletin.split("检查时间限额")[1].split("。")[0]

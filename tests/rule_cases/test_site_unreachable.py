@@ -24,7 +24,7 @@ def test_fires_for_a_refused_connection_with_exit_status_3(tmp_path):
     assert findings[0]["url"] == url and "连接被拒绝" in findings[0]["message"]
     # One failed visit without probes of the quarter (govaudit watch) is to be checked again, not a veto.
     assert findings[0]["severity"] == "提示" and "首页未能访问，待复测" in findings[0]["message"]
-    assert "未能访问（待复测）" in (tmp_path / "bulletin.html").read_text("utf-8")
+    assert "首页未能访问，其他指标未能检查，本次不计分，待复测" in (tmp_path / "bulletin.html").read_text("utf-8")
     assert (tmp_path / "bulletin.html").exists()
 
 
