@@ -16,7 +16,7 @@ from portal_kit import govaudit
 from audit.cli.demo.server import SAMPLE_PORTAL, serve_portal
 from reports.files import OutputError, atomic_path, write_text
 
-OUTPUTS = ("bulletin.html", "findings.json", "findings.xlsx", "findings.csv")
+OUTPUTS = ("bulletin.html", "technical.html", "findings.json", "findings.xlsx", "findings.csv")
 
 
 def test_an_unusable_out_folder_is_refused_before_the_crawl(tmp_path):
