@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent / "rule_cases"))
 
 from portal_kit import govaudit, write_portal  # noqa: E402
-from registers_kit import HOTLINE_CSV, MEDIA_CSV, SMALL_PORTAL, import_register  # noqa: E402
+from registers_kit import HOTLINE_CSV, MEDIA_CSV, SMALL_PORTAL, import_register, register_section  # noqa: E402
 
 from audit.cli.demo.server import serve_portal  # noqa: E402
 
@@ -89,5 +89,5 @@ def test_a_register_belongs_to_one_county_of_several(tmp_path):
     for run, expected in (("1", "县住房和城乡建设局"), ("2", "本季度未导入、未检查")):
         out = tmp_path / f"report-{run}"
         assert govaudit("report", run, "--out", str(out), "--db", db_url).returncode == 0
-        html = (out / "bulletin.html").read_text("utf-8")
-        assert expected in html[html.index("（三）12345政务服务便民热线") : html.index("（四）网民留言")]
+        html = (out / "technical.html").read_text("utf-8")
+        assert expected in register_section(html, "12345政务服务便民热线")

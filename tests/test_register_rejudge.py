@@ -11,14 +11,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent / "rule_cases"))
 
 from portal_kit import audit_pages, govaudit  # noqa: E402
-from registers_kit import HOTLINE_CSV, SMALL_PORTAL  # noqa: E402
+from registers_kit import HOTLINE_CSV, SMALL_PORTAL, register_section  # noqa: E402
 
 
 def _report(work: Path, db_url: str, name: str) -> tuple[str, list[dict]]:
     out = work / name
     done = govaudit("report", "1", "--out", str(out), "--db", db_url)
     assert done.returncode == 0, done.stderr
-    return (out / "bulletin.html").read_text("utf-8"), json.loads((out / "findings.json").read_text("utf-8"))
+    return (out / "technical.html").read_text("utf-8"), json.loads((out / "findings.json").read_text("utf-8"))
 
 
 def test_a_register_imported_after_the_run_is_judged_against_it(tmp_path):
@@ -33,10 +33,10 @@ def test_a_register_imported_after_the_run_is_judged_against_it(tmp_path):
     assert "已对第1次检查重新判定登记表规则：发现问题1个" in done.stdout
     assert "配置" not in done.stdout  # judged again with the settings the run was checked with
     html, findings = _report(tmp_path, run.db_url, "after")
-    hotline = html[html.index("（三）12345政务服务便民热线") : html.index("（四）网民留言")]
+    hotline = register_section(html, "12345政务服务便民热线")
     assert "县住房和城乡建设局" in hotline and "超期" in hotline and "未发现问题" not in hotline
     assert "hotline-tickets.csv" in hotline and "导入）" in hotline  # which file, and when
-    media = html[html.index("（二）政务新媒体") : html.index("（三）12345政务服务便民热线")]
+    media = register_section(html, "政务新媒体")
     assert "本季度未导入、未检查" in media and "未发现问题" not in media
     overdue = [f for f in findings if f["rule"] == "hotline.overdue"]
     assert len(overdue) == 1 and "县住房和城乡建设局" in overdue[0]["message"]
@@ -67,7 +67,7 @@ def test_a_register_without_a_column_a_rule_needs_says_that_rule_is_unchecked(tm
     assert done.returncode == 0, done.stderr
     assert "因缺少“互动渠道”列，本季度未检查：政务新媒体未提供有效互动功能（media.no_interaction）" in done.stdout
     html, findings = _report(tmp_path, run.db_url, "out2")
-    media = html[html.index("（二）政务新媒体") : html.index("（三）12345政务服务便民热线")]
+    media = register_section(html, "政务新媒体")
     assert "以下项目本季度未检查：政务新媒体未提供有效互动功能" in media
     assert not [f for f in findings if f["rule"].startswith("media.")]
     # With the column, the same account's 否 is a problem.

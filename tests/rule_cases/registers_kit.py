@@ -33,3 +33,10 @@ def audit_with_registers(work: Path, *files: tuple[str, Path], as_of: str = "202
         done = import_register(kind, path, db_url)
         assert done.returncode == 0, done.stderr
     return audit_pages(work, SMALL_PORTAL, as_of=as_of)
+
+
+def register_section(html: str, title: str) -> str:
+    """A register's section of technical.html (where the registers' tables went with the body rewrite)."""
+    start = html.index(f"<h2>{title}</h2>")
+    end = html.find("<h2>", start + 4)
+    return html[start : end if end > 0 else len(html)]
